@@ -1,0 +1,1348 @@
+//! The entity engine: knowledge-base matching, then what is learned from the
+//! text, producing one [`Analysis`] of a corpus.
+//!
+//! The steps, each linear in the corpus:
+//! 1. abbreviation definitions and "Operation X" rules are read from every
+//!    document and clustered with the knowledge base's aliases;
+//! 2. one matcher of all known aliases finds the mentions;
+//! 3. capitalised names left over are split at titles and roles, short
+//!    references to people named in full are linked to them, spelling
+//!    variants of known names are suggested, and whatever is left becomes an
+//!    entity of kind `other`, so that a name repeated across articles is linked.
+
+use super::discover::{
+    abbreviations, is_calendar_word, is_connector, is_demonym, is_function_word, is_role_word,
+};
+use super::matcher::{Found, MatcherBuilder, Target};
+use super::normalize::{edit_distance, is_word_char, key, skeleton};
+use super::{DocId, Entity, EntityId, Kind, KnowledgeBase, Mention, Source};
+use crate::corpus::{Corpus, Document};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The entities and mentions of a corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub entities: Vec<Entity>,
+    /// Sorted by (doc, start); mentions never overlap within a document.
+    pub mentions: Vec<Mention>,
+}
+
+/// How far an analysis has come, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Finds and links the entities of a corpus.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    kb: KnowledgeBase,
+}
+
+/// A word of a text, as the name finder sees it.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    /// Starts with a capital (or is "al-Qaida"-like).
+    cap: bool,
+    /// First word of a sentence, heading or quotation.
+    sentence_start: bool,
+    /// Only spaces (no line break) separate it from the previous token.
+    joined: bool,
+}
+
+/// A run of capitalised words that nothing matched.
+#[derive(Debug, Clone)]
+struct Run {
+    doc: DocId,
+    start: usize,
+    end: usize,
+    words: usize,
+    /// Preceded by a title or role ("spokesman Ned Price").
+    after_role: bool,
+    /// Possibly an ordinary word: it may refer to a person named in full, but
+    /// does not become a name of its own.
+    weak: bool,
+}
+
+/// Where a learned mention points before its entity exists.
+#[derive(Debug, Clone)]
+enum RefTarget {
+    Entity(EntityId),
+    Name(String),
+}
+
+const LEARNED_CONFIDENCE: u8 = 95;
+const PERSON_CONFIDENCE: u8 = 90;
+const NAME_CONFIDENCE: u8 = 60;
+
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    let mut boundary = true; // sentence boundary seen since the last token
+    let mut newline = true;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if !is_word_char(c) {
+            if matches!(
+                c,
+                '.' | '!' | '?' | ':' | ';' | '…' | '•' | '|' | '“' | '"' | '(' | '['
+            ) {
+                boundary = true;
+            }
+            if c == '\n' {
+                boundary = true;
+                newline = true;
+            }
+            i += 1;
+            continue;
+        }
+        let mut start = pos;
+        let mut j = i;
+        // "non-NATO", "anti-ISIS": the name starts after the prefix.
+        for prefix in ["non-", "anti-", "pro-", "ex-", "pre-", "post-", "neo-"] {
+            if let Some(rest) = text[pos..].strip_prefix(prefix)
+                && rest.chars().next().is_some_and(char::is_uppercase)
+            {
+                start = pos + prefix.len();
+                j = i + prefix.chars().count();
+                break;
+            }
+        }
+        loop {
+            while j < chars.len() && is_word_char(chars[j].1) {
+                j += 1;
+            }
+            // Internal hyphens and apostrophes join ("Rudd-ul-Fasaad").
+            if j + 1 < chars.len()
+                && matches!(chars[j].1, '-' | '\u{2010}' | '\u{2011}' | '\'' | '’')
+                && is_word_char(chars[j + 1].1)
+            {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let mut end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+        let word = &text[start..end];
+        for suffix in ["’s", "'s", "’", "'"] {
+            if word.len() > suffix.len() + 1 && word.ends_with(suffix) {
+                end -= suffix.len();
+                break;
+            }
+        }
+        // "Islamabad-based", "Taliban-brokered": the name is the first part.
+        let word = &text[start..end];
+        if word.chars().next().is_some_and(char::is_uppercase)
+            && let Some(h) = word.rfind('-')
+            && word[h + 1..].chars().next().is_some_and(char::is_lowercase)
+            && word[h + 1..].chars().count() >= 3
+        {
+            end = start + h;
+        }
+        let word = &text[start..end];
+        let first = word.chars().next().unwrap_or(' ');
+        let cap = first.is_uppercase()
+            || word
+                .split_once(['-', '\u{2010}', '\u{2011}'])
+                .is_some_and(|(p, rest)| {
+                    matches!(
+                        p,
+                        "al" | "el" | "ul" | "ud" | "ur" | "bin" | "ibn" | "as" | "ad"
+                    ) && rest.chars().next().is_some_and(char::is_uppercase)
+                });
+        let gap = &text[out.last().map_or(0, |t: &Token| t.end)..start];
+        let joined =
+            !out.is_empty() && !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\u{A0}');
+        out.push(Token {
+            start,
+            end,
+            cap,
+            sentence_start: boundary || newline,
+            joined,
+        });
+        boundary = false;
+        newline = false;
+        i = j;
+    }
+    mark_headings(text, &mut out);
+    out
+}
+
+/// In a title-case heading every word is capitalised, so capitals say nothing
+/// there: its words count as opening a sentence.
+fn mark_headings(text: &str, toks: &mut [Token]) {
+    let mut line_start = 0;
+    let mut ti = 0;
+    for line in text.split_inclusive('\n') {
+        let line_end = line_start + line.len();
+        let first = ti;
+        while ti < toks.len() && toks[ti].start < line_end {
+            ti += 1;
+        }
+        let words = &toks[first..ti];
+        let trimmed = line.trim_end();
+        let caps = words.iter().filter(|t| t.cap).count();
+        let content = words
+            .iter()
+            .filter(|t| !is_function_word(&text[t.start..t.end]) || t.cap)
+            .count();
+        if (2..=14).contains(&words.len())
+            && !trimmed.ends_with(['.', '!', '?', ',', ';', ':', '"', '”'])
+            && caps * 10 >= content * 7
+        {
+            for t in &mut toks[first..ti] {
+                t.sentence_start = true;
+            }
+        }
+        line_start = line_end;
+    }
+}
+
+fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in key(name).chars() {
+        if c.is_alphanumeric() {
+            s.push(c);
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    while s.ends_with('-') {
+        s.pop();
+    }
+    if s.is_empty() {
+        "entity".to_string()
+    } else {
+        s
+    }
+}
+
+/// A kind for a name learned from an abbreviation or a rule, by its words.
+fn guess_kind(name: &str) -> Kind {
+    let lower = key(name);
+    let has = |words: &[&str]| lower.split(' ').any(|w| words.contains(&w));
+    if has(&[
+        "taliban",
+        "lashkar",
+        "jaish",
+        "tehreek",
+        "tehrik",
+        "mujahideen",
+        "militia",
+        "brigade",
+        "front",
+        "movement",
+        "network",
+        "liberation",
+        "jihad",
+        "jamaat",
+        "sipah",
+        "harkat",
+    ]) || lower.contains("islamic state")
+    {
+        Kind::Group
+    } else if has(&[
+        "operation",
+        "attack",
+        "attacks",
+        "bombing",
+        "massacre",
+        "war",
+        "siege",
+        "agreement",
+        "accord",
+        "hijacking",
+        "assassination",
+        "offensive",
+        "uprising",
+        "raid",
+    ]) {
+        Kind::Event
+    } else if has(&[
+        "province",
+        "district",
+        "area",
+        "areas",
+        "region",
+        "valley",
+        "territory",
+        "territories",
+        "city",
+        "state",
+        "pass",
+        "line",
+    ]) && !has(&["organization", "organisation", "committee", "council"])
+    {
+        Kind::Place
+    } else {
+        Kind::Org
+    }
+}
+
+/// Union–find over cluster keys.
+#[derive(Default)]
+struct Clusters {
+    parent: Vec<usize>,
+    index: HashMap<String, usize>,
+    keys: Vec<String>,
+}
+
+impl Clusters {
+    fn id(&mut self, k: &str) -> usize {
+        if let Some(&i) = self.index.get(k) {
+            return i;
+        }
+        let i = self.parent.len();
+        self.parent.push(i);
+        self.index.insert(k.to_string(), i);
+        self.keys.push(k.to_string());
+        i
+    }
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+    fn union(&mut self, a: &str, b: &str) {
+        let (a, b) = (self.id(a), self.id(b));
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[rb.max(ra)] = ra.min(rb);
+        }
+    }
+}
+
+/// Builds name keys for spelling-variant lookups: one-deletion neighbourhoods
+/// (typos) and transliteration skeletons.
+#[derive(Default)]
+struct VariantIndex {
+    deletions: HashMap<String, Vec<(String, RefTarget)>>,
+    skeletons: HashMap<String, Vec<(String, RefTarget)>>,
+}
+
+fn deletions(k: &str) -> Vec<String> {
+    let chars: Vec<char> = k.chars().collect();
+    let mut out = vec![k.to_string()];
+    for i in 0..chars.len() {
+        let mut s = String::with_capacity(k.len());
+        s.extend(chars[..i].iter());
+        s.extend(chars[i + 1..].iter());
+        out.push(s);
+    }
+    out
+}
+
+fn digits(k: &str) -> String {
+    k.chars().filter(char::is_ascii_digit).collect()
+}
+
+impl VariantIndex {
+    fn add(&mut self, k: &str, target: RefTarget) {
+        let letters = k.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 5 {
+            return;
+        }
+        for d in deletions(k) {
+            self.deletions
+                .entry(d)
+                .or_default()
+                .push((k.to_string(), target.clone()));
+        }
+        let sk = skeleton(k);
+        if sk.chars().count() >= 4 {
+            self.skeletons
+                .entry(sk)
+                .or_default()
+                .push((k.to_string(), target));
+        }
+    }
+
+    /// The best known name that `k` is a spelling variant of, with a confidence.
+    fn lookup(&self, k: &str) -> Option<(RefTarget, u8)> {
+        let letters = k.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 5 {
+            return None;
+        }
+        let words = k.split(' ').count();
+        let compatible = |t: &str| {
+            t != k
+                && digits(t) == digits(k)
+                && t.split(' ').count() == words
+                && t.chars().next() == k.chars().next()
+        };
+        let mut best: Option<(usize, &RefTarget)> = None;
+        for d in deletions(k) {
+            for (t, target) in self.deletions.get(&d).into_iter().flatten() {
+                if compatible(t) {
+                    let dist = edit_distance(k, t, 1);
+                    if dist <= 1 && best.is_none_or(|(b, _)| dist < b) {
+                        best = Some((dist, target));
+                    }
+                }
+            }
+        }
+        if let Some((_, target)) = best {
+            return Some((target.clone(), 80));
+        }
+        let sk = skeleton(k);
+        let max = (k.chars().count() / 4).max(2);
+        for (t, target) in self.skeletons.get(&sk).into_iter().flatten() {
+            if compatible(t) && edit_distance(k, t, max) <= max {
+                return Some((target.clone(), 70));
+            }
+        }
+        None
+    }
+}
+
+impl Engine {
+    pub fn new(kb: KnowledgeBase) -> Self {
+        Engine { kb }
+    }
+
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    pub fn analyse(&self, corpus: &Corpus) -> Analysis {
+        self.analyse_with_progress(corpus, &mut |_| {})
+    }
+
+    pub fn analyse_with_progress(
+        &self,
+        corpus: &Corpus,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Analysis {
+        let docs = &corpus.docs;
+        let total = docs.len();
+        let mut entities: Vec<Entity> = self.kb.entities().to_vec();
+        let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
+
+        // The knowledge base's aliases.
+        let mut kb_keys: HashMap<String, EntityId> = HashMap::new();
+        let mut builder = MatcherBuilder::new();
+        for (i, e) in entities.iter().enumerate() {
+            for alias in std::iter::once(&e.name).chain(&e.aliases) {
+                builder.add(
+                    alias,
+                    Target::for_alias(alias, i as EntityId, Source::Kb, 100),
+                );
+                kb_keys.entry(key(alias)).or_insert(i as EntityId);
+            }
+        }
+
+        // 1. Definitions and rules, clustered with each other and the KB.
+        progress(Progress {
+            stage: "learning",
+            done: 0,
+            total,
+        });
+        let mut clusters = Clusters::default();
+        let mut surface: BTreeMap<String, (String, Source)> = BTreeMap::new();
+        let note =
+            |k: &str, text: &str, source: Source, s: &mut BTreeMap<String, (String, Source)>| {
+                s.entry(k.to_string())
+                    .or_insert_with(|| (text.to_string(), source));
+            };
+        for doc in docs.iter() {
+            for def in abbreviations(&doc.text) {
+                let (st, lt) = (&doc.text[def.short.clone()], &doc.text[def.long.clone()]);
+                let (ks, kl) = (key(st), key(lt));
+                note(&ks, st, Source::Abbreviation, &mut surface);
+                note(&kl, lt, Source::Abbreviation, &mut surface);
+                clusters.union(&ks, &kl);
+            }
+            for (name, bare) in operations(&doc.text) {
+                let (kn, kb) = (key(&doc.text[name.clone()]), key(&doc.text[bare.clone()]));
+                note(&kn, &doc.text[name], Source::Rule, &mut surface);
+                clusters.id(&kn);
+                // The bare name ("Zarb-e-Azb") links only when distinctive.
+                let bare_text = &doc.text[bare];
+                let distinctive = bare_text.contains(['-', ' ']) || bare_text.chars().count() >= 7;
+                let other_kind = kb_keys
+                    .get(&kb)
+                    .is_some_and(|&e| entities[e as usize].kind != Kind::Event);
+                if distinctive && !other_kind {
+                    note(&kb, bare_text, Source::Rule, &mut surface);
+                    clusters.union(&kn, &kb);
+                }
+            }
+        }
+        let mut members: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for k in clusters.keys.clone() {
+            let i = clusters.id(&k);
+            let root = clusters.find(i);
+            members.entry(root).or_default().push(k);
+        }
+        for keys in members.values() {
+            let mut kb_hits: BTreeMap<EntityId, usize> = BTreeMap::new();
+            for k in keys {
+                if let Some(&e) = kb_keys.get(k) {
+                    *kb_hits.entry(e).or_default() += 1;
+                }
+            }
+            let owner = match kb_hits
+                .iter()
+                .max_by_key(|&(e, n)| (*n, std::cmp::Reverse(*e)))
+            {
+                Some((&e, _)) => e,
+                None => {
+                    // A new entity, named by its longest form.
+                    let name = keys
+                        .iter()
+                        .filter_map(|k| surface.get(k))
+                        .map(|(t, _)| t.as_str())
+                        .max_by_key(|t| (t.chars().count(), std::cmp::Reverse(t.to_string())))
+                        .unwrap_or("?")
+                        .to_string();
+                    let mut id = slug(&name);
+                    let base = id.clone();
+                    let mut n = 2;
+                    while ids.contains(&id) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    ids.insert(id.clone());
+                    entities.push(Entity {
+                        id,
+                        kind: guess_kind(&name),
+                        name,
+                        aliases: Vec::new(),
+                        description: None,
+                        external: Default::default(),
+                    });
+                    (entities.len() - 1) as EntityId
+                }
+            };
+            for k in keys {
+                if kb_keys.contains_key(k) {
+                    continue;
+                }
+                if let Some((text, source)) = surface.get(k) {
+                    builder.add(
+                        text,
+                        Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE),
+                    );
+                    let e = &mut entities[owner as usize];
+                    if e.name != *text && !e.aliases.contains(text) {
+                        e.aliases.push(text.clone());
+                    }
+                }
+            }
+        }
+        let matcher = builder.build();
+
+        // 2. Match every document.
+        let mut found: Vec<Vec<Found>> = Vec::with_capacity(total);
+        for (d, doc) in docs.iter().enumerate() {
+            let mut f = matcher.find_all(&doc.text);
+            extend_by_rules(doc, &mut f, &entities);
+            found.push(f);
+            if d % 64 == 63 {
+                progress(Progress {
+                    stage: "matching",
+                    done: d + 1,
+                    total,
+                });
+            }
+        }
+
+        // 3. Leftover names.
+        progress(Progress {
+            stage: "names",
+            done: 0,
+            total,
+        });
+        let doc_tokens: Vec<Vec<Token>> = docs.iter().map(|d| tokens(&d.text)).collect();
+        let word_sets = WordSets::new(docs, &doc_tokens);
+        let mut runs: Vec<Run> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            name_runs(
+                d as DocId,
+                doc,
+                &doc_tokens[d],
+                &found[d],
+                &word_sets,
+                &mut runs,
+            );
+        }
+
+        // Who is a person: the knowledge base says so, or a two- or
+        // three-word name whose last word is used alone in the same document,
+        // or that follows a title.
+        let mut refs: Vec<(usize, RefTarget, Source, u8)> = Vec::new(); // (run index, target, ...)
+        let mut person_runs: HashSet<String> = HashSet::new();
+        let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); total];
+        for (i, r) in runs.iter().enumerate() {
+            by_doc[r.doc as usize].push(i);
+        }
+        let mut consumed = vec![false; runs.len()];
+        for (d, doc) in docs.iter().enumerate() {
+            // Surname -> (where the full name first appears, target).
+            let mut surnames: Vec<(String, usize, RefTarget)> = Vec::new();
+            for f in &found[d] {
+                if entities[f.target.entity as usize].kind == Kind::Person {
+                    let text = &doc.text[f.start..f.end];
+                    if let Some(last) = text.split([' ', '\u{A0}']).next_back()
+                        && text.contains(' ')
+                        && last.chars().count() >= 3
+                    {
+                        surnames.push((
+                            last.to_string(),
+                            f.end,
+                            RefTarget::Entity(f.target.entity),
+                        ));
+                    }
+                }
+            }
+            let singles: HashSet<&str> = by_doc[d]
+                .iter()
+                .map(|&i| &runs[i])
+                .filter(|r| r.words == 1)
+                .map(|r| &doc.text[r.start..r.end])
+                .collect();
+            for &i in &by_doc[d] {
+                let r = &runs[i];
+                let text = &doc.text[r.start..r.end];
+                if (2..=3).contains(&r.words) && looks_like_person(text) {
+                    let last = text.split(' ').next_back().unwrap_or("");
+                    if r.after_role || singles.contains(last) {
+                        person_runs.insert(key(text));
+                        surnames.push((last.to_string(), r.end, RefTarget::Name(key(text))));
+                    }
+                }
+            }
+            for &i in &by_doc[d] {
+                let r = &runs[i];
+                if r.words != 1 {
+                    continue;
+                }
+                let text = &doc.text[r.start..r.end];
+                let lower = text.to_lowercase();
+                let mut hit: Option<(RefTarget, Source, u8)> = None;
+                for (surname, after, target) in &surnames {
+                    if r.start < *after {
+                        continue;
+                    }
+                    if surname == text {
+                        hit = Some((target.clone(), Source::Person, PERSON_CONFIDENCE));
+                        break;
+                    }
+                    if hit.is_none()
+                        && lower.chars().count() >= 5
+                        && lower.chars().next() == surname.to_lowercase().chars().next()
+                        && edit_distance(&lower, &surname.to_lowercase(), 1) == 1
+                    {
+                        hit = Some((target.clone(), Source::Variant, 75));
+                    }
+                }
+                if let Some((t, s, c)) = hit {
+                    refs.push((i, t, s, c));
+                    consumed[i] = true;
+                }
+            }
+        }
+
+        // Variants of known names, then new names, most frequent first.
+        let mut variants = VariantIndex::default();
+        for (k, &e) in &kb_keys {
+            variants.add(k, RefTarget::Entity(e));
+        }
+        for (i, e) in entities.iter().enumerate().skip(self.kb.len()) {
+            for a in std::iter::once(&e.name).chain(&e.aliases) {
+                variants.add(&key(a), RefTarget::Entity(i as EntityId));
+            }
+        }
+        let mut freq: HashMap<String, (usize, usize)> = HashMap::new(); // key -> (count, first run)
+        for (i, r) in runs.iter().enumerate() {
+            if consumed[i] || r.weak {
+                continue;
+            }
+            let k = key(&docs[r.doc as usize].text[r.start..r.end]);
+            let entry = freq.entry(k).or_insert((0, i));
+            entry.0 += 1;
+        }
+        let mut order: Vec<(&String, &(usize, usize))> = freq.iter().collect();
+        order.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+        let mut resolved: HashMap<String, (EntityId, Source, u8)> = HashMap::new();
+        let mut name_entity: HashMap<String, EntityId> = HashMap::new();
+        for (k, &(_, first)) in order {
+            let r = &runs[first];
+            let text = docs[r.doc as usize].text[r.start..r.end].to_string();
+            // "Pak-ISI" is the ISI.
+            let prefixed = k
+                .strip_prefix("pak ")
+                .and_then(|rest| name_entity.get(rest).or_else(|| kb_keys.get(rest)).copied());
+            if let Some(e) = prefixed {
+                resolved.insert(k.clone(), (e, Source::Rule, LEARNED_CONFIDENCE));
+                continue;
+            }
+            let target = match variants.lookup(k) {
+                Some((RefTarget::Entity(e), conf)) => (e, Source::Variant, conf),
+                Some((RefTarget::Name(other), conf)) => match name_entity.get(&other) {
+                    Some(&e) => (e, Source::Variant, conf),
+                    None => continue,
+                },
+                None => {
+                    let kind = if person_runs.contains(k) {
+                        Kind::Person
+                    } else {
+                        Kind::Other
+                    };
+                    let mut id = slug(&text);
+                    let base = id.clone();
+                    let mut n = 2;
+                    while ids.contains(&id) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    ids.insert(id.clone());
+                    entities.push(Entity {
+                        id,
+                        name: text.clone(),
+                        kind,
+                        aliases: Vec::new(),
+                        description: None,
+                        external: Default::default(),
+                    });
+                    let e = (entities.len() - 1) as EntityId;
+                    name_entity.insert(k.clone(), e);
+                    variants.add(k, RefTarget::Name(k.clone()));
+                    (e, Source::Name, NAME_CONFIDENCE)
+                }
+            };
+            if target.1 == Source::Variant {
+                let e = &mut entities[target.0 as usize];
+                if !e.aliases.contains(&text) && e.name != text {
+                    e.aliases.push(text.clone());
+                }
+            }
+            resolved.insert(k.clone(), target);
+        }
+
+        // 4. Assemble.
+        let mut mentions: Vec<Mention> = Vec::new();
+        for (d, f) in found.iter().enumerate() {
+            for m in f {
+                mentions.push(Mention {
+                    doc: d as DocId,
+                    start: m.start as u32,
+                    end: m.end as u32,
+                    entity: m.target.entity,
+                    source: m.target.source,
+                    confidence: m.target.confidence,
+                });
+            }
+        }
+        for (i, r) in runs.iter().enumerate() {
+            if consumed[i] {
+                continue;
+            }
+            let k = key(&docs[r.doc as usize].text[r.start..r.end]);
+            if let Some(&(entity, source, confidence)) = resolved.get(&k) {
+                mentions.push(Mention {
+                    doc: r.doc,
+                    start: r.start as u32,
+                    end: r.end as u32,
+                    entity,
+                    source,
+                    confidence,
+                });
+            }
+        }
+        for (i, target, source, confidence) in refs {
+            let r = &runs[i];
+            let entity = match target {
+                RefTarget::Entity(e) => Some(e),
+                RefTarget::Name(k) => resolved.get(&k).map(|t| t.0),
+            };
+            if let Some(entity) = entity {
+                mentions.push(Mention {
+                    doc: r.doc,
+                    start: r.start as u32,
+                    end: r.end as u32,
+                    entity,
+                    source,
+                    confidence,
+                });
+            }
+        }
+        mentions.sort_by_key(|m| (m.doc, m.start, std::cmp::Reverse(m.end)));
+        let mut last: Option<(DocId, u32)> = None;
+        mentions.retain(|m| {
+            let keep = last.is_none_or(|(d, end)| d != m.doc || m.start >= end);
+            if keep {
+                last = Some((m.doc, m.end));
+            }
+            keep
+        });
+        progress(Progress {
+            stage: "done",
+            done: total,
+            total,
+        });
+        Analysis { entities, mentions }
+    }
+}
+
+/// Does a run of two or three words read like a personal name?
+fn looks_like_person(text: &str) -> bool {
+    let words: Vec<&str> = text.split(' ').collect();
+    words.iter().all(|w| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase)
+            && cs.clone().any(char::is_lowercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+            && !is_demonym(w)
+            && !matches!(guess_kind(w), Kind::Group | Kind::Event | Kind::Place)
+    }) && !matches!(
+        words.last().map(|w| w.to_lowercase()).as_deref(),
+        Some(
+            "party"
+                | "league"
+                | "army"
+                | "council"
+                | "committee"
+                | "ministry"
+                | "department"
+                | "agency"
+                | "university"
+                | "forum"
+                | "centre"
+                | "center"
+                | "institute"
+                | "organization"
+                | "organisation"
+                | "times"
+                | "post"
+                | "news"
+                | "line"
+                | "group"
+                | "house"
+                | "office"
+                | "assembly"
+                | "court"
+                | "bank"
+                | "fund"
+                | "gate"
+                | "airport"
+                | "mosque"
+                | "school"
+                | "hotel"
+                | "road"
+                | "street"
+                | "bridge"
+                | "river"
+                | "valley"
+        )
+    )
+}
+
+/// "Operation X" phrases: (whole name, bare X).
+fn operations(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let toks = tokens(text);
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if &text[t.start..t.end] != "Operation" {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < toks.len()
+            && j < i + 4
+            && toks[j].cap
+            && toks[j].joined
+            && !is_function_word(&text[toks[j].start..toks[j].end])
+        {
+            j += 1;
+        }
+        if j > i + 1 {
+            out.push((t.start..toks[j - 1].end, toks[i + 1].start..toks[j - 1].end));
+        }
+    }
+    out
+}
+
+/// Rules that widen a match: an organisation's "Pak-" prefix ("Pak-ISI"), and
+/// an event's trailing year ("Kabul Airport incident of 2021").
+fn extend_by_rules(doc: &Document, found: &mut [Found], entities: &[Entity]) {
+    let text = &doc.text;
+    for i in 0..found.len() {
+        let kind = entities[found[i].target.entity as usize].kind;
+        let prev_end = if i > 0 { found[i - 1].end } else { 0 };
+        let next_start = found.get(i + 1).map_or(text.len(), |f| f.start);
+        let f = &mut found[i];
+        if kind == Kind::Org {
+            for prefix in ["Pak-", "Pak\u{2011}"] {
+                if f.start >= prefix.len() + prev_end
+                    && text[..f.start].ends_with(prefix)
+                    && text[..f.start - prefix.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !is_word_char(c))
+                {
+                    f.start -= prefix.len();
+                    f.target.source = Source::Rule;
+                }
+            }
+        }
+        if kind == Kind::Event {
+            let rest = &text[f.end..next_start];
+            if let Some(year) = rest.strip_prefix(" of ") {
+                let y: String = year.chars().take_while(char::is_ascii_digit).collect();
+                let after = year[y.len()..].chars().next();
+                if y.len() == 4 && after.is_none_or(|c| !is_word_char(c)) {
+                    f.end += 4 + y.len();
+                    f.target.source = Source::Rule;
+                }
+            }
+        }
+    }
+}
+
+/// Splits the capitalised words that no match covers into name runs.
+fn name_runs(
+    doc_id: DocId,
+    doc: &Document,
+    toks: &[Token],
+    found: &[Found],
+    words: &WordSets,
+    out: &mut Vec<Run>,
+) {
+    let text = &doc.text;
+    let mut fi = 0;
+    let mut covered = |t: &Token| {
+        while fi < found.len() && found[fi].end <= t.start {
+            fi += 1;
+        }
+        fi < found.len() && found[fi].start < t.end
+    };
+    let common = |w: &str| is_function_word(w) || words.lowercase.contains(&w.to_lowercase());
+    // (index of the token in `toks`, the token or a part of it)
+    let mut current: Vec<(usize, Token)> = Vec::new();
+    let flush = |current: &mut Vec<(usize, Token)>, out: &mut Vec<Run>| {
+        // Trim connectors at the ends, and a common word opening a sentence.
+        while let Some(&(_, f)) = current.first() {
+            let w = &text[f.start..f.end];
+            let before_connector = current.get(1).is_some_and(|(_, n)| !n.cap);
+            if !f.cap
+                || (f.sentence_start
+                    && (common(w) || (before_connector && !words.mid_sentence.contains(w))))
+                || w == "The"
+            {
+                current.remove(0);
+            } else {
+                break;
+            }
+        }
+        while current.last().is_some_and(|(_, l)| !l.cap) {
+            current.pop();
+        }
+        let (Some(&(fi, first)), Some(&(_, last))) = (current.first(), current.last()) else {
+            return;
+        };
+        let n = current.len();
+        current.clear();
+        let w = &text[first.start..last.end];
+        if (n == 1 && (is_demonym(w) || is_function_word(w) || w.chars().count() < 2))
+            || w.chars().all(|c| !c.is_alphabetic())
+        {
+            return;
+        }
+        // An ordinary word, or one seen only opening sentences: it may still
+        // be a short reference to a person, but never a name of its own.
+        let weak =
+            n == 1 && (common(w) || (first.sentence_start && !words.mid_sentence.contains(w)));
+        let after_role =
+            fi > 0 && first.joined && is_role_word(&text[toks[fi - 1].start..toks[fi - 1].end]);
+        out.push(Run {
+            doc: doc_id,
+            start: first.start,
+            end: last.end,
+            words: n,
+            after_role,
+            weak,
+        });
+    };
+    for (i, &t) in toks.iter().enumerate() {
+        let w = &text[t.start..t.end];
+        let cover = covered(&t);
+        // "Pakistan-Afghanistan": two names, each used alone elsewhere.
+        if !cover && t.cap && w.contains('-') {
+            let parts: Vec<&str> = w.split('-').collect();
+            if parts
+                .iter()
+                .all(|p| p.chars().count() >= 4 && words.standalone.contains(*p))
+            {
+                flush(&mut current, out);
+                let mut at = t.start;
+                for p in parts {
+                    let sub = Token {
+                        start: at,
+                        end: at + p.len(),
+                        joined: false,
+                        ..t
+                    };
+                    current.push((i, sub));
+                    flush(&mut current, out);
+                    at += p.len() + 1;
+                }
+                continue;
+            }
+        }
+        let name_word = !cover
+            && t.cap
+            && !is_role_word(w)
+            && !is_calendar_word(w)
+            && (current.is_empty() || !is_function_word(w));
+        let joiner = !cover
+            && !t.cap
+            && is_connector(w)
+            && !matches!(
+                w,
+                "and" | "the" | "in" | "on" | "at" | "to" | "a" | "an" | "&"
+            );
+        let continues =
+            !current.is_empty() && t.joined && !t.sentence_start && (name_word || joiner);
+        if !continues {
+            flush(&mut current, out);
+        }
+        if name_word || (joiner && !current.is_empty()) {
+            current.push((i, t));
+        }
+    }
+    flush(&mut current, out);
+}
+
+/// Corpus-wide word facts that tell names from ordinary words.
+#[derive(Default)]
+struct WordSets {
+    /// Words the corpus uses in lower case (so "Tensions" opening a heading
+    /// is an ordinary word).
+    lowercase: HashSet<String>,
+    /// Capitalised words that stand alone, without hyphens.
+    standalone: HashSet<String>,
+    /// Capitalised words seen inside a sentence, not only opening one.
+    mid_sentence: HashSet<String>,
+}
+
+impl WordSets {
+    fn new(docs: &[Document], doc_tokens: &[Vec<Token>]) -> Self {
+        let mut sets = WordSets::default();
+        for (doc, toks) in docs.iter().zip(doc_tokens) {
+            for t in toks {
+                let w = &doc.text[t.start..t.end];
+                if !t.cap {
+                    if !sets.lowercase.contains(w) {
+                        sets.lowercase.insert(w.to_lowercase());
+                    }
+                } else {
+                    if !w.contains('-') && !sets.standalone.contains(w) {
+                        sets.standalone.insert(w.to_string());
+                    }
+                    if !t.sentence_start && !sets.mid_sentence.contains(w) {
+                        sets.mid_sentence.insert(w.to_string());
+                    }
+                }
+            }
+        }
+        sets
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::load_embedded;
+    use std::path::Path;
+
+    fn analyse(kb_toml: &str, files: &[(&str, &str)]) -> (Corpus, Analysis) {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+        let corpus = load_embedded("test", &files);
+        let mut kb = KnowledgeBase::new();
+        kb.add_toml(Path::new("t.toml"), kb_toml).unwrap();
+        let a = Engine::new(kb).analyse(&corpus);
+        (corpus, a)
+    }
+
+    /// (doc id, text, entity id, source) of every mention.
+    fn table(c: &Corpus, a: &Analysis) -> Vec<(String, String, String, Source)> {
+        a.mentions
+            .iter()
+            .map(|m| {
+                let d = &c.docs[m.doc as usize];
+                (
+                    d.id.clone(),
+                    d.text[m.range()].to_string(),
+                    a.entities[m.entity as usize].id.clone(),
+                    m.source,
+                )
+            })
+            .collect()
+    }
+
+    fn entity_of(
+        rows: &[(String, String, String, Source)],
+        doc: &str,
+        text: &str,
+    ) -> Option<(String, Source)> {
+        rows.iter()
+            .find(|r| r.0 == doc && r.1 == text)
+            .map(|r| (r.2.clone(), r.3))
+    }
+
+    #[test]
+    fn abbreviations_link_across_the_corpus_without_a_kb() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Headline here\n\nThe Harkat Liberation Front (HLF) struck again. Officials blamed the HLF.",
+                ),
+                (
+                    "b.txt",
+                    "Another story\n\nThe HLF denied it. Analysts say HLF fighters regrouped.",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        let long = entity_of(&rows, "a.txt", "Harkat Liberation Front").unwrap();
+        assert_eq!(entity_of(&rows, "a.txt", "HLF").unwrap().0, long.0);
+        assert_eq!(
+            entity_of(&rows, "b.txt", "HLF"),
+            Some((long.0.clone(), Source::Abbreviation))
+        );
+        let e = a.entities.iter().find(|e| e.id == long.0).unwrap();
+        assert_eq!(e.kind, Kind::Group);
+    }
+
+    #[test]
+    fn abbreviation_attaches_to_a_kb_entity() {
+        let kb =
+            "[[entity]]\nid = \"ttp\"\nname = \"Tehrik-i-Taliban Pakistan\"\nkind = \"group\"\n";
+        let (c, a) = analyse(
+            kb,
+            &[(
+                "a.txt",
+                "Title\n\nThe Tehrik-i-Taliban Pakistan (TTAP) said. Later TTAP said more.",
+            )],
+        );
+        let rows = table(&c, &a);
+        assert_eq!(
+            entity_of(&rows, "a.txt", "TTAP"),
+            Some(("ttp".into(), Source::Abbreviation))
+        );
+    }
+
+    #[test]
+    fn short_references_link_to_the_person_named_in_full() {
+        let kb = "[[entity]]\nid = \"ned-price\"\nname = \"Ned Price\"\nkind = \"person\"\n";
+        let (c, a) = analyse(
+            kb,
+            &[(
+                "a.txt",
+                "Title line\n\nState Department spokesman Ned Price spoke on Monday. “We are clear,” Price said.",
+            )],
+        );
+        let rows = table(&c, &a);
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Price"),
+            Some(("ned-price".into(), Source::Person))
+        );
+    }
+
+    #[test]
+    fn people_are_found_and_short_references_linked_without_a_kb() {
+        let (c, a) = analyse(
+            "",
+            &[(
+                "a.txt",
+                "Title line\n\nThe analyst Faran Jeffery told reporters the talks failed. Jeffery added that more was coming. Jeffrey recommends patience.",
+            )],
+        );
+        let rows = table(&c, &a);
+        let full = entity_of(&rows, "a.txt", "Faran Jeffery").unwrap().0;
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Jeffery"),
+            Some((full.clone(), Source::Person))
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Jeffrey"),
+            Some((full.clone(), Source::Variant))
+        );
+        assert_eq!(
+            a.entities.iter().find(|e| e.id == full).unwrap().kind,
+            Kind::Person
+        );
+    }
+
+    #[test]
+    fn spelling_variants_are_suggested_links() {
+        let kb = "[[entity]]\nid = \"ttp\"\nname = \"Pakistani Taliban\"\nkind = \"group\"\n\n[[entity]]\nid = \"rf\"\nname = \"Operation Radd-ul-Fasaad\"\nkind = \"event\"\naliases = [\"Radd-ul-Fasaad\"]\n";
+        let (c, a) = analyse(
+            kb,
+            &[(
+                "a.txt",
+                "Title line\n\nThe Pakistani-Talban, as some call them, attacked. The Rudd-ul-Fasaad campaign went on.",
+            )],
+        );
+        let rows = table(&c, &a);
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Pakistani-Talban"),
+            Some(("ttp".into(), Source::Variant))
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Rudd-ul-Fasaad"),
+            Some(("rf".into(), Source::Variant))
+        );
+        let m = a
+            .mentions
+            .iter()
+            .find(|m| m.source == Source::Variant)
+            .unwrap();
+        assert!(m.confidence < 100);
+    }
+
+    #[test]
+    fn transliterations_of_unknown_names_link_to_each_other() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Title line\n\nLeaders of al-Qaida met in the hills. Later, al-Qaida fighters left.",
+                ),
+                (
+                    "b.txt",
+                    "Title line\n\nGroups such as Al-Qaeda use borders.",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        let q1 = entity_of(&rows, "a.txt", "al-Qaida").unwrap();
+        let q2 = entity_of(&rows, "b.txt", "Al-Qaeda").unwrap();
+        assert_eq!(q1.0, q2.0);
+        assert_eq!(q2.1, Source::Variant);
+    }
+
+    #[test]
+    fn unexplained_names_link_across_articles_but_ordinary_words_do_not() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Tensions rise\n\nTensions rose in Rajgal Valley on Monday. Clearly the army moved.",
+                ),
+                (
+                    "b.txt",
+                    "More news\n\nFighters fled Rajgal Valley after the tensions.",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        let r1 = entity_of(&rows, "a.txt", "Rajgal Valley").unwrap();
+        assert_eq!(r1.1, Source::Name);
+        assert_eq!(entity_of(&rows, "b.txt", "Rajgal Valley").unwrap().0, r1.0);
+        assert!(entity_of(&rows, "a.txt", "Tensions").is_none());
+        assert!(entity_of(&rows, "a.txt", "Monday").is_none());
+        assert!(entity_of(&rows, "a.txt", "Clearly").is_none());
+    }
+
+    #[test]
+    fn titles_and_roles_are_not_part_of_names() {
+        let (c, a) = analyse(
+            "",
+            &[(
+                "a.txt",
+                "Title line\n\nUS Secretary of State Antony Blinken met Pakistani Foreign Minister Shah Mahmood Qureshi in New York.",
+            )],
+        );
+        let rows = table(&c, &a);
+        assert!(
+            entity_of(&rows, "a.txt", "Antony Blinken").is_some(),
+            "{rows:?}"
+        );
+        assert!(
+            entity_of(&rows, "a.txt", "Shah Mahmood Qureshi").is_some(),
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn rules_widen_org_prefixes_and_event_years() {
+        let kb = "[[entity]]\nid = \"isi\"\nname = \"Inter-Services Intelligence\"\nkind = \"org\"\naliases = [\"ISI\"]\n\n[[entity]]\nid = \"abbey\"\nname = \"Abbey Gate bombing\"\nkind = \"event\"\naliases = [\"Kabul Airport incident\"]\n";
+        let (c, a) = analyse(
+            kb,
+            &[(
+                "a.txt",
+                "Title line\n\nThe Pak-ISI strategy and the Kabul Airport incident of 2021 were discussed.",
+            )],
+        );
+        let rows = table(&c, &a);
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Pak-ISI"),
+            Some(("isi".into(), Source::Rule))
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Kabul Airport incident of 2021"),
+            Some(("abbey".into(), Source::Rule))
+        );
+    }
+
+    #[test]
+    fn operation_rule_makes_an_event_and_links_the_bare_name() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Title line\n\nThe army launched Operation Zarb-e-Azb in June.",
+                ),
+                (
+                    "b.txt",
+                    "Title line\n\nSince Zarb-e-Azb the networks are weaker.",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        let op = entity_of(&rows, "a.txt", "Operation Zarb-e-Azb").unwrap();
+        assert_eq!(entity_of(&rows, "b.txt", "Zarb-e-Azb").unwrap().0, op.0);
+        assert_eq!(
+            a.entities.iter().find(|e| e.id == op.0).unwrap().kind,
+            Kind::Event
+        );
+    }
+
+    #[test]
+    fn mentions_are_sorted_disjoint_and_on_char_boundaries() {
+        let files: Vec<(&str, &[u8])> = crate::load::bundled_files().to_vec();
+        let corpus = load_embedded("seeds", &files);
+        let a = Engine::new(KnowledgeBase::default_kb()).analyse(&corpus);
+        assert!(a.mentions.len() > 300);
+        for w in a.mentions.windows(2) {
+            assert!((w[0].doc, w[0].end) <= (w[1].doc, w[1].start), "{w:?}");
+        }
+        for m in &a.mentions {
+            let t = &corpus.docs[m.doc as usize].text;
+            assert!(t.is_char_boundary(m.start as usize) && t.is_char_boundary(m.end as usize));
+        }
+    }
+
+    #[test]
+    fn analysis_is_deterministic() {
+        let corpus = crate::load::bundled_corpus();
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let (a, b) = (e.analyse(&corpus), e.analyse(&corpus));
+        assert_eq!(a.mentions, b.mentions);
+        assert_eq!(a.entities, b.entities);
+    }
+}

@@ -1,0 +1,344 @@
+//! Knowledge bases: TOML files of entities and their aliases.
+//!
+//! ```toml
+//! [[entity]]
+//! id = "tehrik-i-taliban-pakistan"
+//! name = "Tehrik-i-Taliban Pakistan"
+//! kind = "group"                       # group, event, person, org, place, other
+//! aliases = ["TTP", "Pakistani Taliban"]
+//! description = "Umbrella of Pakistani militant groups, founded 2007."
+//! external = { wikidata = "Q1049495" }
+//! ```
+//!
+//! A default knowledge base is embedded in the binary; users add files with
+//! `--kb FILE` and a corpus may carry its own `dossier.toml`. When two files
+//! define the same id, the later file's aliases are added and its other fields
+//! win, so a user's file can patch the default one.
+
+use super::{Entity, Kind};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use toml::Spanned;
+
+/// The knowledge base that ships inside the binary.
+pub const DEFAULT_KB: &str = include_str!("../../kb/default.toml");
+
+/// A knowledge-base file could not be used.
+#[derive(Debug, Error)]
+pub enum KbError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {reason}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KbFile {
+    #[serde(default)]
+    entity: Vec<Spanned<RawEntity>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntity {
+    id: String,
+    name: String,
+    kind: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    external: BTreeMap<String, String>,
+}
+
+/// A set of entities with unique ids, in the order they were first defined.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    entities: Vec<Entity>,
+    by_id: HashMap<String, usize>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+impl KnowledgeBase {
+    /// An empty knowledge base.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The embedded default knowledge base.
+    pub fn default_kb() -> Self {
+        let mut kb = Self::new();
+        // The default file is tested to parse; an error here is a build defect.
+        if let Err(e) = kb.add_toml(Path::new("<default kb>"), DEFAULT_KB) {
+            panic!("the embedded knowledge base is invalid: {e}");
+        }
+        kb
+    }
+
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entity> {
+        self.by_id.get(id).map(|&i| &self.entities[i])
+    }
+
+    /// Reads and adds a knowledge-base file.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), KbError> {
+        let bytes = std::fs::read(path).map_err(|source| KbError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| KbError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(
+                &String::from_utf8_lossy(e.as_bytes()),
+                e.utf8_error().valid_up_to(),
+            ),
+            reason: "the file is not valid UTF-8".into(),
+        })?;
+        self.add_toml(path, &text)
+    }
+
+    /// Parses TOML text and adds its entities. On error nothing is added.
+    pub fn add_toml(&mut self, path: &Path, text: &str) -> Result<(), KbError> {
+        let invalid = |offset: usize, reason: String| KbError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of(text, offset),
+            reason,
+        };
+        let file: KbFile = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            invalid(offset, e.message().trim().to_string())
+        })?;
+        let mut parsed = Vec::with_capacity(file.entity.len());
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for spanned in &file.entity {
+            let at = spanned.span().start;
+            let raw = spanned.get_ref();
+            let id = raw.id.trim();
+            if id.is_empty() || id.chars().any(char::is_whitespace) {
+                return Err(invalid(
+                    at,
+                    format!(
+                        "entity id {:?} must be non-empty and contain no spaces",
+                        raw.id
+                    ),
+                ));
+            }
+            if let Some(first) = seen.insert(id, at) {
+                return Err(invalid(
+                    at,
+                    format!(
+                        "entity id {id:?} is defined twice (first on line {})",
+                        line_of(text, first)
+                    ),
+                ));
+            }
+            if raw.name.trim().is_empty() {
+                return Err(invalid(at, format!("entity {id:?} has an empty name")));
+            }
+            let kind = Kind::parse(raw.kind.get_ref()).ok_or_else(|| {
+                invalid(
+                    raw.kind.span().start,
+                    format!(
+                        "entity {id:?} has unknown kind {:?} (expected group, event, person, org, place or other)",
+                        raw.kind.get_ref()
+                    ),
+                )
+            })?;
+            if let Some(bad) = raw.aliases.iter().find(|a| a.trim().is_empty()) {
+                return Err(invalid(
+                    at,
+                    format!("entity {id:?} has an empty alias {bad:?}"),
+                ));
+            }
+            parsed.push(Entity {
+                id: id.to_string(),
+                name: raw.name.trim().to_string(),
+                kind,
+                aliases: raw.aliases.iter().map(|a| a.trim().to_string()).collect(),
+                description: raw.description.clone(),
+                external: raw.external.clone(),
+            });
+        }
+        for entity in parsed {
+            self.insert(entity);
+        }
+        Ok(())
+    }
+
+    /// Adds an entity, or merges it into the one with the same id: aliases
+    /// are added, the other fields are replaced.
+    pub fn insert(&mut self, entity: Entity) {
+        match self.by_id.get(&entity.id) {
+            Some(&i) => {
+                let old = &mut self.entities[i];
+                let mut aliases = std::mem::take(&mut old.aliases);
+                if old.name != entity.name && !aliases.contains(&old.name) {
+                    aliases.push(old.name.clone());
+                }
+                for a in entity.aliases {
+                    if !aliases.contains(&a) {
+                        aliases.push(a);
+                    }
+                }
+                aliases.retain(|a| *a != entity.name);
+                old.name = entity.name;
+                old.kind = entity.kind;
+                old.aliases = aliases;
+                if entity.description.is_some() {
+                    old.description = entity.description;
+                }
+                old.external.extend(entity.external);
+            }
+            None => {
+                self.by_id.insert(entity.id.clone(), self.entities.len());
+                self.entities.push(entity);
+            }
+        }
+    }
+
+    /// Serialises the knowledge base as TOML that [`Self::add_toml`] reads back.
+    pub fn to_toml(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            entity: &'a [Entity],
+        }
+        toml::to_string(&Out {
+            entity: &self.entities,
+        })
+        .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<KnowledgeBase, KbError> {
+        let mut kb = KnowledgeBase::new();
+        kb.add_toml(Path::new("test.toml"), text).map(|_| kb)
+    }
+
+    #[test]
+    fn default_kb_parses_and_is_broad() {
+        let kb = KnowledgeBase::default_kb();
+        assert!(kb.len() >= 150, "default KB has only {} entities", kb.len());
+        for kind in [
+            Kind::Group,
+            Kind::Event,
+            Kind::Person,
+            Kind::Org,
+            Kind::Place,
+        ] {
+            assert!(
+                kb.entities().iter().filter(|e| e.kind == kind).count() >= 10,
+                "too few entities of kind {kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn parses_an_entity_with_all_fields() {
+        let kb = parse(
+            r#"
+[[entity]]
+id = "ttp"
+name = "Tehrik-i-Taliban Pakistan"
+kind = "group"
+aliases = ["TTP"]
+description = "d"
+external = { wikidata = "Q1" }
+"#,
+        )
+        .unwrap();
+        let e = kb.get("ttp").unwrap();
+        assert_eq!(e.kind, Kind::Group);
+        assert_eq!(e.aliases, vec!["TTP"]);
+        assert_eq!(e.external["wikidata"], "Q1");
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let err = parse("[[entity]]\nid = \"a\"\nname = \"A\nkind = \"group\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("test.toml:3:"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_kind_names_the_line_and_the_kind() {
+        let err = parse("[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"tribe\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("test.toml:4:"), "{msg}");
+        assert!(msg.contains("tribe"), "{msg}");
+    }
+
+    #[test]
+    fn missing_field_and_unknown_field_are_errors() {
+        let err = parse("[[entity]]\nid = \"a\"\nkind = \"group\"\n").unwrap_err();
+        assert!(err.to_string().contains("name"), "{err}");
+        let err = parse("[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"group\"\ncolour = 1\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_id_is_an_error_naming_both_lines() {
+        let err = parse(
+            "[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"group\"\n\n[[entity]]\nid = \"a\"\nname = \"B\"\nkind = \"group\"\n",
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("test.toml:6:"), "{msg}");
+        assert!(msg.contains("line 1"), "{msg}");
+    }
+
+    #[test]
+    fn a_later_file_patches_an_entity_by_id() {
+        let mut kb =
+            parse("[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"group\"\naliases = [\"X\"]\n")
+                .unwrap();
+        kb.add_toml(
+            Path::new("user.toml"),
+            "[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"org\"\naliases = [\"Y\"]\n",
+        )
+        .unwrap();
+        let e = kb.get("a").unwrap();
+        assert_eq!(e.kind, Kind::Org);
+        assert_eq!(e.aliases, vec!["X", "Y"]);
+        assert_eq!(kb.len(), 1);
+    }
+
+    #[test]
+    fn toml_round_trip() {
+        let kb =
+            parse("[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"place\"\naliases = [\"B\"]\n")
+                .unwrap();
+        let again = parse(&kb.to_toml()).unwrap();
+        assert_eq!(again.entities(), kb.entities());
+    }
+}

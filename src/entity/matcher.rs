@@ -1,0 +1,300 @@
+//! Whole-word, normalised matching of many aliases at once.
+//!
+//! All aliases are compiled into one Aho–Corasick automaton over normalised
+//! text (see [`super::normalize`]). One pass reports every occurrence; those
+//! that cut a word, or that miss the case an alias demands, are dropped; and
+//! of the rest the leftmost-longest are kept, without overlaps. Checking the
+//! boundaries before choosing means "ISI" is never taken inside "ISIS", nor
+//! "KP" inside "ISKP", while the longer name still wins where both fit.
+
+use super::normalize::{is_acronym, is_word_char, key, normalize};
+use super::{EntityId, Source};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+/// What an alias links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub entity: EntityId,
+    pub source: Source,
+    pub confidence: u8,
+    /// Match only where the text is in capitals (acronyms).
+    pub capitals_only: bool,
+    /// Match only where the text has at least one capital (proper names).
+    pub needs_capital: bool,
+    /// For short mixed-case aliases ("LeT", "JeM"): which letters must be
+    /// capitals, so that "Let" at a sentence start is not Lashkar-e-Taiba.
+    pub case_mask: Option<u16>,
+}
+
+/// Bit i is set when letter i is a capital.
+fn capitals_mask(s: &str) -> u16 {
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .take(16)
+        .enumerate()
+        .fold(
+            0,
+            |m, (i, c)| if c.is_uppercase() { m | (1 << i) } else { m },
+        )
+}
+
+/// "LeT", "JeM", "PoK": a capital after a lower-case letter in one short word.
+fn is_mixed_case_acronym(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() <= 6
+        && !s.contains(' ')
+        && letters
+            .windows(2)
+            .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+}
+
+impl Target {
+    pub fn for_alias(alias: &str, entity: EntityId, source: Source, confidence: u8) -> Self {
+        Target {
+            entity,
+            source,
+            confidence,
+            capitals_only: is_acronym(alias),
+            needs_capital: alias.chars().any(char::is_uppercase),
+            case_mask: is_mixed_case_acronym(alias).then(|| capitals_mask(alias)),
+        }
+    }
+
+    fn accepts(&self, original: &str) -> bool {
+        if let Some(mask) = self.case_mask {
+            capitals_mask(original) == mask
+        } else if self.capitals_only {
+            !original.chars().any(char::is_lowercase)
+        } else if self.needs_capital {
+            original.chars().any(char::is_uppercase)
+        } else {
+            true
+        }
+    }
+}
+
+/// A match in a text: a byte range of the original and its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub target: Target,
+}
+
+/// A compiled set of aliases.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    /// Per pattern, its targets in priority order.
+    targets: Vec<Vec<Target>>,
+    by_key: HashMap<String, usize>,
+}
+
+/// Collects aliases before compiling them.
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    patterns: Vec<String>,
+    targets: Vec<Vec<Target>>,
+    by_key: HashMap<String, usize>,
+}
+
+impl MatcherBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an alias. Earlier targets of the same normalised alias take
+    /// priority; a target for the same entity is not added twice.
+    pub fn add(&mut self, alias: &str, target: Target) {
+        let k = key(alias);
+        if k.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            return;
+        }
+        let i = *self.by_key.entry(k.clone()).or_insert_with(|| {
+            self.patterns.push(k);
+            self.targets.push(Vec::new());
+            self.targets.len() - 1
+        });
+        let list = &mut self.targets[i];
+        if !list.iter().any(|t| {
+            t.entity == target.entity
+                && t.capitals_only == target.capitals_only
+                && t.case_mask == target.case_mask
+        }) {
+            list.push(target);
+        }
+    }
+
+    pub fn build(self) -> Matcher {
+        let automaton = if self.patterns.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&self.patterns)
+                .ok()
+        };
+        Matcher {
+            automaton,
+            targets: self.targets,
+            by_key: self.by_key,
+        }
+    }
+}
+
+fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
+    let before_ok = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_char(c));
+    let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    before_ok && after_ok
+}
+
+impl Matcher {
+    /// The targets of an alias (by its normalised key), if it is known.
+    pub fn lookup(&self, alias: &str) -> Option<&[Target]> {
+        self.by_key
+            .get(&key(alias))
+            .map(|&i| self.targets[i].as_slice())
+    }
+
+    /// The first target of `alias` that accepts this exact text.
+    pub fn lookup_exact(&self, text: &str) -> Option<Target> {
+        self.lookup(text)?.iter().copied().find(|t| t.accepts(text))
+    }
+
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    /// Every leftmost-longest whole-word match in `text`, in order.
+    pub fn find_all(&self, text: &str) -> Vec<Found> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let norm = normalize(text);
+        let mut cands: Vec<Found> = Vec::new();
+        for m in ac.find_overlapping_iter(&norm.text) {
+            let (start, end) = norm.original(m.start(), m.end());
+            if start >= end || !boundary_ok(text, start, end) {
+                continue;
+            }
+            let original = &text[start..end];
+            let Some(target) = self.targets[m.pattern().as_usize()]
+                .iter()
+                .copied()
+                .find(|t| t.accepts(original))
+            else {
+                continue;
+            };
+            cands.push(Found { start, end, target });
+        }
+        cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut out: Vec<Found> = Vec::with_capacity(cands.len());
+        let mut covered = 0;
+        for c in cands {
+            if c.start >= covered {
+                covered = c.end;
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(aliases: &[(&str, u32)]) -> Matcher {
+        let mut b = MatcherBuilder::new();
+        for &(a, e) in aliases {
+            b.add(a, Target::for_alias(a, e, Source::Kb, 100));
+        }
+        b.build()
+    }
+
+    fn texts(m: &Matcher, text: &str) -> Vec<(String, u32)> {
+        m.find_all(text)
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_string(), f.target.entity))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let m = matcher(&[("ISI", 1), ("RS", 2), ("KP", 3), ("IS-K", 4), ("ISIS-K", 5)]);
+        assert_eq!(texts(&m, "ISIS fighters"), vec![]);
+        assert_eq!(texts(&m, "credit: REUTERS/Gibran"), vec![]);
+        assert_eq!(texts(&m, "against ISKP today"), vec![]);
+        assert_eq!(texts(&m, "the ISIS-K group"), vec![("ISIS-K".into(), 5)]);
+        assert_eq!(
+            texts(&m, "ISI and RS in KP; IS-K too"),
+            vec![
+                ("ISI".into(), 1),
+                ("RS".into(), 2),
+                ("KP".into(), 3),
+                ("IS-K".into(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_long_candidate_does_not_hide_a_shorter_one() {
+        let m = matcher(&[("Khyber", 1), ("Khyber Pakhtunkhwa", 2)]);
+        assert_eq!(texts(&m, "Khyber Pakhtunkhwas"), vec![("Khyber".into(), 1)]);
+        assert_eq!(
+            texts(&m, "in Khyber Pakhtunkhwa."),
+            vec![("Khyber Pakhtunkhwa".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn case_dash_quote_and_diacritic_variants_match() {
+        let m = matcher(&[
+            ("Islamic State Khorasan Province", 1),
+            ("Pakistan People's Party", 2),
+            ("al-Qaeda", 3),
+            ("Zarb-e-Azb", 4),
+        ]);
+        assert_eq!(texts(&m, "Islamic State – Khorasan Province")[0].1, 1);
+        assert_eq!(texts(&m, "Islamic State-Khorasan Province")[0].1, 1);
+        assert_eq!(texts(&m, "the Pakistan People’s Party (PPP)")[0].1, 2);
+        assert_eq!(
+            texts(&m, "AL-QAEDA and Al Qaeda"),
+            vec![("AL-QAEDA".into(), 3), ("Al Qaeda".into(), 3)]
+        );
+        assert_eq!(texts(&m, "Zarb‑é‑Azb")[0].1, 4);
+    }
+
+    #[test]
+    fn acronyms_match_in_capitals_only_and_names_need_a_capital() {
+        let m = matcher(&[("US", 1), ("Tank", 2)]);
+        assert_eq!(texts(&m, "let us go to the US"), vec![("US".into(), 1)]);
+        assert_eq!(texts(&m, "a tank in Tank"), vec![("Tank".into(), 2)]);
+    }
+
+    #[test]
+    fn short_mixed_case_aliases_match_their_exact_case() {
+        let m = matcher(&[("LeT", 1), ("JeM", 2)]);
+        assert_eq!(
+            texts(&m, "Let us see. LeT and JeM struck; LET"),
+            vec![("LeT".into(), 1), ("JeM".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn possessives_still_match_the_name() {
+        let m = matcher(&[("Pakistan", 1)]);
+        assert_eq!(
+            texts(&m, "Pakistan’s security and Pakistan's army"),
+            vec![("Pakistan".into(), 1), ("Pakistan".into(), 1)]
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Entities, the knowledge base, and the engine that finds their mentions.
+//!
+//! Links come from four places, applied in this order: the knowledge base
+//! ([`kb`]), rules and abbreviation definitions learned from the text
+//! ([`discover`]), spelling-variant suggestions, and a person's annotations
+//! (applied last, always winning).
+
+pub mod discover;
+pub mod engine;
+pub mod kb;
+pub mod matcher;
+pub mod normalize;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use engine::{Analysis, Engine, Progress};
+pub use kb::{KbError, KnowledgeBase};
+
+/// What sort of thing an entity is. Highlighting and filtering go by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Group,
+    Event,
+    Person,
+    Org,
+    Place,
+    /// A proper name that nothing else explains.
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Group,
+        Kind::Event,
+        Kind::Person,
+        Kind::Org,
+        Kind::Place,
+        Kind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Group => "group",
+            Kind::Event => "event",
+            Kind::Person => "person",
+            Kind::Org => "org",
+            Kind::Place => "place",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a mention's link came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// An alias in a knowledge base.
+    Kb,
+    /// An abbreviation defined in the text ("Long Form (ABBR)").
+    Abbreviation,
+    /// A short reference to a person named in full earlier in the document.
+    Person,
+    /// A suggested spelling variant of a known name; a person may accept or reject it.
+    Variant,
+    /// A pattern rule ("Operation X", a "Pak-" prefix, a trailing year).
+    Rule,
+    /// A capitalised name that nothing else explains.
+    Name,
+    /// A person's annotation.
+    Annotation,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Kb => "kb",
+            Source::Abbreviation => "abbreviation",
+            Source::Person => "person",
+            Source::Variant => "variant",
+            Source::Rule => "rule",
+            Source::Name => "name",
+            Source::Annotation => "annotation",
+        }
+    }
+
+    /// Suggestions are links a person has not confirmed.
+    pub fn is_suggestion(self) -> bool {
+        matches!(self, Source::Variant)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Index of a document in [`crate::corpus::Corpus::docs`].
+pub type DocId = u32;
+/// Index of an entity in [`Analysis::entities`].
+pub type EntityId = u32;
+
+/// A named thing: a group, an operation, a person, an organisation, a place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Stable, human-readable id (`tehrik-i-taliban-pakistan`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    pub kind: Kind,
+    /// Other surface forms, not including `name`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// External identifiers, e.g. `wikidata = "Q123"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub external: BTreeMap<String, String>,
+}
+
+/// One mention of an entity: a byte range of a document. Kept compact because
+/// a large corpus has millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mention {
+    pub doc: DocId,
+    pub start: u32,
+    pub end: u32,
+    pub entity: EntityId,
+    pub source: Source,
+    /// Confidence in the link, in percent (100 for knowledge-base matches).
+    pub confidence: u8,
+}
+
+impl Mention {
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}

@@ -1,0 +1,212 @@
+//! Normalisation for matching: case, dashes, spaces, apostrophes, quotes and
+//! diacritics are folded so that "Islamic State – Khorasan Province",
+//! "Islamic State-Khorasan Province" and "islamic state khorasan province"
+//! compare equal. A map leads every normalised byte back to the original text.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Normalised text with a map back to byte offsets of the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    pub text: String,
+    /// `map[i]` is the original byte offset of normalised byte `i`; one extra
+    /// entry holds the original length.
+    pub map: Vec<u32>,
+}
+
+impl Normalized {
+    /// The original byte range of the normalised range `start..end`.
+    pub fn original(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.map[start] as usize, self.map[end] as usize)
+    }
+}
+
+/// True for the characters that separate words the way a space does in a name.
+pub fn is_dash_or_space(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' | '_'
+        )
+}
+
+fn fold(c: char, out: &mut dyn FnMut(char)) {
+    if is_dash_or_space(c) {
+        out(' ');
+        return;
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{02BB}' | '`' | '\u{00B4}' => out('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => out('"'),
+        c if c.is_ascii() => out(c.to_ascii_lowercase()),
+        c => decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                for l in d.to_lowercase() {
+                    out(l);
+                }
+            }
+        }),
+    }
+}
+
+/// Normalises `text`, keeping the offset map.
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        fold(c, &mut |n| {
+            if n == ' ' && out.ends_with(' ') {
+                return;
+            }
+            out.push(n);
+            for _ in 0..n.len_utf8() {
+                map.push(i as u32);
+            }
+        });
+    }
+    map.push(text.len() as u32);
+    Normalized { text: out, map }
+}
+
+/// The normalised key of a name, trimmed, with a trailing possessive removed.
+pub fn key(name: &str) -> String {
+    let n = normalize(name).text;
+    let t = n.trim();
+    let t = t.strip_suffix("'s").unwrap_or(t);
+    t.trim().to_string()
+}
+
+/// Is the character part of a word (for whole-word matching)?
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// An acronym: at least two capitals and no lower-case letters ("TTP",
+/// "IS-K", "U.S."). Acronyms match only in capitals.
+pub fn is_acronym(s: &str) -> bool {
+    s.chars().filter(|c| c.is_uppercase()).count() >= 2 && !s.chars().any(char::is_lowercase)
+}
+
+/// A transliteration skeleton: letters only, vowels dropped after the first
+/// letter, doubled letters collapsed. "Tehreek-e-Taliban" and
+/// "Tehrik-i-Taliban" share one; so do "al-Qaida" and "al-Qaeda".
+pub fn skeleton(key: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    let mut first = true;
+    for c in key.chars().filter(|c| c.is_alphanumeric()) {
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+        if first {
+            out.push(c);
+            first = false;
+            last = c;
+            continue;
+        }
+        if vowel {
+            last = c;
+            continue;
+        }
+        if c != last {
+            out.push(c);
+        }
+        last = c;
+    }
+    out
+}
+
+/// Damerau–Levenshtein distance (optimal string alignment), capped: returns
+/// `max + 1` as soon as the distance must exceed `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        let mut row_min = usize::MAX;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+    }
+    d[a.len() * w + b.len()].min(max + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashes_spaces_and_case_fold_together() {
+        let a = key("Islamic State – Khorasan Province");
+        assert_eq!(a, "islamic state khorasan province");
+        assert_eq!(key("Islamic State-Khorasan Province"), a);
+        assert_eq!(key("Islamic  State\u{00A0}Khorasan—Province"), a);
+    }
+
+    #[test]
+    fn apostrophes_diacritics_and_possessives_fold() {
+        assert_eq!(
+            key("Pakistan People’s Party"),
+            key("Pakistan People's Party")
+        );
+        assert_eq!(key("Pakistan’s"), "pakistan");
+        assert_eq!(key("Zarb-e-Azb"), key("Żarb-é-Azb"));
+    }
+
+    #[test]
+    fn map_leads_back_to_original_bytes() {
+        let t = "Islamic State – Khorasan";
+        let n = normalize(t);
+        let i = n.text.find("khorasan").unwrap();
+        let (s, e) = n.original(i, i + "khorasan".len());
+        assert_eq!(&t[s..e], "Khorasan");
+    }
+
+    #[test]
+    fn skeletons_unite_transliterations() {
+        assert_eq!(
+            skeleton(&key("Tehreek-e-Taliban Pakistan")),
+            skeleton(&key("Tehrik-i-Taliban Pakistan"))
+        );
+        assert_eq!(skeleton(&key("al-Qaida")), skeleton(&key("Al-Qaeda")));
+        assert_eq!(
+            skeleton(&key("Rudd-ul-Fasaad")),
+            skeleton(&key("Radd-ul-Fasaad"))
+        );
+        assert_ne!(skeleton("kabul"), skeleton("karachi"));
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("jeffery", "jeffrey", 2), 1);
+        assert_eq!(edit_distance("pakistani talban", "pakistani taliban", 2), 1);
+        assert_eq!(edit_distance("kabul", "karachi", 2), 3);
+    }
+
+    #[test]
+    fn acronyms_are_capitals_only() {
+        assert!(is_acronym("TTP"));
+        assert!(is_acronym("IS-K"));
+        assert!(!is_acronym("PakArmy"));
+        assert!(!is_acronym("I"));
+    }
+}

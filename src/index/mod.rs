@@ -1,0 +1,328 @@
+//! The cross-reference index: the questions the panes and the headless
+//! commands ask of an analysed corpus.
+
+use crate::corpus::{Corpus, Document};
+use crate::entity::{Analysis, DocId, Entity, EntityId, Kind, Mention};
+use std::collections::{BTreeMap, HashMap};
+
+/// A keyword-in-context line: the mention and some text either side of it,
+/// on one line (line breaks and tabs become spaces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KwicLine {
+    pub before: String,
+    pub hit: String,
+    pub after: String,
+}
+
+impl KwicLine {
+    /// The whole line as plain text.
+    pub fn to_plain(&self) -> String {
+        format!("{}{}{}", self.before, self.hit, self.after)
+    }
+}
+
+/// How often an entity is mentioned, overall or in one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityCount {
+    pub entity: EntityId,
+    pub count: u32,
+}
+
+/// Per-entity totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntityStats {
+    pub mentions: u32,
+    pub docs: u32,
+}
+
+/// An analysed corpus with lookups by document and by entity.
+#[derive(Debug, Clone)]
+pub struct Index {
+    corpus: Corpus,
+    analysis: Analysis,
+    /// `analysis.mentions[doc_ranges[d]]` are document d's mentions.
+    doc_ranges: Vec<std::ops::Range<usize>>,
+    /// Indices into `analysis.mentions`, per entity, in (doc, start) order.
+    by_entity: Vec<Vec<u32>>,
+    stats: Vec<EntityStats>,
+    by_id: HashMap<String, EntityId>,
+}
+
+impl Index {
+    /// Builds the index. `analysis.mentions` must be sorted by (doc, start).
+    pub fn new(corpus: Corpus, mut analysis: Analysis) -> Self {
+        analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
+        let n_docs = corpus.docs.len();
+        let n_entities = analysis.entities.len();
+        let mut doc_ranges = vec![0..0; n_docs];
+        let mut by_entity: Vec<Vec<u32>> = vec![Vec::new(); n_entities];
+        let mut stats = vec![EntityStats::default(); n_entities];
+        let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
+        let mut i = 0;
+        while i < analysis.mentions.len() {
+            let doc = analysis.mentions[i].doc;
+            let start = i;
+            while i < analysis.mentions.len() && analysis.mentions[i].doc == doc {
+                let m = analysis.mentions[i];
+                let e = m.entity as usize;
+                if e < n_entities {
+                    by_entity[e].push(i as u32);
+                    stats[e].mentions += 1;
+                    if last_doc_of[e] != Some(doc) {
+                        stats[e].docs += 1;
+                        last_doc_of[e] = Some(doc);
+                    }
+                }
+                i += 1;
+            }
+            if (doc as usize) < n_docs {
+                doc_ranges[doc as usize] = start..i;
+            }
+        }
+        let by_id = analysis
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i as EntityId))
+            .collect();
+        Index {
+            corpus,
+            analysis,
+            doc_ranges,
+            by_entity,
+            stats,
+            by_id,
+        }
+    }
+
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    pub fn docs(&self) -> &[Document] {
+        &self.corpus.docs
+    }
+
+    pub fn doc(&self, doc: DocId) -> &Document {
+        &self.corpus.docs[doc as usize]
+    }
+
+    pub fn entities(&self) -> &[Entity] {
+        &self.analysis.entities
+    }
+
+    pub fn entity(&self, e: EntityId) -> &Entity {
+        &self.analysis.entities[e as usize]
+    }
+
+    /// The entity with this id, if any.
+    pub fn entity_by_id(&self, id: &str) -> Option<EntityId> {
+        self.by_id.get(id).copied()
+    }
+
+    /// All mentions, sorted by (doc, start).
+    pub fn mentions(&self) -> &[Mention] {
+        &self.analysis.mentions
+    }
+
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    /// A document's mentions, sorted by start.
+    pub fn doc_mentions(&self, doc: DocId) -> &[Mention] {
+        match self.doc_ranges.get(doc as usize) {
+            Some(r) => &self.analysis.mentions[r.clone()],
+            None => &[],
+        }
+    }
+
+    /// The mention covering byte `offset` of a document, if any.
+    pub fn mention_at(&self, doc: DocId, offset: usize) -> Option<&Mention> {
+        self.doc_mentions(doc)
+            .iter()
+            .find(|m| m.range().contains(&offset))
+    }
+
+    pub fn stats(&self, e: EntityId) -> EntityStats {
+        self.stats.get(e as usize).copied().unwrap_or_default()
+    }
+
+    /// An entity's mentions in (doc, start) order.
+    pub fn entity_mentions(&self, e: EntityId) -> impl Iterator<Item = &Mention> + '_ {
+        self.by_entity
+            .get(e as usize)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.analysis.mentions[i as usize])
+    }
+
+    /// An entity's mentions grouped by document, in document order.
+    pub fn entity_mentions_by_doc(&self, e: EntityId) -> Vec<(DocId, Vec<Mention>)> {
+        let mut out: Vec<(DocId, Vec<Mention>)> = Vec::new();
+        for m in self.entity_mentions(e) {
+            match out.last_mut() {
+                Some((d, list)) if *d == m.doc => list.push(*m),
+                _ => out.push((m.doc, vec![*m])),
+            }
+        }
+        out
+    }
+
+    /// The surface forms of an entity seen in the corpus, most frequent first.
+    pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for m in self.entity_mentions(e) {
+            let text = &self.doc(m.doc).text[m.range()];
+            *counts.entry(text).or_default() += 1;
+        }
+        let mut out: Vec<(String, u32)> = counts
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The entities of a document, by kind and then by count (most first).
+    pub fn doc_entities(&self, doc: DocId) -> Vec<EntityCount> {
+        let mut counts: HashMap<EntityId, u32> = HashMap::new();
+        for m in self.doc_mentions(doc) {
+            *counts.entry(m.entity).or_default() += 1;
+        }
+        let mut out: Vec<EntityCount> = counts
+            .into_iter()
+            .map(|(entity, count)| EntityCount { entity, count })
+            .collect();
+        out.sort_by(|a, b| {
+            self.entity(a.entity)
+                .kind
+                .cmp(&self.entity(b.entity).kind)
+                .then(b.count.cmp(&a.count))
+                .then(a.entity.cmp(&b.entity))
+        });
+        out
+    }
+
+    /// How many mentions of each kind a document has.
+    pub fn doc_kind_counts(&self, doc: DocId) -> BTreeMap<Kind, u32> {
+        let mut out = BTreeMap::new();
+        for m in self.doc_mentions(doc) {
+            *out.entry(self.entity(m.entity).kind).or_default() += 1;
+        }
+        out
+    }
+
+    /// Entities that share documents with `e`, with the number of shared
+    /// documents, most first.
+    pub fn cooccurring(&self, e: EntityId) -> Vec<EntityCount> {
+        let mut counts: HashMap<EntityId, u32> = HashMap::new();
+        for (doc, _) in self.entity_mentions_by_doc(e) {
+            let mut seen: Vec<EntityId> = self.doc_mentions(doc).iter().map(|m| m.entity).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for other in seen {
+                if other != e {
+                    *counts.entry(other).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<EntityCount> = counts
+            .into_iter()
+            .map(|(entity, count)| EntityCount { entity, count })
+            .collect();
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(
+                    self.stats(b.entity)
+                        .mentions
+                        .cmp(&self.stats(a.entity).mentions),
+                )
+                .then(a.entity.cmp(&b.entity))
+        });
+        out
+    }
+
+    /// A keyword-in-context line for a mention, with up to `context` characters
+    /// either side, cut at word boundaries where possible.
+    pub fn kwic(&self, m: &Mention, context: usize) -> KwicLine {
+        kwic(&self.doc(m.doc).text, m.range(), context)
+    }
+}
+
+fn flatten(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.chars() {
+        let c = if c.is_whitespace() || c.is_control() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out
+}
+
+/// Keyword in context for `range` of `text`.
+pub fn kwic(text: &str, range: std::ops::Range<usize>, context: usize) -> KwicLine {
+    let start = range.start.min(text.len());
+    let end = range.end.clamp(start, text.len());
+    let before_full = &text[..start];
+    let after_full = &text[end..];
+    let mut before: Vec<char> = before_full.chars().rev().take(context + 1).collect();
+    let cut_before = before.len() > context;
+    before.truncate(context);
+    before.reverse();
+    let mut before: String = before.into_iter().collect();
+    if cut_before {
+        if let Some(sp) = before.find(char::is_whitespace) {
+            before = before[sp..].trim_start().to_string();
+        }
+        before.insert(0, '…');
+    }
+    let after_chars: Vec<char> = after_full.chars().take(context + 1).collect();
+    let cut_after = after_chars.len() > context;
+    let mut after: String = after_chars.into_iter().take(context).collect();
+    if cut_after {
+        if let Some(sp) = after.rfind(char::is_whitespace) {
+            after.truncate(sp);
+        }
+        after.push('…');
+    }
+    KwicLine {
+        before: flatten(&before).trim_start().to_string(),
+        hit: flatten(&text[start..end]),
+        after: flatten(&after).trim_end().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kwic_cuts_at_words_and_flattens_lines() {
+        let text = "one two three\nfour ISKP five six seven";
+        let k = kwic(text, 19..23, 10);
+        assert_eq!(k.hit, "ISKP");
+        assert_eq!(k.before, "…four ");
+        assert_eq!(k.after, " five six…");
+    }
+
+    #[test]
+    fn kwic_at_edges_has_no_ellipsis() {
+        let k = kwic("ISKP attacks", 0..4, 40);
+        assert_eq!(k.before, "");
+        assert_eq!(k.after, " attacks");
+    }
+}

@@ -1,0 +1,243 @@
+//! The headless commands, run as a process.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dossier(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dossier")
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn seeds() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
+}
+
+#[test]
+fn docs_lists_the_bundled_seeds() {
+    let rows = json_lines(&dossier(&["docs", "--json"]));
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[0]["id"], "000_d85bfbec747d7f53.txt");
+    assert_eq!(rows[0]["title"], "Kicking Terrorist Ass and Winning");
+    assert_eq!(rows[3]["title"], "Pakistan and US Unite Against ISKP");
+    for r in &rows {
+        assert!(r["bytes"].as_u64().unwrap() > 1000);
+        assert!(r["mentions"].as_u64().unwrap() > 10);
+    }
+}
+
+#[test]
+fn docs_table_has_a_header_and_a_row_per_document() {
+    let out = dossier(&["docs"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("ID"));
+    assert_eq!(lines.len(), 6);
+    assert!(lines[1].contains("Kicking Terrorist Ass"));
+}
+
+#[test]
+fn entities_link_every_surface_form_of_iskp() {
+    let rows = json_lines(&dossier(&["entities", "--json"]));
+    let iskp = rows
+        .iter()
+        .find(|r| r["aliases"].as_array().unwrap().iter().any(|a| a == "ISKP"))
+        .expect("an entity with alias ISKP");
+    let aliases: Vec<&str> = iskp["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for form in [
+        "ISIS-K",
+        "IS-K",
+        "Islamic State Khorasan Province",
+        "Islamic State – Khorasan Province",
+    ] {
+        assert!(aliases.contains(&form), "{form} missing from {aliases:?}");
+    }
+    assert_eq!(iskp["kind"], "group");
+    assert_eq!(iskp["documents"], 4);
+}
+
+#[test]
+fn mentions_carry_true_byte_offsets_and_sources() {
+    let rows = json_lines(&dossier(&["mentions", "--json"]));
+    assert!(rows.len() > 300);
+    for r in &rows {
+        let doc = r["doc"].as_str().unwrap();
+        let bytes = std::fs::read(seeds().join(doc)).unwrap();
+        let (s, e) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            std::str::from_utf8(&bytes[s..e]).unwrap(),
+            r["text"].as_str().unwrap()
+        );
+        for key in ["entity", "name", "kind", "source"] {
+            assert!(r[key].is_string(), "{key} missing in {r}");
+        }
+    }
+    let sources: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert!(
+        sources.contains("kb") && sources.contains("variant") && sources.contains("person"),
+        "{sources:?}"
+    );
+}
+
+#[test]
+fn mentions_of_one_entity_span_documents() {
+    let rows = json_lines(&dossier(&[
+        "mentions",
+        "--json",
+        "--entity",
+        "tehrik-i-taliban-pakistan",
+    ]));
+    assert!(
+        rows.iter()
+            .all(|r| r["entity"] == "tehrik-i-taliban-pakistan")
+    );
+    let texts: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["text"].as_str().unwrap()).collect();
+    for form in [
+        "TTP",
+        "Tehreek-e-Taliban Pakistan",
+        "Tehrik-i-Taliban Pakistan",
+        "Pakistani-Talban",
+    ] {
+        assert!(texts.contains(form), "{form} missing from {texts:?}");
+    }
+}
+
+#[test]
+fn learning_from_the_text_alone_still_links() {
+    let rows = json_lines(&dossier(&["mentions", "--json", "--no-default-kb"]));
+    let id_of = |doc: &str, text: &str| {
+        rows.iter()
+            .find(|r| r["doc"].as_str().unwrap().starts_with(doc) && r["text"] == text)
+            .map(|r| r["entity"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no mention {text} in {doc}"))
+    };
+    assert_eq!(id_of("003", "ISKP"), id_of("002", "IS-K"));
+    assert_eq!(
+        id_of("004", "ISIS-K"),
+        id_of("003", "Islamic State Khorasan Province")
+    );
+    assert_eq!(
+        id_of("001", "TTP"),
+        id_of("002", "Tehrik-i-Taliban Pakistan")
+    );
+    assert_eq!(id_of("002", "al-Qaida"), id_of("003", "Al-Qaeda"));
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_a_one_line_error() {
+    let out = dossier(&["docs", "/nonexistent/corpus"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("/nonexistent/corpus"), "{err}");
+}
+
+#[test]
+fn an_unknown_entity_is_an_error() {
+    let out = dossier(&["mentions", "--entity", "no-such-thing"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-thing"));
+}
+
+#[test]
+fn a_bad_kb_file_names_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("bad.toml");
+    std::fs::write(
+        &kb,
+        "[[entity]]\nid = \"x\"\nname = \"X\"\nkind = \"tribe\"\n",
+    )
+    .unwrap();
+    let out = dossier(&["docs", "--kb", kb.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad.toml:4"), "{err}");
+    assert!(err.contains("tribe"), "{err}");
+}
+
+#[test]
+fn user_kb_and_corpus_kb_add_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "A headline\n\nThe Zorblax Brigade met the Quux Council in Karachi.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("dossier.toml"),
+        "[[entity]]\nid = \"zorblax\"\nname = \"Zorblax Brigade\"\nkind = \"group\"\n",
+    )
+    .unwrap();
+    let user = dir.path().join("user.kb");
+    std::fs::write(
+        &user,
+        "[[entity]]\nid = \"quux\"\nname = \"Quux Council\"\nkind = \"org\"\n",
+    )
+    .unwrap();
+    let rows = json_lines(&dossier(&[
+        "mentions",
+        "--json",
+        dir.path().to_str().unwrap(),
+        "--kb",
+        user.to_str().unwrap(),
+    ]));
+    let find = |t: &str| {
+        rows.iter()
+            .find(|r| r["text"] == t)
+            .unwrap_or_else(|| panic!("{t}: {rows:?}"))
+    };
+    assert_eq!(find("Zorblax Brigade")["entity"], "zorblax");
+    assert_eq!(find("Quux Council")["kind"], "org");
+    assert_eq!(find("Karachi")["source"], "kb");
+}
+
+#[test]
+fn an_empty_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dossier(&["entities", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no readable documents"));
+}
+
+#[test]
+fn skipped_files_are_reported_and_the_rest_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("good.txt"),
+        "A headline\n\nPeshawar is a city.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bin.txt"), b"\x00\x01\x02binary").unwrap();
+    let out = dossier(&["docs", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(json_lines(&out).len(), 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("skipped"), "{err}");
+    assert!(err.contains("bin.txt"), "{err}");
+}
