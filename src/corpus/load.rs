@@ -1,0 +1,981 @@
+//! Loading a corpus from disk or from embedded files.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::boilerplate::find_boilerplate;
+use super::html::extract_html;
+use super::jsonl::parse_jsonl;
+use super::title::derive_title_opt;
+use super::{Corpus, Document, Skipped, Warning};
+
+/// Largest file that is read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+const MIB: u64 = 1024 * 1024;
+
+/// Why a corpus could not be loaded at all. Problems with single files are
+/// not errors: they end up in [`Corpus::skipped`] and [`Corpus::warnings`].
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The path does not exist.
+    #[error("{}: no such file or directory", path.display())]
+    NotFound { path: PathBuf },
+    /// The path exists but its metadata cannot be read (e.g. permissions).
+    #[error("cannot access {}: {source}", path.display())]
+    Access {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// The corpus directory cannot be listed.
+    #[error("cannot read directory {}: {source}", path.display())]
+    ReadDir {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// File formats, chosen by extension (case-insensitive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Markdown,
+    Html,
+    Jsonl,
+}
+
+fn extension(path: &str) -> Option<String> {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let (stem, ext) = name.rsplit_once('.')?;
+    if stem.is_empty() {
+        return None;
+    }
+    Some(ext.to_ascii_lowercase())
+}
+
+/// The format of a file that a directory walk reads, `None` for extensions
+/// that are ignored.
+fn known_format(path: &str) -> Option<Format> {
+    match extension(path)?.as_str() {
+        "txt" => Some(Format::Text),
+        "md" | "markdown" => Some(Format::Markdown),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "jsonl" | "ndjson" => Some(Format::Jsonl),
+        _ => None,
+    }
+}
+
+/// Loads a corpus from `path`: a single file (any extension; unknown ones are
+/// read as plain text) or a directory, read recursively.
+///
+/// In a directory, hidden entries (name starting with `.`) are skipped, only
+/// `.txt`, `.md`, `.html`/`.htm`, `.jsonl`/`.ndjson` files are read (other
+/// files are ignored silently), symlinks are followed, and no directory or
+/// file is visited twice (loops terminate). Files are parsed on a few worker
+/// threads; the result is deterministic.
+///
+/// For a directory, [`Corpus::root`] is the directory and document paths are
+/// relative to it. For a single file, `root` is its parent directory and the
+/// document path is the file name, so `root.join(path)` is always the file.
+///
+/// A directory without any document is not an error.
+pub fn load_path(path: &Path) -> Result<Corpus, CorpusError> {
+    let meta = fs::metadata(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            CorpusError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            CorpusError::Access {
+                path: path.to_path_buf(),
+                source: e,
+            }
+        }
+    })?;
+
+    let mut skipped = Vec::new();
+    let (root, jobs) = if meta.is_dir() {
+        let jobs = walk(path, &mut skipped)?;
+        (path.to_path_buf(), jobs)
+    } else {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.to_string_lossy().into_owned());
+        let root = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let job = Job {
+            rel: name,
+            abs: path.to_path_buf(),
+            size: meta.len(),
+        };
+        (root, vec![job])
+    };
+
+    let results = parse_jobs(&jobs);
+    let mut corpus = Corpus {
+        root,
+        skipped,
+        ..Corpus::default()
+    };
+    for (job, result) in jobs.iter().zip(results) {
+        add_result(&mut corpus, &job.rel, result);
+    }
+    finish(&mut corpus);
+    Ok(corpus)
+}
+
+/// Builds a corpus from in-memory files (`(relative path, bytes)`), parsed
+/// exactly like files on disk. [`Corpus::root`] is `name`.
+pub fn load_embedded(name: &str, files: &[(&str, &[u8])]) -> Corpus {
+    let mut corpus = Corpus {
+        root: PathBuf::from(name),
+        ..Corpus::default()
+    };
+    for (rel, bytes) in files {
+        let rel = rel.replace('\\', "/");
+        let result = parse_file(&rel, bytes);
+        add_result(&mut corpus, &rel, result);
+    }
+    finish(&mut corpus);
+    corpus
+}
+
+type ParseResult = Result<(Vec<Document>, Vec<String>), String>;
+
+fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
+    match result {
+        Ok((docs, warnings)) => {
+            corpus.docs.extend(docs);
+            corpus
+                .warnings
+                .extend(warnings.into_iter().map(|message| Warning {
+                    path: PathBuf::from(rel),
+                    message,
+                }));
+        }
+        Err(reason) => corpus.skipped.push(Skipped {
+            path: PathBuf::from(rel),
+            reason,
+        }),
+    }
+}
+
+fn finish(corpus: &mut Corpus) {
+    corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // Stable: keeps the line order of one file's warnings.
+    corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Parses one file's bytes. `rel_path` (`/`-separated, relative to the corpus
+/// root) becomes the document path and id and picks the format by extension:
+/// `.html`/`.htm` are reduced to their visible text, `.jsonl`/`.ndjson` give
+/// one document per line, everything else is plain text (markdown kept raw).
+///
+/// Returns the documents and warnings, or the reason the file is skipped:
+/// `binary file (NUL bytes)`, `empty file`, `too large (N MiB; limit 64 MiB)`.
+/// Invalid UTF-8 is decoded with replacement characters and a warning; a
+/// UTF-8 BOM is stripped; CRLF is kept.
+pub fn parse_file(rel_path: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<String>), String> {
+    let mut warnings = Vec::new();
+    let text = decode(bytes, &mut warnings)?;
+    let format = known_format(rel_path).unwrap_or(Format::Text);
+    let file_name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let docs = match format {
+        Format::Jsonl => {
+            let docs = parse_jsonl(rel_path, &text, &mut warnings);
+            if docs.is_empty() {
+                let first = warnings
+                    .first()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                return Err(format!("no valid JSON Lines records{first}"));
+            }
+            docs
+        }
+        Format::Html => {
+            let (body, title) = extract_html(&text);
+            if body.trim().is_empty() {
+                return Err("empty file".to_string());
+            }
+            let title = title
+                .or_else(|| derive_title_opt(&body))
+                .unwrap_or_else(|| file_name.to_string());
+            vec![document(rel_path, title, body)]
+        }
+        Format::Text | Format::Markdown => {
+            let title = derive_title_opt(&text).unwrap_or_else(|| file_name.to_string());
+            vec![document(rel_path, title, text)]
+        }
+    };
+    Ok((docs, warnings))
+}
+
+fn document(rel_path: &str, title: String, text: String) -> Document {
+    Document {
+        id: rel_path.to_string(),
+        path: rel_path.to_string(),
+        title,
+        boilerplate: find_boilerplate(&text),
+        text,
+        url: None,
+        date: None,
+    }
+}
+
+fn too_large(len: u64) -> String {
+    format!("too large ({} MiB; limit 64 MiB)", len.div_ceil(MIB))
+}
+
+/// Bytes to text: size limit, UTF-16 (with BOM), NUL check, UTF-8 BOM, lossy
+/// UTF-8, emptiness.
+fn decode(bytes: &[u8], warnings: &mut Vec<String>) -> Result<String, String> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        decode_utf16(rest, u16::from_le_bytes, warnings)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        decode_utf16(rest, u16::from_be_bytes, warnings)
+    } else {
+        if bytes.contains(&0) {
+            return Err("binary file (NUL bytes)".to_string());
+        }
+        let (body, offset) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+            Some(rest) => (rest, 3),
+            None => (bytes, 0),
+        };
+        match std::str::from_utf8(body) {
+            Ok(s) => s.to_string(),
+            Err(e) => {
+                warnings.push(format!(
+                    "invalid UTF-8 at byte {}, decoded with replacement characters",
+                    e.valid_up_to() + offset
+                ));
+                String::from_utf8_lossy(body).into_owned()
+            }
+        }
+    };
+    if text.contains('\0') {
+        return Err("binary file (NUL bytes)".to_string());
+    }
+    if text.trim().is_empty() {
+        return Err("empty file".to_string());
+    }
+    Ok(text)
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, warnings: &mut Vec<String>) -> String {
+    let units = bytes.chunks(2).map(|c| match c {
+        [a, b] => unit([*a, *b]),
+        _ => 0xFFFD,
+    });
+    let mut bad = false;
+    let s: String = char::decode_utf16(units)
+        .map(|r| {
+            r.unwrap_or_else(|_| {
+                bad = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    if bad || bytes.len() % 2 == 1 {
+        warnings.push("invalid UTF-16, decoded with replacement characters".to_string());
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------
+// Directory walk
+
+/// A file to read.
+struct Job {
+    rel: String,
+    abs: PathBuf,
+    size: u64,
+}
+
+/// Identity of a file or directory, to visit each once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+#[cfg(unix)]
+fn key(_path: &Path, meta: &fs::Metadata) -> Option<Key> {
+    use std::os::unix::fs::MetadataExt;
+    Some(Key::Inode(meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn key(path: &Path, _meta: &fs::Metadata) -> Option<Key> {
+    fs::canonicalize(path).ok().map(Key::Path)
+}
+
+/// A directory waiting to be listed.
+struct PendingDir {
+    abs: PathBuf,
+    /// Relative prefix with a trailing `/` ("" for the root).
+    prefix: String,
+    key: Option<Key>,
+}
+
+/// A file found by the walk, before duplicates are removed.
+struct Candidate {
+    via_link: bool,
+    key: Option<Key>,
+    job: Job,
+}
+
+/// Lists the files to read under `root`, each reached once, in a
+/// deterministic order.
+///
+/// Directories reached without a symlink are listed first, then those reached
+/// through one, so a file reachable both ways keeps its real path. Each
+/// directory (by identity) is listed once, which ends symlink loops. A file
+/// reached by several paths is read once, under its real path if it has one,
+/// else under the smallest path.
+fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError> {
+    let mut seen_dirs: HashSet<Key> = HashSet::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let root_key = fs::metadata(root).ok().and_then(|m| key(root, &m));
+    // Real directories, and directories reached through a symlink.
+    let mut real: Vec<PendingDir> = vec![PendingDir {
+        abs: root.to_path_buf(),
+        prefix: String::new(),
+        key: root_key,
+    }];
+    let mut linked: Vec<PendingDir> = Vec::new();
+    loop {
+        let (dir, via_link) = match real.pop() {
+            Some(d) => (d, false),
+            None => match linked.pop() {
+                Some(d) => (d, true),
+                None => break,
+            },
+        };
+        if let Some(k) = &dir.key
+            && !seen_dirs.insert(k.clone())
+        {
+            continue;
+        }
+        let read = match fs::read_dir(&dir.abs) {
+            Ok(r) => r,
+            Err(e) if dir.prefix.is_empty() => {
+                return Err(CorpusError::ReadDir {
+                    path: dir.abs,
+                    source: e,
+                });
+            }
+            Err(e) => {
+                skipped.push(Skipped {
+                    path: PathBuf::from(dir.prefix.trim_end_matches('/')),
+                    reason: format!("cannot read directory: {e}"),
+                });
+                continue;
+            }
+        };
+        let mut entries: BTreeMap<String, fs::DirEntry> = BTreeMap::new();
+        for entry in read {
+            match entry {
+                Ok(e) => {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if !name.starts_with('.') {
+                        entries.insert(name, e);
+                    }
+                }
+                Err(e) => skipped.push(Skipped {
+                    path: PathBuf::from(dir.prefix.trim_end_matches('/')),
+                    reason: format!("cannot read directory entry: {e}"),
+                }),
+            }
+        }
+        let mut real_subdirs = Vec::new();
+        let mut linked_subdirs = Vec::new();
+        for (name, entry) in entries {
+            let rel = format!("{}{name}", dir.prefix);
+            let path = entry.path();
+            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+            let meta = if is_link {
+                fs::metadata(&path)
+            } else {
+                entry.metadata()
+            };
+            let meta = match meta {
+                Ok(m) => m,
+                Err(e) => {
+                    if known_format(&rel).is_some() {
+                        let what = if is_link { "broken symlink: " } else { "" };
+                        skipped.push(Skipped {
+                            path: PathBuf::from(&rel),
+                            reason: format!("{what}{e}"),
+                        });
+                    }
+                    continue;
+                }
+            };
+            let link = via_link || is_link;
+            if meta.is_dir() {
+                let pending = PendingDir {
+                    key: key(&path, &meta),
+                    abs: path,
+                    prefix: format!("{rel}/"),
+                };
+                if link {
+                    linked_subdirs.push(pending);
+                } else {
+                    real_subdirs.push(pending);
+                }
+            } else if meta.is_file() && known_format(&rel).is_some() {
+                candidates.push(Candidate {
+                    via_link: link,
+                    key: key(&path, &meta),
+                    job: Job {
+                        rel,
+                        abs: path,
+                        size: meta.len(),
+                    },
+                });
+            }
+        }
+        // Pop in sorted order.
+        real.extend(real_subdirs.into_iter().rev());
+        linked.extend(linked_subdirs.into_iter().rev());
+    }
+    candidates.sort_by(|a, b| (a.via_link, &a.job.rel).cmp(&(b.via_link, &b.job.rel)));
+    let mut seen_files: HashSet<Key> = HashSet::new();
+    let mut jobs: Vec<Job> = candidates
+        .into_iter()
+        .filter(|c| c.key.as_ref().is_none_or(|k| seen_files.insert(k.clone())))
+        .map(|c| c.job)
+        .collect();
+    jobs.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(jobs)
+}
+
+fn read_and_parse(job: &Job) -> ParseResult {
+    if job.size > MAX_FILE_BYTES {
+        return Err(too_large(job.size));
+    }
+    let bytes = fs::read(&job.abs).map_err(|e| e.to_string())?;
+    parse_file(&job.rel, &bytes)
+}
+
+/// Parses all jobs on a few threads; results in job order.
+fn parse_jobs(jobs: &[Job]) -> Vec<ParseResult> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8)
+        .min(jobs.len() / 8)
+        .max(1);
+    if threads == 1 {
+        return jobs.iter().map(read_and_parse).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<ParseResult>> = (0..jobs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        done.push((i, read_and_parse(job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    if let Some(slot) = slots.get_mut(i) {
+                        *slot = Some(r);
+                    }
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("internal error while parsing".to_string())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        }
+        fs::write(&p, bytes).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    fn tmp() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn one(rel: &str, bytes: &[u8]) -> (Document, Vec<String>) {
+        match parse_file(rel, bytes) {
+            Ok((mut docs, w)) if docs.len() == 1 => (docs.remove(0), w),
+            other => panic!("expected one document, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_lossy_with_warning() {
+        let (doc, w) = one("a.txt", b"Good Title\n\nBad \xFF byte here.");
+        assert_eq!(doc.text, "Good Title\n\nBad \u{FFFD} byte here.");
+        assert_eq!(
+            w,
+            vec!["invalid UTF-8 at byte 16, decoded with replacement characters".to_string()]
+        );
+        assert_eq!(doc.title, "Good Title");
+    }
+
+    #[test]
+    fn empty_and_whitespace_files_are_skipped() {
+        assert_eq!(parse_file("a.txt", b""), Err("empty file".to_string()));
+        assert_eq!(
+            parse_file("a.txt", b" \r\n\t\n"),
+            Err("empty file".to_string())
+        );
+        assert_eq!(
+            parse_file("a.txt", b"\xEF\xBB\xBF  \n"),
+            Err("empty file".to_string())
+        );
+        assert_eq!(
+            parse_file("a.html", b"<html><script>x()</script></html>"),
+            Err("empty file".to_string())
+        );
+    }
+
+    #[test]
+    fn binary_files_are_skipped() {
+        assert_eq!(
+            parse_file("a.txt", b"PK\x03\x04\x00\x00text"),
+            Err("binary file (NUL bytes)".to_string())
+        );
+        let mut late = vec![b'a'; 20_000];
+        late.push(0);
+        assert_eq!(
+            parse_file("a.md", &late),
+            Err("binary file (NUL bytes)".to_string())
+        );
+    }
+
+    #[test]
+    fn too_large_reason() {
+        assert_eq!(
+            too_large(MAX_FILE_BYTES + 1),
+            "too large (65 MiB; limit 64 MiB)"
+        );
+        assert_eq!(too_large(100 * MIB), "too large (100 MiB; limit 64 MiB)");
+    }
+
+    #[test]
+    fn crlf_kept_and_title_right() {
+        let raw = "Pakistan and US Unite Against ISKP\r\n\r\nBody text.\r\n\r\nRelated News\r\n\r\nA link\r\n";
+        let (doc, w) = one("x/crlf.txt", raw.as_bytes());
+        assert!(w.is_empty());
+        assert_eq!(doc.text, raw);
+        assert_eq!(doc.title, "Pakistan and US Unite Against ISKP");
+        assert_eq!(doc.id, "x/crlf.txt");
+        assert_eq!(doc.path, "x/crlf.txt");
+        let Some(at) = raw.find("Related News") else {
+            panic!()
+        };
+        assert_eq!(doc.boilerplate, vec![at..raw.trim_end().len()]);
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        let (doc, w) = one("b.md", "\u{feff}# Café Title\n\nText.".as_bytes());
+        assert!(w.is_empty());
+        assert_eq!(doc.text, "# Café Title\n\nText.");
+        assert_eq!(doc.title, "Café Title");
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Hi there\nBody.".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let (doc, _) = one("u.txt", &bytes);
+        assert_eq!(doc.text, "Hi there\nBody.");
+    }
+
+    #[test]
+    fn html_page() {
+        let html = b"<html><head><title>Page &amp; Title</title><style>p{color:red}</style>\
+<script>document.write('x')</script></head><body><h1>Heading</h1>\
+<p>Caf&eacute; &ldquo;quoted&rdquo; &#8212; &#x1F600;</p></body></html>";
+        let (doc, _) = one("site/page.HTM", html);
+        assert_eq!(doc.title, "Page & Title");
+        assert_eq!(doc.text, "Heading\n\nCafé “quoted” — 😀");
+        assert!(!doc.text.contains("color"));
+        assert!(!doc.text.contains("document"));
+        // Without <title>, the title comes from the text.
+        let (doc, _) = one(
+            "p.html",
+            b"<body><h2>Visible Headline</h2><p>Text.</p></body>",
+        );
+        assert_eq!(doc.title, "Visible Headline");
+    }
+
+    #[test]
+    fn unknown_extension_is_plain_text() {
+        let (doc, _) = one("notes.log", b"<b>Not Parsed</b>");
+        assert_eq!(doc.text, "<b>Not Parsed</b>");
+    }
+
+    #[test]
+    fn title_falls_back_to_file_name() {
+        let (doc, _) = one("dir/---.txt", b"--- *** ---");
+        assert_eq!(doc.title, "---.txt");
+    }
+
+    #[test]
+    fn jsonl_bad_line_warns_and_rest_loads() {
+        let body = b"{\"text\":\"One body.\",\"title\":\"One\"}\nnot json\n{\"text\":\"Two Headline\\n\\nMore.\"}\n";
+        let (docs, w) = match parse_file("feed.NDJSON", body) {
+            Ok(x) => x,
+            Err(e) => panic!("{e}"),
+        };
+        let ids: Vec<_> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, vec!["feed.NDJSON#1", "feed.NDJSON#3"]);
+        assert_eq!(docs[1].title, "Two Headline");
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("line 2: invalid JSON"), "{w:?}");
+        let all_bad = parse_file("f.jsonl", b"nope\n");
+        assert!(
+            matches!(&all_bad, Err(r) if r.starts_with("no valid JSON Lines records (line 1:")),
+            "{all_bad:?}"
+        );
+    }
+
+    #[test]
+    fn load_directory() {
+        let dir = tmp();
+        let d = dir.path();
+        write(d, "b.txt", b"Beta Title\n\nBody.");
+        write(d, "a/one.md", b"# Alpha\n\nBody.");
+        write(d, "a/page.html", b"<title>Page</title><p>x</p>");
+        write(
+            d,
+            "feed.jsonl",
+            b"{\"text\":\"t1\"}\n{bad\n{\"text\":\"t3\"}\n",
+        );
+        write(d, "image.png", b"\x89PNG\x00\x00");
+        write(d, "notes.rst", b"ignored");
+        write(d, "empty.txt", b"");
+        write(d, "bin.txt", b"a\x00b");
+        write(d, "bin2.md", b"\x00");
+        write(d, ".hidden.txt", b"Hidden");
+        write(d, ".git/x.txt", b"Hidden dir");
+        write(d, "sub/.cache/y.txt", b"Hidden nested dir");
+        write(d, "latin1.txt", b"Caf\xe9 Story\n");
+        let corpus = match load_path(d) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(corpus.root, d);
+        let ids: Vec<_> = corpus.docs.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "a/one.md",
+                "a/page.html",
+                "b.txt",
+                "feed.jsonl#1",
+                "feed.jsonl#3",
+                "latin1.txt"
+            ]
+        );
+        assert_eq!(corpus.docs[0].title, "Alpha");
+        assert_eq!(corpus.docs[1].title, "Page");
+        let skipped: Vec<_> = corpus
+            .skipped
+            .iter()
+            .map(|s| (s.path.to_string_lossy().into_owned(), s.reason.as_str()))
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                ("bin.txt".to_string(), "binary file (NUL bytes)"),
+                ("bin2.md".to_string(), "binary file (NUL bytes)"),
+                ("empty.txt".to_string(), "empty file"),
+            ]
+        );
+        assert_eq!(
+            corpus.skipped_summary().as_deref(),
+            Some("skipped 3 files: 2 binary file (NUL bytes), 1 empty file")
+        );
+        let warnings: Vec<_> = corpus
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.path.display(), w.message))
+            .collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].starts_with("feed.jsonl: line 2: invalid JSON"));
+        assert_eq!(
+            warnings[1],
+            "latin1.txt: invalid UTF-8 at byte 3, decoded with replacement characters"
+        );
+    }
+
+    #[test]
+    fn load_many_files_in_parallel_is_deterministic() {
+        let dir = tmp();
+        for i in 0..100 {
+            write(
+                dir.path(),
+                &format!("d{}/f{i:03}.txt", i % 7),
+                format!("Title {i}\n\nBody {i}.").as_bytes(),
+            );
+        }
+        let a = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let b = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.docs.len(), 100);
+        assert_eq!(a.docs, b.docs);
+        assert!(a.docs.windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    #[test]
+    fn load_single_file() {
+        let dir = tmp();
+        write(dir.path(), "story.weird", b"Plain Title\n\nBody.");
+        let c = load_path(&dir.path().join("story.weird")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.docs.len(), 1);
+        assert_eq!(c.docs[0].id, "story.weird");
+        assert_eq!(c.docs[0].title, "Plain Title");
+        assert_eq!(c.root.join(&c.docs[0].path), dir.path().join("story.weird"));
+    }
+
+    #[test]
+    fn missing_path_is_an_error_and_empty_dir_is_not() {
+        let dir = tmp();
+        let missing = dir.path().join("nope");
+        match load_path(&missing) {
+            Err(CorpusError::NotFound { path }) => assert_eq!(path, missing),
+            other => panic!("{other:?}"),
+        }
+        let c = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.docs.is_empty());
+        assert!(c.skipped.is_empty());
+        assert_eq!(c.skipped_summary(), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_terminate_without_duplicates() {
+        use std::os::unix::fs::symlink;
+        let dir = tmp();
+        let d = dir.path();
+        write(d, "a/story.txt", b"Story Title\n\nBody.");
+        write(d, "b/other.txt", b"Other Title\n\nBody.");
+        symlink(d, d.join("a/loop")).unwrap_or_else(|e| panic!("{e}"));
+        symlink(d.join("a"), d.join("b/to_a")).unwrap_or_else(|e| panic!("{e}"));
+        symlink(d.join("b/other.txt"), d.join("c.txt")).unwrap_or_else(|e| panic!("{e}"));
+        symlink(d.join("missing.txt"), d.join("dangling.txt")).unwrap_or_else(|e| panic!("{e}"));
+        // A link that sorts before the real directory it points to.
+        symlink(d.join("z"), d.join("0first")).unwrap_or_else(|e| panic!("{e}"));
+        write(d, "z/real.txt", b"Real Title\n\nBody.");
+        symlink(d.join("z"), d.join("z/self")).unwrap_or_else(|e| panic!("{e}"));
+        let c = load_path(d).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<_> = c.docs.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, vec!["a/story.txt", "b/other.txt", "z/real.txt"]);
+        assert_eq!(c.skipped.len(), 1);
+        assert_eq!(c.skipped[0].path, PathBuf::from("dangling.txt"));
+        assert!(c.skipped[0].reason.starts_with("broken symlink"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_directory_outside_root_is_followed() {
+        use std::os::unix::fs::symlink;
+        let outside = tmp();
+        write(outside.path(), "x.txt", b"Outside Title\n\nBody.");
+        let dir = tmp();
+        symlink(outside.path(), dir.path().join("linked")).unwrap_or_else(|e| panic!("{e}"));
+        let c = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<_> = c.docs.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(ids, vec!["linked/x.txt"]);
+    }
+
+    #[test]
+    fn embedded_seeds() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .map(|e| {
+                let bytes = fs::read(e.path()).unwrap_or_else(|err| panic!("{err}"));
+                (e.file_name().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        files.sort();
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let c = load_embedded("<bundled seeds>", &refs);
+        assert_eq!(c.root, PathBuf::from("<bundled seeds>"));
+        assert_eq!(c.docs.len(), 5);
+        assert!(c.skipped.is_empty() && c.warnings.is_empty());
+        let titles: Vec<_> = c.docs.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            vec![
+                "Kicking Terrorist Ass and Winning",
+                "No country will be allowed to provide sanctuaries and facilitation…",
+                "US backs Pakistan in confronting cross-border attacks from Afghanistan",
+                "Pakistan and US Unite Against ISKP",
+                "Following a string of deadly attacks in various parts…",
+            ]
+        );
+        // Same result from disk.
+        let disk = load_path(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(disk.docs, c.docs);
+        for d in &c.docs {
+            for r in &d.boilerplate {
+                assert!(d.text.is_char_boundary(r.start) && d.text.is_char_boundary(r.end));
+            }
+        }
+    }
+
+    /// Pseudo-random inputs built from tricky pieces never panic, and every
+    /// boilerplate range is sorted, disjoint and on char boundaries.
+    #[test]
+    fn junk_never_panics() {
+        const PIECES: &[&str] = &[
+            "a",
+            "Word ",
+            "é",
+            "“",
+            "”",
+            "…",
+            "😀",
+            " ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "{",
+            "}",
+            ":",
+            ";",
+            "#",
+            ".",
+            ",",
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            "&#x1F600;",
+            "&#",
+            "(",
+            ")",
+            "(credit:",
+            "(photo credit: X)",
+            "You might also like...",
+            "Related News",
+            "Author",
+            "Stay in the Loop",
+            "Sign up for our newsletter",
+            "Read more:",
+            "#a{b:c}",
+            "p{x:y;}",
+            "<p>",
+            "</p>",
+            "<script>",
+            "</script>",
+            "<!--",
+            "-->",
+            "<title>",
+            "\"text\"",
+            "{\"text\":\"x\"}",
+            "Jane Doe is a journalist",
+            "\u{feff}",
+            "\t",
+            "•",
+            "---",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let len = (next() % 60) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                s.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            for ext in ["txt", "md", "html", "jsonl"] {
+                let name = format!("f{round}.{ext}");
+                if let Ok((docs, _)) = parse_file(&name, s.as_bytes()) {
+                    for d in docs {
+                        assert!(!d.title.is_empty());
+                        for w in d.boilerplate.windows(2) {
+                            assert!(w[0].end < w[1].start);
+                        }
+                        for r in &d.boilerplate {
+                            assert!(r.start < r.end && r.end <= d.text.len());
+                            assert!(d.text.is_char_boundary(r.start));
+                            assert!(d.text.is_char_boundary(r.end));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fixtures_directory_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let c = load_path(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let by_id = |id: &str| c.docs.iter().find(|d| d.id == id).cloned();
+        let Some(page) = by_id("page.html") else {
+            panic!("{:?}", c.docs.iter().map(|d| &d.id).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            page.title,
+            "Pakistan &amp; the TTP — an HTML fixture".replace("&amp;", "&")
+        );
+        assert!(!page.text.contains("tracking"));
+        assert!(!page.text.contains("font-family"));
+        assert!(page.text.contains("Islamabad’s “red line” …"));
+        let Some(crlf) = by_id("crlf.txt") else {
+            panic!()
+        };
+        assert_eq!(crlf.title, "A CRLF Headline");
+        assert!(crlf.text.contains("\r\n"));
+        let Some(md) = by_id("notes/article.md") else {
+            panic!()
+        };
+        assert_eq!(md.title, "Markdown Headline");
+        assert!(md.text.starts_with("# Markdown Headline"));
+        assert!(by_id("articles.jsonl#1").is_some());
+        assert!(by_id("articles.jsonl#3").is_some());
+        assert!(c.warnings.iter().any(|w| w.message.starts_with("line 2: ")));
+        assert!(c.docs.iter().all(|d| !d.id.contains(".hidden")));
+    }
+}

@@ -1,0 +1,143 @@
+//! Documents and the loaders that turn files into them.
+//!
+//! Every position in the program is a byte range into [`Document::text`], the
+//! text exactly as loaded (after decoding). Nothing rewrites it: boilerplate is
+//! marked as ranges, never cut out.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// One article of the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Stable id: the path relative to the corpus root (with `/` separators),
+    /// plus `#N` (1-based line number) for a line of a JSON Lines file.
+    pub id: String,
+    /// The path relative to the corpus root, `/`-separated.
+    pub path: String,
+    /// A headline, or the opening words of the first sentence.
+    pub title: String,
+    /// The text as loaded. All offsets point into it.
+    pub text: String,
+    /// Byte ranges of boilerplate (sign-ups, bios, related-links blocks, stray
+    /// CSS) that a reader dims. Sorted and disjoint.
+    pub boilerplate: Vec<Range<usize>>,
+    /// Optional metadata carried by some formats (JSON Lines).
+    pub url: Option<String>,
+    pub date: Option<String>,
+}
+
+/// A file that was passed over, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// A problem that did not stop a file from loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// The loaded corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Where it was loaded from (`<bundled seeds>` for the embedded corpus).
+    pub root: PathBuf,
+    /// Documents in a deterministic order (sorted by id).
+    pub docs: Vec<Document>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+}
+
+mod boilerplate;
+mod html;
+mod jsonl;
+mod load;
+mod title;
+
+pub use boilerplate::find_boilerplate;
+pub use html::{decode_entities, extract_html};
+pub use load::{CorpusError, MAX_FILE_BYTES, load_embedded, load_path, parse_file};
+pub use title::derive_title;
+
+impl Corpus {
+    /// One line summarising the skipped files, grouped by reason (most
+    /// frequent first), e.g. `skipped 3 files: 2 binary file (NUL bytes), 1
+    /// empty file`. `None` when nothing was skipped.
+    pub fn skipped_summary(&self) -> Option<String> {
+        if self.skipped.is_empty() {
+            return None;
+        }
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for s in &self.skipped {
+            let key = reason_group(&s.reason);
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((key, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let n = self.skipped.len();
+        let parts: Vec<String> = counts.iter().map(|(k, c)| format!("{c} {k}")).collect();
+        Some(format!(
+            "skipped {n} file{}: {}",
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        ))
+    }
+}
+
+/// Groups reasons that differ only in details (sizes, io error text).
+fn reason_group(reason: &str) -> String {
+    if reason.starts_with("too large") {
+        "too large (limit 64 MiB)".to_string()
+    } else if reason.starts_with("no valid JSON Lines records") {
+        "no valid JSON Lines records".to_string()
+    } else if reason.starts_with("cannot read directory") {
+        "unreadable directory".to_string()
+    } else if reason.starts_with("broken symlink") {
+        "broken symlink".to_string()
+    } else {
+        reason.to_string()
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    fn skip(path: &str, reason: &str) -> Skipped {
+        Skipped {
+            path: PathBuf::from(path),
+            reason: reason.to_string(),
+        }
+    }
+
+    #[test]
+    fn summary_groups_reasons() {
+        let mut c = Corpus::default();
+        assert_eq!(c.skipped_summary(), None);
+        c.skipped.push(skip("a", "empty file"));
+        assert_eq!(
+            c.skipped_summary().as_deref(),
+            Some("skipped 1 file: 1 empty file")
+        );
+        c.skipped.push(skip("b", "binary file (NUL bytes)"));
+        c.skipped.push(skip("c", "binary file (NUL bytes)"));
+        c.skipped
+            .push(skip("d", "too large (70 MiB; limit 64 MiB)"));
+        c.skipped
+            .push(skip("e", "too large (99 MiB; limit 64 MiB)"));
+        c.skipped.push(skip("f", "Permission denied (os error 13)"));
+        assert_eq!(
+            c.skipped_summary().as_deref(),
+            Some(
+                "skipped 6 files: 2 binary file (NUL bytes), 2 too large (limit 64 MiB), \
+                 1 Permission denied (os error 13), 1 empty file"
+            )
+        );
+    }
+}
