@@ -48,7 +48,7 @@ fn generate(n: usize) -> Vec<(String, String)> {
             for _ in 0..(20 + rng.next() % 30) {
                 let s: &String = rng.pick(&sentences);
                 text.push_str(s);
-                if rng.next() % 5 == 0 {
+                if rng.next().is_multiple_of(5) {
                     text.push_str(", said ");
                     let name: &&str = rng.pick(&invented);
                     text.push_str(name);

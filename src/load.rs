@@ -1,10 +1,12 @@
 //! Opening a corpus: loading its files, assembling the knowledge bases and
 //! running the entity engine. Shared by the reader and the headless commands.
 
+use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
 use crate::index::Index;
 use std::path::PathBuf;
+use std::sync::Arc;
 use thiserror::Error;
 
 mod seeds {
@@ -26,6 +28,9 @@ pub struct OpenOptions {
     pub kb_files: Vec<PathBuf>,
     /// Leave out the embedded default knowledge base.
     pub no_default_kb: bool,
+    /// The annotation journal; `None` means the default place for this
+    /// corpus (see [`journal_path`]).
+    pub annotations: Option<PathBuf>,
 }
 
 /// Opening a corpus failed.
@@ -35,6 +40,12 @@ pub enum OpenError {
     Corpus(#[from] CorpusError),
     #[error("knowledge base {0}")]
     Kb(#[from] KbError),
+    #[error("annotations: {0}")]
+    Journal(#[from] JournalError),
+    #[error(
+        "no place for the annotation journal: set XDG_DATA_HOME or HOME, or pass --annotations FILE"
+    )]
+    NoJournalPlace,
 }
 
 /// The bundled seed corpus.
@@ -75,11 +86,32 @@ pub fn knowledge_base(opts: &OpenOptions) -> Result<KnowledgeBase, OpenError> {
     Ok(kb)
 }
 
-/// Loads, analyses and indexes a corpus, reporting progress as it goes.
-pub fn open_index(
+/// What identifies a corpus for its journal: its canonical path, or
+/// `bundled-seeds`.
+pub fn corpus_key(opts: &OpenOptions) -> String {
+    match &opts.path {
+        Some(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
+        None => "bundled-seeds".to_string(),
+    }
+}
+
+/// Where the annotation journal of `opts` lives: `--annotations`, or
+/// `$XDG_DATA_HOME/dossier/journals/<corpus>-<hash>.jsonl`.
+pub fn journal_path(opts: &OpenOptions) -> Result<PathBuf, OpenError> {
+    match &opts.annotations {
+        Some(p) => Ok(p.clone()),
+        None => crate::annotate::journal::default_path(&corpus_key(opts))
+            .ok_or(OpenError::NoJournalPlace),
+    }
+}
+
+fn analyse(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
-) -> Result<Index, OpenError> {
+) -> Result<(Arc<Corpus>, crate::entity::Analysis), OpenError> {
     let kb = knowledge_base(opts)?;
     progress(Progress {
         stage: "loading",
@@ -88,7 +120,41 @@ pub fn open_index(
     });
     let corpus = load_corpus(opts)?;
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
-    Ok(Index::new(corpus, analysis))
+    Ok((Arc::new(corpus), analysis))
+}
+
+/// Loads, analyses and indexes a corpus with its annotations applied
+/// (read-only: nothing is locked or created), reporting progress.
+pub fn open_index(
+    opts: &OpenOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Index, OpenError> {
+    Ok(open_read_only(opts, progress)?.index().clone())
+}
+
+/// Like [`open_workspace`], but reads the journal without taking the lock.
+pub fn open_read_only(
+    opts: &OpenOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Workspace, OpenError> {
+    let (corpus, analysis) = analyse(opts, progress)?;
+    let journal = match journal_path(opts) {
+        Ok(p) => Journal::read(&p)?,
+        Err(_) => Journal::read(std::path::Path::new(""))?,
+    };
+    Ok(Workspace::new(corpus, analysis, journal))
+}
+
+/// Loads and analyses a corpus and opens its journal for writing (or
+/// read-only when another instance holds it).
+pub fn open_workspace(
+    opts: &OpenOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Workspace, OpenError> {
+    let path = journal_path(opts)?;
+    let journal = Journal::open(&path, &corpus_key(opts))?;
+    let (corpus, analysis) = analyse(opts, progress)?;
+    Ok(Workspace::new(corpus, analysis, journal))
 }
 
 /// A short display name for what `opts` opens.

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use dossier::annotate::export::{self, Format};
 use dossier::index::Index;
 use dossier::load::{self, OpenOptions};
 use serde_json::json;
@@ -40,6 +41,10 @@ struct KbArgs {
     /// Leave out the embedded default knowledge base.
     #[arg(long, global = true)]
     no_default_kb: bool,
+    /// The annotation journal (default: one per corpus under
+    /// $XDG_DATA_HOME/dossier/journals/).
+    #[arg(long, value_name = "FILE", global = true)]
+    annotations: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -55,6 +60,55 @@ enum Command {
         /// Only the mentions of this entity id.
         #[arg(long, value_name = "ID")]
         entity: Option<String>,
+    },
+    /// Export every mention (engine and annotations) for annotation tools.
+    Export {
+        /// Corpus file or directory (default: the bundled seeds).
+        path: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Format,
+        /// Directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Import annotations from a brat directory or a doccano/spaCy JSONL file
+    /// into the journal.
+    Import {
+        /// The export to read: a brat directory or a JSONL file.
+        from: PathBuf,
+        /// Corpus file or directory (default: the bundled seeds).
+        path: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Format,
+    },
+    /// The knowledge base.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+    /// List the annotations in force, and any that could not be placed.
+    Annotations {
+        /// Corpus file or directory (default: the bundled seeds).
+        path: Option<PathBuf>,
+        /// Print JSON Lines instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Rewrite the journal with only the decisions in force.
+        #[arg(long)]
+        compact: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum KbCommand {
+    /// Write the merged knowledge base (default, learned and annotated) as
+    /// TOML, for reuse on another corpus.
+    Export {
+        /// Corpus file or directory (default: the bundled seeds).
+        path: Option<PathBuf>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -95,6 +149,7 @@ fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
         path,
         kb_files: kb.kb_files.clone(),
         no_default_kb: kb.no_default_kb,
+        annotations: kb.annotations.clone(),
     })
 }
 
@@ -150,6 +205,67 @@ fn run(cli: Cli) -> Result<()> {
                 None => None,
             };
             mentions(&index, filter, corpus.json, &mut out)?
+        }
+        Command::Export {
+            path,
+            format,
+            out: dir,
+        } => {
+            let opts = open_options(path, &cli.kb)?;
+            let ws = load::open_read_only(&opts, &mut |_| {})?;
+            let files = export::export(ws.index(), format, &dir, &ws.mention_notes())
+                .with_context(|| format!("cannot export to {}", dir.display()))?;
+            writeln!(out, "wrote {} files to {}", files.len(), dir.display())?;
+        }
+        Command::Import { from, path, format } => {
+            let opts = open_options(path, &cli.kb)?;
+            let mut ws = load::open_workspace(&opts, &mut |_| {})?;
+            if ws.read_only() {
+                bail!("another dossier is annotating this corpus; try again when it has quit");
+            }
+            let spans = export::import(format, &from, ws.index().corpus())
+                .with_context(|| format!("cannot import {}", from.display()))?;
+            let ops = dossier::annotate::ops::spans_to_ops(&spans, ws.index());
+            let n = ops.len();
+            for op in ops {
+                if let dossier::annotate::Saved::Pending(e) = ws.decide(op)? {
+                    bail!("could not save the journal: {e}");
+                }
+            }
+            writeln!(
+                out,
+                "imported {n} annotations into {}",
+                ws.journal().path().display()
+            )?;
+        }
+        Command::Kb {
+            command: KbCommand::Export { path, out: file },
+        } => {
+            let index = open(path, &cli.kb)?;
+            let toml = dossier::annotate::ops::merged_kb(&index).to_toml();
+            match file {
+                Some(f) => std::fs::write(&f, toml)
+                    .with_context(|| format!("cannot write {}", f.display()))?,
+                None => out.write_all(toml.as_bytes())?,
+            }
+        }
+        Command::Annotations {
+            path,
+            json,
+            compact,
+        } => {
+            let opts = open_options(path, &cli.kb)?;
+            let journal_path = load::journal_path(&opts)?;
+            if compact {
+                let mut j =
+                    dossier::annotate::Journal::open(&journal_path, &load::corpus_key(&opts))?;
+                if j.is_read_only() {
+                    bail!("another dossier is annotating this corpus; try again when it has quit");
+                }
+                j.compact(&load::corpus_key(&opts))?;
+            }
+            let ws = load::open_read_only(&opts, &mut |_| {})?;
+            annotations(&ws, &journal_path, json, &mut out)?;
         }
     }
     out.flush()?;
@@ -269,6 +385,39 @@ fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write
                 clip(&ent.id, 30),
                 ent.kind.as_str(),
                 m.source.as_str()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn annotations(
+    ws: &dossier::annotate::Workspace,
+    path: &std::path::Path,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    for w in &ws.journal().warnings {
+        eprintln!("dossier: warning: {w}");
+    }
+    if !json {
+        writeln!(out, "journal: {}", path.display())?;
+    }
+    for (seq, op) in ws.journal().effective() {
+        if json {
+            writeln!(out, "{}", json!({"seq": seq, "op": op}))?;
+        } else {
+            writeln!(out, "{seq:>5}  {}", op.describe())?;
+        }
+    }
+    for a in &ws.report().unplaced {
+        if json {
+            writeln!(out, "{}", json!({"unplaced": a}))?;
+        } else {
+            writeln!(
+                out,
+                "unplaced: “{}” in {} (was at {}..{}): its text is no longer in the document",
+                a.exact, a.doc, a.start, a.end
             )?;
         }
     }

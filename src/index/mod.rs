@@ -4,6 +4,7 @@
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Kind, Mention};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A keyword-in-context line: the mention and some text either side of it,
 /// on one line (line breaks and tabs become spaces).
@@ -38,7 +39,7 @@ pub struct EntityStats {
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
-    corpus: Corpus,
+    corpus: Arc<Corpus>,
     analysis: Analysis,
     /// `analysis.mentions[doc_ranges[d]]` are document d's mentions.
     doc_ranges: Vec<std::ops::Range<usize>>,
@@ -49,8 +50,10 @@ pub struct Index {
 }
 
 impl Index {
-    /// Builds the index. `analysis.mentions` must be sorted by (doc, start).
-    pub fn new(corpus: Corpus, mut analysis: Analysis) -> Self {
+    /// Builds the index. The corpus may be shared (`Arc<Corpus>`), so that
+    /// re-indexing after an annotation does not copy the texts.
+    pub fn new(corpus: impl Into<Arc<Corpus>>, mut analysis: Analysis) -> Self {
+        let corpus = corpus.into();
         analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
         let n_docs = corpus.docs.len();
         let n_entities = analysis.entities.len();
@@ -97,6 +100,11 @@ impl Index {
 
     pub fn corpus(&self) -> &Corpus {
         &self.corpus
+    }
+
+    /// The corpus, shared.
+    pub fn shared_corpus(&self) -> Arc<Corpus> {
+        Arc::clone(&self.corpus)
     }
 
     pub fn docs(&self) -> &[Document] {

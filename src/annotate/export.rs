@@ -1,0 +1,490 @@
+//! Export to, and import from, the formats annotation tools read.
+//!
+//! | format | files | spans |
+//! | --- | --- | --- |
+//! | brat standoff | `<doc>.txt` + `<doc>.ann`, `annotation.conf`, `documents.tsv` | `T` lines, `N` Reference lines with the entity id, `#` AnnotatorNotes |
+//! | doccano JSONL | `doccano.jsonl` | `{"text", "label": [[start, end, "LABEL"]]}` |
+//! | spaCy JSONL | `spacy.jsonl` | `{"text", "entities": [[start, end, "LABEL"]]}` |
+//! | CoNLL BIO | `conll.txt` | `token TAB B-LABEL/I-LABEL/O TAB entity-id` |
+//!
+//! These tools count offsets in Unicode code points; the conversion from the
+//! byte offsets used everywhere else happens here and nowhere else.
+
+use crate::corpus::Corpus;
+use crate::entity::Kind;
+use crate::index::Index;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// An export or import format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Brat,
+    Doccano,
+    Spacy,
+    Conll,
+}
+
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {reason}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("import from {0:?} is not supported (brat and doccano are)")]
+    Unsupported(Format),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// One annotated span, with byte offsets into its document's text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    /// The entity id, where the format carries one.
+    pub entity: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The label a kind gets in exported files.
+pub fn label(kind: Kind) -> String {
+    kind.as_str().to_uppercase()
+}
+
+fn kind_of_label(label: &str) -> Option<Kind> {
+    Kind::parse(&label.to_lowercase())
+}
+
+/// Byte offset → code-point offset.
+pub fn to_chars(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].chars().count()
+}
+
+/// Code-point offset → byte offset, if it falls inside the text.
+pub fn to_bytes(text: &str, chars: usize) -> Option<usize> {
+    if chars == 0 {
+        return Some(0);
+    }
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .nth(chars)
+}
+
+/// Every mention of the index as spans, per document, with notes attached.
+pub fn spans(
+    index: &Index,
+    mention_notes: &HashMap<(String, usize, usize), String>,
+) -> Vec<Vec<Span>> {
+    index
+        .docs()
+        .iter()
+        .enumerate()
+        .map(|(d, doc)| {
+            index
+                .doc_mentions(d as u32)
+                .iter()
+                .map(|m| {
+                    let e = index.entity(m.entity);
+                    Span {
+                        doc: doc.id.clone(),
+                        start: m.start as usize,
+                        end: m.end as usize,
+                        kind: e.kind,
+                        entity: Some(e.id.clone()),
+                        note: mention_notes
+                            .get(&(doc.id.clone(), m.start as usize, m.end as usize))
+                            .cloned(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A file-name stem for a document id.
+fn stem(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_end_matches(".txt")
+        .to_string()
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), ExportError> {
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(io(path))
+}
+
+/// Writes `index`'s mentions in `format` under `out`; returns the files written.
+pub fn export(
+    index: &Index,
+    format: Format,
+    out: &Path,
+    mention_notes: &HashMap<(String, usize, usize), String>,
+) -> Result<Vec<PathBuf>, ExportError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let all = spans(index, mention_notes);
+    let mut written = Vec::new();
+    match format {
+        Format::Brat => {
+            let mut manifest = String::from("# file stem\tdossier document id\n");
+            let mut stems: HashMap<String, usize> = HashMap::new();
+            for (d, doc) in index.docs().iter().enumerate() {
+                let mut s = stem(&doc.id);
+                let n = stems.entry(s.clone()).or_default();
+                *n += 1;
+                if *n > 1 {
+                    s = format!("{s}_{n}");
+                }
+                manifest.push_str(&format!("{s}\t{}\n", doc.id));
+                let txt = out.join(format!("{s}.txt"));
+                write_file(&txt, &doc.text)?;
+                let ann = out.join(format!("{s}.ann"));
+                write_file(&ann, &brat_ann(&doc.text, &all[d], index))?;
+                written.push(txt);
+                written.push(ann);
+            }
+            let conf = out.join("annotation.conf");
+            let mut c = String::from("[entities]\n");
+            for k in Kind::ALL {
+                c.push_str(&label(k));
+                c.push('\n');
+            }
+            c.push_str("\n[relations]\n\n[events]\n\n[attributes]\n");
+            write_file(&conf, &c)?;
+            let man = out.join("documents.tsv");
+            write_file(&man, &manifest)?;
+            written.push(conf);
+            written.push(man);
+        }
+        Format::Doccano | Format::Spacy => {
+            let (name, field) = if format == Format::Doccano {
+                ("doccano.jsonl", "label")
+            } else {
+                ("spacy.jsonl", "entities")
+            };
+            let mut text = String::new();
+            for (d, doc) in index.docs().iter().enumerate() {
+                let labels: Vec<serde_json::Value> = all[d]
+                    .iter()
+                    .map(|s| {
+                        json!([
+                            to_chars(&doc.text, s.start),
+                            to_chars(&doc.text, s.end),
+                            label(s.kind)
+                        ])
+                    })
+                    .collect();
+                let mut line = json!({"id": d + 1, "text": doc.text, "doc": doc.id});
+                line[field] = serde_json::Value::Array(labels);
+                text.push_str(&line.to_string());
+                text.push('\n');
+            }
+            let path = out.join(name);
+            write_file(&path, &text)?;
+            written.push(path);
+        }
+        Format::Conll => {
+            let mut text = String::new();
+            for (d, doc) in index.docs().iter().enumerate() {
+                text.push_str(&format!("-DOCSTART-\tO\t_\t# {}\n\n", doc.id));
+                conll_doc(&doc.text, &all[d], &mut text);
+            }
+            let path = out.join("conll.txt");
+            write_file(&path, &text)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
+    let mut out = String::new();
+    let mut n_note = 0;
+    let mut n_ref = 0;
+    for (i, s) in spans.iter().enumerate() {
+        let t = i + 1;
+        // A span that crosses a line break becomes fragments, as brat wants.
+        let mut frags = Vec::new();
+        let mut at = s.start;
+        for piece in text[s.start..s.end].split('\n') {
+            if !piece.is_empty() {
+                frags.push(format!(
+                    "{} {}",
+                    to_chars(text, at),
+                    to_chars(text, at + piece.len())
+                ));
+            }
+            at += piece.len() + 1;
+        }
+        let quoted = text[s.start..s.end].replace('\n', " ");
+        out.push_str(&format!(
+            "T{t}\t{} {}\t{quoted}\n",
+            label(s.kind),
+            frags.join(";")
+        ));
+        if let Some(id) = &s.entity {
+            n_ref += 1;
+            let name = index
+                .entity_by_id(id)
+                .map(|e| index.entity(e).name.as_str())
+                .unwrap_or("");
+            out.push_str(&format!("N{n_ref}\tReference T{t} dossier:{id}\t{name}\n"));
+            if let Some(wd) = index
+                .entity_by_id(id)
+                .and_then(|e| index.entity(e).external.get("wikidata"))
+            {
+                n_ref += 1;
+                out.push_str(&format!("N{n_ref}\tReference T{t} Wikidata:{wd}\t{name}\n"));
+            }
+        }
+        if let Some(note) = &s.note {
+            n_note += 1;
+            out.push_str(&format!(
+                "#{n_note}\tAnnotatorNotes T{t}\t{}\n",
+                note.replace(['\n', '\t'], " ")
+            ));
+        }
+    }
+    out
+}
+
+fn conll_doc(text: &str, spans: &[Span], out: &mut String) {
+    let mut si = 0;
+    let mut line_had_tokens = false;
+    for (at, tok) in text.split_word_bound_indices() {
+        if tok.contains('\n') {
+            if line_had_tokens {
+                out.push('\n');
+                line_had_tokens = false;
+            }
+            continue;
+        }
+        if tok.trim().is_empty() {
+            continue;
+        }
+        while si < spans.len() && spans[si].end <= at {
+            si += 1;
+        }
+        let (tag, id) = match spans.get(si) {
+            Some(s) if s.start <= at && at < s.end => {
+                let bio = if at == s.start { "B" } else { "I" };
+                (
+                    format!("{bio}-{}", label(s.kind)),
+                    s.entity.clone().unwrap_or_else(|| "_".into()),
+                )
+            }
+            _ => ("O".to_string(), "_".to_string()),
+        };
+        out.push_str(&format!("{tok}\t{tag}\t{id}\n"));
+        line_had_tokens = true;
+    }
+    if line_had_tokens {
+        out.push('\n');
+    }
+}
+
+/// Reads spans back from an export. `path` is the export directory (brat)
+/// or the JSONL file (doccano). Offsets are turned back into bytes of the
+/// corpus's texts; spans of unknown documents are an error.
+pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>, ExportError> {
+    let texts: HashMap<&str, &str> = corpus
+        .docs
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    match format {
+        Format::Brat => import_brat(path, &texts),
+        Format::Doccano => import_jsonl(path, &texts, "label"),
+        Format::Spacy => import_jsonl(path, &texts, "entities"),
+        Format::Conll => Err(ExportError::Unsupported(format)),
+    }
+}
+
+fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, ExportError> {
+    let manifest_path = dir.join("documents.tsv");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
+    let mut out = Vec::new();
+    for (ln, line) in manifest.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let Some((stem, doc)) = line.split_once('\t') else {
+            return Err(ExportError::Parse {
+                path: manifest_path.clone(),
+                line: ln + 1,
+                reason: "expected stem TAB document id".into(),
+            });
+        };
+        let Some(&text) = texts.get(doc) else {
+            return Err(ExportError::Parse {
+                path: manifest_path.clone(),
+                line: ln + 1,
+                reason: format!("no document {doc:?} in the corpus"),
+            });
+        };
+        let ann_path = dir.join(format!("{stem}.ann"));
+        let ann = std::fs::read_to_string(&ann_path).map_err(io(&ann_path))?;
+        let mut by_t: BTreeMap<String, Span> = BTreeMap::new();
+        for (i, l) in ann.lines().enumerate() {
+            let bad = |reason: &str| ExportError::Parse {
+                path: ann_path.clone(),
+                line: i + 1,
+                reason: reason.to_string(),
+            };
+            let cols: Vec<&str> = l.split('\t').collect();
+            match l.chars().next() {
+                Some('T') => {
+                    let spec = cols
+                        .get(1)
+                        .ok_or_else(|| bad("a T line needs a type and offsets"))?;
+                    let (lab, offsets) = spec
+                        .split_once(' ')
+                        .ok_or_else(|| bad("a T line needs offsets"))?;
+                    let kind =
+                        kind_of_label(lab).ok_or_else(|| bad(&format!("unknown label {lab:?}")))?;
+                    let nums: Vec<usize> = offsets
+                        .split([' ', ';'])
+                        .map(|n| n.parse().map_err(|_| bad("offsets must be numbers")))
+                        .collect::<Result<_, _>>()?;
+                    let (first, last) = (
+                        nums.first().copied().unwrap_or(0),
+                        nums.last().copied().unwrap_or(0),
+                    );
+                    let start = to_bytes(text, first)
+                        .ok_or_else(|| bad("offset past the end of the text"))?;
+                    let end = to_bytes(text, last)
+                        .ok_or_else(|| bad("offset past the end of the text"))?;
+                    if start >= end {
+                        return Err(bad("empty span"));
+                    }
+                    by_t.insert(
+                        cols[0].to_string(),
+                        Span {
+                            doc: doc.to_string(),
+                            start,
+                            end,
+                            kind,
+                            entity: None,
+                            note: None,
+                        },
+                    );
+                }
+                Some('N') => {
+                    let spec = cols.get(1).unwrap_or(&"");
+                    let parts: Vec<&str> = spec.split(' ').collect();
+                    if let [_, t, reference] = parts.as_slice()
+                        && let Some(id) = reference.strip_prefix("dossier:")
+                        && let Some(span) = by_t.get_mut(*t)
+                    {
+                        span.entity = Some(id.to_string());
+                    }
+                }
+                Some('#') => {
+                    let target = cols.get(1).and_then(|s| s.split(' ').nth(1));
+                    if let (Some(t), Some(note)) = (target, cols.get(2))
+                        && let Some(span) = by_t.get_mut(t)
+                    {
+                        span.note = Some(note.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.extend(by_t.into_values());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn import_jsonl(
+    path: &Path,
+    texts: &HashMap<&str, &str>,
+    field: &str,
+) -> Result<Vec<Span>, ExportError> {
+    let content = std::fs::read_to_string(path).map_err(io(path))?;
+    let mut out = Vec::new();
+    for (i, line) in content.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |reason: String| ExportError::Parse {
+            path: path.to_path_buf(),
+            line: i + 1,
+            reason,
+        };
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let text = v["text"]
+            .as_str()
+            .ok_or_else(|| bad("no \"text\"".into()))?;
+        // The document: by "doc" when present, else by identical text.
+        let doc = match v["doc"].as_str() {
+            Some(d) if texts.contains_key(d) => d.to_string(),
+            _ => texts
+                .iter()
+                .find(|(_, t)| **t == text)
+                .map(|(d, _)| d.to_string())
+                .ok_or_else(|| bad("no document in the corpus has this text".into()))?,
+        };
+        let labels = v[field].as_array().cloned().unwrap_or_default();
+        for l in labels {
+            let (s, e, lab) = match (
+                l.get(0).and_then(|x| x.as_u64()),
+                l.get(1).and_then(|x| x.as_u64()),
+                l.get(2).and_then(|x| x.as_str()),
+            ) {
+                (Some(s), Some(e), Some(lab)) => (s as usize, e as usize, lab),
+                _ => {
+                    return Err(bad(format!(
+                        "a span must be [start, end, \"LABEL\"], got {l}"
+                    )));
+                }
+            };
+            let kind = kind_of_label(lab).ok_or_else(|| bad(format!("unknown label {lab:?}")))?;
+            let start = to_bytes(text, s).ok_or_else(|| bad("offset past the end".into()))?;
+            let end = to_bytes(text, e).ok_or_else(|| bad("offset past the end".into()))?;
+            if start >= end {
+                return Err(bad("empty span".into()));
+            }
+            out.push(Span {
+                doc: doc.clone(),
+                start,
+                end,
+                kind,
+                entity: None,
+                note: None,
+            });
+        }
+    }
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,616 @@
+//! The annotation journal: an append-only JSON Lines file for each user and
+//! corpus.
+//!
+//! - The first line is a header with the format version.
+//! - Every decision is one line, written and `fsync`ed before
+//!   [`Journal::append`] returns, so the screen only says "saved" for what is
+//!   on disk.
+//! - Files are created with mode 0600 in directories with mode 0700.
+//! - An advisory lock on a `.lock` file beside the journal keeps a second
+//!   instance of the same user from interleaving: it opens read-only.
+//! - A torn last line (a crash mid-write) is set aside in a `.torn` file with
+//!   a warning; everything before it is kept.
+//! - Compaction writes a temporary file, fsyncs it and renames it over.
+//!
+//! Undo and redo are lines too (`{"undo": seq}`), so they survive restarts.
+
+use super::ops::Op;
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The journal format this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Error)]
+pub enum JournalError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: journal format {found} is newer than this dossier understands ({FORMAT_VERSION})"
+    )]
+    Version { path: PathBuf, found: u32 },
+    #[error("{path}:{line}: {reason}")]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("the journal is open read-only (another dossier holds {0})")]
+    ReadOnly(PathBuf),
+    #[error("nothing to {0}")]
+    Nothing(&'static str),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    dossier_journal: u32,
+    #[serde(default)]
+    corpus: String,
+}
+
+/// One line of the journal after the header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: u64,
+    /// Seconds since the Unix epoch.
+    #[serde(default)]
+    pub at: u64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// What a journal line records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Action {
+    Undo { undo: u64 },
+    Redo { redo: u64 },
+    Op(Op),
+}
+
+/// An open journal.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    /// None when read-only.
+    file: Option<File>,
+    _lock: Option<File>,
+    entries: Vec<Entry>,
+    next_seq: u64,
+    /// Problems found while opening (a torn last line), for the user.
+    pub warnings: Vec<String>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
+    move |source| JournalError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Creates a directory (and parents) readable by its owner only.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+fn private_open(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+fn sync_dir(dir: &Path) {
+    // Makes a new or renamed file's directory entry durable; best effort on
+    // systems that cannot open directories.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+impl Journal {
+    /// Opens (or creates) the journal at `path`, taking the lock. When another
+    /// process holds the lock, the journal opens read-only.
+    pub fn open(path: &Path, corpus: &str) -> Result<Journal, JournalError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        private_dir(dir).map_err(io(dir))?;
+        let lock_path = path.with_extension("lock");
+        let lock = private_open(
+            &lock_path,
+            OpenOptions::new().create(true).truncate(false).write(true),
+        )
+        .map_err(io(&lock_path))?;
+        let writable = lock.try_lock().is_ok();
+        let mut journal = Journal {
+            path: path.to_path_buf(),
+            file: None,
+            _lock: writable.then_some(lock),
+            entries: Vec::new(),
+            next_seq: 1,
+            warnings: Vec::new(),
+        };
+        let good_len = journal.load()?;
+        if writable {
+            let mut file =
+                private_open(path, OpenOptions::new().create(true).read(true).write(true))
+                    .map_err(io(path))?;
+            let len = file.metadata().map_err(io(path))?.len();
+            if len > good_len {
+                // Set the torn tail aside, then cut it off so appends are clean.
+                let mut torn = Vec::new();
+                file.seek(SeekFrom::Start(good_len)).map_err(io(path))?;
+                file.read_to_end(&mut torn).map_err(io(path))?;
+                let aside = path.with_extension(format!("torn-{}", now()));
+                if let Ok(mut f) = private_open(
+                    &aside,
+                    OpenOptions::new().create(true).write(true).truncate(true),
+                ) {
+                    let _ = f.write_all(&torn);
+                    let _ = f.sync_all();
+                }
+                file.set_len(good_len).map_err(io(path))?;
+                file.sync_all().map_err(io(path))?;
+            }
+            if good_len == 0 {
+                let header = serde_json::to_string(&Header {
+                    dossier_journal: FORMAT_VERSION,
+                    corpus: corpus.to_string(),
+                })
+                .unwrap_or_default();
+                file.seek(SeekFrom::Start(0)).map_err(io(path))?;
+                file.write_all(format!("{header}\n").as_bytes())
+                    .map_err(io(path))?;
+                file.sync_all().map_err(io(path))?;
+                sync_dir(dir);
+            }
+            file.seek(SeekFrom::End(0)).map_err(io(path))?;
+            journal.file = Some(file);
+        }
+        Ok(journal)
+    }
+
+    /// Reads a journal without locking or creating anything (for headless
+    /// commands). A missing file is an empty journal.
+    pub fn read(path: &Path) -> Result<Journal, JournalError> {
+        let mut journal = Journal {
+            path: path.to_path_buf(),
+            file: None,
+            _lock: None,
+            entries: Vec::new(),
+            next_seq: 1,
+            warnings: Vec::new(),
+        };
+        journal.load()?;
+        Ok(journal)
+    }
+
+    /// Reads the entries; returns the length of the well-formed prefix.
+    fn load(&mut self) -> Result<u64, JournalError> {
+        let file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(io(&self.path)(e)),
+        };
+        let mut reader = BufReader::new(file);
+        let mut good: u64 = 0;
+        let mut line = Vec::new();
+        let mut n = 0;
+        loop {
+            line.clear();
+            let read = reader
+                .read_until(b'\n', &mut line)
+                .map_err(io(&self.path))?;
+            if read == 0 {
+                break;
+            }
+            n += 1;
+            let complete = line.ends_with(b"\n");
+            let parsed = std::str::from_utf8(&line).ok().map(str::trim);
+            if n == 1 {
+                match parsed.and_then(|l| serde_json::from_str::<Header>(l).ok()) {
+                    Some(h) if h.dossier_journal > FORMAT_VERSION => {
+                        return Err(JournalError::Version {
+                            path: self.path.clone(),
+                            found: h.dossier_journal,
+                        });
+                    }
+                    Some(_) if complete => {
+                        good += read as u64;
+                        continue;
+                    }
+                    _ if !complete => {
+                        self.warnings.push(format!(
+                            "{}: the header line is torn; starting afresh",
+                            self.path.display()
+                        ));
+                        break;
+                    }
+                    _ => {
+                        return Err(JournalError::Corrupt {
+                            path: self.path.clone(),
+                            line: 1,
+                            reason: "not a dossier journal (no header line)".into(),
+                        });
+                    }
+                }
+            }
+            match parsed.map(serde_json::from_str::<Entry>) {
+                Some(Ok(entry)) if complete => {
+                    self.next_seq = self.next_seq.max(entry.seq + 1);
+                    self.entries.push(entry);
+                    good += read as u64;
+                }
+                _ => {
+                    // Only a torn *last* line is expected; anything after it
+                    // is set aside too, and said.
+                    self.warnings.push(format!(
+                        "{}:{n}: torn or unreadable line ignored; the {} entries before it are kept",
+                        self.path.display(),
+                        self.entries.len()
+                    ));
+                    break;
+                }
+            }
+        }
+        Ok(good)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.file.is_none()
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    fn write(&mut self, action: Action) -> Result<u64, JournalError> {
+        let Some(file) = self.file.as_mut() else {
+            return Err(JournalError::ReadOnly(self.path.with_extension("lock")));
+        };
+        let entry = Entry {
+            seq: self.next_seq,
+            at: now(),
+            action,
+        };
+        let mut line = serde_json::to_string(&entry).map_err(|e| JournalError::Corrupt {
+            path: self.path.clone(),
+            line: 0,
+            reason: e.to_string(),
+        })?;
+        line.push('\n');
+        let before = file.seek(SeekFrom::End(0)).map_err(io(&self.path))?;
+        let result = file
+            .write_all(line.as_bytes())
+            .and_then(|_| file.sync_data());
+        if let Err(e) = result {
+            // A full disk must not leave half a line behind.
+            let _ = file.set_len(before);
+            let _ = file.sync_data();
+            return Err(io(&self.path)(e));
+        }
+        self.next_seq += 1;
+        let seq = entry.seq;
+        self.entries.push(entry);
+        Ok(seq)
+    }
+
+    /// Appends a decision; returns once it is on disk.
+    pub fn append(&mut self, op: Op) -> Result<u64, JournalError> {
+        self.write(Action::Op(op))
+    }
+
+    /// The decisions in force, in order, with their sequence numbers.
+    pub fn effective(&self) -> Vec<(u64, &Op)> {
+        let (done, _) = self.stacks();
+        done.into_iter()
+            .filter_map(|seq| self.op(seq).map(|op| (seq, op)))
+            .collect()
+    }
+
+    fn op(&self, seq: u64) -> Option<&Op> {
+        self.entries.iter().find_map(|e| match &e.action {
+            Action::Op(op) if e.seq == seq => Some(op),
+            _ => None,
+        })
+    }
+
+    /// (done, undone) stacks of operation sequence numbers.
+    fn stacks(&self) -> (Vec<u64>, Vec<u64>) {
+        let mut done: Vec<u64> = Vec::new();
+        let mut undone: Vec<u64> = Vec::new();
+        for e in &self.entries {
+            match &e.action {
+                Action::Op(_) => {
+                    done.push(e.seq);
+                    undone.clear();
+                }
+                Action::Undo { undo } => {
+                    if let Some(p) = done.iter().rposition(|s| s == undo) {
+                        done.remove(p);
+                        undone.push(*undo);
+                    }
+                }
+                Action::Redo { redo } => {
+                    if let Some(p) = undone.iter().rposition(|s| s == redo) {
+                        undone.remove(p);
+                        done.push(*redo);
+                    }
+                }
+            }
+        }
+        (done, undone)
+    }
+
+    /// Undoes the latest decision in force; returns it.
+    pub fn undo(&mut self) -> Result<Op, JournalError> {
+        let (done, _) = self.stacks();
+        let seq = *done.last().ok_or(JournalError::Nothing("undo"))?;
+        let op = self.op(seq).cloned().ok_or(JournalError::Nothing("undo"))?;
+        self.write(Action::Undo { undo: seq })?;
+        Ok(op)
+    }
+
+    /// Redoes the latest undone decision; returns it.
+    pub fn redo(&mut self) -> Result<Op, JournalError> {
+        let (_, undone) = self.stacks();
+        let seq = *undone.last().ok_or(JournalError::Nothing("redo"))?;
+        let op = self.op(seq).cloned().ok_or(JournalError::Nothing("redo"))?;
+        self.write(Action::Redo { redo: seq })?;
+        Ok(op)
+    }
+
+    /// Rewrites the journal with only the decisions in force (dropping undone
+    /// ones and the undo lines): temporary file, fsync, rename, fsync dir.
+    pub fn compact(&mut self, corpus: &str) -> Result<(), JournalError> {
+        if self.file.is_none() {
+            return Err(JournalError::ReadOnly(self.path.with_extension("lock")));
+        }
+        let keep: Vec<Entry> = {
+            let (done, _) = self.stacks();
+            self.entries
+                .iter()
+                .filter(|e| matches!(e.action, Action::Op(_)) && done.contains(&e.seq))
+                .cloned()
+                .collect()
+        };
+        let tmp = self.path.with_extension("compact.tmp");
+        let mut f = private_open(
+            &tmp,
+            OpenOptions::new().create(true).write(true).truncate(true),
+        )
+        .map_err(io(&tmp))?;
+        let header = serde_json::to_string(&Header {
+            dossier_journal: FORMAT_VERSION,
+            corpus: corpus.to_string(),
+        })
+        .unwrap_or_default();
+        let mut text = format!("{header}\n");
+        for e in &keep {
+            text.push_str(&serde_json::to_string(e).unwrap_or_default());
+            text.push('\n');
+        }
+        f.write_all(text.as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &self.path).map_err(io(&self.path))?;
+        if let Some(dir) = self.path.parent() {
+            sync_dir(dir);
+        }
+        let mut file = private_open(&self.path, OpenOptions::new().read(true).write(true))
+            .map_err(io(&self.path))?;
+        file.seek(SeekFrom::End(0)).map_err(io(&self.path))?;
+        self.file = Some(file);
+        self.entries = keep;
+        Ok(())
+    }
+}
+
+/// Where the journal of a corpus lives by default:
+/// `$XDG_DATA_HOME/dossier/journals/<name>-<hash>.jsonl` (or
+/// `~/.local/share/...`), keyed by the corpus's canonical path.
+pub fn default_path(corpus_key: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    let name: String = corpus_key
+        .rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or("corpus")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let hash = corpus_key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Some(
+        base.join("dossier")
+            .join("journals")
+            .join(format!("{name}-{hash:016x}.jsonl")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::Kind;
+
+    fn op(n: u32) -> Op {
+        Op::SetKind {
+            entity: format!("e{n}"),
+            kind: Kind::Org,
+        }
+    }
+
+    #[test]
+    fn appends_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        {
+            let mut j = Journal::open(&p, "c").unwrap();
+            j.append(op(1)).unwrap();
+            j.append(op(2)).unwrap();
+        }
+        let j = Journal::open(&p, "c").unwrap();
+        let ops: Vec<&Op> = j.effective().into_iter().map(|(_, o)| o).collect();
+        assert_eq!(ops, vec![&op(1), &op(2)]);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_and_everything_before_it_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        {
+            let mut j = Journal::open(&p, "c").unwrap();
+            for n in 0..5 {
+                j.append(op(n)).unwrap();
+            }
+        }
+        let full = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &full[..full.len() - 7]).unwrap(); // cut mid-line
+        let mut j = Journal::open(&p, "c").unwrap();
+        assert_eq!(j.effective().len(), 4);
+        assert_eq!(j.warnings.len(), 1, "{:?}", j.warnings);
+        // Appending after recovery gives a clean file.
+        j.append(op(9)).unwrap();
+        drop(j);
+        let j = Journal::open(&p, "c").unwrap();
+        assert!(j.warnings.is_empty(), "{:?}", j.warnings);
+        assert_eq!(j.effective().len(), 5);
+        let aside = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("torn")
+        });
+        assert_eq!(aside.count(), 1);
+    }
+
+    #[test]
+    fn undo_and_redo_are_journalled() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        {
+            let mut j = Journal::open(&p, "c").unwrap();
+            j.append(op(1)).unwrap();
+            j.append(op(2)).unwrap();
+            assert_eq!(j.undo().unwrap(), op(2));
+            assert_eq!(j.effective().len(), 1);
+        }
+        let mut j = Journal::open(&p, "c").unwrap();
+        assert_eq!(j.effective().len(), 1);
+        assert_eq!(j.redo().unwrap(), op(2));
+        assert_eq!(j.effective().len(), 2);
+        assert!(matches!(j.redo(), Err(JournalError::Nothing("redo"))));
+        j.undo().unwrap();
+        j.append(op(3)).unwrap(); // a new decision drops the redo branch
+        assert!(j.redo().is_err());
+        let ops: Vec<&Op> = j.effective().into_iter().map(|(_, o)| o).collect();
+        assert_eq!(ops, vec![&op(1), &op(3)]);
+    }
+
+    #[test]
+    fn a_second_instance_opens_read_only_and_cannot_interleave() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        let mut first = Journal::open(&p, "c").unwrap();
+        first.append(op(1)).unwrap();
+        let mut second = Journal::open(&p, "c").unwrap();
+        assert!(second.is_read_only());
+        assert_eq!(second.effective().len(), 1);
+        assert!(matches!(
+            second.append(op(2)),
+            Err(JournalError::ReadOnly(_))
+        ));
+        first.append(op(3)).unwrap();
+        drop(first);
+        let j = Journal::open(&p, "c").unwrap();
+        assert!(!j.is_read_only());
+        assert_eq!(j.effective().len(), 2);
+    }
+
+    #[test]
+    fn compaction_keeps_what_is_in_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        let mut j = Journal::open(&p, "c").unwrap();
+        j.append(op(1)).unwrap();
+        j.append(op(2)).unwrap();
+        j.undo().unwrap();
+        j.compact("c").unwrap();
+        j.append(op(3)).unwrap();
+        drop(j);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        let j = Journal::open(&p, "c").unwrap();
+        let ops: Vec<&Op> = j.effective().into_iter().map(|(_, o)| o).collect();
+        assert_eq!(ops, vec![&op(1), &op(3)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/j.jsonl");
+        Journal::open(&p, "c").unwrap().append(op(1)).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(mode(p.parent().unwrap()), 0o700);
+    }
+
+    #[test]
+    fn a_newer_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        std::fs::write(&p, "{\"dossier_journal\": 99}\n").unwrap();
+        assert!(matches!(
+            Journal::open(&p, "c"),
+            Err(JournalError::Version { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn default_path_is_stable_and_keyed_by_corpus() {
+        let a = default_path("/data/news").unwrap();
+        assert_eq!(a, default_path("/data/news").unwrap());
+        assert_ne!(a, default_path("/other/news").unwrap());
+        assert!(a.to_string_lossy().contains("dossier/journals/news-"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Annotation: a person's decisions, journalled durably, applied over the
+//! engine's analysis, and exported to the formats annotation tools read.
+
+pub mod anchor;
+pub mod export;
+pub mod journal;
+pub mod ops;
+pub mod workspace;
+
+pub use anchor::Anchor;
+pub use journal::{Journal, JournalError};
+pub use ops::{NewEntity, NoteTarget, Op, OverlayReport};
+pub use workspace::{Saved, Workspace};

@@ -1,0 +1,692 @@
+//! A person's decisions, and the overlay that applies them to an analysis.
+//!
+//! Operations name entities by their stable string ids and spans by
+//! [`Anchor`]s, so a journal written today still applies when the corpus or
+//! the knowledge base has changed. Decisions about a surface form ("link
+//! every *Pakistani-Talban* to the TTP") apply to every occurrence in the
+//! corpus; decisions about a span apply to that span alone. The overlay runs
+//! after the engine and always wins.
+
+use super::anchor::Anchor;
+use crate::corpus::Corpus;
+use crate::entity::matcher::{MatcherBuilder, Target};
+use crate::entity::normalize::key;
+use crate::entity::{Analysis, DocId, Entity, EntityId, Kind, Mention, Source};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// An entity a person creates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEntity {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+}
+
+/// What a note is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "on", rename_all = "snake_case")]
+pub enum NoteTarget {
+    Mention { anchor: Anchor },
+    Entity { id: String },
+    Document { doc: String },
+}
+
+/// One decision. Each is one line of the journal and one step of undo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Every occurrence of `text` in the corpus is `entity` (created first
+    /// when `new` is given). Also how a suggestion is accepted.
+    LinkText {
+        text: String,
+        entity: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new: Option<NewEntity>,
+    },
+    /// This one span is `entity`.
+    LinkSpan {
+        anchor: Anchor,
+        entity: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new: Option<NewEntity>,
+    },
+    /// This span is not a mention of anything (a false positive).
+    RejectSpan {
+        anchor: Anchor,
+    },
+    /// `text` is never `entity` (a rejected suggestion).
+    RejectText {
+        text: String,
+        entity: String,
+    },
+    /// `from` and `into` are one entity; `from`'s mentions go to `into`.
+    Merge {
+        from: String,
+        into: String,
+    },
+    /// The surface form `alias` of `entity` is a different entity.
+    SplitAlias {
+        entity: String,
+        alias: String,
+        new: NewEntity,
+    },
+    Rename {
+        entity: String,
+        name: String,
+    },
+    SetKind {
+        entity: String,
+        kind: Kind,
+    },
+    Note {
+        target: NoteTarget,
+        text: String,
+    },
+}
+
+impl Op {
+    /// A short description for the status line and the undo message.
+    pub fn describe(&self) -> String {
+        match self {
+            Op::LinkText { text, entity, .. } => format!("linked every “{text}” to {entity}"),
+            Op::LinkSpan { anchor, entity, .. } => format!("linked “{}” to {entity}", anchor.exact),
+            Op::RejectSpan { anchor } => format!("rejected “{}”", anchor.exact),
+            Op::RejectText { text, entity } => format!("“{text}” is not {entity}"),
+            Op::Merge { from, into } => format!("merged {from} into {into}"),
+            Op::SplitAlias { alias, new, .. } => format!("split “{alias}” off as {}", new.id),
+            Op::Rename { entity, name } => format!("renamed {entity} to “{name}”"),
+            Op::SetKind { entity, kind } => format!("{entity} is now a {kind}"),
+            Op::Note { .. } => "note saved".to_string(),
+        }
+    }
+}
+
+/// What applying the overlay found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverlayReport {
+    /// Span decisions whose quote is no longer in its document (or whose
+    /// document is gone): listed for the user, never dropped.
+    pub unplaced: Vec<Anchor>,
+    /// Notes, by target, in the order they were made.
+    pub notes: Vec<(NoteTarget, String)>,
+    /// Entities merged away: id → the id they now belong to.
+    pub merged: BTreeMap<String, String>,
+}
+
+fn ensure_entity(
+    analysis: &mut Analysis,
+    ids: &mut HashMap<String, EntityId>,
+    id: &str,
+    new: Option<&NewEntity>,
+) -> Option<EntityId> {
+    if let Some(&e) = ids.get(id) {
+        return Some(e);
+    }
+    let n = new?;
+    analysis.entities.push(Entity {
+        id: n.id.clone(),
+        name: n.name.clone(),
+        kind: n.kind,
+        aliases: Vec::new(),
+        description: None,
+        external: Default::default(),
+    });
+    let e = (analysis.entities.len() - 1) as EntityId;
+    ids.insert(n.id.clone(), e);
+    Some(e)
+}
+
+fn add_alias(entity: &mut Entity, alias: &str) {
+    if entity.name != alias && !entity.aliases.iter().any(|a| a == alias) {
+        entity.aliases.push(alias.to_string());
+    }
+}
+
+/// Puts `m` in, removing whatever overlaps it.
+fn replace_overlapping(list: &mut Vec<Mention>, m: Mention) {
+    list.retain(|o| o.end <= m.start || o.start >= m.end);
+    list.push(m);
+}
+
+/// Applies the effective operations, in order, to an engine's analysis.
+pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayReport {
+    let mut report = OverlayReport::default();
+    let mut ids: HashMap<String, EntityId> = analysis
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i as EntityId))
+        .collect();
+    let doc_ids: HashMap<&str, DocId> = corpus
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i as DocId))
+        .collect();
+    // Merges resolve through chains: a -> b -> c.
+    let mut merged_into: HashMap<EntityId, EntityId> = HashMap::new();
+    let resolve = |merged: &HashMap<EntityId, EntityId>, mut e: EntityId| {
+        let mut hops = 0;
+        while let Some(&n) = merged.get(&e) {
+            e = n;
+            hops += 1;
+            if hops > 64 {
+                break;
+            }
+        }
+        e
+    };
+
+    // Per surface form: the last link decision, and the entities it is not.
+    let mut text_link: BTreeMap<String, (String, EntityId)> = BTreeMap::new();
+    let mut text_not: Vec<(String, EntityId)> = Vec::new();
+    let mut span_ops: Vec<(DocId, std::ops::Range<usize>, Option<EntityId>)> = Vec::new();
+    let mut splits: Vec<(EntityId, String, EntityId)> = Vec::new();
+
+    for op in ops {
+        match op {
+            Op::LinkText { text, entity, new } => {
+                if let Some(e) = ensure_entity(analysis, &mut ids, entity, new.as_ref()) {
+                    add_alias(&mut analysis.entities[e as usize], text);
+                    text_not.retain(|(k, n)| !(k == &key(text) && *n == e));
+                    text_link.insert(key(text), (text.clone(), e));
+                }
+            }
+            Op::LinkSpan {
+                anchor,
+                entity,
+                new,
+            } => {
+                let Some(e) = ensure_entity(analysis, &mut ids, entity, new.as_ref()) else {
+                    continue;
+                };
+                match place(anchor, corpus, &doc_ids) {
+                    Some((d, r)) => span_ops.push((d, r, Some(e))),
+                    None => report.unplaced.push(anchor.clone()),
+                }
+            }
+            Op::RejectSpan { anchor } => match place(anchor, corpus, &doc_ids) {
+                Some((d, r)) => span_ops.push((d, r, None)),
+                None => report.unplaced.push(anchor.clone()),
+            },
+            Op::RejectText { text, entity } => {
+                if let Some(&e) = ids.get(entity) {
+                    let k = key(text);
+                    if text_link.get(&k).is_some_and(|(_, l)| *l == e) {
+                        text_link.remove(&k);
+                    }
+                    text_not.push((k, e));
+                }
+            }
+            Op::Merge { from, into } => {
+                if let (Some(&f), Some(&i)) = (ids.get(from), ids.get(into)) {
+                    let target = resolve(&merged_into, i);
+                    if target != f {
+                        merged_into.insert(f, target);
+                        let name = analysis.entities[f as usize].name.clone();
+                        let aliases = analysis.entities[f as usize].aliases.clone();
+                        let into_entity = &mut analysis.entities[target as usize];
+                        add_alias(into_entity, &name);
+                        for a in aliases {
+                            add_alias(into_entity, &a);
+                        }
+                        report
+                            .merged
+                            .insert(from.clone(), analysis.entities[target as usize].id.clone());
+                    }
+                }
+            }
+            Op::SplitAlias { entity, alias, new } => {
+                if let Some(&e) = ids.get(entity)
+                    && let Some(n) = ensure_entity(analysis, &mut ids, &new.id, Some(new))
+                {
+                    analysis.entities[e as usize]
+                        .aliases
+                        .retain(|a| key(a) != key(alias));
+                    add_alias(&mut analysis.entities[n as usize], alias);
+                    splits.push((e, key(alias), n));
+                }
+            }
+            Op::Rename { entity, name } => {
+                if let Some(&e) = ids.get(entity) {
+                    let ent = &mut analysis.entities[e as usize];
+                    let old = std::mem::replace(&mut ent.name, name.clone());
+                    add_alias(ent, &old);
+                    ent.aliases.retain(|a| a != name);
+                }
+            }
+            Op::SetKind { entity, kind } => {
+                if let Some(&e) = ids.get(entity) {
+                    analysis.entities[e as usize].kind = *kind;
+                }
+            }
+            Op::Note { target, text } => report.notes.push((target.clone(), text.clone())),
+        }
+    }
+
+    // Group mentions by document to edit them.
+    let mut by_doc: Vec<Vec<Mention>> = vec![Vec::new(); corpus.docs.len()];
+    for m in analysis.mentions.drain(..) {
+        if let Some(list) = by_doc.get_mut(m.doc as usize) {
+            list.push(m);
+        }
+    }
+    for (d, list) in by_doc.iter_mut().enumerate() {
+        let text = &corpus.docs[d].text;
+        for m in list.iter_mut() {
+            m.entity = resolve(&merged_into, m.entity);
+            let k = key(&text[m.range()]);
+            if let Some((_, _, n)) = splits.iter().find(|(e, a, _)| *e == m.entity && *a == k) {
+                m.entity = *n;
+                m.source = Source::Annotation;
+                m.confidence = 100;
+            }
+        }
+        list.retain(|m| {
+            let k = key(&text[m.range()]);
+            !text_not.iter().any(|(t, e)| *t == k && *e == m.entity)
+        });
+    }
+    if !text_link.is_empty() {
+        let mut builder = MatcherBuilder::new();
+        for (text, e) in text_link.values() {
+            let e = resolve(&merged_into, *e);
+            builder.add(text, Target::for_alias(text, e, Source::Annotation, 100));
+        }
+        let matcher = builder.build();
+        for (d, list) in by_doc.iter_mut().enumerate() {
+            for f in matcher.find_all(&corpus.docs[d].text) {
+                replace_overlapping(
+                    list,
+                    Mention {
+                        doc: d as DocId,
+                        start: f.start as u32,
+                        end: f.end as u32,
+                        entity: f.target.entity,
+                        source: Source::Annotation,
+                        confidence: 100,
+                    },
+                );
+            }
+        }
+    }
+    for (d, r, e) in span_ops {
+        let list = &mut by_doc[d as usize];
+        match e {
+            Some(e) => replace_overlapping(
+                list,
+                Mention {
+                    doc: d,
+                    start: r.start as u32,
+                    end: r.end as u32,
+                    entity: resolve(&merged_into, e),
+                    source: Source::Annotation,
+                    confidence: 100,
+                },
+            ),
+            None => list.retain(|o| o.end as usize <= r.start || o.start as usize >= r.end),
+        }
+    }
+    for mut list in by_doc {
+        list.sort_by_key(|m| (m.start, m.end));
+        analysis.mentions.extend(list);
+    }
+    report
+}
+
+/// Where an anchor sits now: its document and byte range.
+fn place(
+    anchor: &Anchor,
+    corpus: &Corpus,
+    doc_ids: &HashMap<&str, DocId>,
+) -> Option<(DocId, std::ops::Range<usize>)> {
+    let &d = doc_ids.get(anchor.doc.as_str())?;
+    let r = anchor.resolve(&corpus.docs[d as usize].text)?;
+    Some((d, r))
+}
+
+/// A new entity id from a name, unique among `taken`.
+pub fn fresh_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base = String::new();
+    for c in key(name).chars() {
+        if c.is_alphanumeric() {
+            base.push(c);
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
+        }
+    }
+    let base = base.trim_end_matches('-').to_string();
+    let base = if base.is_empty() {
+        "entity".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Decisions from imported spans: each span is linked to its entity (by id
+/// when the export carried one, else by an entity that already has this text
+/// and kind, else a new entity named by the text).
+pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) -> Vec<Op> {
+    let mut out = Vec::new();
+    let mut created: HashMap<(String, Kind), String> = HashMap::new();
+    for s in spans {
+        let Some(doc) = index.docs().iter().find(|d| d.id == s.doc) else {
+            continue;
+        };
+        let text = &doc.text[s.start..s.end];
+        let anchor = Anchor::new(&doc.id, &doc.text, s.start..s.end);
+        let known = s
+            .entity
+            .as_deref()
+            .filter(|id| index.entity_by_id(id).is_some())
+            .map(str::to_string)
+            .or_else(|| {
+                index
+                    .entities()
+                    .iter()
+                    .find(|e| {
+                        e.kind == s.kind
+                            && (key(&e.name) == key(text)
+                                || e.aliases.iter().any(|a| key(a) == key(text)))
+                    })
+                    .map(|e| e.id.clone())
+            });
+        let (entity, new) = match known {
+            Some(id) => (id, None),
+            None => {
+                let k = (key(text), s.kind);
+                match created.get(&k) {
+                    Some(id) => (id.clone(), None),
+                    None => {
+                        let wanted = s.entity.clone().unwrap_or_default();
+                        let id = if !wanted.is_empty() {
+                            wanted
+                        } else {
+                            fresh_id(text, |c| {
+                                index.entity_by_id(c).is_some() || created.values().any(|v| v == c)
+                            })
+                        };
+                        created.insert(k, id.clone());
+                        (
+                            id.clone(),
+                            Some(NewEntity {
+                                id,
+                                name: text.to_string(),
+                                kind: s.kind,
+                            }),
+                        )
+                    }
+                }
+            }
+        };
+        // Already so: nothing to decide.
+        let current = index
+            .doc_mentions(index.docs().iter().position(|d| d.id == s.doc).unwrap_or(0) as u32)
+            .iter()
+            .find(|m| m.start as usize == s.start && m.end as usize == s.end)
+            .map(|m| index.entity(m.entity).id.clone());
+        if current.as_deref() == Some(entity.as_str()) && new.is_none() {
+            if let Some(note) = &s.note {
+                out.push(Op::Note {
+                    target: NoteTarget::Mention {
+                        anchor: anchor.clone(),
+                    },
+                    text: note.clone(),
+                });
+            }
+            continue;
+        }
+        out.push(Op::LinkSpan {
+            anchor: anchor.clone(),
+            entity,
+            new,
+        });
+        if let Some(note) = &s.note {
+            out.push(Op::Note {
+                target: NoteTarget::Mention { anchor },
+                text: note.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The merged knowledge base: every knowledge-base entity, every entity
+/// learned or annotated, and names seen in two documents or more, each with
+/// the aliases seen in the corpus. Entities merged away are left out.
+pub fn merged_kb(index: &crate::index::Index) -> crate::entity::KnowledgeBase {
+    let mut kb = crate::entity::KnowledgeBase::new();
+    let mut sources: HashMap<EntityId, Vec<Source>> = HashMap::new();
+    for m in index.mentions() {
+        sources.entry(m.entity).or_default().push(m.source);
+    }
+    for (i, e) in index.entities().iter().enumerate() {
+        let i = i as EntityId;
+        let stats = index.stats(i);
+        let srcs = sources.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+        let only_names = !srcs.is_empty() && srcs.iter().all(|s| *s == Source::Name);
+        let kb_or_learned = srcs.is_empty() || !only_names;
+        let unmentioned_learned = srcs.is_empty() && e.aliases.is_empty() && e.kind == Kind::Other;
+        if unmentioned_learned
+            || (only_names && stats.docs < 2)
+            || (!kb_or_learned && stats.docs < 2)
+        {
+            continue;
+        }
+        let mut entity = e.clone();
+        for (alias, _) in index.aliases_seen(i) {
+            if alias != entity.name && !entity.aliases.contains(&alias) {
+                entity.aliases.push(alias);
+            }
+        }
+        kb.insert(entity);
+    }
+    kb
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::load_embedded;
+    use crate::entity::{Engine, KnowledgeBase};
+    use std::path::Path;
+
+    const KB: &str = r#"
+[[entity]]
+id = "ttp"
+name = "Tehrik-i-Taliban Pakistan"
+kind = "group"
+aliases = ["TTP", "Pakistani Taliban"]
+
+[[entity]]
+id = "isi"
+name = "Inter-Services Intelligence"
+kind = "org"
+aliases = ["ISI"]
+
+[[entity]]
+id = "army"
+name = "Pakistan Army"
+kind = "org"
+aliases = ["Pak Army"]
+"#;
+
+    fn setup() -> (Corpus, Analysis) {
+        let files: Vec<(&str, &[u8])> = vec![
+            ("a.txt", "Title one\n\nThe TTP or Pakistani-Talban attacked. The ISI and the Pak Army replied.".as_bytes()),
+            ("b.txt", "Title two\n\nAgain the Pakistani-Talban struck; the TTP denied it.".as_bytes()),
+        ];
+        let corpus = load_embedded("t", &files);
+        let mut kb = KnowledgeBase::new();
+        kb.add_toml(Path::new("kb.toml"), KB).unwrap();
+        let analysis = Engine::new(kb).analyse(&corpus);
+        (corpus, analysis)
+    }
+
+    fn rows(c: &Corpus, a: &Analysis) -> Vec<(String, String, String, Source)> {
+        a.mentions
+            .iter()
+            .map(|m| {
+                let d = &c.docs[m.doc as usize];
+                (
+                    d.id.clone(),
+                    d.text[m.range()].to_string(),
+                    a.entities[m.entity as usize].id.clone(),
+                    m.source,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn linking_a_text_links_every_occurrence() {
+        let (c, mut a) = setup();
+        let op = Op::LinkText {
+            text: "Pakistani-Talban".into(),
+            entity: "ttp".into(),
+            new: None,
+        };
+        apply(&[&op], &c, &mut a);
+        let r = rows(&c, &a);
+        let hits: Vec<_> = r.iter().filter(|r| r.1 == "Pakistani-Talban").collect();
+        assert_eq!(hits.len(), 2);
+        assert!(
+            hits.iter()
+                .all(|h| h.2 == "ttp" && h.3 == Source::Annotation),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn tagging_creates_an_entity() {
+        let (c, mut a) = setup();
+        let op = Op::LinkText {
+            text: "Title".into(),
+            entity: "title-co".into(),
+            new: Some(NewEntity {
+                id: "title-co".into(),
+                name: "Title Co".into(),
+                kind: Kind::Org,
+            }),
+        };
+        apply(&[&op], &c, &mut a);
+        let r = rows(&c, &a);
+        assert_eq!(r.iter().filter(|r| r.2 == "title-co").count(), 2);
+        assert!(
+            a.entities
+                .iter()
+                .any(|e| e.id == "title-co" && e.kind == Kind::Org)
+        );
+    }
+
+    #[test]
+    fn rejecting_a_span_removes_only_that_mention() {
+        let (c, mut a) = setup();
+        let doc = &c.docs[0];
+        let at = doc.text.find("TTP").unwrap();
+        let op = Op::RejectSpan {
+            anchor: Anchor::new(&doc.id, &doc.text, at..at + 3),
+        };
+        apply(&[&op], &c, &mut a);
+        let r = rows(&c, &a);
+        assert!(!r.iter().any(|r| r.0 == "a.txt" && r.1 == "TTP"));
+        assert!(r.iter().any(|r| r.0 == "b.txt" && r.1 == "TTP"));
+    }
+
+    #[test]
+    fn rejecting_a_suggestion_removes_it_everywhere() {
+        let (c, mut a) = setup();
+        assert!(
+            rows(&c, &a)
+                .iter()
+                .any(|r| r.1 == "Pakistani-Talban" && r.3 == Source::Variant)
+        );
+        let op = Op::RejectText {
+            text: "Pakistani-Talban".into(),
+            entity: "ttp".into(),
+        };
+        apply(&[&op], &c, &mut a);
+        assert!(
+            !rows(&c, &a)
+                .iter()
+                .any(|r| r.1 == "Pakistani-Talban" && r.2 == "ttp")
+        );
+    }
+
+    #[test]
+    fn merge_split_rename_and_kind() {
+        let (c, mut a) = setup();
+        let ops = [
+            Op::Merge {
+                from: "army".into(),
+                into: "isi".into(),
+            },
+            Op::SplitAlias {
+                entity: "isi".into(),
+                alias: "Pak Army".into(),
+                new: NewEntity {
+                    id: "pak-army".into(),
+                    name: "Pak Army".into(),
+                    kind: Kind::Org,
+                },
+            },
+            Op::Rename {
+                entity: "isi".into(),
+                name: "ISI (Pakistan)".into(),
+            },
+            Op::SetKind {
+                entity: "ttp".into(),
+                kind: Kind::Org,
+            },
+        ];
+        let refs: Vec<&Op> = ops.iter().collect();
+        let report = apply(&refs, &c, &mut a);
+        assert_eq!(report.merged.get("army").map(String::as_str), Some("isi"));
+        let r = rows(&c, &a);
+        assert_eq!(r.iter().find(|r| r.1 == "Pak Army").unwrap().2, "pak-army");
+        let isi = a.entities.iter().find(|e| e.id == "isi").unwrap();
+        assert_eq!(isi.name, "ISI (Pakistan)");
+        assert!(
+            isi.aliases
+                .contains(&"Inter-Services Intelligence".to_string())
+        );
+        assert_eq!(
+            a.entities.iter().find(|e| e.id == "ttp").unwrap().kind,
+            Kind::Org
+        );
+    }
+
+    #[test]
+    fn a_span_whose_text_is_gone_is_reported_unplaced() {
+        let (c, mut a) = setup();
+        let anchor = Anchor {
+            doc: "a.txt".into(),
+            start: 5,
+            end: 10,
+            exact: "Nowhere".into(),
+            prefix: String::new(),
+            suffix: String::new(),
+        };
+        let op = Op::LinkSpan {
+            anchor: anchor.clone(),
+            entity: "ttp".into(),
+            new: None,
+        };
+        let report = apply(&[&op], &c, &mut a);
+        assert_eq!(report.unplaced, vec![anchor]);
+    }
+
+    #[test]
+    fn fresh_ids_do_not_collide() {
+        assert_eq!(fresh_id("Pak Army", |_| false), "pak-army");
+        assert_eq!(fresh_id("Pak Army", |c| c == "pak-army"), "pak-army-2");
+    }
+}

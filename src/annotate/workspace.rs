@@ -1,0 +1,144 @@
+//! A corpus under annotation: the engine's analysis, the journal of a
+//! person's decisions, and the index of both together.
+
+use super::journal::{Journal, JournalError};
+use super::ops::{self, NoteTarget, Op, OverlayReport};
+use crate::corpus::Corpus;
+use crate::entity::Analysis;
+use crate::index::Index;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The engine's analysis plus the decisions in force.
+#[derive(Debug)]
+pub struct Workspace {
+    base: Analysis,
+    journal: Journal,
+    index: Index,
+    report: OverlayReport,
+    /// Decisions that could not be written yet (a full disk): applied on
+    /// screen, retried before every later write, never claimed as saved.
+    pending: Vec<Op>,
+}
+
+/// The result of a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// On disk (fsynced).
+    Durable,
+    /// Applied, but not yet on disk; the error says why.
+    Pending(String),
+}
+
+impl Workspace {
+    pub fn new(corpus: Arc<Corpus>, base: Analysis, journal: Journal) -> Workspace {
+        let (index, report) = build(&corpus, &base, &journal, &[]);
+        Workspace {
+            base,
+            journal,
+            index,
+            report,
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn report(&self) -> &OverlayReport {
+        &self.report
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.journal.is_read_only()
+    }
+
+    pub fn pending(&self) -> &[Op] {
+        &self.pending
+    }
+
+    fn rebuild(&mut self) {
+        let corpus = self.index.shared_corpus();
+        let (index, report) = build(&corpus, &self.base, &self.journal, &self.pending);
+        self.index = index;
+        self.report = report;
+    }
+
+    /// Writes any pending decisions; stops at the first failure.
+    pub fn flush(&mut self) -> Result<(), JournalError> {
+        while let Some(op) = self.pending.first().cloned() {
+            self.journal.append(op)?;
+            self.pending.remove(0);
+        }
+        Ok(())
+    }
+
+    /// Records a decision and applies it. A read-only journal refuses it; a
+    /// write failure keeps it pending (and applied) to be retried.
+    pub fn decide(&mut self, op: Op) -> Result<Saved, JournalError> {
+        if self.journal.is_read_only() {
+            return Err(JournalError::ReadOnly(
+                self.journal.path().with_extension("lock"),
+            ));
+        }
+        let saved = match self.flush().and_then(|_| self.journal.append(op.clone())) {
+            Ok(_) => Saved::Durable,
+            Err(e) => {
+                self.pending.push(op);
+                Saved::Pending(e.to_string())
+            }
+        };
+        self.rebuild();
+        Ok(saved)
+    }
+
+    /// Undoes the latest decision (a pending one first).
+    pub fn undo(&mut self) -> Result<Op, JournalError> {
+        let op = match self.pending.pop() {
+            Some(op) => op,
+            None => self.journal.undo()?,
+        };
+        self.rebuild();
+        Ok(op)
+    }
+
+    pub fn redo(&mut self) -> Result<Op, JournalError> {
+        self.flush()?;
+        let op = self.journal.redo()?;
+        self.rebuild();
+        Ok(op)
+    }
+
+    /// Notes on mentions, keyed by (doc id, start, end) where they are placed now.
+    pub fn mention_notes(&self) -> HashMap<(String, usize, usize), String> {
+        let mut out = HashMap::new();
+        for (target, text) in &self.report.notes {
+            if let NoteTarget::Mention { anchor } = target
+                && let Some(doc) = self.index.docs().iter().find(|d| d.id == anchor.doc)
+                && let Some(r) = anchor.resolve(&doc.text)
+            {
+                out.insert((doc.id.clone(), r.start, r.end), text.clone());
+            }
+        }
+        out
+    }
+}
+
+fn build(
+    corpus: &Arc<Corpus>,
+    base: &Analysis,
+    journal: &Journal,
+    pending: &[Op],
+) -> (Index, OverlayReport) {
+    let mut analysis = base.clone();
+    let effective = journal.effective();
+    let mut ops_in_force: Vec<&Op> = effective.into_iter().map(|(_, op)| op).collect();
+    ops_in_force.extend(pending.iter());
+    let report = ops::apply(&ops_in_force, corpus, &mut analysis);
+    (Index::new(Arc::clone(corpus), analysis), report)
+}
