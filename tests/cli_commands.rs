@@ -4,10 +4,14 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// Runs the binary with its own empty data directory, so that no journal
+/// of the person running the tests changes what the commands print.
 fn dossier(args: &[&str]) -> Output {
+    let data = tempfile::tempdir().expect("temp dir");
     Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("XDG_DATA_HOME", data.path())
         .output()
         .expect("run dossier")
 }
@@ -240,4 +244,68 @@ fn skipped_files_are_reported_and_the_rest_loads() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("skipped"), "{err}");
     assert!(err.contains("bin.txt"), "{err}");
+}
+
+#[test]
+fn export_writes_each_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    for (format, file) in [("brat", "documents.tsv"), ("doccano", "doccano.jsonl"), ("spacy", "spacy.jsonl"), ("conll", "conll.txt")] {
+        let out = dir.path().join(format);
+        let o = dossier(&["export", "--format", format, "--out", out.to_str().unwrap(), "--annotations", journal.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(out.join(file).is_file(), "{format}");
+    }
+    assert!(dir.path().join("brat/000_d85bfbec747d7f53.ann").is_file());
+}
+
+#[test]
+fn import_records_decisions_that_mentions_then_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let j = journal.to_str().unwrap();
+    let brat = dir.path().join("brat");
+    assert!(dossier(&["export", "--format", "brat", "--out", brat.to_str().unwrap(), "--annotations", j]).status.success());
+    // Turn the first "Rajgal Valley" (a place) into an event, by hand in the .ann file.
+    let ann_path = brat.join("000_d85bfbec747d7f53.ann");
+    let ann = std::fs::read_to_string(&ann_path).unwrap();
+    let edited = ann.replacen("PLACE", "EVENT", 1);
+    let t = ann.lines().find(|l| l.contains("\tPLACE ")).unwrap().split('\t').next().unwrap();
+    let edited = edited
+        .lines()
+        .map(|l| {
+            if l.contains(&format!(" {t} dossier:")) {
+                format!("N999\tReference {t} dossier:imported-event\tX")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&ann_path, edited).unwrap();
+    let o = dossier(&["import", brat.to_str().unwrap(), "--format", "brat", "--annotations", j]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("imported 1 annotations"));
+    let rows = json_lines(&dossier(&["mentions", "--json", "--entity", "imported-event", "--annotations", j]));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["source"], "annotation");
+    assert_eq!(rows[0]["kind"], "event");
+    let listed = dossier(&["annotations", "--annotations", j]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("imported-event"));
+}
+
+#[test]
+fn kb_export_writes_toml_that_loads_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.toml");
+    let o = dossier(&["kb", "export", "--out", out.to_str().unwrap(), "--annotations", dir.path().join("j").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut kb = dossier::entity::KnowledgeBase::new();
+    kb.add_file(&out).unwrap();
+    assert!(kb.len() >= 150);
+    let ttp = kb.get("tehrik-i-taliban-pakistan").unwrap();
+    assert!(ttp.aliases.iter().any(|a| a == "Pakistani-Talban"), "aliases seen are merged in: {:?}", ttp.aliases);
+    // And it works as a knowledge base on its own.
+    let rows = json_lines(&dossier(&["mentions", "--json", "--no-default-kb", "--kb", out.to_str().unwrap(), "--annotations", dir.path().join("j").to_str().unwrap()]));
+    assert!(rows.iter().any(|r| r["text"] == "ISKP" && r["source"] == "kb"));
 }
