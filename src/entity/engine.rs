@@ -76,6 +76,32 @@ enum RefTarget {
 }
 
 const LEARNED_CONFIDENCE: u8 = 95;
+/// Documents per progress report.
+const BATCH: usize = 256;
+
+/// Maps `f` over `items` on all cores, keeping the order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
 const PERSON_CONFIDENCE: u8 = 90;
 const NAME_CONFIDENCE: u8 = 60;
 
@@ -451,15 +477,18 @@ impl Engine {
                 s.entry(k.to_string())
                     .or_insert_with(|| (text.to_string(), source));
             };
-        for doc in docs.iter() {
-            for def in abbreviations(&doc.text) {
+        let learned = parallel_map(docs, |doc| {
+            (abbreviations(&doc.text), operations(&doc.text))
+        });
+        for (doc, (defs, ops)) in docs.iter().zip(learned) {
+            for def in defs {
                 let (st, lt) = (&doc.text[def.short.clone()], &doc.text[def.long.clone()]);
                 let (ks, kl) = (key(st), key(lt));
                 note(&ks, st, Source::Abbreviation, &mut surface);
                 note(&kl, lt, Source::Abbreviation, &mut surface);
                 clusters.union(&ks, &kl);
             }
-            for (name, bare) in operations(&doc.text) {
+            for (name, bare) in ops {
                 let (kn, kb) = (key(&doc.text[name.clone()]), key(&doc.text[bare.clone()]));
                 note(&kn, &doc.text[name], Source::Rule, &mut surface);
                 clusters.id(&kn);
@@ -539,19 +568,23 @@ impl Engine {
         }
         let matcher = builder.build();
 
-        // 2. Match every document.
+        // 2. Match every document, and split it into words, in parallel.
         let mut found: Vec<Vec<Found>> = Vec::with_capacity(total);
-        for (d, doc) in docs.iter().enumerate() {
-            let mut f = matcher.find_all(&doc.text);
-            extend_by_rules(doc, &mut f, &entities);
-            found.push(f);
-            if d % 64 == 63 {
-                progress(Progress {
-                    stage: "matching",
-                    done: d + 1,
-                    total,
-                });
+        let mut doc_tokens: Vec<Vec<Token>> = Vec::with_capacity(total);
+        for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
+            for (f, t) in parallel_map(batch, |doc| {
+                let mut f = matcher.find_all(&doc.text);
+                extend_by_rules(doc, &mut f, &entities);
+                (f, tokens(&doc.text))
+            }) {
+                found.push(f);
+                doc_tokens.push(t);
             }
+            progress(Progress {
+                stage: "matching",
+                done: (batch_no * BATCH + batch.len()).min(total),
+                total,
+            });
         }
 
         // 3. Leftover names.
@@ -560,7 +593,7 @@ impl Engine {
             done: 0,
             total,
         });
-        let doc_tokens: Vec<Vec<Token>> = docs.iter().map(|d| tokens(&d.text)).collect();
+
         let word_sets = WordSets::new(docs, &doc_tokens);
         let mut runs: Vec<Run> = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
@@ -848,6 +881,9 @@ fn looks_like_person(text: &str) -> bool {
 
 /// "Operation X" phrases: (whole name, bare X).
 fn operations(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    if !text.contains("Operation") {
+        return Vec::new();
+    }
     let toks = tokens(text);
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
