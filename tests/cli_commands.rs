@@ -250,9 +250,22 @@ fn skipped_files_are_reported_and_the_rest_loads() {
 fn export_writes_each_format() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.jsonl");
-    for (format, file) in [("brat", "documents.tsv"), ("doccano", "doccano.jsonl"), ("spacy", "spacy.jsonl"), ("conll", "conll.txt")] {
+    for (format, file) in [
+        ("brat", "documents.tsv"),
+        ("doccano", "doccano.jsonl"),
+        ("spacy", "spacy.jsonl"),
+        ("conll", "conll.txt"),
+    ] {
         let out = dir.path().join(format);
-        let o = dossier(&["export", "--format", format, "--out", out.to_str().unwrap(), "--annotations", journal.to_str().unwrap()]);
+        let o = dossier(&[
+            "export",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+            "--annotations",
+            journal.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(out.join(file).is_file(), "{format}");
     }
@@ -265,12 +278,30 @@ fn import_records_decisions_that_mentions_then_show() {
     let journal = dir.path().join("j.jsonl");
     let j = journal.to_str().unwrap();
     let brat = dir.path().join("brat");
-    assert!(dossier(&["export", "--format", "brat", "--out", brat.to_str().unwrap(), "--annotations", j]).status.success());
+    assert!(
+        dossier(&[
+            "export",
+            "--format",
+            "brat",
+            "--out",
+            brat.to_str().unwrap(),
+            "--annotations",
+            j
+        ])
+        .status
+        .success()
+    );
     // Turn the first "Rajgal Valley" (a place) into an event, by hand in the .ann file.
     let ann_path = brat.join("000_d85bfbec747d7f53.ann");
     let ann = std::fs::read_to_string(&ann_path).unwrap();
     let edited = ann.replacen("PLACE", "EVENT", 1);
-    let t = ann.lines().find(|l| l.contains("\tPLACE ")).unwrap().split('\t').next().unwrap();
+    let t = ann
+        .lines()
+        .find(|l| l.contains("\tPLACE "))
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap();
     let edited = edited
         .lines()
         .map(|l| {
@@ -283,10 +314,24 @@ fn import_records_decisions_that_mentions_then_show() {
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&ann_path, edited).unwrap();
-    let o = dossier(&["import", brat.to_str().unwrap(), "--format", "brat", "--annotations", j]);
+    let o = dossier(&[
+        "import",
+        brat.to_str().unwrap(),
+        "--format",
+        "brat",
+        "--annotations",
+        j,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("imported 1 annotations"));
-    let rows = json_lines(&dossier(&["mentions", "--json", "--entity", "imported-event", "--annotations", j]));
+    let rows = json_lines(&dossier(&[
+        "mentions",
+        "--json",
+        "--entity",
+        "imported-event",
+        "--annotations",
+        j,
+    ]));
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["source"], "annotation");
     assert_eq!(rows[0]["kind"], "event");
@@ -298,14 +343,36 @@ fn import_records_decisions_that_mentions_then_show() {
 fn kb_export_writes_toml_that_loads_again() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("merged.toml");
-    let o = dossier(&["kb", "export", "--out", out.to_str().unwrap(), "--annotations", dir.path().join("j").to_str().unwrap()]);
+    let o = dossier(&[
+        "kb",
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--annotations",
+        dir.path().join("j").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut kb = dossier::entity::KnowledgeBase::new();
     kb.add_file(&out).unwrap();
     assert!(kb.len() >= 150);
     let ttp = kb.get("tehrik-i-taliban-pakistan").unwrap();
-    assert!(ttp.aliases.iter().any(|a| a == "Pakistani-Talban"), "aliases seen are merged in: {:?}", ttp.aliases);
+    assert!(
+        ttp.aliases.iter().any(|a| a == "Pakistani-Talban"),
+        "aliases seen are merged in: {:?}",
+        ttp.aliases
+    );
     // And it works as a knowledge base on its own.
-    let rows = json_lines(&dossier(&["mentions", "--json", "--no-default-kb", "--kb", out.to_str().unwrap(), "--annotations", dir.path().join("j").to_str().unwrap()]));
-    assert!(rows.iter().any(|r| r["text"] == "ISKP" && r["source"] == "kb"));
+    let rows = json_lines(&dossier(&[
+        "mentions",
+        "--json",
+        "--no-default-kb",
+        "--kb",
+        out.to_str().unwrap(),
+        "--annotations",
+        dir.path().join("j").to_str().unwrap(),
+    ]));
+    assert!(
+        rows.iter()
+            .any(|r| r["text"] == "ISKP" && r["source"] == "kb")
+    );
 }

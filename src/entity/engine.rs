@@ -994,8 +994,12 @@ fn name_runs(
         }
         // An ordinary word, or one seen only opening sentences: it may still
         // be a short reference to a person, but never a name of its own.
-        let weak =
-            n == 1 && (common(w) || (first.sentence_start && !words.mid_sentence.contains(w)));
+        // "Jaish-e-Fursan-e-Muhammad" or "ISPR" is never an ordinary word.
+        let shouted_word = !w.chars().any(char::is_lowercase) && common(w);
+        let name_shaped = w.chars().skip(1).any(char::is_uppercase) && !shouted_word;
+        let weak = n == 1
+            && !name_shaped
+            && (common(w) || (first.sentence_start && !words.mid_sentence.contains(w)));
         let after_role =
             fi > 0 && first.joined && is_role_word(&text[toks[fi - 1].start..toks[fi - 1].end]);
         out.push(Run {
