@@ -377,6 +377,7 @@ pub fn fresh_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
 pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) -> Vec<Op> {
     let mut out = Vec::new();
     let mut created: HashMap<(String, Kind), String> = HashMap::new();
+    let mut rekinded: Vec<String> = Vec::new();
     for s in spans {
         let Some(doc) = index.docs().iter().find(|d| d.id == s.doc) else {
             continue;
@@ -400,7 +401,15 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
                     .map(|e| e.id.clone())
             });
         let (entity, new) = match known {
-            Some(id) => (id, None),
+            Some(id) => {
+                // A label that differs from the entity's kind re-kinds it, once.
+                let e = index.entity_by_id(&id).map(|e| index.entity(e));
+                if e.is_some_and(|e| e.kind != s.kind) && !rekinded.contains(&id) {
+                    rekinded.push(id.clone());
+                    out.push(Op::SetKind { entity: id.clone(), kind: s.kind });
+                }
+                (id, None)
+            }
             None => {
                 let k = (key(text), s.kind);
                 match created.get(&k) {
