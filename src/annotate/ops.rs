@@ -406,7 +406,10 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
                 let e = index.entity_by_id(&id).map(|e| index.entity(e));
                 if e.is_some_and(|e| e.kind != s.kind) && !rekinded.contains(&id) {
                     rekinded.push(id.clone());
-                    out.push(Op::SetKind { entity: id.clone(), kind: s.kind });
+                    out.push(Op::SetKind {
+                        entity: id.clone(),
+                        kind: s.kind,
+                    });
                 }
                 (id, None)
             }
