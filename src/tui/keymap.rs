@@ -1,0 +1,841 @@
+//! The keymap: a data table of bindings, each with a description, that the
+//! help screen is generated from. Bindings belong to a [`Context`]; the
+//! focused pane or open overlay is asked first, then [`Context::Global`].
+//! A user's config file patches the table (see [`crate::tui::config`]).
+
+use super::action::Action;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::fmt;
+
+/// One key press, normalised so that `N` is `N` whether or not the terminal
+/// also reports Shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub const fn new(code: KeyCode, mods: KeyModifiers) -> Key {
+        Key { code, mods }
+    }
+
+    pub const fn char(c: char) -> Key {
+        Key::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    /// The key of a crossterm key event.
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let code = match ev.code {
+            KeyCode::Char(c) => {
+                // Shift is already in the character ('N', '?', '#').
+                mods.remove(KeyModifiers::SHIFT);
+                if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            KeyCode::BackTab => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        Key { code, mods }
+    }
+
+    /// Parses a key sequence such as `j`, `gg`, `<C-o>`, `<S-Tab>` or
+    /// `<PageDown>`. Spaces separate keys and are otherwise ignored; the
+    /// space bar is `<Space>` and `<` is `<lt>`.
+    pub fn parse_seq(s: &str) -> Result<Vec<Key>, String> {
+        let out = Key::parse_keys(s)?;
+        if out.len() > 2 {
+            return Err(format!("key sequence {s:?} is longer than two keys"));
+        }
+        Ok(out)
+    }
+
+    /// Parses any number of keys in the notation of [`Key::parse_seq`],
+    /// for scripted key presses (`"jjj<Enter>nn"`).
+    pub fn parse_keys(s: &str) -> Result<Vec<Key>, String> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            if c == ' ' {
+                rest = &rest[1..];
+                continue;
+            }
+            if c == '<'
+                && let Some(end) = rest.find('>')
+                && end > 1
+            {
+                out.push(Key::parse_named(&rest[1..end])?);
+                rest = &rest[end + 1..];
+                continue;
+            }
+            out.push(Key::char(c));
+            rest = &rest[c.len_utf8()..];
+        }
+        if out.is_empty() {
+            return Err(format!("empty key {s:?}"));
+        }
+        Ok(out)
+    }
+
+    fn parse_named(name: &str) -> Result<Key, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = name;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(r) = lower.strip_prefix("c-") {
+                mods |= KeyModifiers::CONTROL;
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower
+                .strip_prefix("a-")
+                .or_else(|| lower.strip_prefix("m-"))
+            {
+                mods |= KeyModifiers::ALT;
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower.strip_prefix("s-") {
+                mods |= KeyModifiers::SHIFT;
+                rest = &rest[rest.len() - r.len()..];
+            } else {
+                break;
+            }
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "cr" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "lt" => KeyCode::Char('<'),
+            "gt" => KeyCode::Char('>'),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "backspace" | "bs" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" => KeyCode::Insert,
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && let Ok(n) = f[1..].parse::<u8>()
+                && (1..=24).contains(&n) =>
+            {
+                KeyCode::F(n)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        if mods.contains(KeyModifiers::CONTROL) {
+                            KeyCode::Char(c.to_ascii_lowercase())
+                        } else if mods.contains(KeyModifiers::SHIFT) {
+                            mods.remove(KeyModifiers::SHIFT);
+                            KeyCode::Char(c.to_ascii_uppercase())
+                        } else {
+                            KeyCode::Char(c)
+                        }
+                    }
+                    _ => return Err(format!("unknown key <{name}>")),
+                }
+            }
+        };
+        if let KeyCode::Char(_) = code {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Ok(Key { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let named = match self.code {
+            KeyCode::Char(' ') => Some("Space".to_string()),
+            KeyCode::Char('<') => Some("lt".to_string()),
+            KeyCode::Char(c) => {
+                if self.mods.is_empty() {
+                    return write!(f, "{c}");
+                }
+                Some(c.to_string())
+            }
+            KeyCode::Enter => Some("Enter".into()),
+            KeyCode::Esc => Some("Esc".into()),
+            KeyCode::Tab => Some("Tab".into()),
+            KeyCode::BackTab => Some("S-Tab".into()),
+            KeyCode::Up => Some("Up".into()),
+            KeyCode::Down => Some("Down".into()),
+            KeyCode::Left => Some("Left".into()),
+            KeyCode::Right => Some("Right".into()),
+            KeyCode::PageUp => Some("PageUp".into()),
+            KeyCode::PageDown => Some("PageDown".into()),
+            KeyCode::Home => Some("Home".into()),
+            KeyCode::End => Some("End".into()),
+            KeyCode::Backspace => Some("Backspace".into()),
+            KeyCode::Delete => Some("Delete".into()),
+            KeyCode::Insert => Some("Insert".into()),
+            KeyCode::F(n) => Some(format!("F{n}")),
+            _ => None,
+        };
+        let mut prefix = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            prefix.push_str("C-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            prefix.push_str("A-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            prefix.push_str("S-");
+        }
+        match named {
+            Some(n) => write!(f, "<{prefix}{n}>"),
+            None => write!(f, "<{prefix}?>"),
+        }
+    }
+}
+
+/// Writes a key sequence in the notation [`Key::parse_seq`] reads.
+pub fn seq_to_string(keys: &[Key]) -> String {
+    keys.iter().map(Key::to_string).collect()
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    List,
+    Article,
+    Xref,
+    Entities,
+    Results,
+    Help,
+}
+
+impl Context {
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::List,
+        Context::Article,
+        Context::Xref,
+        Context::Entities,
+        Context::Results,
+        Context::Help,
+    ];
+
+    /// The name used in the config file (`[keys.article]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::List => "list",
+            Context::Article => "article",
+            Context::Xref => "xref",
+            Context::Entities => "entities",
+            Context::Results => "results",
+            Context::Help => "help",
+        }
+    }
+
+    /// The heading used on the help screen.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Document list",
+            Context::Article => "Article",
+            Context::Xref => "Cross-link panel",
+            Context::Entities => "Entity browser",
+            Context::Results => "Search results",
+            Context::Help => "Help",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// A default binding: keys, where, what, and what it is for.
+pub struct DefaultBinding {
+    pub context: Context,
+    pub keys: &'static [&'static str],
+    pub action: Action,
+    pub desc: &'static str,
+}
+
+const fn b(
+    context: Context,
+    keys: &'static [&'static str],
+    action: Action,
+    desc: &'static str,
+) -> DefaultBinding {
+    DefaultBinding {
+        context,
+        keys,
+        action,
+        desc,
+    }
+}
+
+/// The default keymap. vim keys and arrow keys both work.
+pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
+    b(Context::Global, &["j", "<Down>"], Action::Down, "Move down"),
+    b(Context::Global, &["k", "<Up>"], Action::Up, "Move up"),
+    b(
+        Context::Global,
+        &["<C-d>", "<PageDown>"],
+        Action::PageDown,
+        "Page down",
+    ),
+    b(
+        Context::Global,
+        &["<C-u>", "<PageUp>"],
+        Action::PageUp,
+        "Page up",
+    ),
+    b(
+        Context::Global,
+        &["gg", "<Home>"],
+        Action::Top,
+        "Go to the top",
+    ),
+    b(
+        Context::Global,
+        &["G", "<End>"],
+        Action::Bottom,
+        "Go to the bottom",
+    ),
+    b(
+        Context::Global,
+        &["h", "<Left>"],
+        Action::FocusLeft,
+        "Focus the pane to the left",
+    ),
+    b(
+        Context::Global,
+        &["l", "<Right>"],
+        Action::FocusRight,
+        "Focus the pane to the right",
+    ),
+    b(
+        Context::Global,
+        &["<Enter>"],
+        Action::Open,
+        "Open the selection",
+    ),
+    b(
+        Context::Global,
+        &["<Esc>"],
+        Action::Back,
+        "Close, clear or go back",
+    ),
+    b(
+        Context::Global,
+        &["n"],
+        Action::NextMention,
+        "Article: next mention",
+    ),
+    b(
+        Context::Global,
+        &["N"],
+        Action::PrevMention,
+        "Article: previous mention",
+    ),
+    b(
+        Context::Global,
+        &["*"],
+        Action::NextSame,
+        "Article: next mention of the same entity",
+    ),
+    b(
+        Context::Global,
+        &["#"],
+        Action::PrevSame,
+        "Article: previous mention of the same entity",
+    ),
+    b(
+        Context::Global,
+        &["x"],
+        Action::ToggleXref,
+        "Cross-links: focus the panel (again: back)",
+    ),
+    b(Context::Global, &["<C-o>"], Action::JumpBack, "Jump back"),
+    b(
+        Context::Global,
+        &["<C-i>", "<Tab>"],
+        Action::JumpForward,
+        "Jump forward (most terminals send Tab for Ctrl-i)",
+    ),
+    b(
+        Context::Global,
+        &["/"],
+        Action::Search,
+        "Search the full text of the corpus",
+    ),
+    b(
+        Context::Global,
+        &["e"],
+        Action::Entities,
+        "Browse all entities",
+    ),
+    b(
+        Context::Global,
+        &["f"],
+        Action::Filter,
+        "Narrow the list by typing",
+    ),
+    b(
+        Context::Global,
+        &["m"],
+        Action::MarkEntity,
+        "Only list documents mentioning the selected entity (again: undo)",
+    ),
+    b(
+        Context::Global,
+        &["M"],
+        Action::ClearFilters,
+        "Clear the document-list filters",
+    ),
+    b(
+        Context::Global,
+        &["?", "<F1>"],
+        Action::Help,
+        "Show this help",
+    ),
+    b(
+        Context::Global,
+        &["<C-l>"],
+        Action::Redraw,
+        "Redraw the screen",
+    ),
+    b(
+        Context::Global,
+        &["<C-z>"],
+        Action::Suspend,
+        "Suspend (resume with fg)",
+    ),
+    b(Context::Global, &["q", "<C-c>"], Action::Quit, "Quit"),
+    b(
+        Context::List,
+        &["<Enter>"],
+        Action::Open,
+        "Open the selected document",
+    ),
+    b(
+        Context::List,
+        &["<Esc>"],
+        Action::Back,
+        "Clear the title filter",
+    ),
+    b(
+        Context::Article,
+        &["<Space>"],
+        Action::PageDown,
+        "Page down",
+    ),
+    b(
+        Context::Article,
+        &["<Enter>"],
+        Action::Open,
+        "Show the cross-links of the mention under the cursor",
+    ),
+    b(
+        Context::Article,
+        &["<Esc>"],
+        Action::Back,
+        "Clear the search highlight",
+    ),
+    b(
+        Context::Xref,
+        &["<Enter>"],
+        Action::Open,
+        "Go to the mention or document; or select the co-occurring entity",
+    ),
+    b(Context::Xref, &["}"], Action::NextSection, "Next section"),
+    b(
+        Context::Xref,
+        &["{"],
+        Action::PrevSection,
+        "Previous section",
+    ),
+    b(
+        Context::Xref,
+        &["<Esc>"],
+        Action::Back,
+        "Back to the article",
+    ),
+    b(
+        Context::Entities,
+        &["<Enter>"],
+        Action::Open,
+        "Show the entity's cross-links",
+    ),
+    b(
+        Context::Entities,
+        &["s"],
+        Action::Sort,
+        "Sort by mentions, documents, kind or name",
+    ),
+    b(
+        Context::Entities,
+        &["q", "<Esc>"],
+        Action::Back,
+        "Close the browser",
+    ),
+    b(
+        Context::Results,
+        &["<Enter>"],
+        Action::Open,
+        "Open the hit in its article",
+    ),
+    b(
+        Context::Results,
+        &["q", "<Esc>"],
+        Action::Back,
+        "Close the results",
+    ),
+    b(
+        Context::Help,
+        &["q", "<Esc>", "?"],
+        Action::Back,
+        "Close the help",
+    ),
+];
+
+/// Keys while typing a filter or a search; not configurable.
+pub const INPUT_BINDINGS: &[(&str, &str)] = &[
+    ("any character", "Type into the filter or search"),
+    ("<Enter>", "Accept"),
+    ("<Esc>", "Cancel"),
+    ("<Backspace>", "Delete a character"),
+    ("<C-u>", "Clear the field"),
+    ("<Up> <Down> <C-p> <C-n>", "Move the selection while typing"),
+];
+
+/// What a text field does with a key, or `None` for keys it ignores.
+pub fn input_action(key: Key) -> Option<Action> {
+    let ctrl = key.mods.contains(KeyModifiers::CONTROL);
+    let alt = key.mods.contains(KeyModifiers::ALT);
+    Some(match key.code {
+        KeyCode::Enter => Action::InputAccept,
+        KeyCode::Esc => Action::InputCancel,
+        KeyCode::Backspace => Action::InputBackspace,
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Char('u') if ctrl => Action::InputClear,
+        KeyCode::Char('p') if ctrl => Action::Up,
+        KeyCode::Char('n') if ctrl => Action::Down,
+        KeyCode::Char('c') if ctrl => Action::InputCancel,
+        KeyCode::Char('h') if ctrl => Action::InputBackspace,
+        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => Action::InputChar(c),
+        _ => return None,
+    })
+}
+
+/// One live binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: Vec<Key>,
+    pub action: Action,
+    pub desc: String,
+}
+
+/// A user's change to the keymap: in `context`, `action` is bound to exactly
+/// these key sequences (an empty list unbinds it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    pub context: Context,
+    pub action: Action,
+    pub keys: Vec<Vec<Key>>,
+}
+
+/// The result of looking up the keys pressed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Action(Action),
+    /// A longer binding starts with these keys: wait for the next one.
+    Pending,
+    None,
+}
+
+/// The live keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut bindings = Vec::new();
+        for d in DEFAULT_BINDINGS {
+            for k in d.keys {
+                // The default table is tested to parse.
+                if let Ok(keys) = Key::parse_seq(k) {
+                    bindings.push(Binding {
+                        context: d.context,
+                        keys,
+                        action: d.action.clone(),
+                        desc: d.desc.to_string(),
+                    });
+                }
+            }
+        }
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// The default keymap patched by a user's overrides.
+    pub fn with_overrides(overrides: &[KeyOverride]) -> Keymap {
+        let mut map = Keymap::default();
+        for o in overrides {
+            let desc = DEFAULT_BINDINGS
+                .iter()
+                .find(|d| d.context == o.context && d.action == o.action)
+                .or_else(|| DEFAULT_BINDINGS.iter().find(|d| d.action == o.action))
+                .map(|d| d.desc.to_string())
+                .unwrap_or_else(|| o.action.name().unwrap_or("").replace('_', " "));
+            map.bindings.retain(|b| {
+                !(b.context == o.context && (b.action == o.action || o.keys.contains(&b.keys)))
+            });
+            for keys in &o.keys {
+                map.bindings.push(Binding {
+                    context: o.context,
+                    keys: keys.clone(),
+                    action: o.action.clone(),
+                    desc: desc.clone(),
+                });
+            }
+        }
+        map
+    }
+
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// Looks up the keys pressed so far in each context in turn.
+    pub fn lookup(&self, contexts: &[Context], seq: &[Key]) -> Lookup {
+        for &ctx in contexts {
+            let mut prefix = false;
+            for b in self.bindings.iter().filter(|b| b.context == ctx) {
+                if b.keys == seq {
+                    return Lookup::Action(b.action.clone());
+                }
+                if b.keys.len() > seq.len() && b.keys.starts_with(seq) {
+                    prefix = true;
+                }
+            }
+            if prefix {
+                return Lookup::Pending;
+            }
+        }
+        Lookup::None
+    }
+
+    /// The first key sequence bound to `action` in these contexts, for hints.
+    pub fn key_for(&self, contexts: &[Context], action: &Action) -> Option<String> {
+        contexts.iter().find_map(|&ctx| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == ctx && &b.action == action)
+                .map(|b| seq_to_string(&b.keys))
+        })
+    }
+
+    /// The help screen's content: per context, each action's keys and description.
+    pub fn help(&self) -> Vec<(Context, Vec<(String, String)>)> {
+        let mut out = Vec::new();
+        for ctx in Context::ALL {
+            let mut rows: Vec<(String, String)> = Vec::new();
+            let mut seen: Vec<(&Action, &str)> = Vec::new();
+            for b in self.bindings.iter().filter(|b| b.context == ctx) {
+                if seen.contains(&(&b.action, b.desc.as_str())) {
+                    continue;
+                }
+                seen.push((&b.action, b.desc.as_str()));
+                let keys: Vec<String> = self
+                    .bindings
+                    .iter()
+                    .filter(|o| o.context == ctx && o.action == b.action && o.desc == b.desc)
+                    .map(|o| seq_to_string(&o.keys))
+                    .collect();
+                rows.push((keys.join(" "), b.desc.clone()));
+            }
+            if !rows.is_empty() {
+                out.push((ctx, rows));
+            }
+        }
+        out
+    }
+}
+
+/// Turns key presses into actions, holding the first key of a chord.
+#[derive(Debug, Default, Clone)]
+pub struct Router {
+    pending: Vec<Key>,
+}
+
+impl Router {
+    /// The keys of an unfinished chord, for the status line.
+    pub fn pending(&self) -> String {
+        seq_to_string(&self.pending)
+    }
+
+    pub fn route(&mut self, keymap: &Keymap, contexts: &[Context], key: Key) -> Option<Action> {
+        self.pending.push(key);
+        match keymap.lookup(contexts, &self.pending) {
+            Lookup::Action(a) => {
+                self.pending.clear();
+                Some(a)
+            }
+            Lookup::Pending => None,
+            Lookup::None => {
+                let retry = self.pending.len() > 1;
+                self.pending.clear();
+                if retry {
+                    self.route(keymap, contexts, key)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.pending.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    #[test]
+    fn default_table_parses_and_describes_every_binding() {
+        for d in DEFAULT_BINDINGS {
+            assert!(!d.desc.is_empty());
+            assert!(d.action.name().is_some(), "{:?} is not bindable", d.action);
+            for k in d.keys {
+                let keys = Key::parse_seq(k).unwrap_or_else(|e| panic!("{k}: {e}"));
+                assert_eq!(seq_to_string(&keys), *k, "round trip");
+            }
+        }
+    }
+
+    #[test]
+    fn parses_key_notation() {
+        assert_eq!(Key::parse_seq("<C-o>"), Ok(vec![Key::ctrl('o')]));
+        assert_eq!(
+            Key::parse_seq("gg"),
+            Ok(vec![Key::char('g'), Key::char('g')])
+        );
+        assert_eq!(
+            Key::parse_seq("g g"),
+            Ok(vec![Key::char('g'), Key::char('g')])
+        );
+        assert_eq!(
+            Key::parse_seq("<S-Tab>"),
+            Ok(vec![Key::new(KeyCode::BackTab, KeyModifiers::NONE)])
+        );
+        assert_eq!(Key::parse_seq("<Space>"), Ok(vec![Key::char(' ')]));
+        assert_eq!(
+            Key::parse_seq("<F5>"),
+            Ok(vec![Key::new(KeyCode::F(5), KeyModifiers::NONE)])
+        );
+        assert!(Key::parse_seq("<Bogus>").is_err());
+        assert!(Key::parse_seq("").is_err());
+        assert!(Key::parse_seq("abc").is_err());
+    }
+
+    #[test]
+    fn shifted_letters_normalise() {
+        let ev =
+            KeyEvent::new_with_kind(KeyCode::Char('N'), KeyModifiers::SHIFT, KeyEventKind::Press);
+        assert_eq!(Key::from_event(&ev), Key::char('N'));
+        let ev = KeyEvent::new(
+            KeyCode::Char('O'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
+        assert_eq!(Key::from_event(&ev), Key::ctrl('o'));
+    }
+
+    #[test]
+    fn context_wins_over_global_and_chords_wait() {
+        let map = Keymap::default();
+        let mut r = Router::default();
+        assert_eq!(
+            r.route(&map, &[Context::Help, Context::Global], Key::char('q')),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            r.route(&map, &[Context::List, Context::Global], Key::char('q')),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            r.route(&map, &[Context::List, Context::Global], Key::char('g')),
+            None
+        );
+        assert_eq!(r.pending(), "g");
+        assert_eq!(
+            r.route(&map, &[Context::List, Context::Global], Key::char('g')),
+            Some(Action::Top)
+        );
+        // A broken chord falls back to the second key alone.
+        assert_eq!(
+            r.route(&map, &[Context::List, Context::Global], Key::char('g')),
+            None
+        );
+        assert_eq!(
+            r.route(&map, &[Context::List, Context::Global], Key::char('j')),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn overrides_replace_an_actions_keys() {
+        let map = Keymap::with_overrides(&[KeyOverride {
+            context: Context::Global,
+            action: Action::NextMention,
+            keys: vec![vec![Key::char('w')], vec![Key::char('j')]],
+        }]);
+        let ctx = [Context::Article, Context::Global];
+        assert_eq!(
+            map.lookup(&ctx, &[Key::char('w')]),
+            Lookup::Action(Action::NextMention)
+        );
+        assert_eq!(
+            map.lookup(&ctx, &[Key::char('j')]),
+            Lookup::Action(Action::NextMention)
+        );
+        assert_eq!(map.lookup(&ctx, &[Key::char('n')]), Lookup::None);
+        // The help is generated from the live table.
+        let help = map.help();
+        let global = &help
+            .iter()
+            .find(|(c, _)| *c == Context::Global)
+            .map(|(_, r)| r.clone());
+        assert!(global.as_ref().is_some_and(|rows| {
+            rows.iter()
+                .any(|(k, d)| k == "w j" && d == "Article: next mention")
+        }));
+    }
+}

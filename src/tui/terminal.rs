@@ -1,0 +1,232 @@
+//! The terminal: setup and restore, the panic hook, signals, and the one
+//! event channel that input, resize, indexing progress and signals share.
+//!
+//! Everything turned on here is turned off again on normal exit, on panic,
+//! on SIGTERM/SIGHUP/SIGINT/SIGQUIT, and around a suspend (Ctrl-Z or
+//! SIGTSTP), so that a dropped SSH connection or a crash never leaves a
+//! shell in raw mode on the alternate screen.
+
+use crate::entity::Progress;
+use crate::index::Index;
+use crate::load::{self, OpenOptions};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::layout::Rect;
+use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Once, OnceLock};
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
+
+/// Everything the event loop reacts to.
+#[derive(Debug)]
+pub enum Event {
+    /// A key, mouse, paste or resize event from the terminal.
+    Input(event::Event),
+    /// The terminal can no longer be read (for example, SSH dropped).
+    InputClosed,
+    Progress(Progress),
+    Indexed(Box<Result<Index, String>>),
+    Signal(i32),
+    /// A timer ran out (the event loop makes these when nothing else came).
+    Tick,
+}
+
+/// Mouse capture is on and must be turned off on restore.
+static MOUSE_ON: AtomicBool = AtomicBool::new(false);
+/// The terminal is set up (raw mode, alternate screen).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The thread that owns the terminal.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+static HOOK: Once = Once::new();
+
+fn setup(mouse: bool) -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+        MOUSE_ON.store(true, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// Undoes [`setup`]. Safe to call more than once, and from the panic hook.
+/// Errors are ignored: the terminal may already be gone.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if MOUSE_ON.swap(false, Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// Restores the terminal before a panic on the UI thread is reported.
+/// Panics on other threads are reported by the UI instead (see
+/// [`spawn_indexer`]), so they do not tear the screen down.
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if UI_THREAD.get() == Some(&thread::current().id()) {
+                restore();
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The terminal while the reader owns it. Dropping it restores the terminal.
+pub struct Term {
+    pub terminal: Terminal<CrosstermBackend<BufWriter<Stdout>>>,
+    mouse: bool,
+}
+
+impl Term {
+    /// Takes over the terminal: raw mode, alternate screen, bracketed
+    /// paste, and mouse capture if asked for.
+    pub fn enter(mouse: bool) -> io::Result<Term> {
+        let _ = UI_THREAD.set(thread::current().id());
+        install_panic_hook();
+        if let Err(e) = setup(mouse) {
+            restore();
+            return Err(e);
+        }
+        let terminal = match Terminal::new(CrosstermBackend::new(BufWriter::new(io::stdout()))) {
+            Ok(t) => t,
+            Err(e) => {
+                restore();
+                return Err(e);
+            }
+        };
+        Ok(Term { terminal, mouse })
+    }
+
+    /// Hands the terminal back to the shell and stops the process, as
+    /// Ctrl-Z would; on `fg`, takes the terminal again and repaints.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
+        self.resume()
+    }
+
+    /// Sets the terminal up again (after `fg`) and forces a full repaint.
+    pub fn resume(&mut self) -> io::Result<()> {
+        if !ACTIVE.load(Ordering::SeqCst) {
+            setup(self.mouse)?;
+        }
+        // `Terminal::clear` asks the terminal where the cursor is, and the
+        // input thread would swallow the answer; `resize` clears without asking.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(Rect::new(0, 0, size.width, size.height))
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        // After a panic the hook has restored the terminal and printed the
+        // message; writing anything now would draw over it.
+        if ACTIVE.load(Ordering::SeqCst) {
+            let _ = Backend::flush(self.terminal.backend_mut());
+            restore();
+        }
+    }
+}
+
+/// Reads terminal events on a thread of its own.
+pub fn spawn_input(tx: Sender<Event>) -> io::Result<()> {
+    thread::Builder::new().name("input".into()).spawn(move || {
+        loop {
+            match event::read() {
+                Ok(ev) => {
+                    if tx.send(Event::Input(ev)).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = tx.send(Event::InputClosed);
+                    return;
+                }
+            }
+        }
+    })?;
+    Ok(())
+}
+
+/// Forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP and SIGCONT.
+pub fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
+    thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(Event::Signal(sig)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// Builds the index on a background thread, reporting progress at most
+/// twenty times a second. A panic in the engine becomes an error message.
+pub fn spawn_indexer(opts: OpenOptions, tx: Sender<Event>) {
+    let spawned = thread::Builder::new().name("indexer".into()).spawn({
+        let tx = tx.clone();
+        move || {
+            let progress_tx = tx.clone();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut last = Instant::now() - Duration::from_secs(1);
+                load::open_index(&opts, &mut |p: Progress| {
+                    if last.elapsed() >= Duration::from_millis(50) || p.done == p.total {
+                        last = Instant::now();
+                        let _ = progress_tx.send(Event::Progress(p));
+                    }
+                })
+            }));
+            let result = match result {
+                Ok(Ok(index)) => Ok(index),
+                Ok(Err(e)) => Err(format!("{e:#}")),
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown error".into());
+                    Err(format!("indexing failed: {what}"))
+                }
+            };
+            let _ = tx.send(Event::Indexed(Box::new(result)));
+        }
+    });
+    if let Err(e) = spawned {
+        let _ = tx.send(Event::Indexed(Box::new(Err(format!(
+            "cannot start indexing: {e}"
+        )))));
+    }
+}

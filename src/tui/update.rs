@@ -1,0 +1,1107 @@
+//! `update(&mut App, Action)`: every change to the reader's state goes
+//! through here. No I/O, so it is tested without a terminal.
+
+use super::action::Action;
+use super::app::{
+    App, Field, Hit, LoadState, Location, Overlay, Pane, SEARCH_LIMIT, SortBy, XrefItem,
+};
+use super::layout::{self, LIST_ROW_HEIGHT};
+use crate::entity::{DocId, EntityId, Mention};
+use crate::index::Index;
+use crate::text;
+
+/// The background indexing finished.
+pub fn index_ready(app: &mut App, result: Result<Index, String>) {
+    match result {
+        Ok(index) => {
+            let mut notes = Vec::new();
+            if let Some(s) = index.corpus().skipped_summary() {
+                notes.push(s);
+            }
+            if !index.corpus().warnings.is_empty() {
+                notes.push(format!(
+                    "{} warnings (see `dossier docs`)",
+                    index.corpus().warnings.len()
+                ));
+            }
+            let empty = index.docs().is_empty();
+            app.index = Some(index);
+            app.load = LoadState::Ready;
+            refilter_list(app);
+            if empty {
+                app.set_error(format!(
+                    "{}: no readable documents (.txt, .md, .html, .jsonl)",
+                    app.corpus_name
+                ));
+            } else {
+                open_doc(app, 0, None);
+                app.list.selected = 0;
+                if !notes.is_empty() {
+                    app.set_message(notes.join("; "));
+                }
+            }
+        }
+        Err(e) => {
+            app.set_error(format!("cannot open {}: {e}", app.corpus_name));
+            app.load = LoadState::Failed(e);
+        }
+    }
+    after(app);
+}
+
+/// Applies one action.
+pub fn update(app: &mut App, action: Action) {
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Suspend => app.suspend = true,
+        Action::Redraw => app.redraw = true,
+        Action::Resize(w, h) => {
+            app.width = w;
+            app.height = h;
+        }
+        Action::ClearMessage => app.message = None,
+        Action::Progress(p) => {
+            if app.index.is_none() {
+                app.load = LoadState::Loading(Some(p));
+            }
+        }
+        Action::Help => {
+            app.input = None;
+            app.overlay = Some(Overlay::Help);
+            app.help_scroll = 0;
+        }
+        _ if app.index.is_none() => {
+            if matches!(action, Action::Back) {
+                app.overlay = None;
+            } else if app.overlay == Some(Overlay::Help) {
+                move_selection(app, &action);
+            } else if matches!(app.load, LoadState::Loading(_)) {
+                app.set_message("Still indexing; the keys work as soon as it is done");
+            }
+        }
+        Action::Search => {
+            app.overlay = None;
+            app.input = Some(Field::Search);
+        }
+        Action::Entities => {
+            app.input = None;
+            app.overlay = Some(Overlay::Entities);
+            refilter_browser(app);
+        }
+        Action::ToggleXref => {
+            app.overlay = None;
+            app.focus = if app.focus == Pane::Xref {
+                Pane::Article
+            } else {
+                Pane::Xref
+            };
+        }
+        Action::FocusLeft => {
+            if app.overlay.is_none() {
+                app.focus = match app.focus {
+                    Pane::Xref => Pane::Article,
+                    _ => Pane::List,
+                };
+            }
+        }
+        Action::FocusRight => {
+            if app.overlay.is_none() {
+                app.focus = match app.focus {
+                    Pane::List => Pane::Article,
+                    _ => Pane::Xref,
+                };
+            }
+        }
+        Action::JumpBack => jump_back(app),
+        Action::JumpForward => jump_forward(app),
+        Action::MarkEntity => mark_entity(app),
+        Action::ClearFilters => {
+            app.list.title_filter.clear();
+            app.list.entities.clear();
+            if app.input == Some(Field::ListFilter) {
+                app.input = None;
+            }
+            refilter_list(app);
+            app.set_message("Showing all documents");
+        }
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom => move_selection(app, &action),
+        Action::Open => open(app),
+        Action::Back => back(app),
+        Action::Filter => match app.overlay {
+            Some(Overlay::Entities) => app.input = Some(Field::EntityFilter),
+            Some(_) => {}
+            None => {
+                app.focus = Pane::List;
+                app.input = Some(Field::ListFilter);
+            }
+        },
+        Action::NextMention => step_mention(app, true),
+        Action::PrevMention => step_mention(app, false),
+        Action::NextSame => step_same(app, true),
+        Action::PrevSame => step_same(app, false),
+        Action::NextSection => step_section(app, true),
+        Action::PrevSection => step_section(app, false),
+        Action::Sort => {
+            if app.overlay == Some(Overlay::Entities) {
+                app.browser.sort = app.browser.sort.next();
+                refilter_browser(app);
+                let label = app.browser.sort.label();
+                app.set_message(format!("Sorted by {label}"));
+            }
+        }
+        Action::InputChar(c) => edit_field(app, |s| s.push(c)),
+        Action::Paste(t) => {
+            let line = t.lines().next().unwrap_or("").to_string();
+            let clean = text::sanitize(&line).into_owned();
+            edit_field(app, |s| s.push_str(&clean));
+        }
+        Action::InputBackspace => edit_field(app, |s| {
+            s.pop();
+        }),
+        Action::InputClear => edit_field(app, String::clear),
+        Action::InputAccept => accept_field(app),
+        Action::InputCancel => cancel_field(app),
+        Action::Click(x, y) => click(app, x, y),
+        Action::Wheel(x, y, down) => wheel(app, x, y, down),
+    }
+    after(app);
+}
+
+// ---------------------------------------------------------------------------
+// Keeping the state consistent after each action.
+
+/// Re-wraps the article for its pane and keeps every selection in view.
+fn after(app: &mut App) {
+    let panes = layout::app_panes(app);
+    if let Some(r) = panes.article {
+        let width = usize::from(layout::article_text(r).width).max(1);
+        if width != app.article.wrap_width {
+            rewrap(app, width);
+        }
+    }
+    if let Some(r) = panes.list {
+        let cap = layout::list_capacity(app, r);
+        let l = &mut app.list;
+        l.selected = l.selected.min(l.rows.len().saturating_sub(1));
+        l.offset = keep_in_view(l.offset, l.selected, cap, l.rows.len());
+    }
+    if let Some(r) = panes.xref {
+        fix_xref_offsets(app, r);
+    }
+    let over = layout::inner(layout::overlay(panes.main));
+    let rows = usize::from(over.height.saturating_sub(2)).max(1);
+    let b = &mut app.browser;
+    b.selected = b.selected.min(b.rows.len().saturating_sub(1));
+    b.offset = keep_in_view(b.offset, b.selected, rows, b.rows.len());
+    let s = &mut app.search;
+    s.selected = s.selected.min(s.hits.len().saturating_sub(1));
+    s.offset = keep_in_view(s.offset, s.selected, rows + 1, s.hits.len());
+    let max_scroll = app.article.lines.len().saturating_sub(1);
+    app.article.scroll = app.article.scroll.min(max_scroll);
+}
+
+/// An offset that shows `selected` among `visible` rows of `len`.
+pub fn keep_in_view(offset: usize, selected: usize, visible: usize, len: usize) -> usize {
+    let visible = visible.max(1);
+    let mut offset = offset.min(len.saturating_sub(visible));
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + visible {
+        offset = selected + 1 - visible;
+    }
+    offset
+}
+
+/// The rows of the cross-link panel's scrolling list: a heading, the
+/// mentions, a blank line, a heading, the co-occurring entities.
+pub fn xref_list_row(app: &App, item: XrefItem) -> Option<usize> {
+    match item {
+        XrefItem::Doc(_) => None,
+        XrefItem::Mention(i) => Some(1 + i),
+        XrefItem::Cooc(i) => Some(app.xref.mentions.len() + 3 + i),
+    }
+}
+
+/// Rows in the cross-link panel's scrolling list.
+pub fn xref_list_len(app: &App) -> usize {
+    app.xref.mentions.len() + 3 + app.xref.cooc.len()
+}
+
+fn fix_xref_offsets(app: &mut App, pane: ratatui::layout::Rect) {
+    let areas = layout::xref_areas(pane, app.xref.docs.len());
+    let x = &mut app.xref;
+    x.selected = x.selected.min(x.len().saturating_sub(1));
+    let doc_rows = usize::from(areas.docs.height.saturating_sub(1)).max(1);
+    let list_rows = usize::from(areas.list.height).max(1);
+    match x.selected_item() {
+        Some(XrefItem::Doc(i)) => {
+            x.docs_offset = keep_in_view(x.docs_offset, i, doc_rows, x.docs.len());
+        }
+        Some(item) => {
+            if let Some(row) = xref_list_row(app, item) {
+                let len = xref_list_len(app);
+                let x = &mut app.xref;
+                // The first row of a section brings its heading into view too.
+                if matches!(item, XrefItem::Mention(0) | XrefItem::Cooc(0)) {
+                    x.list_offset = keep_in_view(x.list_offset, row - 1, list_rows, len);
+                }
+                x.list_offset = keep_in_view(x.list_offset, row, list_rows, len);
+            }
+        }
+        None => {}
+    }
+    let x = &mut app.xref;
+    x.docs_offset = x.docs_offset.min(x.docs.len().saturating_sub(doc_rows));
+}
+
+fn rewrap(app: &mut App, width: usize) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let Some(doc) = app.article.doc else { return };
+    let anchor = app.article.lines.get(app.article.scroll).map(|r| r.start);
+    app.article.lines = text::wrap(&index.doc(doc).text, width);
+    app.article.wrap_width = width;
+    if let Some(a) = anchor {
+        app.article.scroll = app.article.line_of(a);
+    }
+    if cursor_visible(app) != Some(false) {
+        return;
+    }
+    reveal_cursor(app);
+}
+
+/// Columns of article text: the article pane's, or the whole screen's when
+/// the article is hidden.
+fn article_width(app: &App) -> usize {
+    let panes = layout::app_panes(app);
+    let r = panes.article.unwrap_or(panes.main);
+    usize::from(layout::article_text(r).width).max(1)
+}
+
+/// Rows of article text on screen.
+fn article_height(app: &App) -> usize {
+    let panes = layout::app_panes(app);
+    let r = panes.article.unwrap_or(panes.main);
+    usize::from(layout::article_text(r).height).max(1)
+}
+
+/// The byte range shown in the article pane.
+fn visible_bytes(app: &App) -> std::ops::Range<usize> {
+    let a = &app.article;
+    let h = article_height(app);
+    let first = a.lines.get(a.scroll).map(|r| r.start).unwrap_or(0);
+    let last = a
+        .lines
+        .get((a.scroll + h).min(a.lines.len()).saturating_sub(1))
+        .map(|r| r.end)
+        .unwrap_or(0);
+    first..last.max(first)
+}
+
+fn cursor_visible(app: &App) -> Option<bool> {
+    let m = app.cursor_mention()?;
+    let v = visible_bytes(app);
+    Some(m.start as usize >= v.start && (m.start as usize) < v.end.max(v.start + 1))
+}
+
+/// Scrolls so that byte `offset` is on screen, about a third of the way down.
+fn reveal(app: &mut App, offset: usize) {
+    let h = article_height(app);
+    let line = app.article.line_of(offset);
+    let a = &mut app.article;
+    if line < a.scroll || line >= a.scroll + h {
+        a.scroll = line.saturating_sub(h / 3);
+    }
+}
+
+fn reveal_cursor(app: &mut App) {
+    if let Some(m) = app.cursor_mention() {
+        reveal(app, m.start as usize);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Documents and the cursor.
+
+/// Opens a document with the cursor on the mention at byte `at` (or the
+/// first one after it), or on the first mention when `at` is `None`.
+pub fn open_doc(app: &mut App, doc: DocId, at: Option<usize>) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    if doc as usize >= index.docs().len() {
+        return;
+    }
+    let mentions = index.doc_mentions(doc);
+    let cursor = match at {
+        Some(b) => {
+            let i = mentions.partition_point(|m| (m.end as usize) <= b);
+            (i < mentions.len()).then_some(i)
+        }
+        None => (!mentions.is_empty()).then_some(0),
+    };
+    if app.article.doc != Some(doc) {
+        let width = article_width(app);
+        let Some(index) = app.index.as_ref() else {
+            return;
+        };
+        app.article.doc = Some(doc);
+        app.article.lines = text::wrap(&index.doc(doc).text, width);
+        app.article.wrap_width = width;
+        app.article.scroll = 0;
+    }
+    app.article.cursor = cursor;
+    app.article.highlight = None;
+    if let Some(pos) = app.list.rows.iter().position(|&d| d == doc) {
+        app.list.selected = pos;
+    }
+    after(app);
+    match at {
+        Some(b) => reveal(app, b),
+        None => app.article.scroll = 0,
+    }
+    sync_xref_to_cursor(app);
+}
+
+/// Puts the cross-link panel on the cursor's entity and selects the
+/// cursor's mention.
+fn sync_xref_to_cursor(app: &mut App) {
+    let Some(m) = app.cursor_mention() else {
+        return;
+    };
+    if app.xref.entity != Some(m.entity) {
+        set_xref_entity(app, m.entity);
+    }
+    if let Some(row) = app.xref.mention_row(m.doc, m.start) {
+        app.xref.selected = row;
+    }
+}
+
+/// Shows an entity in the cross-link panel.
+pub fn set_xref_entity(app: &mut App, e: EntityId) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    if e as usize >= index.entities().len() {
+        return;
+    }
+    let x = &mut app.xref;
+    x.entity = Some(e);
+    x.docs = index
+        .entity_mentions_by_doc(e)
+        .into_iter()
+        .map(|(d, ms)| (d, ms.len() as u32))
+        .collect();
+    x.mentions = index.entity_mentions(e).copied().collect();
+    x.cooc = index.cooccurring(e);
+    x.aliases = index.aliases_seen(e);
+    x.selected = if x.mentions.is_empty() {
+        0
+    } else {
+        x.docs.len()
+    };
+    x.docs_offset = 0;
+    x.list_offset = 0;
+}
+
+fn step_mention(app: &mut App, forward: bool) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let Some(doc) = app.article.doc else { return };
+    let mentions = index.doc_mentions(doc);
+    if mentions.is_empty() {
+        app.set_message("No mentions in this document");
+        return;
+    }
+    let visible = visible_bytes(app);
+    let from_cursor = cursor_visible(app) == Some(true);
+    let next = match (forward, from_cursor, app.article.cursor) {
+        (true, true, Some(c)) => (c + 1 < mentions.len()).then_some(c + 1),
+        (false, true, Some(c)) => c.checked_sub(1),
+        (true, _, _) => {
+            let i = mentions.partition_point(|m| (m.start as usize) < visible.start);
+            (i < mentions.len()).then_some(i)
+        }
+        (false, _, _) => mentions
+            .partition_point(|m| (m.start as usize) < visible.end)
+            .checked_sub(1),
+    };
+    let target = match next {
+        Some(i) => i,
+        None if forward => {
+            app.set_message("Wrapped to the first mention");
+            0
+        }
+        None => {
+            let last = mentions.len() - 1;
+            app.set_message("Wrapped to the last mention");
+            last
+        }
+    };
+    app.article.cursor = Some(target);
+    reveal_cursor(app);
+    sync_xref_to_cursor(app);
+}
+
+/// Goes to the next or previous mention of the panel's entity, across
+/// documents; a move to another document is a jump.
+fn step_same(app: &mut App, forward: bool) {
+    let Some(e) = app.cursor_mention().map(|m| m.entity).or(app.xref.entity) else {
+        app.set_message("No entity selected");
+        return;
+    };
+    if app.xref.entity != Some(e) {
+        set_xref_entity(app, e);
+    }
+    let ms = &app.xref.mentions;
+    if ms.is_empty() {
+        return;
+    }
+    let here = match (app.cursor_mention(), app.article.doc) {
+        (Some(m), _) => (m.doc, m.start),
+        (None, Some(d)) => (d, visible_bytes(app).start as u32),
+        (None, None) => (0, 0),
+    };
+    let i = if forward {
+        let i = ms.partition_point(|m| (m.doc, m.start) <= here);
+        if i < ms.len() { i } else { 0 }
+    } else {
+        match ms
+            .partition_point(|m| (m.doc, m.start) < here)
+            .checked_sub(1)
+        {
+            Some(i) => i,
+            None => ms.len() - 1,
+        }
+    };
+    let m = ms[i];
+    go_to_mention(app, m);
+}
+
+/// Opens a mention's document with the cursor on it, recording a jump when
+/// the document changes.
+fn go_to_mention(app: &mut App, m: Mention) {
+    if app.article.doc != Some(m.doc) {
+        push_jump(app);
+    }
+    open_doc(app, m.doc, Some(m.start as usize));
+}
+
+// ---------------------------------------------------------------------------
+// The jump list.
+
+fn current_location(app: &App) -> Option<Location> {
+    let doc = app.article.doc?;
+    let offset = match app.cursor_mention() {
+        Some(m) => m.start as usize,
+        None => app
+            .article
+            .lines
+            .get(app.article.scroll)
+            .map(|r| r.start)
+            .unwrap_or(0),
+    };
+    Some(Location {
+        doc,
+        offset,
+        scroll: app.article.scroll,
+        entity: app.xref.entity,
+    })
+}
+
+/// Records where we are before a jump.
+pub fn push_jump(app: &mut App) {
+    let Some(here) = current_location(app) else {
+        return;
+    };
+    let j = &mut app.jumps;
+    j.entries.truncate(j.pos);
+    if j.entries.last() != Some(&here) {
+        j.entries.push(here);
+    }
+    // Keep the list bounded, as vim does.
+    if j.entries.len() > 100 {
+        j.entries.remove(0);
+    }
+    j.pos = j.entries.len();
+}
+
+fn restore(app: &mut App, loc: Location) {
+    open_doc(app, loc.doc, Some(loc.offset));
+    app.article.scroll = loc.scroll.min(app.article.lines.len().saturating_sub(1));
+    if cursor_visible(app) == Some(false) {
+        reveal_cursor(app);
+    }
+    if let Some(e) = loc.entity
+        && app.xref.entity != Some(e)
+    {
+        set_xref_entity(app, e);
+    }
+}
+
+fn jump_back(app: &mut App) {
+    let here = current_location(app);
+    let j = &mut app.jumps;
+    if j.pos >= j.entries.len() {
+        j.pos = j.entries.len();
+        match here {
+            Some(h) if j.entries.last() != Some(&h) => j.entries.push(h),
+            _ => {}
+        }
+        let newest = j.entries.len();
+        // From "newer than every entry", step to the entry before where we are.
+        if newest < 2 && j.entries.last() == here.as_ref() {
+            app.set_message("Already at the oldest jump");
+            return;
+        }
+        j.pos = newest - 1;
+    }
+    if j.pos == 0 {
+        app.set_message("Already at the oldest jump");
+        return;
+    }
+    j.pos -= 1;
+    let loc = j.entries[j.pos];
+    restore(app, loc);
+}
+
+fn jump_forward(app: &mut App) {
+    let j = &mut app.jumps;
+    if j.pos + 1 >= j.entries.len() {
+        app.set_message("Already at the newest jump");
+        return;
+    }
+    j.pos += 1;
+    let loc = j.entries[j.pos];
+    restore(app, loc);
+}
+
+// ---------------------------------------------------------------------------
+// Lists.
+
+fn move_selection(app: &mut App, action: &Action) {
+    let panes = layout::app_panes(app);
+    let overlay_rows = usize::from(
+        layout::inner(layout::overlay(panes.main))
+            .height
+            .saturating_sub(2),
+    )
+    .max(1);
+    let step = |sel: usize, len: usize, page: usize| -> usize {
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Down => (sel + 1).min(last),
+            Action::Up => sel.saturating_sub(1),
+            Action::PageDown => (sel + page.max(1)).min(last),
+            Action::PageUp => sel.saturating_sub(page.max(1)),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => sel,
+        }
+    };
+    match app.overlay {
+        Some(Overlay::Help) => {
+            app.help_scroll = step(app.help_scroll, usize::MAX / 2, overlay_rows);
+            return;
+        }
+        Some(Overlay::Entities) => {
+            let b = &mut app.browser;
+            b.selected = step(b.selected, b.rows.len(), overlay_rows);
+            return;
+        }
+        Some(Overlay::Results) => {
+            let s = &mut app.search;
+            s.selected = step(s.selected, s.hits.len(), overlay_rows);
+            return;
+        }
+        None => {}
+    }
+    match app.focus {
+        Pane::List => {
+            let page = panes
+                .list
+                .map(|r| layout::list_capacity(app, r))
+                .unwrap_or(1);
+            let l = &mut app.list;
+            l.selected = step(l.selected, l.rows.len(), page);
+        }
+        Pane::Article => {
+            let h = article_height(app);
+            let a = &mut app.article;
+            let max = a.lines.len().saturating_sub(h);
+            a.scroll = match action {
+                Action::Down => (a.scroll + 1).min(max.max(a.scroll)),
+                Action::Up => a.scroll.saturating_sub(1),
+                Action::PageDown => (a.scroll + h.saturating_sub(2).max(1)).min(max.max(a.scroll)),
+                Action::PageUp => a.scroll.saturating_sub(h.saturating_sub(2).max(1)),
+                Action::Top => 0,
+                Action::Bottom => max,
+                _ => a.scroll,
+            };
+        }
+        Pane::Xref => {
+            let page = panes
+                .xref
+                .map(|r| usize::from(layout::xref_areas(r, app.xref.docs.len()).list.height))
+                .unwrap_or(1);
+            let x = &mut app.xref;
+            x.selected = step(x.selected, x.len(), page);
+        }
+    }
+}
+
+fn step_section(app: &mut App, forward: bool) {
+    let x = &mut app.xref;
+    let starts = [0, x.docs.len(), x.docs.len() + x.mentions.len()];
+    let sizes = [x.docs.len(), x.mentions.len(), x.cooc.len()];
+    let here = match x.selected_item() {
+        Some(XrefItem::Doc(_)) => 0,
+        Some(XrefItem::Mention(_)) => 1,
+        Some(XrefItem::Cooc(_)) => 2,
+        None => return,
+    };
+    let mut s = here;
+    loop {
+        s = if forward { (s + 1) % 3 } else { (s + 2) % 3 };
+        if s == here {
+            return;
+        }
+        if sizes[s] > 0 {
+            x.selected = starts[s];
+            return;
+        }
+    }
+}
+
+fn open(app: &mut App) {
+    match app.overlay {
+        Some(Overlay::Help) => app.overlay = None,
+        Some(Overlay::Entities) => {
+            if let Some(&e) = app.browser.rows.get(app.browser.selected) {
+                app.overlay = None;
+                push_jump(app);
+                set_xref_entity(app, e);
+                app.focus = Pane::Xref;
+            }
+        }
+        Some(Overlay::Results) => {
+            if let Some(&hit) = app.search.hits.get(app.search.selected) {
+                app.overlay = None;
+                push_jump(app);
+                open_doc(app, hit.doc, Some(hit.start));
+                app.article.highlight = Some(hit.start..hit.end);
+                reveal(app, hit.start);
+                app.focus = Pane::Article;
+            }
+        }
+        None => match app.focus {
+            Pane::List => {
+                if let Some(doc) = app.list.selected_doc() {
+                    if app.article.doc != Some(doc) {
+                        push_jump(app);
+                        open_doc(app, doc, None);
+                    }
+                    app.focus = Pane::Article;
+                }
+            }
+            Pane::Article => {
+                if app.xref.entity.is_some() {
+                    app.focus = Pane::Xref;
+                } else {
+                    app.set_message("No mention under the cursor (n: next mention)");
+                }
+            }
+            Pane::Xref => open_xref_item(app),
+        },
+    }
+}
+
+fn open_xref_item(app: &mut App) {
+    match app.xref.selected_item() {
+        Some(XrefItem::Doc(i)) => {
+            let Some(&(doc, _)) = app.xref.docs.get(i) else {
+                return;
+            };
+            let first = app.xref.mentions.iter().find(|m| m.doc == doc).copied();
+            if let Some(m) = first {
+                push_jump(app);
+                open_doc(app, m.doc, Some(m.start as usize));
+            }
+        }
+        Some(XrefItem::Mention(i)) => {
+            if let Some(&m) = app.xref.mentions.get(i) {
+                push_jump(app);
+                open_doc(app, m.doc, Some(m.start as usize));
+            }
+        }
+        Some(XrefItem::Cooc(i)) => {
+            if let Some(c) = app.xref.cooc.get(i).copied() {
+                push_jump(app);
+                set_xref_entity(app, c.entity);
+            }
+        }
+        None => {}
+    }
+}
+
+fn back(app: &mut App) {
+    if app.overlay.take().is_some() {
+        return;
+    }
+    match app.focus {
+        Pane::List => {
+            if !app.list.title_filter.is_empty() {
+                app.list.title_filter.clear();
+                refilter_list(app);
+            }
+        }
+        Pane::Article => app.article.highlight = None,
+        Pane::Xref => app.focus = Pane::Article,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Filters and search.
+
+fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
+    match app.input {
+        Some(Field::ListFilter) => {
+            f(&mut app.list.title_filter);
+            app.list.selected = 0;
+            refilter_list(app);
+        }
+        Some(Field::EntityFilter) => {
+            f(&mut app.browser.filter);
+            app.browser.selected = 0;
+            refilter_browser(app);
+        }
+        Some(Field::Search) => f(&mut app.search.query),
+        None => {}
+    }
+}
+
+fn accept_field(app: &mut App) {
+    match app.input.take() {
+        Some(Field::Search) => run_search(app),
+        Some(Field::ListFilter) => {
+            let n = app.list.rows.len();
+            app.set_message(format!("{n} documents match"));
+        }
+        _ => {}
+    }
+}
+
+fn cancel_field(app: &mut App) {
+    match app.input.take() {
+        Some(Field::ListFilter) => {
+            app.list.title_filter.clear();
+            refilter_list(app);
+        }
+        Some(Field::EntityFilter) => {
+            app.browser.filter.clear();
+            refilter_browser(app);
+        }
+        _ => {}
+    }
+}
+
+/// True when every word of `filter` occurs in `s`, ignoring case.
+fn matches_words(s: &str, filter: &str) -> bool {
+    let s = s.to_lowercase();
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .all(|w| s.contains(w))
+}
+
+/// Recomputes the documents the list shows, keeping the selection on the
+/// same document where possible.
+pub fn refilter_list(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let keep = app.list.selected_doc();
+    let mut allowed: Option<Vec<DocId>> = None;
+    for &e in &app.list.entities {
+        let docs: Vec<DocId> = index
+            .entity_mentions_by_doc(e)
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
+        allowed = Some(match allowed {
+            None => docs,
+            Some(prev) => prev
+                .into_iter()
+                .filter(|d| docs.binary_search(d).is_ok())
+                .collect(),
+        });
+    }
+    let filter = &app.list.title_filter;
+    let candidates: Vec<DocId> = match allowed {
+        Some(a) => a,
+        None => (0..index.docs().len() as DocId).collect(),
+    };
+    app.list.rows = candidates
+        .into_iter()
+        .filter(|&d| filter.is_empty() || matches_words(&index.doc(d).title, filter))
+        .collect();
+    app.list.selected = keep
+        .and_then(|k| app.list.rows.iter().position(|&d| d == k))
+        .unwrap_or(0);
+}
+
+fn mark_entity(app: &mut App) {
+    let e = match app.overlay {
+        Some(Overlay::Entities) => app.browser.rows.get(app.browser.selected).copied(),
+        _ => app.xref.entity,
+    };
+    let Some(e) = e else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    let l = &mut app.list;
+    if let Some(p) = l.entities.iter().position(|&x| x == e) {
+        l.entities.remove(p);
+    } else {
+        l.entities.push(e);
+    }
+    refilter_list(app);
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let names: Vec<&str> = app
+        .list
+        .entities
+        .iter()
+        .map(|&e| index.entity(e).name.as_str())
+        .collect();
+    let n = app.list.rows.len();
+    if names.is_empty() {
+        app.set_message("Entity filter cleared");
+    } else {
+        app.set_message(format!("{n} documents mention {}", names.join(" + ")));
+    }
+}
+
+/// Recomputes the entity browser's rows: mentioned entities, filtered by
+/// name or alias and sorted.
+pub fn refilter_browser(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let keep = app.browser.rows.get(app.browser.selected).copied();
+    let filter = &app.browser.filter;
+    let mut rows: Vec<EntityId> = (0..index.entities().len() as EntityId)
+        .filter(|&e| index.stats(e).mentions > 0)
+        .filter(|&e| {
+            if filter.is_empty() {
+                return true;
+            }
+            let ent = index.entity(e);
+            matches_words(&ent.name, filter)
+                || ent.aliases.iter().any(|a| matches_words(a, filter))
+                || matches_words(ent.kind.as_str(), filter)
+        })
+        .collect();
+    let name = |e: EntityId| index.entity(e).name.to_lowercase();
+    match app.browser.sort {
+        SortBy::Mentions => {
+            rows.sort_by_key(|&e| (std::cmp::Reverse(index.stats(e).mentions), name(e)))
+        }
+        SortBy::Docs => rows.sort_by_key(|&e| {
+            let s = index.stats(e);
+            (
+                std::cmp::Reverse(s.docs),
+                std::cmp::Reverse(s.mentions),
+                name(e),
+            )
+        }),
+        SortBy::Kind => rows.sort_by_key(|&e| {
+            (
+                index.entity(e).kind,
+                std::cmp::Reverse(index.stats(e).mentions),
+                name(e),
+            )
+        }),
+        SortBy::Name => rows.sort_by_key(|&e| name(e)),
+    }
+    app.browser.rows = rows;
+    app.browser.selected = keep
+        .and_then(|k| app.browser.rows.iter().position(|&e| e == k))
+        .unwrap_or(0);
+}
+
+/// Searches the full text of every document.
+fn run_search(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let q = app.search.query.trim().to_string();
+    if q.is_empty() {
+        return;
+    }
+    let mut hits = Vec::new();
+    for (d, doc) in index.docs().iter().enumerate() {
+        let left = SEARCH_LIMIT - hits.len();
+        for r in text::find_all_ignore_case(&doc.text, &q, left) {
+            hits.push(Hit {
+                doc: d as DocId,
+                start: r.start,
+                end: r.end,
+            });
+        }
+        if hits.len() >= SEARCH_LIMIT {
+            break;
+        }
+    }
+    let s = &mut app.search;
+    s.truncated = hits.len() >= SEARCH_LIMIT;
+    s.hits = hits;
+    s.ran = q.clone();
+    s.selected = 0;
+    s.offset = 0;
+    if s.hits.is_empty() {
+        app.set_message(format!("No matches for \"{q}\""));
+    } else {
+        app.overlay = Some(Overlay::Results);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The mouse.
+
+fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.right() && y >= r.y && y < r.bottom()
+}
+
+fn click(app: &mut App, x: u16, y: u16) {
+    let panes = layout::app_panes(app);
+    if app.overlay.is_some() {
+        let over = layout::inner(layout::overlay(panes.main));
+        if !contains(over, x, y) {
+            app.overlay = None;
+            return;
+        }
+        let row = usize::from(y - over.y);
+        match app.overlay {
+            Some(Overlay::Entities) if row >= 2 => {
+                let i = app.browser.offset + row - 2;
+                if i < app.browser.rows.len() {
+                    let again = app.browser.selected == i;
+                    app.browser.selected = i;
+                    if again {
+                        open(app);
+                    }
+                }
+            }
+            Some(Overlay::Results) if row >= 1 => {
+                let i = app.search.offset + row - 1;
+                if i < app.search.hits.len() {
+                    let again = app.search.selected == i;
+                    app.search.selected = i;
+                    if again {
+                        open(app);
+                    }
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    if let Some(r) = panes.list
+        && contains(r, x, y)
+    {
+        app.focus = Pane::List;
+        let rows = layout::list_rows(app, r);
+        if contains(rows, x, y) {
+            let i = app.list.offset + usize::from((y - rows.y) / LIST_ROW_HEIGHT);
+            if i < app.list.rows.len() {
+                let again = app.list.selected == i;
+                app.list.selected = i;
+                if again {
+                    open(app);
+                }
+            }
+        }
+        return;
+    }
+    if let Some(r) = panes.article
+        && contains(r, x, y)
+    {
+        app.focus = Pane::Article;
+        let t = layout::article_text(r);
+        let (Some(index), Some(doc)) = (app.index.as_ref(), app.article.doc) else {
+            return;
+        };
+        let line = app.article.scroll + usize::from(y.saturating_sub(t.y));
+        let Some(range) = app.article.lines.get(line).cloned() else {
+            return;
+        };
+        let byte = text::byte_at_column(
+            &index.doc(doc).text,
+            range,
+            usize::from(x.saturating_sub(t.x)),
+        );
+        if let Some(i) = index
+            .doc_mentions(doc)
+            .iter()
+            .position(|m| m.range().contains(&byte))
+        {
+            app.article.cursor = Some(i);
+            sync_xref_to_cursor(app);
+        }
+        return;
+    }
+    if let Some(r) = panes.xref
+        && contains(r, x, y)
+    {
+        app.focus = Pane::Xref;
+        let areas = layout::xref_areas(r, app.xref.docs.len());
+        let target = if contains(areas.docs, x, y) && y > areas.docs.y {
+            let i = app.xref.docs_offset + usize::from(y - areas.docs.y - 1);
+            (i < app.xref.docs.len()).then_some(i)
+        } else if contains(areas.list, x, y) {
+            let row = app.xref.list_offset + usize::from(y - areas.list.y);
+            let n = app.xref.mentions.len();
+            let d = app.xref.docs.len();
+            if (1..=n).contains(&row) {
+                Some(d + row - 1)
+            } else if row >= n + 3 && row - n - 3 < app.xref.cooc.len() {
+                Some(d + n + row - n - 3)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if let Some(i) = target {
+            let again = app.xref.selected == i;
+            app.xref.selected = i;
+            if again {
+                open_xref_item(app);
+            }
+        }
+    }
+}
+
+fn wheel(app: &mut App, x: u16, y: u16, down: bool) {
+    let panes = layout::app_panes(app);
+    let action = if down { Action::Down } else { Action::Up };
+    if app.overlay.is_none() {
+        for pane in [Pane::List, Pane::Article, Pane::Xref] {
+            if panes.rect(pane).is_some_and(|r| contains(r, x, y)) {
+                app.focus = pane;
+            }
+        }
+    }
+    for _ in 0..3 {
+        move_selection(app, &action);
+    }
+}

@@ -1,0 +1,109 @@
+//! The help overlay, generated from the live keymap so that it always
+//! matches the keys.
+
+use super::{pane_block, put_spans, title_line};
+use crate::entity::Kind;
+use crate::text;
+use crate::tui::app::App;
+use crate::tui::keymap::{INPUT_BINDINGS, Keymap};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::Widget;
+
+pub struct HelpView<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+}
+
+/// The lines of the help screen.
+pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Span<'a>>> {
+    let mut out: Vec<Vec<Span<'a>>> = Vec::new();
+    let key_w = 24;
+    let mut legend = vec![Span::styled("Kinds: ", theme.heading)];
+    for k in Kind::ALL {
+        legend.push(Span::styled(
+            format!("{} {}", super::kind_letter(k), k),
+            theme.entity(k),
+        ));
+        legend.push(Span::raw("  "));
+    }
+    out.push(legend);
+    out.push(vec![
+        Span::raw("       "),
+        Span::styled("suggested link", theme.mention(Kind::Group, true)),
+        Span::raw("  "),
+        Span::styled("boilerplate", theme.boilerplate),
+        Span::raw("  "),
+        Span::styled(
+            "mention under the cursor",
+            theme.entity_group.patch(theme.mention_cursor),
+        ),
+    ]);
+    for (ctx, rows) in keymap.help() {
+        out.push(Vec::new());
+        out.push(vec![Span::styled(ctx.title().to_string(), theme.heading)]);
+        for (keys, desc) in rows {
+            out.push(vec![
+                Span::styled(format!("  {}", text::fit(&keys, key_w)), theme.status_key),
+                Span::raw(desc),
+            ]);
+        }
+    }
+    out.push(Vec::new());
+    out.push(vec![Span::styled(
+        "Typing (filters and search)",
+        theme.heading,
+    )]);
+    for (keys, desc) in INPUT_BINDINGS {
+        out.push(vec![
+            Span::styled(format!("  {}", text::fit(keys, key_w)), theme.status_key),
+            Span::raw(*desc),
+        ]);
+    }
+    out.push(Vec::new());
+    out.push(vec![Span::styled(
+        "Keys can be changed in $XDG_CONFIG_HOME/dossier/config.toml (see README).",
+        theme.muted,
+    )]);
+    out
+}
+
+impl Widget for &HelpView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let block = pane_block(
+            title_line("Help: keys (q or Esc closes)", area.width, theme.title),
+            true,
+            theme,
+        );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let lines = help_lines(self.keymap, theme);
+        let h = usize::from(inner.height);
+        let scroll = self.app.help_scroll.min(lines.len().saturating_sub(h));
+        for (row, spans) in lines.iter().skip(scroll).take(h).enumerate() {
+            put_spans(
+                buf,
+                inner.x + 1,
+                inner.y + row as u16,
+                spans,
+                inner.width.saturating_sub(1),
+            );
+        }
+        if lines.len() > h {
+            let more = format!(" {}/{} ", (scroll + h).min(lines.len()), lines.len());
+            let x = area.right().saturating_sub(more.len() as u16 + 2);
+            buf.set_stringn(
+                x,
+                area.bottom().saturating_sub(1),
+                &more,
+                more.len(),
+                Style::default(),
+            );
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The views: one widget per pane, each borrowing the state and
+//! implementing `Widget for &T`. A view only reads.
+
+mod article;
+mod doc_list;
+mod entities;
+mod help;
+mod results;
+mod status;
+mod xref;
+
+pub use article::ArticleView;
+pub use doc_list::DocListView;
+pub use entities::EntitiesView;
+pub use help::{HelpView, help_lines};
+pub use results::ResultsView;
+pub use status::StatusView;
+pub use xref::XrefView;
+
+use super::app::{App, LoadState, Overlay, Pane};
+use super::keymap::Keymap;
+use super::layout;
+use super::theme::Theme;
+use crate::entity::Kind;
+use crate::text;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+/// The whole screen.
+pub struct Screen<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+}
+
+impl Widget for &Screen<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (app, theme) = (self.app, self.theme);
+        buf.set_style(area, theme.base);
+        if layout::too_small(area) {
+            render_too_small(area, buf, theme);
+            return;
+        }
+        let panes = layout::panes(area, app.focus);
+        if let Some(r) = panes.list {
+            DocListView { app, theme }.render(r, buf);
+        }
+        if let Some(r) = panes.article {
+            ArticleView { app, theme }.render(r, buf);
+        }
+        if let Some(r) = panes.xref {
+            XrefView { app, theme }.render(r, buf);
+        }
+        if let Some(o) = app.overlay {
+            let r = layout::overlay(panes.main);
+            Clear.render(r, buf);
+            buf.set_style(r, theme.base);
+            match o {
+                Overlay::Help => HelpView {
+                    app,
+                    theme,
+                    keymap: self.keymap,
+                }
+                .render(r, buf),
+                Overlay::Entities => EntitiesView { app, theme }.render(r, buf),
+                Overlay::Results => ResultsView { app, theme }.render(r, buf),
+            }
+        }
+        StatusView {
+            app,
+            theme,
+            keymap: self.keymap,
+        }
+        .render(panes.status, buf);
+    }
+}
+
+/// Draws the screen into a frame.
+pub fn draw(frame: &mut Frame, screen: &Screen) {
+    frame.render_widget(screen, frame.area());
+}
+
+fn render_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let lines = [
+        format!("Terminal too small: {}×{}", area.width, area.height),
+        format!(
+            "dossier needs at least {}×{}.",
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        ),
+        "Enlarge it, or press q to quit.".to_string(),
+    ];
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, l) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let t = text::truncate(l, usize::from(area.width));
+        let w = text::width(&t) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        let style = if i == 0 { theme.error } else { theme.base };
+        buf.set_stringn(x, y, &t, usize::from(area.width), style);
+    }
+}
+
+/// A pane's border with its title; the focused pane's border stands out.
+pub(crate) fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
+    let border = if focused {
+        theme.border_focus
+    } else {
+        theme.border
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(title)
+}
+
+/// A title for a block, clipped to fit.
+pub(crate) fn title_line<'a>(s: &str, width: u16, style: Style) -> Line<'a> {
+    let max = usize::from(width.saturating_sub(4));
+    Line::from(Span::styled(
+        format!(" {} ", text::truncate(s, max.saturating_sub(2))),
+        style,
+    ))
+}
+
+/// The style of a selected row.
+pub(crate) fn selection(theme: &Theme, focused: bool) -> Style {
+    if focused {
+        theme.selected
+    } else {
+        theme.selected_unfocused
+    }
+}
+
+/// Writes spans from (x, y), clipped at `max` cells; returns the column after.
+pub(crate) fn put_spans(buf: &mut Buffer, x: u16, y: u16, spans: &[Span], max: u16) -> u16 {
+    let line = Line::from(spans.to_vec());
+    let (end, _) = buf.set_line(x, y, &line, max);
+    end
+}
+
+/// A one-letter tag for a kind, used in compact counts.
+pub(crate) fn kind_letter(kind: Kind) -> char {
+    match kind {
+        Kind::Group => 'G',
+        Kind::Event => 'E',
+        Kind::Person => 'P',
+        Kind::Org => 'O',
+        Kind::Place => 'L',
+        Kind::Other => 'X',
+    }
+}
+
+/// What to show where content would be while the index is built.
+pub(crate) fn loading_text(app: &App) -> String {
+    match &app.load {
+        LoadState::Loading(Some(p)) if p.total > 0 => {
+            format!(
+                "Indexing {}: {} {}/{}…",
+                app.corpus_name, p.stage, p.done, p.total
+            )
+        }
+        LoadState::Loading(Some(p)) => format!("Indexing {}: {}…", app.corpus_name, p.stage),
+        LoadState::Loading(None) => format!("Indexing {}…", app.corpus_name),
+        LoadState::Failed(e) => format!("Cannot open {}: {e}", app.corpus_name),
+        LoadState::Ready => String::new(),
+    }
+}
+
+/// Writes wrapped plain text into `area`, line by line.
+pub(crate) fn put_paragraph(buf: &mut Buffer, area: Rect, s: &str, style: Style) {
+    let lines = text::wrap(s, usize::from(area.width).max(1));
+    for (i, r) in lines.iter().enumerate().take(usize::from(area.height)) {
+        let line = text::sanitize(&s[r.clone()]);
+        buf.set_stringn(
+            area.x,
+            area.y + i as u16,
+            line.trim_end(),
+            usize::from(area.width),
+            style,
+        );
+    }
+}
+
+/// True when `pane` has the focus and no overlay or field is in front of it.
+pub(crate) fn has_focus(app: &App, pane: Pane) -> bool {
+    app.focus == pane && app.overlay.is_none()
+}
+
+pub use status::{contexts as status_contexts, mode_name};

@@ -1,0 +1,474 @@
+//! `update()` driven through the real keymap: navigation, the cross-link
+//! panel, filtering, the jump list, the entity browser and search.
+
+mod tui_fixture;
+
+use dossier::tui::action::Action;
+use dossier::tui::app::{App, Field, LoadState, Overlay, Pane, SortBy, XrefItem};
+use dossier::tui::keymap::{Context, Key, KeyOverride, Keymap, Router};
+use dossier::tui::update::update;
+use tui_fixture::*;
+
+fn list_titles(app: &App) -> Vec<String> {
+    let index = app.index.as_ref().expect("indexed");
+    app.list
+        .rows
+        .iter()
+        .map(|&d| index.doc(d).title.clone())
+        .collect()
+}
+
+#[test]
+fn starts_on_the_list_with_the_first_document_open() {
+    let app = app(80, 24);
+    assert_eq!(app.load, LoadState::Ready);
+    assert_eq!(app.focus, Pane::List);
+    assert_eq!(app.article.doc, Some(0));
+    assert_eq!(app.list.rows, vec![0, 1, 2, 3, 4]);
+    assert_eq!(cursor_text(&app).as_deref(), Some("Pakistan"));
+}
+
+#[test]
+fn the_quick_tour_in_ten_keys() {
+    let mut app = app(80, 24);
+    // Open the fourth document.
+    press(&mut app, "jjj<Enter>");
+    assert_eq!(app.article.doc, Some(3));
+    assert_eq!(app.focus, Pane::Article);
+    assert_eq!(cursor_text(&app).as_deref(), Some("Pakistan"));
+    // Step to ISKP in the headline.
+    press(&mut app, "nn");
+    assert_eq!(cursor_text(&app).as_deref(), Some("ISKP"));
+    assert_eq!(app.xref.entity, Some(ISKP));
+    let docs: Vec<u32> = app.xref.docs.iter().map(|(d, _)| *d).collect();
+    assert_eq!(docs, vec![0, 2, 3, 4], "every article that names the group");
+    // The panel's selection is the mention under the cursor.
+    let Some(XrefItem::Mention(i)) = app.xref.selected_item() else {
+        panic!("selection {:?}", app.xref.selected_item())
+    };
+    assert_eq!(
+        (app.xref.mentions[i].doc, app.xref.mentions[i].start),
+        (3, 30)
+    );
+    // Focus the panel; at 80 columns it takes the list's place.
+    press(&mut app, "l");
+    assert_eq!(app.focus, Pane::Xref);
+    // The mention before is the last one in the third document; go there.
+    press(&mut app, "k<Enter>");
+    assert_eq!(app.article.doc, Some(2));
+    assert_eq!(cursor_text(&app).as_deref(), Some("IS-K"));
+    // And back.
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(3));
+    assert_eq!(cursor_text(&app).as_deref(), Some("ISKP"));
+    // Forward again (Tab is Ctrl-i in most terminals).
+    press(&mut app, "<Tab>");
+    assert_eq!(app.article.doc, Some(2));
+    assert_eq!(cursor_text(&app).as_deref(), Some("IS-K"));
+}
+
+#[test]
+fn mention_steps_wrap_and_follow_the_view() {
+    let mut app = app(80, 24);
+    press(&mut app, "jjj<Enter>");
+    let n = app.index.as_ref().map_or(0, |i| i.doc_mentions(3).len());
+    press(&mut app, "N");
+    assert_eq!(
+        app.article.cursor,
+        Some(n - 1),
+        "N from the first mention wraps to the last"
+    );
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("Wrapped"))
+    );
+    press(&mut app, "n");
+    assert_eq!(
+        app.article.cursor,
+        Some(0),
+        "n from the last wraps to the first"
+    );
+    // Arrow keys work like j/k.
+    press(&mut app, "<Down><Down>");
+    assert_eq!(app.list.selected, 3);
+}
+
+#[test]
+fn star_follows_the_entity_across_documents() {
+    let mut app = app(160, 48);
+    press(&mut app, "jjj<Enter>nn");
+    assert_eq!(cursor_text(&app).as_deref(), Some("ISKP"));
+    press(&mut app, "*");
+    assert_eq!(
+        (app.article.doc, cursor_text(&app).as_deref()),
+        (Some(3), Some("ISKP"))
+    );
+    assert_ne!(app.article.cursor, Some(2), "the second ISKP");
+    press(&mut app, "*");
+    assert_eq!(app.article.doc, Some(4), "on to the next document");
+    assert_eq!(cursor_text(&app).as_deref(), Some("ISIS-K"));
+    press(&mut app, "#");
+    assert_eq!(app.article.doc, Some(3));
+    // Moving to another document was a jump.
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(4));
+}
+
+#[test]
+fn scrolling_moves_the_view_not_the_cursor() {
+    let mut app = app(60, 12);
+    press(&mut app, "jj<Enter>");
+    assert_eq!(app.article.doc, Some(2));
+    let cursor = app.article.cursor;
+    press(&mut app, "jjj");
+    assert_eq!(app.article.scroll, 3);
+    assert_eq!(app.article.cursor, cursor);
+    press(&mut app, "gg");
+    assert_eq!(app.article.scroll, 0);
+    press(&mut app, "G");
+    assert!(app.article.scroll > 0);
+    // With the cursor off screen, n picks the first mention in view.
+    press(&mut app, "n");
+    let first_visible = app.article.lines[app.article.scroll].start as u32;
+    let m = app.cursor_mention().expect("cursor");
+    assert!(m.start >= first_visible, "{} < {first_visible}", m.start);
+}
+
+#[test]
+fn typing_narrows_the_list_by_title() {
+    let mut app = app(80, 24);
+    press(&mut app, "f");
+    assert_eq!(app.input, Some(Field::ListFilter));
+    press(&mut app, "unite");
+    assert_eq!(
+        list_titles(&app),
+        vec!["Pakistan and US Unite Against ISKP"]
+    );
+    // Words match in any order, ignoring case; q is typed, not quit.
+    press(&mut app, "<C-u>attacks<Space>pakistan");
+    assert!(!app.quit);
+    assert_eq!(
+        list_titles(&app),
+        vec!["US backs Pakistan in confronting cross-border attacks"]
+    );
+    press(&mut app, "<Enter>");
+    assert_eq!(app.input, None);
+    assert_eq!(app.list.rows, vec![2]);
+    press(&mut app, "<Enter>");
+    assert_eq!(app.article.doc, Some(2));
+    press(&mut app, "h<Esc>");
+    assert_eq!(
+        app.list.rows.len(),
+        5,
+        "Esc in the list clears the title filter"
+    );
+    press(&mut app, "fzzz");
+    assert!(app.list.rows.is_empty());
+    press(&mut app, "<Esc>");
+    assert_eq!(app.list.rows.len(), 5);
+}
+
+#[test]
+fn narrow_the_list_to_documents_mentioning_entities() {
+    let mut app = app(80, 24);
+    press(&mut app, "jjj<Enter>nn");
+    assert_eq!(app.xref.entity, Some(ISKP));
+    press(&mut app, "m");
+    assert_eq!(app.list.entities, vec![ISKP]);
+    assert_eq!(app.list.rows, vec![0, 2, 3, 4]);
+    // Add a second entity: both must be mentioned.
+    update(&mut app, Action::Entities);
+    press(&mut app, "ftaliban<Enter>");
+    assert_eq!(app.browser.rows, vec![TALIBAN]);
+    press(&mut app, "m");
+    assert_eq!(app.list.entities, vec![ISKP, TALIBAN]);
+    assert_eq!(app.list.rows, vec![0, 4]);
+    press(&mut app, "m");
+    assert_eq!(app.list.rows, vec![0, 2, 3, 4], "m again removes it");
+    press(&mut app, "<Esc>M");
+    assert!(app.list.entities.is_empty());
+    assert_eq!(app.list.rows.len(), 5);
+}
+
+#[test]
+fn entity_browser_sorts_filters_and_opens() {
+    let mut app = app(80, 24);
+    press(&mut app, "e");
+    assert_eq!(app.overlay, Some(Overlay::Entities));
+    assert_eq!(
+        app.browser.rows.first(),
+        Some(&ISKP),
+        "most mentioned first"
+    );
+    press(&mut app, "s");
+    assert_eq!(app.browser.sort, SortBy::Docs);
+    press(&mut app, "s");
+    assert_eq!(app.browser.sort, SortBy::Kind);
+    let index = app.index.as_ref().expect("indexed");
+    let kinds: Vec<_> = app
+        .browser
+        .rows
+        .iter()
+        .map(|&e| index.entity(e).kind)
+        .collect();
+    let mut sorted = kinds.clone();
+    sorted.sort();
+    assert_eq!(kinds, sorted);
+    press(&mut app, "s");
+    assert_eq!(app.browser.sort, SortBy::Name);
+    press(&mut app, "fblink");
+    assert_eq!(app.browser.rows, vec![BLINKEN]);
+    press(&mut app, "<Enter><Enter>");
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.xref.entity, Some(BLINKEN));
+    assert_eq!(app.focus, Pane::Xref);
+    // Enter on its mention opens the article there.
+    press(&mut app, "<Enter>");
+    assert_eq!(app.article.doc, Some(2));
+    assert_eq!(cursor_text(&app).as_deref(), Some("Blinken"));
+}
+
+#[test]
+fn co_occurring_entity_becomes_the_selection_and_back() {
+    let mut app = app(160, 48);
+    press(&mut app, "jjj<Enter>nnx");
+    assert_eq!(app.focus, Pane::Xref);
+    press(&mut app, "}");
+    assert!(matches!(app.xref.selected_item(), Some(XrefItem::Cooc(0))));
+    let other = app.xref.cooc[0].entity;
+    press(&mut app, "<Enter>");
+    assert_eq!(app.xref.entity, Some(other));
+    assert_eq!(app.article.doc, Some(3), "the article stays");
+    press(&mut app, "<C-o>");
+    assert_eq!(app.xref.entity, Some(ISKP));
+    // { from mentions goes to the documents.
+    press(&mut app, "{");
+    assert!(matches!(app.xref.selected_item(), Some(XrefItem::Doc(0))));
+    press(&mut app, "j<Enter>");
+    assert_eq!(
+        app.article.doc,
+        Some(2),
+        "a document row opens its first mention"
+    );
+    assert_eq!(cursor_text(&app).as_deref(), Some("IS-K"));
+}
+
+#[test]
+fn jump_list_goes_back_and_forward_like_vim() {
+    let mut app = app(80, 24);
+    press(&mut app, "<C-o>");
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("oldest"))
+    );
+    press(&mut app, "j<Enter>");
+    press(&mut app, "h");
+    press(&mut app, "j<Enter>");
+    press(&mut app, "h");
+    press(&mut app, "j<Enter>");
+    assert_eq!(app.article.doc, Some(3));
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(2));
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(1));
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(0));
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(0));
+    press(&mut app, "<Tab><Tab>");
+    assert_eq!(app.article.doc, Some(2));
+    // A new jump drops the forward history.
+    press(&mut app, "hG<Enter>");
+    assert_eq!(app.article.doc, Some(4));
+    press(&mut app, "<Tab>");
+    assert_eq!(app.article.doc, Some(4));
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("newest"))
+    );
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(2));
+}
+
+#[test]
+fn search_lists_hits_and_opens_one() {
+    let mut app = app(80, 24);
+    press(&mut app, "/");
+    assert_eq!(app.input, Some(Field::Search));
+    press(&mut app, "abbey<Space>gate<Enter>");
+    assert_eq!(app.overlay, Some(Overlay::Results));
+    assert_eq!(app.search.hits.len(), 1);
+    let hit = app.search.hits[0];
+    assert_eq!(hit.doc, 3);
+    press(&mut app, "<Enter>");
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.focus, Pane::Article);
+    assert_eq!(app.article.doc, Some(3));
+    assert_eq!(app.article.highlight, Some(hit.start..hit.end));
+    assert_eq!(cursor_text(&app).as_deref(), Some("Abbey Gate"));
+    press(&mut app, "<C-o>");
+    assert_eq!(app.article.doc, Some(0));
+
+    // Case-insensitive, several hits across documents.
+    press(&mut app, "/<C-u>pakistan<Enter>");
+    let docs: Vec<u32> = app.search.hits.iter().map(|h| h.doc).collect();
+    assert!(docs.len() >= 5 && docs.windows(2).all(|w| w[0] <= w[1]));
+    press(&mut app, "jk<Esc>");
+    assert_eq!(app.overlay, None);
+    // No hits: a message, no overlay.
+    press(&mut app, "/<C-u>no<Space>such<Space>words<Enter>");
+    assert_eq!(app.overlay, None);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("No matches"))
+    );
+    // Esc cancels typing.
+    press(&mut app, "/x<Esc>");
+    assert_eq!(app.input, None);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let mut app = app(80, 24);
+    press(&mut app, "?");
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    press(&mut app, "jj");
+    assert_eq!(app.help_scroll, 2);
+    press(&mut app, "q");
+    assert_eq!(app.overlay, None);
+    assert!(!app.quit, "q closes the help first");
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn keys_wait_for_the_index() {
+    let mut app = App::new("slow", 80, 24);
+    press(&mut app, "jjj<Enter>nn/x");
+    assert_eq!(app.article.doc, None);
+    assert_eq!(app.input, None);
+    press(&mut app, "?");
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    press(&mut app, "<Esc>q");
+    assert!(app.quit);
+}
+
+#[test]
+fn a_failed_index_is_reported() {
+    let mut app = App::new("missing", 80, 24);
+    dossier::tui::update::index_ready(&mut app, Err("no such file".into()));
+    assert!(matches!(app.load, LoadState::Failed(_)));
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.error && m.text.contains("no such file"))
+    );
+}
+
+#[test]
+fn narrow_screens_show_one_pane_and_keep_everything_reachable() {
+    let mut app = app(60, 20);
+    press(&mut app, "jjj<Enter>nn");
+    press(&mut app, "x");
+    assert_eq!(app.focus, Pane::Xref);
+    press(&mut app, "k<Enter>");
+    assert_eq!(app.article.doc, Some(2));
+    press(&mut app, "x");
+    assert_eq!(app.focus, Pane::Article);
+    press(&mut app, "h");
+    assert_eq!(app.focus, Pane::List);
+}
+
+#[test]
+fn too_small_ignores_keys_but_quit() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::Resize(30, 8));
+    press(&mut app, "jj");
+    assert_eq!(app.list.selected, 0);
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn resize_rewraps_and_keeps_the_cursor_in_view() {
+    let mut app = app(160, 48);
+    press(&mut app, "jj<Enter>");
+    press(&mut app, "*");
+    let before = app.cursor_mention();
+    for (w, h) in [(80, 24), (41, 12), (200, 60), (0, 0), (1, 1), (100, 30)] {
+        update(&mut app, Action::Resize(w, h));
+    }
+    assert_eq!(app.cursor_mention(), before);
+    // 100 columns: a 30-column list, then the article's borders and gutter.
+    assert_eq!(app.article.wrap_width, 100 - 30 - 2 - 1);
+}
+
+#[test]
+fn user_bindings_apply() {
+    let keymap = Keymap::with_overrides(&[KeyOverride {
+        context: Context::Global,
+        action: Action::NextMention,
+        keys: vec![Key::parse_seq("w").unwrap_or_default()],
+    }]);
+    let mut app = app(80, 24);
+    let mut router = Router::default();
+    press_with(&mut app, &keymap, &mut router, "jjj<Enter>ww");
+    assert_eq!(cursor_text(&app).as_deref(), Some("ISKP"));
+    press_with(&mut app, &keymap, &mut router, "n");
+    assert_eq!(
+        cursor_text(&app).as_deref(),
+        Some("ISKP"),
+        "n is no longer bound"
+    );
+}
+
+#[test]
+fn mouse_clicks_select_and_open_and_the_wheel_scrolls() {
+    let mut app = app(80, 24);
+    app.mouse = true;
+    // The list's rows are two lines each, inside the border: row 3 is y=5.
+    update(&mut app, Action::Click(5, 5));
+    assert_eq!(app.list.selected, 2);
+    assert_eq!(app.article.doc, Some(0), "one click selects");
+    update(&mut app, Action::Click(5, 5));
+    assert_eq!(app.article.doc, Some(2), "a second click opens");
+    // Clicking a mention in the article puts the cursor on it.
+    let index = app.index.clone().expect("indexed");
+    let m = index.doc_mentions(2)[1];
+    let line = app.article.line_of(m.start as usize);
+    let col = index.doc(2).text[app.article.lines[line].start..m.start as usize]
+        .chars()
+        .count();
+    let panes = dossier::tui::layout::app_panes(&app);
+    let text = dossier::tui::layout::article_text(panes.article.expect("article"));
+    let y = text.y + (line - app.article.scroll) as u16;
+    update(&mut app, Action::Click(text.x + col as u16, y));
+    assert_eq!(app.focus, Pane::Article);
+    assert_eq!(app.article.cursor, Some(1));
+    update(&mut app, Action::Wheel(text.x, text.y, true));
+    assert!(app.article.scroll > 0);
+    assert_eq!(
+        app.article.cursor,
+        Some(1),
+        "the wheel scrolls, the cursor stays"
+    );
+}
+
+#[test]
+fn pasting_into_a_filter_takes_one_clean_line() {
+    let mut app = app(80, 24);
+    press(&mut app, "f");
+    update(
+        &mut app,
+        Action::Paste("Unite\u{1b}[2J\nsecond line".into()),
+    );
+    assert_eq!(app.list.title_filter, "Unite␛[2J");
+    assert!(app.list.rows.is_empty());
+    press(&mut app, "<C-u>");
+    update(&mut app, Action::Paste("unite".into()));
+    assert_eq!(app.list.rows, vec![3]);
+}
