@@ -346,30 +346,7 @@ fn place(
     Some((d, r))
 }
 
-/// A new entity id from a name, unique among `taken`.
-pub fn fresh_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
-    let mut base = String::new();
-    for c in key(name).chars() {
-        if c.is_alphanumeric() {
-            base.push(c);
-        } else if !base.ends_with('-') && !base.is_empty() {
-            base.push('-');
-        }
-    }
-    let base = base.trim_end_matches('-').to_string();
-    let base = if base.is_empty() {
-        "entity".to_string()
-    } else {
-        base
-    };
-    let mut id = base.clone();
-    let mut n = 2;
-    while taken(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
+pub use crate::entity::engine::unique_id as fresh_id;
 
 /// Decisions from imported spans: each span is linked to its entity (by id
 /// when the export carried one, else by an entity that already has this text

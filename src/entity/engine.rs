@@ -229,23 +229,30 @@ fn mark_headings(text: &str, toks: &mut [Token]) {
     }
 }
 
-fn slug(name: &str) -> String {
-    let mut s = String::new();
+/// A readable entity id from a name ("Pak Army" → `pak-army`), made unique
+/// with a numeric suffix while `taken` says the id is in use.
+pub fn unique_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base = String::new();
     for c in key(name).chars() {
         if c.is_alphanumeric() {
-            s.push(c);
-        } else if !s.ends_with('-') && !s.is_empty() {
-            s.push('-');
+            base.push(c);
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
         }
     }
-    while s.ends_with('-') {
-        s.pop();
+    while base.ends_with('-') {
+        base.pop();
     }
-    if s.is_empty() {
-        "entity".to_string()
-    } else {
-        s
+    if base.is_empty() {
+        base.push_str("entity");
     }
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 /// A kind for a name learned from an abbreviation or a rule, by its words.
@@ -531,13 +538,7 @@ impl Engine {
                         .max_by_key(|t| (t.chars().count(), std::cmp::Reverse(t.to_string())))
                         .unwrap_or("?")
                         .to_string();
-                    let mut id = slug(&name);
-                    let base = id.clone();
-                    let mut n = 2;
-                    while ids.contains(&id) {
-                        id = format!("{base}-{n}");
-                        n += 1;
-                    }
+                    let id = unique_id(&name, |c| ids.contains(c));
                     ids.insert(id.clone());
                     entities.push(Entity {
                         id,
@@ -729,13 +730,7 @@ impl Engine {
                     } else {
                         Kind::Other
                     };
-                    let mut id = slug(&text);
-                    let base = id.clone();
-                    let mut n = 2;
-                    while ids.contains(&id) {
-                        id = format!("{base}-{n}");
-                        n += 1;
-                    }
+                    let id = unique_id(&text, |c| ids.contains(c));
                     ids.insert(id.clone());
                     entities.push(Entity {
                         id,
