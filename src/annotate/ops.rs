@@ -459,15 +459,11 @@ pub fn merged_kb(index: &crate::index::Index) -> crate::entity::KnowledgeBase {
     }
     for (i, e) in index.entities().iter().enumerate() {
         let i = i as EntityId;
-        let stats = index.stats(i);
-        let srcs = sources.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-        let only_names = !srcs.is_empty() && srcs.iter().all(|s| *s == Source::Name);
-        let kb_or_learned = srcs.is_empty() || !only_names;
-        let unmentioned_learned = srcs.is_empty() && e.aliases.is_empty() && e.kind == Kind::Other;
-        if unmentioned_learned
-            || (only_names && stats.docs < 2)
-            || (!kb_or_learned && stats.docs < 2)
-        {
+        // A name nothing else explains earns its place by recurring.
+        let only_names = sources
+            .get(&i)
+            .is_some_and(|s| s.iter().all(|s| *s == Source::Name));
+        if only_names && index.stats(i).docs < 2 {
             continue;
         }
         let mut entity = e.clone();
