@@ -241,8 +241,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Kb {
             command: KbCommand::Export { path, out: file },
         } => {
-            let index = open(path, &cli.kb)?;
-            let toml = dossier::annotate::ops::merged_kb(&index).to_toml();
+            let opts = open_options(path, &cli.kb)?;
+            let ws = load::open_read_only(&opts, &mut |_| {})?;
+            let toml = dossier::annotate::ops::merged_kb(ws.index(), &ws.report().merged).to_toml();
             match file {
                 Some(f) => std::fs::write(&f, toml)
                     .with_context(|| format!("cannot write {}", f.display()))?,

@@ -450,8 +450,13 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
 
 /// The merged knowledge base: every knowledge-base entity, every entity
 /// learned or annotated, and names seen in two documents or more, each with
-/// the aliases seen in the corpus. Entities merged away are left out.
-pub fn merged_kb(index: &crate::index::Index) -> crate::entity::KnowledgeBase {
+/// the aliases seen in the corpus. Entities merged away (`merged`, from
+/// [`OverlayReport::merged`]) are left out: their names are aliases of the
+/// entity they were merged into.
+pub fn merged_kb(
+    index: &crate::index::Index,
+    merged: &BTreeMap<String, String>,
+) -> crate::entity::KnowledgeBase {
     let mut kb = crate::entity::KnowledgeBase::new();
     let mut sources: HashMap<EntityId, Vec<Source>> = HashMap::new();
     for m in index.mentions() {
@@ -463,7 +468,7 @@ pub fn merged_kb(index: &crate::index::Index) -> crate::entity::KnowledgeBase {
         let only_names = sources
             .get(&i)
             .is_some_and(|s| s.iter().all(|s| *s == Source::Name));
-        if only_names && index.stats(i).docs < 2 {
+        if (only_names && index.stats(i).docs < 2) || merged.contains_key(&e.id) {
             continue;
         }
         let mut entity = e.clone();
