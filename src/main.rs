@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use dossier::annotate::Workspace;
 use dossier::annotate::export::{self, Format};
 use dossier::index::Index;
 use dossier::load::{self, OpenOptions};
@@ -153,13 +154,23 @@ fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
     })
 }
 
-fn open(path: Option<PathBuf>, kb: &KbArgs) -> Result<Index> {
+/// Opens a corpus with its annotations, read-only, reporting what was
+/// skipped and any warning on standard error.
+fn open(path: Option<PathBuf>, kb: &KbArgs) -> Result<Workspace> {
     let opts = open_options(path, kb)?;
-    let index = load::open_index(&opts, &mut |_| {})
+    let ws = load::open_read_only(&opts, &mut |_| {})
         .with_context(|| format!("cannot open {}", load::display_name(&opts)))?;
-    let corpus = index.corpus();
+    report_loading(&ws, &opts)?;
+    Ok(ws)
+}
+
+fn report_loading(ws: &Workspace, opts: &OpenOptions) -> Result<()> {
+    let corpus = ws.index().corpus();
     for w in &corpus.warnings {
         eprintln!("dossier: warning: {}: {}", w.path.display(), w.message);
+    }
+    for w in &ws.journal().warnings {
+        eprintln!("dossier: warning: {w}");
     }
     if let Some(summary) = corpus.skipped_summary() {
         eprintln!("dossier: {summary}");
@@ -170,10 +181,10 @@ fn open(path: Option<PathBuf>, kb: &KbArgs) -> Result<Index> {
     if corpus.docs.is_empty() {
         bail!(
             "{}: no readable documents (.txt, .md, .html, .jsonl)",
-            load::display_name(&opts)
+            load::display_name(opts)
         );
     }
-    Ok(index)
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -189,15 +200,16 @@ fn run(cli: Cli) -> Result<()> {
     let mut out = BufWriter::new(stdout.lock());
     match command {
         Command::Docs(args) => {
-            let index = open(args.path, &cli.kb)?;
-            docs(&index, args.json, &mut out)?
+            let ws = open(args.path, &cli.kb)?;
+            docs(ws.index(), args.json, &mut out)?
         }
         Command::Entities(args) => {
-            let index = open(args.path, &cli.kb)?;
-            entities(&index, args.json, &mut out)?
+            let ws = open(args.path, &cli.kb)?;
+            entities(ws.index(), args.json, &mut out)?
         }
         Command::Mentions { corpus, entity } => {
-            let index = open(corpus.path, &cli.kb)?;
+            let ws = open(corpus.path, &cli.kb)?;
+            let index = ws.index();
             let filter = match entity {
                 Some(id) => Some(index.entity_by_id(&id).with_context(|| {
                     format!("no entity with id {id:?} (see `dossier entities`)")
@@ -211,8 +223,7 @@ fn run(cli: Cli) -> Result<()> {
             format,
             out: dir,
         } => {
-            let opts = open_options(path, &cli.kb)?;
-            let ws = load::open_read_only(&opts, &mut |_| {})?;
+            let ws = open(path, &cli.kb)?;
             let files = export::export(ws.index(), format, &dir, &ws.mention_notes())
                 .with_context(|| format!("cannot export to {}", dir.display()))?;
             writeln!(out, "wrote {} files to {}", files.len(), dir.display())?;
@@ -220,6 +231,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import { from, path, format } => {
             let opts = open_options(path, &cli.kb)?;
             let mut ws = load::open_workspace(&opts, &mut |_| {})?;
+            report_loading(&ws, &opts)?;
             if ws.read_only() {
                 bail!("another dossier is annotating this corpus; try again when it has quit");
             }
@@ -241,8 +253,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Kb {
             command: KbCommand::Export { path, out: file },
         } => {
-            let opts = open_options(path, &cli.kb)?;
-            let ws = load::open_read_only(&opts, &mut |_| {})?;
+            let ws = open(path, &cli.kb)?;
             let toml = dossier::annotate::ops::merged_kb(ws.index(), &ws.report().merged).to_toml();
             match file {
                 Some(f) => std::fs::write(&f, toml)
