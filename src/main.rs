@@ -216,7 +216,7 @@ fn run(cli: Cli) -> Result<()> {
                 })?),
                 None => None,
             };
-            mentions(&index, filter, corpus.json, &mut out)?
+            mentions(index, filter, corpus.json, &mut out)?
         }
         Command::Export {
             path,
