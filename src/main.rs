@@ -158,8 +158,7 @@ fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
 /// skipped and any warning on standard error.
 fn open(path: Option<PathBuf>, kb: &KbArgs) -> Result<Workspace> {
     let opts = open_options(path, kb)?;
-    let ws = load::open_read_only(&opts, &mut |_| {})
-        .with_context(|| format!("cannot open {}", load::display_name(&opts)))?;
+    let ws = load::open_read_only(&opts, &mut |_| {})?;
     report_loading(&ws, &opts)?;
     Ok(ws)
 }
@@ -226,7 +225,12 @@ fn run(cli: Cli) -> Result<()> {
             let ws = open(path, &cli.kb)?;
             let files = export::export(ws.index(), format, &dir, &ws.mention_notes())
                 .with_context(|| format!("cannot export to {}", dir.display()))?;
-            writeln!(out, "wrote {} files to {}", files.len(), dir.display())?;
+            writeln!(
+                out,
+                "wrote {} to {}",
+                plural(files.len(), "file"),
+                dir.display()
+            )?;
         }
         Command::Import { from, path, format } => {
             let opts = open_options(path, &cli.kb)?;
@@ -246,7 +250,8 @@ fn run(cli: Cli) -> Result<()> {
             }
             writeln!(
                 out,
-                "imported {n} annotations into {}",
+                "imported {} into {}",
+                plural(n, "annotation"),
                 ws.journal().path().display()
             )?;
         }
@@ -434,4 +439,13 @@ fn annotations(
         }
     }
     Ok(())
+}
+
+/// "1 file", "2 files".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -300,3 +300,43 @@ fn imported_brat_annotations_land_in_the_journal() {
     assert_eq!(ws.index().entity(e).kind, Kind::Org);
     assert_eq!(ws.index().stats(e).mentions, 1);
 }
+
+#[test]
+fn re_importing_an_unchanged_export_decides_nothing() {
+    // Formats without entity ids (doccano, spaCy) must not split entities:
+    // a span that is already a mention stays that mention.
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    for (format, path) in [
+        (Format::Brat, dir.path().to_path_buf()),
+        (Format::Doccano, dir.path().join("doccano.jsonl")),
+        (Format::Spacy, dir.path().join("spacy.jsonl")),
+    ] {
+        export::export(&index, format, dir.path(), &HashMap::new()).unwrap();
+        let spans = export::import(format, &path, index.corpus()).unwrap();
+        assert!(!spans.is_empty());
+        let ops = dossier::annotate::ops::spans_to_ops(&spans, &index);
+        assert!(ops.is_empty(), "{format:?}: {ops:?}");
+    }
+}
+
+#[test]
+fn a_relabelled_span_in_doccano_re_kinds_its_entity() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    export::export(&index, Format::Doccano, dir.path(), &HashMap::new()).unwrap();
+    let path = dir.path().join("doccano.jsonl");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("\"PLACE\"", "\"ORG\"", 1);
+    std::fs::write(&path, text).unwrap();
+    let spans = export::import(Format::Doccano, &path, index.corpus()).unwrap();
+    let ops = dossier::annotate::ops::spans_to_ops(&spans, &index);
+    assert_eq!(
+        ops,
+        vec![Op::SetKind {
+            entity: "kabul".into(),
+            kind: Kind::Org
+        }]
+    );
+}

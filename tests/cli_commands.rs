@@ -323,7 +323,7 @@ fn import_records_decisions_that_mentions_then_show() {
         j,
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("imported 1 annotations"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("imported 1 annotation into"));
     let rows = json_lines(&dossier(&[
         "mentions",
         "--json",

@@ -31,7 +31,7 @@ pub enum Format {
 
 #[derive(Debug, Error)]
 pub enum ExportError {
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -43,7 +43,7 @@ pub enum ExportError {
         line: usize,
         reason: String,
     },
-    #[error("import from {0:?} is not supported (brat and doccano are)")]
+    #[error("import from {0:?} is not supported (brat, doccano and spacy are)")]
     Unsupported(Format),
 }
 

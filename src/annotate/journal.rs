@@ -26,7 +26,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Error)]
 pub enum JournalError {
-    #[error("{path}: {source}")]
+    #[error("annotation journal {path}")]
     Io {
         path: PathBuf,
         #[source]

@@ -348,19 +348,56 @@ fn place(
 
 pub use crate::entity::engine::unique_id as fresh_id;
 
-/// Decisions from imported spans: each span is linked to its entity (by id
-/// when the export carried one, else by an entity that already has this text
-/// and kind, else a new entity named by the text).
+/// Decisions from imported spans. A span that the index already has as a
+/// mention of the same entity (the entity the export names, or for formats
+/// without ids, whichever entity is there) decides nothing, except a kind
+/// that differs, which re-kinds the entity once. Other spans are linked to
+/// the entity their export names (created if new), else to an entity with
+/// that text and kind, else to a new entity named by the text.
 pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) -> Vec<Op> {
     let mut out = Vec::new();
     let mut created: HashMap<(String, Kind), String> = HashMap::new();
     let mut rekinded: Vec<String> = Vec::new();
+    let mut rekind = |id: &str, kind: Kind, out: &mut Vec<Op>| {
+        let current = index.entity_by_id(id).map(|e| index.entity(e).kind);
+        if current.is_some_and(|k| k != kind) && !rekinded.iter().any(|r| r == id) {
+            rekinded.push(id.to_string());
+            out.push(Op::SetKind {
+                entity: id.to_string(),
+                kind,
+            });
+        }
+    };
     for s in spans {
-        let Some(doc) = index.docs().iter().find(|d| d.id == s.doc) else {
+        let Some(d) = index.docs().iter().position(|d| d.id == s.doc) else {
             continue;
         };
+        let doc = &index.docs()[d];
         let text = &doc.text[s.start..s.end];
         let anchor = Anchor::new(&doc.id, &doc.text, s.start..s.end);
+        let note = s.note.as_ref().map(|n| Op::Note {
+            target: NoteTarget::Mention {
+                anchor: anchor.clone(),
+            },
+            text: n.clone(),
+        });
+        let current = index
+            .doc_mentions(d as DocId)
+            .iter()
+            .find(|m| m.start as usize == s.start && m.end as usize == s.end)
+            .map(|m| index.entity(m.entity).id.clone());
+        let unchanged = match (&current, &s.entity) {
+            (Some(cur), Some(wanted)) => cur == wanted,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if unchanged {
+            if let Some(cur) = &current {
+                rekind(cur, s.kind, &mut out);
+            }
+            out.extend(note);
+            continue;
+        }
         let known = s
             .entity
             .as_deref()
@@ -379,15 +416,7 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             });
         let (entity, new) = match known {
             Some(id) => {
-                // A label that differs from the entity's kind re-kinds it, once.
-                let e = index.entity_by_id(&id).map(|e| index.entity(e));
-                if e.is_some_and(|e| e.kind != s.kind) && !rekinded.contains(&id) {
-                    rekinded.push(id.clone());
-                    out.push(Op::SetKind {
-                        entity: id.clone(),
-                        kind: s.kind,
-                    });
-                }
+                rekind(&id, s.kind, &mut out);
                 (id, None)
             }
             None => {
@@ -395,55 +424,29 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
                 match created.get(&k) {
                     Some(id) => (id.clone(), None),
                     None => {
-                        let wanted = s.entity.clone().unwrap_or_default();
-                        let id = if !wanted.is_empty() {
-                            wanted
-                        } else {
-                            fresh_id(text, |c| {
+                        let id = match s.entity.clone().filter(|w| !w.is_empty()) {
+                            Some(wanted) => wanted,
+                            None => fresh_id(text, |c| {
                                 index.entity_by_id(c).is_some() || created.values().any(|v| v == c)
-                            })
+                            }),
                         };
                         created.insert(k, id.clone());
-                        (
-                            id.clone(),
-                            Some(NewEntity {
-                                id,
-                                name: text.to_string(),
-                                kind: s.kind,
-                            }),
-                        )
+                        let new = NewEntity {
+                            id: id.clone(),
+                            name: text.to_string(),
+                            kind: s.kind,
+                        };
+                        (id, Some(new))
                     }
                 }
             }
         };
-        // Already so: nothing to decide.
-        let current = index
-            .doc_mentions(index.docs().iter().position(|d| d.id == s.doc).unwrap_or(0) as u32)
-            .iter()
-            .find(|m| m.start as usize == s.start && m.end as usize == s.end)
-            .map(|m| index.entity(m.entity).id.clone());
-        if current.as_deref() == Some(entity.as_str()) && new.is_none() {
-            if let Some(note) = &s.note {
-                out.push(Op::Note {
-                    target: NoteTarget::Mention {
-                        anchor: anchor.clone(),
-                    },
-                    text: note.clone(),
-                });
-            }
-            continue;
-        }
         out.push(Op::LinkSpan {
-            anchor: anchor.clone(),
+            anchor,
             entity,
             new,
         });
-        if let Some(note) = &s.note {
-            out.push(Op::Note {
-                target: NoteTarget::Mention { anchor },
-                text: note.clone(),
-            });
-        }
+        out.extend(note);
     }
     out
 }

@@ -24,14 +24,14 @@ pub enum CorpusError {
     #[error("{}: no such file or directory", path.display())]
     NotFound { path: PathBuf },
     /// The path exists but its metadata cannot be read (e.g. permissions).
-    #[error("cannot access {}: {source}", path.display())]
+    #[error("cannot access {}", path.display())]
     Access {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
     /// The corpus directory cannot be listed.
-    #[error("cannot read directory {}: {source}", path.display())]
+    #[error("cannot read directory {}", path.display())]
     ReadDir {
         path: PathBuf,
         #[source]

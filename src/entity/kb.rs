@@ -28,7 +28,7 @@ pub const DEFAULT_KB: &str = include_str!("../../kb/default.toml");
 /// A knowledge-base file could not be used.
 #[derive(Debug, Error)]
 pub enum KbError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read the knowledge base")]
     Read {
         path: PathBuf,
         #[source]
