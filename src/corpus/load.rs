@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::boilerplate::find_boilerplate;
 use super::html::extract_html;
 use super::jsonl::parse_jsonl;
-use super::title::derive_title_opt;
+use super::title::{derive_title_opt, visible_title};
 use super::{Corpus, Document, Skipped, Warning};
 
 /// Largest file that is read.
@@ -215,6 +215,13 @@ pub fn parse_file(rel_path: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<St
             vec![document(rel_path, title, text)]
         }
     };
+    let docs = docs
+        .into_iter()
+        .map(|d| Document {
+            title: visible_title(&d.title),
+            ..d
+        })
+        .collect();
     Ok((docs, warnings))
 }
 

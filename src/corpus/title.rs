@@ -34,6 +34,29 @@ const ABBREVIATIONS: &[&str] = &[
     "dec",
 ];
 
+/// A title safe to print anywhere: line breaks and tabs become spaces, and
+/// other control characters (ESC above all) become visible symbols ("␛"),
+/// so a document's bytes can never drive a terminal through its title.
+pub fn visible_title(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c => visible_char(c),
+        })
+        .collect()
+}
+
+/// A control character as its visible symbol (ESC as "␛"); others as they are.
+fn visible_char(c: char) -> char {
+    match c {
+        '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        '\u{80}'..='\u{9F}' => '\u{FFFD}',
+        c => c,
+    }
+}
+
 /// The title of a text: the first non-blank line when it reads like a
 /// headline (short, no sentence punctuation at the end, not opening with a
 /// quote, not CSS or code), otherwise the opening words of the first sentence
@@ -44,11 +67,31 @@ const ABBREVIATIONS: &[&str] = &[
 /// empty: a text without any words gives `"Untitled"` (the loaders use the
 /// file name instead).
 pub fn derive_title(text: &str) -> String {
-    derive_title_opt(text).unwrap_or_else(|| "Untitled".to_string())
+    visible_title(&derive_title_opt(text).unwrap_or_else(|| "Untitled".to_string()))
 }
 
 /// [`derive_title`], but `None` when the text has no words at all.
 pub(crate) fn derive_title_opt(text: &str) -> Option<String> {
+    // Only the opening matters; control characters are made visible before
+    // the title is chosen, so that they are shown rather than dropped.
+    let mut end = text.len().min(16 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head: String = text[..end]
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                c
+            } else {
+                visible_char(c)
+            }
+        })
+        .collect();
+    title_of(&head)
+}
+
+fn title_of(text: &str) -> Option<String> {
     let (front_title, body) = front_matter(text);
     if let Some(t) = front_title {
         return Some(t);
@@ -309,6 +352,13 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         }
+    }
+
+    #[test]
+    fn titles_show_control_characters_as_symbols() {
+        let t = derive_title("\u{1b}[2J\u{1b}]0;pwned\u{7}Red text about ISKP\n\nBody.");
+        assert!(!t.chars().any(char::is_control), "{t:?}");
+        assert!(t.starts_with("␛[2J␛]0;pwned␇"), "{t:?}");
     }
 
     #[test]

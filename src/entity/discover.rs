@@ -8,7 +8,6 @@
 //! words, so "Pakistan People's Party (PPP)" takes all three words rather than
 //! Schwartz & Hearst's shortest match "People's Party".
 
-use super::normalize::is_acronym;
 use std::ops::Range;
 
 /// An abbreviation defined in a text.
@@ -132,10 +131,16 @@ fn loosely_aligns(letters: &[char], ws: &[&str]) -> bool {
     hits * 10 >= content.len() * 6 && letters.len() <= content.len() * 2 + 2
 }
 
+/// An abbreviation: capitals ("TTP", "IS-K"), or mostly capitals with a
+/// connecting small letter ("LeJ", "JeM").
 fn is_short_form(s: &str) -> bool {
     let n = s.chars().count();
+    let upper = s.chars().filter(|c| c.is_uppercase()).count();
+    let lower = s.chars().filter(|c| c.is_lowercase()).count();
     (2..=10).contains(&n)
-        && is_acronym(s)
+        && upper >= 2
+        && lower < upper
+        && s.chars().next().is_some_and(char::is_uppercase)
         && s.chars().next().is_some_and(char::is_alphanumeric)
         && !s.contains(char::is_whitespace)
 }
@@ -300,8 +305,25 @@ pub fn abbreviations(text: &str) -> Vec<AbbrDef> {
 /// Words that introduce or qualify a name without being part of it: titles
 /// and roles. A run of capitalised words is split at them.
 pub fn is_role_word(word: &str) -> bool {
+    // "Maj-Gen", "Lt-Gen": every part a title.
+    if word.contains('-') {
+        return word.split('-').all(|p| !p.is_empty() && is_role_word(p));
+    }
+    let w = word.trim_end_matches('.');
+    // Lower-case roles count too ("government spokesman Shahid Rind").
+    let mut title = String::with_capacity(w.len());
+    let mut cs = w.chars();
+    if let Some(first) = cs.next() {
+        title.extend(first.to_uppercase());
+        title.push_str(cs.as_str());
+    }
+    is_title_word(&title) || (w.chars().all(|c| c.is_uppercase()) && is_title_word(w))
+}
+
+/// Capitalised titles and roles.
+fn is_title_word(word: &str) -> bool {
     matches!(
-        word.trim_end_matches('.'),
+        word,
         "Mr" | "Mrs"
             | "Ms"
             | "Dr"
@@ -372,8 +394,6 @@ pub fn is_role_word(word: &str) -> bool {
             | "Former"
             | "Late"
             | "Acting"
-            | "State"
-            | "Staff"
             | "Supreme"
             | "Leader"
             | "Commissioner"
@@ -384,6 +404,75 @@ pub fn is_role_word(word: &str) -> bool {
             | "COO"
             | "CEO"
             | "DG"
+    )
+}
+
+/// Nouns that name a kind of institution or place rather than one: alone,
+/// "Army" or "Corps" is not a name ("Army chief", "Corps Commander").
+pub fn is_generic_noun(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "army"
+            | "corps"
+            | "police"
+            | "government"
+            | "ministry"
+            | "court"
+            | "parliament"
+            | "assembly"
+            | "senate"
+            | "cabinet"
+            | "navy"
+            | "department"
+            | "agency"
+            | "committee"
+            | "council"
+            | "province"
+            | "district"
+            | "region"
+            | "party"
+            | "embassy"
+            | "office"
+            | "forces"
+            | "force"
+            | "military"
+            | "administration"
+            | "regime"
+            | "border"
+            | "valley"
+            | "city"
+            | "capital"
+            | "security"
+            | "intelligence"
+            | "republic"
+            | "union"
+            | "front"
+            | "group"
+            | "network"
+            | "movement"
+            | "state"
+            | "staff"
+            | "commission"
+            | "bureau"
+            | "service"
+            | "services"
+            | "authority"
+            | "airport"
+            | "university"
+            | "school"
+            | "mosque"
+            | "hospital"
+            | "church"
+            | "bank"
+            | "headquarters"
+            | "cantonment"
+            | "operation"
+            | "operations"
+            | "attack"
+            | "attacks"
+            | "war"
+            | "summit"
+            | "talks"
     )
 }
 

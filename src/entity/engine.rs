@@ -11,7 +11,8 @@
 //!    entity of kind `other`, so that a name repeated across articles is linked.
 
 use super::discover::{
-    abbreviations, is_calendar_word, is_connector, is_demonym, is_function_word, is_role_word,
+    abbreviations, is_calendar_word, is_connector, is_demonym, is_function_word, is_generic_noun,
+    is_role_word,
 };
 use super::matcher::{Found, MatcherBuilder, Target};
 use super::normalize::{edit_distance, is_word_char, key, skeleton};
@@ -511,6 +512,27 @@ impl Engine {
                 }
             }
         }
+        // Learned names that are transliterations of each other are one
+        // ("Operation Azm-e-Istehkam", "Operation Azm-i-Istehkam").
+        let mut by_skeleton: HashMap<(String, usize, String), String> = HashMap::new();
+        for k in clusters.keys.clone() {
+            let sk = skeleton(&k);
+            if sk.chars().count() < 6 {
+                continue;
+            }
+            match by_skeleton.entry((sk, k.split(' ').count(), digits(&k))) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    let other = o.get().clone();
+                    let max = (k.chars().count() / 4).max(2);
+                    if edit_distance(&k, &other, max) <= max {
+                        clusters.union(&other, &k);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(k);
+                }
+            }
+        }
         let mut members: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for k in clusters.keys.clone() {
             let i = clusters.id(&k);
@@ -619,14 +641,26 @@ impl Engine {
         }
         let mut consumed = vec![false; runs.len()];
         for (d, doc) in docs.iter().enumerate() {
-            // Surname -> (where the full name first appears, target).
+            // Surname -> (where the full name appears, target). The surname
+            // is the last word of the text and of the entity's own name
+            // ("Mullah Hibatullah" is Hibatullah Akhundzada).
             let mut surnames: Vec<(String, usize, RefTarget)> = Vec::new();
             for f in &found[d] {
-                if entities[f.target.entity as usize].kind == Kind::Person {
-                    let text = &doc.text[f.start..f.end];
-                    if let Some(last) = text.split([' ', '\u{A0}']).next_back()
-                        && text.contains(' ')
-                        && last.chars().count() >= 3
+                let entity = &entities[f.target.entity as usize];
+                if entity.kind != Kind::Person {
+                    continue;
+                }
+                let text = &doc.text[f.start..f.end];
+                let mut lasts: Vec<&str> = Vec::new();
+                if text.contains(' ') {
+                    lasts.extend(text.split([' ', '\u{A0}']).next_back());
+                }
+                if entity.name.contains(' ') {
+                    lasts.extend(entity.name.split(' ').next_back());
+                }
+                for last in lasts {
+                    if last.chars().count() >= 3
+                        && last.chars().next().is_some_and(char::is_uppercase)
                     {
                         surnames.push((
                             last.to_string(),
@@ -660,21 +694,30 @@ impl Engine {
                 }
                 let text = &doc.text[r.start..r.end];
                 let lower = text.to_lowercase();
+                // The nearest person named before it wins ("Nawaz Sharif and
+                // Shehbaz Sharif ... Sharif said" is Shehbaz).
                 let mut hit: Option<(RefTarget, Source, u8)> = None;
+                let mut best_at = 0;
+                let mut exact = false;
                 for (surname, after, target) in &surnames {
                     if r.start < *after {
                         continue;
                     }
-                    if surname == text {
-                        hit = Some((target.clone(), Source::Person, PERSON_CONFIDENCE));
-                        break;
-                    }
-                    if hit.is_none()
+                    let is_exact = surname == text;
+                    let is_typo = !is_exact
                         && lower.chars().count() >= 5
                         && lower.chars().next() == surname.to_lowercase().chars().next()
-                        && edit_distance(&lower, &surname.to_lowercase(), 1) == 1
-                    {
-                        hit = Some((target.clone(), Source::Variant, 75));
+                        && edit_distance(&lower, &surname.to_lowercase(), 1) == 1;
+                    let better = (is_exact && (!exact || *after >= best_at))
+                        || (is_typo && !exact && *after >= best_at);
+                    if better {
+                        best_at = *after;
+                        exact = is_exact;
+                        hit = Some(if is_exact {
+                            (target.clone(), Source::Person, PERSON_CONFIDENCE)
+                        } else {
+                            (target.clone(), Source::Variant, 75)
+                        });
                     }
                 }
                 if let Some((t, s, c)) = hit {
@@ -829,49 +872,49 @@ fn looks_like_person(text: &str) -> bool {
             && cs.clone().any(char::is_lowercase)
             && w.chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
-            && !is_demonym(w)
             && !matches!(guess_kind(w), Kind::Group | Kind::Event | Kind::Place)
-    }) && !matches!(
-        words.last().map(|w| w.to_lowercase()).as_deref(),
-        Some(
-            "party"
-                | "league"
-                | "army"
-                | "council"
-                | "committee"
-                | "ministry"
-                | "department"
-                | "agency"
-                | "university"
-                | "forum"
-                | "centre"
-                | "center"
-                | "institute"
-                | "organization"
-                | "organisation"
-                | "times"
-                | "post"
-                | "news"
-                | "line"
-                | "group"
-                | "house"
-                | "office"
-                | "assembly"
-                | "court"
-                | "bank"
-                | "fund"
-                | "gate"
-                | "airport"
-                | "mosque"
-                | "school"
-                | "hotel"
-                | "road"
-                | "street"
-                | "bridge"
-                | "river"
-                | "valley"
+    }) && !words.first().is_some_and(|w| is_demonym(w))
+        && !matches!(
+            words.last().map(|w| w.to_lowercase()).as_deref(),
+            Some(
+                "party"
+                    | "league"
+                    | "army"
+                    | "council"
+                    | "committee"
+                    | "ministry"
+                    | "department"
+                    | "agency"
+                    | "university"
+                    | "forum"
+                    | "centre"
+                    | "center"
+                    | "institute"
+                    | "organization"
+                    | "organisation"
+                    | "times"
+                    | "post"
+                    | "news"
+                    | "line"
+                    | "group"
+                    | "house"
+                    | "office"
+                    | "assembly"
+                    | "court"
+                    | "bank"
+                    | "fund"
+                    | "gate"
+                    | "airport"
+                    | "mosque"
+                    | "school"
+                    | "hotel"
+                    | "road"
+                    | "street"
+                    | "bridge"
+                    | "river"
+                    | "valley"
+            )
         )
-    )
 }
 
 /// "Operation X" phrases: (whole name, bare X).
@@ -921,6 +964,29 @@ fn extend_by_rules(doc: &Document, found: &mut [Found], entities: &[Entity]) {
                 {
                     f.start -= prefix.len();
                     f.target.source = Source::Rule;
+                }
+            }
+        }
+        if kind == Kind::Person {
+            // "Mullah Hibatullah" + " Akhundzada": the rest of the name.
+            let name = &entities[f.target.entity as usize].name;
+            let rest = &text[f.end..next_start];
+            if let Some(after) = rest.strip_prefix(' ') {
+                let word: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphabetic() || *c == '-')
+                    .collect();
+                let boundary = after[word.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_word_char(c));
+                let matched = &text[f.start..f.end];
+                if !word.is_empty()
+                    && boundary
+                    && name.split(' ').any(|w| w == word)
+                    && !matched.split(' ').any(|w| w == word)
+                {
+                    f.end += 1 + word.len();
                 }
             }
         }
@@ -994,7 +1060,9 @@ fn name_runs(
         let name_shaped = w.chars().skip(1).any(char::is_uppercase) && !shouted_word;
         let weak = n == 1
             && !name_shaped
-            && (common(w) || (first.sentence_start && !words.mid_sentence.contains(w)));
+            && (common(w)
+                || is_generic_noun(w)
+                || (first.sentence_start && !words.mid_sentence.contains(w)));
         let after_role =
             fi > 0 && first.joined && is_role_word(&text[toks[fi - 1].start..toks[fi - 1].end]);
         out.push(Run {
@@ -1009,31 +1077,16 @@ fn name_runs(
     for (i, &t) in toks.iter().enumerate() {
         let w = &text[t.start..t.end];
         let cover = covered(&t);
-        // "Pakistan-Afghanistan": two names, each used alone elsewhere.
-        if !cover && t.cap && w.contains('-') {
-            let parts: Vec<&str> = w.split('-').collect();
-            if parts
-                .iter()
-                .all(|p| p.chars().count() >= 4 && words.standalone.contains(*p))
-            {
-                flush(&mut current, out);
-                let mut at = t.start;
-                for p in parts {
-                    let sub = Token {
-                        start: at,
-                        end: at + p.len(),
-                        joined: false,
-                        ..t
-                    };
-                    current.push((i, sub));
-                    flush(&mut current, out);
-                    at += p.len() + 1;
-                }
-                continue;
-            }
-        }
+        // "Secretary of State", "Chief of Army Staff": what follows a
+        // title's "of" belongs to the title.
+        let title_of = i >= 2
+            && t.cap
+            && t.joined
+            && matches!(&text[toks[i - 1].start..toks[i - 1].end], "of")
+            && is_role_word(&text[toks[i - 2].start..toks[i - 2].end]);
         let name_word = !cover
             && t.cap
+            && !title_of
             && !is_role_word(w)
             && !is_calendar_word(w)
             && (current.is_empty() || !is_function_word(w));
@@ -1062,8 +1115,6 @@ struct WordSets {
     /// Words the corpus uses in lower case (so "Tensions" opening a heading
     /// is an ordinary word).
     lowercase: HashSet<String>,
-    /// Capitalised words that stand alone, without hyphens.
-    standalone: HashSet<String>,
     /// Capitalised words seen inside a sentence, not only opening one.
     mid_sentence: HashSet<String>,
 }
@@ -1078,13 +1129,8 @@ impl WordSets {
                     if !sets.lowercase.contains(w) {
                         sets.lowercase.insert(w.to_lowercase());
                     }
-                } else {
-                    if !w.contains('-') && !sets.standalone.contains(w) {
-                        sets.standalone.insert(w.to_string());
-                    }
-                    if !t.sentence_start && !sets.mid_sentence.contains(w) {
-                        sets.mid_sentence.insert(w.to_string());
-                    }
+                } else if !t.sentence_start && !sets.mid_sentence.contains(w) {
+                    sets.mid_sentence.insert(w.to_string());
                 }
             }
         }
@@ -1354,6 +1400,103 @@ mod tests {
         assert_eq!(
             a.entities.iter().find(|e| e.id == op.0).unwrap().kind,
             Kind::Event
+        );
+    }
+
+    #[test]
+    fn hyphenated_ranks_and_generic_nouns_are_not_names() {
+        let (c, a) = analyse(
+            "",
+            &[(
+                "a.txt",
+                "Army launches operation\n\nThe Army chief met Maj-Gen Ahmed Sharif Chaudhry and the Corps Commander. Lt-Gen Omer Bokhari spoke. Chaudhry said more.",
+            )],
+        );
+        let rows = table(&c, &a);
+        for junk in ["Army", "Maj-Gen", "Corps", "Lt-Gen", "Commander"] {
+            assert!(!rows.iter().any(|r| r.1.contains(junk)), "{junk}: {rows:?}");
+        }
+        let p = entity_of(&rows, "a.txt", "Ahmed Sharif Chaudhry")
+            .unwrap()
+            .0;
+        assert!(
+            entity_of(&rows, "a.txt", "Omer Bokhari").is_some(),
+            "{rows:?}"
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Chaudhry"),
+            Some((p, Source::Person))
+        );
+    }
+
+    #[test]
+    fn a_lower_case_role_marks_a_person() {
+        let (c, a) = analyse(
+            "",
+            &[(
+                "a.txt",
+                "Title line\n\nThe government spokesman Shahid Rind denied it.",
+            )],
+        );
+        let rows = table(&c, &a);
+        let id = entity_of(&rows, "a.txt", "Shahid Rind").unwrap().0;
+        assert_eq!(
+            a.entities.iter().find(|e| e.id == id).unwrap().kind,
+            Kind::Person
+        );
+    }
+
+    #[test]
+    fn a_surname_goes_to_the_nearest_person_named_before_it() {
+        let kb = "[[entity]]\nid = \"nawaz\"\nname = \"Nawaz Sharif\"\nkind = \"person\"\n\n[[entity]]\nid = \"shehbaz\"\nname = \"Shehbaz Sharif\"\nkind = \"person\"\n\n[[entity]]\nid = \"hiba\"\nname = \"Hibatullah Akhundzada\"\nkind = \"person\"\naliases = [\"Mullah Hibatullah\"]\n";
+        let (c, a) = analyse(
+            kb,
+            &[(
+                "a.txt",
+                "Title line\n\nNawaz Sharif and Shehbaz Sharif met; Sharif said no. Mullah Hibatullah Akhundzada agreed, and Akhundzada left.",
+            )],
+        );
+        let rows = table(&c, &a);
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Sharif"),
+            Some(("shehbaz".into(), Source::Person))
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Mullah Hibatullah Akhundzada").map(|r| r.0),
+            Some("hiba".into())
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Akhundzada"),
+            Some(("hiba".into(), Source::Person))
+        );
+    }
+
+    #[test]
+    fn mixed_case_abbreviations_and_transliterated_operations_are_learned() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Title line\n\nThe Lashkar-e-Jhangvi (LeJ) struck. Troops began Operation Azm-e-Istehkam.",
+                ),
+                (
+                    "b.txt",
+                    "Title line\n\nThe LeJ denied it. Operation Azm-i-Istehkam goes on.",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        let lej = entity_of(&rows, "a.txt", "Lashkar-e-Jhangvi").unwrap().0;
+        assert_eq!(entity_of(&rows, "b.txt", "LeJ").unwrap().0, lej);
+        let op = entity_of(&rows, "a.txt", "Operation Azm-e-Istehkam")
+            .unwrap()
+            .0;
+        assert_eq!(
+            entity_of(&rows, "b.txt", "Operation Azm-i-Istehkam")
+                .unwrap()
+                .0,
+            op
         );
     }
 
