@@ -126,6 +126,11 @@ const FURNITURE_PREFIXES: &[&str] = &[
     "for more stories from",
     "follow us on",
     "click here to subscribe",
+    "copyright ",
+    "copyright:",
+    "©",
+    "(c) ",
+    "all rights reserved",
 ];
 
 /// Parenthesised photo credits.
@@ -463,8 +468,10 @@ fn is_signup_line(line: &str) -> bool {
 }
 
 fn is_furniture_line(line: &str) -> bool {
-    FURNITURE_PREFIXES.iter().any(|p| starts_with_ci(line, p))
-        && line.split_whitespace().count() <= 20
+    let short = line.split_whitespace().count() <= 20;
+    short
+        && (FURNITURE_PREFIXES.iter().any(|p| starts_with_ci(line, p))
+            || line.to_lowercase().contains("all rights reserved"))
 }
 
 /// Length of a leading boilerplate phrase plus the ellipsis/colon after it,
@@ -1137,5 +1144,13 @@ mod tests {
             merge(vec![5..9, 0..3, 2..4, 9..10, 12..12]),
             vec![0..4, 5..10]
         );
+    }
+
+    #[test]
+    fn copyright_footers_are_boilerplate() {
+        let text = "Headline\n\nThe story itself is long enough to matter here.\n\n© 2024 Example News. All rights reserved.\n";
+        let r = find_boilerplate(text);
+        assert!(covered(&r, text, "All rights reserved"), "{r:?}");
+        assert!(!covered(&r, text, "story itself"));
     }
 }
