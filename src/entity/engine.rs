@@ -591,17 +591,21 @@ impl Engine {
         }
         let matcher = builder.build();
 
-        // 2. Match every document, and split it into words, in parallel.
+        // 2. Match every document, in parallel, and gather the corpus-wide
+        // word facts. Words are split again in step 3 rather than kept: a
+        // word list is larger than its text.
         let mut found: Vec<Vec<Found>> = Vec::with_capacity(total);
-        let mut doc_tokens: Vec<Vec<Token>> = Vec::with_capacity(total);
+        let mut word_sets = WordSets::default();
         for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
-            for (f, t) in parallel_map(batch, |doc| {
+            for (f, sets) in parallel_map(batch, |doc| {
                 let mut f = matcher.find_all(&doc.text);
                 extend_by_rules(doc, &mut f, &entities);
-                (f, tokens(&doc.text))
+                let mut sets = WordSets::default();
+                sets.add(&doc.text, &tokens(&doc.text));
+                (f, sets)
             }) {
                 found.push(f);
-                doc_tokens.push(t);
+                word_sets.merge(sets);
             }
             progress(Progress {
                 stage: "matching",
@@ -616,19 +620,22 @@ impl Engine {
             done: 0,
             total,
         });
-
-        let word_sets = WordSets::new(docs, &doc_tokens);
-        let mut runs: Vec<Run> = Vec::new();
-        for (d, doc) in docs.iter().enumerate() {
+        let indexed: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+        let runs: Vec<Run> = parallel_map(&indexed, |&(d, doc)| {
+            let mut runs = Vec::new();
             name_runs(
                 d as DocId,
                 doc,
-                &doc_tokens[d],
+                &tokens(&doc.text),
                 &found[d],
                 &word_sets,
                 &mut runs,
             );
-        }
+            runs
+        })
+        .into_iter()
+        .flatten()
+        .collect();
 
         // Who is a person: the knowledge base says so, or a two- or
         // three-word name whose last word is used alone in the same document,
@@ -1120,21 +1127,23 @@ struct WordSets {
 }
 
 impl WordSets {
-    fn new(docs: &[Document], doc_tokens: &[Vec<Token>]) -> Self {
-        let mut sets = WordSets::default();
-        for (doc, toks) in docs.iter().zip(doc_tokens) {
-            for t in toks {
-                let w = &doc.text[t.start..t.end];
-                if !t.cap {
-                    if !sets.lowercase.contains(w) {
-                        sets.lowercase.insert(w.to_lowercase());
-                    }
-                } else if !t.sentence_start && !sets.mid_sentence.contains(w) {
-                    sets.mid_sentence.insert(w.to_string());
+    /// Adds the words of one text.
+    fn add(&mut self, text: &str, toks: &[Token]) {
+        for t in toks {
+            let w = &text[t.start..t.end];
+            if !t.cap {
+                if !self.lowercase.contains(w) {
+                    self.lowercase.insert(w.to_lowercase());
                 }
+            } else if !t.sentence_start && !self.mid_sentence.contains(w) {
+                self.mid_sentence.insert(w.to_string());
             }
         }
-        sets
+    }
+
+    fn merge(&mut self, other: WordSets) {
+        self.lowercase.extend(other.lowercase);
+        self.mid_sentence.extend(other.mid_sentence);
     }
 }
 
