@@ -38,9 +38,9 @@ pub struct OpenOptions {
 pub enum OpenError {
     #[error(transparent)]
     Corpus(#[from] CorpusError),
-    #[error("knowledge base {0}")]
+    #[error(transparent)]
     Kb(#[from] KbError),
-    #[error("annotations: {0}")]
+    #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(
         "no place for the annotation journal: set XDG_DATA_HOME or HOME, or pass --annotations FILE"
@@ -155,6 +155,31 @@ pub fn open_workspace(
     let journal = Journal::open(&path, &corpus_key(opts))?;
     let (corpus, analysis) = analyse(opts, progress)?;
     Ok(Workspace::new(corpus, analysis, journal))
+}
+
+/// Opens a corpus for the interactive reader. Like [`open_workspace`], but
+/// a journal that cannot be opened for writing (no place for it, a
+/// permission or format problem) does not stop the reader: its annotations
+/// are read if possible, the workspace is read-only, and the reason is
+/// returned for the status line. Corpus and knowledge-base errors are still
+/// errors.
+pub fn open_for_reader(
+    opts: &OpenOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Workspace, Option<String>), OpenError> {
+    let nowhere = || Journal::read(std::path::Path::new(""));
+    let (journal, trouble) = match journal_path(opts) {
+        Ok(path) => match Journal::open(&path, &corpus_key(opts)) {
+            Ok(j) => (j, None),
+            Err(e) => match Journal::read(&path) {
+                Ok(j) => (j, Some(format!("annotations cannot be saved: {e}"))),
+                Err(_) => (nowhere()?, Some(format!("annotations are off: {e}"))),
+            },
+        },
+        Err(e) => (nowhere()?, Some(format!("annotations are off: {e}"))),
+    };
+    let (corpus, analysis) = analyse(opts, progress)?;
+    Ok((Workspace::new(corpus, analysis, journal), trouble))
 }
 
 /// A short display name for what `opts` opens.

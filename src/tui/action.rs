@@ -2,6 +2,8 @@
 //! the keymap; mouse, resize and typing become actions in the event loop.
 //! [`crate::tui::update::update`] is the only place that acts on them.
 
+use crate::entity::Kind;
+
 /// One change the user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -44,6 +46,68 @@ pub enum Action {
     /// Cycle the entity browser's sort order.
     Sort,
 
+    // Annotation.
+    /// Visual mode: select text, starting at the word under the cursor.
+    Visual,
+    /// Select the mention, name or word under the cursor in one key.
+    SelectName,
+    /// Visual mode: the moving end goes one word on (right).
+    ExtendWord,
+    /// Visual mode: the moving end goes one word back (left).
+    ExtendWordLeft,
+    /// Visual mode: the moving end goes one character right.
+    ExtendChar,
+    /// Visual mode: the moving end goes one character left.
+    ShrinkChar,
+    /// Visual mode: the other end moves from now on.
+    SwapEnds,
+    /// Visual mode: select the next word instead.
+    NextWord,
+    /// Visual mode: select the previous word instead.
+    PrevWord,
+    /// Visual mode: select the word on the line below.
+    LineDown,
+    /// Visual mode: select the word on the line above.
+    LineUp,
+    /// Tag the selection as a new entity (a kind is asked for).
+    Tag,
+    /// Link the selection to an entity chosen in the picker.
+    Link,
+    /// This span is not a mention.
+    RejectMention,
+    /// Accept the suggested link of the mention, for every occurrence.
+    AcceptLink,
+    /// The mention's text is never its entity, anywhere.
+    RejectLink,
+    Rename,
+    SetKind,
+    /// Merge the entity into one chosen in the picker.
+    Merge,
+    /// Split the mention's alias off its entity as a new entity.
+    Split,
+    /// Attach a note to the mention, the entity or the document.
+    Note,
+    Undo,
+    Redo,
+    /// Open the review queue of suggested links.
+    Review,
+    /// Show the journal: warnings, unplaced annotations, notes.
+    Journal,
+    /// Prompt: apply to every occurrence.
+    ConfirmAll,
+    /// Prompt: apply to this occurrence only.
+    ConfirmOne,
+    /// Prompt: this kind.
+    ChooseKind(crate::entity::Kind),
+    /// Review: accept the suggestion.
+    ReviewAccept,
+    /// Review: reject the suggestion.
+    ReviewReject,
+    /// Review: skip the suggestion.
+    ReviewSkip,
+    /// Review: undo the last decision and step back.
+    ReviewBack,
+
     // Not bindable: produced by the event loop.
     /// The terminal is now this many columns and rows.
     Resize(u16, u16),
@@ -64,6 +128,10 @@ pub enum Action {
     Wheel(u16, u16, bool),
     /// A status message timed out.
     ClearMessage,
+    /// Tab in a text field (the note prompt cycles its target).
+    InputTab,
+    /// A text occurs this many times in this many documents.
+    Counted(String, usize, usize),
     /// Background indexing has come this far.
     Progress(crate::entity::Progress),
 }
@@ -99,6 +167,43 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("next_section", Action::NextSection),
     ("prev_section", Action::PrevSection),
     ("sort", Action::Sort),
+    ("visual", Action::Visual),
+    ("select", Action::SelectName),
+    ("extend_word", Action::ExtendWord),
+    ("extend_word_left", Action::ExtendWordLeft),
+    ("extend_char", Action::ExtendChar),
+    ("shrink_char", Action::ShrinkChar),
+    ("swap_ends", Action::SwapEnds),
+    ("next_word", Action::NextWord),
+    ("prev_word", Action::PrevWord),
+    ("line_down", Action::LineDown),
+    ("line_up", Action::LineUp),
+    ("tag", Action::Tag),
+    ("link", Action::Link),
+    ("reject_mention", Action::RejectMention),
+    ("accept_link", Action::AcceptLink),
+    ("reject_link", Action::RejectLink),
+    ("rename", Action::Rename),
+    ("set_kind", Action::SetKind),
+    ("merge", Action::Merge),
+    ("split", Action::Split),
+    ("note", Action::Note),
+    ("undo", Action::Undo),
+    ("redo", Action::Redo),
+    ("review", Action::Review),
+    ("journal", Action::Journal),
+    ("confirm_all", Action::ConfirmAll),
+    ("confirm_one", Action::ConfirmOne),
+    ("kind_group", Action::ChooseKind(Kind::Group)),
+    ("kind_event", Action::ChooseKind(Kind::Event)),
+    ("kind_person", Action::ChooseKind(Kind::Person)),
+    ("kind_org", Action::ChooseKind(Kind::Org)),
+    ("kind_place", Action::ChooseKind(Kind::Place)),
+    ("kind_other", Action::ChooseKind(Kind::Other)),
+    ("review_accept", Action::ReviewAccept),
+    ("review_reject", Action::ReviewReject),
+    ("review_skip", Action::ReviewSkip),
+    ("review_back", Action::ReviewBack),
 ];
 
 impl Action {

@@ -1,9 +1,12 @@
 //! The reader's state: plain data, changed only by
 //! [`crate::tui::update::update`] and read by the views.
 
-use crate::entity::{DocId, EntityId, Mention, Progress};
+use crate::annotate::{Anchor, NoteTarget, Op};
+use crate::entity::{DocId, EntityId, Kind, Mention, Progress, Source};
 use crate::index::{EntityCount, Index};
+use std::collections::HashMap;
 use std::ops::Range;
+use std::path::PathBuf;
 
 /// The three panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +22,12 @@ pub enum Overlay {
     Help,
     Entities,
     Results,
+    /// The fuzzy entity picker ([`App::picker`]).
+    Picker,
+    /// The review queue of suggested links ([`App::review`]).
+    Review,
+    /// The journal: warnings, unplaced annotations, notes.
+    Journal,
 }
 
 /// A text field that is taking typed characters.
@@ -27,6 +36,10 @@ pub enum Field {
     ListFilter,
     EntityFilter,
     Search,
+    /// The picker's query.
+    Picker,
+    /// A one-line answer to a prompt (a new name, a note).
+    Prompt,
 }
 
 /// How far the background indexing has come.
@@ -237,6 +250,229 @@ pub struct JumpList {
     pub pos: usize,
 }
 
+/// A span of the open article selected for annotation (visual mode). Both
+/// ends are byte offsets into the document's text, on grapheme boundaries;
+/// the motions move the *active* end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visual {
+    pub doc: DocId,
+    pub start: usize,
+    pub end: usize,
+    /// The start moves (after `o`) rather than the end.
+    pub start_active: bool,
+}
+
+impl Visual {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// What a span decision is about: a span of a document, its text, and the
+/// mention at exactly that span if there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub doc: DocId,
+    pub range: Range<usize>,
+    /// The text as it stands in the document.
+    pub exact: String,
+    /// The text with white space folded, as it is named and linked.
+    pub text: String,
+    pub mention: Option<Mention>,
+}
+
+/// How often a text occurs in the corpus, as linking it everywhere would
+/// find it. Counted off the UI thread; `result` is `None` until then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    pub text: String,
+    /// (occurrences, documents).
+    pub result: Option<(usize, usize)>,
+}
+
+/// Work that `update` asks the event loop to do: it does no I/O itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Record a decision in the journal and apply it.
+    Decide(Op),
+    Undo,
+    Redo,
+    /// Count a text's occurrences in the corpus (answered by
+    /// `Action::Counted`).
+    Count(String),
+}
+
+/// What the picker chooses an entity for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickFor {
+    /// Link this span (and, after confirmation, every occurrence of its text).
+    Link(Subject),
+    /// Merge the entity with this id into the one picked.
+    Merge { from: String },
+}
+
+/// One row of the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickRow {
+    pub entity: EntityId,
+    /// The alias that matched, when it is not the name.
+    pub via: Option<String>,
+    pub score: i64,
+}
+
+/// The fuzzy entity picker: names and aliases of every entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub purpose: PickFor,
+    pub query: String,
+    /// Best first.
+    pub rows: Vec<PickRow>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// What a kind is chosen for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindFor {
+    /// Tag the span as a new entity of that kind.
+    Tag(Subject),
+    /// Change the kind of the entity with this id.
+    SetKind { entity: String },
+}
+
+/// What a line of text is typed for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextFor {
+    Rename {
+        entity: String,
+    },
+    /// A note; `Tab` cycles through the targets (label, target).
+    Note {
+        targets: Vec<(String, NoteTarget)>,
+        which: usize,
+    },
+}
+
+/// How many things a confirmation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmCount {
+    /// The corpus-wide count of the subject's text ([`App::count`]).
+    Corpus,
+    Known(usize),
+}
+
+/// What is being confirmed, for the question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmWhat {
+    Link {
+        text: String,
+        entity: String,
+    },
+    Tag {
+        text: String,
+        kind: Kind,
+    },
+    Accept {
+        text: String,
+        entity: String,
+    },
+    Reject {
+        text: String,
+        entity: String,
+    },
+    Merge {
+        from: String,
+        into: String,
+    },
+    Split {
+        alias: String,
+        entity: String,
+        kind: Kind,
+    },
+}
+
+/// A question with one key to confirm: Enter applies `all` (every
+/// occurrence; one decision, one undo step), `1` applies `one` (this span).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub what: ConfirmWhat,
+    pub all: Option<Op>,
+    pub one: Option<Op>,
+    pub count: ConfirmCount,
+    /// The text whose corpus-wide count is shown.
+    pub text: String,
+}
+
+/// A question in the prompt box above the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Confirm(Box<Confirm>),
+    Kind(KindFor),
+    Text { purpose: TextFor, value: String },
+}
+
+/// One entry of the review queue: a suggested link of a surface form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewItem {
+    /// The surface form, as most often written.
+    pub text: String,
+    /// The entity's id.
+    pub entity: String,
+    pub source: Source,
+    /// How many mentions the suggestion makes.
+    pub count: usize,
+    /// A few of them, for context.
+    pub examples: Vec<Mention>,
+}
+
+/// What was done with a suggestion in the review queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStep {
+    Accepted,
+    Rejected,
+    Skipped,
+}
+
+/// The review queue: suggestions, most frequent first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Review {
+    pub items: Vec<ReviewItem>,
+    pub pos: usize,
+    /// The steps taken, so Backspace can go back.
+    pub history: Vec<(usize, ReviewStep)>,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+}
+
+impl Review {
+    pub fn current(&self) -> Option<&ReviewItem> {
+        self.items.get(self.pos)
+    }
+}
+
+/// The state of the annotation journal, as the last operation left it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalInfo {
+    pub path: Option<PathBuf>,
+    pub read_only: bool,
+    /// Why the journal is read-only, when it is not another instance's lock.
+    pub trouble: Option<String>,
+    /// Problems found when it was opened (a torn last line).
+    pub warnings: Vec<String>,
+    /// Span decisions that cannot be placed in their documents.
+    pub unplaced: Vec<Anchor>,
+    pub notes: Vec<(NoteTarget, String)>,
+    /// Ids of entities merged into others.
+    pub merged: Vec<String>,
+    /// Notes on mentions, by (document id, start, end).
+    pub mention_notes: HashMap<(String, usize, usize), String>,
+    /// Decisions in force.
+    pub decisions: usize,
+    /// Decisions applied but not yet on disk.
+    pub pending: usize,
+}
+
 /// Everything the reader shows.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -269,6 +505,20 @@ pub struct App {
     pub suspend: bool,
     /// The event loop should repaint every cell.
     pub redraw: bool,
+    /// The selection of visual mode.
+    pub visual: Option<Visual>,
+    /// A question above the status line.
+    pub prompt: Option<Prompt>,
+    pub picker: Option<Picker>,
+    pub review: Option<Review>,
+    pub journal: JournalInfo,
+    pub journal_scroll: usize,
+    /// The corpus-wide count of the selected text.
+    pub count: Option<Count>,
+    /// Work for the event loop, taken after every update.
+    pub effects: Vec<Effect>,
+    /// Decisions, undos and redos sent and not yet answered.
+    pub in_flight: usize,
 }
 
 impl App {
@@ -296,6 +546,15 @@ impl App {
             quit: false,
             suspend: false,
             redraw: false,
+            visual: None,
+            prompt: None,
+            picker: None,
+            review: None,
+            journal: JournalInfo::default(),
+            journal_scroll: 0,
+            count: None,
+            effects: Vec::new(),
+            in_flight: 0,
         }
     }
 

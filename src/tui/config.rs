@@ -7,7 +7,8 @@
 //! theme = "light"          # or a path to a theme file
 //! mouse = false
 //!
-//! [keys.global]            # global, list, article, xref, entities, results, help
+//! [keys.global]            # global, list, article, xref, entities, results, help,
+//!                          # visual, prompt, review, journal
 //! next_mention = ["n", "<Tab>"]
 //! quit = "q"
 //! ```

@@ -4,6 +4,7 @@
 //! A user's config file patches the table (see [`crate::tui::config`]).
 
 use super::action::Action;
+use crate::entity::Kind;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::fmt;
 
@@ -225,10 +226,17 @@ pub enum Context {
     Entities,
     Results,
     Help,
+    /// The article with a selection (visual mode).
+    Visual,
+    /// A question above the status line: confirm, or choose a kind. Only
+    /// its own keys apply.
+    Prompt,
+    Review,
+    Journal,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::Article,
@@ -236,6 +244,10 @@ impl Context {
         Context::Entities,
         Context::Results,
         Context::Help,
+        Context::Visual,
+        Context::Prompt,
+        Context::Review,
+        Context::Journal,
     ];
 
     /// The name used in the config file (`[keys.article]`).
@@ -248,6 +260,10 @@ impl Context {
             Context::Entities => "entities",
             Context::Results => "results",
             Context::Help => "help",
+            Context::Visual => "visual",
+            Context::Prompt => "prompt",
+            Context::Review => "review",
+            Context::Journal => "journal",
         }
     }
 
@@ -261,6 +277,10 @@ impl Context {
             Context::Entities => "Entity browser",
             Context::Results => "Search results",
             Context::Help => "Help",
+            Context::Visual => "Selection (visual mode)",
+            Context::Prompt => "Questions (confirm, choose a kind)",
+            Context::Review => "Review queue",
+            Context::Journal => "Journal",
         }
     }
 
@@ -430,6 +450,102 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     b(Context::Global, &["q", "<C-c>"], Action::Quit, "Quit"),
     b(
+        Context::Global,
+        &["v"],
+        Action::Visual,
+        "Annotate: select text, from the word under the cursor (visual mode)",
+    ),
+    b(
+        Context::Global,
+        &["s", "V"],
+        Action::SelectName,
+        "Annotate: select the mention or name under the cursor",
+    ),
+    b(
+        Context::Global,
+        &["t"],
+        Action::Tag,
+        "Annotate: tag the selection as a new entity (then a kind key)",
+    ),
+    b(
+        Context::Global,
+        &["L", "="],
+        Action::Link,
+        "Annotate: link the selection to an entity (fuzzy picker)",
+    ),
+    b(
+        Context::Global,
+        &["d"],
+        Action::RejectMention,
+        "Annotate: reject the mention (not a name; this span only)",
+    ),
+    b(
+        Context::Global,
+        &["A"],
+        Action::AcceptLink,
+        "Annotate: accept the suggested link, for every occurrence",
+    ),
+    b(
+        Context::Global,
+        &["X"],
+        Action::RejectLink,
+        "Annotate: reject the link of this text to this entity, everywhere",
+    ),
+    b(
+        Context::Global,
+        &["R"],
+        Action::Rename,
+        "Annotate: rename the entity",
+    ),
+    b(
+        Context::Global,
+        &["K"],
+        Action::SetKind,
+        "Annotate: change the entity's kind",
+    ),
+    b(
+        Context::Global,
+        &["+"],
+        Action::Merge,
+        "Annotate: merge the entity into another (picker)",
+    ),
+    b(
+        Context::Global,
+        &["S"],
+        Action::Split,
+        "Annotate: split the mention's alias off as a new entity",
+    ),
+    b(
+        Context::Global,
+        &[";"],
+        Action::Note,
+        "Annotate: note on the mention, entity or document (Tab switches)",
+    ),
+    b(
+        Context::Global,
+        &["u"],
+        Action::Undo,
+        "Undo the last annotation (also after a restart)",
+    ),
+    b(
+        Context::Global,
+        &["<C-r>"],
+        Action::Redo,
+        "Redo the last annotation undone",
+    ),
+    b(
+        Context::Global,
+        &["r"],
+        Action::Review,
+        "Review the suggested links, most frequent first",
+    ),
+    b(
+        Context::Global,
+        &["J"],
+        Action::Journal,
+        "The journal: warnings, unplaced annotations, notes",
+    ),
+    b(
         Context::List,
         &["<Enter>"],
         Action::Open,
@@ -514,16 +630,193 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Action::Back,
         "Close the help",
     ),
+    b(
+        Context::Visual,
+        &["w", "e"],
+        Action::ExtendWord,
+        "Move the selection's end a word on",
+    ),
+    b(
+        Context::Visual,
+        &["b"],
+        Action::ExtendWordLeft,
+        "Move the selection's end a word back (from one word: grow it left)",
+    ),
+    b(
+        Context::Visual,
+        &["l", "<Right>"],
+        Action::ExtendChar,
+        "Move the selection's end a character right",
+    ),
+    b(
+        Context::Visual,
+        &["h", "<Left>"],
+        Action::ShrinkChar,
+        "Move the selection's end a character left",
+    ),
+    b(
+        Context::Visual,
+        &["o"],
+        Action::SwapEnds,
+        "Switch which end moves (start or end)",
+    ),
+    b(
+        Context::Visual,
+        &["W"],
+        Action::NextWord,
+        "Select the next word instead",
+    ),
+    b(
+        Context::Visual,
+        &["B"],
+        Action::PrevWord,
+        "Select the previous word instead",
+    ),
+    b(
+        Context::Visual,
+        &["j", "<Down>"],
+        Action::LineDown,
+        "Select the word on the line below",
+    ),
+    b(
+        Context::Visual,
+        &["k", "<Up>"],
+        Action::LineUp,
+        "Select the word on the line above",
+    ),
+    b(
+        Context::Visual,
+        &["n"],
+        Action::NextMention,
+        "Select the next mention",
+    ),
+    b(
+        Context::Visual,
+        &["N"],
+        Action::PrevMention,
+        "Select the previous mention",
+    ),
+    b(
+        Context::Visual,
+        &["s", "V"],
+        Action::SelectName,
+        "Grow the selection to the whole mention or name",
+    ),
+    b(
+        Context::Visual,
+        &["<Esc>"],
+        Action::Back,
+        "Leave visual mode",
+    ),
+    b(
+        Context::Prompt,
+        &["<Enter>", "y"],
+        Action::ConfirmAll,
+        "Yes: every occurrence (one decision, one undo step)",
+    ),
+    b(
+        Context::Prompt,
+        &["1"],
+        Action::ConfirmOne,
+        "Only this occurrence",
+    ),
+    b(
+        Context::Prompt,
+        &["g"],
+        Action::ChooseKind(Kind::Group),
+        "Kind: group",
+    ),
+    b(
+        Context::Prompt,
+        &["e"],
+        Action::ChooseKind(Kind::Event),
+        "Kind: event",
+    ),
+    b(
+        Context::Prompt,
+        &["p"],
+        Action::ChooseKind(Kind::Person),
+        "Kind: person",
+    ),
+    b(
+        Context::Prompt,
+        &["o"],
+        Action::ChooseKind(Kind::Org),
+        "Kind: organisation",
+    ),
+    b(
+        Context::Prompt,
+        &["l"],
+        Action::ChooseKind(Kind::Place),
+        "Kind: place",
+    ),
+    b(
+        Context::Prompt,
+        &["x"],
+        Action::ChooseKind(Kind::Other),
+        "Kind: other",
+    ),
+    b(
+        Context::Prompt,
+        &["<Esc>", "n", "<C-c>"],
+        Action::Back,
+        "Cancel",
+    ),
+    b(
+        Context::Review,
+        &["a"],
+        Action::ReviewAccept,
+        "Accept: link every occurrence of the text to the entity",
+    ),
+    b(
+        Context::Review,
+        &["x"],
+        Action::ReviewReject,
+        "Reject: the text is never this entity",
+    ),
+    b(Context::Review, &["<Space>"], Action::ReviewSkip, "Skip"),
+    b(
+        Context::Review,
+        &["<Backspace>"],
+        Action::ReviewBack,
+        "Undo the last decision and step back",
+    ),
+    b(
+        Context::Review,
+        &["<Enter>"],
+        Action::Open,
+        "Leave the review at this suggestion in its article",
+    ),
+    b(
+        Context::Review,
+        &["q", "<Esc>"],
+        Action::Back,
+        "Leave the review",
+    ),
+    b(
+        Context::Journal,
+        &["q", "<Esc>", "J"],
+        Action::Back,
+        "Close the journal",
+    ),
 ];
 
-/// Keys while typing a filter or a search; not configurable.
+/// Keys while typing a filter, a search, the picker's query or an answer
+/// to a prompt; not configurable.
 pub const INPUT_BINDINGS: &[(&str, &str)] = &[
-    ("any character", "Type into the filter or search"),
-    ("<Enter>", "Accept"),
+    (
+        "any character",
+        "Type into the filter, search, picker or prompt",
+    ),
+    ("<Enter>", "Accept (in the picker: pick the entity)"),
     ("<Esc>", "Cancel"),
     ("<Backspace>", "Delete a character"),
     ("<C-u>", "Clear the field"),
     ("<Up> <Down> <C-p> <C-n>", "Move the selection while typing"),
+    (
+        "<Tab>",
+        "Note: attach it to the mention, entity or document",
+    ),
 ];
 
 /// What a text field does with a key, or `None` for keys it ignores.
@@ -534,6 +827,7 @@ pub fn input_action(key: Key) -> Option<Action> {
         KeyCode::Enter => Action::InputAccept,
         KeyCode::Esc => Action::InputCancel,
         KeyCode::Backspace => Action::InputBackspace,
+        KeyCode::Tab => Action::InputTab,
         KeyCode::Up => Action::Up,
         KeyCode::Down => Action::Down,
         KeyCode::PageUp => Action::PageUp,

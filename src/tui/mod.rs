@@ -9,22 +9,27 @@
 //! it. [`terminal`] owns the terminal and the event channel.
 
 pub mod action;
+pub mod annotation;
 pub mod app;
 pub mod config;
 pub mod keymap;
 pub mod layout;
+pub mod select;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod worker;
 
 use crate::load::{self, OpenOptions};
 use action::Action;
-use app::App;
+use app::{App, Effect};
 use keymap::{Key, Keymap, Router};
 use ratatui::crossterm::event::{Event as CtEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use terminal::{Event, Term};
@@ -94,6 +99,49 @@ pub fn handle_input(app: &mut App, router: &mut Router, keymap: &Keymap, ev: CtE
     }
 }
 
+/// Hands the effects `update` asked for to the workspace thread (decisions,
+/// undo, redo) and to counting threads. Only the newest count runs to the
+/// end; older ones stop early.
+fn run_effects(
+    app: &mut App,
+    commands: Option<&mpsc::Sender<worker::Command>>,
+    tx: &mpsc::Sender<Event>,
+    count_generation: &Arc<AtomicU64>,
+) {
+    for effect in std::mem::take(&mut app.effects) {
+        let cmd = match effect {
+            Effect::Count(text) => {
+                let Some(index) = app.index.as_ref() else {
+                    continue;
+                };
+                let corpus = index.shared_corpus();
+                let generation = count_generation.fetch_add(1, Ordering::SeqCst) + 1;
+                let latest = Arc::clone(count_generation);
+                let tx = tx.clone();
+                let _ = std::thread::Builder::new()
+                    .name("count".into())
+                    .spawn(move || {
+                        let stale = || latest.load(Ordering::SeqCst) != generation;
+                        if let Some((n, d)) =
+                            annotation::count_occurrences_until(&corpus, &text, stale)
+                        {
+                            let _ = tx.send(Event::Counted(text, n, d));
+                        }
+                    });
+                continue;
+            }
+            Effect::Decide(op) => worker::Command::Decide(op),
+            Effect::Undo => worker::Command::Undo,
+            Effect::Redo => worker::Command::Redo,
+        };
+        let sent = commands.is_some_and(|c| c.send(cmd).is_ok());
+        if !sent {
+            app.in_flight = app.in_flight.saturating_sub(1);
+            app.set_error("NOT SAVED: the annotation journal is not open");
+        }
+    }
+}
+
 /// Runs the interactive reader until the user quits.
 pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     // Everything that can be wrong with the settings is reported before the
@@ -110,11 +158,16 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     }
 
     let (tx, rx) = mpsc::channel::<Event>();
-    terminal::spawn_indexer(opts.open.clone(), tx.clone());
+    let (commands, workspace) = match terminal::spawn_workspace(opts.open.clone(), tx.clone()) {
+        Some((c, h)) => (Some(c), Some(h)),
+        None => (None, None),
+    };
     terminal::spawn_signals(tx.clone())?;
     let mut term = Term::enter(mouse)?;
     terminal::spawn_input(tx.clone())?;
-    drop(tx);
+    let count_generation = Arc::new(AtomicU64::new(0));
+    // The workspace has opened: on quit, wait for it to write what is queued.
+    let mut opened = false;
 
     let size = term.terminal.size()?;
     let mut app = App::new(load::display_name(&opts.open), size.width, size.height);
@@ -167,7 +220,22 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     dirty = true;
                 }
                 Event::Indexed(result) => {
-                    update::index_ready(&mut app, *result);
+                    match *result {
+                        Ok(o) => {
+                            update::index_ready(&mut app, Ok(o.index));
+                            annotation::journal_ready(&mut app, o.journal);
+                            opened = true;
+                        }
+                        Err(e) => update::index_ready(&mut app, Err(e)),
+                    }
+                    dirty = true;
+                }
+                Event::Applied(a) => {
+                    annotation::applied(&mut app, *a);
+                    dirty = true;
+                }
+                Event::Counted(text, n, d) => {
+                    update::update(&mut app, Action::Counted(text, n, d));
                     dirty = true;
                 }
                 Event::Tick => {
@@ -193,6 +261,9 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     }
                 }
             }
+            if !app.effects.is_empty() {
+                run_effects(&mut app, commands.as_ref(), &tx, &count_generation);
+            }
             if app.quit {
                 break;
             }
@@ -213,6 +284,15 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         }
     }
     drop(term);
+    // Closing the channel lets the workspace finish what is queued and make a
+    // last attempt at anything unsaved.
+    drop(commands);
+    if opened
+        && let Some(handle) = workspace
+        && let Ok(Some(unsaved)) = handle.join()
+    {
+        eprintln!("dossier: {unsaved}");
+    }
     if let Some(sig) = exit_signal {
         // Exit the way the signal would have ended us, now that the
         // terminal is restored.

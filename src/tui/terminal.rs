@@ -6,9 +6,9 @@
 //! SIGTSTP), so that a dropped SSH connection or a crash never leaves a
 //! shell in raw mode on the alternate screen.
 
+use super::worker::{self, Applied, Command, Opened};
 use crate::entity::Progress;
-use crate::index::Index;
-use crate::load::{self, OpenOptions};
+use crate::load::OpenOptions;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{
@@ -19,9 +19,9 @@ use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Once, OnceLock};
-use std::thread::{self, ThreadId};
+use std::thread::{self, JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
 /// Everything the event loop reacts to.
@@ -32,7 +32,12 @@ pub enum Event {
     /// The terminal can no longer be read (for example, SSH dropped).
     InputClosed,
     Progress(Progress),
-    Indexed(Box<Result<Index, String>>),
+    /// The corpus is indexed and its journal open (or opening failed).
+    Indexed(Box<Result<Opened, String>>),
+    /// The workspace carried out a decision, undo or redo.
+    Applied(Box<Applied>),
+    /// A text occurs this many times in this many documents.
+    Counted(String, usize, usize),
     Signal(i32),
     /// A timer ran out (the event loop makes these when nothing else came).
     Tick,
@@ -193,40 +198,95 @@ pub fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
     Ok(())
 }
 
-/// Builds the index on a background thread, reporting progress at most
-/// twenty times a second. A panic in the engine becomes an error message.
-pub fn spawn_indexer(opts: OpenOptions, tx: Sender<Event>) {
-    let spawned = thread::Builder::new().name("indexer".into()).spawn({
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// The workspace thread: it builds the index and opens the annotation
+/// journal, reporting progress at most twenty times a second, then carries
+/// out the commands it is sent, in order, answering each with
+/// [`Event::Applied`]. When the command channel closes it makes a last
+/// attempt to write anything unsaved; its result says what could not be.
+/// A panic in the engine becomes an error message.
+pub fn spawn_workspace(
+    opts: OpenOptions,
+    tx: Sender<Event>,
+) -> Option<(Sender<Command>, JoinHandle<Option<String>>)> {
+    let (commands, inbox) = mpsc::channel::<Command>();
+    let spawned = thread::Builder::new().name("workspace".into()).spawn({
         let tx = tx.clone();
         move || {
             let progress_tx = tx.clone();
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut last = Instant::now() - Duration::from_secs(1);
-                load::open_index(&opts, &mut |p: Progress| {
+                worker::open(&opts, &mut |p: Progress| {
                     if last.elapsed() >= Duration::from_millis(50) || p.done == p.total {
                         last = Instant::now();
                         let _ = progress_tx.send(Event::Progress(p));
                     }
                 })
             }));
-            let result = match result {
-                Ok(Ok(index)) => Ok(index),
-                Ok(Err(e)) => Err(format!("{e:#}")),
+            let (mut ws, trouble) = match opened {
+                Ok(Ok(x)) => x,
+                Ok(Err(e)) => {
+                    let _ = tx.send(Event::Indexed(Box::new(Err(e))));
+                    return None;
+                }
                 Err(panic) => {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "unknown error".into());
-                    Err(format!("indexing failed: {what}"))
+                    let what = panic_text(panic.as_ref());
+                    let _ = tx.send(Event::Indexed(Box::new(Err(format!(
+                        "indexing failed: {what}"
+                    )))));
+                    return None;
                 }
             };
-            let _ = tx.send(Event::Indexed(Box::new(result)));
+            let _ = tx.send(Event::Indexed(Box::new(Ok(Opened {
+                index: ws.index().clone(),
+                journal: worker::journal_info(&ws, trouble.clone()),
+            }))));
+            while let Ok(cmd) = inbox.recv() {
+                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    worker::execute(&mut ws, cmd, trouble.as_deref())
+                }));
+                let applied = match done {
+                    Ok(a) => a,
+                    Err(panic) => Applied {
+                        index: None,
+                        journal: worker::journal_info(&ws, trouble.clone()),
+                        message: format!(
+                            "NOT SAVED (internal error: {})",
+                            panic_text(panic.as_ref())
+                        ),
+                        error: true,
+                    },
+                };
+                // Keep going even when nobody listens: queued decisions are
+                // still written.
+                let _ = tx.send(Event::Applied(Box::new(applied)));
+            }
+            if ws.pending().is_empty() {
+                return None;
+            }
+            match ws.flush() {
+                Ok(()) => None,
+                Err(e) => Some(format!(
+                    "{} annotation decisions could not be saved: {e}",
+                    ws.pending().len()
+                )),
+            }
         }
     });
-    if let Err(e) = spawned {
-        let _ = tx.send(Event::Indexed(Box::new(Err(format!(
-            "cannot start indexing: {e}"
-        )))));
+    match spawned {
+        Ok(handle) => Some((commands, handle)),
+        Err(e) => {
+            let _ = tx.send(Event::Indexed(Box::new(Err(format!(
+                "cannot start indexing: {e}"
+            )))));
+            None
+        }
     }
 }

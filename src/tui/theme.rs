@@ -97,7 +97,7 @@ struct ThemeFile {
 
 /// The reader's named styles. `suggestion`, `boilerplate`, `mention_cursor`,
 /// `xref_current`, `xref_hit` and `search_hit` are patches laid over the
-/// style beneath them; the rest are complete styles.
+/// style beneath them; the rest (`selection` included) are complete styles.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Theme {
     pub name: String,
@@ -128,6 +128,9 @@ pub struct Theme {
     pub xref_hit: Style,
     pub search_hit: Style,
     pub filter: Style,
+    /// The text selected for annotation (visual mode): a complete style,
+    /// drawn instead of the entity styles beneath it.
+    pub selection: Style,
 }
 
 /// The names of the styles a theme file may set.
@@ -158,6 +161,7 @@ pub const STYLE_NAMES: &[&str] = &[
     "xref_hit",
     "search_hit",
     "filter",
+    "selection",
 ];
 
 impl Theme {
@@ -189,6 +193,7 @@ impl Theme {
             "xref_hit" => &mut self.xref_hit,
             "search_hit" => &mut self.search_hit,
             "filter" => &mut self.filter,
+            "selection" => &mut self.selection,
             _ => return None,
         })
     }

@@ -2,8 +2,9 @@
 //! through here. No I/O, so it is tested without a terminal.
 
 use super::action::Action;
+use super::annotation::{self, Motion};
 use super::app::{
-    App, Field, Hit, LoadState, Location, Overlay, Pane, SEARCH_LIMIT, SortBy, XrefItem,
+    App, Field, Hit, LoadState, Location, Overlay, Pane, Prompt, SEARCH_LIMIT, SortBy, XrefItem,
 };
 use super::layout::{self, LIST_ROW_HEIGHT};
 use crate::entity::{DocId, EntityId, Mention};
@@ -140,6 +141,8 @@ pub fn update(app: &mut App, action: Action) {
                 app.input = Some(Field::ListFilter);
             }
         },
+        Action::NextMention if app.visual.is_some() => annotation::other_mention(app, true),
+        Action::PrevMention if app.visual.is_some() => annotation::other_mention(app, false),
         Action::NextMention => step_mention(app, true),
         Action::PrevMention => step_mention(app, false),
         Action::NextSame => step_same(app, true),
@@ -154,6 +157,48 @@ pub fn update(app: &mut App, action: Action) {
                 app.set_message(format!("Sorted by {label}"));
             }
         }
+        Action::Visual => {
+            app.overlay = None;
+            annotation::start_visual(app);
+        }
+        Action::SelectName => annotation::select_name(app),
+        Action::ExtendWord => annotation::move_end(app, Motion::WordOn),
+        Action::ExtendWordLeft => annotation::move_end(app, Motion::WordBack),
+        Action::ExtendChar => annotation::move_end(app, Motion::CharOn),
+        Action::ShrinkChar => annotation::move_end(app, Motion::CharBack),
+        Action::SwapEnds => annotation::swap_ends(app),
+        Action::NextWord => annotation::other_word(app, true),
+        Action::PrevWord => annotation::other_word(app, false),
+        Action::LineDown => annotation::other_line(app, true),
+        Action::LineUp => annotation::other_line(app, false),
+        Action::Tag => annotation::tag(app),
+        Action::Link => annotation::link(app),
+        Action::RejectMention => annotation::reject_mention(app),
+        Action::AcceptLink => annotation::accept_link(app),
+        Action::RejectLink => annotation::reject_link(app),
+        Action::Rename => annotation::rename(app),
+        Action::SetKind => annotation::set_kind(app),
+        Action::Merge => annotation::merge(app),
+        Action::Split => annotation::split(app),
+        Action::Note => annotation::note(app),
+        Action::Undo => annotation::undo(app, false),
+        Action::Redo => annotation::undo(app, true),
+        Action::Review => annotation::open_review(app),
+        Action::Journal => {
+            app.input = None;
+            app.visual = None;
+            app.overlay = Some(Overlay::Journal);
+            app.journal_scroll = 0;
+        }
+        Action::ConfirmAll => annotation::answer(app, true),
+        Action::ConfirmOne => annotation::answer(app, false),
+        Action::ChooseKind(k) => annotation::choose_kind(app, k),
+        Action::ReviewAccept => annotation::review_accept(app),
+        Action::ReviewReject => annotation::review_reject(app),
+        Action::ReviewSkip => annotation::review_skip(app),
+        Action::ReviewBack => annotation::review_back(app),
+        Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
+        Action::InputTab => annotation::input_tab(app),
         Action::InputChar(c) => edit_field(app, |s| s.push(c)),
         Action::Paste(t) => {
             let line = t.lines().next().unwrap_or("").to_string();
@@ -176,7 +221,7 @@ pub fn update(app: &mut App, action: Action) {
 // Keeping the state consistent after each action.
 
 /// Re-wraps the article for its pane and keeps every selection in view.
-fn after(app: &mut App) {
+pub(crate) fn after(app: &mut App) {
     let panes = layout::app_panes(app);
     if let Some(r) = panes.article {
         let width = usize::from(layout::article_text(r).width).max(1);
@@ -203,6 +248,14 @@ fn after(app: &mut App) {
     s.offset = keep_in_view(s.offset, s.selected, rows + 1, s.hits.len());
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
+    annotation::fix_picker_offset(app, rows);
+    // A selection lives in the open article only.
+    if let Some(v) = app.visual
+        && (app.article.doc != Some(v.doc) || app.focus != Pane::Article)
+    {
+        app.visual = None;
+    }
+    annotation::sync_count(app);
 }
 
 /// An offset that shows `selected` among `visible` rows of `len`.
@@ -311,7 +364,7 @@ fn cursor_visible(app: &App) -> Option<bool> {
 }
 
 /// Scrolls so that byte `offset` is on screen, about a third of the way down.
-fn reveal(app: &mut App, offset: usize) {
+pub(crate) fn reveal(app: &mut App, offset: usize) {
     let h = article_height(app);
     let line = app.article.line_of(offset);
     let a = &mut app.article;
@@ -371,7 +424,7 @@ pub fn open_doc(app: &mut App, doc: DocId, at: Option<usize>) {
 
 /// Puts the cross-link panel on the cursor's entity and selects the
 /// cursor's mention.
-fn sync_xref_to_cursor(app: &mut App) {
+pub(crate) fn sync_xref_to_cursor(app: &mut App) {
     let Some(m) = app.cursor_mention() else {
         return;
     };
@@ -621,6 +674,17 @@ fn move_selection(app: &mut App, action: &Action) {
             s.selected = step(s.selected, s.hits.len(), overlay_rows);
             return;
         }
+        Some(Overlay::Picker) => {
+            if let Some(p) = app.picker.as_mut() {
+                p.selected = step(p.selected, p.rows.len(), overlay_rows);
+            }
+            return;
+        }
+        Some(Overlay::Journal) => {
+            app.journal_scroll = step(app.journal_scroll, usize::MAX / 2, overlay_rows);
+            return;
+        }
+        Some(Overlay::Review) => return,
         None => {}
     }
     match app.focus {
@@ -682,7 +746,9 @@ fn step_section(app: &mut App, forward: bool) {
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Help) => app.overlay = None,
+        Some(Overlay::Help) | Some(Overlay::Journal) => app.overlay = None,
+        Some(Overlay::Review) => annotation::review_open(app),
+        Some(Overlay::Picker) => annotation::pick(app),
         Some(Overlay::Entities) => {
             if let Some(&e) = app.browser.rows.get(app.browser.selected) {
                 app.overlay = None;
@@ -752,7 +818,28 @@ fn open_xref_item(app: &mut App) {
 }
 
 fn back(app: &mut App) {
-    if app.overlay.take().is_some() {
+    if app.prompt.take().is_some() {
+        if app.input == Some(Field::Prompt) {
+            app.input = None;
+        }
+        return;
+    }
+    if app.overlay == Some(Overlay::Picker) {
+        annotation::close_picker(app);
+        return;
+    }
+    if let Some(o) = app.overlay.take() {
+        if o == Overlay::Review
+            && let Some(r) = app.review.take()
+        {
+            let (a, x, s) = (r.accepted, r.rejected, r.skipped);
+            if a + x + s > 0 {
+                app.set_message(format!("Review: {a} accepted, {x} rejected, {s} skipped"));
+            }
+        }
+        return;
+    }
+    if app.visual.take().is_some() {
         return;
     }
     match app.focus {
@@ -783,6 +870,17 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
             refilter_browser(app);
         }
         Some(Field::Search) => f(&mut app.search.query),
+        Some(Field::Picker) => {
+            if let Some(p) = app.picker.as_mut() {
+                f(&mut p.query);
+            }
+            annotation::refilter_picker(app);
+        }
+        Some(Field::Prompt) => {
+            if let Some(Prompt::Text { value, .. }) = app.prompt.as_mut() {
+                f(value);
+            }
+        }
         None => {}
     }
 }
@@ -794,6 +892,8 @@ fn accept_field(app: &mut App) {
             let n = app.list.rows.len();
             app.set_message(format!("{n} documents match"));
         }
+        Some(Field::Picker) => annotation::pick(app),
+        Some(Field::Prompt) => annotation::accept_text(app),
         _ => {}
     }
 }
@@ -808,6 +908,8 @@ fn cancel_field(app: &mut App) {
             app.browser.filter.clear();
             refilter_browser(app);
         }
+        Some(Field::Picker) => annotation::close_picker(app),
+        Some(Field::Prompt) => app.prompt = None,
         _ => {}
     }
 }
@@ -986,6 +1088,9 @@ fn click(app: &mut App, x: u16, y: u16) {
     if app.overlay.is_some() {
         let over = layout::inner(layout::overlay(panes.main));
         if !contains(over, x, y) {
+            if app.overlay == Some(Overlay::Picker) {
+                annotation::close_picker(app);
+            }
             app.overlay = None;
             return;
         }

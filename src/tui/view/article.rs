@@ -71,6 +71,9 @@ impl Widget for &ArticleView<'_> {
             .cursor
             .and_then(|c| mentions.get(c).map(|m| (c, *m)));
         let boiler = &document.boilerplate;
+        // In visual mode the selection replaces the mention cursor.
+        let sel = app.visual.filter(|v| v.doc == d).map(|v| v.range());
+        let cursor = if sel.is_some() { None } else { cursor };
         for row in 0..text_area.height {
             let li = app.article.scroll + usize::from(row);
             let Some(range) = lines.get(li).cloned() else {
@@ -78,7 +81,12 @@ impl Widget for &ArticleView<'_> {
             };
             let y = text_area.y + row;
             // The gutter marks the cursor's line and boilerplate.
-            let gutter = if let Some((_, m)) = cursor
+            let gutter = if let Some(s) = &sel
+                && s.start < range.end.max(range.start + 1)
+                && s.end > range.start
+            {
+                Some(("▌", theme.border_focus))
+            } else if let Some((_, m)) = cursor
                 && (m.start as usize) < range.end.max(range.start + 1)
                 && (m.end as usize) > range.start
             {
@@ -127,6 +135,9 @@ impl Widget for &ArticleView<'_> {
                     .is_some_and(|h| h.contains(&byte))
                 {
                     style = style.patch(theme.search_hit);
+                }
+                if sel.as_ref().is_some_and(|s| s.contains(&byte)) {
+                    style = theme.selection;
                 }
                 let x = text_area.x + col as u16;
                 buf.set_stringn(x, y, &glyph.symbol, glyph.width, style);

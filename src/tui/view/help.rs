@@ -42,6 +42,8 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Span<'a>>> {
             "mention under the cursor",
             theme.entity_group.patch(theme.mention_cursor),
         ),
+        Span::raw("  "),
+        Span::styled("selection", theme.selection),
     ]);
     for (ctx, rows) in keymap.help() {
         out.push(Vec::new());
@@ -55,7 +57,7 @@ pub fn help_lines<'a>(keymap: &Keymap, theme: &Theme) -> Vec<Vec<Span<'a>>> {
     }
     out.push(Vec::new());
     out.push(vec![Span::styled(
-        "Typing (filters and search)",
+        "Typing (filters, search, the picker, prompts)",
         theme.heading,
     )]);
     for (keys, desc) in INPUT_BINDINGS {

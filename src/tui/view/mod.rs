@@ -5,7 +5,11 @@ mod article;
 mod doc_list;
 mod entities;
 mod help;
+mod journal;
+mod picker;
+mod prompt;
 mod results;
+mod review;
 mod status;
 mod xref;
 
@@ -13,7 +17,11 @@ pub use article::ArticleView;
 pub use doc_list::DocListView;
 pub use entities::EntitiesView;
 pub use help::{HelpView, help_lines};
+pub use journal::JournalView;
+pub use picker::PickerView;
+pub use prompt::{PromptView, prompt_lines};
 pub use results::ResultsView;
+pub use review::ReviewView;
 pub use status::StatusView;
 pub use xref::XrefView;
 
@@ -68,7 +76,13 @@ impl Widget for &Screen<'_> {
                 .render(r, buf),
                 Overlay::Entities => EntitiesView { app, theme }.render(r, buf),
                 Overlay::Results => ResultsView { app, theme }.render(r, buf),
+                Overlay::Picker => PickerView { app, theme }.render(r, buf),
+                Overlay::Review => ReviewView { app, theme }.render(r, buf),
+                Overlay::Journal => JournalView { app, theme }.render(r, buf),
             }
+        }
+        if app.prompt.is_some() {
+            PromptView { app, theme }.render(panes.main, buf);
         }
         StatusView {
             app,

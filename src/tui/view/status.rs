@@ -4,12 +4,13 @@
 use super::loading_text;
 use crate::text;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Field, LoadState, Overlay, Pane};
+use crate::tui::annotation;
+use crate::tui::app::{App, Field, LoadState, Overlay, Pane, Prompt, TextFor};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -21,13 +22,28 @@ pub struct StatusView<'a> {
 
 /// The name of the current mode, shown at the left.
 pub fn mode_name(app: &App) -> &'static str {
+    match &app.prompt {
+        Some(Prompt::Confirm(_)) => return "CONFIRM",
+        Some(Prompt::Kind(_)) => return "KIND",
+        Some(Prompt::Text {
+            purpose: TextFor::Rename { .. },
+            ..
+        }) => return "RENAME",
+        Some(Prompt::Text { .. }) => return "NOTE",
+        None => {}
+    }
     match (app.input, app.overlay, &app.load) {
         (Some(Field::Search), _, _) => "SEARCH",
+        (Some(Field::Picker), _, _) => "PICK",
         (Some(_), _, _) => "FILTER",
         (_, Some(Overlay::Help), _) => "HELP",
         (_, Some(Overlay::Entities), _) => "ENTITIES",
         (_, Some(Overlay::Results), _) => "RESULTS",
+        (_, Some(Overlay::Picker), _) => "PICK",
+        (_, Some(Overlay::Review), _) => "REVIEW",
+        (_, Some(Overlay::Journal), _) => "JOURNAL",
         (_, _, LoadState::Loading(_)) => "LOADING",
+        _ if app.visual.is_some() => "VISUAL",
         _ => match app.focus {
             Pane::List => "LIST",
             Pane::Article => "ARTICLE",
@@ -36,19 +52,29 @@ pub fn mode_name(app: &App) -> &'static str {
     }
 }
 
-/// The contexts whose bindings apply now, most specific first.
+/// The contexts whose bindings apply now, most specific first. A question
+/// in the prompt box takes only its own keys.
 pub fn contexts(app: &App) -> Vec<Context> {
-    let first = match app.overlay {
-        Some(Overlay::Help) => Context::Help,
-        Some(Overlay::Entities) => Context::Entities,
-        Some(Overlay::Results) => Context::Results,
-        None => match app.focus {
-            Pane::List => Context::List,
-            Pane::Article => Context::Article,
-            Pane::Xref => Context::Xref,
-        },
-    };
-    vec![first, Context::Global]
+    if matches!(app.prompt, Some(Prompt::Confirm(_) | Prompt::Kind(_))) {
+        return vec![Context::Prompt];
+    }
+    match app.overlay {
+        Some(Overlay::Help) => vec![Context::Help, Context::Global],
+        Some(Overlay::Entities) => vec![Context::Entities, Context::Global],
+        Some(Overlay::Results) => vec![Context::Results, Context::Global],
+        Some(Overlay::Review) => vec![Context::Review, Context::Global],
+        Some(Overlay::Journal) => vec![Context::Journal, Context::Global],
+        Some(Overlay::Picker) => vec![Context::Global],
+        None if app.visual.is_some() => vec![Context::Visual, Context::Article, Context::Global],
+        None => {
+            let first = match app.focus {
+                Pane::List => Context::List,
+                Pane::Article => Context::Article,
+                Pane::Xref => Context::Xref,
+            };
+            vec![first, Context::Global]
+        }
+    }
 }
 
 impl StatusView<'_> {
@@ -56,8 +82,33 @@ impl StatusView<'_> {
     fn hints(&self) -> Vec<(String, &'static str)> {
         let app = self.app;
         let ctx = contexts(app);
+        let suggestion = app
+            .cursor_mention()
+            .is_some_and(|m| m.source.is_suggestion());
         let wanted: &[(Action, &'static str)] = match (app.overlay, app.focus) {
+            _ if app.prompt.is_some() => &[],
+            (None, _) if app.visual.is_some() => &[
+                (Action::Tag, "tag"),
+                (Action::Link, "link"),
+                (Action::RejectMention, "reject"),
+                (Action::Back, "cancel"),
+            ],
             (Some(Overlay::Help), _) => &[(Action::Back, "close")],
+            (Some(Overlay::Review), _) => &[
+                (Action::ReviewAccept, "accept"),
+                (Action::ReviewReject, "reject"),
+                (Action::ReviewSkip, "skip"),
+                (Action::ReviewBack, "undo"),
+                (Action::Back, "leave"),
+            ],
+            (Some(Overlay::Journal), _) => &[(Action::Back, "close")],
+            (Some(Overlay::Picker), _) => &[],
+            (None, Pane::Article) if suggestion => &[
+                (Action::AcceptLink, "accept"),
+                (Action::RejectLink, "reject"),
+                (Action::Link, "link"),
+                (Action::Help, "help"),
+            ],
             (Some(Overlay::Entities), _) => &[
                 (Action::Open, "open"),
                 (Action::Filter, "filter"),
@@ -74,6 +125,7 @@ impl StatusView<'_> {
             (None, Pane::Article) => &[
                 (Action::Help, "help"),
                 (Action::NextMention, "next"),
+                (Action::Visual, "select"),
                 (Action::ToggleXref, "links"),
                 (Action::JumpBack, "back"),
                 (Action::Quit, "quit"),
@@ -91,11 +143,30 @@ impl StatusView<'_> {
             .collect()
     }
 
+    /// The selection and how often its text occurs in the corpus.
+    fn selection(&self) -> Option<String> {
+        let app = self.app;
+        let v = app.visual?;
+        let index = app.index.as_ref()?;
+        let t = index.docs().get(v.doc as usize)?.text.get(v.range())?;
+        let t = crate::tui::select::flatten(t);
+        let count = match annotation::count_of(app, &t) {
+            Some((0, _)) => "not whole words: this span only".to_string(),
+            Some((n, 1)) => format!("{n}× in the corpus (1 doc)"),
+            Some((n, d)) => format!("{n}× in the corpus ({d} docs)"),
+            None => "counting…".to_string(),
+        };
+        Some(format!("“{}” {count}", text::truncate(&t, 32)))
+    }
+
     fn position(&self) -> String {
         let app = self.app;
         let Some(index) = app.index.as_ref() else {
             return String::new();
         };
+        if let Some(s) = self.selection() {
+            return s;
+        }
         let Some(d) = app.article.doc else {
             return String::new();
         };
@@ -114,6 +185,14 @@ impl StatusView<'_> {
             if m.source.is_suggestion() {
                 s.push_str(" suggested");
             }
+            let doc = &index.doc(m.doc).id;
+            if app.journal.mention_notes.contains_key(&(
+                doc.clone(),
+                m.start as usize,
+                m.end as usize,
+            )) {
+                s.push_str(" ✎note");
+            }
         }
         s
     }
@@ -131,6 +210,26 @@ impl Widget for &StatusView<'_> {
         let mut x = area.x;
         buf.set_stringn(x, area.y, &mode, usize::from(w), theme.status_mode);
         x += mode.len() as u16;
+        // Persistent warnings about the journal.
+        let badge = if app.journal.read_only && app.index.is_some() {
+            Some(" READ-ONLY ".to_string())
+        } else if app.journal.pending > 0 {
+            Some(format!(" NOT SAVED {} ", app.journal.pending))
+        } else {
+            None
+        };
+        if let Some(b) = badge
+            && x + (b.len() as u16) < area.right()
+        {
+            buf.set_stringn(
+                x,
+                area.y,
+                &b,
+                b.len(),
+                theme.error.add_modifier(Modifier::REVERSED),
+            );
+            x += b.len() as u16;
+        }
         let rest = w.saturating_sub(x - area.x);
         if app.input == Some(Field::Search) {
             let prompt = format!(
@@ -170,7 +269,13 @@ impl Widget for &StatusView<'_> {
         for (k, label) in self.hints() {
             let label = format!(" {label}  ");
             let w = (text::width(&k) + text::width(&label)) as u16;
-            if middle_w.min(rest / 2) + hints_w + w + 1 > rest {
+            // A message keeps its whole width; the position gives up half.
+            let keep = if app.message.is_some() {
+                middle_w
+            } else {
+                middle_w.min(rest / 2)
+            };
+            if keep + hints_w + w + 1 > rest {
                 break;
             }
             hints_w += w;

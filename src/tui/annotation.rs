@@ -1,0 +1,1660 @@
+//! Annotation in the reader: selecting a span, the decisions a person makes
+//! about it, the fuzzy entity picker, the review queue, and keeping the
+//! screen in place when a decision changes the index.
+//!
+//! Like the rest of `update`, nothing here does I/O. A decision becomes an
+//! [`Effect`] that the event loop hands to the workspace thread
+//! ([`super::worker`]); its answer comes back through [`applied`].
+
+use super::app::{
+    App, Confirm, ConfirmCount, ConfirmWhat, Count, Effect, Field, JournalInfo, KindFor, Overlay,
+    Pane, PickFor, PickRow, Picker, Prompt, Review, ReviewItem, ReviewStep, Subject, TextFor,
+    Visual, XrefItem,
+};
+use super::select;
+use super::update::{
+    keep_in_view, open_doc, push_jump, refilter_browser, refilter_list, reveal, set_xref_entity,
+    sync_xref_to_cursor,
+};
+use super::worker::{Applied, READ_ONLY};
+use crate::annotate::ops::fresh_id;
+use crate::annotate::{Anchor, NewEntity, NoteTarget, Op};
+use crate::corpus::Corpus;
+use crate::entity::matcher::{MatcherBuilder, Target};
+use crate::entity::normalize::key;
+use crate::entity::{DocId, EntityId, Kind, Mention, Source};
+use crate::index::Index;
+use crate::text;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+// ---------------------------------------------------------------------------
+// Counting: what "every occurrence" means.
+
+fn matcher_for(text: &str) -> crate::entity::matcher::Matcher {
+    let mut b = MatcherBuilder::new();
+    b.add(text, Target::for_alias(text, 0, Source::Annotation, 100));
+    b.build()
+}
+
+/// How many times `text` occurs in the corpus, and in how many documents,
+/// counted the way linking it everywhere finds it (whole words; case,
+/// dashes and diacritics folded; acronyms in capitals).
+pub fn count_occurrences(corpus: &Corpus, text: &str) -> (usize, usize) {
+    count_occurrences_until(corpus, text, || false).unwrap_or((0, 0))
+}
+
+/// [`count_occurrences`] that gives up (`None`) as soon as `stop` says so;
+/// it is asked every few documents.
+pub fn count_occurrences_until(
+    corpus: &Corpus,
+    text: &str,
+    stop: impl Fn() -> bool,
+) -> Option<(usize, usize)> {
+    let m = matcher_for(text);
+    if m.is_empty() {
+        return Some((0, 0));
+    }
+    let mut n = 0;
+    let mut docs = 0;
+    for (i, d) in corpus.docs.iter().enumerate() {
+        if i % 64 == 63 && stop() {
+            return None;
+        }
+        let found = m.find_all(&d.text).len();
+        n += found;
+        docs += usize::from(found > 0);
+    }
+    Some((n, docs))
+}
+
+/// True when linking the subject's text everywhere would link the subject
+/// itself (it is whole words, long enough to match).
+pub fn links_everywhere(index: &Index, s: &Subject) -> bool {
+    let Some(doc) = index.docs().get(s.doc as usize) else {
+        return false;
+    };
+    matcher_for(&s.text)
+        .find_all(&doc.text)
+        .iter()
+        .any(|f| f.start == s.range.start && f.end == s.range.end)
+}
+
+/// The text whose corpus-wide count should be on screen, if any.
+fn counted_text(app: &App) -> Option<String> {
+    match &app.prompt {
+        Some(Prompt::Confirm(c)) if c.count == ConfirmCount::Corpus => Some(c.text.clone()),
+        Some(_) => None,
+        None if app.overlay == Some(Overlay::Review) => {
+            app.review.as_ref()?.current().map(|i| i.text.clone())
+        }
+        None => {
+            let v = app.visual?;
+            let index = app.index.as_ref()?;
+            let t = index.docs().get(v.doc as usize)?.text.get(v.range())?;
+            Some(select::flatten(t))
+        }
+    }
+}
+
+/// Asks for the count of the selected text when it changed.
+pub fn sync_count(app: &mut App) {
+    let Some(t) = counted_text(app) else { return };
+    if t.is_empty() || app.count.as_ref().is_some_and(|c| c.text == t) {
+        return;
+    }
+    app.count = Some(Count {
+        text: t.clone(),
+        result: None,
+    });
+    app.effects.push(Effect::Count(t));
+}
+
+/// A count arrived.
+pub fn counted(app: &mut App, text: &str, n: usize, docs: usize) {
+    if let Some(c) = app.count.as_mut()
+        && c.text == text
+    {
+        c.result = Some((n, docs));
+    }
+}
+
+/// Answers every pending count at once, on this thread (for tests and
+/// small corpora).
+pub fn resolve_counts(app: &mut App) {
+    let effects = std::mem::take(&mut app.effects);
+    let mut keep = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Count(t) => {
+                if let Some(index) = app.index.as_ref() {
+                    let (n, d) = count_occurrences(index.corpus(), &t);
+                    counted(app, &t, n, d);
+                }
+            }
+            other => keep.push(other),
+        }
+    }
+    app.effects = keep;
+}
+
+/// The count of `text`, if known.
+pub fn count_of(app: &App, text: &str) -> Option<(usize, usize)> {
+    app.count
+        .as_ref()
+        .filter(|c| c.text == text)
+        .and_then(|c| c.result)
+}
+
+// ---------------------------------------------------------------------------
+// What a decision is about.
+
+fn subject_of(index: &Index, doc: DocId, range: Range<usize>) -> Subject {
+    let exact = index
+        .docs()
+        .get(doc as usize)
+        .and_then(|d| d.text.get(range.clone()))
+        .unwrap_or("")
+        .to_string();
+    let mention = index
+        .doc_mentions(doc)
+        .iter()
+        .find(|m| m.range() == range)
+        .copied();
+    Subject {
+        doc,
+        text: select::flatten(&exact),
+        exact,
+        range,
+        mention,
+    }
+}
+
+/// The mention a key acts on outside visual mode: the one selected in the
+/// cross-link panel when it has the focus, else the one under the cursor.
+fn target_mention(app: &App) -> Option<Mention> {
+    if app.overlay.is_some() {
+        return None;
+    }
+    match app.focus {
+        Pane::Xref => match app.xref.selected_item() {
+            Some(XrefItem::Mention(i)) => app.xref.mentions.get(i).copied(),
+            _ => None,
+        },
+        Pane::Article => app.cursor_mention(),
+        Pane::List => None,
+    }
+}
+
+/// The span a key acts on: the selection, or the target mention.
+pub fn subject(app: &App) -> Option<Subject> {
+    let index = app.index.as_ref()?;
+    if let Some(v) = app.visual {
+        return Some(subject_of(index, v.doc, v.range()));
+    }
+    let m = target_mention(app)?;
+    Some(subject_of(index, m.doc, m.range()))
+}
+
+/// The mention a key acts on: the selected mention, or the one under the
+/// start of the selection.
+fn subject_mention(app: &App) -> Option<Mention> {
+    let index = app.index.as_ref()?;
+    match app.visual {
+        Some(v) => index
+            .doc_mentions(v.doc)
+            .iter()
+            .find(|m| m.range() == v.range())
+            .or_else(|| index.mention_at(v.doc, v.start))
+            .copied(),
+        None => target_mention(app),
+    }
+}
+
+/// The entity a key acts on: the browser's selection, the cross-link
+/// panel's entity when it has the focus, or the mention's.
+fn target_entity(app: &App) -> Option<EntityId> {
+    match app.overlay {
+        Some(Overlay::Entities) => app.browser.rows.get(app.browser.selected).copied(),
+        Some(_) => None,
+        None => {
+            if app.focus == Pane::Xref && app.visual.is_none() {
+                return app.xref.entity;
+            }
+            subject_mention(app).map(|m| m.entity).or(app.xref.entity)
+        }
+    }
+}
+
+fn anchor_of(index: &Index, s: &Subject) -> Option<Anchor> {
+    let d = index.docs().get(s.doc as usize)?;
+    d.text
+        .get(s.range.clone())
+        .map(|_| Anchor::new(&d.id, &d.text, s.range.clone()))
+}
+
+fn entity_id(index: &Index, e: EntityId) -> String {
+    index
+        .entities()
+        .get(e as usize)
+        .map(|x| x.id.clone())
+        .unwrap_or_default()
+}
+
+/// The display name of an entity id.
+pub fn entity_name(index: &Index, id: &str) -> String {
+    index
+        .entity_by_id(id)
+        .map(|e| index.entity(e).name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Says why nothing can be decided, and returns true, when the journal is
+/// read-only.
+fn refuse_if_read_only(app: &mut App) -> bool {
+    if app.journal.read_only {
+        let why = match &app.journal.trouble {
+            Some(t) => format!("read-only: {t}"),
+            None => READ_ONLY.to_string(),
+        };
+        app.set_error(why);
+        return true;
+    }
+    false
+}
+
+const NO_SUBJECT: &str =
+    "Nothing selected: v selects text, s the mention under the cursor (n: next mention)";
+
+fn need_subject(app: &mut App) -> Option<Subject> {
+    match subject(app) {
+        Some(s) if s.text.chars().any(char::is_alphanumeric) => Some(s),
+        Some(_) => {
+            app.set_message("The selection has no letters or digits");
+            None
+        }
+        None => {
+            app.set_message(NO_SUBJECT);
+            None
+        }
+    }
+}
+
+fn need_mention(app: &mut App) -> Option<(Subject, Mention)> {
+    let Some(m) = subject_mention(app) else {
+        app.set_message("No mention here (n: next mention)");
+        return None;
+    };
+    let index = app.index.as_ref()?;
+    Some((subject_of(index, m.doc, m.range()), m))
+}
+
+fn need_entity(app: &mut App) -> Option<(EntityId, String)> {
+    let Some(e) = target_entity(app) else {
+        app.set_message("No entity here: put the cursor on a mention (n), or choose one (e)");
+        return None;
+    };
+    let index = app.index.as_ref()?;
+    Some((e, entity_id(index, e)))
+}
+
+/// Sends a decision to the journal.
+fn decide(app: &mut App, op: Op) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    app.set_message(format!("saving: {}…", super::worker::describe(&op)));
+    app.effects.push(Effect::Decide(op));
+    app.in_flight += 1;
+    app.visual = None;
+    app.prompt = None;
+}
+
+// ---------------------------------------------------------------------------
+// Visual mode.
+
+fn doc_text(app: &App, doc: DocId) -> Option<&str> {
+    app.index
+        .as_ref()?
+        .docs()
+        .get(doc as usize)
+        .map(|d| d.text.as_str())
+}
+
+fn set_visual(app: &mut App, doc: DocId, r: Range<usize>) {
+    app.visual = Some(Visual {
+        doc,
+        start: r.start,
+        end: r.end,
+        start_active: false,
+    });
+    app.focus = Pane::Article;
+    reveal(app, r.start);
+}
+
+/// The first byte on screen in the article.
+fn first_visible(app: &App) -> usize {
+    app.article
+        .lines
+        .get(app.article.scroll)
+        .map_or(0, |r| r.start)
+}
+
+/// `v`: selects the word at the cursor's mention (or the first word on
+/// screen); `v` again leaves visual mode.
+pub fn start_visual(app: &mut App) {
+    if app.visual.take().is_some() {
+        return;
+    }
+    let Some(doc) = app.article.doc else {
+        app.set_message("Open a document first (Enter in the list)");
+        return;
+    };
+    let at = match app.cursor_mention() {
+        Some(m) if m.doc == doc => m.start as usize,
+        _ => first_visible(app),
+    };
+    let Some(text) = doc_text(app, doc) else {
+        return;
+    };
+    let r = match select::word_at_or_near(text, at) {
+        Some(w) => w,
+        None => {
+            app.set_message("No words in this document");
+            return;
+        }
+    };
+    set_visual(app, doc, r);
+}
+
+/// `s`: selects the mention under the cursor (or in visual mode grows the
+/// selection to the mention or name around its start).
+pub fn select_name(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    match app.visual {
+        Some(v) => {
+            let Some(text) = doc_text(app, v.doc) else {
+                return;
+            };
+            let mention = index
+                .mention_at(v.doc, v.start)
+                .map(Mention::range)
+                .filter(|r| r.start <= v.start && r.end >= v.end && *r != v.range());
+            let name = select::name_at(text, v.start)
+                .filter(|r| r.start <= v.start && r.end >= v.end && *r != v.range());
+            if let Some(r) = mention.or(name) {
+                set_visual(app, v.doc, r);
+            }
+        }
+        None => {
+            if app.focus == Pane::Xref
+                && let Some(m) = target_mention(app)
+            {
+                push_jump(app);
+                open_doc(app, m.doc, Some(m.start as usize));
+                set_visual(app, m.doc, m.range());
+                return;
+            }
+            let Some(doc) = app.article.doc else {
+                app.set_message("Open a document first (Enter in the list)");
+                return;
+            };
+            if let Some(m) = app.cursor_mention() {
+                set_visual(app, doc, m.range());
+                return;
+            }
+            let at = first_visible(app);
+            let Some(text) = doc_text(app, doc) else {
+                return;
+            };
+            if let Some(r) = select::word_at_or_near(text, at)
+                .and_then(|w| select::name_at(text, w.start).or(Some(w)))
+            {
+                set_visual(app, doc, r);
+            }
+        }
+    }
+}
+
+/// A motion of the moving end of the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    WordOn,
+    WordBack,
+    CharOn,
+    CharBack,
+}
+
+/// The selection after `motion`, or `None` when it cannot move.
+pub fn moved(text: &str, v: Visual, motion: Motion) -> Option<Visual> {
+    let mut v = v;
+    // The start of the word before `at` (or of the one `at` is inside).
+    let word_start_before = |at: usize| -> Option<usize> {
+        match select::word_containing(text, at) {
+            Some(w) if w.start < at => Some(w.start),
+            _ => select::prev_word(text, at).map(|w| w.start),
+        }
+    };
+    match (motion, v.start_active) {
+        (Motion::WordOn, false) => {
+            v.end = match select::word_containing(text, v.end) {
+                Some(w) if w.start < v.end => w.end,
+                _ => select::next_word(text, v.end)?.end,
+            };
+        }
+        (Motion::WordOn, true) => {
+            let s = select::next_word(text, select::next_grapheme(text, v.start))?.start;
+            if s >= v.end {
+                return None;
+            }
+            v.start = s;
+        }
+        (Motion::WordBack, false) => {
+            let before = select::prev_grapheme(text, v.end);
+            match select::prev_word(text, before) {
+                Some(w) if w.end > v.start => v.end = w.end,
+                // From a single word, grow to the left instead.
+                _ => v.start = word_start_before(v.start)?,
+            }
+        }
+        (Motion::WordBack, true) => v.start = word_start_before(v.start)?,
+        (Motion::CharOn, false) => {
+            if v.end >= text.len() {
+                return None;
+            }
+            v.end = select::next_grapheme(text, v.end);
+        }
+        (Motion::CharOn, true) => {
+            let s = select::next_grapheme(text, v.start);
+            if s >= v.end {
+                return None;
+            }
+            v.start = s;
+        }
+        (Motion::CharBack, false) => {
+            let e = select::prev_grapheme(text, v.end);
+            if e <= v.start {
+                return None;
+            }
+            v.end = e;
+        }
+        (Motion::CharBack, true) => {
+            if v.start == 0 {
+                return None;
+            }
+            v.start = select::prev_grapheme(text, v.start);
+        }
+    }
+    Some(v)
+}
+
+pub fn move_end(app: &mut App, motion: Motion) {
+    let Some(v) = app.visual else { return };
+    let Some(text) = doc_text(app, v.doc) else {
+        return;
+    };
+    if let Some(n) = moved(text, v, motion) {
+        app.visual = Some(n);
+        reveal(app, if n.start_active { n.start } else { n.end });
+    }
+}
+
+pub fn swap_ends(app: &mut App) {
+    if let Some(v) = app.visual.as_mut() {
+        v.start_active = !v.start_active;
+    }
+}
+
+/// `W` / `B`: selects the next or previous word instead.
+pub fn other_word(app: &mut App, forward: bool) {
+    let Some(v) = app.visual else { return };
+    let Some(text) = doc_text(app, v.doc) else {
+        return;
+    };
+    let w = if forward {
+        select::next_word(text, v.end)
+    } else {
+        select::prev_word(text, v.start)
+    };
+    if let Some(w) = w {
+        set_visual(app, v.doc, w);
+    }
+}
+
+/// `j` / `k`: selects the word at the same column on the next line (or the
+/// nearest line with a word) below or above.
+pub fn other_line(app: &mut App, down: bool) {
+    let Some(v) = app.visual else { return };
+    let Some(text) = doc_text(app, v.doc) else {
+        return;
+    };
+    let lines = &app.article.lines;
+    if lines.is_empty() {
+        return;
+    }
+    let here = app.article.line_of(v.start);
+    let col = lines
+        .get(here)
+        .and_then(|r| {
+            text::layout_line(text, r.clone())
+                .find(|(b, _, _)| *b >= v.start)
+                .map(|(_, _, c)| c)
+        })
+        .unwrap_or(0);
+    let mut li = here;
+    for _ in 0..200 {
+        li = if down {
+            if li + 1 >= lines.len() {
+                return;
+            }
+            li + 1
+        } else {
+            match li.checked_sub(1) {
+                Some(l) => l,
+                None => return,
+            }
+        };
+        let r = lines[li].clone();
+        if r.is_empty() {
+            continue;
+        }
+        let b = text::byte_at_column(text, r.clone(), col);
+        let within = |w: &Range<usize>| w.start >= r.start && w.start < r.end;
+        let w = select::word_containing(text, b)
+            .or_else(|| select::next_word(text, b).filter(within))
+            .or_else(|| select::prev_word(text, b).filter(within));
+        if let Some(w) = w {
+            set_visual(app, v.doc, w);
+            return;
+        }
+    }
+}
+
+/// `n` / `N` in visual mode: selects the next or previous mention.
+pub fn other_mention(app: &mut App, forward: bool) {
+    let Some(v) = app.visual else { return };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let ms = index.doc_mentions(v.doc);
+    let i = if forward {
+        let i = ms.partition_point(|m| (m.start as usize) < v.end);
+        if i < ms.len() { Some(i) } else { None }
+    } else {
+        ms.partition_point(|m| (m.end as usize) <= v.start)
+            .checked_sub(1)
+    };
+    let Some(i) = i else {
+        app.set_message(if forward {
+            "No more mentions below"
+        } else {
+            "No more mentions above"
+        });
+        return;
+    };
+    let m = ms[i];
+    if app.article.doc == Some(v.doc) {
+        app.article.cursor = Some(i);
+    }
+    set_visual(app, v.doc, m.range());
+    sync_xref_to_cursor(app);
+}
+
+// ---------------------------------------------------------------------------
+// Decisions.
+
+fn confirm(app: &mut App, c: Confirm) {
+    app.prompt = Some(Prompt::Confirm(Box::new(c)));
+}
+
+/// `t`: asks for a kind, then tags the span as a new entity.
+pub fn tag(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    if let Some(s) = need_subject(app) {
+        app.prompt = Some(Prompt::Kind(KindFor::Tag(s)));
+    }
+}
+
+/// A kind was chosen in the prompt.
+pub fn choose_kind(app: &mut App, kind: Kind) {
+    let Some(Prompt::Kind(purpose)) = app.prompt.clone() else {
+        return;
+    };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    match purpose {
+        KindFor::Tag(s) => {
+            let id = fresh_id(&s.text, |c| index.entity_by_id(c).is_some());
+            let new = NewEntity {
+                id: id.clone(),
+                name: s.text.clone(),
+                kind,
+            };
+            let all = links_everywhere(index, &s).then(|| Op::LinkText {
+                text: s.text.clone(),
+                entity: id.clone(),
+                new: Some(new.clone()),
+            });
+            let one = anchor_of(index, &s).map(|anchor| Op::LinkSpan {
+                anchor,
+                entity: id,
+                new: Some(new),
+            });
+            confirm(
+                app,
+                Confirm {
+                    what: ConfirmWhat::Tag {
+                        text: s.text.clone(),
+                        kind,
+                    },
+                    all,
+                    one,
+                    count: ConfirmCount::Corpus,
+                    text: s.text,
+                },
+            );
+        }
+        KindFor::SetKind { entity } => {
+            let now = index.entity_by_id(&entity).map(|e| index.entity(e).kind);
+            if now == Some(kind) {
+                app.prompt = None;
+                app.set_message(format!("It is already a {kind}"));
+            } else {
+                decide(app, Op::SetKind { entity, kind });
+            }
+        }
+    }
+}
+
+/// `L`: opens the picker to link the span.
+pub fn link(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    if let Some(s) = need_subject(app) {
+        open_picker(app, PickFor::Link(s));
+    }
+}
+
+/// `d`: the span is not a mention.
+pub fn reject_mention(app: &mut App) {
+    let Some(s) = need_subject(app) else { return };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let overlaps = index
+        .doc_mentions(s.doc)
+        .iter()
+        .any(|m| (m.start as usize) < s.range.end && (m.end as usize) > s.range.start);
+    if !overlaps {
+        app.set_message(format!("Nothing to reject: “{}” is not a mention", s.text));
+        return;
+    }
+    if let Some(anchor) = anchor_of(index, &s) {
+        decide(app, Op::RejectSpan { anchor });
+    }
+}
+
+/// `A`: accepts the mention's link for every occurrence of its text.
+pub fn accept_link(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    let Some((s, m)) = need_mention(app) else {
+        return;
+    };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let id = entity_id(index, m.entity);
+    let all = links_everywhere(index, &s).then(|| Op::LinkText {
+        text: s.text.clone(),
+        entity: id.clone(),
+        new: None,
+    });
+    let one = anchor_of(index, &s).map(|anchor| Op::LinkSpan {
+        anchor,
+        entity: id.clone(),
+        new: None,
+    });
+    confirm(
+        app,
+        Confirm {
+            what: ConfirmWhat::Accept {
+                text: s.text.clone(),
+                entity: id,
+            },
+            all,
+            one,
+            count: ConfirmCount::Corpus,
+            text: s.text,
+        },
+    );
+}
+
+/// How many mentions of entity `e` have the text `text`.
+fn mentions_with_text(index: &Index, e: EntityId, text: &str) -> usize {
+    let k = key(text);
+    index
+        .entity_mentions(e)
+        .filter(|m| {
+            index
+                .doc(m.doc)
+                .text
+                .get(m.range())
+                .is_some_and(|t| key(t) == k)
+        })
+        .count()
+}
+
+/// `X`: the mention's text is never its entity.
+pub fn reject_link(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    let Some((s, m)) = need_mention(app) else {
+        return;
+    };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let id = entity_id(index, m.entity);
+    let n = mentions_with_text(index, m.entity, &s.text);
+    let one = anchor_of(index, &s).map(|anchor| Op::RejectSpan { anchor });
+    confirm(
+        app,
+        Confirm {
+            what: ConfirmWhat::Reject {
+                text: s.text.clone(),
+                entity: id.clone(),
+            },
+            all: Some(Op::RejectText {
+                text: s.text.clone(),
+                entity: id,
+            }),
+            one,
+            count: ConfirmCount::Known(n),
+            text: s.text,
+        },
+    );
+}
+
+/// `R`: asks for a new name.
+pub fn rename(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    let Some((e, id)) = need_entity(app) else {
+        return;
+    };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let value = index.entity(e).name.clone();
+    app.prompt = Some(Prompt::Text {
+        purpose: TextFor::Rename { entity: id },
+        value,
+    });
+    app.input = Some(Field::Prompt);
+}
+
+/// `K`: asks for a kind.
+pub fn set_kind(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    if let Some((_, id)) = need_entity(app) {
+        app.prompt = Some(Prompt::Kind(KindFor::SetKind { entity: id }));
+    }
+}
+
+/// `+`: opens the picker for the entity to merge into.
+pub fn merge(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    if let Some((_, id)) = need_entity(app) {
+        open_picker(app, PickFor::Merge { from: id });
+    }
+}
+
+/// `S`: splits the mention's surface form off its entity.
+pub fn split(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    let Some((s, m)) = need_mention(app) else {
+        return;
+    };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let ent = index.entity(m.entity);
+    if key(&ent.name) == key(&s.text) {
+        app.set_message(format!(
+            "“{}” is the entity's own name: rename it (R) or link the mention elsewhere (L)",
+            s.text
+        ));
+        return;
+    }
+    let new = NewEntity {
+        id: fresh_id(&s.text, |c| index.entity_by_id(c).is_some()),
+        name: s.text.clone(),
+        kind: ent.kind,
+    };
+    let n = mentions_with_text(index, m.entity, &s.text);
+    let what = ConfirmWhat::Split {
+        alias: s.text.clone(),
+        entity: ent.id.clone(),
+        kind: ent.kind,
+    };
+    let all = Some(Op::SplitAlias {
+        entity: ent.id.clone(),
+        alias: s.text.clone(),
+        new,
+    });
+    confirm(
+        app,
+        Confirm {
+            what,
+            all,
+            one: None,
+            count: ConfirmCount::Known(n),
+            text: s.text,
+        },
+    );
+}
+
+fn latest_note(app: &App, target: &NoteTarget) -> Option<String> {
+    app.journal
+        .notes
+        .iter()
+        .rev()
+        .find(|(t, _)| t == target)
+        .map(|(_, n)| n.clone())
+}
+
+/// `;`: asks for a note on the mention (Tab: on the entity, the document).
+pub fn note(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let mut targets = Vec::new();
+    if let Some(s) = subject(app)
+        && let Some(anchor) = anchor_of(index, &s)
+    {
+        targets.push((
+            format!("this mention “{}”", text::truncate(&s.text, 30)),
+            NoteTarget::Mention { anchor },
+        ));
+    }
+    if let Some(e) = target_entity(app) {
+        let ent = index.entity(e);
+        targets.push((
+            format!("the entity {}", text::truncate(&ent.name, 30)),
+            NoteTarget::Entity { id: ent.id.clone() },
+        ));
+    }
+    if let Some(d) = app.article.doc.and_then(|d| index.docs().get(d as usize)) {
+        targets.push((
+            format!("the document “{}”", text::truncate(&d.title, 30)),
+            NoteTarget::Document { doc: d.id.clone() },
+        ));
+    }
+    let Some((_, first)) = targets.first() else {
+        app.set_message("Open a document first (Enter in the list)");
+        return;
+    };
+    let value = latest_note(app, first).unwrap_or_default();
+    app.prompt = Some(Prompt::Text {
+        purpose: TextFor::Note { targets, which: 0 },
+        value,
+    });
+    app.input = Some(Field::Prompt);
+}
+
+/// Tab in the note prompt: the next target.
+pub fn input_tab(app: &mut App) {
+    let Some(Prompt::Text {
+        purpose: TextFor::Note { targets, which },
+        value,
+    }) = app.prompt.as_mut()
+    else {
+        return;
+    };
+    let before = targets.get(*which).map(|(_, t)| t.clone());
+    *which = (*which + 1) % targets.len().max(1);
+    let after = targets.get(*which).map(|(_, t)| t.clone());
+    // Show the note the new target has, unless something is being typed.
+    let old_note = before.and_then(|t| {
+        app.journal
+            .notes
+            .iter()
+            .rev()
+            .find(|(x, _)| *x == t)
+            .map(|(_, n)| n.clone())
+    });
+    if value.is_empty() || old_note.as_deref() == Some(value.as_str()) {
+        *value = after
+            .and_then(|t| {
+                app.journal
+                    .notes
+                    .iter()
+                    .rev()
+                    .find(|(x, _)| *x == t)
+                    .map(|(_, n)| n.clone())
+            })
+            .unwrap_or_default();
+    }
+}
+
+/// Enter in a text prompt.
+pub fn accept_text(app: &mut App) {
+    let Some(Prompt::Text { purpose, value }) = app.prompt.clone() else {
+        return;
+    };
+    let value = select::flatten(&text::sanitize(&value));
+    match purpose {
+        TextFor::Rename { entity } => {
+            let now = app
+                .index
+                .as_ref()
+                .map(|i| entity_name(i, &entity))
+                .unwrap_or_default();
+            if value.is_empty() || value == now {
+                app.prompt = None;
+                app.set_message("Name unchanged");
+            } else {
+                decide(
+                    app,
+                    Op::Rename {
+                        entity,
+                        name: value,
+                    },
+                );
+            }
+        }
+        TextFor::Note { targets, which } => {
+            let Some((_, target)) = targets.get(which).cloned() else {
+                app.prompt = None;
+                return;
+            };
+            if value.is_empty() {
+                app.prompt = None;
+                app.set_message("An empty note is not saved");
+            } else {
+                decide(
+                    app,
+                    Op::Note {
+                        target,
+                        text: value,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Enter (all) or `1` (one) in a confirmation.
+pub fn answer(app: &mut App, all: bool) {
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        return;
+    };
+    let op = if all {
+        c.all.or(c.one)
+    } else {
+        match c.one {
+            Some(op) => Some(op),
+            None => {
+                app.set_message("This one applies to every occurrence only: Enter or Esc");
+                return;
+            }
+        }
+    };
+    match op {
+        Some(op) => decide(app, op),
+        None => app.prompt = None,
+    }
+}
+
+pub fn undo(app: &mut App, redo: bool) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    app.effects
+        .push(if redo { Effect::Redo } else { Effect::Undo });
+    app.in_flight += 1;
+    app.set_message(if redo { "redoing…" } else { "undoing…" });
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The question of a confirmation and its keys, as shown.
+pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)>) {
+    let name = |id: &str| {
+        app.index
+            .as_ref()
+            .map(|i| entity_name(i, id))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let n = match c.count {
+        ConfirmCount::Known(n) => Some(n),
+        ConfirmCount::Corpus => count_of(app, &c.text).map(|(n, _)| n),
+    };
+    let every = match n {
+        Some(n) => format!("all {}", plural(n, "occurrence", "occurrences")),
+        None => "every occurrence (counting…)".to_string(),
+    };
+    let only_here = c.all.is_none();
+    let q = match &c.what {
+        ConfirmWhat::Link { text, entity } if only_here => {
+            format!(
+                "Link “{text}” to {}? (Not whole words: this span only.)",
+                name(entity)
+            )
+        }
+        ConfirmWhat::Link { text, entity } => {
+            format!("Link {every} of “{text}” to {}?", name(entity))
+        }
+        ConfirmWhat::Tag { text, kind } if only_here => {
+            format!("Tag “{text}” as a new {kind}? (Not whole words: this span only.)")
+        }
+        ConfirmWhat::Tag { text, kind } => {
+            format!("Tag {every} of “{text}” as a new {kind}?")
+        }
+        ConfirmWhat::Accept { text, entity } if only_here => {
+            format!("Accept “{text}” as {}, this span only?", name(entity))
+        }
+        ConfirmWhat::Accept { text, entity } => {
+            format!("Accept “{text}” as {} for {every}?", name(entity))
+        }
+        ConfirmWhat::Reject { text, entity } => format!(
+            "“{text}” is not {}: remove {} of “{text}”?",
+            name(entity),
+            match n {
+                Some(n) => format!("all {}", plural(n, "link", "links")),
+                None => "every link".to_string(),
+            }
+        ),
+        ConfirmWhat::Merge { from, into } => {
+            let count = |id: &str| {
+                app.index
+                    .as_ref()
+                    .and_then(|i| i.entity_by_id(id).map(|e| i.stats(e).mentions))
+                    .unwrap_or(0) as usize
+            };
+            format!(
+                "Merge {} ({}) into {} ({})?",
+                name(from),
+                plural(count(from), "mention", "mentions"),
+                name(into),
+                plural(count(into), "mention", "mentions"),
+            )
+        }
+        ConfirmWhat::Split {
+            alias,
+            entity,
+            kind,
+        } => format!(
+            "Split “{alias}” ({}) off {} as a new {kind}?",
+            plural(n.unwrap_or(0), "mention", "mentions"),
+            name(entity)
+        ),
+    };
+    let mut keys = Vec::new();
+    match (&c.all, &c.one) {
+        (Some(_), Some(_)) => {
+            let all = match n {
+                Some(n) => format!("all {n}"),
+                None => "all".to_string(),
+            };
+            keys.push(("Enter".to_string(), all));
+            keys.push(("1".to_string(), "only this one".to_string()));
+        }
+        (Some(_), None) => keys.push(("Enter".to_string(), "yes".to_string())),
+        (None, _) => keys.push(("Enter".to_string(), "this one".to_string())),
+    }
+    keys.push(("Esc".to_string(), "cancel".to_string()));
+    (q, keys)
+}
+
+// ---------------------------------------------------------------------------
+// The picker.
+
+/// How well `query` fits `candidate`, ignoring case, dashes and
+/// diacritics; `None` when it does not fit at all. The thousands give the
+/// class of fit (exact 10, prefix 8, at a word start 6, inside 4, every
+/// query word inside 3, a subsequence 2); the rest prefers shorter
+/// candidates, earlier positions and fewer gaps.
+pub fn score(query: &str, candidate: &str) -> Option<i64> {
+    let q = key(query);
+    if q.is_empty() {
+        return Some(0);
+    }
+    let c = key(candidate);
+    let fine = |penalty: usize| 999 - (penalty.min(999) as i64);
+    let len = c.chars().count();
+    if c == q {
+        return Some(10_000);
+    }
+    if c.starts_with(&q) {
+        return Some(8_000 + fine(len));
+    }
+    if let Some(pos) = c.find(&format!(" {q}")) {
+        return Some(6_000 + fine(pos + len));
+    }
+    if let Some(pos) = c.find(&q) {
+        return Some(4_000 + fine(pos + len));
+    }
+    let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() > 1 && words.iter().all(|w| c.contains(w)) {
+        return Some(3_000 + fine(len));
+    }
+    // A subsequence: more word starts and fewer gaps score higher.
+    let cs: Vec<char> = c.chars().collect();
+    let mut ci = 0;
+    let mut gaps = 0usize;
+    let mut starts = 0usize;
+    let mut last: Option<usize> = None;
+    for qc in q.chars().filter(|c| *c != ' ') {
+        let mut found = None;
+        while ci < cs.len() {
+            if cs[ci] == qc {
+                found = Some(ci);
+                ci += 1;
+                break;
+            }
+            ci += 1;
+        }
+        let i = found?;
+        if i == 0 || cs.get(i - 1) == Some(&' ') {
+            starts += 1;
+        }
+        if let Some(l) = last
+            && i > l + 1
+        {
+            gaps += 1;
+        }
+        last = Some(i);
+    }
+    // Scattered letters are noise unless half of them start words.
+    if starts * 2 < q.chars().filter(|c| *c != ' ').count() {
+        return None;
+    }
+    let bonus = 500 + 40 * starts as i64 - 10 * gaps as i64 - len as i64;
+    Some(2_000 + bonus.clamp(0, 999))
+}
+
+/// The picker's rows for `query`: every entity whose name or an alias fits,
+/// best first, then by mentions; entities merged away are left out.
+pub fn pick_rows(index: &Index, query: &str, hidden: &[String]) -> Vec<PickRow> {
+    let mut rows: Vec<PickRow> = Vec::new();
+    for (i, e) in index.entities().iter().enumerate() {
+        if hidden.contains(&e.id) {
+            continue;
+        }
+        // An alias is shown only when it fits in a better class than the name.
+        let mut best: Option<(i64, Option<String>)> = score(query, &e.name).map(|s| (s, None));
+        for a in &e.aliases {
+            if let Some(s) = score(query, a)
+                && best.as_ref().is_none_or(|(b, _)| s / 1000 > *b / 1000)
+            {
+                best = Some((s, Some(a.clone())));
+            }
+        }
+        if let Some((score, via)) = best {
+            rows.push(PickRow {
+                entity: i as EntityId,
+                via,
+                score,
+            });
+        }
+    }
+    // By class of fit, then by how often the entity is mentioned.
+    rows.sort_by(|a, b| {
+        (b.score / 1000)
+            .cmp(&(a.score / 1000))
+            .then_with(|| {
+                index
+                    .stats(b.entity)
+                    .mentions
+                    .cmp(&index.stats(a.entity).mentions)
+            })
+            .then_with(|| b.score.cmp(&a.score))
+            .then_with(|| {
+                index
+                    .entity(a.entity)
+                    .name
+                    .cmp(&index.entity(b.entity).name)
+            })
+    });
+    rows.truncate(5_000);
+    rows
+}
+
+fn open_picker(app: &mut App, purpose: PickFor) {
+    app.picker = Some(Picker {
+        purpose,
+        query: String::new(),
+        rows: Vec::new(),
+        selected: 0,
+        offset: 0,
+    });
+    app.overlay = Some(Overlay::Picker);
+    app.input = Some(Field::Picker);
+    refilter_picker(app);
+}
+
+/// Recomputes the picker's rows after its query changed.
+pub fn refilter_picker(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let mut hidden = app.journal.merged.clone();
+    if let Some(PickFor::Merge { from }) = app.picker.as_ref().map(|p| &p.purpose) {
+        hidden.push(from.clone());
+    }
+    if let Some(p) = app.picker.as_mut() {
+        p.rows = pick_rows(index, &p.query, &hidden);
+        p.selected = 0;
+        p.offset = 0;
+    }
+}
+
+pub fn close_picker(app: &mut App) {
+    app.picker = None;
+    if app.overlay == Some(Overlay::Picker) {
+        app.overlay = None;
+    }
+    if app.input == Some(Field::Picker) {
+        app.input = None;
+    }
+}
+
+/// Enter in the picker: the selected entity.
+pub fn pick(app: &mut App) {
+    let Some(p) = app.picker.clone() else { return };
+    let Some(row) = p.rows.get(p.selected).cloned() else {
+        app.input = Some(Field::Picker);
+        app.set_message("No entity matches; Esc cancels");
+        return;
+    };
+    close_picker(app);
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let id = entity_id(index, row.entity);
+    match p.purpose {
+        PickFor::Link(s) => {
+            let all = links_everywhere(index, &s).then(|| Op::LinkText {
+                text: s.text.clone(),
+                entity: id.clone(),
+                new: None,
+            });
+            let one = anchor_of(index, &s).map(|anchor| Op::LinkSpan {
+                anchor,
+                entity: id.clone(),
+                new: None,
+            });
+            confirm(
+                app,
+                Confirm {
+                    what: ConfirmWhat::Link {
+                        text: s.text.clone(),
+                        entity: id,
+                    },
+                    all,
+                    one,
+                    count: ConfirmCount::Corpus,
+                    text: s.text,
+                },
+            );
+        }
+        PickFor::Merge { from } => {
+            if from == id {
+                app.set_error("An entity cannot be merged into itself");
+                return;
+            }
+            let n = index
+                .entity_by_id(&from)
+                .map_or(0, |e| index.stats(e).mentions as usize);
+            confirm(
+                app,
+                Confirm {
+                    what: ConfirmWhat::Merge {
+                        from: from.clone(),
+                        into: id.clone(),
+                    },
+                    all: Some(Op::Merge { from, into: id }),
+                    one: None,
+                    count: ConfirmCount::Known(n),
+                    text: String::new(),
+                },
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The review queue.
+
+/// The suggested links (sources `variant` and `abbreviation`), grouped by
+/// surface form and entity, most frequent first.
+pub fn review_queue(index: &Index) -> Vec<ReviewItem> {
+    struct Group {
+        forms: BTreeMap<String, usize>,
+        count: usize,
+        examples: Vec<Mention>,
+        source: Source,
+    }
+    let mut groups: HashMap<(String, EntityId), Group> = HashMap::new();
+    for m in index.mentions() {
+        if !matches!(m.source, Source::Variant | Source::Abbreviation) {
+            continue;
+        }
+        let Some(t) = index.doc(m.doc).text.get(m.range()) else {
+            continue;
+        };
+        let g = groups.entry((key(t), m.entity)).or_insert_with(|| Group {
+            forms: BTreeMap::new(),
+            count: 0,
+            examples: Vec::new(),
+            source: m.source,
+        });
+        *g.forms.entry(select::flatten(t)).or_default() += 1;
+        g.count += 1;
+        if g.examples.len() < 3 {
+            g.examples.push(*m);
+        }
+    }
+    let mut items: Vec<ReviewItem> = groups
+        .into_iter()
+        .map(|((_, e), g)| {
+            let text = g
+                .forms
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(t, _)| t.clone())
+                .unwrap_or_default();
+            ReviewItem {
+                text,
+                entity: entity_id(index, e),
+                source: g.source,
+                count: g.count,
+                examples: g.examples,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.text.cmp(&b.text))
+            .then_with(|| a.entity.cmp(&b.entity))
+    });
+    items
+}
+
+/// `r`: opens the review queue.
+pub fn open_review(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let items = review_queue(index);
+    if items.is_empty() {
+        app.set_message("No suggested links to review (sources variant and abbreviation)");
+        return;
+    }
+    app.visual = None;
+    app.input = None;
+    app.review = Some(Review {
+        items,
+        ..Review::default()
+    });
+    app.overlay = Some(Overlay::Review);
+}
+
+fn review_step(app: &mut App, step: ReviewStep) {
+    let Some(item) = app.review.as_ref().and_then(|r| r.current().cloned()) else {
+        return;
+    };
+    match step {
+        ReviewStep::Accepted | ReviewStep::Rejected => {
+            if refuse_if_read_only(app) {
+                return;
+            }
+            let op = if step == ReviewStep::Accepted {
+                Op::LinkText {
+                    text: item.text.clone(),
+                    entity: item.entity.clone(),
+                    new: None,
+                }
+            } else {
+                Op::RejectText {
+                    text: item.text.clone(),
+                    entity: item.entity.clone(),
+                }
+            };
+            decide(app, op);
+        }
+        ReviewStep::Skipped => {}
+    }
+    let Some(r) = app.review.as_mut() else { return };
+    r.history.push((r.pos, step));
+    match step {
+        ReviewStep::Accepted => r.accepted += 1,
+        ReviewStep::Rejected => r.rejected += 1,
+        ReviewStep::Skipped => r.skipped += 1,
+    }
+    r.pos += 1;
+    if r.pos >= r.items.len() {
+        let (a, x, s) = (r.accepted, r.rejected, r.skipped);
+        if step == ReviewStep::Skipped {
+            app.set_message(format!(
+                "Review done: {a} accepted, {x} rejected, {s} skipped"
+            ));
+        }
+    }
+}
+
+pub fn review_accept(app: &mut App) {
+    review_step(app, ReviewStep::Accepted);
+}
+
+pub fn review_reject(app: &mut App) {
+    review_step(app, ReviewStep::Rejected);
+}
+
+pub fn review_skip(app: &mut App) {
+    review_step(app, ReviewStep::Skipped);
+}
+
+/// Backspace: undoes the last decision (if it was one) and steps back to it.
+pub fn review_back(app: &mut App) {
+    let Some(r) = app.review.as_mut() else { return };
+    let Some((pos, step)) = r.history.pop() else {
+        app.set_message("Already at the first suggestion");
+        return;
+    };
+    r.pos = pos;
+    match step {
+        ReviewStep::Accepted => r.accepted = r.accepted.saturating_sub(1),
+        ReviewStep::Rejected => r.rejected = r.rejected.saturating_sub(1),
+        ReviewStep::Skipped => r.skipped = r.skipped.saturating_sub(1),
+    }
+    if step != ReviewStep::Skipped {
+        undo(app, false);
+    }
+}
+
+/// Enter in the review: leave it at the suggestion's first mention.
+pub fn review_open(app: &mut App) {
+    let Some(m) = app
+        .review
+        .as_ref()
+        .and_then(|r| r.current())
+        .and_then(|i| i.examples.first().copied())
+    else {
+        return;
+    };
+    app.overlay = None;
+    push_jump(app);
+    open_doc(app, m.doc, Some(m.start as usize));
+    app.focus = Pane::Article;
+}
+
+// ---------------------------------------------------------------------------
+// The journal's answers.
+
+/// The journal was opened: says what needs saying (read-only, a torn line,
+/// annotations that cannot be placed).
+pub fn journal_ready(app: &mut App, info: JournalInfo) {
+    let mut notes: Vec<String> = Vec::new();
+    let mut error = false;
+    if info.read_only {
+        error = true;
+        notes.push(match &info.trouble {
+            Some(t) => format!("read-only: {t}"),
+            None => READ_ONLY.to_string(),
+        });
+    }
+    if !info.unplaced.is_empty() {
+        error = true;
+        notes.push(format!(
+            "{} cannot be placed (J lists them)",
+            plural(info.unplaced.len(), "annotation", "annotations")
+        ));
+    }
+    if let Some(w) = info.warnings.first() {
+        error = true;
+        let more = info.warnings.len() - 1;
+        notes.push(if more > 0 {
+            format!("journal: {w} (and {more} more; J lists them)")
+        } else {
+            format!("journal: {w}")
+        });
+    }
+    app.journal = info;
+    if notes.is_empty() {
+        return;
+    }
+    if let Some(m) = &app.message {
+        notes.insert(0, m.text.clone());
+        error |= m.error;
+    }
+    let text = notes.join("; ");
+    if error {
+        app.set_error(text);
+    } else {
+        app.set_message(text);
+    }
+}
+
+/// The workspace answered a decision, undo or redo.
+pub fn applied(app: &mut App, a: Applied) {
+    app.in_flight = app.in_flight.saturating_sub(1);
+    app.journal = a.journal;
+    if let Some(index) = a.index {
+        swap_index(app, index);
+    }
+    if a.error {
+        app.set_error(a.message);
+    } else {
+        app.set_message(a.message);
+    }
+    super::update::after(app);
+}
+
+/// Puts a new index in place, keeping the reader where it was: the same
+/// document, scroll and cursor position, the same entity in the cross-link
+/// panel (by id), the same list filters.
+pub fn swap_index(app: &mut App, index: Index) {
+    let Some(old) = app.index.as_ref() else {
+        app.index = Some(index);
+        return;
+    };
+    let id = |e: EntityId| old.entities().get(e as usize).map(|x| x.id.clone());
+    let cursor_at = app.cursor_mention().map(|m| m.start as usize);
+    let xref_id = app.xref.entity.and_then(id);
+    let xref_mention = match app.xref.selected_item() {
+        Some(XrefItem::Mention(i)) => app.xref.mentions.get(i).map(|m| (m.doc, m.start)),
+        _ => None,
+    };
+    let xref_selected = app.xref.selected;
+    let list_ids: Vec<String> = app.list.entities.iter().filter_map(|&e| id(e)).collect();
+    let jump_ids: Vec<Option<String>> = app
+        .jumps
+        .entries
+        .iter()
+        .map(|l| l.entity.and_then(id))
+        .collect();
+    app.index = Some(index);
+    let Some(new) = app.index.as_ref() else {
+        return;
+    };
+    app.list.entities = list_ids
+        .iter()
+        .filter_map(|i| new.entity_by_id(i))
+        .collect();
+    for (l, i) in app.jumps.entries.iter_mut().zip(jump_ids) {
+        l.entity = i.and_then(|i| new.entity_by_id(&i));
+    }
+    if let Some(doc) = app.article.doc {
+        let ms = new.doc_mentions(doc);
+        app.article.cursor = match cursor_at {
+            Some(b) => {
+                let i = ms.partition_point(|m| (m.end as usize) <= b);
+                (i < ms.len()).then_some(i).or(ms.len().checked_sub(1))
+            }
+            None => None,
+        };
+    }
+    refilter_list(app);
+    let keep = xref_id.and_then(|i| new_entity(app, &i));
+    if app.focus != Pane::Xref && app.cursor_mention().is_some() {
+        app.xref.entity = None;
+        sync_xref_to_cursor(app);
+    } else if let Some(e) = keep {
+        set_xref_entity(app, e);
+        app.xref.selected = xref_mention
+            .and_then(|(d, s)| app.xref.mention_row(d, s))
+            .unwrap_or(xref_selected.min(app.xref.len().saturating_sub(1)));
+    } else {
+        app.xref = Default::default();
+        sync_xref_to_cursor(app);
+    }
+    if app.overlay == Some(Overlay::Entities) {
+        refilter_browser(app);
+    }
+    if let Some(sel) = app.picker.as_ref().map(|p| p.selected) {
+        refilter_picker(app);
+        if let Some(p) = app.picker.as_mut() {
+            p.selected = sel.min(p.rows.len().saturating_sub(1));
+        }
+    }
+}
+
+fn new_entity(app: &App, id: &str) -> Option<EntityId> {
+    app.index.as_ref()?.entity_by_id(id)
+}
+
+/// Keeps the picker's selection in view among `rows` visible rows.
+pub fn fix_picker_offset(app: &mut App, rows: usize) {
+    if let Some(p) = app.picker.as_mut() {
+        p.selected = p.selected.min(p.rows.len().saturating_sub(1));
+        p.offset = keep_in_view(p.offset, p.selected, rows, p.rows.len());
+    }
+}

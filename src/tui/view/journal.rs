@@ -1,0 +1,150 @@
+//! The journal view: where the annotations are kept, whether they can be
+//! saved, warnings from opening it, the annotations that cannot be placed
+//! in their documents (never dropped: listed here), and the notes.
+
+use super::{pane_block, put_spans, title_line};
+use crate::annotate::NoteTarget;
+use crate::text;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::worker::READ_ONLY;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::Widget;
+
+pub struct JournalView<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+}
+
+/// The lines of the journal view.
+pub fn journal_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Vec<Span<'a>>> {
+    let j = &app.journal;
+    let mut out: Vec<Vec<Span<'a>>> = Vec::new();
+    let path = j
+        .path
+        .as_ref()
+        .map_or("(none)".to_string(), |p| p.display().to_string());
+    out.push(vec![Span::styled("File ", theme.heading), Span::raw(path)]);
+    let state = if j.read_only {
+        match &j.trouble {
+            Some(t) => (format!("read-only: {t}"), theme.error),
+            None => (READ_ONLY.to_string(), theme.error),
+        }
+    } else if j.pending > 0 {
+        (
+            format!(
+                "{} decisions NOT SAVED yet (retried before the next)",
+                j.pending
+            ),
+            theme.error,
+        )
+    } else {
+        ("every decision is on disk".to_string(), theme.message)
+    };
+    out.push(vec![
+        Span::styled("State ", theme.heading),
+        Span::styled(state.0, state.1),
+    ]);
+    out.push(vec![Span::raw(format!(
+        "{} decisions in force · u undoes, Ctrl-r redoes",
+        j.decisions
+    ))]);
+    if !j.warnings.is_empty() {
+        out.push(Vec::new());
+        out.push(vec![Span::styled(
+            format!("Warnings ({})", j.warnings.len()),
+            theme.heading,
+        )]);
+        for w in &j.warnings {
+            let w = text::sanitize(w).into_owned();
+            for r in text::wrap(&w, width.saturating_sub(2).max(10)) {
+                out.push(vec![Span::styled(format!("  {}", &w[r]), theme.error)]);
+            }
+        }
+    }
+    out.push(Vec::new());
+    out.push(vec![Span::styled(
+        format!("Cannot be placed ({})", j.unplaced.len()),
+        theme.heading,
+    )]);
+    if j.unplaced.is_empty() {
+        out.push(vec![Span::styled(
+            "  Every span annotation is in its document.",
+            theme.muted,
+        )]);
+    }
+    for a in &j.unplaced {
+        out.push(vec![
+            Span::raw(format!("  “{}”", text::sanitize(&a.exact))),
+            Span::styled(
+                format!(" in {} (was at {}..{})", a.doc, a.start, a.end),
+                theme.muted,
+            ),
+        ]);
+        out.push(vec![Span::styled(
+            format!(
+                "    …{}[{}]{}…",
+                text::sanitize(&a.prefix),
+                text::sanitize(&a.exact),
+                text::sanitize(&a.suffix)
+            ),
+            theme.muted,
+        )]);
+    }
+    out.push(Vec::new());
+    out.push(vec![Span::styled(
+        format!("Notes ({})", j.notes.len()),
+        theme.heading,
+    )]);
+    for (target, note) in &j.notes {
+        let on = match target {
+            NoteTarget::Mention { anchor } => format!("“{}” in {}", anchor.exact, anchor.doc),
+            NoteTarget::Entity { id } => format!("entity {id}"),
+            NoteTarget::Document { doc } => format!("document {doc}"),
+        };
+        out.push(vec![
+            Span::styled(format!("  {}: ", text::sanitize(&on)), theme.muted),
+            Span::raw(text::sanitize(note).into_owned()),
+        ]);
+    }
+    out
+}
+
+impl Widget for &JournalView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let block = pane_block(
+            title_line("Journal (q or Esc closes)", area.width, theme.title),
+            true,
+            theme,
+        );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let lines = journal_lines(self.app, theme, usize::from(inner.width.saturating_sub(1)));
+        let h = usize::from(inner.height);
+        let scroll = self.app.journal_scroll.min(lines.len().saturating_sub(h));
+        for (row, spans) in lines.iter().skip(scroll).take(h).enumerate() {
+            put_spans(
+                buf,
+                inner.x + 1,
+                inner.y + row as u16,
+                spans,
+                inner.width.saturating_sub(1),
+            );
+        }
+        if lines.len() > h {
+            let more = format!(" {}/{} ", (scroll + h).min(lines.len()), lines.len());
+            let x = area.right().saturating_sub(more.len() as u16 + 2);
+            buf.set_stringn(
+                x,
+                area.bottom().saturating_sub(1),
+                &more,
+                more.len(),
+                Style::default(),
+            );
+        }
+    }
+}

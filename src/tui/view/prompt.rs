@@ -1,0 +1,173 @@
+//! The prompt box above the status line: a question with its keys (confirm
+//! a decision, choose a kind) or a line being typed (a new name, a note).
+
+use super::pane_block;
+use crate::entity::Kind;
+use crate::text;
+use crate::tui::annotation;
+use crate::tui::app::{App, KindFor, Prompt, TextFor};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Widget};
+
+pub struct PromptView<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+}
+
+fn keys_line<'a>(keys: &[(String, String)], theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    for (i, (k, label)) in keys.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        spans.push(Span::styled(k.clone(), theme.status_key));
+        spans.push(Span::raw(format!(" {label}")));
+    }
+    Line::from(spans)
+}
+
+fn wrapped<'a>(s: &str, width: usize, style: Style) -> Vec<Line<'a>> {
+    let s = text::sanitize(s).into_owned();
+    text::wrap(&s, width.max(1))
+        .into_iter()
+        .map(|r| Line::from(Span::styled(s[r].trim_end().to_string(), style)))
+        .collect()
+}
+
+/// The title and lines of the prompt at `width` columns.
+pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<Line<'a>>) {
+    let Some(prompt) = &app.prompt else {
+        return (String::new(), Vec::new());
+    };
+    let name = |id: &str| {
+        app.index
+            .as_ref()
+            .map(|i| annotation::entity_name(i, id))
+            .unwrap_or_default()
+    };
+    match prompt {
+        Prompt::Confirm(c) => {
+            let (q, keys) = annotation::confirm_question(app, c);
+            let mut lines = wrapped(&q, width, theme.title);
+            lines.push(keys_line(&keys, theme));
+            ("Confirm".to_string(), lines)
+        }
+        Prompt::Kind(purpose) => {
+            let q = match purpose {
+                KindFor::Tag(s) => format!(
+                    "Tag “{}” as a new entity of kind:",
+                    text::truncate(&s.text, 40)
+                ),
+                KindFor::SetKind { entity } => {
+                    let now = app
+                        .index
+                        .as_ref()
+                        .and_then(|i| i.entity_by_id(entity).map(|e| i.entity(e).kind));
+                    match now {
+                        Some(k) => format!("Kind of {} (now {k}):", name(entity)),
+                        None => format!("Kind of {}:", name(entity)),
+                    }
+                }
+            };
+            let mut lines = wrapped(&q, width, theme.title);
+            let mut spans = Vec::new();
+            for (i, (k, c)) in [
+                (Kind::Group, 'g'),
+                (Kind::Event, 'e'),
+                (Kind::Person, 'p'),
+                (Kind::Org, 'o'),
+                (Kind::Place, 'l'),
+                (Kind::Other, 'x'),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    spans.push(Span::styled(" · ", theme.muted));
+                }
+                spans.push(Span::styled(c.to_string(), theme.status_key));
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(k.as_str(), theme.entity(k)));
+            }
+            spans.push(Span::styled(" · ", theme.muted));
+            spans.push(Span::styled("Esc", theme.status_key));
+            spans.push(Span::raw(" cancel"));
+            lines.push(Line::from(spans));
+            ("Kind".to_string(), lines)
+        }
+        Prompt::Text { purpose, value } => {
+            let (title, q, keys) = match purpose {
+                TextFor::Rename { entity } => (
+                    "Rename",
+                    format!("New name for {}:", name(entity)),
+                    vec![
+                        ("Enter".to_string(), "save".to_string()),
+                        ("C-u".to_string(), "clear".to_string()),
+                        ("Esc".to_string(), "cancel".to_string()),
+                    ],
+                ),
+                TextFor::Note { targets, which } => {
+                    let here = targets.get(*which).map(|(l, _)| l.as_str()).unwrap_or("");
+                    let mut keys = vec![("Enter".to_string(), "save".to_string())];
+                    if targets.len() > 1 {
+                        let next = targets
+                            .get((which + 1) % targets.len())
+                            .map(|(l, _)| l.clone())
+                            .unwrap_or_default();
+                        keys.push(("Tab".to_string(), format!("on {next}")));
+                    }
+                    keys.push(("Esc".to_string(), "cancel".to_string()));
+                    ("Note", format!("Note on {here}:"), keys)
+                }
+            };
+            let mut lines = wrapped(&q, width, theme.title);
+            let shown = text::truncate_left(&format!("› {value}"), width.saturating_sub(1));
+            lines.push(Line::from(vec![
+                Span::styled(shown, theme.filter),
+                Span::styled("▏", theme.filter),
+            ]));
+            lines.push(keys_line(&keys, theme));
+            (title.to_string(), lines)
+        }
+    }
+}
+
+impl Widget for &PromptView<'_> {
+    fn render(self, main: Rect, buf: &mut Buffer) {
+        let (app, theme) = (self.app, self.theme);
+        let width = main.width.min(100);
+        let inner_w = usize::from(width.saturating_sub(4));
+        let (title, lines) = prompt_lines(app, theme, inner_w);
+        if lines.is_empty() || main.height < 3 {
+            return;
+        }
+        let h = (lines.len() as u16 + 2).min(main.height);
+        let area = Rect {
+            x: main.x + (main.width - width) / 2,
+            y: main.bottom() - h,
+            width,
+            height: h,
+        };
+        Clear.render(area, buf);
+        buf.set_style(area, theme.base);
+        let block = pane_block(
+            super::title_line(&title, area.width, theme.title),
+            true,
+            theme,
+        );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        for (i, line) in lines.iter().enumerate().take(usize::from(inner.height)) {
+            buf.set_line(
+                inner.x + 1,
+                inner.y + i as u16,
+                line,
+                inner.width.saturating_sub(1),
+            );
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Shared by the pty tests: the real binary in a pseudo-terminal, read
+//! through a vt100 emulator. Every wait polls the emulated screen until the
+//! expected text appears (with a generous timeout), so the tests do not
+//! depend on timing.
+#![allow(dead_code)]
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Session {
+    pub parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _config: tempfile::TempDir,
+}
+
+impl Session {
+    pub fn start(cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
+        Session::start_with(cols, rows, env, &[])
+    }
+
+    /// Starts `dossier ARGS…` with its own empty config and data directories
+    /// (unless `env` names others).
+    pub fn start_with(cols: u16, rows: u16, env: &[(&str, &str)], args: &[&str]) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let config = tempfile::tempdir().expect("tempdir");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_CONFIG_HOME", config.path());
+        cmd.env("XDG_DATA_HOME", config.path().join("data"));
+        cmd.env("HOME", config.path());
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("COLORTERM");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn dossier");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let p = Arc::clone(&parser);
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        if let Ok(mut parser) = p.lock() {
+                            parser.process(&buf[..n]);
+                        }
+                    }
+                }
+            }
+        });
+        Session {
+            parser,
+            writer,
+            master: pair.master,
+            child,
+            _config: config,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    pub fn status_line(&self) -> String {
+        self.screen().lines().last().unwrap_or_default().to_string()
+    }
+
+    /// Waits until the screen satisfies `ok`.
+    pub fn wait_for(&self, what: &str, ok: impl Fn(&vt100::Screen) -> bool) {
+        let start = Instant::now();
+        loop {
+            if let Ok(p) = self.parser.lock()
+                && ok(p.screen())
+            {
+                return;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "timed out waiting for {what}; the screen shows:\n{}",
+                    self.screen()
+                );
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn wait_text(&self, text: &str) {
+        self.wait_for(text, |s| s.contents().contains(text));
+    }
+
+    /// Waits until the status line (the last row) contains `text`.
+    pub fn wait_status(&self, text: &str) {
+        self.wait_for(&format!("{text:?} in the status line"), |s| {
+            s.contents()
+                .lines()
+                .last()
+                .is_some_and(|l| l.contains(text))
+        });
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    /// The pty's line discipline: is the terminal in cooked (canonical, echo) mode?
+    pub fn cooked(&self) -> Option<bool> {
+        let t = self.master.get_termios()?;
+        let flags = format!("{:?}", t.local_flags);
+        Some(flags.contains("ICANON") && flags.contains("ECHO"))
+    }
+
+    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader thread drain the last bytes.
+                thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("dossier did not exit; the screen shows:\n{}", self.screen());
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
+    }
+
+    /// Checks that everything the reader turned on is off again.
+    pub fn assert_restored(&self) {
+        let p = self.parser.lock().expect("parser");
+        let s = p.screen();
+        assert!(!s.alternate_screen(), "still on the alternate screen");
+        assert!(!s.hide_cursor(), "cursor still hidden");
+        assert!(!s.bracketed_paste(), "bracketed paste still on");
+        assert_eq!(
+            s.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse still captured"
+        );
+        drop(p);
+        if let Some(cooked) = self.cooked() {
+            assert!(cooked, "terminal left in raw mode");
+        }
+    }
+}
+
+pub fn signal(pid: u32, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+/// The reader is up and the index is built.
+pub fn wait_ready(s: &Session) {
+    s.wait_text("Documents 5");
+    s.wait_for("the list mode", |sc| {
+        sc.contents()
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains(" LIST "))
+    });
+}

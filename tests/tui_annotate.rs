@@ -1,0 +1,950 @@
+//! Annotation in the reader, driven through the real keymap and `update`:
+//! visual-mode selection, the picker, the confirmation of corpus-wide
+//! decisions, the review queue, and the whole loop through a real
+//! workspace and journal. Plus what the screen shows: the selection's style
+//! and the count of its text.
+
+mod tui_fixture;
+
+use dossier::annotate::{Journal, NewEntity, NoteTarget, Op, Workspace};
+use dossier::entity::{Analysis, Kind, Mention, Source};
+use dossier::index::Index;
+use dossier::tui::annotation::{self, count_occurrences, pick_rows, review_queue, score};
+use dossier::tui::app::{App, Effect, Field, Overlay, Pane, Prompt, ReviewStep};
+use dossier::tui::keymap::Keymap;
+use dossier::tui::theme::{ColorDepth, Theme};
+use dossier::tui::update;
+use dossier::tui::view::{self, Screen, help_lines};
+use dossier::tui::worker::{self, Command};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use std::path::Path;
+use std::sync::Arc;
+use tui_fixture::*;
+
+/// The selected text.
+fn selected(app: &App) -> String {
+    let (Some(v), Some(index)) = (app.visual, app.index.as_ref()) else {
+        return String::new();
+    };
+    index.doc(v.doc).text[v.range()].to_string()
+}
+
+/// The decisions, undos and redos asked for (counts left out).
+fn decisions(app: &App) -> Vec<Effect> {
+    app.effects
+        .iter()
+        .filter(|e| !matches!(e, Effect::Count(_)))
+        .cloned()
+        .collect()
+}
+
+fn draw_with(app: &App, theme: &Theme) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
+    let keymap = Keymap::default();
+    terminal
+        .draw(|f| {
+            view::draw(
+                f,
+                &Screen {
+                    app,
+                    theme,
+                    keymap: &keymap,
+                },
+            )
+        })
+        .expect("draw");
+    terminal
+}
+
+fn dark() -> Theme {
+    Theme::load(Some("dark"), ColorDepth::TrueColor).expect("dark theme")
+}
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut x = 0;
+        while x < buf.area.width {
+            let s = buf[(x, y)].symbol();
+            out.push_str(s);
+            x += dossier::text::symbol_width(s).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn status_line(t: &Terminal<TestBackend>) -> String {
+    screen_text(t)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Selecting a span.
+
+#[test]
+fn visual_mode_extends_by_word_and_character() {
+    let mut app = app(80, 24);
+    press(&mut app, "v");
+    assert_eq!(app.focus, Pane::Article);
+    assert_eq!(selected(&app), "Pakistan", "starts at the cursor's word");
+    press(&mut app, "ww");
+    assert_eq!(selected(&app), "Pakistan has been");
+    press(&mut app, "b");
+    assert_eq!(selected(&app), "Pakistan has");
+    press(&mut app, "bb");
+    assert_eq!(
+        selected(&app),
+        "years Pakistan",
+        "from one word, b grows to the left"
+    );
+    // `o`: the start moves now.
+    press(&mut app, "ow");
+    assert_eq!(selected(&app), "Pakistan");
+    press(&mut app, "l");
+    assert_eq!(selected(&app), "akistan");
+    press(&mut app, "oh");
+    assert_eq!(selected(&app), "akista");
+    press(&mut app, "hhhhhhhh");
+    assert_eq!(selected(&app), "a", "never empty");
+    // Moving rather than extending.
+    press(&mut app, "W");
+    assert_eq!(selected(&app), "has");
+    press(&mut app, "B");
+    assert_eq!(selected(&app), "Pakistan");
+    press(&mut app, "n");
+    assert_eq!(selected(&app), "Pakistan");
+    let second = app
+        .index
+        .as_ref()
+        .expect("index")
+        .doc(0)
+        .text
+        .rfind("Pakistan");
+    assert_eq!(app.visual.map(|v| v.start), second, "the next mention");
+    assert_eq!(app.article.cursor, Some(1), "the cursor follows");
+    press(&mut app, "ee");
+    assert_eq!(
+        selected(&app),
+        "Pakistan fights ISIS-K",
+        "hyphens join words"
+    );
+    let line = app.article.line_of(app.visual.map_or(0, |v| v.start));
+    press(&mut app, "j");
+    let v = app.visual.expect("still selecting");
+    assert!(app.article.line_of(v.start) > line, "a line down");
+    assert!(
+        !selected(&app).contains(' '),
+        "one word: {}",
+        selected(&app)
+    );
+    press(&mut app, "<Esc>");
+    assert_eq!(app.visual, None);
+    assert_eq!(app.focus, Pane::Article);
+}
+
+#[test]
+fn s_selects_the_mention_or_the_name_in_one_key() {
+    let mut app = app(80, 24);
+    press(&mut app, "jjjj<Enter>");
+    // The fifth document: "… by ISIS-K (Islamic State-Khorasan Province), …"
+    press(&mut app, "n");
+    assert_eq!(
+        cursor_text(&app).as_deref(),
+        Some("Islamic State-Khorasan Province")
+    );
+    press(&mut app, "s");
+    assert_eq!(selected(&app), "Islamic State-Khorasan Province");
+    // Visual mode from one word grows to the whole mention with `s`.
+    press(&mut app, "<Esc>vs");
+    assert_eq!(selected(&app), "Islamic State-Khorasan Province");
+    // A name that is not a mention: "Operation Al-Mirsad" is one; "Taliban
+    // launched Operation" is not a name, but "Following" alone is a word.
+    press(&mut app, "<Esc>");
+    let mut app = app_at_word(80, 24, 4, "launched");
+    press(&mut app, "s");
+    assert_eq!(
+        selected(&app),
+        "launched",
+        "a lower-case word is its own name"
+    );
+}
+
+/// A reader in visual mode on the first occurrence of `word` in `doc`.
+fn app_at_word(w: u16, h: u16, doc: u32, word: &str) -> App {
+    let mut app = app(w, h);
+    update::open_doc(&mut app, doc, None);
+    press(&mut app, "v");
+    let at = app.index.as_ref().expect("index").doc(doc).text.find(word);
+    let at = at.expect("word in the document");
+    if let Some(v) = app.visual.as_mut() {
+        v.start = at;
+        v.end = at + word.len();
+    }
+    app
+}
+
+#[test]
+fn the_count_of_the_same_text_is_shown_with_the_selection() {
+    let mut app = app(80, 24);
+    press(&mut app, "v");
+    assert!(
+        app.effects.contains(&Effect::Count("Pakistan".to_string())),
+        "{:?}",
+        app.effects
+    );
+    let t = draw_with(&app, &dark());
+    assert!(status_line(&t).contains("counting…"), "{}", status_line(&t));
+    annotation::resolve_counts(&mut app);
+    let index = app.index.as_ref().expect("index");
+    assert_eq!(count_occurrences(index.corpus(), "Pakistan"), (5, 4));
+    let t = draw_with(&app, &dark());
+    let status = status_line(&t);
+    assert!(status.starts_with(" VISUAL "), "{status}");
+    assert!(
+        status.contains("“Pakistan” 5× in the corpus (4 docs)"),
+        "{status}"
+    );
+    // Part of a word cannot be linked everywhere; the status says so.
+    press(&mut app, "h");
+    annotation::resolve_counts(&mut app);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains("“Pakista” not whole words"), "{status}");
+}
+
+#[test]
+fn the_selection_is_styled_in_colour_and_without() {
+    let mut app = app(80, 24);
+    press(&mut app, "vw");
+    assert_eq!(selected(&app), "Pakistan has");
+    let area = dossier::tui::layout::app_panes(&app)
+        .article
+        .map(dossier::tui::layout::article_text)
+        .expect("article");
+    for (theme, mono) in [
+        (dark(), false),
+        (
+            Theme::load(None, ColorDepth::Mono).expect("mono theme"),
+            true,
+        ),
+    ] {
+        let t = draw_with(&app, &theme);
+        let buf = t.backend().buffer();
+        // Find "Pakistan has" on screen.
+        let mut found = None;
+        for y in area.top()..area.bottom() {
+            let line: String = (area.left()..area.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if let Some(i) = line.find("Pakistan has") {
+                found = Some((area.left() + line[..i].chars().count() as u16, y));
+                break;
+            }
+        }
+        let (x, y) = found.expect("selection on screen");
+        for dx in 0..12 {
+            let cell = &buf[(x + dx, y)];
+            let reset = |c: Option<Color>| c.unwrap_or(Color::Reset);
+            assert_eq!(cell.fg, reset(theme.selection.fg), "{}", cell.symbol());
+            assert_eq!(cell.bg, reset(theme.selection.bg), "{}", cell.symbol());
+            if mono {
+                assert!(
+                    cell.style().add_modifier.contains(Modifier::REVERSED),
+                    "NO_COLOR still shows the selection"
+                );
+            }
+        }
+        // The space after the selection is not selected.
+        assert_ne!(buf[(x + 12, y)].style(), buf[(x, y)].style());
+        // The gutter marks the selection's line.
+        assert_eq!(buf[(area.left() - 1, y)].symbol(), "▌");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The picker.
+
+#[test]
+fn picker_scores_names_and_aliases() {
+    assert_eq!(score("ttp", "TTP"), Some(10_000));
+    let prefix = score("tehrik", "Tehrik-i-Taliban Pakistan").unwrap_or(0);
+    assert_eq!(prefix / 1000, 8, "a prefix");
+    assert_eq!(
+        score("taliban", "Tehrik-i-Taliban Pakistan").map(|s| s / 1000),
+        Some(6)
+    );
+    assert_eq!(
+        score("alib", "Tehrik-i-Taliban Pakistan").map(|s| s / 1000),
+        Some(4)
+    );
+    assert_eq!(
+        score("pakistan tehrik", "Tehrik-i-Taliban Pakistan").map(|s| s / 1000),
+        Some(3)
+    );
+    assert_eq!(
+        score("isk", "Islamic State Khorasan").map(|s| s / 1000),
+        Some(2),
+        "a subsequence of word starts"
+    );
+    assert_eq!(
+        score("ttp", "Islamic State Khorasan Province"),
+        None,
+        "scattered"
+    );
+    assert_eq!(score("xyz", "Kabul"), None);
+    assert_eq!(score("KABUL", "kabul"), Some(10_000), "case is ignored");
+    assert_eq!(score("", "anything"), Some(0));
+}
+
+#[test]
+fn picker_filters_as_you_type_best_first() {
+    let index = index();
+    let rows = pick_rows(&index, "is-k", &[]);
+    assert_eq!(rows.first().map(|r| r.entity), Some(ISKP));
+    assert_eq!(rows[0].via.as_deref(), Some("IS-K"));
+    let all = pick_rows(&index, "", &[]);
+    assert_eq!(all.len(), index.entities().len());
+    assert_eq!(all[0].entity, ISKP, "the most mentioned first");
+    let hidden = pick_rows(&index, "", &["islamic-state-khorasan-province".to_string()]);
+    assert!(hidden.iter().all(|r| r.entity != ISKP), "merged away");
+
+    let mut app = app(80, 24);
+    press(&mut app, "vL");
+    assert_eq!(app.overlay, Some(Overlay::Picker));
+    assert_eq!(app.input, Some(Field::Picker));
+    press(&mut app, "kab");
+    let p = app.picker.as_ref().expect("picker");
+    assert_eq!(p.query, "kab");
+    assert_eq!(p.rows.first().map(|r| r.entity), Some(KABUL));
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("Link “Pakistan” to…"), "{text}");
+    assert!(text.contains("Kabul"), "{text}");
+    press(&mut app, "<Esc>");
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.input, None);
+    assert!(
+        app.visual.is_some(),
+        "Esc in the picker keeps the selection"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Decisions and their confirmation.
+
+fn anchor_of(app: &App, doc: u32, start: usize, end: usize) -> dossier::annotate::Anchor {
+    let d = app.index.as_ref().expect("index").doc(doc);
+    dossier::annotate::Anchor::new(&d.id, &d.text, start..end)
+}
+
+#[test]
+fn linking_asks_once_with_the_count_then_applies_everywhere_or_here() {
+    let mut app = app(80, 24);
+    press(&mut app, "vLkab<Enter>");
+    annotation::resolve_counts(&mut app);
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation: {:?}", app.prompt)
+    };
+    let (q, keys) = annotation::confirm_question(&app, &c);
+    assert_eq!(q, "Link all 5 occurrences of “Pakistan” to Kabul?");
+    assert_eq!(keys[0], ("Enter".to_string(), "all 5".to_string()));
+    assert_eq!(keys[1], ("1".to_string(), "only this one".to_string()));
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("Link all 5 occurrences"), "{text}");
+    assert!(status_line(&draw_with(&app, &dark())).starts_with(" CONFIRM "));
+    // Other keys do nothing while the question is open; q does not quit.
+    press(&mut app, "qjx");
+    assert!(!app.quit);
+    assert!(app.prompt.is_some());
+    // Enter: one decision for every occurrence.
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::LinkText {
+            text: "Pakistan".into(),
+            entity: "kabul".into(),
+            new: None
+        })]
+    );
+    assert_eq!(app.prompt, None);
+    assert_eq!(app.visual, None);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("saving:"))
+    );
+
+    // `1`: this span only.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "vLkab<Enter>1");
+    let start = app
+        .index
+        .as_ref()
+        .expect("index")
+        .doc(0)
+        .text
+        .find("Pakistan")
+        .unwrap_or(0);
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::LinkSpan {
+            anchor: anchor_of(&app, 0, start, start + 8),
+            entity: "kabul".into(),
+            new: None
+        })]
+    );
+}
+
+#[test]
+fn escape_cancels_the_question_and_keeps_the_selection() {
+    let mut app = app(80, 24);
+    press(&mut app, "vLkab<Enter><Esc>");
+    assert_eq!(app.prompt, None);
+    assert_eq!(selected(&app), "Pakistan");
+    assert!(decisions(&app).is_empty());
+}
+
+#[test]
+fn tagging_asks_for_a_kind_and_makes_a_new_entity() {
+    let mut app = app(80, 24);
+    press(&mut app, "vt");
+    assert!(matches!(app.prompt, Some(Prompt::Kind(_))));
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(
+        text.contains("Tag “Pakistan” as a new entity of kind:"),
+        "{text}"
+    );
+    assert!(text.contains("g group · e event · p person · o org · l place · x other"));
+    press(&mut app, "o");
+    annotation::resolve_counts(&mut app);
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    let (q, _) = annotation::confirm_question(&app, &c);
+    assert_eq!(q, "Tag all 5 occurrences of “Pakistan” as a new org?");
+    press(&mut app, "<Enter>");
+    let new = NewEntity {
+        id: "pakistan-2".into(),
+        name: "Pakistan".into(),
+        kind: Kind::Org,
+    };
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::LinkText {
+            text: "Pakistan".into(),
+            entity: "pakistan-2".into(),
+            new: Some(new)
+        })]
+    );
+}
+
+#[test]
+fn part_of_a_word_is_linked_here_only() {
+    let mut app = app(80, 24);
+    press(&mut app, "vhLkab<Enter>");
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    assert_eq!(c.all, None);
+    let (q, keys) = annotation::confirm_question(&app, &c);
+    assert!(q.contains("this span only"), "{q}");
+    assert_eq!(keys[0], ("Enter".to_string(), "this one".to_string()));
+    press(&mut app, "<Enter>");
+    assert!(matches!(
+        decisions(&app).as_slice(),
+        [Effect::Decide(Op::LinkSpan { .. })]
+    ));
+}
+
+#[test]
+fn reject_accept_and_reject_everywhere_on_the_mention_under_the_cursor() {
+    // d: this span, at once.
+    let mut app = app(80, 24);
+    press(&mut app, "<Enter>d");
+    let start = app
+        .index
+        .as_ref()
+        .expect("index")
+        .doc(0)
+        .text
+        .find("Pakistan")
+        .unwrap_or(0);
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::RejectSpan {
+            anchor: anchor_of(&app, 0, start, start + 8)
+        })]
+    );
+    // A on the suggested "ISIS-K": link every occurrence, after the count.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>nn");
+    assert_eq!(cursor_text(&app).as_deref(), Some("ISIS-K"));
+    let hints = status_line(&draw_with(&app, &dark()));
+    assert!(
+        hints.contains("A accept") && hints.contains("X reject"),
+        "{hints}"
+    );
+    press(&mut app, "A");
+    annotation::resolve_counts(&mut app);
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    let (q, _) = annotation::confirm_question(&app, &c);
+    assert_eq!(
+        q,
+        "Accept “ISIS-K” as Islamic State Khorasan Province for all 4 occurrences?"
+    );
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::LinkText {
+            text: "ISIS-K".into(),
+            entity: "islamic-state-khorasan-province".into(),
+            new: None
+        })]
+    );
+    // X: the text is never this entity; the count is of its links.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>nnX");
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    let (q, _) = annotation::confirm_question(&app, &c);
+    assert_eq!(
+        q,
+        "“ISIS-K” is not Islamic State Khorasan Province: remove all 4 links of “ISIS-K”?"
+    );
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::RejectText {
+            text: "ISIS-K".into(),
+            entity: "islamic-state-khorasan-province".into(),
+        })]
+    );
+}
+
+#[test]
+fn rename_kind_merge_split_and_note() {
+    // R: a prompt with the current name.
+    let mut app = app(80, 24);
+    press(&mut app, "<Enter>R");
+    assert_eq!(app.input, Some(Field::Prompt));
+    press(
+        &mut app,
+        "<C-u>Islamic<Space>Republic<Space>of<Space>Pakistan<Enter>",
+    );
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::Rename {
+            entity: "pakistan".into(),
+            name: "Islamic Republic of Pakistan".into()
+        })]
+    );
+    // K: a kind.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>Kg");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::SetKind {
+            entity: "pakistan".into(),
+            kind: Kind::Group
+        })]
+    );
+    // +: the picker, then a confirmation.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>+kabul<Enter>");
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    let (q, _) = annotation::confirm_question(&app, &c);
+    assert_eq!(q, "Merge Pakistan (5 mentions) into Kabul (2 mentions)?");
+    press(&mut app, "1");
+    assert!(decisions(&app).is_empty(), "no single-span merge");
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::Merge {
+            from: "pakistan".into(),
+            into: "kabul".into()
+        })]
+    );
+    // S: split the alias "IS-K" off the group.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "jj<Enter>");
+    while cursor_text(&app).as_deref() != Some("IS-K") {
+        press(&mut app, "n");
+    }
+    press(&mut app, "S<Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::SplitAlias {
+            entity: "islamic-state-khorasan-province".into(),
+            alias: "IS-K".into(),
+            new: NewEntity {
+                id: "is-k".into(),
+                name: "IS-K".into(),
+                kind: Kind::Group
+            }
+        })]
+    );
+    // ;: a note on the mention; Tab moves it to the entity, then the document.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>;");
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("Note on this mention “Pakistan”:"), "{text}");
+    press(&mut app, "check<Tab><Tab><Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::Note {
+            target: NoteTarget::Document {
+                doc: "000.txt".into()
+            },
+            text: "check".into()
+        })]
+    );
+}
+
+#[test]
+fn undo_redo_and_read_only() {
+    let mut app = app(80, 24);
+    press(&mut app, "u<C-r>");
+    assert_eq!(decisions(&app), vec![Effect::Undo, Effect::Redo]);
+    let mut app = tui_fixture::app(80, 24);
+    app.journal.read_only = true;
+    press(&mut app, "<Enter>dvLu");
+    assert!(decisions(&app).is_empty());
+    assert_eq!(app.overlay, None, "no picker when nothing can be saved");
+    let m = app.message.clone().expect("a message");
+    assert!(m.error && m.text.starts_with("read-only"), "{m:?}");
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains("READ-ONLY"), "{status}");
+}
+
+// ---------------------------------------------------------------------------
+// The review queue.
+
+/// The fixture with suggestions of two sources and three frequencies.
+fn suggesting_index() -> Index {
+    let base = index();
+    let mut analysis: Analysis = base.analysis().clone();
+    for m in analysis.mentions.iter_mut() {
+        let text = &base.doc(m.doc).text[m.range()];
+        m.source = match text {
+            "ISIS-K" => Source::Variant,
+            "IS-K" => Source::Abbreviation,
+            "Blinken" => Source::Variant,
+            _ => Source::Kb,
+        };
+    }
+    Index::new(corpus(), analysis)
+}
+
+fn review_app() -> App {
+    let mut app = App::new("fixture", 80, 24);
+    update::index_ready(&mut app, Ok(suggesting_index()));
+    app
+}
+
+#[test]
+fn review_queue_is_most_frequent_first() {
+    let q = review_queue(&suggesting_index());
+    let got: Vec<(&str, &str, usize, Source)> = q
+        .iter()
+        .map(|i| (i.text.as_str(), i.entity.as_str(), i.count, i.source))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "ISIS-K",
+                "islamic-state-khorasan-province",
+                4,
+                Source::Variant
+            ),
+            (
+                "IS-K",
+                "islamic-state-khorasan-province",
+                2,
+                Source::Abbreviation
+            ),
+            ("Blinken", "antony-blinken", 1, Source::Variant),
+        ]
+    );
+    assert_eq!(q[0].examples.len(), 3, "a few examples for context");
+}
+
+#[test]
+fn review_keys_accept_reject_skip_and_step_back() {
+    let mut app = review_app();
+    press(&mut app, "r");
+    assert_eq!(app.overlay, Some(Overlay::Review));
+    annotation::resolve_counts(&mut app);
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(
+        text.contains("“ISIS-K”  →  Islamic State Khorasan Province (group)"),
+        "{text}"
+    );
+    assert!(text.contains("ISIS-K near Kabul"), "the context: {text}");
+    assert!(text.contains("links all 4 occurrences"), "{text}");
+    press(&mut app, "a");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::LinkText {
+            text: "ISIS-K".into(),
+            entity: "islamic-state-khorasan-province".into(),
+            new: None
+        })]
+    );
+    press(&mut app, "x");
+    assert_eq!(
+        decisions(&app)[1],
+        Effect::Decide(Op::RejectText {
+            text: "IS-K".into(),
+            entity: "islamic-state-khorasan-province".into(),
+        })
+    );
+    press(&mut app, "<Space>");
+    let r = app.review.clone().expect("review");
+    assert_eq!((r.pos, r.accepted, r.rejected, r.skipped), (3, 1, 1, 1));
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("All 3 suggestions reviewed"), "{text}");
+    // Backspace: the skip is stepped back without an undo, the reject with one.
+    press(&mut app, "<Backspace>");
+    assert_eq!(app.review.as_ref().map(|r| r.pos), Some(2));
+    assert_eq!(decisions(&app).len(), 2);
+    press(&mut app, "<Backspace>");
+    assert_eq!(app.review.as_ref().map(|r| r.pos), Some(1));
+    assert_eq!(decisions(&app).last(), Some(&Effect::Undo));
+    assert_eq!(
+        app.review.as_ref().map(|r| r.history.clone()),
+        Some(vec![(0, ReviewStep::Accepted)])
+    );
+    press(&mut app, "<Esc>");
+    assert_eq!(app.overlay, None);
+    assert!(app.review.is_none());
+}
+
+// ---------------------------------------------------------------------------
+// Through a real workspace and journal.
+
+fn workspace(journal: &Path) -> Workspace {
+    let j = Journal::open(journal, "fixture").expect("journal");
+    Workspace::new(Arc::new(corpus()), index().analysis().clone(), j)
+}
+
+/// Carries out the effects as the event loop and workspace thread do.
+fn settle(app: &mut App, ws: &mut Workspace) {
+    annotation::resolve_counts(app);
+    for e in std::mem::take(&mut app.effects) {
+        let cmd = match e {
+            Effect::Decide(op) => Command::Decide(op),
+            Effect::Undo => Command::Undo,
+            Effect::Redo => Command::Redo,
+            Effect::Count(_) => continue,
+        };
+        let a = worker::execute(ws, cmd, None);
+        annotation::applied(app, a);
+        annotation::resolve_counts(app);
+    }
+}
+
+fn mentions_of(index: &Index, text: &str) -> Vec<Mention> {
+    index
+        .mentions()
+        .iter()
+        .filter(|m| &index.doc(m.doc).text[m.range()] == text)
+        .copied()
+        .collect()
+}
+
+#[test]
+fn a_decision_applies_everywhere_keeps_the_place_and_undoes_as_one_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("j.jsonl");
+    let mut ws = workspace(&path);
+    let mut app = App::new("fixture", 80, 24);
+    update::index_ready(&mut app, Ok(ws.index().clone()));
+    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    press(&mut app, "jj<Enter>");
+    while cursor_text(&app).as_deref() != Some("Blinken") {
+        press(&mut app, "n");
+    }
+    let (doc, scroll) = (app.article.doc, app.article.scroll);
+    // "Blinken" is now the United Nations, everywhere.
+    press(&mut app, "sLunited<Space>nations<Enter><Enter>");
+    settle(&mut app, &mut ws);
+    let m = app.message.clone().expect("message");
+    assert!(
+        !m.error && m.text == "saved: linked every “Blinken” to united-nations",
+        "{m:?}"
+    );
+    let index = app.index.as_ref().expect("index");
+    let blinken = mentions_of(index, "Blinken");
+    assert!(!blinken.is_empty());
+    assert!(
+        blinken
+            .iter()
+            .all(|m| m.entity == UN && m.source == Source::Annotation)
+    );
+    assert_eq!(
+        (app.article.doc, app.article.scroll),
+        (doc, scroll),
+        "same place"
+    );
+    assert_eq!(cursor_text(&app).as_deref(), Some("Blinken"), "same cursor");
+    assert_eq!(app.xref.entity, Some(UN), "the panel follows the cursor");
+    assert_eq!(app.journal.decisions, 1);
+    // One undo step takes it all back.
+    press(&mut app, "u");
+    settle(&mut app, &mut ws);
+    let index = app.index.as_ref().expect("index");
+    assert!(
+        mentions_of(index, "Blinken")
+            .iter()
+            .all(|m| m.entity == BLINKEN)
+    );
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.starts_with("undone: "))
+    );
+    press(&mut app, "<C-r>");
+    settle(&mut app, &mut ws);
+    assert_eq!(app.journal.decisions, 1);
+    // After a restart the decision is still there, and undo still works.
+    drop(ws);
+    let mut ws = workspace(&path);
+    assert!(
+        mentions_of(ws.index(), "Blinken")
+            .iter()
+            .all(|m| m.entity == UN && m.source == Source::Annotation)
+    );
+    let mut app = App::new("fixture", 80, 24);
+    update::index_ready(&mut app, Ok(ws.index().clone()));
+    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    press(&mut app, "u");
+    settle(&mut app, &mut ws);
+    let index = app.index.as_ref().expect("index");
+    assert!(
+        mentions_of(index, "Blinken")
+            .iter()
+            .all(|m| m.entity == BLINKEN)
+    );
+}
+
+#[test]
+fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("j.jsonl");
+    {
+        let mut j = Journal::open(&path, "fixture").expect("journal");
+        let anchor = dossier::annotate::Anchor {
+            doc: "000.txt".into(),
+            start: 3,
+            end: 9,
+            exact: "Vanished".into(),
+            prefix: String::new(),
+            suffix: String::new(),
+        };
+        j.append(Op::RejectSpan { anchor }).expect("append");
+    }
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text.push_str("{\"seq\":9,\"op\":\"ren");
+    std::fs::write(&path, text).expect("write");
+    let ws = workspace(&path);
+    let mut app = App::new("fixture", 80, 24);
+    update::index_ready(&mut app, Ok(ws.index().clone()));
+    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    let m = app.message.clone().expect("message");
+    assert!(m.error, "{m:?}");
+    assert!(
+        m.text
+            .starts_with("1 annotation cannot be placed (J lists them); journal: "),
+        "{m:?}"
+    );
+    assert!(m.text.contains("torn"), "{m:?}");
+    press(&mut app, "J");
+    assert_eq!(app.overlay, Some(Overlay::Journal));
+    let screen = screen_text(&draw_with(&app, &dark()));
+    assert!(screen.contains("Cannot be placed (1)"), "{screen}");
+    assert!(
+        screen.contains("“Vanished” in 000.txt (was at 3..9)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Warnings (1)"), "{screen}");
+}
+
+// ---------------------------------------------------------------------------
+// Help and snapshots.
+
+#[test]
+fn help_lists_every_annotation_key() {
+    let lines: Vec<String> = help_lines(&Keymap::default(), &dark())
+        .into_iter()
+        .map(|spans| spans.iter().map(|s| s.content.to_string()).collect())
+        .collect();
+    let text = lines.join("\n");
+    for want in [
+        "Annotate: select text",
+        "Annotate: tag the selection as a new entity",
+        "Annotate: link the selection to an entity",
+        "Annotate: reject the mention",
+        "Annotate: accept the suggested link",
+        "Annotate: merge the entity",
+        "Annotate: split",
+        "Annotate: note",
+        "Undo the last annotation",
+        "Review the suggested links",
+        "Selection (visual mode)",
+        "Review queue",
+        "Questions (confirm, choose a kind)",
+    ] {
+        assert!(text.contains(want), "help lacks {want:?}:\n{text}");
+    }
+}
+
+#[test]
+fn snapshot_80x24_visual_selection() {
+    let mut app = app(80, 24);
+    press(&mut app, "vw");
+    annotation::resolve_counts(&mut app);
+    insta::assert_snapshot!(draw_with(&app, &dark()).backend());
+}
+
+#[test]
+fn snapshot_80x24_confirm_link() {
+    let mut app = app(80, 24);
+    press(&mut app, "vLkab<Enter>");
+    annotation::resolve_counts(&mut app);
+    insta::assert_snapshot!(draw_with(&app, &dark()).backend());
+}
+
+#[test]
+fn snapshot_80x24_picker() {
+    let mut app = app(80, 24);
+    press(&mut app, "vLi");
+    insta::assert_snapshot!(draw_with(&app, &dark()).backend());
+}
+
+#[test]
+fn snapshot_80x24_review() {
+    let mut app = review_app();
+    press(&mut app, "r");
+    annotation::resolve_counts(&mut app);
+    insta::assert_snapshot!(draw_with(&app, &dark()).backend());
+}
+
+#[test]
+fn snapshot_120x40_review() {
+    let mut app = review_app();
+    update::update(&mut app, dossier::tui::action::Action::Resize(120, 40));
+    press(&mut app, "r");
+    annotation::resolve_counts(&mut app);
+    insta::assert_snapshot!(draw_with(&app, &dark()).backend());
+}
