@@ -424,7 +424,9 @@ fn annotations(
         if json {
             writeln!(out, "{}", json!({"seq": seq, "op": op}))?;
         } else {
-            writeln!(out, "{seq:>5}  {}", op.describe())?;
+            let index = ws.index();
+            let name = |id: &str| index.entity_by_id(id).map(|e| index.entity(e).name.clone());
+            writeln!(out, "{seq:>5}  {}", op.describe_with(&name))?;
         }
     }
     for a in &ws.report().unplaced {

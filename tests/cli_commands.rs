@@ -336,7 +336,8 @@ fn import_records_decisions_that_mentions_then_show() {
     assert_eq!(rows[0]["source"], "annotation");
     assert_eq!(rows[0]["kind"], "event");
     let listed = dossier(&["annotations", "--annotations", j]);
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("imported-event"));
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("as a new event"), "{listed}");
 }
 
 #[test]

@@ -86,18 +86,43 @@ pub enum Op {
 }
 
 impl Op {
-    /// A short description for the status line and the undo message.
+    /// A short description for the status line and the undo message, with
+    /// entities named by id.
     pub fn describe(&self) -> String {
+        self.describe_with(&|_| None)
+    }
+
+    /// [`Op::describe`], naming entities by `name(id)` where it knows them
+    /// ("linked every “TTP” to Tehrik-i-Taliban Pakistan").
+    pub fn describe_with(&self, name: &dyn Fn(&str) -> Option<String>) -> String {
+        let n = |id: &str| name(id).unwrap_or_else(|| id.to_string());
         match self {
-            Op::LinkText { text, entity, .. } => format!("linked every “{text}” to {entity}"),
-            Op::LinkSpan { anchor, entity, .. } => format!("linked “{}” to {entity}", anchor.exact),
+            Op::LinkText { text, entity, new } => match new {
+                Some(new) => format!("tagged every “{text}” as a new {} “{}”", new.kind, new.name),
+                None => format!("linked every “{text}” to {}", n(entity)),
+            },
+            Op::LinkSpan {
+                anchor,
+                entity,
+                new,
+            } => match new {
+                Some(new) => format!(
+                    "tagged “{}” as a new {} “{}”",
+                    anchor.exact, new.kind, new.name
+                ),
+                None => format!("linked “{}” to {}", anchor.exact, n(entity)),
+            },
             Op::RejectSpan { anchor } => format!("rejected “{}”", anchor.exact),
-            Op::RejectText { text, entity } => format!("“{text}” is not {entity}"),
-            Op::Merge { from, into } => format!("merged {from} into {into}"),
-            Op::SplitAlias { alias, new, .. } => format!("split “{alias}” off as {}", new.id),
-            Op::Rename { entity, name } => format!("renamed {entity} to “{name}”"),
-            Op::SetKind { entity, kind } => format!("{entity} is now a {kind}"),
-            Op::Note { .. } => "note saved".to_string(),
+            Op::RejectText { text, entity } => format!("“{text}” is not {}", n(entity)),
+            Op::Merge { from, into } => format!("merged {} into {}", n(from), n(into)),
+            Op::SplitAlias { alias, new, .. } => format!("split “{alias}” off as “{}”", new.name),
+            Op::Rename { entity, name } => format!("renamed {} to “{name}”", n(entity)),
+            Op::SetKind { entity, kind } => format!("{} is now a {kind}", n(entity)),
+            Op::Note { target, .. } => match target {
+                NoteTarget::Mention { anchor } => format!("note on “{}”", anchor.exact),
+                NoteTarget::Entity { id } => format!("note on {}", n(id)),
+                NoteTarget::Document { doc } => format!("note on {doc}"),
+            },
         }
     }
 }

@@ -303,7 +303,10 @@ fn decide(app: &mut App, op: Op) {
     if refuse_if_read_only(app) {
         return;
     }
-    app.set_message(format!("saving: {}…", super::worker::describe(&op)));
+    app.set_message(format!(
+        "saving: {}…",
+        super::worker::describe(&op, app.index.as_ref())
+    ));
     app.effects.push(Effect::Decide(op));
     app.in_flight += 1;
     app.visual = None;

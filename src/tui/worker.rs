@@ -7,7 +7,7 @@
 //! [`execute`] is the whole of one step, so tests drive it directly.
 
 use super::app::JournalInfo;
-use crate::annotate::{JournalError, NoteTarget, Op, Saved, Workspace};
+use crate::annotate::{JournalError, Op, Saved, Workspace};
 use crate::entity::Progress;
 use crate::index::Index;
 use crate::load::{self, OpenOptions};
@@ -69,16 +69,13 @@ pub fn open(
     load::open_for_reader(opts, progress).map_err(|e| format!("{e:#}"))
 }
 
-/// What a decision did, for the status line.
-pub fn describe(op: &Op) -> String {
-    match op {
-        Op::Note { target, .. } => match target {
-            NoteTarget::Mention { anchor } => format!("note on “{}”", anchor.exact),
-            NoteTarget::Entity { id } => format!("note on {id}"),
-            NoteTarget::Document { doc } => format!("note on {doc}"),
-        },
-        other => other.describe(),
-    }
+/// What a decision did, for the status line, with entities named as the
+/// index knows them.
+pub fn describe(op: &Op, index: Option<&crate::index::Index>) -> String {
+    op.describe_with(&|id| {
+        let index = index?;
+        index.entity_by_id(id).map(|e| index.entity(e).name.clone())
+    })
 }
 
 fn refused(e: &JournalError) -> (String, bool) {
@@ -105,7 +102,7 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
     }
     let (changed, message, error) = match cmd {
         Command::Decide(op) => {
-            let what = describe(&op);
+            let what = describe(&op, Some(ws.index()));
             match ws.decide(op) {
                 Ok(Saved::Durable) => (true, format!("saved: {what}"), false),
                 Ok(Saved::Pending(e)) => (true, format!("NOT SAVED ({e}) — will retry"), true),
@@ -120,10 +117,17 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
             match ws.undo() {
                 Ok(op) if was_pending => (
                     true,
-                    format!("undone (it was not saved): {}", describe(&op)),
+                    format!(
+                        "undone (it was not saved): {}",
+                        describe(&op, Some(ws.index()))
+                    ),
                     false,
                 ),
-                Ok(op) => (true, format!("undone: {}", describe(&op)), false),
+                Ok(op) => (
+                    true,
+                    format!("undone: {}", describe(&op, Some(ws.index()))),
+                    false,
+                ),
                 Err(e) => {
                     let (m, err) = refused(&e);
                     (false, m, err)
@@ -131,7 +135,11 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
             }
         }
         Command::Redo => match ws.redo() {
-            Ok(op) => (true, format!("redone: {}", describe(&op)), false),
+            Ok(op) => (
+                true,
+                format!("redone: {}", describe(&op, Some(ws.index()))),
+                false,
+            ),
             Err(e) => {
                 let (m, err) = refused(&e);
                 (false, m, err)
