@@ -76,7 +76,7 @@ fn acknowledged_annotations_survive_sigkill() {
     s.send("\r");
     s.wait_text("Link all 1 occurrence of “Pakistani-Talban” to Tehrik-i-Taliban");
     s.send("\r");
-    s.wait_status("saved: linked every “Pakistani-Talban” to tehrik-i-taliban-pakistan");
+    s.wait_status("saved: linked every “Pakistani-Talban” to Tehrik-i-Taliban Pakistan");
 
     // 2. Tag a word as a new entity, this span only.
     s.send("vWWW");
@@ -86,7 +86,7 @@ fn acknowledged_annotations_survive_sigkill() {
     s.send("x");
     s.wait_text("Tag all 1 occurrence of “refer” as a new other?");
     s.send("1");
-    s.wait_status("saved: linked “refer” to refer");
+    s.wait_status("saved: tagged “refer” as a new other “refer”");
 
     // 3. Reject the mention after "refer" (which is a mention now).
     s.send("n");
