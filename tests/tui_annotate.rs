@@ -781,7 +781,7 @@ fn a_decision_applies_everywhere_keeps_the_place_and_undoes_as_one_step() {
     settle(&mut app, &mut ws);
     let m = app.message.clone().expect("message");
     assert!(
-        !m.error && m.text == "saved: linked every “Blinken” to united-nations",
+        !m.error && m.text == "saved: linked every “Blinken” to United Nations",
         "{m:?}"
     );
     let index = app.index.as_ref().expect("index");
