@@ -118,3 +118,25 @@ fn ctrl_z_suspends_and_resumes() {
     assert!(s.wait_exit().success());
     s.assert_restored();
 }
+
+#[test]
+fn a_background_reader_says_so_and_exits() {
+    if !cfg!(target_os = "linux") {
+        // The check reads /proc.
+        return;
+    }
+    // `set -m`: job control, so that `&` starts a background process group.
+    let mut s = Session::start_script(
+        80,
+        24,
+        "set -m; \"$DOSSIER\" & wait $!; echo \"exit status [$?]\"",
+    );
+    s.wait_text("exit status [1]");
+    let screen = s.screen();
+    assert!(
+        screen.contains("dossier: the reader cannot run in the background"),
+        "{screen}"
+    );
+    s.wait_exit();
+    s.assert_restored();
+}

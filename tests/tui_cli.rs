@@ -76,3 +76,72 @@ fn the_reader_needs_a_terminal() {
     );
     assert!(o.stdout.is_empty(), "no escape sequences written to a pipe");
 }
+
+/// stderr's lines, for checking that an error is one line.
+fn error_lines(o: &Output) -> Vec<String> {
+    stderr(o).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn config_syntax_and_type_errors_are_one_line_naming_file_and_line() {
+    for (text, line, reason) in [
+        (
+            "mouse = \"yes\"\n",
+            1,
+            "invalid type: string \"yes\", expected a boolean",
+        ),
+        ("theme = \"light\"\ntheme =\n", 2, ""),
+        ("[keys.global]\nquit = 3\n", 2, "a key such as"),
+    ] {
+        let o = run_reader(Some(text), &[]);
+        assert!(!o.status.success());
+        let lines = error_lines(&o);
+        assert_eq!(lines.len(), 1, "{text:?}: {lines:?}");
+        let want = format!("/dossier/config.toml:{line}: ");
+        assert!(
+            lines[0].starts_with("dossier: /") && lines[0].contains(&want),
+            "{text:?}: {lines:?}"
+        );
+        assert!(lines[0].contains(reason), "{text:?}: {lines:?}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_key_bound_to_two_actions_stops_the_reader_naming_both() {
+    let o = run_reader(Some("[keys.global]\nquit = \"j\"\n"), &[]);
+    assert!(!o.status.success());
+    let lines = error_lines(&o);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("config.toml: [keys.global]: j is bound to both quit and down"),
+        "{lines:?}"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn theme_file_errors_are_one_line_and_name_the_cause_once() {
+    let o = run_reader(None, &["--theme", "/nonexistent"]);
+    assert!(!o.status.success());
+    let lines = error_lines(&o);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("dossier: /nonexistent: cannot read the theme file: "),
+        "{lines:?}"
+    );
+    assert_eq!(lines[0].matches("os error").count(), 1, "{lines:?}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let theme = dir.path().join("mine.toml");
+    std::fs::write(&theme, "[styles]\nbase = { fg = 3 }\n").expect("theme file");
+    let theme = theme.to_string_lossy().into_owned();
+    let o = run_reader(None, &["--theme", &theme]);
+    let lines = error_lines(&o);
+    assert_eq!(
+        lines,
+        vec![format!(
+            "dossier: {theme}:2: invalid type: integer `3`, expected a string"
+        )]
+    );
+}

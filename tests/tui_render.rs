@@ -457,3 +457,234 @@ fn sixteen_colour_terminals_get_only_ansi_colours() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Fitting small screens.
+
+/// The text of one row of the screen.
+fn row_text(t: &Terminal<TestBackend>, y: u16) -> String {
+    screen_text(t)
+        .lines()
+        .nth(usize::from(y))
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn help_at_80x24_shows_every_description_whole() {
+    let mut app = app(80, 24);
+    press(&mut app, "?");
+    // Page through the help, collecting what is inside the overlay.
+    let mut seen = String::new();
+    for _ in 0..20 {
+        let t = draw(&app);
+        let over = layout::inner(layout::overlay(layout::app_panes(&app).main));
+        for y in over.top()..over.bottom() {
+            let line: String = (over.left()..over.right())
+                .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                .collect();
+            assert!(!line.contains('…'), "cut at row {y}: {line}");
+            seen.push_str(&line);
+            seen.push(' ');
+        }
+        press(&mut app, "<C-d>");
+    }
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let seen = words(&seen);
+    for b in DEFAULT_BINDINGS {
+        assert!(seen.contains(&words(b.desc)), "help lacks {:?}", b.desc);
+    }
+    assert!(seen.contains("Jump forward (most terminals send Tab for Ctrl-i)"));
+    assert!(seen.contains("config.toml (see README)."), "{seen}");
+}
+
+#[test]
+fn help_lines_fit_their_width_and_wrap_under_the_description() {
+    let lines = view::help_lines_for(&Keymap::default(), &dark(), 73);
+    let text: Vec<String> = lines
+        .iter()
+        .map(|spans| spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+    for l in &text {
+        assert!(dossier::text::width(l) <= 73, "{l:?}");
+    }
+    let i = text
+        .iter()
+        .position(|l| l.contains("Jump forward"))
+        .expect("jump forward");
+    assert!(text[i].starts_with("  <C-i> <Tab>"), "{:?}", text[i]);
+    // The rest of the description goes on below, in the description column.
+    let desc_col = text[i].find("Jump").expect("column");
+    assert!(
+        text[i + 1].starts_with(&" ".repeat(desc_col)) && text[i + 1].contains("Ctrl-i"),
+        "{:?}",
+        &text[i..i + 2]
+    );
+}
+
+#[test]
+fn the_too_small_message_always_fits() {
+    let keymap = Keymap::default();
+    for w in 0..layout::MIN_WIDTH {
+        for h in 0..layout::MIN_HEIGHT + 2 {
+            for l in view::too_small_lines(w, h, &keymap) {
+                assert!(dossier::text::width(&l) <= usize::from(w), "{w}x{h}: {l}");
+            }
+        }
+    }
+    let mut app = app(80, 24);
+    update(&mut app, Action::Resize(30, 8));
+    let text = screen_text(&draw(&app));
+    assert!(!text.contains('…'), "{text}");
+    for want in [
+        "Terminal too small: 30×8",
+        "dossier needs at least 40×12.",
+        "Enlarge, or q to quit.",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    // The key named is the one bound to quit.
+    let keymap = Keymap::with_overrides(&[dossier::tui::keymap::KeyOverride {
+        context: dossier::tui::keymap::Context::Global,
+        action: Action::Quit,
+        keys: vec![vec![dossier::tui::keymap::Key::char('Q')]],
+    }])
+    .expect("no conflict");
+    assert!(
+        view::too_small_lines(30, 8, &keymap)
+            .iter()
+            .any(|l| l == "Enlarge, or Q to quit."),
+    );
+}
+
+#[test]
+fn overlays_leave_no_stray_letters_beside_their_border() {
+    for keys in ["?", "e", "/is-k<Enter>"] {
+        for (w, h) in [(80, 24), (60, 20), (100, 30), (160, 48)] {
+            let mut app = app(w, h);
+            press(&mut app, "jjj<Enter>nn");
+            press(&mut app, keys);
+            let t = draw(&app);
+            let panes = layout::app_panes(&app);
+            let over = layout::overlay(panes.main);
+            let buf = t.backend().buffer();
+            for y in over.top()..over.bottom() {
+                for x in [over.left().checked_sub(1), Some(over.right())]
+                    .into_iter()
+                    .flatten()
+                    .filter(|&x| x < panes.main.right())
+                {
+                    assert_eq!(
+                        buf[(x, y)].symbol(),
+                        " ",
+                        "{keys} at {w}x{h}: column {x} of row {y}: {}",
+                        row_text(&t, y)
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_no_match_hint_names_keys_that_work_in_the_mode() {
+    let mut app = app(80, 24);
+    press(&mut app, "fzzz");
+    let text = screen_text(&draw(&app));
+    assert!(
+        text.contains("Backspace edits the") && text.contains("clears it."),
+        "{text}"
+    );
+    assert!(!text.contains(" M "), "M would type an M:\n{text}");
+    press(&mut app, "<Enter>");
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("<Esc> or M clears the"), "{text}");
+}
+
+#[test]
+fn the_selected_document_stands_out_in_every_theme() {
+    for name in ["dark", "light", "high-contrast", "mono"] {
+        let theme = Theme::load(Some(name), ColorDepth::TrueColor).expect("theme");
+        for focus_article in [false, true] {
+            let mut app = app(80, 24);
+            press(&mut app, "jj");
+            if focus_article {
+                // The list keeps its selection while the article has the focus.
+                press(&mut app, "l");
+            }
+            let t = draw_with(&app, &theme);
+            let buf = t.backend().buffer();
+            let rows = layout::list_rows(&app, layout::app_panes(&app).list.expect("list"));
+            let row_y = |i: u16| rows.y + i * layout::LIST_ROW_HEIGHT;
+            // The selection: a bold bar down the row's left edge.
+            for y in [row_y(2), row_y(2) + 1] {
+                let c = &buf[(rows.x, y)];
+                assert_eq!(c.symbol(), "▌", "{name}");
+                assert!(c.modifier.contains(Modifier::BOLD), "{name}");
+            }
+            // The open document keeps its own mark, and no bar.
+            assert_eq!(buf[(rows.x, row_y(0))].symbol(), " ", "{name}");
+            assert_eq!(buf[(rows.x + 1, row_y(0))].symbol(), "▸", "{name}");
+            assert_eq!(buf[(rows.x + 1, row_y(2))].symbol(), " ", "{name}");
+            // And the selected row's colours differ from the others'.
+            let title = |i: u16| buf[(rows.x + 4, row_y(i))].style();
+            assert_ne!(title(2), title(1), "{name}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The README agrees with the tables.
+
+/// The text of a README section, from its heading to the next one.
+fn readme_section(heading: &str) -> String {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("README lacks {heading}"));
+    let rest = &readme[start + heading.len() + 2..];
+    let end = rest.find("\n##").unwrap_or(rest.len());
+    rest[..end].to_string()
+}
+
+#[test]
+fn the_readme_lists_every_context_action_and_style() {
+    let config = readme_section("### Configuration");
+    for (name, _) in dossier::tui::action::BINDABLE {
+        assert!(
+            config.contains(&format!("`{name}`")),
+            "Configuration lacks {name}"
+        );
+    }
+    for ctx in dossier::tui::keymap::Context::ALL {
+        assert!(
+            config.contains(ctx.name()),
+            "Configuration lacks {}",
+            ctx.name()
+        );
+    }
+    let themes = readme_section("### Themes and colour");
+    for style in dossier::tui::theme::STYLE_NAMES {
+        assert!(
+            themes.contains(&format!("`{style}`")),
+            "Themes lacks {style}"
+        );
+    }
+}
+
+#[test]
+fn while_typing_a_filter_the_hints_are_the_fields_keys() {
+    for keys in ["f", "ef"] {
+        let mut app = app(80, 24);
+        press(&mut app, keys);
+        let t = draw(&app);
+        let status = row_text(&t, 23);
+        assert!(
+            status.contains("<Enter> keep") && status.contains("<Esc> clear"),
+            "{keys}: {status}"
+        );
+        for wrong in ["? help", "f filter", "s sort"] {
+            assert!(!status.contains(wrong), "{keys}: {status}");
+        }
+    }
+}

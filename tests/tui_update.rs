@@ -413,7 +413,8 @@ fn user_bindings_apply() {
         context: Context::Global,
         action: Action::NextMention,
         keys: vec![Key::parse_seq("w").unwrap_or_default()],
-    }]);
+    }])
+    .expect("no conflict");
     let mut app = app(80, 24);
     let mut router = Router::default();
     press_with(&mut app, &keymap, &mut router, "jjj<Enter>ww");
@@ -471,4 +472,59 @@ fn pasting_into_a_filter_takes_one_clean_line() {
     press(&mut app, "<C-u>");
     update(&mut app, Action::Paste("unite".into()));
     assert_eq!(app.list.rows, vec![3]);
+}
+
+#[test]
+fn the_sort_message_goes_when_the_browser_closes() {
+    let mut app = app(80, 24);
+    press(&mut app, "ess");
+    assert_eq!(app.browser.sort, SortBy::Kind);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text == "Sorted by kind")
+    );
+    press(&mut app, "q");
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.message, None, "the message was about the browser");
+    // Other messages stay when an overlay closes.
+    press(&mut app, "e");
+    app.set_message("3 documents mention ISKP");
+    press(&mut app, "<Esc>");
+    assert!(app.message.is_some());
+}
+
+#[test]
+fn a_list_binding_replaces_the_global_default_in_the_list() {
+    let keymap = Keymap::with_overrides(&[KeyOverride {
+        context: Context::List,
+        action: Action::Down,
+        keys: vec![Key::parse_seq("z").unwrap_or_default()],
+    }])
+    .expect("no conflict");
+    let mut app = app(80, 24);
+    let mut router = Router::default();
+    press_with(&mut app, &keymap, &mut router, "j");
+    assert_eq!(app.list.selected, 0, "j no longer moves down in the list");
+    press_with(&mut app, &keymap, &mut router, "<Down>");
+    assert_eq!(app.list.selected, 0);
+    press_with(&mut app, &keymap, &mut router, "zz");
+    assert_eq!(app.list.selected, 2);
+    // In the article, the global j still scrolls.
+    press_with(&mut app, &keymap, &mut router, "<Enter>j");
+    assert_eq!(app.focus, Pane::Article);
+    assert_eq!(app.article.scroll, 1);
+}
+
+#[test]
+fn too_small_the_quit_key_quits_whatever_is_open() {
+    for keys in ["?", "e", "f", "/"] {
+        let mut app = app(80, 24);
+        press(&mut app, keys);
+        update(&mut app, Action::Resize(30, 8));
+        press(&mut app, "j");
+        assert!(!app.quit, "{keys}");
+        press(&mut app, "q");
+        assert!(app.quit, "q quits at 30x8 after {keys}");
+    }
 }

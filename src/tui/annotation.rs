@@ -1293,7 +1293,7 @@ pub fn pick(app: &mut App) {
     let Some(p) = app.picker.clone() else { return };
     let Some(row) = p.rows.get(p.selected).cloned() else {
         app.input = Some(Field::Picker);
-        app.set_message("No entity matches; Esc cancels");
+        app.set_overlay_message("No entity matches; Esc cancels");
         return;
     };
     close_picker(app);
@@ -1489,7 +1489,7 @@ pub fn review_skip(app: &mut App) {
 pub fn review_back(app: &mut App) {
     let Some(r) = app.review.as_mut() else { return };
     let Some((pos, step)) = r.history.pop() else {
-        app.set_message("Already at the first suggestion");
+        app.set_overlay_message("Already at the first suggestion");
         return;
     };
     r.pos = pos;

@@ -55,6 +55,8 @@ pub enum LoadState {
 pub struct Message {
     pub text: String,
     pub error: bool,
+    /// The overlay the message is about: it goes when the overlay closes.
+    pub overlay: Option<Overlay>,
 }
 
 /// The document list: every document, narrowed by a title filter and by
@@ -562,6 +564,7 @@ impl App {
         self.message = Some(Message {
             text: text.into(),
             error: false,
+            overlay: None,
         });
         self.message_seq += 1;
     }
@@ -570,8 +573,18 @@ impl App {
         self.message = Some(Message {
             text: text.into(),
             error: true,
+            overlay: None,
         });
         self.message_seq += 1;
+    }
+
+    /// A message about what the open overlay shows (“Sorted by kind”): it
+    /// is cleared as soon as that overlay closes.
+    pub fn set_overlay_message(&mut self, text: impl Into<String>) {
+        self.set_message(text);
+        if let Some(m) = self.message.as_mut() {
+            m.overlay = self.overlay;
+        }
     }
 
     /// The mention under the article's cursor.

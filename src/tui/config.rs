@@ -9,16 +9,19 @@
 //!
 //! [keys.global]            # global, list, article, xref, entities, results, help,
 //!                          # visual, prompt, review, journal
-//! next_mention = ["n", "<Tab>"]
+//! next_mention = ["n", "<C-n>"]
 //! quit = "q"
 //! ```
 
 use super::action::{Action, BINDABLE};
-use super::keymap::{Context, Key, KeyOverride};
+use super::keymap::{Context, Key, KeyOverride, Keymap};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
+use toml::Spanned;
 
 /// The settings a config file can hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,17 +33,54 @@ pub struct Config {
     pub keys: Vec<KeyOverride>,
 }
 
-/// The config file could not be used.
+/// The config file could not be used. Each message is one line that names
+/// the file (and the line, where there is one); the cause of a read error
+/// is its `source`, not part of the message, so that it is printed once.
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read the config file")]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("{}: {message}", place(path, *line))]
+    Invalid {
+        path: PathBuf,
+        /// The line the problem is on, when it is on one.
+        line: Option<usize>,
+        message: String,
+    },
+}
+
+/// `path:line`, or `path` alone.
+fn place(path: &Path, line: Option<usize>) -> String {
+    match line {
+        Some(l) => format!("{}:{l}", path.display()),
+        None => path.display().to_string(),
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].matches('\n').count() + 1
+}
+
+/// A TOML error as (line, one-line reason), without the parser's snippet.
+pub(crate) fn toml_problem(text: &str, e: &toml::de::Error) -> (Option<usize>, String) {
+    let line = e.span().map(|s| line_of(text, s.start));
+    let reason = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    (line, reason)
 }
 
 #[derive(Deserialize)]
@@ -49,14 +89,33 @@ struct RawConfig {
     theme: Option<String>,
     mouse: Option<bool>,
     #[serde(default)]
-    keys: BTreeMap<String, BTreeMap<String, KeyList>>,
+    keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum KeyList {
-    One(String),
-    Many(Vec<String>),
+/// One key sequence or a list of them.
+struct KeyList(Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = KeyList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key such as \"j\", or a list of keys such as [\"j\", \"<Down>\"]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyList, E> {
+                Ok(KeyList(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(KeyList(out))
+            }
+        }
+        d.deserialize_any(KeysVisitor)
+    }
 }
 
 /// Where the config file lives, from the environment: `$XDG_CONFIG_HOME`
@@ -83,37 +142,51 @@ pub fn load() -> Result<Config, ConfigError> {
 
 /// Parses a config file's text; `path` is for messages.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-    let invalid = |message: String| ConfigError::Invalid {
+    let invalid = |offset: usize, message: String| ConfigError::Invalid {
         path: path.to_path_buf(),
+        line: Some(line_of(text, offset)),
         message,
     };
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let (line, message) = toml_problem(text, &e);
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            message,
+        }
+    })?;
     let mut keys = Vec::new();
     for (ctx_name, actions) in &raw.keys {
+        let at = ctx_name.span().start;
+        let ctx_name = ctx_name.get_ref();
         let context = Context::from_name(ctx_name).ok_or_else(|| {
             let known: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
-            invalid(format!(
-                "[keys.{ctx_name}]: unknown context {ctx_name:?} (known: {})",
-                known.join(", ")
-            ))
+            invalid(
+                at,
+                format!(
+                    "[keys.{ctx_name}]: unknown context {ctx_name:?} (known: {})",
+                    known.join(", ")
+                ),
+            )
         })?;
         for (action_name, list) in actions {
+            let at = action_name.span().start;
+            let action_name = action_name.get_ref();
             let action = Action::from_name(action_name).ok_or_else(|| {
                 let known: Vec<&str> = BINDABLE.iter().map(|(n, _)| *n).collect();
-                invalid(format!(
-                    "[keys.{ctx_name}]: unknown action {action_name:?} (known: {})",
-                    known.join(", ")
-                ))
+                invalid(
+                    at,
+                    format!(
+                        "[keys.{ctx_name}]: unknown action {action_name:?} (known: {})",
+                        known.join(", ")
+                    ),
+                )
             })?;
-            let specs = match list {
-                KeyList::One(s) => vec![s.clone()],
-                KeyList::Many(v) => v.clone(),
-            };
+            let at = list.span().start;
             let mut seqs = Vec::new();
-            for s in specs {
-                let seq = Key::parse_seq(&s)
-                    .map_err(|e| invalid(format!("[keys.{ctx_name}] {action_name}: {e}")))?;
+            for s in &list.get_ref().0 {
+                let seq = Key::parse_seq(s)
+                    .map_err(|e| invalid(at, format!("[keys.{ctx_name}] {action_name}: {e}")))?;
                 seqs.push(seq);
             }
             keys.push(KeyOverride {
@@ -129,6 +202,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         mouse: raw.mouse,
         keys,
     })
+}
+
+impl Config {
+    /// The default keymap patched by this file's `[keys.*]` tables. A key
+    /// left bound to two actions in one context is an error naming both.
+    pub fn keymap(&self) -> Result<Keymap, ConfigError> {
+        Keymap::with_overrides(&self.keys).map_err(|conflict| ConfigError::Invalid {
+            path: self
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("config.toml")),
+            line: None,
+            message: conflict.to_string(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -173,7 +261,61 @@ mod tests {
         assert!(e.contains("unknown key <Hyper-q>"), "{e}");
         let e = err("colour = \"red\"\n");
         assert!(e.contains("unknown field") && e.contains("colour"), "{e}");
-        assert!(e.starts_with("config.toml: "), "{e}");
+        assert!(e.starts_with("config.toml:1: "), "{e}");
+    }
+
+    #[test]
+    fn syntax_and_type_errors_are_one_line_with_the_line_number() {
+        let err = |t: &str| {
+            parse(t, p())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            err("mouse = \"yes\"\n"),
+            "config.toml:1: invalid type: string \"yes\", expected a boolean"
+        );
+        for (text, line) in [
+            ("theme =\n", 1),
+            ("mouse = true\ntheme = [\n", 2),
+            ("[keys.global\n", 1),
+            ("# keys\n[keys.global]\nquit = 3\n", 3),
+            ("[keys.global]\n\nnext_mentoin = \"w\"\n", 3),
+            ("[keys.global]\nquit = \"<Hyper-q>\"\n", 2),
+        ] {
+            let e = err(text);
+            assert!(
+                e.starts_with(&format!("config.toml:{line}: ")),
+                "{text:?}: {e}"
+            );
+            assert!(!e.contains('\n') && !e.contains('|'), "{text:?}: {e}");
+        }
+        let e = err("[keys.global]\nquit = 3\n");
+        assert!(e.contains("a key such as \"j\""), "{e}");
+        let e = err("[keys.global]\nquit = [\"q\", 3]\n");
+        assert!(e.starts_with("config.toml:2: "), "{e}");
+    }
+
+    #[test]
+    fn a_read_error_names_its_cause_once() {
+        let e = ConfigError::Read {
+            path: PathBuf::from("/x/config.toml"),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        let shown = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(shown.matches("permission denied").count(), 1, "{shown}");
+        assert!(shown.starts_with("/x/config.toml: cannot read"), "{shown}");
+    }
+
+    #[test]
+    fn a_key_bound_twice_is_reported_with_the_file() {
+        let c = parse("[keys.global]\nquit = \"j\"\n", p()).unwrap_or_else(|e| panic!("{e}"));
+        let e = c.keymap().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            e,
+            "config.toml: [keys.global]: j is bound to both quit and down; give one of them other keys"
+        );
     }
 
     #[test]

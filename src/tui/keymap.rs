@@ -869,10 +869,51 @@ pub enum Lookup {
     None,
 }
 
+/// Two actions that one key sequence would run in the same context (or one
+/// sequence that starts another, so that the longer one can never be typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyConflict {
+    pub context: Context,
+    /// (keys, action) of the two bindings.
+    pub first: (Vec<Key>, Action),
+    pub second: (Vec<Key>, Action),
+}
+
+impl fmt::Display for KeyConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |a: &Action| a.name().unwrap_or("?");
+        let (k1, a1) = (&self.first.0, &self.first.1);
+        let (k2, a2) = (&self.second.0, &self.second.1);
+        let ctx = self.context.name();
+        if k1 == k2 {
+            write!(
+                f,
+                "[keys.{ctx}]: {} is bound to both {} and {}; give one of them other keys",
+                seq_to_string(k1),
+                name(a1),
+                name(a2)
+            )
+        } else {
+            write!(
+                f,
+                "[keys.{ctx}]: {} ({}) hides {} ({}); give one of them other keys",
+                seq_to_string(k1),
+                name(a1),
+                seq_to_string(k2),
+                name(a2)
+            )
+        }
+    }
+}
+
 /// The live keymap.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<Binding>,
+    /// (context, action) pairs a user rebound. While such a context applies,
+    /// the action's bindings in the contexts after it (global, usually) do
+    /// not, so that the user's keys replace the defaults there too.
+    replaced: Vec<(Context, Action)>,
 }
 
 impl Default for Keymap {
@@ -891,13 +932,19 @@ impl Default for Keymap {
                 }
             }
         }
-        Keymap { bindings }
+        Keymap {
+            bindings,
+            replaced: Vec::new(),
+        }
     }
 }
 
 impl Keymap {
-    /// The default keymap patched by a user's overrides.
-    pub fn with_overrides(overrides: &[KeyOverride]) -> Keymap {
+    /// The default keymap patched by a user's overrides: in its context, an
+    /// override's keys replace every key the action had there, including
+    /// those it would get from [`Context::Global`]. A key sequence left bound
+    /// to two actions in one context is an error.
+    pub fn with_overrides(overrides: &[KeyOverride]) -> Result<Keymap, Box<KeyConflict>> {
         let mut map = Keymap::default();
         for o in overrides {
             let desc = DEFAULT_BINDINGS
@@ -906,19 +953,68 @@ impl Keymap {
                 .or_else(|| DEFAULT_BINDINGS.iter().find(|d| d.action == o.action))
                 .map(|d| d.desc.to_string())
                 .unwrap_or_else(|| o.action.name().unwrap_or("").replace('_', " "));
-            map.bindings.retain(|b| {
-                !(b.context == o.context && (b.action == o.action || o.keys.contains(&b.keys)))
-            });
+            map.bindings
+                .retain(|b| !(b.context == o.context && b.action == o.action));
+            if !map.replaced.contains(&(o.context, o.action.clone())) {
+                map.replaced.push((o.context, o.action.clone()));
+            }
             for keys in &o.keys {
-                map.bindings.push(Binding {
-                    context: o.context,
-                    keys: keys.clone(),
-                    action: o.action.clone(),
-                    desc: desc.clone(),
-                });
+                let dup = map
+                    .bindings
+                    .iter()
+                    .any(|b| b.context == o.context && b.action == o.action && &b.keys == keys);
+                if !dup {
+                    map.bindings.push(Binding {
+                        context: o.context,
+                        keys: keys.clone(),
+                        action: o.action.clone(),
+                        desc: desc.clone(),
+                    });
+                }
             }
         }
-        map
+        map.check()?;
+        Ok(map)
+    }
+
+    /// Finds a key sequence that runs two actions in one context, or one
+    /// that starts a longer one bound to another action there.
+    fn check(&self) -> Result<(), Box<KeyConflict>> {
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in &self.bindings[i + 1..] {
+                if a.context != b.context || a.action == b.action {
+                    continue;
+                }
+                // The later binding (a user's, usually) is named first.
+                let (short, long) = if b.keys.len() <= a.keys.len() {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
+                if long.keys.starts_with(&short.keys) {
+                    return Err(Box::new(KeyConflict {
+                        context: a.context,
+                        first: (short.keys.clone(), short.action.clone()),
+                        second: (long.keys.clone(), long.action.clone()),
+                    }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The bindings that apply in `contexts[i]`: those of that context,
+    /// less any action a user rebound in a more specific context before it.
+    fn live<'a>(&'a self, contexts: &'a [Context], i: usize) -> impl Iterator<Item = &'a Binding> {
+        let ctx = contexts[i];
+        let before = &contexts[..i];
+        self.bindings.iter().filter(move |b| {
+            b.context == ctx
+                && !self
+                    .replaced
+                    .iter()
+                    .any(|(c, a)| a == &b.action && before.contains(c))
+        })
     }
 
     pub fn bindings(&self) -> &[Binding] {
@@ -927,9 +1023,9 @@ impl Keymap {
 
     /// Looks up the keys pressed so far in each context in turn.
     pub fn lookup(&self, contexts: &[Context], seq: &[Key]) -> Lookup {
-        for &ctx in contexts {
+        for i in 0..contexts.len() {
             let mut prefix = false;
-            for b in self.bindings.iter().filter(|b| b.context == ctx) {
+            for b in self.live(contexts, i) {
                 if b.keys == seq {
                     return Lookup::Action(b.action.clone());
                 }
@@ -946,10 +1042,9 @@ impl Keymap {
 
     /// The first key sequence bound to `action` in these contexts, for hints.
     pub fn key_for(&self, contexts: &[Context], action: &Action) -> Option<String> {
-        contexts.iter().find_map(|&ctx| {
-            self.bindings
-                .iter()
-                .find(|b| b.context == ctx && &b.action == action)
+        (0..contexts.len()).find_map(|i| {
+            self.live(contexts, i)
+                .find(|b| &b.action == action)
                 .map(|b| seq_to_string(&b.keys))
         })
     }
@@ -1109,15 +1204,16 @@ mod tests {
         let map = Keymap::with_overrides(&[KeyOverride {
             context: Context::Global,
             action: Action::NextMention,
-            keys: vec![vec![Key::char('w')], vec![Key::char('j')]],
-        }]);
+            keys: vec![vec![Key::char('w')], vec![Key::ctrl('n')]],
+        }])
+        .unwrap_or_else(|e| panic!("{e}"));
         let ctx = [Context::Article, Context::Global];
         assert_eq!(
             map.lookup(&ctx, &[Key::char('w')]),
             Lookup::Action(Action::NextMention)
         );
         assert_eq!(
-            map.lookup(&ctx, &[Key::char('j')]),
+            map.lookup(&ctx, &[Key::ctrl('n')]),
             Lookup::Action(Action::NextMention)
         );
         assert_eq!(map.lookup(&ctx, &[Key::char('n')]), Lookup::None);
@@ -1129,7 +1225,95 @@ mod tests {
             .map(|(_, r)| r.clone());
         assert!(global.as_ref().is_some_and(|rows| {
             rows.iter()
-                .any(|(k, d)| k == "w j" && d == "Article: next mention")
+                .any(|(k, d)| k == "w <C-n>" && d == "Article: next mention")
         }));
+    }
+
+    #[test]
+    fn a_context_override_replaces_the_global_keys_in_that_context() {
+        let map = Keymap::with_overrides(&[KeyOverride {
+            context: Context::List,
+            action: Action::Down,
+            keys: vec![vec![Key::char('z')]],
+        }])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let list = [Context::List, Context::Global];
+        assert_eq!(
+            map.lookup(&list, &[Key::char('z')]),
+            Lookup::Action(Action::Down)
+        );
+        assert_eq!(map.lookup(&list, &[Key::char('j')]), Lookup::None);
+        assert_eq!(
+            map.lookup(&list, &[Key::new(KeyCode::Down, KeyModifiers::NONE)]),
+            Lookup::None
+        );
+        assert_eq!(map.key_for(&list, &Action::Down).as_deref(), Some("z"));
+        // Other actions and other contexts keep their keys.
+        assert_eq!(
+            map.lookup(&list, &[Key::char('k')]),
+            Lookup::Action(Action::Up)
+        );
+        let article = [Context::Article, Context::Global];
+        assert_eq!(
+            map.lookup(&article, &[Key::char('j')]),
+            Lookup::Action(Action::Down)
+        );
+        assert_eq!(map.lookup(&article, &[Key::char('z')]), Lookup::None);
+        // An empty list unbinds the action in that context.
+        let map = Keymap::with_overrides(&[KeyOverride {
+            context: Context::List,
+            action: Action::Down,
+            keys: vec![],
+        }])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(map.lookup(&list, &[Key::char('j')]), Lookup::None);
+        assert_eq!(map.key_for(&list, &Action::Down), None);
+    }
+
+    #[test]
+    fn a_key_bound_to_two_actions_in_one_context_is_an_error() {
+        let quit_on = |keys: &str| {
+            Keymap::with_overrides(&[KeyOverride {
+                context: Context::Global,
+                action: Action::Quit,
+                keys: vec![Key::parse_seq(keys).unwrap_or_default()],
+            }])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+        };
+        assert_eq!(
+            quit_on("j"),
+            "[keys.global]: j is bound to both quit and down; give one of them other keys"
+        );
+        // A key that starts a chord hides the chord.
+        let e = quit_on("g");
+        assert!(e.contains("g (quit) hides gg (top)"), "{e}");
+        // Moving the other action away resolves it.
+        let map = Keymap::with_overrides(&[
+            KeyOverride {
+                context: Context::Global,
+                action: Action::Quit,
+                keys: vec![vec![Key::char('j')]],
+            },
+            KeyOverride {
+                context: Context::Global,
+                action: Action::Down,
+                keys: vec![vec![Key::char('z')]],
+            },
+        ]);
+        assert!(map.is_ok());
+        // A context's own key may shadow a global one: that is what contexts are for.
+        let map = Keymap::with_overrides(&[KeyOverride {
+            context: Context::List,
+            action: Action::Quit,
+            keys: vec![vec![Key::char('j')]],
+        }]);
+        assert!(map.is_ok());
+    }
+
+    #[test]
+    fn the_default_keymap_has_no_conflicts() {
+        assert_eq!(Keymap::default().check(), Ok(()));
     }
 }

@@ -51,7 +51,12 @@ const MESSAGE_TIME: Duration = Duration::from_secs(4);
 /// Routes one key press to an action and applies it. Returns true when the
 /// screen may have changed.
 pub fn handle_key(app: &mut App, router: &mut Router, keymap: &Keymap, key: Key) -> bool {
-    let action = if app.input.is_some() {
+    let too_small = layout::too_small(Rect::new(0, 0, app.width, app.height));
+    let action = if too_small {
+        // Only quitting works, with the global key the screen names, even
+        // over an overlay or while typing.
+        router.route(keymap, &[keymap::Context::Global], key)
+    } else if app.input.is_some() {
         router.clear();
         keymap::input_action(key)
     } else {
@@ -63,7 +68,7 @@ pub fn handle_key(app: &mut App, router: &mut Router, keymap: &Keymap, key: Key)
     let Some(action) = action else {
         return pending_changed;
     };
-    if layout::too_small(Rect::new(0, 0, app.width, app.height)) && action != Action::Quit {
+    if too_small && action != Action::Quit {
         return pending_changed;
     }
     update::update(app, action);
@@ -147,7 +152,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     // Everything that can be wrong with the settings is reported before the
     // terminal is touched.
     let config = config::load()?;
-    let keymap = Keymap::with_overrides(&config.keys);
+    let keymap = config.keymap()?;
     let depth = theme::detect_depth(|k| std::env::var(k).ok());
     let theme = Theme::load(opts.theme.as_deref().or(config.theme.as_deref()), depth)?;
     let mouse = opts.mouse || config.mouse.unwrap_or(false);
@@ -155,6 +160,9 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         anyhow::bail!(
             "the reader needs a terminal; for scripts, use `dossier docs`, `dossier entities` or `dossier mentions`"
         );
+    }
+    if terminal::in_background() {
+        anyhow::bail!("the reader cannot run in the background: start it without `&`");
     }
 
     let (tx, rx) = mpsc::channel::<Event>();

@@ -161,6 +161,57 @@ impl Drop for Term {
     }
 }
 
+/// True when the process was started in the background of its terminal
+/// (`dossier &`): the first change to the terminal's modes would stop it
+/// with SIGTTOU, and a stopped reader cannot even be ended with SIGTERM.
+/// Compares the terminal's foreground process group with ours, as
+/// `/proc/self/stat` gives them, when standard input is the controlling
+/// terminal; where there is no `/proc` (not Linux), says false.
+pub fn in_background() -> bool {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return false;
+    };
+    let Some(groups) = process_groups(&stat) else {
+        return false;
+    };
+    // Only our controlling terminal's foreground group is known: make sure
+    // standard input is that terminal.
+    let stdin_dev = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self/fd/0").map(|m| m.rdev())
+    };
+    if stdin_dev.ok() != Some(groups.tty) {
+        return false;
+    }
+    groups.foreground > 0 && groups.foreground != groups.own
+}
+
+/// What `/proc/self/stat` says about the process's terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ProcessGroups {
+    /// Our process group.
+    pub own: i64,
+    /// The controlling terminal's device number (0: none).
+    pub tty: u64,
+    /// The terminal's foreground process group (-1: none).
+    pub foreground: i64,
+}
+
+/// Reads fields 5, 7 and 8 (pgrp, tty_nr, tpgid) of a `/proc/PID/stat`
+/// line. The command name (field 2) may hold spaces and parentheses, so
+/// counting starts after its last `)`.
+pub(crate) fn process_groups(stat: &str) -> Option<ProcessGroups> {
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // state ppid pgrp session tty_nr tpgid
+    let groups = ProcessGroups {
+        own: f.get(2)?.parse().ok()?,
+        tty: f.get(4)?.parse::<i64>().ok()?.try_into().ok()?,
+        foreground: f.get(5)?.parse().ok()?,
+    };
+    (groups.tty != 0).then_some(groups)
+}
+
 /// Reads terminal events on a thread of its own.
 pub fn spawn_input(tx: Sender<Event>) -> io::Result<()> {
     thread::Builder::new().name("input".into()).spawn(move || {
@@ -288,5 +339,27 @@ pub fn spawn_workspace(
             )))));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_process_groups_from_proc_stat() {
+        let stat = "4242 (dos (sier) x) T 4100 4242 4100 34817 4100 4194560 0 0";
+        assert_eq!(
+            process_groups(stat),
+            Some(ProcessGroups {
+                own: 4242,
+                tty: 34817,
+                foreground: 4100,
+            })
+        );
+        // No controlling terminal.
+        assert_eq!(process_groups("1 (init) S 0 1 1 0 -1 4194560"), None);
+        assert_eq!(process_groups("garbage"), None);
+        assert_eq!(process_groups("1 (x) S"), None);
     }
 }

@@ -6,6 +6,7 @@
 //! terminal (`COLORTERM`, `TERM`), and `NO_COLOR` selects the `mono` theme,
 //! which tells entity kinds apart by bold, underline, reverse and italic.
 
+use super::config::{line_of, toml_problem};
 use crate::entity::Kind;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 use thiserror::Error;
+use toml::Spanned;
 
 /// The built-in themes: (name, TOML).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -56,19 +58,26 @@ pub fn detect_depth(var: impl Fn(&str) -> Option<String>) -> ColorDepth {
     }
 }
 
-/// A theme could not be loaded.
+/// A theme could not be loaded. Each message is one line naming the file
+/// (and the line, where there is one); the cause of a read error is its
+/// `source`, not part of the message, so that it is printed once.
 #[derive(Debug, Error)]
 pub enum ThemeError {
     #[error("unknown theme {name:?}: not a built-in theme ({known}) nor a file")]
     Unknown { name: String, known: String },
-    #[error("theme {path}: cannot read: {source}")]
+    #[error("{path}: cannot read the theme file")]
     Read {
         path: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("theme {origin}: {message}")]
-    Invalid { origin: String, message: String },
+    #[error("{origin}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid {
+        /// The file, or the built-in theme's name.
+        origin: String,
+        line: Option<usize>,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -90,9 +99,9 @@ struct StyleSpec {
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
     name: Option<String>,
-    extends: Option<String>,
+    extends: Option<Spanned<String>>,
     #[serde(default)]
-    styles: BTreeMap<String, StyleSpec>,
+    styles: BTreeMap<Spanned<String>, StyleSpec>,
 }
 
 /// The reader's named styles. `suggestion`, `boilerplate`, `mention_cursor`,
@@ -282,34 +291,49 @@ fn resolve_text(choice: &str) -> Result<(String, String), ThemeError> {
 /// Parses a theme's TOML. A theme that is not built in starts from the one
 /// it `extends` (default `dark`) and patches only the styles it names.
 pub fn parse(text: &str, origin: &str, depth: ColorDepth) -> Result<Theme, ThemeError> {
-    let invalid = |message: String| ThemeError::Invalid {
+    let invalid = |offset: usize, message: String| ThemeError::Invalid {
         origin: origin.to_string(),
+        line: Some(line_of(text, offset)),
         message,
     };
-    let file: ThemeFile =
-        toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+    let file: ThemeFile = toml::from_str(text).map_err(|e| {
+        let (line, message) = toml_problem(text, &e);
+        ThemeError::Invalid {
+            origin: origin.to_string(),
+            line,
+            message,
+        }
+    })?;
     let is_builtin = BUILTIN.iter().any(|(n, t)| *n == origin && *t == text);
     let mut theme = if is_builtin {
         Theme::default()
     } else {
-        let parent = file.extends.as_deref().unwrap_or("dark");
+        let (parent, at) = file
+            .extends
+            .as_ref()
+            .map_or(("dark", 0), |e| (e.get_ref().as_str(), e.span().start));
         if !BUILTIN.iter().any(|(n, _)| *n == parent) {
-            return Err(invalid(format!(
-                "extends {parent:?}, which is not a built-in theme ({})",
-                known_names()
-            )));
+            return Err(invalid(
+                at,
+                format!(
+                    "extends {parent:?}, which is not a built-in theme ({})",
+                    known_names()
+                ),
+            ));
         }
         parse(builtin_text(parent), parent, depth)?
     };
     theme.name = file.name.clone().unwrap_or_else(|| origin.to_string());
     theme.depth = Some(depth);
     for (name, spec) in &file.styles {
-        let style = to_style(spec, depth).map_err(|m| invalid(format!("{name}: {m}")))?;
+        let at = name.span().start;
+        let name = name.get_ref();
+        let style = to_style(spec, depth).map_err(|m| invalid(at, format!("{name}: {m}")))?;
         let slot = theme.slot(name).ok_or_else(|| {
-            invalid(format!(
-                "unknown style {name:?} (known: {})",
-                STYLE_NAMES.join(", ")
-            ))
+            invalid(
+                at,
+                format!("unknown style {name:?} (known: {})", STYLE_NAMES.join(", ")),
+            )
         })?;
         *slot = if is_builtin { style } else { slot.patch(style) };
     }
@@ -571,5 +595,46 @@ mod tests {
             e.contains("unknown theme \"solarized\"") && e.contains("high-contrast"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn theme_file_errors_are_one_line_with_the_line_number() {
+        let err = |t: &str| {
+            parse(t, "mine.toml", ColorDepth::TrueColor)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            err("[styles]\nbase = { fg = 3 }\n"),
+            "mine.toml:2: invalid type: integer `3`, expected a string"
+        );
+        for (text, line) in [
+            ("[styles\n", 1),
+            ("name = \"x\"\n[styles]\nbase = { fg = \"nope\" }\n", 3),
+            ("[styles]\n\nentity_grup = {}\n", 3),
+            ("extends = \"solarized\"\n", 1),
+            ("[styles]\nbase = { colour = \"red\" }\n", 2),
+        ] {
+            let e = err(text);
+            assert!(
+                e.starts_with(&format!("mine.toml:{line}: ")),
+                "{text:?}: {e}"
+            );
+            assert!(!e.contains('\n') && !e.contains('|'), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_theme_file_names_its_cause_once() {
+        let dir = std::env::temp_dir().join(format!("dossier-no-theme-{}", std::process::id()));
+        let missing = dir.join("nonexistent.toml");
+        let e = Theme::load(missing.to_str(), ColorDepth::TrueColor)
+            .err()
+            .map(anyhow::Error::from)
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(e.contains("cannot read the theme file"), "{e}");
+        assert_eq!(e.matches("os error").count(), 1, "{e}");
     }
 }

@@ -154,7 +154,7 @@ pub fn update(app: &mut App, action: Action) {
                 app.browser.sort = app.browser.sort.next();
                 refilter_browser(app);
                 let label = app.browser.sort.label();
-                app.set_message(format!("Sorted by {label}"));
+                app.set_overlay_message(format!("Sorted by {label}"));
             }
         }
         Action::Visual => {
@@ -249,6 +249,13 @@ pub(crate) fn after(app: &mut App) {
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     annotation::fix_picker_offset(app, rows);
+    // A message about an overlay goes with it.
+    if let Some(m) = &app.message
+        && m.overlay.is_some()
+        && m.overlay != app.overlay
+    {
+        app.message = None;
+    }
     // A selection lives in the open article only.
     if let Some(v) = app.visual
         && (app.article.doc != Some(v.doc) || app.focus != Pane::Article)

@@ -28,6 +28,21 @@ impl Session {
     /// Starts `dossier ARGS…` with its own empty config and data directories
     /// (unless `env` names others).
     pub fn start_with(cols: u16, rows: u16, env: &[(&str, &str)], args: &[&str]) -> Session {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.args(args);
+        Session::spawn(cmd, cols, rows, env)
+    }
+
+    /// Runs a `sh` script in the pseudo-terminal, with `$DOSSIER` the
+    /// binary and the same environment as [`Session::start_with`].
+    pub fn start_script(cols: u16, rows: u16, script: &str) -> Session {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", script]);
+        cmd.env("DOSSIER", env!("CARGO_BIN_EXE_dossier"));
+        Session::spawn(cmd, cols, rows, &[])
+    }
+
+    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -38,8 +53,6 @@ impl Session {
             })
             .expect("openpty");
         let config = tempfile::tempdir().expect("tempdir");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
-        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_CONFIG_HOME", config.path());
         cmd.env("XDG_DATA_HOME", config.path().join("data"));

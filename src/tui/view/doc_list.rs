@@ -7,18 +7,55 @@ use super::{
 };
 use crate::entity::Kind;
 use crate::text;
+use crate::tui::action::Action;
 use crate::tui::app::{App, Field, LoadState, Pane};
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::layout::{self, LIST_ROW_HEIGHT};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 pub struct DocListView<'a> {
     pub app: &'a App,
     pub theme: &'a Theme,
+    /// For the keys named in hints.
+    pub keymap: &'a Keymap,
+}
+
+/// What to say when the filters leave no document, naming the keys that
+/// work in the current mode: while the title filter is being typed, keys
+/// type into it, so only Backspace and Esc help.
+pub(crate) fn no_match_hint(app: &App, keymap: &Keymap) -> String {
+    let title = !app.list.title_filter.is_empty();
+    let entities = !app.list.entities.is_empty();
+    let what = if title {
+        "No document matches."
+    } else {
+        "No document mentions all of these entities."
+    };
+    if app.input == Some(Field::ListFilter) {
+        return if title {
+            format!("{what} Backspace edits the title filter; Esc clears it.")
+        } else {
+            format!("{what} Esc stops typing.")
+        };
+    }
+    let ctx = [Context::List, Context::Global];
+    let back = keymap.key_for(&ctx, &Action::Back);
+    let clear = keymap.key_for(&ctx, &Action::ClearFilters);
+    let hint = match (title, entities, back, clear) {
+        (true, false, Some(b), Some(c)) => format!("{b} or {c} clears the filter."),
+        (true, true, Some(b), Some(c)) => {
+            format!("{b} clears the title filter, {c} every filter.")
+        }
+        (true, _, Some(b), None) => format!("{b} clears the title filter."),
+        (_, _, _, Some(c)) => format!("{c} clears the filters."),
+        _ => String::new(),
+    };
+    format!("{what} {hint}").trim_end().to_string()
 }
 
 impl Widget for &DocListView<'_> {
@@ -76,26 +113,36 @@ impl Widget for &DocListView<'_> {
         let rows = layout::list_rows(app, area);
         if app.list.rows.is_empty() {
             let msg = if total == 0 {
-                "No documents."
+                "No documents.".to_string()
             } else {
-                "No document matches. Esc or M clears the filters."
+                no_match_hint(app, self.keymap)
             };
-            put_paragraph(buf, rows, msg, theme.muted);
+            put_paragraph(buf, rows, &msg, theme.muted);
             return;
         }
         let cap = usize::from(rows.height / LIST_ROW_HEIGHT);
+        let row_style = selection(theme, focused);
         // Only the visible rows are drawn.
         for (slot, i) in (app.list.offset..app.list.rows.len()).take(cap).enumerate() {
             let d = app.list.rows[i];
             let y = rows.y + slot as u16 * LIST_ROW_HEIGHT;
-            let row = Rect::new(rows.x, y, rows.width, LIST_ROW_HEIGHT);
+            let height = LIST_ROW_HEIGHT.min(rows.bottom() - y);
+            let row = Rect::new(rows.x, y, rows.width, height);
             let selected = i == app.list.selected;
-            if selected {
-                buf.set_style(row, selection(theme, focused));
-            }
+            // The selected row: its colours, and a bar down its left edge
+            // that shows without colour too. `▸` marks the open document.
+            let bar = if selected {
+                buf.set_style(row, row_style);
+                Span::styled(SELECTED_BAR, row_style.add_modifier(Modifier::BOLD))
+            } else {
+                Span::raw(" ")
+            };
             let open = app.article.doc == Some(d);
             let marker = if open { "▸ " } else { "  " };
-            let title = text::truncate(&index.doc(d).title, usize::from(w.saturating_sub(2)));
+            let title = text::truncate(
+                &index.doc(d).title,
+                usize::from(w.saturating_sub(ROW_INDENT)),
+            );
             // Cells keep the selection's colours where a span sets none.
             let title_style = if open { theme.title } else { Style::default() };
             put_spans(
@@ -103,6 +150,7 @@ impl Widget for &DocListView<'_> {
                 row.x,
                 y,
                 &[
+                    bar.clone(),
                     Span::styled(marker, theme.border_focus),
                     Span::styled(title, title_style),
                 ],
@@ -116,27 +164,116 @@ impl Widget for &DocListView<'_> {
                     per_kind[slot] += 1;
                 }
             }
-            let mut spans = vec![Span::raw("  ")];
-            for (k, n) in Kind::ALL.iter().zip(per_kind) {
+            let mentions = index.doc_mentions(d).len();
+            let room = usize::from(w.saturating_sub(ROW_INDENT));
+            let mut spans = vec![bar, Span::raw("  ")];
+            spans.extend(count_spans(&per_kind, mentions, room, theme));
+            if height > 1 {
+                put_spans(buf, row.x, y + 1, &spans, w);
+            }
+        }
+    }
+}
+
+/// Drawn down the left edge of the selected row.
+const SELECTED_BAR: &str = "▌";
+
+/// Columns before a row's title and counts: the selection bar, the
+/// open-document marker and a space.
+const ROW_INDENT: u16 = 3;
+
+/// A row's second line: distinct entities per kind (`G7 E1 P13`), then the
+/// number of mentions, in at most `room` columns. A number is never cut:
+/// when they do not all fit, the mention count shortens to `· 64`, then
+/// goes, then kinds are left out from the end of [`Kind::ALL`] (other,
+/// place, org, …) behind a `…`.
+pub(crate) fn count_spans<'a>(
+    per_kind: &[u32; 6],
+    mentions: usize,
+    room: usize,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let kinds: Vec<(Kind, String)> = Kind::ALL
+        .iter()
+        .zip(per_kind)
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (*k, format!("{}{n}", kind_letter(*k))))
+        .collect();
+    let long = format!("· {mentions} mentions");
+    let short = format!("· {mentions}");
+    for keep in (0..=kinds.len()).rev() {
+        let dropped = keep < kinds.len();
+        if keep == 0 && dropped {
+            // A lone `…` says nothing.
+            break;
+        }
+        for tail in [Some(&long), Some(&short), None] {
+            // Items, one space apart.
+            let mut items: Vec<(String, Style)> = kinds[..keep]
+                .iter()
+                .map(|(k, t)| (t.clone(), theme.entity(*k)))
+                .collect();
+            if dropped {
+                items.push(("…".to_string(), theme.muted));
+            }
+            if let Some(t) = tail {
+                items.push((t.clone(), theme.muted));
+            }
+            let w: usize = items.iter().map(|(t, _)| text::width(t)).sum::<usize>()
+                + items.len().saturating_sub(1);
+            if w > room {
+                continue;
+            }
+            let mut spans = Vec::new();
+            for (n, (t, style)) in items.into_iter().enumerate() {
                 if n > 0 {
-                    spans.push(Span::styled(
-                        format!("{}{n}", kind_letter(*k)),
-                        theme.entity(*k),
-                    ));
                     spans.push(Span::raw(" "));
                 }
+                spans.push(Span::styled(t, style));
             }
-            let mentions = index.doc_mentions(d).len();
-            let used: usize = spans.iter().map(|s| s.width()).sum();
-            let long = format!("· {mentions} mentions");
-            let count = if used + long.len() <= usize::from(w) {
-                long
-            } else {
-                format!("· {mentions}")
-            };
-            spans.push(Span::styled(count, theme.muted));
-            if y + 1 < rows.bottom() {
-                put_spans(buf, row.x, y + 1, &spans, w);
+            return spans;
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(per_kind: [u32; 6], mentions: usize, room: usize) -> String {
+        let theme = Theme::default();
+        count_spans(&per_kind, mentions, room, &theme)
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect()
+    }
+
+    #[test]
+    fn counts_drop_whole_items_and_never_cut_a_number() {
+        let per_kind = [7, 1, 13, 14, 17, 12];
+        assert_eq!(
+            shown(per_kind, 64, 80),
+            "G7 E1 P13 O14 L17 X12 · 64 mentions"
+        );
+        assert_eq!(shown(per_kind, 64, 26), "G7 E1 P13 O14 L17 X12 · 64");
+        assert_eq!(shown(per_kind, 64, 22), "G7 E1 P13 O14 L17 X12");
+        // At 80 columns a row has 19 columns for its counts.
+        assert_eq!(shown(per_kind, 64, 19), "G7 E1 P13 O14 L17 …");
+        assert_eq!(shown(per_kind, 64, 8), "G7 E1 …");
+        assert_eq!(shown(per_kind, 64, 3), "");
+        assert_eq!(shown([0; 6], 0, 19), "· 0 mentions");
+        assert_eq!(shown([0, 0, 3, 0, 0, 0], 5, 19), "P3 · 5 mentions");
+        // Whatever the room, every number shown is whole and it fits.
+        for room in 0..40 {
+            let s = shown(per_kind, 1234, room);
+            assert!(text::width(&s) <= room, "{room}: {s}");
+            for word in s.split(' ') {
+                let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+                if !digits.is_empty() {
+                    let ok = ["7", "1", "13", "14", "17", "12", "1234"].contains(&digits.as_str());
+                    assert!(ok, "{room}: {s}");
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ mod xref;
 pub use article::ArticleView;
 pub use doc_list::DocListView;
 pub use entities::EntitiesView;
-pub use help::{HelpView, help_lines};
+pub use help::{HelpView, help_lines, help_lines_for};
 pub use journal::JournalView;
 pub use picker::PickerView;
 pub use prompt::{PromptView, prompt_lines};
@@ -25,8 +25,9 @@ pub use review::ReviewView;
 pub use status::StatusView;
 pub use xref::XrefView;
 
+use super::action::Action;
 use super::app::{App, LoadState, Overlay, Pane};
-use super::keymap::Keymap;
+use super::keymap::{Context, Keymap};
 use super::layout;
 use super::theme::Theme;
 use crate::entity::Kind;
@@ -50,12 +51,17 @@ impl Widget for &Screen<'_> {
         let (app, theme) = (self.app, self.theme);
         buf.set_style(area, theme.base);
         if layout::too_small(area) {
-            render_too_small(area, buf, theme);
+            render_too_small(area, buf, theme, self.keymap);
             return;
         }
         let panes = layout::panes(area, app.focus);
         if let Some(r) = panes.list {
-            DocListView { app, theme }.render(r, buf);
+            DocListView {
+                app,
+                theme,
+                keymap: self.keymap,
+            }
+            .render(r, buf);
         }
         if let Some(r) = panes.article {
             ArticleView { app, theme }.render(r, buf);
@@ -65,8 +71,17 @@ impl Widget for &Screen<'_> {
         }
         if let Some(o) = app.overlay {
             let r = layout::overlay(panes.main);
-            Clear.render(r, buf);
-            buf.set_style(r, theme.base);
+            // Clear a column either side too, so that no stray letters of
+            // the panes beneath stand against the overlay's border.
+            let left = r.x.saturating_sub(1).max(panes.main.x);
+            let right = r.right().saturating_add(1).min(panes.main.right());
+            let cleared = Rect {
+                x: left,
+                width: right - left,
+                ..r
+            };
+            Clear.render(cleared, buf);
+            buf.set_style(cleared, theme.base);
             match o {
                 Overlay::Help => HelpView {
                     app,
@@ -98,28 +113,51 @@ pub fn draw(frame: &mut Frame, screen: &Screen) {
     frame.render_widget(screen, frame.area());
 }
 
-fn render_too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines = [
-        format!("Terminal too small: {}×{}", area.width, area.height),
-        format!(
-            "dossier needs at least {}×{}.",
-            layout::MIN_WIDTH,
-            layout::MIN_HEIGHT
-        ),
-        "Enlarge it, or press q to quit.".to_string(),
-    ];
+fn render_too_small(area: Rect, buf: &mut Buffer, theme: &Theme, keymap: &Keymap) {
+    let lines = too_small_lines(area.width, area.height, keymap);
     let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
     for (i, l) in lines.iter().enumerate() {
         let y = top + i as u16;
         if y >= area.bottom() {
             break;
         }
-        let t = text::truncate(l, usize::from(area.width));
-        let w = text::width(&t) as u16;
+        let w = text::width(l) as u16;
         let x = area.x + area.width.saturating_sub(w) / 2;
         let style = if i == 0 { theme.error } else { theme.base };
-        buf.set_stringn(x, y, &t, usize::from(area.width), style);
+        buf.set_stringn(x, y, l, usize::from(area.width), style);
     }
+}
+
+/// What the screen says when it is too small for the panes: the longest
+/// wording of each line that fits in `width` columns (a line with none that
+/// fits is left out), so nothing is ever cut.
+pub fn too_small_lines(width: u16, height: u16, keymap: &Keymap) -> Vec<String> {
+    let (min_w, min_h) = (layout::MIN_WIDTH, layout::MIN_HEIGHT);
+    let quit = keymap.key_for(&[Context::Global], &Action::Quit);
+    let mut variants = vec![
+        vec![
+            format!("Terminal too small: {width}×{height}"),
+            format!("Too small: {width}×{height}"),
+            "Too small".to_string(),
+        ],
+        vec![
+            format!("dossier needs at least {min_w}×{min_h}."),
+            format!("Needs {min_w}×{min_h}."),
+            format!("{min_w}×{min_h}"),
+        ],
+    ];
+    variants.push(match quit {
+        Some(q) => vec![
+            format!("Enlarge it, or press {q} to quit."),
+            format!("Enlarge, or {q} to quit."),
+            format!("{q}: quit"),
+        ],
+        None => vec!["Enlarge it.".to_string()],
+    });
+    variants
+        .into_iter()
+        .filter_map(|v| v.into_iter().find(|l| text::width(l) <= usize::from(width)))
+        .collect()
 }
 
 /// A pane's border with its title; the focused pane's border stands out.

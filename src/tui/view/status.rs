@@ -81,6 +81,14 @@ impl StatusView<'_> {
     /// Key hints for the current mode, most useful first.
     fn hints(&self) -> Vec<(String, &'static str)> {
         let app = self.app;
+        // While typing, keys type: only the text field's own keys help.
+        match app.input {
+            Some(Field::ListFilter | Field::EntityFilter) => {
+                return vec![("<Enter>".into(), "keep"), ("<Esc>".into(), "clear")];
+            }
+            Some(_) => return Vec::new(),
+            None => {}
+        }
         let ctx = contexts(app);
         let suggestion = app
             .cursor_mention()
