@@ -25,6 +25,10 @@ pub struct Target {
     /// For short mixed-case aliases ("LeT", "JeM"): which letters must be
     /// capitals, so that "Let" at a sentence start is not Lashkar-e-Taiba.
     pub case_mask: Option<u16>,
+    /// A short capitalised word ("Swat", "Dir"): not matched in capitals,
+    /// where it is an acronym ("SWAT team"). Longer names still match in
+    /// capitals, as in a "PESHAWAR:" dateline.
+    pub short_word: bool,
 }
 
 /// Bit i is set when letter i is a capital.
@@ -58,12 +62,23 @@ impl Target {
             capitals_only: is_acronym(alias),
             needs_capital: alias.chars().any(char::is_uppercase),
             case_mask: is_mixed_case_acronym(alias).then(|| capitals_mask(alias)),
+            short_word: !alias.contains(' ')
+                && alias.chars().filter(|c| c.is_alphabetic()).count() <= 4
+                && alias.chars().next().is_some_and(char::is_uppercase)
+                && alias.chars().skip(1).all(|c| !c.is_uppercase()),
         }
     }
 
     fn accepts(&self, original: &str) -> bool {
         if let Some(mask) = self.case_mask {
             capitals_mask(original) == mask
+        } else if self.short_word
+            && original
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+        {
+            false
         } else if self.capitals_only {
             !original.chars().any(char::is_lowercase)
         } else if self.needs_capital {
@@ -286,6 +301,16 @@ mod tests {
         assert_eq!(
             texts(&m, "Let us see. LeT and JeM struck; LET"),
             vec![("LeT".into(), 1), ("JeM".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn short_names_do_not_match_acronyms_but_long_names_match_datelines() {
+        let m = matcher(&[("Swat", 1), ("Peshawar", 2)]);
+        assert_eq!(texts(&m, "A SWAT team in Swat"), vec![("Swat".into(), 1)]);
+        assert_eq!(
+            texts(&m, "PESHAWAR: police said"),
+            vec![("PESHAWAR".into(), 2)]
         );
     }
 
