@@ -228,7 +228,7 @@ fn run(cli: Cli) -> Result<()> {
             writeln!(
                 out,
                 "wrote {} to {}",
-                plural(files.len(), "file"),
+                plural(files.len(), "file", "files"),
                 dir.display()
             )?;
         }
@@ -251,7 +251,7 @@ fn run(cli: Cli) -> Result<()> {
             writeln!(
                 out,
                 "imported {} into {}",
-                plural(n, "annotation"),
+                plural(n, "annotation", "annotations"),
                 ws.journal().path().display()
             )?;
         }
@@ -259,10 +259,26 @@ fn run(cli: Cli) -> Result<()> {
             command: KbCommand::Export { path, out: file },
         } => {
             let ws = open(path, &cli.kb)?;
-            let toml = dossier::annotate::ops::merged_kb(ws.index(), &ws.report().merged).to_toml();
+            let annotated: std::collections::HashSet<String> = ws
+                .journal()
+                .effective()
+                .iter()
+                .flat_map(|(_, op)| op.entities())
+                .map(str::to_string)
+                .collect();
+            let kb = dossier::annotate::ops::merged_kb(ws.index(), &ws.report().merged, &annotated);
+            let toml = kb.to_toml();
             match file {
-                Some(f) => std::fs::write(&f, toml)
-                    .with_context(|| format!("cannot write {}", f.display()))?,
+                Some(f) => {
+                    std::fs::write(&f, toml)
+                        .with_context(|| format!("cannot write {}", f.display()))?;
+                    writeln!(
+                        out,
+                        "wrote {} to {}",
+                        plural(kb.len(), "entity", "entities"),
+                        f.display()
+                    )?;
+                }
                 None => out.write_all(toml.as_bytes())?,
             }
         }
@@ -444,10 +460,10 @@ fn annotations(
 }
 
 /// "1 file", "2 files".
-fn plural(n: usize, word: &str) -> String {
+fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {word}")
+        format!("1 {one}")
     } else {
-        format!("{n} {word}s")
+        format!("{n} {many}")
     }
 }

@@ -340,3 +340,43 @@ fn a_relabelled_span_in_doccano_re_kinds_its_entity() {
         }]
     );
 }
+
+#[test]
+fn entity_notes_are_exported_on_each_documents_first_mention() {
+    let index = index();
+    let jdir = tempfile::tempdir().unwrap();
+    let mut journal = Journal::open(&jdir.path().join("j.jsonl"), "c").unwrap();
+    journal
+        .append(Op::Note {
+            target: dossier::annotate::NoteTarget::Entity { id: "ttp".into() },
+            text: "check sourcing".into(),
+        })
+        .unwrap();
+    let ws = Workspace::new(
+        Arc::new(index.corpus().clone()),
+        index.analysis().clone(),
+        journal,
+    );
+    let out = tempfile::tempdir().unwrap();
+    export::export(ws.index(), Format::Brat, out.path(), &ws.mention_notes()).unwrap();
+    let anns: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ann"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(anns.len(), 3);
+    for ann in &anns {
+        let note = ann
+            .lines()
+            .find(|l| l.contains("AnnotatorNotes"))
+            .expect("a note in every document");
+        assert!(note.ends_with("\tentity: check sourcing"), "{note}");
+        let t = note.split('\t').nth(1).unwrap().split(' ').nth(1).unwrap();
+        let tline = ann
+            .lines()
+            .find(|l| l.starts_with(&format!("{t}\t")))
+            .unwrap();
+        assert!(tline.ends_with("\tTTP"), "{tline}");
+    }
+}

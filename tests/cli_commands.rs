@@ -341,28 +341,52 @@ fn import_records_decisions_that_mentions_then_show() {
 }
 
 #[test]
-fn kb_export_writes_toml_that_loads_again() {
+fn kb_export_writes_toml_that_loads_again_with_accepted_links_only() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("merged.toml");
-    let o = dossier(&[
-        "kb",
-        "export",
-        "--out",
-        out.to_str().unwrap(),
-        "--annotations",
-        dir.path().join("j").to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut kb = dossier::entity::KnowledgeBase::new();
-    kb.add_file(&out).unwrap();
-    assert!(kb.len() >= 150);
-    let ttp = kb.get("tehrik-i-taliban-pakistan").unwrap();
-    assert!(
-        ttp.aliases.iter().any(|a| a == "Pakistani-Talban"),
-        "aliases seen are merged in: {:?}",
-        ttp.aliases
-    );
+    let journal = dir.path().join("j.jsonl");
+    let j = journal.to_str().unwrap();
+    let load = |name: &str| {
+        let out = dir.path().join(name);
+        let o = dossier(&[
+            "kb",
+            "export",
+            "--out",
+            out.to_str().unwrap(),
+            "--annotations",
+            j,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).starts_with("wrote "));
+        let mut kb = dossier::entity::KnowledgeBase::new();
+        kb.add_file(&out).unwrap();
+        kb
+    };
+    let has = |kb: &dossier::entity::KnowledgeBase, alias: &str| {
+        kb.get("tehrik-i-taliban-pakistan")
+            .unwrap()
+            .aliases
+            .iter()
+            .any(|a| a == alias)
+    };
+    // A suggested spelling variant is not an alias until a person accepts it.
+    let before = load("before.toml");
+    assert!(before.len() >= 150);
+    assert!(!has(&before, "Pakistani-Talban"));
+    {
+        let mut journal = dossier::annotate::Journal::open(&journal, "bundled-seeds").unwrap();
+        journal
+            .append(dossier::annotate::Op::LinkText {
+                text: "Pakistani-Talban".into(),
+                entity: "tehrik-i-taliban-pakistan".into(),
+                new: None,
+            })
+            .unwrap();
+    }
+    let after = load("after.toml");
+    assert!(has(&after, "Pakistani-Talban"));
     // And it works as a knowledge base on its own.
+    let out = dir.path().join("after.toml");
+    let empty = dir.path().join("none.jsonl");
     let rows = json_lines(&dossier(&[
         "mentions",
         "--json",
@@ -370,10 +394,13 @@ fn kb_export_writes_toml_that_loads_again() {
         "--kb",
         out.to_str().unwrap(),
         "--annotations",
-        dir.path().join("j").to_str().unwrap(),
+        empty.to_str().unwrap(),
     ]));
     assert!(
         rows.iter()
             .any(|r| r["text"] == "ISKP" && r["source"] == "kb")
     );
+    assert!(rows.iter().any(|r| r["text"] == "Pakistani-Talban"
+        && r["entity"] == "tehrik-i-taliban-pakistan"
+        && r["source"] == "kb"));
 }

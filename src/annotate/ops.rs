@@ -86,6 +86,25 @@ pub enum Op {
 }
 
 impl Op {
+    /// The ids of the entities this decision touches.
+    pub fn entities(&self) -> Vec<&str> {
+        match self {
+            Op::LinkText { entity, .. } | Op::LinkSpan { entity, .. } => vec![entity.as_str()],
+            Op::RejectSpan { .. } => Vec::new(),
+            Op::RejectText { entity, .. }
+            | Op::Rename { entity, .. }
+            | Op::SetKind { entity, .. } => {
+                vec![entity.as_str()]
+            }
+            Op::Merge { from, into } => vec![from.as_str(), into.as_str()],
+            Op::SplitAlias { entity, new, .. } => vec![entity.as_str(), new.id.as_str()],
+            Op::Note { target, .. } => match target {
+                NoteTarget::Entity { id } => vec![id.as_str()],
+                _ => Vec::new(),
+            },
+        }
+    }
+
     /// A short description for the status line and the undo message, with
     /// entities named by id.
     pub fn describe(&self) -> String {
@@ -116,8 +135,8 @@ impl Op {
             Op::RejectText { text, entity } => format!("“{text}” is not {}", n(entity)),
             Op::Merge { from, into } => format!("merged {} into {}", n(from), n(into)),
             Op::SplitAlias { alias, new, .. } => format!("split “{alias}” off as “{}”", new.name),
-            Op::Rename { entity, name } => format!("renamed {} to “{name}”", n(entity)),
-            Op::SetKind { entity, kind } => format!("{} is now a {kind}", n(entity)),
+            Op::Rename { entity, name } => format!("renamed {entity} to “{name}”"),
+            Op::SetKind { entity, kind } => format!("{}: kind is now {kind}", n(entity)),
             Op::Note { target, .. } => match target {
                 NoteTarget::Mention { anchor } => format!("note on “{}”", anchor.exact),
                 NoteTarget::Entity { id } => format!("note on {}", n(id)),
@@ -238,6 +257,9 @@ pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayRe
             Op::RejectText { text, entity } => {
                 if let Some(&e) = ids.get(entity) {
                     let k = key(text);
+                    analysis.entities[e as usize]
+                        .aliases
+                        .retain(|a| key(a) != k);
                     if text_link.get(&k).is_some_and(|(_, l)| *l == e) {
                         text_link.remove(&k);
                     }
@@ -303,7 +325,8 @@ pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayRe
             m.entity = resolve(&merged_into, m.entity);
             let k = key(&text[m.range()]);
             if let Some((_, _, n)) = splits.iter().find(|(e, a, _)| *e == m.entity && *a == k) {
-                m.entity = *n;
+                // A split-off entity may since have been merged back.
+                m.entity = resolve(&merged_into, *n);
                 m.source = Source::Annotation;
                 m.confidence = 100;
             }
@@ -477,13 +500,15 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
 }
 
 /// The merged knowledge base: every knowledge-base entity, every entity
-/// learned or annotated, and names seen in two documents or more, each with
-/// the aliases seen in the corpus. Entities merged away (`merged`, from
-/// [`OverlayReport::merged`]) are left out: their names are aliases of the
-/// entity they were merged into.
+/// learned or touched by a decision (`annotated` ids), and names seen in two
+/// documents or more, each with the aliases seen in the corpus. Suggested
+/// links a person has not accepted are not aliases. Entities merged away
+/// (`merged`, from [`OverlayReport::merged`]) are left out: their names are
+/// aliases of the entity they were merged into.
 pub fn merged_kb(
     index: &crate::index::Index,
     merged: &BTreeMap<String, String>,
+    annotated: &std::collections::HashSet<String>,
 ) -> crate::entity::KnowledgeBase {
     let mut kb = crate::entity::KnowledgeBase::new();
     let mut sources: HashMap<EntityId, Vec<Source>> = HashMap::new();
@@ -496,13 +521,24 @@ pub fn merged_kb(
         let only_names = sources
             .get(&i)
             .is_some_and(|s| s.iter().all(|s| *s == Source::Name));
-        if (only_names && index.stats(i).docs < 2) || merged.contains_key(&e.id) {
+        let wanted = annotated.contains(&e.id) || !only_names || index.stats(i).docs >= 2;
+        if !wanted || merged.contains_key(&e.id) {
             continue;
         }
         let mut entity = e.clone();
-        for (alias, _) in index.aliases_seen(i) {
-            if alias != entity.name && !entity.aliases.contains(&alias) {
-                entity.aliases.push(alias);
+        let mut seen: Vec<&str> = Vec::new();
+        for m in index
+            .entity_mentions(i)
+            .filter(|m| m.source != Source::Variant)
+        {
+            let text = &index.doc(m.doc).text[m.range()];
+            if !seen.contains(&text) {
+                seen.push(text);
+            }
+        }
+        for alias in seen {
+            if alias != entity.name && !entity.aliases.iter().any(|a| a == alias) {
+                entity.aliases.push(alias.to_string());
             }
         }
         kb.insert(entity);
@@ -679,6 +715,61 @@ aliases = ["Pak Army"]
         assert_eq!(
             a.entities.iter().find(|e| e.id == "ttp").unwrap().kind,
             Kind::Org
+        );
+    }
+
+    #[test]
+    fn merging_a_split_entity_back_undoes_the_split() {
+        let (c, mut a) = setup();
+        let ops = [
+            Op::SplitAlias {
+                entity: "army".into(),
+                alias: "Pak Army".into(),
+                new: NewEntity {
+                    id: "pak-army".into(),
+                    name: "Pak Army".into(),
+                    kind: Kind::Org,
+                },
+            },
+            Op::Merge {
+                from: "pak-army".into(),
+                into: "army".into(),
+            },
+        ];
+        let refs: Vec<&Op> = ops.iter().collect();
+        apply(&refs, &c, &mut a);
+        assert_eq!(
+            rows(&c, &a).iter().find(|r| r.1 == "Pak Army").unwrap().2,
+            "army"
+        );
+    }
+
+    #[test]
+    fn a_rejected_text_is_no_longer_an_alias() {
+        let (c, mut a) = setup();
+        let ops = [
+            Op::LinkText {
+                text: "Pakistani-Talban".into(),
+                entity: "ttp".into(),
+                new: None,
+            },
+            Op::RejectText {
+                text: "Pakistani-Talban".into(),
+                entity: "ttp".into(),
+            },
+        ];
+        let refs: Vec<&Op> = ops.iter().collect();
+        apply(&refs, &c, &mut a);
+        let ttp = a.entities.iter().find(|e| e.id == "ttp").unwrap();
+        assert!(
+            !ttp.aliases.iter().any(|x| x == "Pakistani-Talban"),
+            "{:?}",
+            ttp.aliases
+        );
+        assert!(
+            !rows(&c, &a)
+                .iter()
+                .any(|r| r.1 == "Pakistani-Talban" && r.2 == "ttp")
         );
     }
 

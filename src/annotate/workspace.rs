@@ -114,15 +114,44 @@ impl Workspace {
         Ok(op)
     }
 
-    /// Notes on mentions, keyed by (doc id, start, end) where they are placed now.
+    /// Notes for export, keyed by (doc id, start, end) where they are placed
+    /// now: notes on mentions, and notes on entities on each document's
+    /// first mention of the entity (prefixed "entity: "). Several notes on
+    /// one span are joined with " | ". Document notes have no span.
     pub fn mention_notes(&self) -> HashMap<(String, usize, usize), String> {
-        let mut out = HashMap::new();
+        let mut out: HashMap<(String, usize, usize), String> = HashMap::new();
+        let mut add = |k: (String, usize, usize), text: String| {
+            out.entry(k)
+                .and_modify(|t| {
+                    t.push_str(" | ");
+                    t.push_str(&text);
+                })
+                .or_insert(text);
+        };
         for (target, text) in &self.report.notes {
-            if let NoteTarget::Mention { anchor } = target
-                && let Some(doc) = self.index.docs().iter().find(|d| d.id == anchor.doc)
-                && let Some(r) = anchor.resolve(&doc.text)
-            {
-                out.insert((doc.id.clone(), r.start, r.end), text.clone());
+            match target {
+                NoteTarget::Mention { anchor } => {
+                    if let Some(doc) = self.index.docs().iter().find(|d| d.id == anchor.doc)
+                        && let Some(r) = anchor.resolve(&doc.text)
+                    {
+                        add((doc.id.clone(), r.start, r.end), text.clone());
+                    }
+                }
+                NoteTarget::Entity { id } => {
+                    let Some(e) = self.index.entity_by_id(id) else {
+                        continue;
+                    };
+                    for (d, ms) in self.index.entity_mentions_by_doc(e) {
+                        if let Some(m) = ms.first() {
+                            let doc = &self.index.doc(d).id;
+                            add(
+                                (doc.clone(), m.start as usize, m.end as usize),
+                                format!("entity: {text}"),
+                            );
+                        }
+                    }
+                }
+                NoteTarget::Document { .. } => {}
             }
         }
         out

@@ -796,12 +796,8 @@ impl Engine {
                     (e, Source::Name, NAME_CONFIDENCE)
                 }
             };
-            if target.1 == Source::Variant {
-                let e = &mut entities[target.0 as usize];
-                if !e.aliases.contains(&text) && e.name != text {
-                    e.aliases.push(text.clone());
-                }
-            }
+            // A variant is a suggestion: it is not added to the entity's
+            // aliases until a person accepts it.
             resolved.insert(k.clone(), target);
         }
 
