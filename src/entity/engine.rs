@@ -739,9 +739,11 @@ impl Engine {
         for (k, &e) in &kb_keys {
             variants.add(k, RefTarget::Entity(e));
         }
+        let mut known: HashMap<String, EntityId> = kb_keys.clone();
         for (i, e) in entities.iter().enumerate().skip(self.kb.len()) {
             for a in std::iter::once(&e.name).chain(&e.aliases) {
                 variants.add(&key(a), RefTarget::Entity(i as EntityId));
+                known.entry(key(a)).or_insert(i as EntityId);
             }
         }
         let mut freq: HashMap<String, (usize, usize)> = HashMap::new(); // key -> (count, first run)
@@ -766,6 +768,15 @@ impl Engine {
                 .and_then(|rest| name_entity.get(rest).or_else(|| kb_keys.get(rest)).copied());
             if let Some(e) = prefixed {
                 resolved.insert(k.clone(), (e, Source::Rule, LEARNED_CONFIDENCE));
+                continue;
+            }
+            // "ISIS-Khorasan" spelled out from a known "ISIS-K".
+            if let Some((head, last)) = k.rsplit_once(' ')
+                && last.chars().count() >= 4
+                && let Some(initial) = last.chars().next()
+                && let Some(&e) = known.get(&format!("{head} {initial}"))
+            {
+                resolved.insert(k.clone(), (e, Source::Variant, 70));
                 continue;
             }
             let target = match variants.lookup(k) {
@@ -1502,6 +1513,26 @@ mod tests {
                 .unwrap()
                 .0,
             op
+        );
+    }
+
+    #[test]
+    fn a_spelled_out_hyphenated_abbreviation_links_to_it() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Title line\n\nAttacks by ISIS-K (Islamic State-Khorasan Province) rose.",
+                ),
+                ("b.txt", "Title line\n\nThen ISIS-Khorasan fighters fled."),
+            ],
+        );
+        let rows = table(&c, &a);
+        let k = entity_of(&rows, "a.txt", "ISIS-K").unwrap().0;
+        assert_eq!(
+            entity_of(&rows, "b.txt", "ISIS-Khorasan"),
+            Some((k, Source::Variant))
         );
     }
 
