@@ -2,7 +2,8 @@
 //! the picker, a tag and a rejection survive SIGKILL (everything the screen
 //! acknowledged as saved is in the journal, and the headless commands show
 //! it with source `annotation`); undo works after the restart; and a second
-//! instance opens read-only and says so.
+//! instance opens read-only and says so, and takes the journal over (`W`)
+//! once the first has quit.
 
 mod common;
 
@@ -172,4 +173,39 @@ fn a_second_instance_opens_read_only_and_says_so() {
     first.send("q");
     assert!(first.wait_exit().success());
     assert_eq!(ops_in_force(dir.path(), &journal), vec!["reject_span"]);
+}
+
+#[test]
+fn a_read_only_reader_takes_the_journal_over_with_w() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = dir.path().join("journal.jsonl");
+    let j = journal.to_str().expect("utf-8 path");
+    let mut first = Session::start_with(80, 24, &[], &["--annotations", j]);
+    wait_ready(&first);
+    let mut second = Session::start_with(80, 24, &[], &["--annotations", j]);
+    second.wait_text("Documents 5");
+    second.wait_status("READ-ONLY");
+    second.wait_status("(W retries)");
+    // Not while the first still holds it.
+    second.send("W");
+    second.wait_status("still read-only: another dossier holds the journal");
+    first.send("\rd");
+    first.wait_status("saved: rejected “Pakistan”");
+    first.send("q");
+    assert!(first.wait_exit().success());
+    // Now the second takes over, with the first one's decision…
+    second.send("W");
+    second.wait_status("journal is writable now");
+    assert!(
+        !second.status_line().contains("READ-ONLY"),
+        "{}",
+        second.status_line()
+    );
+    // …which it can undo, in the journal.
+    second.send("u");
+    second.wait_status("undone: rejected “Pakistan”");
+    second.send("q");
+    assert!(second.wait_exit().success());
+    second.assert_restored();
+    assert!(ops_in_force(dir.path(), &journal).is_empty());
 }

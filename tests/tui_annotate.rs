@@ -611,6 +611,98 @@ fn rename_kind_merge_split_and_note() {
 }
 
 #[test]
+fn ctrl_e_writes_the_note_in_the_editor() {
+    use dossier::tui::action::Action;
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>;");
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("C-e editor"), "{text}");
+    press(&mut app, "draft<C-e>");
+    // The event loop runs the editor on what was typed.
+    assert_eq!(decisions(&app), vec![Effect::EditNote("draft".into())]);
+    app.effects.clear();
+    // What the editor saved is the note, line breaks and all.
+    update::update(
+        &mut app,
+        Action::Edited(Ok("\nA longer note.  \n\nWith a second line.\n".into())),
+    );
+    match decisions(&app).as_slice() {
+        [
+            Effect::Decide(Op::Note {
+                target: NoteTarget::Mention { anchor },
+                text,
+            }),
+        ] => {
+            assert_eq!(anchor.exact, "Pakistan");
+            assert_eq!(text, "A longer note.\n\nWith a second line.");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.prompt, None);
+    assert_eq!(app.input, None);
+
+    // An editor that fails, or a file left empty, cancels the note.
+    for (result, why) in [
+        (
+            Err("vi exited with status 1".to_string()),
+            "Note cancelled: vi exited with status 1",
+        ),
+        (Ok(" \n\n".to_string()), "Note cancelled: the note is empty"),
+    ] {
+        let mut app = tui_fixture::app(80, 24);
+        press(&mut app, "<Enter>;x<C-e>");
+        app.effects.clear();
+        update::update(&mut app, Action::Edited(result));
+        assert!(decisions(&app).is_empty());
+        assert_eq!(app.prompt, None);
+        assert_eq!(app.input, None);
+        let m = app.message.clone().expect("a message");
+        assert!(m.error, "{m:?}");
+        assert_eq!(m.text, why);
+    }
+
+    // Elsewhere Ctrl-e opens nothing.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>R<C-e>");
+    assert!(decisions(&app).is_empty());
+    assert!(matches!(app.prompt, Some(Prompt::Text { .. })));
+}
+
+#[test]
+fn w_asks_to_take_a_read_only_journal_over() {
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "W");
+    assert!(decisions(&app).is_empty());
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("The journal is writable already")
+    );
+    app.journal.read_only = true;
+    press(&mut app, "W");
+    assert_eq!(decisions(&app), vec![Effect::TakeOver]);
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("Trying to take the journal over…")
+    );
+    // The workspace's answer puts the new index and journal state in place.
+    let mut info = app.journal.clone();
+    info.read_only = false;
+    annotation::applied(
+        &mut app,
+        worker::Applied {
+            index: Some(index()),
+            journal: info,
+            message: worker::WRITABLE_NOW.into(),
+            error: false,
+        },
+    );
+    assert!(!app.journal.read_only);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains("journal is writable now"), "{status}");
+    assert!(!status.contains("READ-ONLY"), "{status}");
+}
+
+#[test]
 fn undo_redo_and_read_only() {
     let mut app = app(80, 24);
     press(&mut app, "u<C-r>");
@@ -746,7 +838,10 @@ fn settle(app: &mut App, ws: &mut Workspace) {
             Effect::Decide(op) => Command::Decide(op),
             Effect::Undo => Command::Undo,
             Effect::Redo => Command::Redo,
-            Effect::Count(_) => continue,
+            Effect::TakeOver => Command::TakeOver,
+            Effect::Count(_) | Effect::Search { .. } | Effect::StopSearch | Effect::EditNote(_) => {
+                continue;
+            }
         };
         let a = worker::execute(ws, cmd, None);
         annotation::applied(app, a);
@@ -904,6 +999,8 @@ fn help_lists_every_annotation_key() {
         "Selection (visual mode)",
         "Review queue",
         "Questions (confirm, choose a kind)",
+        "Read-only: take the journal over once the other dossier has quit",
+        "Note: write it in $VISUAL or $EDITOR",
     ] {
         assert!(text.contains(want), "help lacks {want:?}:\n{text}");
     }

@@ -9,9 +9,10 @@
 use dossier::corpus::{Corpus, Document};
 use dossier::entity::{Analysis, Entity, Kind, Mention, Source};
 use dossier::index::Index;
-use dossier::tui::app::App;
+use dossier::tui::action::Action;
+use dossier::tui::app::{App, Effect, SEARCH_LIMIT, SearchBatch};
 use dossier::tui::keymap::{Key, Keymap, Router};
-use dossier::tui::update;
+use dossier::tui::{update, worker};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -237,6 +238,54 @@ pub fn press_with(app: &mut App, keymap: &Keymap, router: &mut Router, keys: &st
     let keys = Key::parse_keys(keys).unwrap_or_else(|e| panic!("bad keys {keys:?}: {e}"));
     for k in keys {
         dossier::tui::handle_key(app, router, keymap, k);
+        settle_searches(app);
+    }
+}
+
+/// Like [`press`], but leaves every effect (searches too) in `app.effects`
+/// for the test to look at.
+pub fn press_only(app: &mut App, keys: &str) {
+    let keymap = Keymap::default();
+    let mut router = Router::default();
+    let keys = Key::parse_keys(keys).unwrap_or_else(|e| panic!("bad keys {keys:?}: {e}"));
+    for k in keys {
+        dossier::tui::handle_key(app, &mut router, &keymap, k);
+    }
+}
+
+/// Runs the searches `update` asked for to the end, as the event loop's
+/// search thread does, and hands their hits back in one batch each. Other
+/// effects stay in `app.effects`.
+pub fn settle_searches(app: &mut App) {
+    let effects = std::mem::take(&mut app.effects);
+    for e in effects {
+        match e {
+            Effect::Search { generation, query } => {
+                let Some(index) = app.index.as_ref() else {
+                    continue;
+                };
+                let mut hits = Vec::new();
+                let truncated = worker::search(
+                    index.corpus(),
+                    &query,
+                    SEARCH_LIMIT,
+                    || false,
+                    |h| hits.extend_from_slice(h),
+                )
+                .unwrap_or(false);
+                update::update(
+                    app,
+                    Action::Searched(SearchBatch {
+                        generation,
+                        hits,
+                        done: true,
+                        truncated,
+                    }),
+                );
+            }
+            Effect::StopSearch => {}
+            other => app.effects.push(other),
+        }
     }
 }
 

@@ -156,6 +156,22 @@ fn snapshot_80x24_search_results() {
 }
 
 #[test]
+fn results_say_searching_until_the_hits_arrive() {
+    let mut app = app(80, 24);
+    press_only(&mut app, "/is-k<Enter>");
+    let text = screen_text(&draw(&app));
+    assert!(
+        text.contains("Search \"is-k\": searching… 0 hits so far"),
+        "{text}"
+    );
+    assert!(text.contains("searching… (Esc stops)"), "{text}");
+    settle_searches(&mut app);
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("Search \"is-k\": 6 hits"), "{text}");
+    assert!(!text.contains("searching"), "{text}");
+}
+
+#[test]
 fn snapshot_80x24_search_prompt() {
     let mut app = app(80, 24);
     press(&mut app, "/isk");

@@ -4,7 +4,9 @@
 mod tui_fixture;
 
 use dossier::tui::action::Action;
-use dossier::tui::app::{App, Field, LoadState, Overlay, Pane, SortBy, XrefItem};
+use dossier::tui::app::{
+    App, Effect, Field, Hit, LoadState, Overlay, Pane, SearchBatch, SortBy, XrefItem,
+};
 use dossier::tui::keymap::{Context, Key, KeyOverride, Keymap, Router};
 use dossier::tui::update::update;
 use tui_fixture::*;
@@ -329,6 +331,106 @@ fn search_lists_hits_and_opens_one() {
     // Esc cancels typing.
     press(&mut app, "/x<Esc>");
     assert_eq!(app.input, None);
+}
+
+/// A search as the search thread would answer it: these hits, in one batch.
+fn batch(generation: u64, hits: Vec<Hit>, done: bool) -> Action {
+    Action::Searched(SearchBatch {
+        generation,
+        hits,
+        done,
+        truncated: false,
+    })
+}
+
+fn hit(doc: u32, start: usize, end: usize) -> Hit {
+    Hit { doc, start, end }
+}
+
+#[test]
+fn a_search_is_an_effect_and_its_hits_arrive_later() {
+    let mut app = app(80, 24);
+    press_only(&mut app, "/abbey<Space>gate<Enter>");
+    // Nothing is searched on the UI thread: the results say so and wait.
+    assert_eq!(
+        app.effects,
+        vec![Effect::Search {
+            generation: 1,
+            query: "abbey gate".into()
+        }]
+    );
+    assert_eq!(app.overlay, Some(Overlay::Results));
+    assert!(app.search.searching);
+    assert!(app.search.hits.is_empty());
+    assert_eq!(app.search.ran, "abbey gate");
+    // Hits arrive in batches; the last one ends the search.
+    update(&mut app, batch(1, vec![hit(3, 40, 50)], false));
+    assert!(app.search.searching);
+    assert_eq!(app.search.hits, vec![hit(3, 40, 50)]);
+    update(&mut app, batch(1, vec![hit(4, 1, 11)], true));
+    assert!(!app.search.searching);
+    assert!(!app.search.truncated);
+    assert_eq!(app.search.hits, vec![hit(3, 40, 50), hit(4, 1, 11)]);
+    assert_eq!(app.overlay, Some(Overlay::Results));
+    // Late batches of a finished search change nothing.
+    update(&mut app, batch(1, vec![hit(0, 0, 1)], true));
+    assert_eq!(app.search.hits.len(), 2);
+}
+
+#[test]
+fn hits_of_an_older_search_are_dropped() {
+    let mut app = app(80, 24);
+    press_only(&mut app, "/pakistan<Enter>");
+    // A new query while the first still runs.
+    press_only(&mut app, "/<C-u>kabul<Enter>");
+    let searches: Vec<&Effect> = app
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Search { .. }))
+        .collect();
+    assert_eq!(
+        searches.last(),
+        Some(&&Effect::Search {
+            generation: 2,
+            query: "kabul".into()
+        })
+    );
+    // The first search is told to stop when its results go off screen.
+    assert!(app.effects.contains(&Effect::StopSearch));
+    assert_eq!(app.search.generation, 2);
+    // The first search's hits, arriving late, are ignored…
+    update(&mut app, batch(1, vec![hit(0, 5, 13)], true));
+    assert!(app.search.searching);
+    assert!(app.search.hits.is_empty());
+    assert_eq!(app.search.ran, "kabul");
+    // …and the second's are shown.
+    update(&mut app, batch(2, vec![hit(0, 120, 125)], true));
+    assert_eq!(app.search.hits, vec![hit(0, 120, 125)]);
+    assert!(!app.search.searching);
+}
+
+#[test]
+fn esc_stops_a_running_search_and_no_hits_say_so() {
+    let mut app = app(80, 24);
+    press_only(&mut app, "/pakistan<Enter>");
+    app.effects.clear();
+    press_only(&mut app, "<Esc>");
+    assert_eq!(app.overlay, None);
+    assert!(!app.search.searching);
+    assert_eq!(app.effects, vec![Effect::StopSearch]);
+    update(&mut app, batch(1, vec![hit(0, 5, 13)], true));
+    assert!(app.search.hits.is_empty(), "a stopped search shows nothing");
+
+    // A search that finds nothing closes its results with a message.
+    press_only(&mut app, "/<C-u>zzz<Enter>");
+    assert_eq!(app.overlay, Some(Overlay::Results));
+    update(&mut app, batch(2, Vec::new(), true));
+    assert_eq!(app.overlay, None);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text == "No matches for \"zzz\"")
+    );
 }
 
 #[test]

@@ -93,6 +93,8 @@ pub enum Action {
     Review,
     /// Show the journal: warnings, unplaced annotations, notes.
     Journal,
+    /// Read-only: take the journal over if the other instance has quit.
+    TakeOver,
     /// Prompt: apply to every occurrence.
     ConfirmAll,
     /// Prompt: apply to this occurrence only.
@@ -130,10 +132,16 @@ pub enum Action {
     ClearMessage,
     /// Tab in a text field (the note prompt cycles its target).
     InputTab,
+    /// Ctrl-e in a text field: write the note in `$VISUAL` / `$EDITOR`.
+    InputEditor,
+    /// The editor is done: the note it saved, or why there is none.
+    Edited(Result<String, String>),
     /// A text occurs this many times in this many documents.
     Counted(String, usize, usize),
     /// Background indexing has come this far.
     Progress(crate::entity::Progress),
+    /// Hits of a full-text search running in the background.
+    Searched(crate::tui::app::SearchBatch),
 }
 
 /// The actions a user may bind, with the names used in the config file.
@@ -192,6 +200,7 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("redo", Action::Redo),
     ("review", Action::Review),
     ("journal", Action::Journal),
+    ("take_over", Action::TakeOver),
     ("confirm_all", Action::ConfirmAll),
     ("confirm_one", Action::ConfirmOne),
     ("kind_group", Action::ChooseKind(Kind::Group)),

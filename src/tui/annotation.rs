@@ -959,6 +959,55 @@ pub fn input_tab(app: &mut App) {
     }
 }
 
+/// Ctrl-e in the note prompt: asks the event loop to open the note, as
+/// typed so far, in the user's editor.
+pub fn input_editor(app: &mut App) {
+    match &app.prompt {
+        Some(Prompt::Text {
+            purpose: TextFor::Note { .. },
+            value,
+        }) if app.input == Some(Field::Prompt) => {
+            app.effects.push(Effect::EditNote(value.clone()));
+        }
+        _ => app.set_message("Ctrl-e opens the editor in the note prompt only (;)"),
+    }
+}
+
+/// The editor is done: saves what it wrote as the note, or cancels the
+/// note and says why.
+pub fn edited(app: &mut App, result: Result<String, String>) {
+    let Some(Prompt::Text {
+        purpose: TextFor::Note { targets, which },
+        ..
+    }) = app.prompt.clone()
+    else {
+        return;
+    };
+    let note = result.map(|t| super::editor::clean_note(&t)).and_then(|t| {
+        if t.is_empty() {
+            Err("the note is empty".to_string())
+        } else {
+            Ok(t)
+        }
+    });
+    let target = targets.get(which).map(|(_, t)| t.clone());
+    match (note, target) {
+        (Ok(text), Some(target)) => {
+            app.input = None;
+            decide(app, Op::Note { target, text });
+        }
+        (Err(why), _) => {
+            app.prompt = None;
+            app.input = None;
+            app.set_error(format!("Note cancelled: {why}"));
+        }
+        (Ok(_), None) => {
+            app.prompt = None;
+            app.input = None;
+        }
+    }
+}
+
 /// Enter in a text prompt.
 pub fn accept_text(app: &mut App) {
     let Some(Prompt::Text { purpose, value }) = app.prompt.clone() else {
@@ -1036,6 +1085,18 @@ pub fn undo(app: &mut App, redo: bool) {
         .push(if redo { Effect::Redo } else { Effect::Undo });
     app.in_flight += 1;
     app.set_message(if redo { "redoing…" } else { "undoing…" });
+}
+
+/// `W`: asks the workspace to take the read-only journal over, which
+/// works once the instance holding it has quit.
+pub fn take_over(app: &mut App) {
+    if !app.journal.read_only {
+        app.set_message("The journal is writable already");
+        return;
+    }
+    app.effects.push(Effect::TakeOver);
+    app.in_flight += 1;
+    app.set_message("Trying to take the journal over…");
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

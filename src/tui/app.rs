@@ -224,10 +224,27 @@ pub struct Search {
     /// The query the hits are for.
     pub ran: String,
     pub hits: Vec<Hit>,
-    /// True when the hits stop at [`SEARCH_LIMIT`].
+    /// True when the hits stop at [`SEARCH_LIMIT`] (or the search was
+    /// stopped before the end).
     pub truncated: bool,
     pub selected: usize,
     pub offset: usize,
+    /// Counts the searches started: hits for an older one are dropped.
+    pub generation: u64,
+    /// The search for `ran` is still running in the background.
+    pub searching: bool,
+}
+
+/// Hits of one search, handed over by the search thread as it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchBatch {
+    /// The search these hits are for ([`Search::generation`]).
+    pub generation: u64,
+    pub hits: Vec<Hit>,
+    /// The search is over: no more batches follow.
+    pub done: bool,
+    /// The search stopped at [`SEARCH_LIMIT`] hits.
+    pub truncated: bool,
 }
 
 /// A full-text search stops after this many hits.
@@ -302,6 +319,19 @@ pub enum Effect {
     /// Count a text's occurrences in the corpus (answered by
     /// `Action::Counted`).
     Count(String),
+    /// Search the full text for `query` (answered by `Action::Searched`
+    /// batches carrying the same generation). A newer search supersedes it.
+    Search {
+        generation: u64,
+        query: String,
+    },
+    /// The running search's hits are no longer wanted: stop it.
+    StopSearch,
+    /// Write the note being typed in the user's editor, starting from this
+    /// text (answered by `Action::Edited`).
+    EditNote(String),
+    /// Try again to open the read-only journal for writing.
+    TakeOver,
 }
 
 /// What the picker chooses an entity for.

@@ -546,6 +546,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         "The journal: warnings, unplaced annotations, notes",
     ),
     b(
+        Context::Global,
+        &["W"],
+        Action::TakeOver,
+        "Read-only: take the journal over once the other dossier has quit",
+    ),
+    b(
         Context::List,
         &["<Enter>"],
         Action::Open,
@@ -817,6 +823,10 @@ pub const INPUT_BINDINGS: &[(&str, &str)] = &[
         "<Tab>",
         "Note: attach it to the mention, entity or document",
     ),
+    (
+        "<C-e>",
+        "Note: write it in $VISUAL or $EDITOR (several lines allowed)",
+    ),
 ];
 
 /// What a text field does with a key, or `None` for keys it ignores.
@@ -837,6 +847,7 @@ pub fn input_action(key: Key) -> Option<Action> {
         KeyCode::Char('n') if ctrl => Action::Down,
         KeyCode::Char('c') if ctrl => Action::InputCancel,
         KeyCode::Char('h') if ctrl => Action::InputBackspace,
+        KeyCode::Char('e') if ctrl => Action::InputEditor,
         KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => Action::InputChar(c),
         _ => return None,
     })

@@ -12,6 +12,7 @@ pub mod action;
 pub mod annotation;
 pub mod app;
 pub mod config;
+pub mod editor;
 pub mod keymap;
 pub mod layout;
 pub mod select;
@@ -104,17 +105,88 @@ pub fn handle_input(app: &mut App, router: &mut Router, keymap: &Keymap, ev: CtE
     }
 }
 
+/// How often a running search hands over the hits it has found.
+const SEARCH_BATCH_TIME: Duration = Duration::from_millis(100);
+
+/// The generations of the newest background count and search: a thread
+/// whose generation is no longer the newest stops early.
+#[derive(Debug, Default)]
+struct Generations {
+    count: Arc<AtomicU64>,
+    search: Arc<AtomicU64>,
+}
+
+/// Searches on a thread of its own, sending hits at most every
+/// [`SEARCH_BATCH_TIME`] and a last batch when done. It gives up as soon as
+/// a newer search starts or the search is stopped.
+fn spawn_search(
+    app: &App,
+    generation: u64,
+    query: String,
+    tx: &mpsc::Sender<Event>,
+    latest: &Arc<AtomicU64>,
+) {
+    latest.store(generation, Ordering::SeqCst);
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let corpus = index.shared_corpus();
+    let latest = Arc::clone(latest);
+    let tx = tx.clone();
+    let _ = std::thread::Builder::new()
+        .name("search".into())
+        .spawn(move || {
+            let stale = || latest.load(Ordering::SeqCst) != generation;
+            let mut pending = Vec::new();
+            let mut last = Instant::now();
+            let send = |hits, done, truncated| {
+                let _ = tx.send(Event::Searched(app::SearchBatch {
+                    generation,
+                    hits,
+                    done,
+                    truncated,
+                }));
+            };
+            let result = worker::search(&corpus, &query, app::SEARCH_LIMIT, stale, |hits| {
+                pending.extend_from_slice(hits);
+                if last.elapsed() >= SEARCH_BATCH_TIME {
+                    last = Instant::now();
+                    send(std::mem::take(&mut pending), false, false);
+                }
+            });
+            if let Some(truncated) = result {
+                send(pending, true, truncated);
+            }
+        });
+}
+
 /// Hands the effects `update` asked for to the workspace thread (decisions,
-/// undo, redo) and to counting threads. Only the newest count runs to the
-/// end; older ones stop early.
+/// undo, redo) and to counting and search threads. Only the newest count
+/// and search run to the end; older ones stop early. Returns the text of a
+/// note to write in the editor, which needs the terminal.
 fn run_effects(
     app: &mut App,
     commands: Option<&mpsc::Sender<worker::Command>>,
     tx: &mpsc::Sender<Event>,
-    count_generation: &Arc<AtomicU64>,
-) {
+    generations: &Generations,
+) -> Option<String> {
+    let mut edit = None;
+    let count_generation = &generations.count;
     for effect in std::mem::take(&mut app.effects) {
         let cmd = match effect {
+            Effect::Search { generation, query } => {
+                spawn_search(app, generation, query, tx, &generations.search);
+                continue;
+            }
+            Effect::StopSearch => {
+                // No search has generation 0.
+                generations.search.store(0, Ordering::SeqCst);
+                continue;
+            }
+            Effect::EditNote(text) => {
+                edit = Some(text);
+                continue;
+            }
             Effect::Count(text) => {
                 let Some(index) = app.index.as_ref() else {
                     continue;
@@ -138,6 +210,7 @@ fn run_effects(
             Effect::Decide(op) => worker::Command::Decide(op),
             Effect::Undo => worker::Command::Undo,
             Effect::Redo => worker::Command::Redo,
+            Effect::TakeOver => worker::Command::TakeOver,
         };
         let sent = commands.is_some_and(|c| c.send(cmd).is_ok());
         if !sent {
@@ -145,6 +218,7 @@ fn run_effects(
             app.set_error("NOT SAVED: the annotation journal is not open");
         }
     }
+    edit
 }
 
 /// Runs the interactive reader until the user quits.
@@ -172,8 +246,9 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     };
     terminal::spawn_signals(tx.clone())?;
     let mut term = Term::enter(mouse)?;
-    terminal::spawn_input(tx.clone())?;
-    let count_generation = Arc::new(AtomicU64::new(0));
+    let input_gate = Arc::new(terminal::InputGate::default());
+    terminal::spawn_input(tx.clone(), Arc::clone(&input_gate))?;
+    let generations = Generations::default();
     // The workspace has opened: on quit, wait for it to write what is queued.
     let mut opened = false;
 
@@ -185,6 +260,8 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     // The only timer: a status message fades after a few seconds.
     let mut message_timer: Option<(u64, Instant)> = None;
     let mut exit_signal = None;
+    // A note to write in the editor, asked for by the last event.
+    let mut edit: Option<String> = None;
 
     loop {
         if dirty {
@@ -246,6 +323,10 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     update::update(&mut app, Action::Counted(text, n, d));
                     dirty = true;
                 }
+                Event::Searched(batch) => {
+                    update::update(&mut app, Action::Searched(batch));
+                    dirty = true;
+                }
                 Event::Tick => {
                     if let Some((seq, deadline)) = message_timer
                         && Instant::now() >= deadline
@@ -270,9 +351,11 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                 }
             }
             if !app.effects.is_empty() {
-                run_effects(&mut app, commands.as_ref(), &tx, &count_generation);
+                edit = run_effects(&mut app, commands.as_ref(), &tx, &generations).or(edit);
             }
-            if app.quit {
+            // The editor takes over the terminal at once: keys typed after
+            // Ctrl-e are the editor's.
+            if app.quit || edit.is_some() {
                 break;
             }
             next = rx.try_recv().ok();
@@ -288,6 +371,21 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         if app.redraw {
             app.redraw = false;
             term.resume()?;
+            dirty = true;
+        }
+        if let Some(text) = edit.take() {
+            let command = editor::editor_command(
+                std::env::var("VISUAL").ok().as_deref(),
+                std::env::var("EDITOR").ok().as_deref(),
+            );
+            let result = term.lend(&input_gate, || editor::edit(&command, &text))?;
+            // The terminal may have changed size meanwhile.
+            let size = term.terminal.size()?;
+            update::update(&mut app, Action::Resize(size.width, size.height));
+            update::update(&mut app, Action::Edited(result));
+            if !app.effects.is_empty() {
+                run_effects(&mut app, commands.as_ref(), &tx, &generations);
+            }
             dirty = true;
         }
     }

@@ -6,6 +6,7 @@
 //! SIGTSTP), so that a dropped SSH connection or a crash never leaves a
 //! shell in raw mode on the alternate screen.
 
+use super::app::SearchBatch;
 use super::worker::{self, Applied, Command, Opened};
 use crate::entity::Progress;
 use crate::load::OpenOptions;
@@ -20,7 +21,7 @@ use ratatui::layout::Rect;
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Once, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Once, OnceLock, PoisonError};
 use std::thread::{self, JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -38,6 +39,8 @@ pub enum Event {
     Applied(Box<Applied>),
     /// A text occurs this many times in this many documents.
     Counted(String, usize, usize),
+    /// Hits of a full-text search, as it finds them.
+    Searched(SearchBatch),
     Signal(i32),
     /// A timer ran out (the event loop makes these when nothing else came).
     Tick,
@@ -47,6 +50,8 @@ pub enum Event {
 static MOUSE_ON: AtomicBool = AtomicBool::new(false);
 /// The terminal is set up (raw mode, alternate screen).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The terminal is lent to another program (the note editor).
+static LENT: AtomicBool = AtomicBool::new(false);
 /// The thread that owns the terminal.
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 static HOOK: Once = Once::new();
@@ -137,6 +142,22 @@ impl Term {
         self.resume()
     }
 
+    /// Lends the terminal to another program: stops the input thread from
+    /// reading it, hands it back to the shell's modes (as for Ctrl-Z), runs
+    /// `f`, then takes it again, lets the input thread read again and
+    /// forces a full repaint.
+    pub fn lend<R>(&mut self, gate: &InputGate, f: impl FnOnce() -> R) -> io::Result<R> {
+        let _ = Backend::flush(self.terminal.backend_mut());
+        gate.pause();
+        restore();
+        LENT.store(true, Ordering::SeqCst);
+        let result = f();
+        LENT.store(false, Ordering::SeqCst);
+        let resumed = self.resume();
+        gate.resume();
+        resumed.map(|()| result)
+    }
+
     /// Sets the terminal up again (after `fg`) and forces a full repaint.
     pub fn resume(&mut self) -> io::Result<()> {
         if !ACTIVE.load(Ordering::SeqCst) {
@@ -212,10 +233,93 @@ pub(crate) fn process_groups(stat: &str) -> Option<ProcessGroups> {
     (groups.tty != 0).then_some(groups)
 }
 
-/// Reads terminal events on a thread of its own.
-pub fn spawn_input(tx: Sender<Event>) -> io::Result<()> {
+/// How long the input thread waits for input before it looks again at
+/// whether it should pause. Four wake-ups a second cost next to nothing.
+const INPUT_POLL: Duration = Duration::from_millis(250);
+
+/// How long [`InputGate::pause`] waits for the input thread to stop.
+const PAUSE_WAIT: Duration = Duration::from_secs(1);
+
+/// Lets the event loop stop the input thread from reading the terminal, so
+/// that a program run in the foreground (the note editor) gets every key.
+#[derive(Debug, Default)]
+pub struct InputGate {
+    /// The event loop wants the input thread to stop reading.
+    pause: AtomicBool,
+    /// The input thread has stopped reading (its acknowledgement).
+    paused: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl InputGate {
+    fn paused(&self) -> MutexGuard<'_, bool> {
+        self.paused.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Asks the input thread to stop reading and waits until it says it
+    /// has (at most [`PAUSE_WAIT`]: a thread that has ended never answers).
+    /// Returns true when it answered.
+    pub fn pause(&self) -> bool {
+        self.pause.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + PAUSE_WAIT;
+        let mut paused = self.paused();
+        while !*paused {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            paused = self
+                .changed
+                .wait_timeout(paused, left)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+        true
+    }
+
+    /// Lets the input thread read again.
+    pub fn resume(&self) {
+        let _guard = self.paused();
+        self.pause.store(false, Ordering::SeqCst);
+        self.changed.notify_all();
+    }
+
+    /// On the input thread: when a pause is asked for, says so and sleeps
+    /// until [`InputGate::resume`].
+    fn hold(&self) {
+        if !self.pause.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut paused = self.paused();
+        *paused = true;
+        self.changed.notify_all();
+        while self.pause.load(Ordering::SeqCst) {
+            paused = self
+                .changed
+                .wait(paused)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *paused = false;
+    }
+}
+
+/// Reads terminal events on a thread of its own. It waits for input at
+/// most [`INPUT_POLL`] at a time, so that it can stop reading while `gate`
+/// asks it to.
+pub fn spawn_input(tx: Sender<Event>, gate: Arc<InputGate>) -> io::Result<()> {
     thread::Builder::new().name("input".into()).spawn(move || {
         loop {
+            gate.hold();
+            let ready = match event::poll(INPUT_POLL) {
+                Ok(ready) => ready,
+                Err(_) => {
+                    let _ = tx.send(Event::InputClosed);
+                    return;
+                }
+            };
+            if !ready {
+                continue;
+            }
             match event::read() {
                 Ok(ev) => {
                     if tx.send(Event::Input(ev)).is_err() {
@@ -233,6 +337,12 @@ pub fn spawn_input(tx: Sender<Event>) -> io::Result<()> {
 }
 
 /// Forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP and SIGCONT.
+///
+/// While the terminal is lent to another program ([`Term::lend`]), the
+/// keyboard's signals are that program's: SIGINT and SIGQUIT are dropped,
+/// and SIGTSTP (an editor suspending its whole process group, as vim does)
+/// stops the reader at once, as it would any program waiting for its
+/// editor, so that the shell sees the job stopped; `fg` continues both.
 pub fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
     use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
     let mut signals =
@@ -241,6 +351,16 @@ pub fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
+                if LENT.load(Ordering::SeqCst) {
+                    match sig {
+                        SIGINT | SIGQUIT | SIGCONT => continue,
+                        SIGTSTP => {
+                            let _ = signal_hook::low_level::emulate_default_handler(sig);
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
                 if tx.send(Event::Signal(sig)).is_err() {
                     return;
                 }
@@ -281,7 +401,7 @@ pub fn spawn_workspace(
                     }
                 })
             }));
-            let (mut ws, trouble) = match opened {
+            let (mut ws, mut trouble) = match opened {
                 Ok(Ok(x)) => x,
                 Ok(Err(e)) => {
                     let _ = tx.send(Event::Indexed(Box::new(Err(e))));
@@ -300,8 +420,9 @@ pub fn spawn_workspace(
                 journal: worker::journal_info(&ws, trouble.clone()),
             }))));
             while let Ok(cmd) = inbox.recv() {
-                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    worker::execute(&mut ws, cmd, trouble.as_deref())
+                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match cmd {
+                    Command::TakeOver => worker::take_over_opened(&mut ws, &opts, &mut trouble),
+                    cmd => worker::execute(&mut ws, cmd, trouble.as_deref()),
                 }));
                 let applied = match done {
                     Ok(a) => a,

@@ -4,7 +4,8 @@
 use super::action::Action;
 use super::annotation::{self, Motion};
 use super::app::{
-    App, Field, Hit, LoadState, Location, Overlay, Pane, Prompt, SEARCH_LIMIT, SortBy, XrefItem,
+    App, Effect, Field, LoadState, Location, Overlay, Pane, Prompt, SEARCH_LIMIT, SearchBatch,
+    SortBy, XrefItem,
 };
 use super::layout::{self, LIST_ROW_HEIGHT};
 use crate::entity::{DocId, EntityId, Mention};
@@ -190,6 +191,7 @@ pub fn update(app: &mut App, action: Action) {
             app.overlay = Some(Overlay::Journal);
             app.journal_scroll = 0;
         }
+        Action::TakeOver => annotation::take_over(app),
         Action::ConfirmAll => annotation::answer(app, true),
         Action::ConfirmOne => annotation::answer(app, false),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
@@ -198,7 +200,10 @@ pub fn update(app: &mut App, action: Action) {
         Action::ReviewSkip => annotation::review_skip(app),
         Action::ReviewBack => annotation::review_back(app),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
+        Action::Searched(batch) => searched(app, batch),
         Action::InputTab => annotation::input_tab(app),
+        Action::InputEditor => annotation::input_editor(app),
+        Action::Edited(result) => annotation::edited(app, result),
         Action::InputChar(c) => edit_field(app, |s| s.push(c)),
         Action::Paste(t) => {
             let line = t.lines().next().unwrap_or("").to_string();
@@ -249,6 +254,10 @@ pub(crate) fn after(app: &mut App) {
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     annotation::fix_picker_offset(app, rows);
+    // A search runs only while its results are on screen.
+    if app.overlay != Some(Overlay::Results) {
+        stop_search(app);
+    }
     // A message about an overlay goes with it.
     if let Some(m) = &app.message
         && m.overlay.is_some()
@@ -1047,39 +1056,61 @@ pub fn refilter_browser(app: &mut App) {
         .unwrap_or(0);
 }
 
-/// Searches the full text of every document.
+/// Starts a full-text search of every document. The search runs in the
+/// background (see [`crate::tui::worker::search`]); the results overlay
+/// says "searching…" until its hits arrive as [`Action::Searched`].
 fn run_search(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
     let q = app.search.query.trim().to_string();
     if q.is_empty() {
         return;
     }
-    let mut hits = Vec::new();
-    for (d, doc) in index.docs().iter().enumerate() {
-        let left = SEARCH_LIMIT - hits.len();
-        for r in text::find_all_ignore_case(&doc.text, &q, left) {
-            hits.push(Hit {
-                doc: d as DocId,
-                start: r.start,
-                end: r.end,
-            });
-        }
-        if hits.len() >= SEARCH_LIMIT {
-            break;
-        }
-    }
     let s = &mut app.search;
-    s.truncated = hits.len() >= SEARCH_LIMIT;
-    s.hits = hits;
+    s.generation += 1;
+    s.searching = true;
+    s.truncated = false;
+    s.hits.clear();
     s.ran = q.clone();
     s.selected = 0;
     s.offset = 0;
+    let generation = s.generation;
+    app.overlay = Some(Overlay::Results);
+    app.effects.push(Effect::Search {
+        generation,
+        query: q,
+    });
+}
+
+/// Hits of a background search. Hits for any search but the running one
+/// (an older query, or one stopped) are dropped.
+fn searched(app: &mut App, batch: SearchBatch) {
+    let s = &mut app.search;
+    if !s.searching || batch.generation != s.generation {
+        return;
+    }
+    let room = SEARCH_LIMIT.saturating_sub(s.hits.len());
+    s.hits.extend(batch.hits.into_iter().take(room));
+    if !batch.done {
+        return;
+    }
+    s.searching = false;
+    s.truncated = batch.truncated;
     if s.hits.is_empty() {
+        let q = s.ran.clone();
+        if app.overlay == Some(Overlay::Results) {
+            app.overlay = None;
+        }
         app.set_message(format!("No matches for \"{q}\""));
-    } else {
-        app.overlay = Some(Overlay::Results);
+    }
+}
+
+/// Stops the running search: its results are no longer shown.
+fn stop_search(app: &mut App) {
+    let s = &mut app.search;
+    if s.searching {
+        s.searching = false;
+        // What was found so far is not all there is.
+        s.truncated = true;
+        app.effects.push(Effect::StopSearch);
     }
 }
 

@@ -6,11 +6,14 @@
 //!
 //! [`execute`] is the whole of one step, so tests drive it directly.
 
-use super::app::JournalInfo;
-use crate::annotate::{JournalError, Op, Saved, Workspace};
-use crate::entity::Progress;
+use super::app::{Hit, JournalInfo};
+use crate::annotate::{Journal, JournalError, Op, Saved, Workspace};
+use crate::corpus::Corpus;
+use crate::entity::{DocId, Engine, KnowledgeBase, Progress};
 use crate::index::Index;
 use crate::load::{self, OpenOptions};
+use crate::text;
+use std::path::Path;
 
 /// What the UI asks the workspace to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub enum Command {
     Decide(Op),
     Undo,
     Redo,
+    /// Try again to open the journal for writing (see [`take_over`]).
+    TakeOver,
 }
 
 /// The corpus, opened.
@@ -38,7 +43,10 @@ pub struct Applied {
 }
 
 /// The message for a journal that refuses to write.
-pub const READ_ONLY: &str = "read-only: another dossier holds the journal";
+pub const READ_ONLY: &str = "read-only: another dossier holds the journal (W retries)";
+
+/// The message for a journal taken over.
+pub const WRITABLE_NOW: &str = "journal is writable now";
 
 /// The journal's state for the screen. `trouble` says why the journal
 /// could not be opened for writing, when that is not another instance.
@@ -134,6 +142,9 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
                 }
             }
         }
+        // Without the corpus's options there is nothing to reopen (the
+        // workspace thread calls [`take_over`] instead).
+        Command::TakeOver => (false, "the journal is writable".to_string(), false),
         Command::Redo => match ws.redo() {
             Ok(op) => (
                 true,
@@ -154,13 +165,133 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
     }
 }
 
+/// Tries again to open the journal for writing, for a workspace that
+/// opened it read-only: another instance held it, and may have quit since.
+/// When the journal can be had now, the workspace is rebuilt around it,
+/// with everything the other instance decided meanwhile (the corpus's
+/// analysis is made again from `kb`, on the same documents), and `trouble`
+/// is cleared. Otherwise nothing changes and the message says why.
+pub fn take_over(
+    ws: &mut Workspace,
+    journal: &Path,
+    corpus_key: &str,
+    kb: impl FnOnce() -> Result<KnowledgeBase, String>,
+    trouble: &mut Option<String>,
+) -> Applied {
+    let refused = |ws: &Workspace, trouble: &Option<String>, why: String| Applied {
+        index: None,
+        journal: journal_info(ws, trouble.clone()),
+        message: format!("still read-only: {why}"),
+        error: true,
+    };
+    if !ws.read_only() {
+        return Applied {
+            index: None,
+            journal: journal_info(ws, trouble.clone()),
+            message: "the journal is writable".to_string(),
+            error: false,
+        };
+    }
+    let opened = match Journal::open(journal, corpus_key) {
+        Ok(j) => j,
+        Err(e) => return refused(ws, trouble, e.to_string()),
+    };
+    if opened.is_read_only() {
+        return refused(ws, trouble, "another dossier holds the journal".to_string());
+    }
+    // Until the new workspace is in place, the lock is held by `opened`.
+    let kb = match kb() {
+        Ok(kb) => kb,
+        Err(e) => return refused(ws, trouble, e),
+    };
+    let corpus = ws.index().shared_corpus();
+    let analysis = Engine::new(kb).analyse(&corpus);
+    *ws = Workspace::new(corpus, analysis, opened);
+    *trouble = None;
+    Applied {
+        index: Some(ws.index().clone()),
+        journal: journal_info(ws, None),
+        message: WRITABLE_NOW.to_string(),
+        error: false,
+    }
+}
+
+/// [`take_over`] for the corpus and journal that `opts` name.
+pub fn take_over_opened(
+    ws: &mut Workspace,
+    opts: &OpenOptions,
+    trouble: &mut Option<String>,
+) -> Applied {
+    match load::journal_path(opts) {
+        Ok(path) => take_over(
+            ws,
+            &path,
+            &load::corpus_key(opts),
+            || load::knowledge_base(opts).map_err(|e| format!("{e:#}")),
+            trouble,
+        ),
+        Err(e) => Applied {
+            index: None,
+            journal: journal_info(ws, trouble.clone()),
+            message: format!("still read-only: {e}"),
+            error: true,
+        },
+    }
+}
+
+/// Finds `query` in the full text of every document, ignoring case, in
+/// corpus order, and hands each document's hits (byte ranges into its text)
+/// to `found` as soon as they are known. Stops after `limit` hits in all.
+/// `stop` is asked before each document; when it says so the search gives
+/// up and returns `None`. Otherwise returns true when it stopped at `limit`.
+pub fn search(
+    corpus: &Corpus,
+    query: &str,
+    limit: usize,
+    stop: impl Fn() -> bool,
+    mut found: impl FnMut(&[Hit]),
+) -> Option<bool> {
+    let mut total = 0;
+    let mut hits = Vec::new();
+    for (d, doc) in corpus.docs.iter().enumerate() {
+        if total >= limit {
+            return Some(true);
+        }
+        if stop() {
+            return None;
+        }
+        hits.clear();
+        hits.extend(
+            text::find_all_ignore_case(&doc.text, query, limit - total)
+                .into_iter()
+                .map(|r| Hit {
+                    doc: d as DocId,
+                    start: r.start,
+                    end: r.end,
+                }),
+        );
+        if !hits.is_empty() {
+            total += hits.len();
+            found(&hits);
+        }
+    }
+    Some(total >= limit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotate::Journal;
     use crate::corpus::load_embedded;
-    use crate::entity::{Engine, KnowledgeBase};
     use std::sync::Arc;
+
+    fn kb() -> KnowledgeBase {
+        let mut kb = KnowledgeBase::new();
+        let _ = kb.add_toml(
+            std::path::Path::new("kb.toml"),
+            "[[entity]]\nid = \"ttp\"\nname = \"Tehrik-i-Taliban Pakistan\"\nkind = \"group\"\naliases = [\"TTP\"]\n",
+        );
+        kb
+    }
 
     fn workspace(dir: &std::path::Path) -> Workspace {
         let files: Vec<(&str, &[u8])> = vec![(
@@ -168,12 +299,7 @@ mod tests {
             "Title\n\nThe TTP or Pakistani-Talban struck.".as_bytes(),
         )];
         let corpus = load_embedded("t", &files);
-        let mut kb = KnowledgeBase::new();
-        let _ = kb.add_toml(
-            std::path::Path::new("kb.toml"),
-            "[[entity]]\nid = \"ttp\"\nname = \"Tehrik-i-Taliban Pakistan\"\nkind = \"group\"\naliases = [\"TTP\"]\n",
-        );
-        let analysis = Engine::new(kb).analyse(&corpus);
+        let analysis = Engine::new(kb()).analyse(&corpus);
         let journal = match Journal::open(&dir.join("j.jsonl"), "t") {
             Ok(j) => j,
             Err(e) => panic!("{e}"),
@@ -217,6 +343,101 @@ mod tests {
     }
 
     #[test]
+    fn search_finds_hits_at_their_byte_offsets() {
+        let files: Vec<(&str, &[u8])> = vec![
+            ("a.txt", "Title\n\nISIS-K and isis-k.".as_bytes()),
+            ("b.txt", "Nothing here.".as_bytes()),
+            ("c.txt", "Ünïcode first: Straße, then ISIS-K.".as_bytes()),
+        ];
+        let corpus = load_embedded("t", &files);
+        let text = |h: &Hit| corpus.docs[h.doc as usize].text[h.start..h.end].to_string();
+        let mut batches = Vec::new();
+        let done = search(
+            &corpus,
+            "Isis-k",
+            100,
+            || false,
+            |h| batches.push(h.to_vec()),
+        );
+        assert_eq!(done, Some(false));
+        // One batch per document with hits, in corpus order.
+        assert_eq!(batches.len(), 2);
+        let hits: Vec<Hit> = batches.concat();
+        let c = &corpus.docs[2].text;
+        let at = c.find("ISIS-K").unwrap_or(usize::MAX);
+        assert!(
+            at > "Ünïcode first: Straße, then ".chars().count(),
+            "bytes, not chars"
+        );
+        assert_eq!(
+            hits,
+            vec![
+                Hit {
+                    doc: 0,
+                    start: 7,
+                    end: 13
+                },
+                Hit {
+                    doc: 0,
+                    start: 18,
+                    end: 24
+                },
+                Hit {
+                    doc: 2,
+                    start: at,
+                    end: at + 6
+                },
+            ]
+        );
+        assert_eq!(
+            hits.iter().map(text).collect::<Vec<_>>(),
+            ["ISIS-K", "isis-k", "ISIS-K"]
+        );
+        // Non-ASCII queries fold case too, and give byte offsets.
+        let mut hits = Vec::new();
+        search(
+            &corpus,
+            "STRASSE",
+            100,
+            || false,
+            |h| hits.extend_from_slice(h),
+        );
+        assert!(hits.is_empty(), "ß is not folded to ss");
+        search(
+            &corpus,
+            "ÜNÏCODE",
+            100,
+            || false,
+            |h| hits.extend_from_slice(h),
+        );
+        assert_eq!(
+            hits,
+            vec![Hit {
+                doc: 2,
+                start: 0,
+                end: "Ünïcode".len()
+            }]
+        );
+        // The limit and stopping.
+        let mut hits = Vec::new();
+        assert_eq!(
+            search(
+                &corpus,
+                "isis-k",
+                2,
+                || false,
+                |h| hits.extend_from_slice(h)
+            ),
+            Some(true)
+        );
+        assert_eq!(hits.len(), 2);
+        assert_eq!(
+            search(&corpus, "isis-k", 100, || true, |_| panic!("stopped")),
+            None
+        );
+    }
+
+    #[test]
     fn a_second_instance_is_read_only() {
         let Ok(dir) = tempfile::tempdir() else {
             panic!("tempdir")
@@ -237,5 +458,65 @@ mod tests {
         assert!(a.error);
         assert_eq!(a.message, READ_ONLY);
         assert!(a.journal.read_only);
+    }
+
+    #[test]
+    fn a_read_only_instance_takes_the_journal_over_when_the_first_quits() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let path = dir.path().join("j.jsonl");
+        let mut first = workspace(dir.path());
+        let mut second = workspace(dir.path());
+        assert!(!first.read_only());
+        assert!(second.read_only());
+        let rename = Op::Rename {
+            entity: "ttp".into(),
+            name: "Pakistani Taliban".into(),
+        };
+        let a = execute(&mut first, Command::Decide(rename), None);
+        assert!(!a.error, "{}", a.message);
+        let name = |ws: &Workspace| {
+            let i = ws.index();
+            i.entity_by_id("ttp").map(|e| i.entity(e).name.clone())
+        };
+        assert_eq!(name(&second).as_deref(), Some("Tehrik-i-Taliban Pakistan"));
+
+        // While the first holds the journal, the second stays read-only.
+        let mut trouble = None;
+        let a = take_over(&mut second, &path, "t", || Ok(kb()), &mut trouble);
+        assert!(a.error);
+        assert_eq!(
+            a.message,
+            "still read-only: another dossier holds the journal"
+        );
+        assert!(a.index.is_none());
+        assert!(a.journal.read_only);
+        assert!(second.read_only());
+
+        // The first quits: the second takes over, with its decision.
+        drop(first);
+        let mut trouble = Some("an old reason".to_string());
+        let a = take_over(&mut second, &path, "t", || Ok(kb()), &mut trouble);
+        assert!(!a.error, "{}", a.message);
+        assert_eq!(a.message, WRITABLE_NOW);
+        assert_eq!(trouble, None);
+        assert!(!second.read_only());
+        assert!(!a.journal.read_only);
+        assert_eq!(a.journal.decisions, 1);
+        let index = a.index.expect("a new index");
+        let ttp = index.entity_by_id("ttp").expect("ttp");
+        assert_eq!(index.entity(ttp).name, "Pakistani Taliban");
+        assert_eq!(name(&second).as_deref(), Some("Pakistani Taliban"));
+
+        // It writes now, and undoes what the first decided.
+        let a = execute(&mut second, Command::Undo, None);
+        assert!(!a.error, "{}", a.message);
+        assert_eq!(a.journal.decisions, 0);
+        // And holds the lock: a third instance is read-only.
+        let third = workspace(dir.path());
+        assert!(third.read_only());
+        let a = take_over(&mut second, &path, "t", || Ok(kb()), &mut None);
+        assert_eq!(a.message, "the journal is writable");
     }
 }

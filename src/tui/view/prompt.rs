@@ -112,7 +112,10 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
                 ),
                 TextFor::Note { targets, which } => {
                     let here = targets.get(*which).map(|(l, _)| l.as_str()).unwrap_or("");
-                    let mut keys = vec![("Enter".to_string(), "save".to_string())];
+                    let mut keys = vec![
+                        ("Enter".to_string(), "save".to_string()),
+                        ("C-e".to_string(), "editor".to_string()),
+                    ];
                     if targets.len() > 1 {
                         let next = targets
                             .get((which + 1) % targets.len())

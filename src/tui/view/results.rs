@@ -21,11 +21,19 @@ impl Widget for &ResultsView<'_> {
         let (app, theme) = (self.app, self.theme);
         let s = &app.search;
         let more = if s.truncated { "+" } else { "" };
-        let title = format!(
-            "Search \"{}\": {}{more} hits",
-            text::sanitize(&s.ran),
-            s.hits.len()
-        );
+        let title = if s.searching {
+            format!(
+                "Search \"{}\": searching… {} hits so far",
+                text::sanitize(&s.ran),
+                s.hits.len()
+            )
+        } else {
+            format!(
+                "Search \"{}\": {}{more} hits",
+                text::sanitize(&s.ran),
+                s.hits.len()
+            )
+        };
         let block = pane_block(title_line(&title, area.width, theme.title), true, theme);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -36,16 +44,14 @@ impl Widget for &ResultsView<'_> {
         if inner.height < 2 {
             return;
         }
-        put_spans(
-            buf,
-            inner.x,
-            inner.y,
-            &[Span::styled(
-                "Enter opens the hit in its article · Esc closes",
-                theme.muted,
-            )],
-            w,
-        );
+        let hint = if s.searching && s.hits.is_empty() {
+            "searching… (Esc stops)"
+        } else if s.searching {
+            "searching… · Enter opens the hit in its article · Esc stops"
+        } else {
+            "Enter opens the hit in its article · Esc closes"
+        };
+        put_spans(buf, inner.x, inner.y, &[Span::styled(hint, theme.muted)], w);
         for (slot, i) in (s.offset..s.hits.len())
             .take(usize::from(inner.height - 1))
             .enumerate()
