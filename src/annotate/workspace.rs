@@ -69,6 +69,15 @@ impl Workspace {
         self.report = report;
     }
 
+    /// Puts a newly opened journal in place (taking over from a read-only
+    /// one) and rebuilds the index from the engine's analysis, which does
+    /// not change with the journal.
+    pub fn replace_journal(&mut self, journal: Journal) {
+        self.journal = journal;
+        self.pending.clear();
+        self.rebuild();
+    }
+
     /// Writes any pending decisions; stops at the first failure.
     pub fn flush(&mut self) -> Result<(), JournalError> {
         while let Some(op) = self.pending.first().cloned() {

@@ -9,7 +9,7 @@
 use super::app::{Hit, JournalInfo};
 use crate::annotate::{Journal, JournalError, Op, Saved, Workspace};
 use crate::corpus::Corpus;
-use crate::entity::{DocId, Engine, KnowledgeBase, Progress};
+use crate::entity::{DocId, Progress};
 use crate::index::Index;
 use crate::load::{self, OpenOptions};
 use crate::text;
@@ -175,7 +175,6 @@ pub fn take_over(
     ws: &mut Workspace,
     journal: &Path,
     corpus_key: &str,
-    kb: impl FnOnce() -> Result<KnowledgeBase, String>,
     trouble: &mut Option<String>,
 ) -> Applied {
     let refused = |ws: &Workspace, trouble: &Option<String>, why: String| Applied {
@@ -199,14 +198,7 @@ pub fn take_over(
     if opened.is_read_only() {
         return refused(ws, trouble, "another dossier holds the journal".to_string());
     }
-    // Until the new workspace is in place, the lock is held by `opened`.
-    let kb = match kb() {
-        Ok(kb) => kb,
-        Err(e) => return refused(ws, trouble, e),
-    };
-    let corpus = ws.index().shared_corpus();
-    let analysis = Engine::new(kb).analyse(&corpus);
-    *ws = Workspace::new(corpus, analysis, opened);
+    ws.replace_journal(opened);
     *trouble = None;
     Applied {
         index: Some(ws.index().clone()),
@@ -223,13 +215,7 @@ pub fn take_over_opened(
     trouble: &mut Option<String>,
 ) -> Applied {
     match load::journal_path(opts) {
-        Ok(path) => take_over(
-            ws,
-            &path,
-            &load::corpus_key(opts),
-            || load::knowledge_base(opts).map_err(|e| format!("{e:#}")),
-            trouble,
-        ),
+        Ok(path) => take_over(ws, &path, &load::corpus_key(opts), trouble),
         Err(e) => Applied {
             index: None,
             journal: journal_info(ws, trouble.clone()),
@@ -282,6 +268,7 @@ pub fn search(
 mod tests {
     use super::*;
     use crate::corpus::load_embedded;
+    use crate::entity::{Engine, KnowledgeBase};
     use std::sync::Arc;
 
     fn kb() -> KnowledgeBase {
@@ -484,7 +471,7 @@ mod tests {
 
         // While the first holds the journal, the second stays read-only.
         let mut trouble = None;
-        let a = take_over(&mut second, &path, "t", || Ok(kb()), &mut trouble);
+        let a = take_over(&mut second, &path, "t", &mut trouble);
         assert!(a.error);
         assert_eq!(
             a.message,
@@ -497,7 +484,7 @@ mod tests {
         // The first quits: the second takes over, with its decision.
         drop(first);
         let mut trouble = Some("an old reason".to_string());
-        let a = take_over(&mut second, &path, "t", || Ok(kb()), &mut trouble);
+        let a = take_over(&mut second, &path, "t", &mut trouble);
         assert!(!a.error, "{}", a.message);
         assert_eq!(a.message, WRITABLE_NOW);
         assert_eq!(trouble, None);
@@ -516,7 +503,7 @@ mod tests {
         // And holds the lock: a third instance is read-only.
         let third = workspace(dir.path());
         assert!(third.read_only());
-        let a = take_over(&mut second, &path, "t", || Ok(kb()), &mut None);
+        let a = take_over(&mut second, &path, "t", &mut None);
         assert_eq!(a.message, "the journal is writable");
     }
 }
