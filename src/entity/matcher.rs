@@ -60,7 +60,12 @@ impl Target {
             source,
             confidence,
             capitals_only: is_acronym(alias),
-            needs_capital: alias.chars().any(char::is_uppercase),
+            // Names match whatever their case, except short single words,
+            // which in lower case are usually ordinary words ("tank",
+            // "swat", "turkey"): those need a capital somewhere.
+            needs_capital: alias.chars().any(char::is_uppercase)
+                && !alias.contains([' ', '-', '\u{2010}', '\u{2011}', '\u{2013}'])
+                && alias.chars().filter(|c| c.is_alphabetic()).count() < 7,
             case_mask: is_mixed_case_acronym(alias).then(|| capitals_mask(alias)),
             short_word: !alias.contains(' ')
                 && alias.chars().filter(|c| c.is_alphabetic()).count() <= 4
@@ -311,6 +316,19 @@ mod tests {
         assert_eq!(
             texts(&m, "PESHAWAR: police said"),
             vec![("PESHAWAR".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn names_match_in_lower_case_unless_short_single_words() {
+        let m = matcher(&[("Taliban", 1), ("Islamic State", 2), ("Turkey", 3)]);
+        assert_eq!(
+            texts(&m, "the taliban and islamic state ate turkey in TURKEY"),
+            vec![
+                ("taliban".into(), 1),
+                ("islamic state".into(), 2),
+                ("TURKEY".into(), 3)
+            ]
         );
     }
 
