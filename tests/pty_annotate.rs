@@ -56,7 +56,7 @@ fn acknowledged_annotations_survive_sigkill() {
 
     // 1. Link "Pakistani-Talban" (second seed) to the TTP through the picker.
     s.send("/Pakistani-Talban\r");
-    s.wait_text("Search \"Pakistani-Talban\": 1 hits");
+    s.wait_text("Search \"Pakistani-Talban\": 1 hit");
     s.send("\r");
     s.wait_text("2/5 No country will be allowed");
     // A suggested link: the hints offer to accept or reject it.
@@ -131,7 +131,7 @@ fn acknowledged_annotations_survive_sigkill() {
     let mut s = Session::start_with(80, 24, &[], &["--annotations", j]);
     wait_ready(&s);
     s.send("/Pakistani-Talban\r");
-    s.wait_text("Search \"Pakistani-Talban\": 1 hits");
+    s.wait_text("Search \"Pakistani-Talban\": 1 hit");
     s.send("\r");
     s.wait_status("Pakistani-Talb");
     s.wait_status("v select");

@@ -839,6 +839,7 @@ fn settle(app: &mut App, ws: &mut Workspace) {
             Effect::Undo => Command::Undo,
             Effect::Redo => Command::Redo,
             Effect::TakeOver => Command::TakeOver,
+            Effect::RetrySave => Command::Flush,
             Effect::Count(_) | Effect::Search { .. } | Effect::StopSearch | Effect::EditNote(_) => {
                 continue;
             }
@@ -958,12 +959,26 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
     annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
     let m = app.message.clone().expect("message");
     assert!(m.error, "{m:?}");
-    assert!(
-        m.text
-            .starts_with("1 annotation cannot be placed (J lists them); journal: "),
-        "{m:?}"
+    // Short enough for the status line; the file and line are in J.
+    assert_eq!(
+        m.text,
+        "1 annotation cannot be placed; journal: 1 torn line set aside (J for details)"
     );
-    assert!(m.text.contains("torn"), "{m:?}");
+    // At 100 columns it is not cut.
+    update::update(&mut app, dossier::tui::action::Action::Resize(100, 30));
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains(&m.text), "{status}");
+    // Only a torn line: the status line says so in a few words.
+    let mut info = worker::journal_info(&ws, None);
+    info.unplaced.clear();
+    let mut other = tui_fixture::app(100, 30);
+    annotation::journal_ready(&mut other, info);
+    let status = status_line(&draw_with(&other, &dark()));
+    assert!(
+        status.contains("journal: 1 torn line set aside (J for details)"),
+        "{status}"
+    );
+    assert!(!status.contains("unreadable"), "{status}");
     press(&mut app, "J");
     assert_eq!(app.overlay, Some(Overlay::Journal));
     let screen = screen_text(&draw_with(&app, &dark()));
@@ -973,6 +988,11 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
         "{screen}"
     );
     assert!(screen.contains("Warnings (1)"), "{screen}");
+    // The whole warning, with the line it was found on, is in the J view.
+    assert!(
+        screen.contains(":3: torn or unreadable line ignored"),
+        "{screen}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1044,4 +1064,506 @@ fn snapshot_120x40_review() {
     press(&mut app, "r");
     annotation::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
+}
+
+// ---------------------------------------------------------------------------
+// Review findings: quitting with unsaved decisions, counts, messages.
+
+/// The workspace's answer with `pending` decisions not on disk.
+fn answer(app: &mut App, pending: usize, message: &str, error: bool) {
+    let mut journal = app.journal.clone();
+    journal.pending = pending;
+    journal.save_error = None;
+    annotation::applied(
+        app,
+        worker::Applied {
+            index: None,
+            journal,
+            message: message.into(),
+            error,
+        },
+    );
+}
+
+/// The screen's text with its lines joined by spaces (a question wraps).
+fn flat(t: &Terminal<TestBackend>) -> String {
+    screen_text(t)
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const DISK_FULL: &str = "annotation journal /j.jsonl: No space left on device (os error 28)";
+
+#[test]
+fn quitting_with_unsaved_decisions_asks_first() {
+    use dossier::tui::action::Action;
+    // Nothing unsaved: q quits at once.
+    let mut app = app(100, 30);
+    press(&mut app, "q");
+    assert!(app.quit);
+
+    let mut app = tui_fixture::app(100, 30);
+    app.journal.pending = 2;
+    app.journal.save_error = Some(DISK_FULL.into());
+    press(&mut app, "q");
+    assert!(!app.quit, "it asks first");
+    assert_eq!(app.prompt, Some(Prompt::Quit { retrying: false }));
+    let t = draw_with(&app, &dark());
+    let text = flat(&t);
+    assert!(
+        text.contains(&format!("2 decisions are not saved ({DISK_FULL}).")),
+        "{text}"
+    );
+    assert!(
+        text.contains("r retry · q quit anyway · Esc stay"),
+        "{text}"
+    );
+    assert!(status_line(&t).starts_with(" QUIT "), "{}", status_line(&t));
+    // Esc (or n) stays.
+    press(&mut app, "<Esc>");
+    assert_eq!(app.prompt, None);
+    assert!(!app.quit);
+    press(&mut app, "<C-c>");
+    assert!(
+        matches!(app.prompt, Some(Prompt::Quit { .. })),
+        "Ctrl-c asks too"
+    );
+    press(&mut app, "n");
+    assert_eq!(app.prompt, None);
+    // Other keys do nothing while it asks.
+    press(&mut app, "qjx");
+    assert!(matches!(app.prompt, Some(Prompt::Quit { .. })));
+    assert!(app.effects.is_empty());
+    // r retries through the workspace, once.
+    press(&mut app, "rr");
+    assert_eq!(decisions(&app), vec![Effect::RetrySave]);
+    assert_eq!(app.in_flight, 1);
+    assert_eq!(app.prompt, Some(Prompt::Quit { retrying: true }));
+    assert!(flat(&draw_with(&app, &dark())).contains("r retrying…"));
+    app.effects.clear();
+    // It still fails: the question stays, and r can try again.
+    answer(
+        &mut app,
+        2,
+        "still NOT SAVED (No space left on device)",
+        true,
+    );
+    assert!(!app.quit);
+    assert_eq!(app.prompt, Some(Prompt::Quit { retrying: false }));
+    assert_eq!(
+        app.journal.save_error.as_deref(),
+        Some(DISK_FULL),
+        "the reason is kept"
+    );
+    press(&mut app, "r");
+    assert_eq!(decisions(&app), vec![Effect::RetrySave]);
+    // This time it works: the reader quits.
+    answer(&mut app, 0, "saved 2 decisions", false);
+    assert!(app.quit);
+
+    // q again in the question quits anyway.
+    let mut app = tui_fixture::app(100, 30);
+    app.journal.pending = 1;
+    press(&mut app, "q");
+    assert!(!app.quit);
+    let text = flat(&draw_with(&app, &dark()));
+    assert!(text.contains("1 decision is not saved ("), "{text}");
+    press(&mut app, "q");
+    assert!(app.quit);
+
+    // A signal or a closed terminal cannot be asked.
+    let mut app = tui_fixture::app(100, 30);
+    app.journal.pending = 1;
+    update::update(&mut app, Action::ForceQuit);
+    assert!(app.quit);
+
+    // On a screen too small for the panes, the question is still shown
+    // and answered.
+    let mut app = tui_fixture::app(30, 8);
+    app.journal.pending = 3;
+    press(&mut app, "q");
+    assert!(!app.quit);
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("3 decisions are not"), "{text}");
+    assert!(text.contains("q quit anyway"), "{text}");
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn a_retry_goes_to_the_workspace_and_unsaved_decisions_print_as_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = workspace(&dir.path().join("j.jsonl"));
+    // Nothing pending: the retry says everything is on disk.
+    let a = worker::execute(&mut ws, Command::Flush, None);
+    assert!(!a.error);
+    assert_eq!(a.message, "every decision is on disk");
+    assert_eq!(worker::flush_at_exit(&mut ws), None);
+    // What could not be saved is printed one decision per line, as JSON
+    // the journal reads back.
+    let ops = vec![
+        Op::Rename {
+            entity: "pakistan".into(),
+            name: "Islamic Republic of Pakistan".into(),
+        },
+        Op::LinkText {
+            text: "Blinken".into(),
+            entity: "united-nations".into(),
+            new: None,
+        },
+    ];
+    let u = worker::Unsaved {
+        ops: ops.clone(),
+        reason: DISK_FULL.into(),
+    };
+    assert_eq!(
+        u.heading(),
+        format!(
+            "dossier: 2 annotation decisions were NOT SAVED ({DISK_FULL}); here they are as JSON, one per line:"
+        )
+    );
+    let back: Vec<Op> = u
+        .json_lines()
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("an op"))
+        .collect();
+    assert_eq!(back, ops);
+    assert!(u.summary().starts_with("2 annotation decisions not saved"));
+}
+
+#[test]
+fn the_journal_view_counts_unsaved_decisions_in_force_in_words() {
+    let mut app = app(100, 30);
+    app.journal.decisions = 1;
+    app.journal.pending = 2;
+    app.journal.save_error = Some(DISK_FULL.into());
+    press(&mut app, "J");
+    let text = flat(&draw_with(&app, &dark()));
+    assert!(
+        text.contains("3 decisions in force (2 not saved yet)"),
+        "{text}"
+    );
+    assert!(text.contains("2 decisions NOT SAVED yet ("), "{text}");
+    assert!(text.contains("No space left on device"), "{text}");
+    // One of each: singular.
+    let mut app = tui_fixture::app(100, 30);
+    app.journal.decisions = 0;
+    app.journal.pending = 1;
+    press(&mut app, "J");
+    let text = flat(&draw_with(&app, &dark()));
+    assert!(
+        text.contains("1 decision in force (1 not saved yet)"),
+        "{text}"
+    );
+    assert!(text.contains("1 decision NOT SAVED yet"), "{text}");
+    assert!(!text.contains("1 decisions"), "{text}");
+    let mut app = tui_fixture::app(100, 30);
+    app.journal.decisions = 1;
+    press(&mut app, "J");
+    let text = flat(&draw_with(&app, &dark()));
+    assert!(text.contains("1 decision in force · u undoes"), "{text}");
+}
+
+#[test]
+fn counts_elsewhere_are_singular_for_one() {
+    // A search with one hit.
+    let mut app = app(100, 30);
+    press(&mut app, "/Blinken<Enter>");
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("Search \"Blinken\": 1 hit "), "{text}");
+    // A title filter that leaves one document.
+    let mut app = tui_fixture::app(100, 30);
+    press(&mut app, "fsanctuaries<Enter>");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("1 document matches")
+    );
+    // An entity in one document, in the cross-link panel and the filter.
+    let mut app = tui_fixture::app(160, 48);
+    update::open_doc(&mut app, 2, None);
+    while cursor_text(&app).as_deref() != Some("Blinken") {
+        press(&mut app, "n");
+    }
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(text.contains("person · 1 mention in 1 doc"), "{text}");
+    assert!(text.contains(" 1 doc "), "{text}");
+    assert!(!text.contains(" 1 docs"), "{text}");
+    press(&mut app, "m");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("1 document mentions Antony Blinken")
+    );
+}
+
+#[test]
+fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
+    // "Following a string": W from "Following" selects "a".
+    let mut app = app_at_word(100, 30, 4, "Following");
+    press(&mut app, "W");
+    assert_eq!(selected(&app), "a");
+    annotation::resolve_counts(&mut app);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(
+        status.contains("“a” too short to link everywhere: this span only"),
+        "{status}"
+    );
+    assert!(!status.contains("not whole words"), "{status}");
+    // Linking it says why it is this span only.
+    press(&mut app, "Lkab<Enter>");
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    let (q, _) = annotation::confirm_question(&app, &c);
+    assert_eq!(
+        q,
+        "Link “a” to Kabul? (Too short to link everywhere: this span only.)"
+    );
+    // Part of a longer word is still "not whole words".
+    let mut app = app_at_word(100, 30, 4, "Following");
+    press(&mut app, "h");
+    annotation::resolve_counts(&mut app);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(
+        status.contains("not whole words: this span only"),
+        "{status}"
+    );
+}
+
+#[test]
+fn moving_replaces_a_message_with_the_position_at_once() {
+    let mut app = app(80, 24);
+    press(&mut app, "<Enter>");
+    answer(&mut app, 0, "saved: rejected “Pakistan”", false);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains("saved: rejected"), "{status}");
+    // n: where it went is shown at once.
+    press(&mut app, "n");
+    assert_eq!(app.message, None);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains(" M2/"), "{status}");
+    // v right after a decision: the selection and its count.
+    answer(&mut app, 0, "saved: rejected “Pakistan”", false);
+    press(&mut app, "v");
+    annotation::resolve_counts(&mut app);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains("in the corpus"), "{status}");
+    assert!(!status.contains("saved:"), "{status}");
+    // A message the move itself makes is kept.
+    let mut app = tui_fixture::app(80, 24);
+    press(&mut app, "<Enter>N");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("Wrapped to the last mention")
+    );
+    // At 100 columns the message goes where the hints are, beside the
+    // position.
+    let mut app = tui_fixture::app(100, 30);
+    press(&mut app, "<Enter>");
+    answer(&mut app, 0, "saved: rejected “Pakistan”", false);
+    let status = status_line(&draw_with(&app, &dark()));
+    assert!(status.contains(" M1/"), "{status}");
+    assert!(
+        status.trim_end().ends_with("saved: rejected “Pakistan”"),
+        "{status}"
+    );
+}
+
+#[test]
+fn accept_and_reject_on_a_link_that_is_not_a_suggestion() {
+    // "Pakistan" is linked by the knowledge base: nothing to accept.
+    let mut app = app(80, 24);
+    press(&mut app, "<Enter>");
+    assert_eq!(cursor_text(&app).as_deref(), Some("Pakistan"));
+    press(&mut app, "A");
+    assert_eq!(app.prompt, None);
+    assert!(decisions(&app).is_empty());
+    let m = app.message.clone().expect("a message");
+    assert_eq!(
+        m.text,
+        "not a suggestion: nothing to accept (“Pakistan” is linked by the knowledge base)"
+    );
+    // X still rejects it everywhere, and says plainly what that is.
+    press(&mut app, "X");
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation")
+    };
+    let (q, _) = annotation::confirm_question(&app, &c);
+    assert_eq!(
+        q,
+        "“Pakistan” is linked by the knowledge base; reject it everywhere? (This removes all 5 links to Pakistan.)"
+    );
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        decisions(&app),
+        vec![Effect::Decide(Op::RejectText {
+            text: "Pakistan".into(),
+            entity: "pakistan".into(),
+        })]
+    );
+}
+
+#[test]
+fn read_only_annotation_keys_say_so_every_time() {
+    for key in [
+        "t", "L", "d", "A", "X", "R", "K", "+", "S", ";", "u", "<C-r>",
+    ] {
+        // In the list (nothing selected) and on a mention in the article.
+        for start in ["<Esc>", "<Enter>"] {
+            let mut app = app(80, 24);
+            app.journal.read_only = true;
+            press(&mut app, start);
+            app.message = None;
+            press(&mut app, key);
+            let m = app
+                .message
+                .clone()
+                .unwrap_or_else(|| panic!("{key}: silent"));
+            assert!(m.error, "{key}: {m:?}");
+            assert_eq!(m.text, worker::READ_ONLY, "{key} after {start:?}");
+            assert!(decisions(&app).is_empty(), "{key}");
+            assert_eq!(app.prompt, None, "{key}");
+            assert_eq!(app.overlay, None, "{key}");
+            // Again: the count shows the key was heard.
+            let seq = app.message_seq;
+            press(&mut app, key);
+            assert!(app.message_seq > seq, "{key}");
+            assert_eq!(
+                app.message.as_ref().map(|m| m.text.clone()),
+                Some(format!("{} ×2", worker::READ_ONLY)),
+                "{key}"
+            );
+            press(&mut app, key);
+            assert_eq!(
+                app.message.as_ref().map(|m| m.text.clone()),
+                Some(format!("{} ×3", worker::READ_ONLY)),
+                "{key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn read_only_after_a_longer_startup_message_is_not_counted_as_a_repeat() {
+    let mut app = app(80, 24);
+    app.message = None;
+    let mut info = app.journal.clone();
+    info.read_only = true;
+    info.warnings = vec!["j.jsonl:3: torn or unreadable line ignored".into()];
+    annotation::journal_ready(&mut app, info);
+    let m = app.message.clone().expect("a message");
+    assert_eq!(
+        m.text,
+        format!(
+            "{}; journal: 1 torn line ignored (J for details)",
+            worker::READ_ONLY
+        )
+    );
+    press(&mut app, "t");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some(worker::READ_ONLY)
+    );
+}
+
+/// One document where a suggested "Haqqani" occurs once on its own and
+/// five times inside hyphenated words.
+fn haqqani_app() -> App {
+    use dossier::corpus::{Corpus, Document};
+    use dossier::entity::Entity;
+    let text = "Report\n\nThe Haqqani network: Taliban-Haqqani fighters, a Taliban-Haqqani \
+        base, Taliban-Haqqani money, Taliban-Haqqani links and Taliban-Haqqani envoys.\n"
+        .to_string();
+    let start = text.find("The Haqqani").expect("text") + 4;
+    let corpus = Corpus {
+        root: "h".into(),
+        docs: vec![Document {
+            id: "h.txt".into(),
+            path: "h.txt".into(),
+            title: "Report".into(),
+            text,
+            boilerplate: Vec::new(),
+            url: None,
+            date: None,
+        }],
+        skipped: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let entities = vec![Entity {
+        id: "haqqani-network".into(),
+        name: "Haqqani Network".into(),
+        kind: Kind::Group,
+        aliases: Vec::new(),
+        description: None,
+        external: Default::default(),
+    }];
+    let mentions = vec![Mention {
+        doc: 0,
+        start: start as u32,
+        end: (start + 7) as u32,
+        entity: 0,
+        source: Source::Variant,
+        confidence: 80,
+    }];
+    let mut app = App::new("h", 80, 24);
+    update::index_ready(
+        &mut app,
+        Ok(Index::new(corpus, Analysis { entities, mentions })),
+    );
+    app
+}
+
+#[test]
+fn the_review_card_says_first_what_accepting_does() {
+    let mut app = haqqani_app();
+    press(&mut app, "r");
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(
+        text.contains("a accept links every occurrence of the text (counting…)"),
+        "{text}"
+    );
+    annotation::resolve_counts(&mut app);
+    let index = app.index.as_ref().expect("index");
+    assert_eq!(count_occurrences(index.corpus(), "Haqqani"), (6, 1));
+    let text = screen_text(&draw_with(&app, &dark()));
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |s: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(s))
+            .unwrap_or_else(|| panic!("{s:?} not on screen:\n{text}"))
+    };
+    // Right under the suggestion: accept links 6 occurrences in 1 document.
+    let card = at("“Haqqani”  →  Haqqani Network (group)");
+    assert_eq!(
+        at("a accept links all 6 occurrences in 1 document"),
+        card + 1,
+        "{text}"
+    );
+    assert_eq!(at("suggested now: 1 mention"), card + 2, "{text}");
+    assert!(!text.contains("1 mentions"), "{text}");
+    // Backspace steps back over skipped suggestions too, and says so.
+    assert!(
+        text.contains("Backspace steps back, skipped ones too"),
+        "{text}"
+    );
+    let help: Vec<String> = help_lines(&Keymap::default(), &dark())
+        .into_iter()
+        .map(|spans| spans.iter().map(|s| s.content.to_string()).collect())
+        .collect();
+    assert!(
+        help.iter().any(
+            |l| l.contains("<Backspace>") && l.contains("Step back to the previous suggestion")
+        ),
+        "{help:?}"
+    );
+    press(&mut app, "<Space>");
+    assert_eq!(app.review.as_ref().map(|r| r.pos), Some(1));
+    press(&mut app, "<Backspace>");
+    assert_eq!(app.review.as_ref().map(|r| r.pos), Some(0));
+    assert!(
+        decisions(&app).is_empty(),
+        "a skip is stepped back without an undo"
+    );
 }

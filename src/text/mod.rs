@@ -134,6 +134,16 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// A count with its noun, singular for one: `plural(1, "decision",
+/// "decisions")` is "1 decision", `plural(2, …)` "2 decisions".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The display width of a one-line string, as [`sanitize`] would show it.
 pub fn width(s: &str) -> usize {
     let s = sanitize(s);

@@ -142,6 +142,13 @@ pub enum Action {
     Progress(crate::entity::Progress),
     /// Hits of a full-text search running in the background.
     Searched(crate::tui::app::SearchBatch),
+    /// In the question on quitting with unsaved decisions: write them
+    /// again, and quit if that works (keys fixed, see
+    /// [`crate::tui::keymap::QUIT_BINDINGS`]).
+    RetrySave,
+    /// Quit without asking, even with unsaved decisions: a signal or a
+    /// terminal gone (the workspace still makes a last attempt to write).
+    ForceQuit,
 }
 
 /// The actions a user may bind, with the names used in the config file.

@@ -24,7 +24,7 @@ use crate::entity::matcher::{MatcherBuilder, Target};
 use crate::entity::normalize::key;
 use crate::entity::{DocId, EntityId, Kind, Mention, Source};
 use crate::index::Index;
-use crate::text;
+use crate::text::{self, plural};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -250,17 +250,34 @@ pub fn entity_name(index: &Index, id: &str) -> String {
 }
 
 /// Says why nothing can be decided, and returns true, when the journal is
-/// read-only.
+/// read-only. Said on every press: when the same words are already on
+/// the status line, a count of the presses shows that the key was heard.
 fn refuse_if_read_only(app: &mut App) -> bool {
-    if app.journal.read_only {
-        let why = match &app.journal.trouble {
-            Some(t) => format!("read-only: {t}"),
-            None => READ_ONLY.to_string(),
-        };
-        app.set_error(why);
-        return true;
+    if !app.journal.read_only {
+        return false;
     }
-    false
+    let why = match &app.journal.trouble {
+        Some(t) => format!("read-only: {t}"),
+        None => READ_ONLY.to_string(),
+    };
+    // How many times it is on the status line already ("… ×3").
+    let shown = app
+        .message
+        .as_ref()
+        .filter(|m| m.error && m.overlay.is_none())
+        .and_then(|m| m.text.strip_prefix(why.as_str()));
+    let again = match shown {
+        Some("") => Some(1),
+        Some(rest) => rest
+            .strip_prefix(" ×")
+            .and_then(|n| n.parse::<usize>().ok()),
+        None => None,
+    };
+    match again {
+        Some(n) => app.set_error(format!("{why} ×{}", n + 1)),
+        None => app.set_error(why),
+    }
+    true
 }
 
 const NO_SUBJECT: &str =
@@ -686,6 +703,9 @@ pub fn link(app: &mut App) {
 
 /// `d`: the span is not a mention.
 pub fn reject_mention(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
     let Some(s) = need_subject(app) else { return };
     let Some(index) = app.index.as_ref() else {
         return;
@@ -711,6 +731,14 @@ pub fn accept_link(app: &mut App) {
     let Some((s, m)) = need_mention(app) else {
         return;
     };
+    if !reviewable(m.source) {
+        app.set_message(format!(
+            "not a suggestion: nothing to accept (“{}” is {})",
+            text::truncate(&s.text, 40),
+            linked_by(m.source)
+        ));
+        return;
+    }
     let Some(index) = app.index.as_ref() else {
         return;
     };
@@ -738,6 +766,26 @@ pub fn accept_link(app: &mut App) {
             text: s.text,
         },
     );
+}
+
+/// True for the links the review queue offers to accept or reject: the
+/// engine only suggested them.
+pub fn reviewable(source: Source) -> bool {
+    matches!(source, Source::Variant | Source::Abbreviation)
+}
+
+/// How a mention of this source came to be linked, for questions and
+/// messages ("“ISKP” is linked by the knowledge base").
+pub fn linked_by(source: Source) -> &'static str {
+    match source {
+        Source::Kb => "linked by the knowledge base",
+        Source::Abbreviation => "an abbreviation defined in the text",
+        Source::Person => "a short reference to a person named earlier",
+        Source::Variant => "a suggested spelling variant",
+        Source::Rule => "linked by a pattern rule",
+        Source::Name => "a name the engine found",
+        Source::Annotation => "linked by an annotation",
+    }
 }
 
 /// How many mentions of entity `e` have the text `text`.
@@ -775,6 +823,7 @@ pub fn reject_link(app: &mut App) {
             what: ConfirmWhat::Reject {
                 text: s.text.clone(),
                 entity: id.clone(),
+                source: m.source,
             },
             all: Some(Op::RejectText {
                 text: s.text.clone(),
@@ -1099,12 +1148,21 @@ pub fn take_over(app: &mut App) {
     app.set_message("Trying to take the journal over…");
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
+/// Why a text can be linked at this span only: too short for the matcher
+/// (a single letter or digit is a word, but never linked everywhere), or
+/// not whole words.
+pub fn span_only_reason(text: &str) -> &'static str {
+    if too_short_to_match(text) {
+        "too short to link everywhere"
     } else {
-        format!("{n} {many}")
+        "not whole words"
     }
+}
+
+/// True when the matcher never links `text` everywhere, whatever words it
+/// is: fewer than two letters or digits.
+pub fn too_short_to_match(text: &str) -> bool {
+    key(text).chars().filter(|c| c.is_alphanumeric()).count() < 2
 }
 
 /// The question of a confirmation and its keys, as shown.
@@ -1124,18 +1182,29 @@ pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)
         None => "every occurrence (counting…)".to_string(),
     };
     let only_here = c.all.is_none();
+    let why = |text: &str| {
+        if too_short_to_match(text) {
+            "Too short to link everywhere"
+        } else {
+            "Not whole words"
+        }
+    };
     let q = match &c.what {
         ConfirmWhat::Link { text, entity } if only_here => {
             format!(
-                "Link “{text}” to {}? (Not whole words: this span only.)",
-                name(entity)
+                "Link “{text}” to {}? ({}: this span only.)",
+                name(entity),
+                why(text)
             )
         }
         ConfirmWhat::Link { text, entity } => {
             format!("Link {every} of “{text}” to {}?", name(entity))
         }
         ConfirmWhat::Tag { text, kind } if only_here => {
-            format!("Tag “{text}” as a new {kind}? (Not whole words: this span only.)")
+            format!(
+                "Tag “{text}” as a new {kind}? ({}: this span only.)",
+                why(text)
+            )
         }
         ConfirmWhat::Tag { text, kind } => {
             format!("Tag {every} of “{text}” as a new {kind}?")
@@ -1146,14 +1215,33 @@ pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)
         ConfirmWhat::Accept { text, entity } => {
             format!("Accept “{text}” as {} for {every}?", name(entity))
         }
-        ConfirmWhat::Reject { text, entity } => format!(
-            "“{text}” is not {}: remove {} of “{text}”?",
-            name(entity),
-            match n {
+        ConfirmWhat::Reject {
+            text,
+            entity,
+            source,
+        } => {
+            let links = match n {
                 Some(n) => format!("all {}", plural(n, "link", "links")),
                 None => "every link".to_string(),
+            };
+            if reviewable(*source) {
+                format!(
+                    "“{text}” is not {}: remove {links} of “{text}”?",
+                    name(entity)
+                )
+            } else {
+                // Not a suggestion: say plainly what is being undone.
+                let links = match n {
+                    Some(1) => "its 1 link".to_string(),
+                    _ => links,
+                };
+                format!(
+                    "“{text}” is {}; reject it everywhere? (This removes {links} to {}.)",
+                    linked_by(*source),
+                    name(entity)
+                )
             }
-        ),
+        }
         ConfirmWhat::Merge { from, into } => {
             let count = |id: &str| {
                 app.index
@@ -1427,7 +1515,7 @@ pub fn review_queue(index: &Index) -> Vec<ReviewItem> {
     }
     let mut groups: HashMap<(String, EntityId), Group> = HashMap::new();
     for m in index.mentions() {
-        if !matches!(m.source, Source::Variant | Source::Abbreviation) {
+        if !reviewable(m.source) {
             continue;
         }
         let Some(t) = index.doc(m.doc).text.get(m.range()) else {
@@ -1598,18 +1686,28 @@ pub fn journal_ready(app: &mut App, info: JournalInfo) {
     if !info.unplaced.is_empty() {
         error = true;
         notes.push(format!(
-            "{} cannot be placed (J lists them)",
+            "{} cannot be placed",
             plural(info.unplaced.len(), "annotation", "annotations")
         ));
     }
-    if let Some(w) = info.warnings.first() {
+    if !info.warnings.is_empty() {
+        // The whole text (file, line, what was kept) is in the J view; the
+        // status line says what happened in words that fit.
         error = true;
-        let more = info.warnings.len() - 1;
-        notes.push(if more > 0 {
-            format!("journal: {w} (and {more} more; J lists them)")
-        } else {
-            format!("journal: {w}")
-        });
+        notes.push(format!(
+            "journal: {} {}",
+            plural(info.warnings.len(), "torn line", "torn lines"),
+            if info.read_only {
+                "ignored"
+            } else {
+                "set aside"
+            }
+        ));
+    }
+    if (!info.unplaced.is_empty() || !info.warnings.is_empty())
+        && let Some(last) = notes.last_mut()
+    {
+        last.push_str(" (J for details)");
     }
     app.journal = info;
     if notes.is_empty() {
@@ -1630,7 +1728,12 @@ pub fn journal_ready(app: &mut App, info: JournalInfo) {
 /// The workspace answered a decision, undo or redo.
 pub fn applied(app: &mut App, a: Applied) {
     app.in_flight = app.in_flight.saturating_sub(1);
-    app.journal = a.journal;
+    let mut journal = a.journal;
+    if journal.pending > 0 && journal.save_error.is_none() {
+        // Why the writes fail is known from an earlier answer.
+        journal.save_error = app.journal.save_error.take();
+    }
+    app.journal = journal;
     if let Some(index) = a.index {
         swap_index(app, index);
     }
@@ -1639,7 +1742,64 @@ pub fn applied(app: &mut App, a: Applied) {
     } else {
         app.set_message(a.message);
     }
+    // Waiting to quit: once everything is on disk, quit; a retry that
+    // failed asks again.
+    if let Some(Prompt::Quit { retrying }) = app.prompt.as_mut() {
+        if app.journal.pending == 0 {
+            app.quit = true;
+        } else if app.in_flight == 0 {
+            *retrying = false;
+        }
+    }
     super::update::after(app);
+}
+
+/// `q` (or Ctrl-c): quits, unless decisions are not on disk (a full
+/// disk): then asks first. In that question, the same key quits anyway.
+pub fn quit(app: &mut App) {
+    if matches!(app.prompt, Some(Prompt::Quit { .. })) || app.journal.pending == 0 {
+        app.quit = true;
+        return;
+    }
+    app.prompt = Some(Prompt::Quit { retrying: false });
+}
+
+/// `r` in the question on quitting: writes the pending decisions again;
+/// the answer quits when they are saved ([`applied`]).
+pub fn retry_save(app: &mut App) {
+    let Some(Prompt::Quit { retrying }) = app.prompt.as_mut() else {
+        return;
+    };
+    if *retrying {
+        return;
+    }
+    *retrying = true;
+    app.effects.push(Effect::RetrySave);
+    app.in_flight += 1;
+    app.set_message("retrying the write…");
+}
+
+/// The question on quitting with unsaved decisions, and its keys.
+pub fn quit_question(app: &App) -> (String, Vec<(String, String)>) {
+    let j = &app.journal;
+    let reason = j
+        .save_error
+        .as_deref()
+        .unwrap_or("the journal cannot be written");
+    let q = format!(
+        "{} not saved ({reason}).",
+        plural(j.pending, "decision is", "decisions are")
+    );
+    let retrying = matches!(app.prompt, Some(Prompt::Quit { retrying: true }));
+    let keys = vec![
+        (
+            "r".to_string(),
+            if retrying { "retrying…" } else { "retry" }.to_string(),
+        ),
+        ("q".to_string(), "quit anyway".to_string()),
+        ("Esc".to_string(), "stay".to_string()),
+    ];
+    (q, keys)
 }
 
 /// Puts a new index in place, keeping the reader where it was: the same

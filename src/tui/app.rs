@@ -332,6 +332,8 @@ pub enum Effect {
     EditNote(String),
     /// Try again to open the read-only journal for writing.
     TakeOver,
+    /// Try again to write the decisions that are not on disk yet.
+    RetrySave,
 }
 
 /// What the picker chooses an entity for.
@@ -411,6 +413,9 @@ pub enum ConfirmWhat {
     Reject {
         text: String,
         entity: String,
+        /// How the mention was linked: rejecting a suggestion reads
+        /// differently from rejecting a link the knowledge base made.
+        source: Source,
     },
     Merge {
         from: String,
@@ -440,7 +445,16 @@ pub struct Confirm {
 pub enum Prompt {
     Confirm(Box<Confirm>),
     Kind(KindFor),
-    Text { purpose: TextFor, value: String },
+    Text {
+        purpose: TextFor,
+        value: String,
+    },
+    /// Quitting with decisions that are not on disk ([`JournalInfo::pending`]):
+    /// retry the write, quit anyway, or stay. `retrying` while the retry
+    /// is on its way to the workspace.
+    Quit {
+        retrying: bool,
+    },
 }
 
 /// One entry of the review queue: a suggested link of a surface form.
@@ -503,6 +517,8 @@ pub struct JournalInfo {
     pub decisions: usize,
     /// Decisions applied but not yet on disk.
     pub pending: usize,
+    /// Why the last write failed, while decisions are pending.
+    pub save_error: Option<String>,
 }
 
 /// Everything the reader shows.

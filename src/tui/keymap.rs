@@ -785,7 +785,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Context::Review,
         &["<Backspace>"],
         Action::ReviewBack,
-        "Undo the last decision and step back",
+        "Step back to the previous suggestion (undoing what was decided; a skipped one is just shown again)",
     ),
     b(
         Context::Review,
@@ -828,6 +828,31 @@ pub const INPUT_BINDINGS: &[(&str, &str)] = &[
         "Note: write it in $VISUAL or $EDITOR (several lines allowed)",
     ),
 ];
+
+/// Keys of the question asked when quitting with decisions that are not
+/// saved (a full disk); not configurable, so that they always match what
+/// the question says.
+pub const QUIT_BINDINGS: &[(&str, &str)] = &[
+    ("r", "Retry writing them; quit once they are saved"),
+    (
+        "q <C-c>",
+        "Quit anyway: they are printed to standard error as JSON lines",
+    ),
+    ("<Esc> n", "Stay"),
+];
+
+/// What a key does in the question on quitting with unsaved decisions.
+pub fn quit_prompt_action(key: Key) -> Option<Action> {
+    let ctrl = key.mods.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('r') if !ctrl => Action::RetrySave,
+        KeyCode::Char('q') if !ctrl => Action::Quit,
+        KeyCode::Char('c') if ctrl => Action::Quit,
+        KeyCode::Esc => Action::Back,
+        KeyCode::Char('n') if !ctrl => Action::Back,
+        _ => return None,
+    })
+}
 
 /// What a text field does with a key, or `None` for keys it ignores.
 pub fn input_action(key: Key) -> Option<Action> {

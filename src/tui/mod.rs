@@ -53,7 +53,13 @@ const MESSAGE_TIME: Duration = Duration::from_secs(4);
 /// screen may have changed.
 pub fn handle_key(app: &mut App, router: &mut Router, keymap: &Keymap, key: Key) -> bool {
     let too_small = layout::too_small(Rect::new(0, 0, app.width, app.height));
-    let action = if too_small {
+    // The question on quitting with unsaved decisions takes its own keys
+    // only, over a text field and on a screen too small for the panes.
+    let asking_to_quit = matches!(app.prompt, Some(app::Prompt::Quit { .. }));
+    let action = if asking_to_quit {
+        router.clear();
+        keymap::quit_prompt_action(key)
+    } else if too_small {
         // Only quitting works, with the global key the screen names, even
         // over an overlay or while typing.
         router.route(keymap, &[keymap::Context::Global], key)
@@ -69,7 +75,7 @@ pub fn handle_key(app: &mut App, router: &mut Router, keymap: &Keymap, key: Key)
     let Some(action) = action else {
         return pending_changed;
     };
-    if too_small && action != Action::Quit {
+    if too_small && !asking_to_quit && action != Action::Quit {
         return pending_changed;
     }
     update::update(app, action);
@@ -211,11 +217,16 @@ fn run_effects(
             Effect::Undo => worker::Command::Undo,
             Effect::Redo => worker::Command::Redo,
             Effect::TakeOver => worker::Command::TakeOver,
+            Effect::RetrySave => worker::Command::Flush,
         };
         let sent = commands.is_some_and(|c| c.send(cmd).is_ok());
         if !sent {
             app.in_flight = app.in_flight.saturating_sub(1);
             app.set_error("NOT SAVED: the annotation journal is not open");
+            // No answer will come: a retry before quitting failed.
+            if let Some(app::Prompt::Quit { retrying }) = app.prompt.as_mut() {
+                *retrying = false;
+            }
         }
     }
     edit
@@ -299,7 +310,9 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         while let Some(ev) = next.take() {
             match ev {
                 Event::Input(ev) => dirty |= handle_input(&mut app, &mut router, &keymap, ev),
-                Event::InputClosed => update::update(&mut app, Action::Quit),
+                // Nobody can answer a question any more: quit; the
+                // workspace makes a last attempt to write what is unsaved.
+                Event::InputClosed => update::update(&mut app, Action::ForceQuit),
                 Event::Progress(p) => {
                     update::update(&mut app, Action::Progress(p));
                     dirty = true;
@@ -346,7 +359,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                         update::update(&mut app, Action::Redraw);
                     } else {
                         exit_signal = Some(sig);
-                        update::update(&mut app, Action::Quit);
+                        update::update(&mut app, Action::ForceQuit);
                     }
                 }
             }
@@ -393,16 +406,29 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     // Closing the channel lets the workspace finish what is queued and make a
     // last attempt at anything unsaved.
     drop(commands);
-    if opened
-        && let Some(handle) = workspace
-        && let Ok(Some(unsaved)) = handle.join()
-    {
-        eprintln!("dossier: {unsaved}");
+    let unsaved = match workspace {
+        Some(handle) if opened => handle.join().ok().flatten(),
+        _ => None,
+    };
+    if let Some(u) = &unsaved {
+        // Nothing is lost without a trace: each decision is one line of
+        // JSON, as the journal records it. Standard error may be on the
+        // full disk too: a failed write must not panic.
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{}", u.heading());
+        for line in u.json_lines() {
+            let _ = writeln!(err, "{line}");
+        }
+        let _ = err.flush();
     }
     if let Some(sig) = exit_signal {
         // Exit the way the signal would have ended us, now that the
         // terminal is restored.
         let _ = signal_hook::low_level::emulate_default_handler(sig);
     }
-    Ok(())
+    match unsaved {
+        Some(u) => Err(anyhow::anyhow!("{}", u.summary())),
+        None => Ok(()),
+    }
 }

@@ -7,7 +7,7 @@
 //! shell in raw mode on the alternate screen.
 
 use super::app::SearchBatch;
-use super::worker::{self, Applied, Command, Opened};
+use super::worker::{self, Applied, Command, Opened, Unsaved};
 use crate::entity::Progress;
 use crate::load::OpenOptions;
 use ratatui::Terminal;
@@ -381,12 +381,12 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 /// journal, reporting progress at most twenty times a second, then carries
 /// out the commands it is sent, in order, answering each with
 /// [`Event::Applied`]. When the command channel closes it makes a last
-/// attempt to write anything unsaved; its result says what could not be.
+/// attempt to write anything unsaved; its result holds what could not be.
 /// A panic in the engine becomes an error message.
 pub fn spawn_workspace(
     opts: OpenOptions,
     tx: Sender<Event>,
-) -> Option<(Sender<Command>, JoinHandle<Option<String>>)> {
+) -> Option<(Sender<Command>, JoinHandle<Option<Unsaved>>)> {
     let (commands, inbox) = mpsc::channel::<Command>();
     let spawned = thread::Builder::new().name("workspace".into()).spawn({
         let tx = tx.clone();
@@ -440,16 +440,7 @@ pub fn spawn_workspace(
                 // still written.
                 let _ = tx.send(Event::Applied(Box::new(applied)));
             }
-            if ws.pending().is_empty() {
-                return None;
-            }
-            match ws.flush() {
-                Ok(()) => None,
-                Err(e) => Some(format!(
-                    "{} annotation decisions could not be saved: {e}",
-                    ws.pending().len()
-                )),
-            }
+            worker::flush_at_exit(&mut ws)
         }
     });
     match spawned {

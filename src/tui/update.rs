@@ -22,8 +22,8 @@ pub fn index_ready(app: &mut App, result: Result<Index, String>) {
             }
             if !index.corpus().warnings.is_empty() {
                 notes.push(format!(
-                    "{} warnings (see `dossier docs`)",
-                    index.corpus().warnings.len()
+                    "{} (see `dossier docs`)",
+                    text::plural(index.corpus().warnings.len(), "warning", "warnings")
                 ));
             }
             let empty = index.docs().is_empty();
@@ -51,10 +51,57 @@ pub fn index_ready(app: &mut App, result: Result<Index, String>) {
     after(app);
 }
 
+/// True for the keys that move or select: the status line's position
+/// (or the selection) is what the user wants to see after them, so a
+/// message from before gives way at once.
+fn moves(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::FocusLeft
+            | Action::FocusRight
+            | Action::ToggleXref
+            | Action::JumpBack
+            | Action::JumpForward
+            | Action::Open
+            | Action::NextMention
+            | Action::PrevMention
+            | Action::NextSame
+            | Action::PrevSame
+            | Action::NextSection
+            | Action::PrevSection
+            | Action::Visual
+            | Action::SelectName
+            | Action::ExtendWord
+            | Action::ExtendWordLeft
+            | Action::ExtendChar
+            | Action::ShrinkChar
+            | Action::SwapEnds
+            | Action::NextWord
+            | Action::PrevWord
+            | Action::LineDown
+            | Action::LineUp
+            | Action::Click(..)
+            | Action::Wheel(..)
+    )
+}
+
 /// Applies one action.
 pub fn update(app: &mut App, action: Action) {
+    // A message yields to the position as soon as the user moves (a
+    // message the move itself makes is set after this).
+    if moves(&action) && app.prompt.is_none() && app.input.is_none() {
+        app.message = None;
+    }
     match action {
-        Action::Quit => app.quit = true,
+        Action::Quit => annotation::quit(app),
+        Action::ForceQuit => app.quit = true,
+        Action::RetrySave => annotation::retry_save(app),
         Action::Suspend => app.suspend = true,
         Action::Redraw => app.redraw = true,
         Action::Resize(w, h) => {
@@ -906,7 +953,11 @@ fn accept_field(app: &mut App) {
         Some(Field::Search) => run_search(app),
         Some(Field::ListFilter) => {
             let n = app.list.rows.len();
-            app.set_message(format!("{n} documents match"));
+            app.set_message(if n == 1 {
+                "1 document matches".to_string()
+            } else {
+                format!("{n} documents match")
+            });
         }
         Some(Field::Picker) => annotation::pick(app),
         Some(Field::Prompt) => annotation::accept_text(app),
@@ -1004,7 +1055,12 @@ fn mark_entity(app: &mut App) {
     if names.is_empty() {
         app.set_message("Entity filter cleared");
     } else {
-        app.set_message(format!("{n} documents mention {}", names.join(" + ")));
+        let docs = if n == 1 {
+            "1 document mentions".to_string()
+        } else {
+            format!("{n} documents mention")
+        };
+        app.set_message(format!("{docs} {}", names.join(" + ")));
     }
 }
 

@@ -23,6 +23,104 @@ pub enum Command {
     Redo,
     /// Try again to open the journal for writing (see [`take_over`]).
     TakeOver,
+    /// Try again to write the decisions that are not on disk yet.
+    Flush,
+}
+
+/// Decisions that could not be written when the reader quit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsaved {
+    pub ops: Vec<Op>,
+    /// Why the last write failed.
+    pub reason: String,
+}
+
+impl Unsaved {
+    /// The line on standard error before the decisions.
+    pub fn heading(&self) -> String {
+        format!(
+            "dossier: {} NOT SAVED ({}); {}:",
+            text::plural(
+                self.ops.len(),
+                "annotation decision was",
+                "annotation decisions were"
+            ),
+            self.reason,
+            if self.ops.len() == 1 {
+                "here it is as a line of JSON"
+            } else {
+                "here they are as JSON, one per line"
+            },
+        )
+    }
+
+    /// Each decision as one line of JSON: the journal's line for it, less
+    /// its sequence number and time.
+    pub fn json_lines(&self) -> Vec<String> {
+        self.ops
+            .iter()
+            .map(|op| {
+                serde_json::to_string(op).unwrap_or_else(|e| format!("{{\"unprintable\":\"{e}\"}}"))
+            })
+            .collect()
+    }
+
+    /// The error the reader exits with.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} not saved ({}); printed above as JSON lines",
+            text::plural(
+                self.ops.len(),
+                "annotation decision",
+                "annotation decisions"
+            ),
+            self.reason
+        )
+    }
+}
+
+/// A journal error with its causes ("annotation journal PATH: No space
+/// left on device (os error 28)").
+pub fn error_text(e: &JournalError) -> String {
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let c = cause.to_string();
+        if !s.contains(&c) {
+            s.push_str(": ");
+            s.push_str(&c);
+        }
+        source = cause.source();
+    }
+    s
+}
+
+/// What went wrong in a few words, for the status line: the innermost
+/// cause ("File too large (os error 27)"); the journal view and the
+/// question on quitting give the whole of [`error_text`].
+pub fn short_error(e: &JournalError) -> String {
+    let mut last = None;
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        last = Some(cause.to_string());
+        source = cause.source();
+    }
+    last.unwrap_or_else(|| e.to_string())
+}
+
+/// Writes the decisions still pending, when the reader quits; what cannot
+/// be written is returned, with the reason.
+pub fn flush_at_exit(ws: &mut Workspace) -> Option<Unsaved> {
+    if ws.pending().is_empty() {
+        return None;
+    }
+    match ws.flush() {
+        Ok(()) => None,
+        Err(e) => Some(Unsaved {
+            ops: ws.pending().to_vec(),
+            reason: error_text(&e),
+        }),
+    }
 }
 
 /// The corpus, opened.
@@ -64,6 +162,7 @@ pub fn journal_info(ws: &Workspace, trouble: Option<String>) -> JournalInfo {
         mention_notes: ws.mention_notes(),
         decisions: j.effective().len(),
         pending: ws.pending().len(),
+        save_error: None,
     }
 }
 
@@ -90,7 +189,7 @@ fn refused(e: &JournalError) -> (String, bool) {
     match e {
         JournalError::ReadOnly(_) => (READ_ONLY.to_string(), true),
         JournalError::Nothing(what) => (format!("nothing to {what}"), false),
-        other => (format!("NOT SAVED ({other})"), true),
+        other => (format!("NOT SAVED ({})", short_error(other)), true),
     }
 }
 
@@ -108,15 +207,58 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
             error: true,
         };
     }
+    // Why a write failed in this command, for the question on quitting.
+    let mut save_error: Option<String> = None;
     let (changed, message, error) = match cmd {
         Command::Decide(op) => {
             let what = describe(&op, Some(ws.index()));
             match ws.decide(op) {
                 Ok(Saved::Durable) => (true, format!("saved: {what}"), false),
-                Ok(Saved::Pending(e)) => (true, format!("NOT SAVED ({e}) — will retry"), true),
+                Ok(Saved::Pending(_)) => {
+                    // The workspace gives the error without its cause (the
+                    // full disk); one more try says why, or gets it written.
+                    match ws.flush() {
+                        Ok(()) => (true, format!("saved: {what}"), false),
+                        Err(again) => {
+                            save_error = Some(error_text(&again));
+                            let why = short_error(&again);
+                            (true, format!("NOT SAVED ({why}) — will retry"), true)
+                        }
+                    }
+                }
                 Err(e) => {
+                    if matches!(e, JournalError::Io { .. }) {
+                        save_error = Some(error_text(&e));
+                    }
                     let (m, err) = refused(&e);
                     (false, m, err)
+                }
+            }
+        }
+        Command::Flush => {
+            let n = ws.pending().len();
+            if n == 0 {
+                (false, "every decision is on disk".to_string(), false)
+            } else {
+                match ws.flush() {
+                    Ok(()) => (
+                        false,
+                        format!("saved {}", text::plural(n, "decision", "decisions")),
+                        false,
+                    ),
+                    Err(e) => {
+                        save_error = Some(error_text(&e));
+                        let why = short_error(&e);
+                        let left = ws.pending().len();
+                        (
+                            false,
+                            format!(
+                                "still NOT SAVED ({why}): {} waiting",
+                                text::plural(left, "decision", "decisions")
+                            ),
+                            true,
+                        )
+                    }
                 }
             }
         }
@@ -137,6 +279,9 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
                     false,
                 ),
                 Err(e) => {
+                    if matches!(e, JournalError::Io { .. }) {
+                        save_error = Some(error_text(&e));
+                    }
                     let (m, err) = refused(&e);
                     (false, m, err)
                 }
@@ -152,14 +297,21 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
                 false,
             ),
             Err(e) => {
+                if matches!(e, JournalError::Io { .. }) {
+                    save_error = Some(error_text(&e));
+                }
                 let (m, err) = refused(&e);
                 (false, m, err)
             }
         },
     };
+    let mut journal = journal_info(ws, trouble.map(str::to_string));
+    if journal.pending > 0 {
+        journal.save_error = save_error;
+    }
     Applied {
         index: changed.then(|| ws.index().clone()),
-        journal: journal_info(ws, trouble.map(str::to_string)),
+        journal,
         message,
         error,
     }

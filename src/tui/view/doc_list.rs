@@ -199,7 +199,7 @@ pub(crate) fn count_spans<'a>(
         .filter(|(_, n)| **n > 0)
         .map(|(k, n)| (*k, format!("{}{n}", kind_letter(*k))))
         .collect();
-    let long = format!("· {mentions} mentions");
+    let long = format!("· {}", text::plural(mentions, "mention", "mentions"));
     let short = format!("· {mentions}");
     for keep in (0..=kinds.len()).rev() {
         let dropped = keep < kinds.len();

@@ -5,7 +5,7 @@ use super::{pane_block, put_spans, title_line};
 use crate::entity::Kind;
 use crate::text;
 use crate::tui::app::App;
-use crate::tui::keymap::{INPUT_BINDINGS, Keymap};
+use crate::tui::keymap::{INPUT_BINDINGS, Keymap, QUIT_BINDINGS};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -66,6 +66,14 @@ pub fn help_lines_for<'a>(keymap: &Keymap, theme: &Theme, width: usize) -> Vec<V
         theme.heading,
     )]);
     for (keys, desc) in INPUT_BINDINGS {
+        entry(&mut out, keys, desc, theme, width);
+    }
+    out.push(Vec::new());
+    out.push(vec![Span::styled(
+        "Quitting with unsaved decisions (a full disk)",
+        theme.heading,
+    )]);
+    for (keys, desc) in QUIT_BINDINGS {
         entry(&mut out, keys, desc, theme, width);
     }
     out.push(Vec::new());

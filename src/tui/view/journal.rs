@@ -4,7 +4,7 @@
 
 use super::{pane_block, put_spans, title_line};
 use crate::annotate::NoteTarget;
-use crate::text;
+use crate::text::{self, plural};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::worker::READ_ONLY;
@@ -34,23 +34,40 @@ pub fn journal_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Vec<Span
             None => (READ_ONLY.to_string(), theme.error),
         }
     } else if j.pending > 0 {
+        let why = j
+            .save_error
+            .as_ref()
+            .map(|e| format!(" ({})", text::sanitize(e)))
+            .unwrap_or_default();
         (
             format!(
-                "{} decisions NOT SAVED yet (retried before the next)",
-                j.pending
+                "{} NOT SAVED yet{why}: retried before the next decision",
+                plural(j.pending, "decision", "decisions")
             ),
             theme.error,
         )
     } else {
         ("every decision is on disk".to_string(), theme.message)
     };
-    out.push(vec![
-        Span::styled("State ", theme.heading),
-        Span::styled(state.0, state.1),
-    ]);
+    // A long reason (a path and an OS error) goes on over more lines.
+    let pieces = text::wrap(&state.0, width.saturating_sub(6).max(10));
+    for (i, r) in pieces.into_iter().enumerate() {
+        let head = if i == 0 { "State " } else { "      " };
+        out.push(vec![
+            Span::styled(head, theme.heading),
+            Span::styled(state.0[r].trim_end().to_string(), state.1),
+        ]);
+    }
+    // Decisions not on disk yet are in force too: they are applied.
+    let in_force = j.decisions + j.pending;
+    let unsaved = if j.pending > 0 {
+        format!(" ({} not saved yet)", j.pending)
+    } else {
+        String::new()
+    };
     out.push(vec![Span::raw(format!(
-        "{} decisions in force · u undoes, Ctrl-r redoes",
-        j.decisions
+        "{} in force{unsaved} · u undoes, Ctrl-r redoes",
+        plural(in_force, "decision", "decisions")
     ))]);
     if !j.warnings.is_empty() {
         out.push(Vec::new());

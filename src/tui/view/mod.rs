@@ -33,7 +33,7 @@ use super::theme::Theme;
 use crate::entity::Kind;
 use crate::text;
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -51,7 +51,8 @@ impl Widget for &Screen<'_> {
         let (app, theme) = (self.app, self.theme);
         buf.set_style(area, theme.base);
         if layout::too_small(area) {
-            render_too_small(area, buf, theme, self.keymap);
+            render_too_small(app, area, buf, theme, self.keymap);
+            settle_wide_graphemes(buf);
             return;
         }
         let panes = layout::panes(area, app.focus);
@@ -80,8 +81,7 @@ impl Widget for &Screen<'_> {
                 width: right - left,
                 ..r
             };
-            Clear.render(cleared, buf);
-            buf.set_style(cleared, theme.base);
+            clear_area(buf, cleared, theme.base);
             match o {
                 Overlay::Help => HelpView {
                     app,
@@ -105,6 +105,73 @@ impl Widget for &Screen<'_> {
             keymap: self.keymap,
         }
         .render(panes.status, buf);
+        settle_wide_graphemes(buf);
+    }
+}
+
+/// Clears `area` for an overlay, with `style`. A wide grapheme (a CJK
+/// character, an emoji, a flag) that starts left of the area and reaches
+/// into it is cleared too: half of it would stand on the overlay's edge.
+pub(crate) fn clear_area(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = area.intersection(buf.area);
+    Clear.render(area, buf);
+    for y in area.top()..area.bottom() {
+        for back in 1..=3u16 {
+            let Some(x) = area.x.checked_sub(back) else {
+                break;
+            };
+            if x < buf.area.x {
+                break;
+            }
+            if let Some(cell) = buf.cell_mut((x, y))
+                && text::symbol_width(cell.symbol()) > usize::from(back)
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+    buf.set_style(area, style);
+}
+
+/// Makes every wide grapheme on screen safe to draw over in the next frame.
+///
+/// A wide grapheme's trailing cells are blank in the buffer, and ratatui
+/// does not rewrite a blank cell that stays blank. But terminals do not
+/// agree on what a wide grapheme leaves in them: tmux, for one, keeps the
+/// two halves of a flag (🇯🇵 is two regional indicators) in two cells, so
+/// that when the flag's first cell is drawn over, `🇵` stays behind. The
+/// trailing cells are marked as not to be drawn (the grapheme covers them),
+/// which also makes them differ from a blank in the next frame, so that
+/// they are written then. A wide grapheme that something else was drawn
+/// over (half of it under an overlay) is blanked instead.
+pub(crate) fn settle_wide_graphemes(buf: &mut Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            let w = buf
+                .cell((x, y))
+                .map_or(1, |c| text::symbol_width(c.symbol()).max(1)) as u16;
+            if w == 1 {
+                x += 1;
+                continue;
+            }
+            let end = x.saturating_add(w).min(area.right());
+            let covered = (x + 1..end).all(|t| buf.cell((t, y)).is_some_and(|c| c.symbol() == " "));
+            if covered && x + w <= area.right() {
+                for t in x + 1..end {
+                    if let Some(c) = buf.cell_mut((t, y)) {
+                        c.set_diff_option(CellDiffOption::Skip);
+                    }
+                }
+                x = end;
+            } else {
+                if let Some(c) = buf.cell_mut((x, y)) {
+                    c.set_symbol(" ");
+                }
+                x += 1;
+            }
+        }
     }
 }
 
@@ -113,8 +180,20 @@ pub fn draw(frame: &mut Frame, screen: &Screen) {
     frame.render_widget(screen, frame.area());
 }
 
-fn render_too_small(area: Rect, buf: &mut Buffer, theme: &Theme, keymap: &Keymap) {
-    let lines = too_small_lines(area.width, area.height, keymap);
+fn render_too_small(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme, keymap: &Keymap) {
+    let lines = if matches!(app.prompt, Some(super::app::Prompt::Quit { .. })) {
+        // The question on quitting must be seen to be answered.
+        let (q, keys) = super::annotation::quit_question(app);
+        let keys: Vec<String> = keys.iter().map(|(k, l)| format!("{k} {l}")).collect();
+        let mut lines: Vec<String> = text::wrap(&q, usize::from(area.width).max(1))
+            .into_iter()
+            .map(|r| q[r].trim().to_string())
+            .collect();
+        lines.extend(keys);
+        lines
+    } else {
+        too_small_lines(area.width, area.height, keymap)
+    };
     let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
     for (i, l) in lines.iter().enumerate() {
         let y = top + i as u16;

@@ -11,7 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Widget};
+use ratatui::widgets::Widget;
 
 pub struct PromptView<'a> {
     pub app: &'a App,
@@ -50,6 +50,22 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
             .unwrap_or_default()
     };
     match prompt {
+        Prompt::Quit { .. } => {
+            let (q, keys) = annotation::quit_question(app);
+            let mut lines = wrapped(&q, width, theme.error);
+            let them = if app.journal.pending == 1 {
+                "it to standard error as a line of JSON"
+            } else {
+                "them to standard error, one JSON line each,"
+            };
+            lines.extend(wrapped(
+                &format!("Quitting anyway prints {them} and exits with status 1."),
+                width,
+                theme.muted,
+            ));
+            lines.push(keys_line(&keys, theme));
+            ("Quit?".to_string(), lines)
+        }
         Prompt::Confirm(c) => {
             let (q, keys) = annotation::confirm_question(app, c);
             let mut lines = wrapped(&q, width, theme.title);
@@ -155,8 +171,7 @@ impl Widget for &PromptView<'_> {
             width,
             height: h,
         };
-        Clear.render(area, buf);
-        buf.set_style(area, theme.base);
+        super::clear_area(buf, area, theme.base);
         let block = pane_block(
             super::title_line(&title, area.width, theme.title),
             true,

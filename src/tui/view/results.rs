@@ -23,15 +23,20 @@ impl Widget for &ResultsView<'_> {
         let more = if s.truncated { "+" } else { "" };
         let title = if s.searching {
             format!(
-                "Search \"{}\": searching… {} hits so far",
+                "Search \"{}\": searching… {} so far",
                 text::sanitize(&s.ran),
-                s.hits.len()
+                text::plural(s.hits.len(), "hit", "hits")
             )
         } else {
+            let n = s.hits.len();
             format!(
-                "Search \"{}\": {}{more} hits",
+                "Search \"{}\": {n}{more} {}",
                 text::sanitize(&s.ran),
-                s.hits.len()
+                if n == 1 && more.is_empty() {
+                    "hit"
+                } else {
+                    "hits"
+                }
             )
         };
         let block = pane_block(title_line(&title, area.width, theme.title), true, theme);

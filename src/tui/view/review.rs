@@ -52,8 +52,12 @@ impl Widget for &ReviewView<'_> {
             Span::styled("Space", theme.status_key),
             Span::raw(" skip · "),
             Span::styled("Backspace", theme.status_key),
-            Span::raw(" undo"),
+            Span::raw(" back"),
         ];
+        let keys_back = [Span::styled(
+            "Backspace steps back, skipped ones too, undoing an accept or reject.",
+            theme.muted,
+        )];
         let keys2 = [
             Span::styled("Enter", theme.status_key),
             Span::raw(" leave at this suggestion in its article · "),
@@ -63,7 +67,11 @@ impl Widget for &ReviewView<'_> {
         let Some(item) = r.current() else {
             line(
                 &[Span::styled(
-                    format!("All {n} suggestions reviewed."),
+                    if n == 1 {
+                        "The one suggestion is reviewed.".to_string()
+                    } else {
+                        format!("All {n} suggestions reviewed.")
+                    },
                     theme.heading,
                 )],
                 &mut y,
@@ -71,6 +79,7 @@ impl Widget for &ReviewView<'_> {
             line(&[], &mut y);
             line(&keys, &mut y);
             line(&keys2, &mut y);
+            line(&keys_back, &mut y);
             return;
         };
         let ent = idx.entity_by_id(&item.entity).map(|e| idx.entity(e));
@@ -90,17 +99,34 @@ impl Widget for &ReviewView<'_> {
             ],
             &mut y,
         );
+        // What accepting does comes first: it links every occurrence of the
+        // text, which can be many more than the mentions suggested now
+        // (inside "Taliban-Haqqani", say).
+        let accepts = match annotation::count_of(app, &item.text) {
+            Some((c, d)) => format!(
+                " accept links {} in {}",
+                if c == 1 {
+                    "1 occurrence".to_string()
+                } else {
+                    format!("all {c} occurrences")
+                },
+                text::plural(d, "document", "documents")
+            ),
+            None => " accept links every occurrence of the text (counting…)".to_string(),
+        };
+        line(
+            &[
+                Span::styled("a", theme.status_key),
+                Span::styled(accepts, theme.heading),
+            ],
+            &mut y,
+        );
         line(
             &[Span::styled(
                 format!(
-                    "{} · {} {} · suggested as a {}",
+                    "suggested now: {} · {}, a {}",
+                    text::plural(item.count, "mention", "mentions"),
                     item.source,
-                    item.count,
-                    if item.count == 1 {
-                        "mention"
-                    } else {
-                        "mentions"
-                    },
                     if item.source == crate::entity::Source::Abbreviation {
                         "learned abbreviation"
                     } else {
@@ -145,18 +171,10 @@ impl Widget for &ReviewView<'_> {
                 &mut y,
             );
         }
-        let everywhere = match annotation::count_of(app, &item.text) {
-            Some((c, d)) => format!(
-                "Accepting links all {c} occurrence{} of the text in {d} document{}.",
-                if c == 1 { "" } else { "s" },
-                if d == 1 { "" } else { "s" }
-            ),
-            None => "Accepting links every occurrence of the text (counting…).".to_string(),
-        };
-        line(&[Span::styled(everywhere, theme.muted)], &mut y);
         line(&[], &mut y);
         line(&keys, &mut y);
         line(&keys2, &mut y);
+        line(&keys_back, &mut y);
         line(&[], &mut y);
         if r.pos + 1 < n {
             line(&[Span::styled("Next", theme.heading)], &mut y);

@@ -5,7 +5,7 @@ use super::loading_text;
 use crate::text;
 use crate::tui::action::Action;
 use crate::tui::annotation;
-use crate::tui::app::{App, Field, LoadState, Overlay, Pane, Prompt, TextFor};
+use crate::tui::app::{App, Field, LoadState, Message, Overlay, Pane, Prompt, TextFor};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -30,6 +30,7 @@ pub fn mode_name(app: &App) -> &'static str {
             ..
         }) => return "RENAME",
         Some(Prompt::Text { .. }) => return "NOTE",
+        Some(Prompt::Quit { .. }) => return "QUIT",
         None => {}
     }
     match (app.input, app.overlay, &app.load) {
@@ -57,6 +58,10 @@ pub fn mode_name(app: &App) -> &'static str {
 pub fn contexts(app: &App) -> Vec<Context> {
     if matches!(app.prompt, Some(Prompt::Confirm(_) | Prompt::Kind(_))) {
         return vec![Context::Prompt];
+    }
+    // Its keys are fixed (see `keymap::QUIT_BINDINGS`).
+    if matches!(app.prompt, Some(Prompt::Quit { .. })) {
+        return Vec::new();
     }
     match app.overlay {
         Some(Overlay::Help) => vec![Context::Help, Context::Global],
@@ -106,7 +111,7 @@ impl StatusView<'_> {
                 (Action::ReviewAccept, "accept"),
                 (Action::ReviewReject, "reject"),
                 (Action::ReviewSkip, "skip"),
-                (Action::ReviewBack, "undo"),
+                (Action::ReviewBack, "back"),
                 (Action::Back, "leave"),
             ],
             (Some(Overlay::Journal), _) => &[(Action::Back, "close")],
@@ -159,9 +164,11 @@ impl StatusView<'_> {
         let t = index.docs().get(v.doc as usize)?.text.get(v.range())?;
         let t = crate::tui::select::flatten(t);
         let count = match annotation::count_of(app, &t) {
-            Some((0, _)) => "not whole words: this span only".to_string(),
-            Some((n, 1)) => format!("{n}× in the corpus (1 doc)"),
-            Some((n, d)) => format!("{n}× in the corpus ({d} docs)"),
+            Some((0, _)) => format!("{}: this span only", annotation::span_only_reason(&t)),
+            Some((n, d)) => format!("{n}× in the corpus ({})", text::plural(d, "doc", "docs")),
+            None if annotation::too_short_to_match(&t) => {
+                format!("{}: this span only", annotation::span_only_reason(&t))
+            }
             None => "counting…".to_string(),
         };
         Some(format!("“{}” {count}", text::truncate(&t, 32)))
@@ -203,6 +210,45 @@ impl StatusView<'_> {
             }
         }
         s
+    }
+}
+
+/// From this many columns on, a message is shown beside the position
+/// rather than in its place.
+pub const MESSAGE_BESIDE_POSITION: u16 = 100;
+
+impl StatusView<'_> {
+    /// The position from column `x`, and the message on the right in place
+    /// of the hints; false (nothing drawn) when the message would not fit
+    /// whole beside at least a quarter of the room for the position (its
+    /// start: document, line, mention).
+    fn render_beside(&self, x: u16, area: Rect, buf: &mut Buffer, m: &Message) -> bool {
+        let theme = self.theme;
+        let style = if m.error { theme.error } else { theme.message };
+        let rest = area.right().saturating_sub(x);
+        let position = format!(" {}", text::sanitize(&self.position()));
+        let pending = &self.app.pending_keys;
+        let message = if pending.is_empty() {
+            format!("{} ", text::sanitize(&m.text))
+        } else {
+            format!("{pending}… {} ", text::sanitize(&m.text))
+        };
+        let (pos_w, msg_w) = (text::width(&position) as u16, text::width(&message) as u16);
+        let gap = 2;
+        let pos_room = pos_w.min(rest.saturating_sub(msg_w + gap));
+        if pos_room < pos_w.min(rest / 4) {
+            return false;
+        }
+        let shown = text::truncate(&position, usize::from(pos_room));
+        buf.set_stringn(x, area.y, &shown, usize::from(pos_room), Style::default());
+        buf.set_stringn(
+            area.right().saturating_sub(msg_w),
+            area.y,
+            &message,
+            usize::from(msg_w),
+            style,
+        );
+        true
     }
 }
 
@@ -251,6 +297,16 @@ impl Widget for &StatusView<'_> {
                 usize::from(rest),
                 theme.status,
             );
+            return;
+        }
+        // With room, a message goes where the hints are, so that the
+        // position (where `n` went, the selection and its count) stays.
+        if let Some(m) = &app.message
+            && area.width >= MESSAGE_BESIDE_POSITION
+            && app.index.is_some()
+            && app.input.is_none()
+            && self.render_beside(x, area, buf, m)
+        {
             return;
         }
         let (middle, style) = if let Some(m) = &app.message {

@@ -68,7 +68,11 @@ impl Widget for &XrefView<'_> {
             let mut spans = vec![
                 Span::styled(ent.kind.as_str(), kind_style),
                 Span::styled(
-                    format!(" · {} mentions in {} docs", x.mentions.len(), x.docs.len()),
+                    format!(
+                        " · {} in {}",
+                        text::plural(x.mentions.len(), "mention", "mentions"),
+                        text::plural(x.docs.len(), "doc", "docs")
+                    ),
                     theme.muted,
                 ),
             ];
@@ -202,7 +206,7 @@ impl Widget for &XrefView<'_> {
                     buf.set_style(Rect::new(l.x, y, w, 1), selection(theme, focused));
                 }
                 let tag = format!(" {} ", kind_letter(other.kind));
-                let count = format!(" {} docs", c.count);
+                let count = format!(" {}", text::plural(c.count as usize, "doc", "docs"));
                 let name_w = usize::from(w).saturating_sub(tag.len() + count.len());
                 let spans = [
                     Span::styled(tag, theme.muted),
