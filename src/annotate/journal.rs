@@ -48,6 +48,24 @@ pub enum JournalError {
     Nothing(&'static str),
 }
 
+impl JournalError {
+    /// The message with its causes ("annotation journal PATH: No space left
+    /// on device (os error 28)"), each said once.
+    pub fn with_causes(&self) -> String {
+        let mut s = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            let c = cause.to_string();
+            if !s.contains(&c) {
+                s.push_str(": ");
+                s.push_str(&c);
+            }
+            source = cause.source();
+        }
+        s
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
     dossier_journal: u32,

@@ -26,7 +26,7 @@ pub struct Workspace {
 pub enum Saved {
     /// On disk (fsynced).
     Durable,
-    /// Applied, but not yet on disk; the error says why.
+    /// Applied, but not yet on disk; the error, with its cause, says why.
     Pending(String),
 }
 
@@ -99,7 +99,7 @@ impl Workspace {
             Ok(_) => Saved::Durable,
             Err(e) => {
                 self.pending.push(op);
-                Saved::Pending(e.to_string())
+                Saved::Pending(e.with_causes())
             }
         };
         self.rebuild();

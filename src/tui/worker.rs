@@ -82,17 +82,7 @@ impl Unsaved {
 /// A journal error with its causes ("annotation journal PATH: No space
 /// left on device (os error 28)").
 pub fn error_text(e: &JournalError) -> String {
-    let mut s = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        let c = cause.to_string();
-        if !s.contains(&c) {
-            s.push_str(": ");
-            s.push_str(&c);
-        }
-        source = cause.source();
-    }
-    s
+    e.with_causes()
 }
 
 /// What went wrong in a few words, for the status line: the innermost
@@ -214,17 +204,12 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
             let what = describe(&op, Some(ws.index()));
             match ws.decide(op) {
                 Ok(Saved::Durable) => (true, format!("saved: {what}"), false),
-                Ok(Saved::Pending(_)) => {
-                    // The workspace gives the error without its cause (the
-                    // full disk); one more try says why, or gets it written.
-                    match ws.flush() {
-                        Ok(()) => (true, format!("saved: {what}"), false),
-                        Err(again) => {
-                            save_error = Some(error_text(&again));
-                            let why = short_error(&again);
-                            (true, format!("NOT SAVED ({why}) — will retry"), true)
-                        }
-                    }
+                Ok(Saved::Pending(full)) => {
+                    // The innermost cause is the last part ("File too large
+                    // (os error 27)").
+                    let why = full.rsplit(": ").next().unwrap_or(&full).to_string();
+                    save_error = Some(full);
+                    (true, format!("NOT SAVED ({why}) — will retry"), true)
                 }
                 Err(e) => {
                     if matches!(e, JournalError::Io { .. }) {
