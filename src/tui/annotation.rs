@@ -226,6 +226,27 @@ fn target_entity(app: &App) -> Option<EntityId> {
     }
 }
 
+/// The two ways to link a subject to `entity` (created by `new` if given):
+/// every occurrence of its text (when that can be matched), and this span.
+fn link_ops(
+    index: &Index,
+    s: &Subject,
+    entity: &str,
+    new: Option<NewEntity>,
+) -> (Option<Op>, Option<Op>) {
+    let all = links_everywhere(index, s).then(|| Op::LinkText {
+        text: s.text.clone(),
+        entity: entity.to_string(),
+        new: new.clone(),
+    });
+    let one = anchor_of(index, s).map(|anchor| Op::LinkSpan {
+        anchor,
+        entity: entity.to_string(),
+        new,
+    });
+    (all, one)
+}
+
 fn anchor_of(index: &Index, s: &Subject) -> Option<Anchor> {
     let d = index.docs().get(s.doc as usize)?;
     d.text
@@ -655,16 +676,7 @@ pub fn choose_kind(app: &mut App, kind: Kind) {
                 name: s.text.clone(),
                 kind,
             };
-            let all = links_everywhere(index, &s).then(|| Op::LinkText {
-                text: s.text.clone(),
-                entity: id.clone(),
-                new: Some(new.clone()),
-            });
-            let one = anchor_of(index, &s).map(|anchor| Op::LinkSpan {
-                anchor,
-                entity: id,
-                new: Some(new),
-            });
+            let (all, one) = link_ops(index, &s, &id, Some(new));
             confirm(
                 app,
                 Confirm {
@@ -743,16 +755,7 @@ pub fn accept_link(app: &mut App) {
         return;
     };
     let id = entity_id(index, m.entity);
-    let all = links_everywhere(index, &s).then(|| Op::LinkText {
-        text: s.text.clone(),
-        entity: id.clone(),
-        new: None,
-    });
-    let one = anchor_of(index, &s).map(|anchor| Op::LinkSpan {
-        anchor,
-        entity: id.clone(),
-        new: None,
-    });
+    let (all, one) = link_ops(index, &s, &id, None);
     confirm(
         app,
         Confirm {
@@ -1452,16 +1455,7 @@ pub fn pick(app: &mut App) {
     let id = entity_id(index, row.entity);
     match p.purpose {
         PickFor::Link(s) => {
-            let all = links_everywhere(index, &s).then(|| Op::LinkText {
-                text: s.text.clone(),
-                entity: id.clone(),
-                new: None,
-            });
-            let one = anchor_of(index, &s).map(|anchor| Op::LinkSpan {
-                anchor,
-                entity: id.clone(),
-                new: None,
-            });
+            let (all, one) = link_ops(index, &s, &id, None);
             confirm(
                 app,
                 Confirm {

@@ -1,7 +1,7 @@
 //! The help overlay, generated from the live keymap so that it always
 //! matches the keys.
 
-use super::{pane_block, put_spans, title_line};
+use super::{pane_block, title_line};
 use crate::entity::Kind;
 use crate::text;
 use crate::tui::app::App;
@@ -9,7 +9,6 @@ use crate::tui::keymap::{INPUT_BINDINGS, Keymap, QUIT_BINDINGS};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
@@ -135,27 +134,6 @@ impl Widget for &HelpView<'_> {
             theme,
             usize::from(inner.width.saturating_sub(1)),
         );
-        let h = usize::from(inner.height);
-        let scroll = self.app.help_scroll.min(lines.len().saturating_sub(h));
-        for (row, spans) in lines.iter().skip(scroll).take(h).enumerate() {
-            put_spans(
-                buf,
-                inner.x + 1,
-                inner.y + row as u16,
-                spans,
-                inner.width.saturating_sub(1),
-            );
-        }
-        if lines.len() > h {
-            let more = format!(" {}/{} ", (scroll + h).min(lines.len()), lines.len());
-            let x = area.right().saturating_sub(more.len() as u16 + 2);
-            buf.set_stringn(
-                x,
-                area.bottom().saturating_sub(1),
-                &more,
-                more.len(),
-                Style::default(),
-            );
-        }
+        super::render_scrolled(buf, area, inner, &lines, self.app.help_scroll);
     }
 }

@@ -2,7 +2,7 @@
 //! saved, warnings from opening it, the annotations that cannot be placed
 //! in their documents (never dropped: listed here), and the notes.
 
-use super::{pane_block, put_spans, title_line};
+use super::{pane_block, title_line};
 use crate::annotate::NoteTarget;
 use crate::text::{self, plural};
 use crate::tui::app::App;
@@ -10,7 +10,6 @@ use crate::tui::theme::Theme;
 use crate::tui::worker::READ_ONLY;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
@@ -141,27 +140,6 @@ impl Widget for &JournalView<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
         let lines = journal_lines(self.app, theme, usize::from(inner.width.saturating_sub(1)));
-        let h = usize::from(inner.height);
-        let scroll = self.app.journal_scroll.min(lines.len().saturating_sub(h));
-        for (row, spans) in lines.iter().skip(scroll).take(h).enumerate() {
-            put_spans(
-                buf,
-                inner.x + 1,
-                inner.y + row as u16,
-                spans,
-                inner.width.saturating_sub(1),
-            );
-        }
-        if lines.len() > h {
-            let more = format!(" {}/{} ", (scroll + h).min(lines.len()), lines.len());
-            let x = area.right().saturating_sub(more.len() as u16 + 2);
-            buf.set_stringn(
-                x,
-                area.bottom().saturating_sub(1),
-                &more,
-                more.len(),
-                Style::default(),
-            );
-        }
+        super::render_scrolled(buf, area, inner, &lines, self.app.journal_scroll);
     }
 }

@@ -271,6 +271,40 @@ pub(crate) fn selection(theme: &Theme, focused: bool) -> Style {
 }
 
 /// Writes spans from (x, y), clipped at `max` cells; returns the column after.
+/// Draws the visible part of a scrolled list of lines inside an overlay's
+/// border (`inner` is the border's inside), with a "shown/total" marker on
+/// the bottom border when it does not all fit. `scroll` is clamped.
+pub(crate) fn render_scrolled(
+    buf: &mut Buffer,
+    area: Rect,
+    inner: Rect,
+    lines: &[Vec<Span>],
+    scroll: usize,
+) {
+    let h = usize::from(inner.height);
+    let scroll = scroll.min(lines.len().saturating_sub(h));
+    for (row, spans) in lines.iter().skip(scroll).take(h).enumerate() {
+        put_spans(
+            buf,
+            inner.x + 1,
+            inner.y + row as u16,
+            spans,
+            inner.width.saturating_sub(1),
+        );
+    }
+    if lines.len() > h {
+        let more = format!(" {}/{} ", (scroll + h).min(lines.len()), lines.len());
+        let x = area.right().saturating_sub(more.len() as u16 + 2);
+        buf.set_stringn(
+            x,
+            area.bottom().saturating_sub(1),
+            &more,
+            more.len(),
+            Style::default(),
+        );
+    }
+}
+
 pub(crate) fn put_spans(buf: &mut Buffer, x: u16, y: u16, spans: &[Span], max: u16) -> u16 {
     let line = Line::from(spans.to_vec());
     let (end, _) = buf.set_line(x, y, &line, max);
