@@ -9,26 +9,6 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::Command;
-
-/// Runs a headless command against the journal; returns its stdout.
-fn headless(home: &Path, journal: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(args)
-        .arg("--annotations")
-        .arg(journal)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .output()
-        .expect("run dossier");
-    assert!(
-        out.status.success(),
-        "dossier {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// The kinds of the decisions in force (`link_text`, …).
 fn ops_in_force(home: &Path, journal: &Path) -> Vec<String> {

@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::Command;
 
 /// An "editor" that shows what it was given, fails when that starts with
 /// "fail", and otherwise reads a line from the terminal and saves a note
@@ -29,20 +28,7 @@ fn write_editor(dir: &Path) -> String {
 
 /// The notes in force in the journal, as `dossier annotations --json` gives them.
 fn notes(home: &Path, journal: &Path) -> Vec<String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["annotations", "--json", "--annotations"])
-        .arg(journal)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .output()
-        .expect("run dossier");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    headless(home, journal, &["annotations", "--json"])
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|v| v["op"]["op"] == "note")

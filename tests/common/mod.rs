@@ -6,6 +6,8 @@
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -203,4 +205,24 @@ pub fn wait_ready(s: &Session) {
             .last()
             .is_some_and(|l| l.contains(" LIST "))
     });
+}
+
+/// Runs a headless command against a journal, with the same home as the
+/// reader's sessions; returns its stdout.
+pub fn headless(home: &Path, journal: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .arg("--annotations")
+        .arg(journal)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .expect("run dossier");
+    assert!(
+        out.status.success(),
+        "dossier {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
