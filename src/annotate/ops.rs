@@ -323,18 +323,24 @@ pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayRe
         let text = &corpus.docs[d].text;
         for m in list.iter_mut() {
             m.entity = resolve(&merged_into, m.entity);
-            let k = key(&text[m.range()]);
-            if let Some((_, _, n)) = splits.iter().find(|(e, a, _)| *e == m.entity && *a == k) {
-                // A split-off entity may since have been merged back.
-                m.entity = resolve(&merged_into, *n);
-                m.source = Source::Annotation;
-                m.confidence = 100;
+            // Only surface-form decisions need the mention's key.
+            if splits.iter().any(|(e, _, _)| *e == m.entity) {
+                let k = key(&text[m.range()]);
+                if let Some((_, _, n)) = splits.iter().find(|(e, a, _)| *e == m.entity && *a == k) {
+                    // A split-off entity may since have been merged back.
+                    m.entity = resolve(&merged_into, *n);
+                    m.source = Source::Annotation;
+                    m.confidence = 100;
+                }
             }
         }
-        list.retain(|m| {
-            let k = key(&text[m.range()]);
-            !text_not.iter().any(|(t, e)| *t == k && *e == m.entity)
-        });
+        if !text_not.is_empty() {
+            list.retain(|m| {
+                !text_not
+                    .iter()
+                    .any(|(t, e)| *e == m.entity && *t == key(&text[m.range()]))
+            });
+        }
     }
     if !text_link.is_empty() {
         let mut builder = MatcherBuilder::new();
@@ -585,20 +591,7 @@ aliases = ["Pak Army"]
         (corpus, analysis)
     }
 
-    fn rows(c: &Corpus, a: &Analysis) -> Vec<(String, String, String, Source)> {
-        a.mentions
-            .iter()
-            .map(|m| {
-                let d = &c.docs[m.doc as usize];
-                (
-                    d.id.clone(),
-                    d.text[m.range()].to_string(),
-                    a.entities[m.entity as usize].id.clone(),
-                    m.source,
-                )
-            })
-            .collect()
-    }
+    use crate::entity::engine::test_support::mention_table as rows;
 
     #[test]
     fn linking_a_text_links_every_occurrence() {

@@ -1155,6 +1155,27 @@ impl WordSets {
 }
 
 #[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// (doc id, text, entity id, source) of every mention, for assertions.
+    pub(crate) fn mention_table(c: &Corpus, a: &Analysis) -> Vec<(String, String, String, Source)> {
+        a.mentions
+            .iter()
+            .map(|m| {
+                let d = &c.docs[m.doc as usize];
+                (
+                    d.id.clone(),
+                    d.text[m.range()].to_string(),
+                    a.entities[m.entity as usize].id.clone(),
+                    m.source,
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::corpus::load_embedded;
@@ -1169,21 +1190,7 @@ mod tests {
         (corpus, a)
     }
 
-    /// (doc id, text, entity id, source) of every mention.
-    fn table(c: &Corpus, a: &Analysis) -> Vec<(String, String, String, Source)> {
-        a.mentions
-            .iter()
-            .map(|m| {
-                let d = &c.docs[m.doc as usize];
-                (
-                    d.id.clone(),
-                    d.text[m.range()].to_string(),
-                    a.entities[m.entity as usize].id.clone(),
-                    m.source,
-                )
-            })
-            .collect()
-    }
+    use super::test_support::mention_table as table;
 
     fn entity_of(
         rows: &[(String, String, String, Source)],
