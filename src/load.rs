@@ -4,7 +4,6 @@
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
-use crate::index::Index;
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -121,15 +120,6 @@ fn analyse(
     let corpus = load_corpus(opts)?;
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
     Ok((Arc::new(corpus), analysis))
-}
-
-/// Loads, analyses and indexes a corpus with its annotations applied
-/// (read-only: nothing is locked or created), reporting progress.
-pub fn open_index(
-    opts: &OpenOptions,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Index, OpenError> {
-    Ok(open_read_only(opts, progress)?.index().clone())
 }
 
 /// Like [`open_workspace`], but reads the journal without taking the lock.

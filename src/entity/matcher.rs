@@ -108,7 +108,6 @@ pub struct Matcher {
     automaton: Option<AhoCorasick>,
     /// Per pattern, its targets in priority order.
     targets: Vec<Vec<Target>>,
-    by_key: HashMap<String, usize>,
 }
 
 /// Collects aliases before compiling them.
@@ -158,7 +157,6 @@ impl MatcherBuilder {
         Matcher {
             automaton,
             targets: self.targets,
-            by_key: self.by_key,
         }
     }
 }
@@ -173,18 +171,6 @@ fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
 }
 
 impl Matcher {
-    /// The targets of an alias (by its normalised key), if it is known.
-    pub fn lookup(&self, alias: &str) -> Option<&[Target]> {
-        self.by_key
-            .get(&key(alias))
-            .map(|&i| self.targets[i].as_slice())
-    }
-
-    /// The first target of `alias` that accepts this exact text.
-    pub fn lookup_exact(&self, text: &str) -> Option<Target> {
-        self.lookup(text)?.iter().copied().find(|t| t.accepts(text))
-    }
-
     pub fn len(&self) -> usize {
         self.targets.len()
     }

@@ -2,7 +2,7 @@
 //! commands ask of an analysed corpus.
 
 use crate::corpus::{Corpus, Document};
-use crate::entity::{Analysis, DocId, Entity, EntityId, Kind, Mention};
+use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -209,15 +209,6 @@ impl Index {
                 .then(b.count.cmp(&a.count))
                 .then(a.entity.cmp(&b.entity))
         });
-        out
-    }
-
-    /// How many mentions of each kind a document has.
-    pub fn doc_kind_counts(&self, doc: DocId) -> BTreeMap<Kind, u32> {
-        let mut out = BTreeMap::new();
-        for m in self.doc_mentions(doc) {
-            *out.entry(self.entity(m.entity).kind).or_default() += 1;
-        }
         out
     }
 
