@@ -423,10 +423,10 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
         }
     };
     for s in spans {
-        let Some(d) = index.docs().iter().position(|d| d.id == s.doc) else {
+        let Some(d) = index.doc_by_id(&s.doc) else {
             continue;
         };
-        let doc = &index.docs()[d];
+        let doc = index.doc(d);
         let text = &doc.text[s.start..s.end];
         let anchor = Anchor::new(&doc.id, &doc.text, s.start..s.end);
         let note = s.note.as_ref().map(|n| Op::Note {
@@ -436,7 +436,7 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             text: n.clone(),
         });
         let current = index
-            .doc_mentions(d as DocId)
+            .doc_mentions(d)
             .iter()
             .find(|m| m.start as usize == s.start && m.end as usize == s.end)
             .map(|m| index.entity(m.entity).id.clone());

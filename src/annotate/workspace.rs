@@ -140,7 +140,7 @@ impl Workspace {
         for (target, text) in &self.report.notes {
             match target {
                 NoteTarget::Mention { anchor } => {
-                    if let Some(doc) = self.index.docs().iter().find(|d| d.id == anchor.doc)
+                    if let Some(doc) = self.index.doc_by_id(&anchor.doc).map(|d| self.index.doc(d))
                         && let Some(r) = anchor.resolve(&doc.text)
                     {
                         add((doc.id.clone(), r.start, r.end), text.clone());

@@ -47,6 +47,7 @@ pub struct Index {
     by_entity: Vec<Vec<u32>>,
     stats: Vec<EntityStats>,
     by_id: HashMap<String, EntityId>,
+    doc_by_id: HashMap<String, DocId>,
 }
 
 impl Index {
@@ -88,8 +89,15 @@ impl Index {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i as EntityId))
             .collect();
+        let doc_by_id = corpus
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i as DocId))
+            .collect();
         Index {
             corpus,
+            doc_by_id,
             analysis,
             doc_ranges,
             by_entity,
@@ -121,6 +129,11 @@ impl Index {
 
     pub fn entity(&self, e: EntityId) -> &Entity {
         &self.analysis.entities[e as usize]
+    }
+
+    /// The document with this id, if any.
+    pub fn doc_by_id(&self, id: &str) -> Option<DocId> {
+        self.doc_by_id.get(id).copied()
     }
 
     /// The entity with this id, if any.
