@@ -304,16 +304,10 @@ fn run(cli: Cli) -> Result<()> {
     out.flush()?;
     Ok(())
 }
-
-/// Truncates to `width` characters with an ellipsis.
+/// Cuts to `width` terminal cells with an ellipsis, showing any control
+/// character as a symbol (the reader's own truncation).
 fn clip(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    dossier::text::truncate(s, width)
 }
 
 fn docs(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
