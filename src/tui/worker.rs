@@ -79,15 +79,9 @@ impl Unsaved {
     }
 }
 
-/// A journal error with its causes ("annotation journal PATH: No space
-/// left on device (os error 28)").
-pub fn error_text(e: &JournalError) -> String {
-    e.with_causes()
-}
-
 /// What went wrong in a few words, for the status line: the innermost
 /// cause ("File too large (os error 27)"); the journal view and the
-/// question on quitting give the whole of [`error_text`].
+/// question on quitting give the whole of [`JournalError::with_causes`].
 pub fn short_error(e: &JournalError) -> String {
     let mut last = None;
     let mut source = std::error::Error::source(e);
@@ -108,7 +102,7 @@ pub fn flush_at_exit(ws: &mut Workspace) -> Option<Unsaved> {
         Ok(()) => None,
         Err(e) => Some(Unsaved {
             ops: ws.pending().to_vec(),
-            reason: error_text(&e),
+            reason: e.with_causes(),
         }),
     }
 }
@@ -213,7 +207,7 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
                 }
                 Err(e) => {
                     if matches!(e, JournalError::Io { .. }) {
-                        save_error = Some(error_text(&e));
+                        save_error = Some(e.with_causes());
                     }
                     let (m, err) = refused(&e);
                     (false, m, err)
@@ -232,7 +226,7 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
                         false,
                     ),
                     Err(e) => {
-                        save_error = Some(error_text(&e));
+                        save_error = Some(e.with_causes());
                         let why = short_error(&e);
                         let left = ws.pending().len();
                         (
@@ -265,7 +259,7 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
                 ),
                 Err(e) => {
                     if matches!(e, JournalError::Io { .. }) {
-                        save_error = Some(error_text(&e));
+                        save_error = Some(e.with_causes());
                     }
                     let (m, err) = refused(&e);
                     (false, m, err)
@@ -283,7 +277,7 @@ pub fn execute(ws: &mut Workspace, cmd: Command, trouble: Option<&str>) -> Appli
             ),
             Err(e) => {
                 if matches!(e, JournalError::Io { .. }) {
-                    save_error = Some(error_text(&e));
+                    save_error = Some(e.with_causes());
                 }
                 let (m, err) = refused(&e);
                 (false, m, err)
