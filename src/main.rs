@@ -434,9 +434,7 @@ fn annotations(
         if json {
             writeln!(out, "{}", json!({"seq": seq, "op": op}))?;
         } else {
-            let index = ws.index();
-            let name = |id: &str| index.entity_by_id(id).map(|e| index.entity(e).name.clone());
-            writeln!(out, "{seq:>5}  {}", op.describe_with(&name))?;
+            writeln!(out, "{seq:>5}  {}", op.describe_in(ws.index()))?;
         }
     }
     for a in &ws.report().unplaced {

@@ -111,6 +111,11 @@ impl Op {
         self.describe_with(&|_| None)
     }
 
+    /// [`Op::describe`], naming entities as `index` knows them.
+    pub fn describe_in(&self, index: &crate::index::Index) -> String {
+        self.describe_with(&|id| index.entity_by_id(id).map(|e| index.entity(e).name.clone()))
+    }
+
     /// [`Op::describe`], naming entities by `name(id)` where it knows them
     /// ("linked every “TTP” to Tehrik-i-Taliban Pakistan").
     pub fn describe_with(&self, name: &dyn Fn(&str) -> Option<String>) -> String {

@@ -163,10 +163,10 @@ pub fn open(
 /// What a decision did, for the status line, with entities named as the
 /// index knows them.
 pub fn describe(op: &Op, index: Option<&crate::index::Index>) -> String {
-    op.describe_with(&|id| {
-        let index = index?;
-        index.entity_by_id(id).map(|e| index.entity(e).name.clone())
-    })
+    match index {
+        Some(index) => op.describe_in(index),
+        None => op.describe(),
+    }
 }
 
 fn refused(e: &JournalError) -> (String, bool) {
