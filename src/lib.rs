@@ -10,6 +10,7 @@
 pub mod annotate;
 pub mod corpus;
 pub mod entity;
+pub mod files;
 pub mod index;
 pub mod load;
 pub mod text;

@@ -120,17 +120,7 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Creates a directory (and parents) readable by its owner only.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
-}
+pub use crate::files::{private_dir, sync_dir};
 
 fn private_open(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File> {
     #[cfg(unix)]
@@ -139,14 +129,6 @@ fn private_open(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File> {
         opts.mode(0o600);
     }
     opts.open(path)
-}
-
-fn sync_dir(dir: &Path) {
-    // Makes a new or renamed file's directory entry durable; best effort on
-    // systems that cannot open directories.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 impl Journal {
