@@ -7,6 +7,8 @@ use dossier::annotate::Workspace;
 use dossier::annotate::export::{self, Format};
 use dossier::index::Index;
 use dossier::load::{self, OpenOptions};
+use dossier::text::safe::to_json;
+use dossier::text::{sanitize, sanitize_lines};
 use serde_json::json;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -123,6 +125,22 @@ struct CorpusArgs {
 }
 
 fn main() -> ExitCode {
+    // A panic message may quote a document: print it through the sanitiser.
+    // (The reader installs its own hook on top, which restores the terminal
+    // and then calls this one.)
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        say(&format!("internal error{at}: {msg}"));
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,7 +152,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("dossier: {e:#}");
+            say(&format!("{e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -166,15 +184,15 @@ fn open(path: Option<PathBuf>, kb: &KbArgs) -> Result<Workspace> {
 fn report_loading(ws: &Workspace, opts: &OpenOptions) -> Result<()> {
     let corpus = ws.index().corpus();
     for w in &corpus.warnings {
-        eprintln!("dossier: warning: {}: {}", w.path.display(), w.message);
+        say(&format!("warning: {}: {}", w.path.display(), w.message));
     }
     for w in &ws.journal().warnings {
-        eprintln!("dossier: warning: {w}");
+        say(&format!("warning: {w}"));
     }
     if let Some(summary) = corpus.skipped_summary() {
-        eprintln!("dossier: {summary}");
+        say(&summary);
         for s in &corpus.skipped {
-            eprintln!("dossier:   {}: {}", s.path.display(), s.reason);
+            say(&format!("  {}: {}", s.path.display(), s.reason));
         }
     }
     if corpus.docs.is_empty() {
@@ -229,7 +247,7 @@ fn run(cli: Cli) -> Result<()> {
                 out,
                 "wrote {} to {}",
                 plural(files.len(), "file", "files"),
-                dir.display()
+                sanitize(&dir.display().to_string())
             )?;
         }
         Command::Import { from, path, format } => {
@@ -252,7 +270,7 @@ fn run(cli: Cli) -> Result<()> {
                 out,
                 "imported {} into {}",
                 plural(n, "annotation", "annotations"),
-                ws.journal().path().display()
+                sanitize(&ws.journal().path().display().to_string())
             )?;
         }
         Command::Kb {
@@ -270,13 +288,13 @@ fn run(cli: Cli) -> Result<()> {
             let toml = kb.to_toml();
             match file {
                 Some(f) => {
-                    std::fs::write(&f, toml)
+                    dossier::files::write_private(&f, toml.as_bytes())
                         .with_context(|| format!("cannot write {}", f.display()))?;
                     writeln!(
                         out,
                         "wrote {} to {}",
                         plural(kb.len(), "entity", "entities"),
-                        f.display()
+                        sanitize(&f.display().to_string())
                     )?;
                 }
                 None => out.write_all(toml.as_bytes())?,
@@ -304,6 +322,12 @@ fn run(cli: Cli) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+/// Prints one line on standard error, through the sanitiser: messages echo
+/// file names and file contents.
+fn say(msg: &str) {
+    eprintln!("dossier: {}", sanitize_lines(msg));
+}
+
 /// Cuts to `width` terminal cells with an ellipsis, showing any control
 /// character as a symbol (the reader's own truncation).
 fn clip(s: &str, width: usize) -> String {
@@ -319,7 +343,7 @@ fn docs(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
         if json {
             let line =
                 json!({"id": doc.id, "title": doc.title, "bytes": doc.text.len(), "mentions": n});
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", to_json(&line))?;
         } else {
             writeln!(
                 out,
@@ -361,7 +385,7 @@ fn entities(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
                 "id": ent.id, "name": ent.name, "kind": ent.kind.as_str(),
                 "aliases": seen, "mentions": stats.mentions, "documents": stats.docs,
             });
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", to_json(&line))?;
         } else {
             writeln!(
                 out,
@@ -370,7 +394,7 @@ fn entities(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
                 ent.kind.as_str(),
                 stats.mentions,
                 stats.docs,
-                ent.name,
+                sanitize(&ent.name),
                 clip(&seen.join(", "), 80)
             )?;
         }
@@ -400,7 +424,7 @@ fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write
                 "entity": ent.id, "name": ent.name, "kind": ent.kind.as_str(),
                 "source": m.source.as_str(), "confidence": f64::from(m.confidence) / 100.0,
             });
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", to_json(&line))?;
         } else {
             writeln!(
                 out,
@@ -425,26 +449,29 @@ fn annotations(
     out: &mut impl Write,
 ) -> Result<()> {
     for w in &ws.journal().warnings {
-        eprintln!("dossier: warning: {w}");
+        say(&format!("warning: {w}"));
     }
     if !json {
-        writeln!(out, "journal: {}", path.display())?;
+        writeln!(out, "journal: {}", sanitize(&path.display().to_string()))?;
     }
     for (seq, op) in ws.journal().effective() {
         if json {
-            writeln!(out, "{}", json!({"seq": seq, "op": op}))?;
+            writeln!(out, "{}", to_json(&json!({"seq": seq, "op": op})))?;
         } else {
-            writeln!(out, "{seq:>5}  {}", op.describe_in(ws.index()))?;
+            writeln!(out, "{seq:>5}  {}", sanitize(&op.describe_in(ws.index())))?;
         }
     }
     for a in &ws.report().unplaced {
         if json {
-            writeln!(out, "{}", json!({"unplaced": a}))?;
+            writeln!(out, "{}", to_json(&json!({"unplaced": a})))?;
         } else {
             writeln!(
                 out,
                 "unplaced: “{}” in {} (was at {}..{}): its text is no longer in the document",
-                a.exact, a.doc, a.start, a.end
+                sanitize(&a.exact),
+                sanitize(&a.doc),
+                a.start,
+                a.end
             )?;
         }
     }

@@ -374,6 +374,19 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
         if let Some(k) = &dir.key
             && !seen_dirs.insert(k.clone())
         {
+            // A link back to one of its own ancestors is a loop, and said so;
+            // a second link to a directory read elsewhere is not news.
+            let target = fs::canonicalize(&dir.abs).ok();
+            let parent = dir.abs.parent().and_then(|p| fs::canonicalize(p).ok());
+            let looped = target
+                .zip(parent)
+                .is_some_and(|(target, parent)| parent.starts_with(target));
+            if looped {
+                skipped.push(Skipped {
+                    path: PathBuf::from(dir.prefix.trim_end_matches('/')),
+                    reason: "symlink loop: directory already read".to_string(),
+                });
+            }
             continue;
         }
         let read = match fs::read_dir(&dir.abs) {
@@ -421,7 +434,7 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
             let meta = match meta {
                 Ok(m) => m,
                 Err(e) => {
-                    if known_format(&rel).is_some() {
+                    if is_link || known_format(&rel).is_some() {
                         let what = if is_link { "broken symlink: " } else { "" };
                         skipped.push(Skipped {
                             path: PathBuf::from(&rel),
@@ -443,7 +456,17 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
                 } else {
                     real_subdirs.push(pending);
                 }
-            } else if meta.is_file() && known_format(&rel).is_some() {
+            } else if !meta.is_file() {
+                if known_format(&rel).is_some() {
+                    skipped.push(Skipped {
+                        path: PathBuf::from(&rel),
+                        reason: format!(
+                            "not a regular file ({})",
+                            crate::files::file_type_name(&meta.file_type())
+                        ),
+                    });
+                }
+            } else if known_format(&rel).is_some() {
                 candidates.push(Candidate {
                     via_link: link,
                     key: key(&path, &meta),
@@ -474,7 +497,13 @@ fn read_and_parse(job: &Job) -> ParseResult {
     if job.size > MAX_FILE_BYTES {
         return Err(too_large(job.size));
     }
-    let bytes = fs::read(&job.abs).map_err(|e| e.to_string())?;
+    // Only a regular file is read, and never past the cap: the walk saw a
+    // file, but it may have been replaced since, and a path named on the
+    // command line may be a FIFO or a device.
+    let bytes = crate::files::read_regular(&job.abs, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::files::ReadError::TooLarge { size, .. } => too_large(size),
+        e => e.to_string(),
+    })?;
     parse_file(&job.rel, &bytes)
 }
 
@@ -808,9 +837,59 @@ mod tests {
         let c = load_path(d).unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<_> = c.docs.iter().map(|x| x.id.as_str()).collect();
         assert_eq!(ids, vec!["a/story.txt", "b/other.txt", "z/real.txt"]);
-        assert_eq!(c.skipped.len(), 1);
-        assert_eq!(c.skipped[0].path, PathBuf::from("dangling.txt"));
-        assert!(c.skipped[0].reason.starts_with("broken symlink"));
+        let skipped: Vec<(String, &str)> = c
+            .skipped
+            .iter()
+            .map(|s| (s.path.display().to_string(), s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(skipped.contains(&("a/loop".into(), "symlink loop: directory already read")));
+        assert!(skipped.contains(&("z/self".into(), "symlink loop: directory already read")));
+        let dangling = c
+            .skipped
+            .iter()
+            .find(|s| s.path == Path::new("dangling.txt"));
+        assert!(dangling.is_some_and(|s| s.reason.starts_with("broken symlink")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_devices_are_listed_not_read() {
+        let dir = tmp();
+        let d = dir.path();
+        write(d, "ok.txt", b"Title\n\nBody.");
+        let fifo = d.join("pipe.txt");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap_or_default()).unwrap_or_default();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        std::os::unix::fs::symlink("/dev/zero", d.join("zero.txt"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c = load_path(d).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.docs.len(), 1);
+        let reason = |name: &str| {
+            c.skipped
+                .iter()
+                .find(|s| s.path == Path::new(name))
+                .map(|s| s.reason.clone())
+        };
+        assert_eq!(
+            reason("pipe.txt").as_deref(),
+            Some("not a regular file (a FIFO)")
+        );
+        assert_eq!(
+            reason("zero.txt").as_deref(),
+            Some("not a regular file (a character device)")
+        );
+        // Named directly, a device is refused at once rather than read.
+        let c = load_path(Path::new("/dev/zero")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.docs.is_empty());
+        assert!(
+            c.skipped[0].reason.contains("not a regular file"),
+            "{:?}",
+            c.skipped
+        );
+        let c = load_path(&fifo).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.skipped[0].reason.contains("FIFO"), "{:?}", c.skipped);
     }
 
     #[cfg(unix)]

@@ -224,14 +224,32 @@ impl KnowledgeBase {
 
     /// Serialises the knowledge base as TOML that [`Self::add_toml`] reads back.
     pub fn to_toml(&self) -> String {
-        #[derive(serde::Serialize)]
-        struct Out<'a> {
-            entity: &'a [Entity],
+        use crate::text::safe::toml_string;
+        // Written by hand rather than by `toml::to_string`, which may choose
+        // literal strings: every string here is a basic string in which no
+        // control or bidi character appears raw.
+        let mut out = String::new();
+        for e in &self.entities {
+            out.push_str("[[entity]]\n");
+            out.push_str(&format!("id = {}\n", toml_string(&e.id)));
+            out.push_str(&format!("name = {}\n", toml_string(&e.name)));
+            out.push_str(&format!("kind = {}\n", toml_string(e.kind.as_str())));
+            let aliases: Vec<String> = e.aliases.iter().map(|a| toml_string(a)).collect();
+            out.push_str(&format!("aliases = [{}]\n", aliases.join(", ")));
+            if let Some(d) = &e.description {
+                out.push_str(&format!("description = {}\n", toml_string(d)));
+            }
+            if !e.external.is_empty() {
+                let pairs: Vec<String> = e
+                    .external
+                    .iter()
+                    .map(|(k, v)| format!("{} = {}", toml_string(k), toml_string(v)))
+                    .collect();
+                out.push_str(&format!("external = {{ {} }}\n", pairs.join(", ")));
+            }
+            out.push('\n');
         }
-        toml::to_string(&Out {
-            entity: &self.entities,
-        })
-        .unwrap_or_default()
+        out
     }
 }
 
@@ -339,6 +357,29 @@ external = { wikidata = "Q1" }
             parse("[[entity]]\nid = \"a\"\nname = \"A\"\nkind = \"place\"\naliases = [\"B\"]\n")
                 .unwrap();
         let again = parse(&kb.to_toml()).unwrap();
+        assert_eq!(again.entities(), kb.entities());
+    }
+
+    #[test]
+    fn toml_export_escapes_controls_and_bidi_and_round_trips() {
+        let hostile = "Evil\u{1b}]2;TITLE\u{7} \u{9b}2J \u{202e}gnp.exe 'q' \"d\" \\";
+        let mut kb = KnowledgeBase::new();
+        kb.entities.push(Entity {
+            id: "evil".into(),
+            name: hostile.into(),
+            kind: Kind::Group,
+            aliases: vec![hostile.into(), "plain".into()],
+            description: Some(hostile.into()),
+            external: BTreeMap::from([("wikidata".into(), hostile.into())]),
+        });
+        let toml = kb.to_toml();
+        assert!(
+            !toml
+                .chars()
+                .any(|c| c != '\n' && crate::text::safe::is_unsafe(c)),
+            "{toml}"
+        );
+        let again = parse(&toml).unwrap();
         assert_eq!(again.entities(), kb.entities());
     }
 }

@@ -7,6 +7,9 @@
 //! escape sequences are mapped to visible symbols so that a document can
 //! never drive the terminal.
 
+pub mod safe;
+
+pub use safe::{control_symbol, sanitize, sanitize_lines};
 use std::borrow::Cow;
 use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
@@ -21,20 +24,6 @@ pub struct Glyph<'a> {
     pub symbol: Cow<'a, str>,
     /// Display width in terminal cells. Zero means "draw nothing".
     pub width: usize,
-}
-
-/// The visible stand-in for a control character, or `None` if `c` is not one.
-///
-/// C0 controls become their Control Pictures (`␀`…`␟`, so ESC is `␛`), DEL
-/// becomes `␡`, and C1 controls (U+0080–U+009F, which include the 8-bit CSI)
-/// become `�`.
-pub fn control_symbol(c: char) -> Option<char> {
-    match c {
-        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
-        '\u{7f}' => Some('\u{2421}'),
-        '\u{80}'..='\u{9f}' => Some('\u{fffd}'),
-        _ => None,
-    }
 }
 
 /// True for combining marks that need a base character to be seen.
@@ -81,7 +70,9 @@ pub fn glyph(g: &str, col: usize) -> Glyph<'_> {
             width: w,
         };
     }
-    if g.chars().any(|c| control_symbol(c).is_some()) {
+    // Bidi controls are not shown as symbols here: they have no width and
+    // the article draws nothing for them (see `invisible_format_characters`).
+    if g.chars().any(char::is_control) {
         let s: String = g.chars().map(|c| control_symbol(c).unwrap_or(c)).collect();
         let width = symbol_width(&s).max(1);
         return Glyph {
@@ -112,25 +103,6 @@ fn is_break_space(g: &str) -> bool {
     matches!(
         g,
         " " | "\t" | "\u{3000}" | "\u{2002}" | "\u{2003}" | "\u{2009}"
-    )
-}
-
-/// Makes a one-line label safe and flat: controls become visible symbols and
-/// line breaks and tabs become spaces. Borrows when nothing changes.
-pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
-    {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => ' ',
-                c => control_symbol(c).unwrap_or(c),
-            })
-            .collect(),
     )
 }
 
