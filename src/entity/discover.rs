@@ -153,6 +153,9 @@ fn starts_capitalised(s: &str) -> bool {
 
 /// Finds the long form that ends at byte `end` of `text` (exclusive) and
 /// spells `abbr`, searching back at most a few words within the sentence.
+/// No long form of an abbreviation is longer than this many bytes.
+const MAX_LONG_FORM_BYTES: usize = 300;
+
 fn long_form_before(text: &str, end: usize, abbr: &str) -> Option<Range<usize>> {
     let l = letters(abbr);
     if l.len() < 2 {
@@ -163,17 +166,20 @@ fn long_form_before(text: &str, end: usize, abbr: &str) -> Option<Range<usize>> 
     let head = &text[..end];
     let trimmed_end = head.trim_end().len();
     let mut starts: Vec<usize> = Vec::new();
-    let bytes: Vec<(usize, char)> = head[..trimmed_end].char_indices().collect();
-    for idx in (0..bytes.len()).rev() {
-        let (i, c) = bytes[idx];
-        if matches!(
-            c,
-            '.' | '!' | '?' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '\n' | ','
-        ) {
+    // Walks back from the parenthesis only: never copies or rescans the text
+    // before it, so a document with many parentheses stays linear.
+    let mut back = head[..trimmed_end].char_indices().rev().peekable();
+    while let Some((i, c)) = back.next() {
+        if trimmed_end - i > MAX_LONG_FORM_BYTES
+            || matches!(
+                c,
+                '.' | '!' | '?' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '“' | '”' | '\n' | ','
+            )
+        {
             break;
         }
-        let space = c.is_whitespace();
-        if !space && idx > 0 && bytes[idx - 1].1.is_whitespace() || !space && idx == 0 {
+        let before = back.peek().map(|&(_, p)| p);
+        if !c.is_whitespace() && before.is_none_or(char::is_whitespace) {
             starts.push(i);
             if starts.len() >= max_words {
                 break;
@@ -207,12 +213,17 @@ fn long_form_before(text: &str, end: usize, abbr: &str) -> Option<Range<usize>> 
 /// The token (non-space run, trimmed of punctuation) ending at `end`.
 fn token_before(text: &str, end: usize) -> Option<Range<usize>> {
     let head = text[..end].trim_end();
-    let start = head
+    // A token longer than a long form is no abbreviation: look no further.
+    let start = match head
         .char_indices()
         .rev()
+        .take(MAX_LONG_FORM_BYTES)
         .find(|&(_, c)| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '“' | '‘'))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
+    {
+        Some((i, c)) => i + c.len_utf8(),
+        None if head.chars().rev().nth(MAX_LONG_FORM_BYTES).is_none() => 0,
+        None => return None,
+    };
     let tok = &head[start..];
     let t = tok.trim_matches(|c: char| !c.is_alphanumeric());
     if t.is_empty() {

@@ -108,12 +108,13 @@ const NAME_CONFIDENCE: u8 = 60;
 
 fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Positions are byte offsets; nothing is copied per character.
+    let ch = |at: usize| text.get(at..).and_then(|t| t.chars().next());
     let mut i = 0;
     let mut boundary = true; // sentence boundary seen since the last token
     let mut newline = true;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    while let Some(c) = ch(i) {
+        let pos = i;
         if !is_word_char(c) {
             if matches!(
                 c,
@@ -125,7 +126,7 @@ fn tokens(text: &str) -> Vec<Token> {
                 boundary = true;
                 newline = true;
             }
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
         let mut start = pos;
@@ -136,25 +137,25 @@ fn tokens(text: &str) -> Vec<Token> {
                 && rest.chars().next().is_some_and(char::is_uppercase)
             {
                 start = pos + prefix.len();
-                j = i + prefix.chars().count();
+                j = i + prefix.len();
                 break;
             }
         }
         loop {
-            while j < chars.len() && is_word_char(chars[j].1) {
-                j += 1;
+            while let Some(c) = ch(j).filter(|&c| is_word_char(c)) {
+                j += c.len_utf8();
             }
             // Internal hyphens and apostrophes join ("Rudd-ul-Fasaad").
-            if j + 1 < chars.len()
-                && matches!(chars[j].1, '-' | '\u{2010}' | '\u{2011}' | '\'' | '’')
-                && is_word_char(chars[j + 1].1)
+            if let Some(c) = ch(j)
+                && matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\'' | '’')
+                && ch(j + c.len_utf8()).is_some_and(is_word_char)
             {
-                j += 1;
+                j += c.len_utf8();
                 continue;
             }
             break;
         }
-        let mut end = chars.get(j).map_or(text.len(), |&(p, _)| p);
+        let mut end = j.min(text.len());
         let word = &text[start..end];
         for suffix in ["’s", "'s", "’", "'"] {
             if word.len() > suffix.len() + 1 && word.ends_with(suffix) {
@@ -373,14 +374,24 @@ fn deletions(k: &str) -> Vec<String> {
     out
 }
 
+/// Names longer than this (in bytes) are never looked up as spelling
+/// variants: no real name is, and a name's one-deletion neighbourhood costs
+/// its length squared.
+const MAX_VARIANT_BYTES: usize = 96;
+
+/// True when `k` is short enough, and has enough letters, to be indexed or
+/// looked up as a spelling variant.
+fn variant_candidate(k: &str) -> bool {
+    k.len() <= MAX_VARIANT_BYTES && k.chars().filter(|c| c.is_alphabetic()).count() >= 5
+}
+
 fn digits(k: &str) -> String {
     k.chars().filter(char::is_ascii_digit).collect()
 }
 
 impl VariantIndex {
     fn add(&mut self, k: &str, target: RefTarget) {
-        let letters = k.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < 5 {
+        if !variant_candidate(k) {
             return;
         }
         for d in deletions(k) {
@@ -400,8 +411,7 @@ impl VariantIndex {
 
     /// The best known name that `k` is a spelling variant of, with a confidence.
     fn lookup(&self, k: &str) -> Option<(RefTarget, u8)> {
-        let letters = k.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < 5 {
+        if !variant_candidate(k) {
             return None;
         }
         let words = k.split(' ').count();
@@ -433,6 +443,101 @@ impl VariantIndex {
             }
         }
         None
+    }
+}
+
+/// The surnames of the people named in one document, for resolving a
+/// surname used alone: the nearest person named before it wins ("Nawaz
+/// Sharif and Shehbaz Sharif ... Sharif said" is Shehbaz), an exact surname
+/// before a one-edit typo of one.
+///
+/// Each lookup costs the length of the word and a binary search, not the
+/// number of people named, so a long document stays linear.
+struct SurnameIndex<'a> {
+    /// Surname -> (where its full name ends, its place in the list, target),
+    /// sorted.
+    exact: HashMap<&'a str, Vec<(usize, usize, &'a RefTarget)>>,
+    /// Lower-cased surname -> the same, for typos.
+    lower: HashMap<String, Vec<(usize, usize, &'a RefTarget)>>,
+    /// One-deletion neighbourhood of each lower-cased surname.
+    deletions: HashMap<String, Vec<String>>,
+}
+
+impl<'a> SurnameIndex<'a> {
+    fn new(surnames: &'a [(String, usize, RefTarget)]) -> Self {
+        let mut exact: HashMap<&str, Vec<(usize, usize, &RefTarget)>> = HashMap::new();
+        let mut lower: HashMap<String, Vec<(usize, usize, &RefTarget)>> = HashMap::new();
+        for (n, (surname, after, target)) in surnames.iter().enumerate() {
+            exact
+                .entry(surname.as_str())
+                .or_default()
+                .push((*after, n, target));
+            lower
+                .entry(surname.to_lowercase())
+                .or_default()
+                .push((*after, n, target));
+        }
+        let mut deletions: HashMap<String, Vec<String>> = HashMap::new();
+        for (l, list) in lower.iter_mut() {
+            list.sort_by_key(|&(after, n, _)| (after, n));
+            if l.len() <= MAX_VARIANT_BYTES {
+                for d in self::deletions(l) {
+                    deletions.entry(d).or_default().push(l.clone());
+                }
+            }
+        }
+        for list in exact.values_mut() {
+            list.sort_by_key(|&(after, n, _)| (after, n));
+        }
+        SurnameIndex {
+            exact,
+            lower,
+            deletions,
+        }
+    }
+
+    /// The last of `list` that ends at or before `at`: (after, place, target).
+    fn last_before(
+        list: &[(usize, usize, &'a RefTarget)],
+        at: usize,
+    ) -> Option<(usize, usize, &'a RefTarget)> {
+        let n = list.partition_point(|&(after, _, _)| after <= at);
+        n.checked_sub(1).map(|i| list[i])
+    }
+
+    /// The person that the single word `text` at `at` names, if any.
+    fn resolve(&self, text: &str, at: usize) -> Option<(&'a RefTarget, Source, u8)> {
+        if let Some(list) = self.exact.get(text)
+            && let Some((_, _, target)) = Self::last_before(list, at)
+        {
+            return Some((target, Source::Person, PERSON_CONFIDENCE));
+        }
+        let lower = text.to_lowercase();
+        if lower.chars().count() < 5 || lower.len() > MAX_VARIANT_BYTES {
+            return None;
+        }
+        let first = lower.chars().next();
+        let mut best: Option<(usize, usize, &RefTarget)> = None;
+        let mut tried: HashSet<&str> = HashSet::new();
+        for d in deletions(&lower) {
+            for cand in self.deletions.get(&d).into_iter().flatten() {
+                if !tried.insert(cand.as_str())
+                    || cand.chars().next() != first
+                    || edit_distance(&lower, cand, 1) != 1
+                {
+                    continue;
+                }
+                let Some(list) = self.lower.get(cand) else {
+                    continue;
+                };
+                if let Some(hit) = Self::last_before(list, at)
+                    && best.is_none_or(|b| (hit.0, hit.1) >= (b.0, b.1))
+                {
+                    best = Some(hit);
+                }
+            }
+        }
+        best.map(|(_, _, target)| (target, Source::Variant, 75))
     }
 }
 
@@ -694,41 +799,15 @@ impl Engine {
                     }
                 }
             }
+            let index = SurnameIndex::new(&surnames);
             for &i in &by_doc[d] {
                 let r = &runs[i];
                 if r.words != 1 {
                     continue;
                 }
                 let text = &doc.text[r.start..r.end];
-                let lower = text.to_lowercase();
-                // The nearest person named before it wins ("Nawaz Sharif and
-                // Shehbaz Sharif ... Sharif said" is Shehbaz).
-                let mut hit: Option<(RefTarget, Source, u8)> = None;
-                let mut best_at = 0;
-                let mut exact = false;
-                for (surname, after, target) in &surnames {
-                    if r.start < *after {
-                        continue;
-                    }
-                    let is_exact = surname == text;
-                    let is_typo = !is_exact
-                        && lower.chars().count() >= 5
-                        && lower.chars().next() == surname.to_lowercase().chars().next()
-                        && edit_distance(&lower, &surname.to_lowercase(), 1) == 1;
-                    let better = (is_exact && (!exact || *after >= best_at))
-                        || (is_typo && !exact && *after >= best_at);
-                    if better {
-                        best_at = *after;
-                        exact = is_exact;
-                        hit = Some(if is_exact {
-                            (target.clone(), Source::Person, PERSON_CONFIDENCE)
-                        } else {
-                            (target.clone(), Source::Variant, 75)
-                        });
-                    }
-                }
-                if let Some((t, s, c)) = hit {
-                    refs.push((i, t, s, c));
+                if let Some((t, s, c)) = index.resolve(text, r.start) {
+                    refs.push((i, t.clone(), s, c));
                     consumed[i] = true;
                 }
             }

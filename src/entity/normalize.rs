@@ -118,36 +118,54 @@ pub fn skeleton(key: &str) -> String {
 
 /// Damerau–Levenshtein distance (optimal string alignment), capped: returns
 /// `max + 1` as soon as the distance must exceed `max`.
+///
+/// Only the diagonal band of width `2 * max + 1` is computed, in three rows,
+/// so the cost is O(len × max) in time and O(len) in memory, whatever the
+/// lengths: a 40,000-character word costs no more than its length.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let big = max.saturating_add(1);
+    // Cheap rejections before anything is allocated.
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > max {
+        return big;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return max + 1;
-    }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        d[i * w] = i;
-        let mut row_min = usize::MAX;
-        for j in 1..=b.len() {
+    let (n, m) = (a.len(), b.len());
+    // Rows i-2, i-1 and i of the matrix; cells outside the band hold `big`.
+    let mut prev2 = vec![big; m + 1];
+    let mut prev: Vec<usize> = (0..=m).map(|j| j.min(big)).collect();
+    let mut cur = vec![big; m + 1];
+    for i in 1..=n {
+        let lo = i.saturating_sub(max).max(1);
+        let hi = (i + max).min(m);
+        cur[0] = if i <= max { i } else { big };
+        if lo > 1 {
+            cur[lo - 1] = big;
+        }
+        let mut row_min = cur[0];
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(prev2[j - 2] + 1);
             }
-            d[i * w + j] = v;
+            let v = v.min(big);
+            cur[j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
-            return max + 1;
+        if hi < m {
+            cur[hi + 1] = big;
         }
+        if row_min > max {
+            return big;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    d[a.len() * w + b.len()].min(max + 1)
+    prev[m].min(big)
 }
 
 #[cfg(test)]
@@ -193,6 +211,49 @@ mod tests {
             skeleton(&key("Radd-ul-Fasaad"))
         );
         assert_ne!(skeleton("kabul"), skeleton("karachi"));
+    }
+
+    /// The full-matrix distance, as the reference for the banded one.
+    fn naive(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let w = b.len() + 1;
+        let mut d = vec![0usize; (a.len() + 1) * w];
+        for (j, cell) in d.iter_mut().enumerate().take(w) {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            d[i * w] = i;
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                d[i * w + j] = v;
+            }
+        }
+        d[a.len() * w + b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn banded_distance_agrees_with_the_full_matrix(
+            a in "[abc ]{0,12}", b in "[abc ]{0,12}", max in 0usize..6
+        ) {
+            proptest::prop_assert_eq!(edit_distance(&a, &b, max), naive(&a, &b).min(max + 1));
+        }
+    }
+
+    #[test]
+    fn distance_of_huge_words_is_linear() {
+        // The full matrix for these would be 1.6e9 cells (several GB).
+        let a = format!("A{}", "b".repeat(40_000));
+        let b = format!("A{}c", "b".repeat(39_999));
+        assert_eq!(edit_distance(&a, &b, 2), 1);
+        assert_eq!(edit_distance(&a, &"x".repeat(40_000), 2), 3);
     }
 
     #[test]
