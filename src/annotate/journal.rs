@@ -16,6 +16,7 @@
 
 use super::ops::Op;
 use serde::{Deserialize, Serialize};
+use std::ffi::OsStr;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -436,10 +437,29 @@ impl Journal {
 /// `$XDG_DATA_HOME/dossier/journals/<name>-<hash>.jsonl` (or
 /// `~/.local/share/...`), keyed by the corpus's canonical path.
 pub fn default_path(corpus_key: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    default_path_from(
+        corpus_key,
+        std::env::var_os("XDG_DATA_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )
+}
+
+/// [`default_path`] from the values of `XDG_DATA_HOME` and `HOME`. Only an
+/// absolute path counts: a relative `XDG_DATA_HOME` is invalid and ignored
+/// (as the XDG base directory specification says), and an empty or
+/// relative `HOME` is no place at all, rather than the current directory.
+pub fn default_path_from(
+    corpus_key: &str,
+    xdg_data_home: Option<&OsStr>,
+    home: Option<&OsStr>,
+) -> Option<PathBuf> {
+    fn absolute(v: Option<&OsStr>) -> Option<&Path> {
+        v.map(Path::new).filter(|p| p.is_absolute())
+    }
+    let base = match absolute(xdg_data_home) {
+        Some(x) => x.to_path_buf(),
+        None => absolute(home)?.join(".local/share"),
+    };
     let name: String = corpus_key
         .rsplit(['/', '\\'])
         .find(|s| !s.is_empty())
@@ -612,5 +632,38 @@ mod tests {
         assert_eq!(a, default_path("/data/news").unwrap());
         assert_ne!(a, default_path("/other/news").unwrap());
         assert!(a.to_string_lossy().contains("dossier/journals/news-"));
+    }
+
+    #[test]
+    fn default_path_ignores_relative_and_empty_places() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        let under = |p: Option<PathBuf>, base: &str| {
+            p.is_some_and(|p| {
+                p.starts_with(base) && p.to_string_lossy().contains("dossier/journals/")
+            })
+        };
+        let key = "/data/news";
+        assert!(under(
+            default_path_from(key, os("/x/data"), os("/home/u")),
+            "/x/data"
+        ));
+        // A relative XDG_DATA_HOME is invalid and ignored; so is an empty one.
+        assert!(under(
+            default_path_from(key, os("rel/data"), os("/home/u")),
+            "/home/u/.local/share"
+        ));
+        assert!(under(
+            default_path_from(key, os(""), os("/home/u")),
+            "/home/u/.local/share"
+        ));
+        assert!(under(
+            default_path_from(key, None, os("/home/u")),
+            "/home/u/.local/share"
+        ));
+        // An empty or relative HOME is no place (not the current directory).
+        assert_eq!(default_path_from(key, None, os("")), None);
+        assert_eq!(default_path_from(key, os("data"), os("home")), None);
+        assert_eq!(default_path_from(key, os("."), None), None);
+        assert_eq!(default_path_from(key, None, None), None);
     }
 }
