@@ -10,6 +10,8 @@
 //!   link: the directory that holds it must be ours, not a symbolic link,
 //!   and not writable by group or others; the journal and its lock must not
 //!   be symbolic links (and are opened with `O_NOFOLLOW` as well).
+//! - Only regular files are read, and no line longer than [`MAX_LINE`] is
+//!   ever held in memory.
 //! - An advisory lock on a `.lock` file beside the journal keeps a second
 //!   instance of the same user from interleaving: it opens read-only.
 //! - A torn last line (a crash mid-write) is set aside in a `.torn` file with
@@ -29,6 +31,10 @@ use thiserror::Error;
 
 /// The journal format this build writes.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The longest line (with its newline) read from a journal: a longer one is
+/// a bad line, and is never buffered whole.
+pub const MAX_LINE: u64 = 16 << 20;
 
 #[derive(Debug, Error)]
 pub enum JournalError {
@@ -321,7 +327,9 @@ impl Journal {
     }
 
     /// Reads a journal without locking or creating anything (for headless
-    /// commands). A missing file is an empty journal.
+    /// commands). A missing file is an empty journal. Like [`Journal::open`]
+    /// it refuses a symbolic link at `path` (a journal is never one), but
+    /// not a shared directory: reading cannot harm another file.
     pub fn read(path: &Path) -> Result<Journal, JournalError> {
         let mut journal = Journal {
             path: path.to_path_buf(),
@@ -337,10 +345,11 @@ impl Journal {
 
     /// Reads the entries; returns the length of the well-formed prefix.
     fn load(&mut self) -> Result<u64, JournalError> {
-        let file = match File::open(&self.path) {
+        check_file(&self.path, JOURNAL)?;
+        let file = match files::open_regular(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(io(&self.path)(e)),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(io(&self.path)(read_error(e))),
         };
         let mut reader = BufReader::new(file);
         let mut good: u64 = 0;
@@ -348,13 +357,30 @@ impl Journal {
         let mut n = 0;
         loop {
             line.clear();
-            let read = reader
+            let read = (&mut reader)
+                .take(MAX_LINE + 1)
                 .read_until(b'\n', &mut line)
                 .map_err(io(&self.path))?;
             if read == 0 {
                 break;
             }
             n += 1;
+            if read as u64 > MAX_LINE {
+                let what = format!("a line longer than {} MiB", MAX_LINE >> 20);
+                if n == 1 {
+                    return Err(JournalError::Corrupt {
+                        path: self.path.clone(),
+                        line: 1,
+                        reason: format!("not a dossier journal ({what})"),
+                    });
+                }
+                self.warnings.push(format!(
+                    "{}:{n}: {what} ignored; the {} entries before it are kept",
+                    self.path.display(),
+                    self.entries.len()
+                ));
+                break;
+            }
             let complete = line.ends_with(b"\n");
             let parsed = std::str::from_utf8(&line).ok().map(str::trim);
             if n == 1 {
@@ -820,6 +846,7 @@ mod tests {
             &p,
             "journal is a symbolic link",
         );
+        refused_for(Journal::read(&p).unwrap_err(), &p, "a symbolic link");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         // A link at the lock: it must not create the file it points to.
         let q = dir.path().join("k.jsonl");
@@ -928,5 +955,78 @@ mod tests {
         let j = Journal::open(&p, "c").unwrap();
         assert_eq!(j.entries().len(), 1);
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
+
+    #[test]
+    fn an_overlong_line_is_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        Journal::open(&p, "c").unwrap().append(op(1)).unwrap();
+        // A well-formed entry, but longer than any line is allowed to be.
+        let long = Entry {
+            seq: 2,
+            at: 0,
+            action: Action::Op(Op::SetKind {
+                entity: "e".repeat(MAX_LINE as usize),
+                kind: crate::entity::Kind::Org,
+            }),
+        };
+        let mut f = OpenOptions::new().append(true).open(&p).unwrap();
+        writeln!(f, "{}", serde_json::to_string(&long).unwrap()).unwrap();
+        drop(f);
+        let j = Journal::read(&p).unwrap();
+        assert_eq!(j.entries().len(), 1);
+        assert_eq!(j.warnings.len(), 1, "{:?}", j.warnings);
+        assert!(
+            j.warnings[0].contains(":3: a line longer than 16 MiB"),
+            "{:?}",
+            j.warnings
+        );
+        // As the first line, it is not a journal at all.
+        let q = dir.path().join("k.jsonl");
+        std::fs::write(&q, vec![b'x'; MAX_LINE as usize + 1]).unwrap();
+        let e = Journal::read(&q).unwrap_err().to_string();
+        assert!(
+            e.contains("k.jsonl:1: not a dossier journal (a line longer"),
+            "{e}"
+        );
+    }
+
+    /// Runs `f` on a thread; fails if it takes more than a few seconds (a
+    /// FIFO with no writer would block forever).
+    fn soon<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("blocked (on a FIFO?)")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("j.jsonl");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let f = fifo.clone();
+        let e = soon(move || Journal::read(&f).unwrap_err().with_causes());
+        assert!(e.contains("j.jsonl: not a regular file (a FIFO)"), "{e}");
+        let f = fifo.clone();
+        let e = soon(move || Journal::open(&f, "c").unwrap_err().with_causes());
+        assert!(e.contains("j.jsonl: not a regular file (a FIFO)"), "{e}");
+        // Nothing was created beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let e = soon(|| {
+            Journal::read(Path::new("/dev/null"))
+                .unwrap_err()
+                .with_causes()
+        });
+        assert!(
+            e.contains("/dev/null: not a regular file (a character device)"),
+            "{e}"
+        );
     }
 }
