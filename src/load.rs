@@ -42,7 +42,7 @@ pub enum OpenError {
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(
-        "no place for the annotation journal: set XDG_DATA_HOME or HOME, or pass --annotations FILE"
+        "no place for the annotation journal: set XDG_DATA_HOME or HOME to an absolute path, or pass --annotations FILE"
     )]
     NoJournalPlace,
 }

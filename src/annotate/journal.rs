@@ -5,7 +5,13 @@
 //! - Every decision is one line, written and `fsync`ed before
 //!   [`Journal::append`] returns, so the screen only says "saved" for what is
 //!   on disk.
-//! - Files are created with mode 0600 in directories with mode 0700.
+//! - Files are created with mode 0600 in directories with mode 0700. A
+//!   journal is never written where another user could plant a file or a
+//!   link: the directory that holds it must be ours, not a symbolic link,
+//!   and not writable by group or others; the journal and its lock must not
+//!   be symbolic links (and are opened with `O_NOFOLLOW` as well).
+//! - Only regular files are read, and no line longer than [`MAX_LINE`] is
+//!   ever held in memory.
 //! - An advisory lock on a `.lock` file beside the journal keeps a second
 //!   instance of the same user from interleaving: it opens read-only.
 //! - A torn last line (a crash mid-write) is set aside in a `.torn` file with
@@ -15,7 +21,9 @@
 //! Undo and redo are lines too (`{"undo": seq}`), so they survive restarts.
 
 use super::ops::Op;
+use crate::files::{self, ReadError};
 use serde::{Deserialize, Serialize};
+use std::ffi::OsStr;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -23,6 +31,10 @@ use thiserror::Error;
 
 /// The journal format this build writes.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The longest line (with its newline) read from a journal: a longer one is
+/// a bad line, and is never buffered whole.
+pub const MAX_LINE: u64 = 16 << 20;
 
 #[derive(Debug, Error)]
 pub enum JournalError {
@@ -42,6 +54,12 @@ pub enum JournalError {
         line: usize,
         reason: String,
     },
+    /// Another user could have planted the file or a link to another one:
+    /// the journal is not used at all.
+    #[error(
+        "{path}: {why}; refusing to use it for annotations (pass --annotations PATH to keep them elsewhere)"
+    )]
+    Unsafe { path: PathBuf, why: String },
     #[error("the journal is open read-only (another dossier holds {0})")]
     ReadOnly(PathBuf),
     #[error("nothing to {0}")]
@@ -122,27 +140,140 @@ fn now() -> u64 {
 
 pub use crate::files::{private_dir, sync_dir};
 
-fn private_open(path: &Path, opts: &mut OpenOptions) -> std::io::Result<File> {
+/// A read error as an I/O error whose message says what was wrong
+/// ("not a regular file (a FIFO)"), for [`JournalError::Io`].
+fn read_error(e: ReadError) -> std::io::Error {
+    match e {
+        ReadError::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+    }
+}
+
+fn not_regular(meta: &std::fs::Metadata) -> std::io::Error {
+    read_error(ReadError::NotRegular(files::file_type_name(
+        &meta.file_type(),
+    )))
+}
+
+fn symlink_refused(path: &Path, what: &str) -> JournalError {
+    JournalError::Unsafe {
+        path: path.to_path_buf(),
+        why: format!("{what} is a symbolic link"),
+    }
+}
+
+const JOURNAL: &str = "the annotation journal";
+const LOCK: &str = "the annotation journal's lock file";
+const DIRECTORY: &str = "the annotation journal's directory";
+
+/// The directory that holds the journal at `path`.
+fn journal_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Refuses a symbolic link at `path` (`what`, for the message), and
+/// anything there but a regular file. Nothing there is fine.
+fn check_file(path: &Path, what: &str) -> Result<(), JournalError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(symlink_refused(path, what)),
+        Ok(m) if !m.is_file() => Err(io(path)(not_regular(&m))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(path)(e)),
+    }
+}
+
+/// Refuses a journal directory where another user could put a file or a
+/// link: a symbolic link, one owned by someone else, or one writable by
+/// its group or by others.
+#[cfg(unix)]
+fn check_dir(dir: &Path) -> Result<(), JournalError> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(dir).map_err(io(dir))?;
+    let refuse = |why: String| {
+        let path = if dir == Path::new(".") {
+            std::env::current_dir().unwrap_or_else(|_| dir.to_path_buf())
+        } else {
+            dir.to_path_buf()
+        };
+        Err(JournalError::Unsafe { path, why })
+    };
+    if meta.file_type().is_symlink() {
+        return refuse(format!("{DIRECTORY} is a symbolic link"));
+    }
+    if let Some(uid) = files::current_uid()
+        && meta.uid() != uid
+    {
+        return refuse(format!(
+            "{DIRECTORY} belongs to user {}, not to you (user {uid})",
+            meta.uid()
+        ));
+    }
+    let mode = meta.mode() & 0o7777;
+    let who = match (mode & 0o020 != 0, mode & 0o002 != 0) {
+        (true, true) => "its group and by everyone",
+        (true, false) => "its group",
+        (false, true) => "everyone",
+        (false, false) => return Ok(()),
+    };
+    refuse(format!(
+        "{DIRECTORY} can be written by {who} (mode {mode:04o})"
+    ))
+}
+
+#[cfg(not(unix))]
+fn check_dir(_dir: &Path) -> Result<(), JournalError> {
+    Ok(())
+}
+
+/// Opens a file of the journal (`what`, for messages) with mode 0600 when
+/// it is created, never through a symbolic link, and only if it is a
+/// regular file.
+fn private_open(path: &Path, opts: &mut OpenOptions, what: &str) -> Result<File, JournalError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
+        // O_NONBLOCK: a FIFO planted here must not block the open.
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    opts.open(path)
+    let file = opts.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return symlink_refused(path, what);
+        }
+        io(path)(e)
+    })?;
+    let meta = file.metadata().map_err(io(path))?;
+    if !meta.is_file() {
+        return Err(io(path)(not_regular(&meta)));
+    }
+    Ok(file)
 }
 
 impl Journal {
     /// Opens (or creates) the journal at `path`, taking the lock. When another
     /// process holds the lock, the journal opens read-only.
+    ///
+    /// Refuses (with [`JournalError::Unsafe`]) a journal or lock that is a
+    /// symbolic link, and a directory that is one, belongs to another user,
+    /// or can be written by group or others (see the module's notes).
     pub fn open(path: &Path, corpus: &str) -> Result<Journal, JournalError> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        private_dir(dir).map_err(io(dir))?;
+        let dir = journal_dir(path);
+        let dir = dir.as_path();
         let lock_path = path.with_extension("lock");
+        check_file(path, JOURNAL)?;
+        private_dir(dir).map_err(io(dir))?;
+        check_dir(dir)?;
+        check_file(&lock_path, LOCK)?;
         let lock = private_open(
             &lock_path,
             OpenOptions::new().create(true).truncate(false).write(true),
-        )
-        .map_err(io(&lock_path))?;
+            LOCK,
+        )?;
         let writable = lock.try_lock().is_ok();
         let mut journal = Journal {
             path: path.to_path_buf(),
@@ -154,21 +285,24 @@ impl Journal {
         };
         let good_len = journal.load()?;
         if writable {
-            let mut file =
-                private_open(path, OpenOptions::new().create(true).read(true).write(true))
-                    .map_err(io(path))?;
+            let mut file = private_open(
+                path,
+                OpenOptions::new().create(true).read(true).write(true),
+                JOURNAL,
+            )?;
             let len = file.metadata().map_err(io(path))?.len();
             if len > good_len {
-                // Set the torn tail aside, then cut it off so appends are clean.
-                let mut torn = Vec::new();
+                // Set the torn tail aside (in a new file: never through a
+                // link planted at its name), then cut it off so appends are
+                // clean.
                 file.seek(SeekFrom::Start(good_len)).map_err(io(path))?;
-                file.read_to_end(&mut torn).map_err(io(path))?;
                 let aside = path.with_extension(format!("torn-{}", now()));
                 if let Ok(mut f) = private_open(
                     &aside,
-                    OpenOptions::new().create(true).write(true).truncate(true),
+                    OpenOptions::new().write(true).create_new(true),
+                    JOURNAL,
                 ) {
-                    let _ = f.write_all(&torn);
+                    let _ = std::io::copy(&mut (&mut file).take(len - good_len), &mut f);
                     let _ = f.sync_all();
                 }
                 file.set_len(good_len).map_err(io(path))?;
@@ -193,7 +327,9 @@ impl Journal {
     }
 
     /// Reads a journal without locking or creating anything (for headless
-    /// commands). A missing file is an empty journal.
+    /// commands). A missing file is an empty journal. Like [`Journal::open`]
+    /// it refuses a symbolic link at `path` (a journal is never one), but
+    /// not a shared directory: reading cannot harm another file.
     pub fn read(path: &Path) -> Result<Journal, JournalError> {
         let mut journal = Journal {
             path: path.to_path_buf(),
@@ -209,10 +345,11 @@ impl Journal {
 
     /// Reads the entries; returns the length of the well-formed prefix.
     fn load(&mut self) -> Result<u64, JournalError> {
-        let file = match File::open(&self.path) {
+        check_file(&self.path, JOURNAL)?;
+        let file = match files::open_regular(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(io(&self.path)(e)),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(io(&self.path)(read_error(e))),
         };
         let mut reader = BufReader::new(file);
         let mut good: u64 = 0;
@@ -220,13 +357,30 @@ impl Journal {
         let mut n = 0;
         loop {
             line.clear();
-            let read = reader
+            let read = (&mut reader)
+                .take(MAX_LINE + 1)
                 .read_until(b'\n', &mut line)
                 .map_err(io(&self.path))?;
             if read == 0 {
                 break;
             }
             n += 1;
+            if read as u64 > MAX_LINE {
+                let what = format!("a line longer than {} MiB", MAX_LINE >> 20);
+                if n == 1 {
+                    return Err(JournalError::Corrupt {
+                        path: self.path.clone(),
+                        line: 1,
+                        reason: format!("not a dossier journal ({what})"),
+                    });
+                }
+                self.warnings.push(format!(
+                    "{}:{n}: {what} ignored; the {} entries before it are kept",
+                    self.path.display(),
+                    self.entries.len()
+                ));
+                break;
+            }
             let complete = line.ends_with(b"\n");
             let parsed = std::str::from_utf8(&line).ok().map(str::trim);
             if n == 1 {
@@ -404,8 +558,8 @@ impl Journal {
         let mut f = private_open(
             &tmp,
             OpenOptions::new().create(true).write(true).truncate(true),
-        )
-        .map_err(io(&tmp))?;
+            JOURNAL,
+        )?;
         let header = serde_json::to_string(&Header {
             dossier_journal: FORMAT_VERSION,
             corpus: corpus.to_string(),
@@ -423,8 +577,11 @@ impl Journal {
         if let Some(dir) = self.path.parent() {
             sync_dir(dir);
         }
-        let mut file = private_open(&self.path, OpenOptions::new().read(true).write(true))
-            .map_err(io(&self.path))?;
+        let mut file = private_open(
+            &self.path,
+            OpenOptions::new().read(true).write(true),
+            JOURNAL,
+        )?;
         file.seek(SeekFrom::End(0)).map_err(io(&self.path))?;
         self.file = Some(file);
         self.entries = keep;
@@ -436,10 +593,29 @@ impl Journal {
 /// `$XDG_DATA_HOME/dossier/journals/<name>-<hash>.jsonl` (or
 /// `~/.local/share/...`), keyed by the corpus's canonical path.
 pub fn default_path(corpus_key: &str) -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    default_path_from(
+        corpus_key,
+        std::env::var_os("XDG_DATA_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    )
+}
+
+/// [`default_path`] from the values of `XDG_DATA_HOME` and `HOME`. Only an
+/// absolute path counts: a relative `XDG_DATA_HOME` is invalid and ignored
+/// (as the XDG base directory specification says), and an empty or
+/// relative `HOME` is no place at all, rather than the current directory.
+pub fn default_path_from(
+    corpus_key: &str,
+    xdg_data_home: Option<&OsStr>,
+    home: Option<&OsStr>,
+) -> Option<PathBuf> {
+    fn absolute(v: Option<&OsStr>) -> Option<&Path> {
+        v.map(Path::new).filter(|p| p.is_absolute())
+    }
+    let base = match absolute(xdg_data_home) {
+        Some(x) => x.to_path_buf(),
+        None => absolute(home)?.join(".local/share"),
+    };
     let name: String = corpus_key
         .rsplit(['/', '\\'])
         .find(|s| !s.is_empty())
@@ -612,5 +788,245 @@ mod tests {
         assert_eq!(a, default_path("/data/news").unwrap());
         assert_ne!(a, default_path("/other/news").unwrap());
         assert!(a.to_string_lossy().contains("dossier/journals/news-"));
+    }
+
+    #[test]
+    fn default_path_ignores_relative_and_empty_places() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        let under = |p: Option<PathBuf>, base: &str| {
+            p.is_some_and(|p| {
+                p.starts_with(base) && p.to_string_lossy().contains("dossier/journals/")
+            })
+        };
+        let key = "/data/news";
+        assert!(under(
+            default_path_from(key, os("/x/data"), os("/home/u")),
+            "/x/data"
+        ));
+        // A relative XDG_DATA_HOME is invalid and ignored; so is an empty one.
+        assert!(under(
+            default_path_from(key, os("rel/data"), os("/home/u")),
+            "/home/u/.local/share"
+        ));
+        assert!(under(
+            default_path_from(key, os(""), os("/home/u")),
+            "/home/u/.local/share"
+        ));
+        assert!(under(
+            default_path_from(key, None, os("/home/u")),
+            "/home/u/.local/share"
+        ));
+        // An empty or relative HOME is no place (not the current directory).
+        assert_eq!(default_path_from(key, None, os("")), None);
+        assert_eq!(default_path_from(key, os("data"), os("home")), None);
+        assert_eq!(default_path_from(key, os("."), None), None);
+        assert_eq!(default_path_from(key, None, None), None);
+    }
+
+    fn refused_for(e: JournalError, path: &Path, why: &str) {
+        let msg = e.to_string();
+        assert!(matches!(e, JournalError::Unsafe { .. }), "{msg}");
+        assert!(msg.starts_with(&format!("{}: ", path.display())), "{msg}");
+        assert!(msg.contains(why), "{msg}");
+        assert!(msg.contains("--annotations PATH"), "{msg}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_journal_or_lock_is_refused_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        // A link at the journal: opening it must not truncate the victim,
+        // and reading refuses it too.
+        let p = dir.path().join("j.jsonl");
+        std::os::unix::fs::symlink(&victim, &p).unwrap();
+        refused_for(
+            Journal::open(&p, "c").unwrap_err(),
+            &p,
+            "journal is a symbolic link",
+        );
+        refused_for(Journal::read(&p).unwrap_err(), &p, "a symbolic link");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        // A link at the lock: it must not create the file it points to.
+        let q = dir.path().join("k.jsonl");
+        let made = dir.path().join("made");
+        std::os::unix::fs::symlink(&made, dir.path().join("k.lock")).unwrap();
+        refused_for(
+            Journal::open(&q, "c").unwrap_err(),
+            &dir.path().join("k.lock"),
+            "lock file is a symbolic link",
+        );
+        assert!(!made.exists());
+        assert!(!q.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        private_dir(&real).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        refused_for(
+            Journal::open(&link.join("j.jsonl"), "c").unwrap_err(),
+            &link,
+            "directory is a symbolic link",
+        );
+        assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for (mode, who) in [
+            (0o777, "by its group and by everyone (mode 0777)"),
+            (0o1733, "by everyone (mode 1733)"),
+            (0o770, "by its group (mode 0770)"),
+        ] {
+            let shared = dir.path().join(format!("{mode:o}"));
+            std::fs::create_dir(&shared).unwrap();
+            std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(mode)).unwrap();
+            let p = shared.join("j.jsonl");
+            refused_for(Journal::open(&p, "c").unwrap_err(), &shared, who);
+            assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 0, "{mode:o}");
+        }
+        // Reading is no danger: a journal in a shared directory can be read.
+        let mine = dir.path().join("mine");
+        Journal::open(&mine.join("j.jsonl"), "c")
+            .unwrap()
+            .append(op(1))
+            .unwrap();
+        std::fs::set_permissions(&mine, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert_eq!(
+            Journal::read(&mine.join("j.jsonl"))
+                .unwrap()
+                .entries()
+                .len(),
+            1
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_of_another_user_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("theirs");
+        private_dir(&theirs).unwrap();
+        let other = match crate::files::current_uid() {
+            Some(0) => 4242,
+            _ => {
+                eprintln!("note: not root, cannot give a directory away; skipped");
+                return;
+            }
+        };
+        if std::os::unix::fs::chown(&theirs, Some(other), None).is_err() {
+            eprintln!("note: chown failed; skipped");
+            return;
+        }
+        refused_for(
+            Journal::open(&theirs.join("j.jsonl"), "c").unwrap_err(),
+            &theirs,
+            "belongs to user 4242, not to you (user 0)",
+        );
+        assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_torn_tail_is_never_set_aside_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        Journal::open(&p, "c").unwrap().append(op(1)).unwrap();
+        let mut text = std::fs::read(&p).unwrap();
+        text.extend_from_slice(b"{\"seq\": 2, \"torn");
+        std::fs::write(&p, &text).unwrap();
+        // Links at every name the torn tail could be given in the next
+        // seconds, to a victim.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let start = now();
+        for t in start..start + 5 {
+            std::os::unix::fs::symlink(&victim, p.with_extension(format!("torn-{t}"))).unwrap();
+        }
+        let j = Journal::open(&p, "c").unwrap();
+        assert_eq!(j.entries().len(), 1);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
+
+    #[test]
+    fn an_overlong_line_is_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        Journal::open(&p, "c").unwrap().append(op(1)).unwrap();
+        // A well-formed entry, but longer than any line is allowed to be.
+        let long = Entry {
+            seq: 2,
+            at: 0,
+            action: Action::Op(Op::SetKind {
+                entity: "e".repeat(MAX_LINE as usize),
+                kind: crate::entity::Kind::Org,
+            }),
+        };
+        let mut f = OpenOptions::new().append(true).open(&p).unwrap();
+        writeln!(f, "{}", serde_json::to_string(&long).unwrap()).unwrap();
+        drop(f);
+        let j = Journal::read(&p).unwrap();
+        assert_eq!(j.entries().len(), 1);
+        assert_eq!(j.warnings.len(), 1, "{:?}", j.warnings);
+        assert!(
+            j.warnings[0].contains(":3: a line longer than 16 MiB"),
+            "{:?}",
+            j.warnings
+        );
+        // As the first line, it is not a journal at all.
+        let q = dir.path().join("k.jsonl");
+        std::fs::write(&q, vec![b'x'; MAX_LINE as usize + 1]).unwrap();
+        let e = Journal::read(&q).unwrap_err().to_string();
+        assert!(
+            e.contains("k.jsonl:1: not a dossier journal (a line longer"),
+            "{e}"
+        );
+    }
+
+    /// Runs `f` on a thread; fails if it takes more than a few seconds (a
+    /// FIFO with no writer would block forever).
+    fn soon<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("blocked (on a FIFO?)")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("j.jsonl");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let f = fifo.clone();
+        let e = soon(move || Journal::read(&f).unwrap_err().with_causes());
+        assert!(e.contains("j.jsonl: not a regular file (a FIFO)"), "{e}");
+        let f = fifo.clone();
+        let e = soon(move || Journal::open(&f, "c").unwrap_err().with_causes());
+        assert!(e.contains("j.jsonl: not a regular file (a FIFO)"), "{e}");
+        // Nothing was created beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let e = soon(|| {
+            Journal::read(Path::new("/dev/null"))
+                .unwrap_err()
+                .with_causes()
+        });
+        assert!(
+            e.contains("/dev/null: not a regular file (a character device)"),
+            "{e}"
+        );
     }
 }

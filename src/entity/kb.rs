@@ -16,6 +16,7 @@
 //! win, so a user's file can patch the default one.
 
 use super::{Entity, Kind};
+use crate::files;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -106,11 +107,15 @@ impl KnowledgeBase {
         self.by_id.get(id).map(|&i| &self.entities[i])
     }
 
-    /// Reads and adds a knowledge-base file.
+    /// Reads and adds a knowledge-base file: a regular file of at most
+    /// [`files::DATA_CAP`] bytes (a FIFO or a device is refused at once).
     pub fn add_file(&mut self, path: &Path) -> Result<(), KbError> {
-        let bytes = std::fs::read(path).map_err(|source| KbError::Read {
+        let bytes = files::read_regular(path, files::DATA_CAP).map_err(|e| KbError::Read {
             path: path.to_path_buf(),
-            source,
+            source: match e {
+                files::ReadError::Io(e) => e,
+                other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+            },
         })?;
         let text = String::from_utf8(bytes).map_err(|e| KbError::Invalid {
             path: path.to_path_buf(),

@@ -15,6 +15,7 @@
 
 use super::action::{Action, BINDABLE};
 use super::keymap::{Context, Key, KeyOverride, Keymap};
+use crate::files;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use std::collections::BTreeMap;
@@ -130,13 +131,33 @@ pub fn config_path(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
 
 /// Reads the config file if there is one.
 pub fn load() -> Result<Config, ConfigError> {
-    let Some(path) = config_path(|k| std::env::var(k).ok()) else {
-        return Ok(Config::default());
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&text, &path),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(source) => Err(ConfigError::Read { path, source }),
+    match config_path(|k| std::env::var(k).ok()) {
+        Some(path) => load_from(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Reads the config file at `path`, if there is one: a regular file of at
+/// most [`files::CONFIG_CAP`] bytes (a FIFO or a device is refused at once).
+pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
+    match files::read_regular_string(path, files::CONFIG_CAP) {
+        Ok(text) => parse(&text, path),
+        Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(Config::default())
+        }
+        Err(e) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source: read_error(e),
+        }),
+    }
+}
+
+/// A file that could not be read, as the `source` of a read error: its
+/// message says what was wrong ("not a regular file (a FIFO)").
+pub(crate) fn read_error(e: files::ReadError) -> std::io::Error {
+    match e {
+        files::ReadError::Io(e) => e,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
     }
 }
 

@@ -4,7 +4,9 @@
 //! Everything turned on here is turned off again on normal exit, on panic,
 //! on SIGTERM/SIGHUP/SIGINT/SIGQUIT, and around a suspend (Ctrl-Z or
 //! SIGTSTP), so that a dropped SSH connection or a crash never leaves a
-//! shell in raw mode on the alternate screen.
+//! shell in raw mode on the alternate screen. SIGXFSZ is ignored, so that
+//! a write past the file-size limit fails (EFBIG) as a full disk would,
+//! instead of killing the reader with the terminal still taken.
 
 use super::app::SearchBatch;
 use super::worker::{self, Applied, Command, Opened, Unsaved};
@@ -336,7 +338,21 @@ pub fn spawn_input(tx: Sender<Event>, gate: Arc<InputGate>) -> io::Result<()> {
     Ok(())
 }
 
-/// Forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP and SIGCONT.
+/// Ignores SIGXFSZ: a write past the file-size limit (`ulimit -f`) then
+/// fails with EFBIG, and the journal's write error is handled like a full
+/// disk's (the decision is kept and the reader says it is NOT SAVED),
+/// instead of the signal's default action killing the reader on the
+/// alternate screen in raw mode. Called before the reader's first write.
+pub fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no
+    // handler and has no other precondition.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP and SIGCONT, and
+/// ignores SIGXFSZ (see [`ignore_file_size_signal`]).
 ///
 /// While the terminal is lent to another program ([`Term::lend`]), the
 /// keyboard's signals are that program's: SIGINT and SIGQUIT are dropped,
@@ -345,6 +361,7 @@ pub fn spawn_input(tx: Sender<Event>, gate: Arc<InputGate>) -> io::Result<()> {
 /// editor, so that the shell sees the job stopped; `fg` continues both.
 pub fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
     use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    ignore_file_size_signal();
     let mut signals =
         signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
     thread::Builder::new()
@@ -382,11 +399,13 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 /// out the commands it is sent, in order, answering each with
 /// [`Event::Applied`]. When the command channel closes it makes a last
 /// attempt to write anything unsaved; its result holds what could not be.
-/// A panic in the engine becomes an error message.
+/// A panic in the engine becomes an error message. SIGXFSZ is ignored
+/// first, as the journal may be written before [`spawn_signals`] runs.
 pub fn spawn_workspace(
     opts: OpenOptions,
     tx: Sender<Event>,
 ) -> Option<(Sender<Command>, JoinHandle<Option<Unsaved>>)> {
+    ignore_file_size_signal();
     let (commands, inbox) = mpsc::channel::<Command>();
     let spawned = thread::Builder::new().name("workspace".into()).spawn({
         let tx = tx.clone();

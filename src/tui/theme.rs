@@ -6,8 +6,9 @@
 //! terminal (`COLORTERM`, `TERM`), and `NO_COLOR` selects the `mono` theme,
 //! which tells entity kinds apart by bold, underline, reverse and italic.
 
-use super::config::{line_of, toml_problem};
+use super::config::{line_of, read_error, toml_problem};
 use crate::entity::Kind;
+use crate::files;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -276,10 +277,11 @@ fn resolve_text(choice: &str) -> Result<(String, String), ThemeError> {
     }
     let path = Path::new(choice);
     if path.is_file() || choice.contains('/') || choice.ends_with(".toml") {
-        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
-            path: choice.to_string(),
-            source,
-        })?;
+        let text =
+            files::read_regular_string(path, files::CONFIG_CAP).map_err(|e| ThemeError::Read {
+                path: choice.to_string(),
+                source: read_error(e),
+            })?;
         return Ok((text, choice.to_string()));
     }
     Err(ThemeError::Unknown {
