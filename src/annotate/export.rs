@@ -12,10 +12,10 @@
 
 use crate::corpus::Corpus;
 use crate::entity::Kind;
+use crate::files;
 use crate::index::Index;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
@@ -137,21 +137,21 @@ fn stem(id: &str) -> String {
         .to_string()
 }
 
+/// Writes an export file: 0600, by a new file renamed into place, so a
+/// link planted at `path` is replaced, never written through.
 fn write_file(path: &Path, text: &str) -> Result<(), ExportError> {
-    let mut f = std::fs::File::create(path).map_err(io(path))?;
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
-        .map_err(io(path))
+    files::write_private(path, text.as_bytes()).map_err(io(path))
 }
 
-/// Writes `index`'s mentions in `format` under `out`; returns the files written.
+/// Writes `index`'s mentions in `format` under `out` (created 0700 when
+/// missing); returns the files written.
 pub fn export(
     index: &Index,
     format: Format,
     out: &Path,
     mention_notes: &HashMap<(String, usize, usize), String>,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(out).map_err(io(out))?;
+    files::private_dir(out).map_err(io(out))?;
     let all = spans(index, mention_notes);
     let mut written = Vec::new();
     match format {

@@ -1,0 +1,165 @@
+//! Export and import against hostile or malformed inputs: texts that differ
+//! from the corpus, offsets out of range, planted symlinks, colliding file
+//! names, odd document ids, paths out of the export directory, FIFOs and
+//! devices, and documents too big for quadratic work.
+
+use dossier::annotate::export::{self, Format, Span};
+use dossier::corpus::{Corpus, load_embedded};
+use dossier::entity::{Engine, KnowledgeBase};
+use dossier::index::Index;
+use std::collections::HashMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const KB: &str = r#"
+[[entity]]
+id = "ttp"
+name = "Tehrik-i-Taliban Pakistan"
+kind = "group"
+aliases = ["TTP"]
+
+[[entity]]
+id = "kabul"
+name = "Kabul"
+kind = "place"
+"#;
+
+fn analysed(corpus: Corpus) -> Index {
+    let mut kb = KnowledgeBase::new();
+    kb.add_toml(Path::new("kb.toml"), KB).unwrap();
+    let analysis = Engine::new(kb).analyse(&corpus);
+    Index::new(corpus, analysis)
+}
+
+/// Multi-byte text before the spans, so byte and code-point offsets differ.
+fn index() -> Index {
+    let files: Vec<(&str, &[u8])> = vec![
+        (
+            "emoji.txt",
+            "Report 😀🇵🇰\n\n👍 The TTP met in Kabul. 🙂 The TTP lied.".as_bytes(),
+        ),
+        (
+            "marks.txt",
+            "Cafe\u{0301} news\n\nZoe\u{0308} wrote that Kabul and the TTP talked.".as_bytes(),
+        ),
+    ];
+    analysed(load_embedded("fixtures", &files))
+}
+
+fn expected(index: &Index) -> Vec<Span> {
+    let mut all: Vec<Span> = export::spans(index, &HashMap::new())
+        .into_iter()
+        .flatten()
+        .collect();
+    all.sort();
+    all
+}
+
+/// The binary with its own data and cache directories.
+fn dossier(args: &[&str], home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .output()
+        .expect("run dossier")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+// ---------------------------------------------------------------------------
+// Export never writes through a planted link, and writes privately.
+
+#[test]
+fn export_replaces_planted_symlinks_and_writes_0600_files_in_a_0700_dir() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new/out");
+    let victims = dir.path().join("victims");
+    std::fs::create_dir(&victims).unwrap();
+    let names = [
+        "emoji.txt",
+        "emoji.ann",
+        "marks.ann",
+        "annotation.conf",
+        "documents.tsv",
+        "doccano.jsonl",
+        "spacy.jsonl",
+        "conll.txt",
+    ];
+    // The first export creates the directory, 0700.
+    export::export(&index, Format::Conll, &out, &HashMap::new()).unwrap();
+    assert_eq!(mode(&out), 0o700);
+    for name in names {
+        let victim = victims.join(name);
+        std::fs::write(&victim, "keep").unwrap();
+        let _ = std::fs::remove_file(out.join(name));
+        std::os::unix::fs::symlink(&victim, out.join(name)).unwrap();
+    }
+    // A dangling link must not create its target either.
+    std::os::unix::fs::symlink(victims.join("created"), out.join("marks.txt")).unwrap();
+    for format in [Format::Brat, Format::Doccano, Format::Spacy, Format::Conll] {
+        let written = export::export(&index, format, &out, &HashMap::new()).unwrap();
+        for path in written {
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            assert!(meta.file_type().is_file(), "{}", path.display());
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    for name in names {
+        assert_eq!(
+            std::fs::read_to_string(victims.join(name)).unwrap(),
+            "keep",
+            "{name}"
+        );
+        assert!(std::fs::symlink_metadata(out.join(name)).unwrap().is_file());
+    }
+    assert!(!victims.join("created").exists());
+    // The brat export is still whole.
+    let got = export::import(Format::Brat, &out, index.corpus()).unwrap();
+    assert_eq!(got, expected(&index));
+}
+
+#[test]
+fn the_binary_exports_through_no_planted_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("a.txt"), "A headline\n\nThe TTP met.\n").unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "keep").unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("doccano.jsonl")).unwrap();
+    let o = dossier(
+        &[
+            "export",
+            corpus.to_str().unwrap(),
+            "--format",
+            "doccano",
+            "--out",
+            out.to_str().unwrap(),
+            "--annotations",
+            dir.path().join("j.jsonl").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    assert_eq!(mode(&out.join("doccano.jsonl")), 0o600);
+    assert!(
+        std::fs::read_to_string(out.join("doccano.jsonl"))
+            .unwrap()
+            .contains("\"doc\":\"a.txt\"")
+    );
+}
