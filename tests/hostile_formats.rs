@@ -3,10 +3,11 @@
 //! names, odd document ids, paths out of the export directory, FIFOs and
 //! devices, and documents too big for quadratic work.
 
-use dossier::annotate::export::{self, Format, Span};
+use dossier::annotate::export::{self, Format, Offsets, Span, to_bytes, to_chars};
 use dossier::corpus::{Corpus, load_embedded};
-use dossier::entity::{Engine, KnowledgeBase};
+use dossier::entity::{Analysis, Engine, Entity, Kind, KnowledgeBase, Mention, Source};
 use dossier::index::Index;
+use proptest::prelude::*;
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -162,4 +163,119 @@ fn the_binary_exports_through_no_planted_link() {
             .unwrap()
             .contains("\"doc\":\"a.txt\"")
     );
+}
+
+// ---------------------------------------------------------------------------
+// Offsets: the walking converter agrees with the naive functions, and a
+// long line with many spans takes one pass.
+
+fn text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-z ]{0,6}",
+        Just("é".to_string()),
+        Just("e\u{301}".to_string()),
+        Just("東京".to_string()),
+        Just("😀".to_string()),
+        Just("🇵🇰".to_string()),
+        Just("\n".to_string()),
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn offsets_agree_with_the_naive_conversions(
+        t in text(),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 0..40),
+        extra in prop::collection::vec(0usize..8, 0..10),
+    ) {
+        let boundaries: Vec<usize> = t
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(t.len()))
+            .collect();
+        let n = boundaries.len() - 1;
+        // Bytes, in any order (ascending, then random).
+        let mut offsets = Offsets::new(&t);
+        for &b in &boundaries {
+            prop_assert_eq!(offsets.chars(b), to_chars(&t, b));
+        }
+        for p in &picks {
+            let b = boundaries[p.index(boundaries.len())];
+            prop_assert_eq!(offsets.chars(b), to_chars(&t, b));
+        }
+        // Past the end counts as the end.
+        prop_assert_eq!(offsets.chars(t.len() + 3), n);
+        // Code points, in any order, some past the end.
+        let mut offsets = Offsets::new(&t);
+        let chars = picks
+            .iter()
+            .map(|p| p.index(n + 1))
+            .chain(extra.iter().map(|e| n + e));
+        for c in chars {
+            prop_assert_eq!(offsets.byte(c), to_bytes(&t, c));
+        }
+    }
+}
+
+/// One 4 MB line with 200,000 mentions among multi-byte characters:
+/// converting each offset from the start of the text takes many minutes.
+#[test]
+fn a_long_line_with_many_spans_exports_and_imports_in_one_pass() {
+    const N: usize = 200_000;
+    let unit = "Zorblax 😀東é ab ";
+    let mut text = String::from("Headline\n\n");
+    for _ in 0..N {
+        text.push_str(unit);
+    }
+    text.push('\n');
+    assert!(text.len() > 4_000_000);
+    let corpus = load_embedded("big", &[("big.txt", text.as_bytes())]);
+    let doc_text = corpus.docs[0].text.clone();
+    let mentions: Vec<Mention> = doc_text
+        .match_indices("Zorblax")
+        .map(|(at, m)| Mention {
+            doc: 0,
+            start: at as u32,
+            end: (at + m.len()) as u32,
+            entity: 0,
+            source: Source::Kb,
+            confidence: 100,
+        })
+        .collect();
+    assert_eq!(mentions.len(), N);
+    let analysis = Analysis {
+        entities: vec![Entity {
+            id: "zorblax".into(),
+            name: "Zorblax".into(),
+            kind: Kind::Group,
+            aliases: Vec::new(),
+            description: None,
+            external: Default::default(),
+        }],
+        mentions,
+    };
+    let index = Index::new(corpus, analysis);
+    let want = expected(&index);
+    let dir = tempfile::tempdir().unwrap();
+    for (format, path) in [
+        (Format::Doccano, dir.path().join("doccano.jsonl")),
+        (Format::Brat, dir.path().to_path_buf()),
+    ] {
+        export::export(&index, format, dir.path(), &HashMap::new()).unwrap();
+        let got = export::import(format, &path, index.corpus()).unwrap();
+        assert_eq!(got.len(), N);
+        if format == Format::Brat {
+            assert_eq!(got, want);
+            // Nothing changed: nothing to decide.
+            assert!(dossier::annotate::ops::spans_to_ops(&got, &index).is_empty());
+        } else {
+            assert!(
+                got.iter()
+                    .zip(&want)
+                    .all(|(g, w)| (g.start, g.end) == (w.start, w.end))
+            );
+        }
+    }
 }

@@ -75,12 +75,14 @@ fn kind_of_label(label: &str) -> Option<Kind> {
     Kind::parse(&label.to_lowercase())
 }
 
-/// Byte offset → code-point offset.
+/// Byte offset → code-point offset, counting from the start of the text.
+/// For many offsets of one text use [`Offsets`], which does not rescan.
 pub fn to_chars(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].chars().count()
 }
 
-/// Code-point offset → byte offset, if it falls inside the text.
+/// Code-point offset → byte offset, if it falls inside the text, counting
+/// from the start of the text. For many offsets use [`Offsets`].
 pub fn to_bytes(text: &str, chars: usize) -> Option<usize> {
     if chars == 0 {
         return Some(0);
@@ -89,6 +91,65 @@ pub fn to_bytes(text: &str, chars: usize) -> Option<usize> {
         .map(|(i, _)| i)
         .chain(std::iter::once(text.len()))
         .nth(chars)
+}
+
+/// Converts between the byte and code-point offsets of one text, walking
+/// from the last offset converted rather than from the start: converting
+/// offsets in ascending order costs one pass over the text in all. Going
+/// back costs the distance gone back.
+#[derive(Debug, Clone)]
+pub struct Offsets<'a> {
+    text: &'a str,
+    /// A char boundary, and the number of code points before it.
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> Offsets<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Offsets {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// Byte offset → code-point offset. An offset past the end counts as
+    /// the end; one inside a character as that character's start.
+    pub fn chars(&mut self, byte: usize) -> usize {
+        let mut byte = byte.min(self.text.len());
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        if byte >= self.byte {
+            self.chars += self.text[self.byte..byte].chars().count();
+        } else {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        }
+        self.byte = byte;
+        self.chars
+    }
+
+    /// Code-point offset → byte offset, if it falls inside the text (the
+    /// end of the text included).
+    pub fn byte(&mut self, chars: usize) -> Option<usize> {
+        if chars >= self.chars {
+            let rest = &self.text[self.byte..];
+            let ahead = rest
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(rest.len()))
+                .nth(chars - self.chars)?;
+            self.byte += ahead;
+        } else {
+            let back = self.chars - chars;
+            // There are `self.chars` characters before `self.byte`.
+            let (at, _) = self.text[..self.byte].char_indices().rev().nth(back - 1)?;
+            self.byte = at;
+        }
+        self.chars = chars;
+        Some(self.byte)
+    }
 }
 
 /// Every mention of the index as spans, per document, with notes attached.
@@ -194,15 +255,10 @@ pub fn export(
             };
             let mut text = String::new();
             for (d, doc) in index.docs().iter().enumerate() {
+                let mut offsets = Offsets::new(&doc.text);
                 let labels: Vec<serde_json::Value> = all[d]
                     .iter()
-                    .map(|s| {
-                        json!([
-                            to_chars(&doc.text, s.start),
-                            to_chars(&doc.text, s.end),
-                            label(s.kind)
-                        ])
-                    })
+                    .map(|s| json!([offsets.chars(s.start), offsets.chars(s.end), label(s.kind)]))
                     .collect();
                 let mut line = json!({"id": d + 1, "text": doc.text, "doc": doc.id});
                 line[field] = serde_json::Value::Array(labels);
@@ -231,6 +287,7 @@ fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
     let mut out = String::new();
     let mut n_note = 0;
     let mut n_ref = 0;
+    let mut offsets = Offsets::new(text);
     for (i, s) in spans.iter().enumerate() {
         let t = i + 1;
         // A span that crosses a line break becomes fragments, as brat wants.
@@ -240,8 +297,8 @@ fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
             if !piece.is_empty() {
                 frags.push(format!(
                     "{} {}",
-                    to_chars(text, at),
-                    to_chars(text, at + piece.len())
+                    offsets.chars(at),
+                    offsets.chars(at + piece.len())
                 ));
             }
             at += piece.len() + 1;
@@ -355,6 +412,7 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
         let ann_path = dir.join(format!("{stem}.ann"));
         let ann = std::fs::read_to_string(&ann_path).map_err(io(&ann_path))?;
         let mut by_t: BTreeMap<String, Span> = BTreeMap::new();
+        let mut cursor = Offsets::new(text);
         for (i, l) in ann.lines().enumerate() {
             let bad = |reason: &str| ExportError::Parse {
                 path: ann_path.clone(),
@@ -380,9 +438,11 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
                         nums.first().copied().unwrap_or(0),
                         nums.last().copied().unwrap_or(0),
                     );
-                    let start = to_bytes(text, first)
+                    let start = cursor
+                        .byte(first)
                         .ok_or_else(|| bad("offset past the end of the text"))?;
-                    let end = to_bytes(text, last)
+                    let end = cursor
+                        .byte(last)
                         .ok_or_else(|| bad("offset past the end of the text"))?;
                     if start >= end {
                         return Err(bad("empty span"));
@@ -456,6 +516,7 @@ fn import_jsonl(
                 .ok_or_else(|| bad("no document in the corpus has this text".into()))?,
         };
         let labels = v[field].as_array().cloned().unwrap_or_default();
+        let mut offsets = Offsets::new(text);
         for l in labels {
             let (s, e, lab) = match (
                 l.get(0).and_then(|x| x.as_u64()),
@@ -470,8 +531,12 @@ fn import_jsonl(
                 }
             };
             let kind = kind_of_label(lab).ok_or_else(|| bad(format!("unknown label {lab:?}")))?;
-            let start = to_bytes(text, s).ok_or_else(|| bad("offset past the end".into()))?;
-            let end = to_bytes(text, e).ok_or_else(|| bad("offset past the end".into()))?;
+            let start = offsets
+                .byte(s)
+                .ok_or_else(|| bad("offset past the end".into()))?;
+            let end = offsets
+                .byte(e)
+                .ok_or_else(|| bad("offset past the end".into()))?;
             if start >= end {
                 return Err(bad("empty span".into()));
             }
