@@ -3,14 +3,14 @@
 //! names, odd document ids, paths out of the export directory, FIFOs and
 //! devices, and documents too big for quadratic work.
 
-use dossier::annotate::export::{self, Format, Offsets, Span, to_bytes, to_chars};
+use dossier::annotate::export::{self, ExportError, Format, Offsets, Span, to_bytes, to_chars};
 use dossier::corpus::{Corpus, load_embedded};
 use dossier::entity::{Analysis, Engine, Entity, Kind, KnowledgeBase, Mention, Source};
 use dossier::index::Index;
 use proptest::prelude::*;
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const KB: &str = r#"
@@ -55,6 +55,18 @@ fn expected(index: &Index) -> Vec<Span> {
         .collect();
     all.sort();
     all
+}
+
+fn parse_error(e: ExportError) -> (PathBuf, usize, String) {
+    match e {
+        ExportError::Parse { path, line, reason } => (path, line, reason),
+        other => panic!("expected a line error, got {other:?}"),
+    }
+}
+
+fn write_jsonl(path: &Path, lines: &[serde_json::Value]) {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(path, text).unwrap();
 }
 
 /// The binary with its own data and cache directories.
@@ -277,5 +289,146 @@ fn a_long_line_with_many_spans_exports_and_imports_in_one_pass() {
                     .all(|(g, w)| (g.start, g.end) == (w.start, w.end))
             );
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JSONL import: texts that differ, offsets out of range.
+
+#[test]
+fn a_jsonl_line_whose_text_differs_from_its_document_is_refused() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(10_000);
+    for (format, field) in [(Format::Doccano, "label"), (Format::Spacy, "entities")] {
+        let path = dir.path().join("in.jsonl");
+        write_jsonl(
+            &path,
+            &[
+                serde_json::json!({"doc": "marks.txt", "text": index.docs()[1].text, field: []}),
+                serde_json::json!({"doc": "emoji.txt", "text": long, field: [[9000, 9005, "PERSON"]]}),
+            ],
+        );
+        let err = export::import(format, &path, index.corpus()).unwrap_err();
+        let msg = err.to_string();
+        let (_, line, reason) = parse_error(err);
+        assert_eq!(line, 2, "{msg}");
+        assert!(reason.contains("differs"), "{msg}");
+        // Short, and no document text in it.
+        assert!(msg.len() < 200, "{msg}");
+        assert!(!msg.contains("xxxxxxxxxx"), "{msg}");
+
+        // A shorter text whose offsets land inside a multi-byte character
+        // of the real document.
+        write_jsonl(
+            &path,
+            &[
+                serde_json::json!({"doc": "emoji.txt", "text": "abcdefghij", field: [[8, 9, "PERSON"]]}),
+            ],
+        );
+        let (_, line, reason) =
+            parse_error(export::import(format, &path, index.corpus()).unwrap_err());
+        assert_eq!((line, reason.contains("differs")), (1, true), "{reason}");
+    }
+}
+
+#[test]
+fn jsonl_offsets_out_of_range_or_reversed_are_line_errors() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    let text = &index.docs()[0].text;
+    let n = text.chars().count() as u64;
+    for (spans, want) in [
+        (serde_json::json!([[5, 2, "GROUP"]]), "reversed"),
+        (serde_json::json!([[3, 3, "GROUP"]]), "empty"),
+        (serde_json::json!([[0, n + 1, "GROUP"]]), "past the end"),
+        (serde_json::json!([[n + 5, n + 9, "GROUP"]]), "past the end"),
+        (
+            serde_json::json!([[-1, 2, "GROUP"]]),
+            "expected [start, end",
+        ),
+        (serde_json::json!([[0, 2, "NOPE"]]), "unknown label"),
+        (serde_json::json!("all"), "must be a list"),
+    ] {
+        write_jsonl(
+            &path,
+            &[
+                serde_json::json!({"doc": "emoji.txt", "text": text, "label": [[0, 1, "GROUP"]]}),
+                serde_json::json!({"doc": "emoji.txt", "text": text, "label": spans}),
+            ],
+        );
+        let (_, line, reason) =
+            parse_error(export::import(Format::Doccano, &path, index.corpus()).unwrap_err());
+        assert_eq!(line, 2, "{reason}");
+        assert!(reason.contains(want), "{want}: {reason}");
+    }
+    // The end of the text is a valid offset.
+    write_jsonl(
+        &path,
+        &[serde_json::json!({"doc": "emoji.txt", "text": text, "label": [[n - 1, n, "GROUP"]]})],
+    );
+    let spans = export::import(Format::Doccano, &path, index.corpus()).unwrap();
+    assert_eq!(spans[0].end, text.len());
+}
+
+#[test]
+fn a_jsonl_line_may_name_its_document_without_its_text() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    let text = &index.docs()[0].text;
+    let at = text.find("Kabul").unwrap();
+    let c = text[..at].chars().count();
+    write_jsonl(
+        &path,
+        &[serde_json::json!({"doc": "emoji.txt", "entities": [[c, c + 5, "PLACE"]]})],
+    );
+    let spans = export::import(Format::Spacy, &path, index.corpus()).unwrap();
+    assert_eq!((spans[0].start, spans[0].end), (at, at + 5));
+}
+
+#[test]
+fn importing_a_differing_text_fails_cleanly_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.txt"),
+        "A headline\n\nThe 😀 TTP met in Kabul.\n",
+    )
+    .unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let from = dir.path().join("in.jsonl");
+    let secret = "SECRET-".repeat(2000);
+    for (format, field) in [("doccano", "label"), ("spacy", "entities")] {
+        write_jsonl(
+            &from,
+            &[
+                serde_json::json!({"doc": "a.txt", "text": "A headline\n\nThe 😀 TTP met in Kabul.\n", field: [[18, 21, "GROUP"]]}),
+                serde_json::json!({"doc": "a.txt", "text": secret, field: [[9000, 9005, "PERSON"], [3, 4, "PERSON"]]}),
+            ],
+        );
+        let o = dossier(
+            &[
+                "import",
+                from.to_str().unwrap(),
+                corpus.to_str().unwrap(),
+                "--format",
+                format,
+                "--annotations",
+                journal.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains("in.jsonl:2:"), "{err}");
+        assert!(err.contains("differs"), "{err}");
+        assert!(!err.contains("SECRET-SECRET"), "{err}");
+        // Nothing of line 1 was recorded either.
+        let recorded = std::fs::read_to_string(&journal).unwrap_or_default();
+        assert!(!recorded.contains("\"op\""), "{recorded}");
     }
 }

@@ -12,9 +12,9 @@
 
 use crate::corpus::Corpus;
 use crate::entity::Kind;
-use crate::files;
+use crate::files::{self, ReadError};
 use crate::index::Index;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -37,6 +37,12 @@ pub enum ExportError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: ReadError,
+    },
     #[error("{path}:{line}: {reason}")]
     Parse {
         path: PathBuf,
@@ -51,6 +57,24 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// Reads an import file: a regular file only (never a FIFO or a device),
+/// capped at [`files::DATA_CAP`].
+fn read_text(path: &Path) -> Result<String, ExportError> {
+    files::read_regular_string(path, files::DATA_CAP).map_err(|source| ExportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// At most a short piece of `s`, quoted and escaped, for error messages.
+fn short(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{:?}…", &s[..at]),
+        None => format!("{s:?}"),
     }
 }
 
@@ -150,6 +174,19 @@ impl<'a> Offsets<'a> {
         self.chars = chars;
         Some(self.byte)
     }
+}
+
+/// Code-point offsets → byte offsets of `text`, in one pass over the text
+/// whatever their order; `None` for an offset past the end.
+fn bytes_of(text: &str, chars: &[usize]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    order.sort_unstable_by_key(|&i| chars[i]);
+    let mut offsets = Offsets::new(text);
+    let mut out = vec![None; chars.len()];
+    for i in order {
+        out[i] = offsets.byte(chars[i]);
+    }
+    out
 }
 
 /// Every mention of the index as spans, per document, with notes attached.
@@ -256,12 +293,12 @@ pub fn export(
             let mut text = String::new();
             for (d, doc) in index.docs().iter().enumerate() {
                 let mut offsets = Offsets::new(&doc.text);
-                let labels: Vec<serde_json::Value> = all[d]
+                let labels: Vec<Value> = all[d]
                     .iter()
                     .map(|s| json!([offsets.chars(s.start), offsets.chars(s.end), label(s.kind)]))
                     .collect();
                 let mut line = json!({"id": d + 1, "text": doc.text, "doc": doc.id});
-                line[field] = serde_json::Value::Array(labels);
+                line[field] = Value::Array(labels);
                 text.push_str(&line.to_string());
                 text.push('\n');
             }
@@ -371,8 +408,10 @@ fn conll_doc(text: &str, spans: &[Span], out: &mut String) {
 }
 
 /// Reads spans back from an export. `path` is the export directory (brat)
-/// or the JSONL file (doccano). Offsets are turned back into bytes of the
-/// corpus's texts; spans of unknown documents are an error.
+/// or the JSONL file (doccano, spaCy). Offsets are turned back into bytes of
+/// the corpus's texts. Anything that does not fit the corpus (an unknown
+/// document, a text that differs from the document's, an offset out of
+/// range) is an error naming the file and line, and nothing is imported.
 pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>, ExportError> {
     let texts: HashMap<&str, &str> = corpus
         .docs
@@ -381,8 +420,8 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
         .collect();
     match format {
         Format::Brat => import_brat(path, &texts),
-        Format::Doccano => import_jsonl(path, &texts, "label"),
-        Format::Spacy => import_jsonl(path, &texts, "entities"),
+        Format::Doccano => import_jsonl(path, corpus, &texts, "label"),
+        Format::Spacy => import_jsonl(path, corpus, &texts, "entities"),
         Format::Conll => Err(ExportError::Unsupported(format)),
     }
 }
@@ -486,12 +525,30 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
     Ok(out)
 }
 
+/// A field that must be a string when present.
+fn opt_str<'v>(
+    v: &'v serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'v str>, String> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("\"{name}\" must be a string")),
+    }
+}
+
 fn import_jsonl(
     path: &Path,
+    corpus: &Corpus,
     texts: &HashMap<&str, &str>,
     field: &str,
 ) -> Result<Vec<Span>, ExportError> {
-    let content = std::fs::read_to_string(path).map_err(io(path))?;
+    let content = read_text(path)?;
+    // Lines without a known "doc" find their document by its text.
+    let mut by_text: HashMap<&str, &str> = HashMap::new();
+    for d in &corpus.docs {
+        by_text.entry(d.text.as_str()).or_insert(d.id.as_str());
+    }
     let mut out = Vec::new();
     for (i, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -502,46 +559,80 @@ fn import_jsonl(
             line: i + 1,
             reason,
         };
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let text = v["text"]
-            .as_str()
-            .ok_or_else(|| bad("no \"text\"".into()))?;
-        // The document: by "doc" when present, else by identical text.
-        let doc = match v["doc"].as_str() {
-            Some(d) if texts.contains_key(d) => d.to_string(),
-            _ => texts
-                .iter()
-                .find(|(_, t)| **t == text)
-                .map(|(d, _)| d.to_string())
-                .ok_or_else(|| bad("no document in the corpus has this text".into()))?,
-        };
-        let labels = v[field].as_array().cloned().unwrap_or_default();
-        let mut offsets = Offsets::new(text);
-        for l in labels {
-            let (s, e, lab) = match (
-                l.get(0).and_then(|x| x.as_u64()),
-                l.get(1).and_then(|x| x.as_u64()),
-                l.get(2).and_then(|x| x.as_str()),
-            ) {
-                (Some(s), Some(e), Some(lab)) => (s as usize, e as usize, lab),
-                _ => {
+        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| bad("expected a JSON object".into()))?;
+        let text = opt_str(obj, "text").map_err(&bad)?;
+        let named = opt_str(obj, "doc").map_err(&bad)?;
+        let (doc, doc_text) = match (named, text) {
+            (Some(d), _) if texts.contains_key(d) => {
+                let doc_text = texts[d];
+                // Offsets count in the line's text: it must be the document's.
+                if text.is_some_and(|t| t != doc_text) {
                     return Err(bad(format!(
-                        "a span must be [start, end, \"LABEL\"], got {l}"
+                        "\"text\" differs from the document {} in the corpus",
+                        short(d)
                     )));
                 }
-            };
-            let kind = kind_of_label(lab).ok_or_else(|| bad(format!("unknown label {lab:?}")))?;
-            let start = offsets
-                .byte(s)
-                .ok_or_else(|| bad("offset past the end".into()))?;
-            let end = offsets
-                .byte(e)
-                .ok_or_else(|| bad("offset past the end".into()))?;
-            if start >= end {
-                return Err(bad("empty span".into()));
+                (d, doc_text)
             }
+            (_, Some(t)) => match by_text.get(t) {
+                Some(&d) => (d, t),
+                None => {
+                    return Err(bad(match named {
+                        Some(d) => format!(
+                            "no document {} in the corpus, and none has this text",
+                            short(d)
+                        ),
+                        None => "no document in the corpus has this text".into(),
+                    }));
+                }
+            },
+            (Some(d), None) => {
+                return Err(bad(format!("no document {} in the corpus", short(d))));
+            }
+            (None, None) => return Err(bad("a line needs \"doc\" or \"text\"".into())),
+        };
+        let labels: &[Value] = match obj.get(field) {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(a)) => a,
+            Some(_) => return Err(bad(format!("\"{field}\" must be a list of spans"))),
+        };
+        let mut parsed: Vec<(usize, usize, Kind)> = Vec::with_capacity(labels.len());
+        for (j, l) in labels.iter().enumerate() {
+            let n = j + 1;
+            let (s, e, lab) = match (
+                l.get(0).and_then(Value::as_u64),
+                l.get(1).and_then(Value::as_u64),
+                l.get(2).and_then(Value::as_str),
+            ) {
+                (Some(s), Some(e), Some(lab)) if l.as_array().is_some_and(|a| a.len() == 3) => {
+                    (s as usize, e as usize, lab)
+                }
+                _ => {
+                    return Err(bad(format!("span {n}: expected [start, end, \"LABEL\"]")));
+                }
+            };
+            let kind = kind_of_label(lab)
+                .ok_or_else(|| bad(format!("span {n}: unknown label {}", short(lab))))?;
+            if s >= e {
+                return Err(bad(format!("span {n}: {s}–{e} is empty or reversed")));
+            }
+            parsed.push((s, e, kind));
+        }
+        let chars: Vec<usize> = parsed.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+        let bytes = bytes_of(doc_text, &chars);
+        for (j, &(s, e, kind)) in parsed.iter().enumerate() {
+            let (Some(start), Some(end)) = (bytes[2 * j], bytes[2 * j + 1]) else {
+                return Err(bad(format!(
+                    "span {}: {s}–{e} is past the end of the text ({} characters)",
+                    j + 1,
+                    doc_text.chars().count()
+                )));
+            };
             out.push(Span {
-                doc: doc.clone(),
+                doc: doc.to_string(),
                 start,
                 end,
                 kind,

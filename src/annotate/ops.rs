@@ -434,7 +434,11 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             continue;
         };
         let doc = index.doc(d);
-        let text = &doc.text[s.start..s.end];
+        // Import checks every span against the corpus; never panic on one
+        // that slipped through.
+        let Some(text) = doc.text.get(s.start..s.end).filter(|t| !t.is_empty()) else {
+            continue;
+        };
         let anchor = Anchor::new(&doc.id, &doc.text, s.start..s.end);
         let note = s.note.as_ref().map(|n| Op::Note {
             target: NoteTarget::Mention {
