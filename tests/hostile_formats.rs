@@ -432,3 +432,84 @@ fn importing_a_differing_text_fails_cleanly_and_records_nothing() {
         assert!(!recorded.contains("\"op\""), "{recorded}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// brat integrity.
+
+fn manifest_stems(dir: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(dir.join("documents.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let (s, d) = l.split_once('\t').unwrap();
+            (s.to_string(), d.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn brat_stems_never_collide() {
+    let files: Vec<(&str, &[u8])> = vec![
+        ("a.txt", b"One\n\nThe TTP met." as &[u8]),
+        ("a.txt.txt", b"Two\n\nKabul, then the TTP."),
+        ("a_2.txt", b"Three\n\nIn Kabul only."),
+        ("A.txt", b"Four\n\nThe TTP in Kabul."),
+        ("a_3.txt", b"Five\n\nKabul and Kabul."),
+    ];
+    let index = analysed(load_embedded("stems", &files));
+    let dir = tempfile::tempdir().unwrap();
+    let written = export::export(&index, Format::Brat, dir.path(), &HashMap::new()).unwrap();
+    let stems = manifest_stems(dir.path());
+    assert_eq!(stems.len(), 5);
+    let mut lower: Vec<String> = stems.iter().map(|(s, _)| s.to_lowercase()).collect();
+    lower.sort();
+    lower.dedup();
+    assert_eq!(lower.len(), 5, "{stems:?}");
+    // Every file written is distinct, and every .txt is its document's text.
+    let mut names = written.clone();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), written.len());
+    for (stem, id) in &stems {
+        let d = index.doc_by_id(id).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(format!("{stem}.txt"))).unwrap(),
+            index.doc(d).text
+        );
+    }
+    let got = export::import(Format::Brat, dir.path(), index.corpus()).unwrap();
+    assert_eq!(got, expected(&index));
+}
+
+#[test]
+fn brat_manifest_escapes_tabs_newlines_and_backslashes_in_ids() {
+    let files: Vec<(&str, &[u8])> = vec![
+        ("plain.txt", b"One\n\nThe TTP met." as &[u8]),
+        ("tab\there.txt", b"Two\n\nKabul, then the TTP."),
+        ("new\nline.txt", b"Three\n\nIn Kabul only."),
+        ("slash.txt", b"Four\n\nThe TTP in Kabul."),
+    ];
+    let mut corpus = load_embedded("ids", &files);
+    // A backslash before an `n`, which must not come back as a newline.
+    for d in &mut corpus.docs {
+        if d.id == "slash.txt" {
+            d.id = "back\\new\\\\t.txt".into();
+        }
+    }
+    corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    let index = analysed(corpus);
+    let dir = tempfile::tempdir().unwrap();
+    export::export(&index, Format::Brat, dir.path(), &HashMap::new()).unwrap();
+    let manifest = std::fs::read_to_string(dir.path().join("documents.tsv")).unwrap();
+    assert_eq!(manifest.lines().count(), 5, "{manifest}");
+    assert!(manifest.contains("\tnew\\nline.txt\n"), "{manifest}");
+    assert!(manifest.contains("\ttab\\there.txt\n"), "{manifest}");
+    assert!(
+        manifest.contains("\tback\\\\new\\\\\\\\t.txt\n"),
+        "{manifest}"
+    );
+    let got = export::import(Format::Brat, dir.path(), index.corpus()).unwrap();
+    assert_eq!(got, expected(&index));
+    assert!(got.iter().any(|s| s.doc == "new\nline.txt"));
+}

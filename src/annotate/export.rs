@@ -15,7 +15,7 @@ use crate::entity::Kind;
 use crate::files::{self, ReadError};
 use crate::index::Index;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
@@ -220,9 +220,14 @@ pub fn spans(
         .collect()
 }
 
-/// A file-name stem for a document id.
+/// The longest stem, in bytes, before a suffix: file names stay well under
+/// the usual 255-byte limit.
+const STEM_MAX: usize = 150;
+
+/// A file-name stem for a document id: letters, digits, `.`, `-` and `_`.
 fn stem(id: &str) -> String {
-    id.chars()
+    let mut s = id
+        .chars()
         .map(|c| {
             if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
@@ -232,7 +237,79 @@ fn stem(id: &str) -> String {
         })
         .collect::<String>()
         .trim_end_matches(".txt")
-        .to_string()
+        .to_string();
+    if s.len() > STEM_MAX {
+        let mut at = STEM_MAX;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.truncate(at);
+    }
+    // Never empty, `.` or `..`.
+    if s.chars().all(|c| c == '.') {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// A stem per document id, no two alike (even to a file system that
+/// ignores case): a stem taken already gets `_2`, `_3`, … until the name is
+/// free.
+fn unique_stems<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    // Where to resume counting for a base, so many alike stay linear.
+    let mut next: HashMap<String, usize> = HashMap::new();
+    ids.map(|id| {
+        let base = stem(id);
+        let mut s = base.clone();
+        while !used.insert(s.to_lowercase()) {
+            let n = next.entry(base.clone()).or_insert(1);
+            *n += 1;
+            s = format!("{base}_{n}");
+        }
+        s
+    })
+    .collect()
+}
+
+/// A document id for one line of `documents.tsv`: backslash, tab, newline
+/// and carriage return are escaped.
+fn escape_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inverse of [`escape_id`]. Any other backslash stands for itself.
+fn unescape_id(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('\\') => out.push('\\'),
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        chars.next();
+    }
+    out
 }
 
 /// Writes an export file: 0600, by a new file renamed into place, so a
@@ -255,15 +332,9 @@ pub fn export(
     match format {
         Format::Brat => {
             let mut manifest = String::from("# file stem\tdossier document id\n");
-            let mut stems: HashMap<String, usize> = HashMap::new();
-            for (d, doc) in index.docs().iter().enumerate() {
-                let mut s = stem(&doc.id);
-                let n = stems.entry(s.clone()).or_default();
-                *n += 1;
-                if *n > 1 {
-                    s = format!("{s}_{n}");
-                }
-                manifest.push_str(&format!("{s}\t{}\n", doc.id));
+            let stems = unique_stems(index.docs().iter().map(|d| d.id.as_str()));
+            for (d, (doc, s)) in index.docs().iter().zip(&stems).enumerate() {
+                manifest.push_str(&format!("{s}\t{}\n", escape_id(&doc.id)));
                 let txt = out.join(format!("{s}.txt"));
                 write_file(&txt, &doc.text)?;
                 let ann = out.join(format!("{s}.ann"));
@@ -434,18 +505,19 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let Some((stem, doc)) = line.split_once('\t') else {
+        let Some((stem, escaped)) = line.split_once('\t') else {
             return Err(ExportError::Parse {
                 path: manifest_path.clone(),
                 line: ln + 1,
                 reason: "expected stem TAB document id".into(),
             });
         };
-        let Some(&text) = texts.get(doc) else {
+        let doc = unescape_id(escaped);
+        let Some(&text) = texts.get(doc.as_str()) else {
             return Err(ExportError::Parse {
                 path: manifest_path.clone(),
                 line: ln + 1,
-                reason: format!("no document {doc:?} in the corpus"),
+                reason: format!("no document {} in the corpus", short(&doc)),
             });
         };
         let ann_path = dir.join(format!("{stem}.ann"));
