@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::mpsc;
+use std::time::Duration;
 
 const KB: &str = r#"
 [[entity]]
@@ -512,4 +514,273 @@ fn brat_manifest_escapes_tabs_newlines_and_backslashes_in_ids() {
     let got = export::import(Format::Brat, dir.path(), index.corpus()).unwrap();
     assert_eq!(got, expected(&index));
     assert!(got.iter().any(|s| s.doc == "new\nline.txt"));
+}
+
+/// A brat export of [`index`], with `emoji.txt`'s files at `emoji.*`.
+fn brat_export() -> (Index, tempfile::TempDir) {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("brat")).unwrap();
+    export::export(
+        &index,
+        Format::Brat,
+        &dir.path().join("brat"),
+        &HashMap::new(),
+    )
+    .unwrap();
+    assert!(dir.path().join("brat/emoji.ann").is_file());
+    (index, dir)
+}
+
+#[test]
+fn brat_manifest_stems_outside_the_directory_are_refused() {
+    let (index, dir) = brat_export();
+    let brat = dir.path().join("brat");
+    // A valid .ann outside the brat directory, which must not be read.
+    std::fs::copy(brat.join("emoji.ann"), dir.path().join("outside.ann")).unwrap();
+    std::fs::create_dir(brat.join("sub")).unwrap();
+    std::fs::copy(brat.join("emoji.ann"), brat.join("sub/x.ann")).unwrap();
+    let absolute = dir.path().join("outside");
+    for stem in [
+        "../outside",
+        absolute.to_str().unwrap(),
+        "sub/x",
+        "..",
+        ".",
+        "",
+    ] {
+        std::fs::write(
+            brat.join("documents.tsv"),
+            format!("# file stem\tdossier document id\n{stem}\temoji.txt\n"),
+        )
+        .unwrap();
+        let (path, line, reason) =
+            parse_error(export::import(Format::Brat, &brat, index.corpus()).unwrap_err());
+        assert_eq!(path, brat.join("documents.tsv"));
+        assert_eq!(line, 2, "{stem}: {reason}");
+        assert!(reason.contains("plain file name"), "{stem}: {reason}");
+    }
+}
+
+/// Rewrites `emoji.ann` of an export with `edit`.
+fn edit_ann(dir: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
+    let ann = dir.join("brat/emoji.ann");
+    let text = std::fs::read_to_string(&ann).unwrap();
+    std::fs::write(&ann, edit(&text)).unwrap();
+    ann
+}
+
+fn import_error(index: &Index, dir: &Path) -> (PathBuf, usize, String) {
+    parse_error(export::import(Format::Brat, &dir.join("brat"), index.corpus()).unwrap_err())
+}
+
+#[test]
+fn brat_discontinuous_spans_with_text_between_are_refused() {
+    let (index, dir) = brat_export();
+    // "Report 😀🇵🇰": "Report" and "🇵🇰" with " 😀" between.
+    let ann = edit_ann(dir.path(), |t| {
+        format!("{t}T99\tPLACE 0 6;8 10\tReport 🇵🇰\n")
+    });
+    let (path, line, reason) = import_error(&index, dir.path());
+    assert_eq!(path, ann);
+    assert_eq!(line, std::fs::read_to_string(&ann).unwrap().lines().count());
+    assert!(reason.contains("discontinuous"), "{reason}");
+}
+
+/// A document with mentions that cross one and two line breaks.
+fn crossing_index() -> Index {
+    let text = "Head\n\nThe Zorblax\nFront met the Blue\n\nRiver men.\n";
+    let corpus = load_embedded("x", &[("x.txt", text.as_bytes())]);
+    let t = corpus.docs[0].text.clone();
+    let span = |s: &str| {
+        let at = t.find(s).unwrap();
+        (at as u32, (at + s.len()) as u32)
+    };
+    let entity = |id: &str, name: &str| Entity {
+        id: id.into(),
+        name: name.into(),
+        kind: Kind::Group,
+        aliases: Vec::new(),
+        description: None,
+        external: Default::default(),
+    };
+    let mention = |(start, end): (u32, u32), e: u32| Mention {
+        doc: 0,
+        start,
+        end,
+        entity: e,
+        source: Source::Kb,
+        confidence: 100,
+    };
+    let analysis = Analysis {
+        entities: vec![
+            entity("zf", "Zorblax Front"),
+            entity("brm", "Blue River men"),
+        ],
+        mentions: vec![
+            mention(span("Zorblax\nFront"), 0),
+            mention(span("Blue\n\nRiver men"), 1),
+        ],
+    };
+    Index::new(corpus, analysis)
+}
+
+#[test]
+fn brat_fragments_split_at_line_breaks_come_back_as_one_span() {
+    let index = crossing_index();
+    let dir = tempfile::tempdir().unwrap();
+    export::export(&index, Format::Brat, dir.path(), &HashMap::new()).unwrap();
+    let ann = std::fs::read_to_string(dir.path().join("x.ann")).unwrap();
+    assert!(
+        ann.contains("\tGROUP 10 17;18 23\tZorblax Front\n"),
+        "{ann}"
+    );
+    assert!(
+        ann.contains("\tGROUP 32 36;38 47\tBlue  River men\n"),
+        "{ann}"
+    );
+    let want = expected(&index);
+    assert_eq!(want.len(), 2);
+    assert_eq!(
+        export::import(Format::Brat, dir.path(), index.corpus()).unwrap(),
+        want
+    );
+    // brat itself joins the fragments' texts with one space.
+    std::fs::write(
+        dir.path().join("x.ann"),
+        ann.replace("Blue  River men", "Blue River men"),
+    )
+    .unwrap();
+    assert_eq!(
+        export::import(Format::Brat, dir.path(), index.corpus()).unwrap(),
+        want
+    );
+}
+
+#[test]
+fn brat_duplicate_t_ids_are_refused() {
+    let (index, dir) = brat_export();
+    let ann = edit_ann(dir.path(), |t| {
+        let first = t.lines().find(|l| l.starts_with("T1\t")).unwrap();
+        format!("{t}{first}\n")
+    });
+    let (path, line, reason) = import_error(&index, dir.path());
+    assert_eq!(path, ann);
+    assert_eq!(line, std::fs::read_to_string(&ann).unwrap().lines().count());
+    assert!(
+        reason.contains("twice") && reason.contains("line 1"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn brat_quotes_must_match_the_text_at_their_offsets() {
+    let (index, dir) = brat_export();
+    let ann = edit_ann(dir.path(), |t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("T2\t") {
+                    let (head, _) = l.rsplit_once('\t').unwrap();
+                    format!("{head}\tSomething else entirely\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    });
+    let line = std::fs::read_to_string(&ann)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("T2\t"))
+        .unwrap()
+        + 1;
+    let (path, got, reason) = import_error(&index, dir.path());
+    assert_eq!((path, got), (ann, line));
+    assert!(reason.contains("quoted text"), "{reason}");
+}
+
+#[test]
+fn brat_offsets_out_of_range_or_reversed_are_line_errors() {
+    let (index, dir) = brat_export();
+    let ann = dir.path().join("brat/emoji.ann");
+    let original = std::fs::read_to_string(&ann).unwrap();
+    for (t, want) in [
+        ("T99\tGROUP 9 4\tx", "reversed"),
+        ("T99\tGROUP 4 4\tx", "empty"),
+        ("T99\tGROUP 0 99999\tx", "past the end"),
+        ("T99\tGROUP 0 x\tx", "bad offsets"),
+        ("T99\tGROUP 0 2;1 3\tx", "out of order"),
+        ("T99\tGROUP 0 2", "quoted text"),
+    ] {
+        std::fs::write(&ann, format!("{original}{t}\n")).unwrap();
+        let (path, line, reason) = import_error(&index, dir.path());
+        assert_eq!(path, ann);
+        assert_eq!(line, original.lines().count() + 1, "{t}: {reason}");
+        assert!(reason.contains(want), "{t}: {reason}");
+    }
+}
+
+#[test]
+fn a_brat_txt_that_differs_from_the_corpus_is_refused() {
+    let (index, dir) = brat_export();
+    std::fs::write(dir.path().join("brat/emoji.txt"), "Something else").unwrap();
+    let (path, line, reason) = import_error(&index, dir.path());
+    assert_eq!(path, dir.path().join("brat/documents.tsv"));
+    assert!(line >= 2);
+    assert!(reason.contains("differs"), "{reason}");
+}
+
+/// Runs the import on another thread: a read that blocks fails the test
+/// instead of hanging it.
+fn import_within(format: Format, index: &Index, path: &Path) -> Result<Vec<Span>, String> {
+    let (tx, rx) = mpsc::channel();
+    let corpus = index.corpus().clone();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let r = export::import(format, &path, &corpus).map_err(|e| {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            msg
+        });
+        let _ = tx.send(r);
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("the import blocked"))
+}
+
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[test]
+fn brat_fifos_and_devices_are_errors_not_hangs() {
+    for name in ["documents.tsv", "emoji.ann", "emoji.txt"] {
+        let (index, dir) = brat_export();
+        let path = dir.path().join("brat").join(name);
+        mkfifo(&path);
+        let err = import_within(Format::Brat, &index, &dir.path().join("brat")).unwrap_err();
+        assert!(err.contains("FIFO") && err.contains(name), "{name}: {err}");
+
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        let err = import_within(Format::Brat, &index, &dir.path().join("brat")).unwrap_err();
+        assert!(err.contains("character device"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_jsonl_import_from_a_fifo_is_an_error() {
+    let index = index();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    mkfifo(&path);
+    let err = import_within(Format::Doccano, &index, &path).unwrap_err();
+    assert!(err.contains("FIFO"), "{err}");
 }

@@ -15,8 +15,8 @@ use crate::entity::Kind;
 use crate::files::{self, ReadError};
 use crate::index::Index;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -312,6 +312,16 @@ fn unescape_id(s: &str) -> String {
     out
 }
 
+/// A manifest stem names a file in the brat directory itself: one plain
+/// path component, no separator.
+fn plain_stem(stem: &str) -> bool {
+    !stem.contains(['/', '\\', '\0'])
+        && matches!(
+            Path::new(stem).components().collect::<Vec<_>>()[..],
+            [Component::Normal(_)]
+        )
+}
+
 /// Writes an export file: 0600, by a new file renamed into place, so a
 /// link planted at `path` is replaced, never written through.
 fn write_file(path: &Path, text: &str) -> Result<(), ExportError> {
@@ -482,7 +492,8 @@ fn conll_doc(text: &str, spans: &[Span], out: &mut String) {
 /// or the JSONL file (doccano, spaCy). Offsets are turned back into bytes of
 /// the corpus's texts. Anything that does not fit the corpus (an unknown
 /// document, a text that differs from the document's, an offset out of
-/// range) is an error naming the file and line, and nothing is imported.
+/// range, a quote that is not the text at its offsets) is an error naming
+/// the file and line, and nothing is imported.
 pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>, ExportError> {
     let texts: HashMap<&str, &str> = corpus
         .docs
@@ -499,102 +510,239 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
 
 fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, ExportError> {
     let manifest_path = dir.join("documents.tsv");
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
+    let manifest = read_text(&manifest_path)?;
     let mut out = Vec::new();
+    let mut stems: HashMap<&str, usize> = HashMap::new();
+    let mut docs: HashMap<String, usize> = HashMap::new();
     for (ln, line) in manifest.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let Some((stem, escaped)) = line.split_once('\t') else {
-            return Err(ExportError::Parse {
-                path: manifest_path.clone(),
-                line: ln + 1,
-                reason: "expected stem TAB document id".into(),
-            });
+        let bad = |reason: String| ExportError::Parse {
+            path: manifest_path.clone(),
+            line: ln + 1,
+            reason,
         };
+        let Some((stem, escaped)) = line.split_once('\t') else {
+            return Err(bad("expected stem TAB document id".into()));
+        };
+        if !plain_stem(stem) {
+            return Err(bad(format!(
+                "the stem {} is not a plain file name in the brat directory",
+                short(stem)
+            )));
+        }
         let doc = unescape_id(escaped);
         let Some(&text) = texts.get(doc.as_str()) else {
-            return Err(ExportError::Parse {
-                path: manifest_path.clone(),
-                line: ln + 1,
-                reason: format!("no document {} in the corpus", short(&doc)),
-            });
+            return Err(bad(format!("no document {} in the corpus", short(&doc))));
         };
-        let ann_path = dir.join(format!("{stem}.ann"));
-        let ann = std::fs::read_to_string(&ann_path).map_err(io(&ann_path))?;
-        let mut by_t: BTreeMap<String, Span> = BTreeMap::new();
-        let mut cursor = Offsets::new(text);
-        for (i, l) in ann.lines().enumerate() {
-            let bad = |reason: &str| ExportError::Parse {
-                path: ann_path.clone(),
-                line: i + 1,
-                reason: reason.to_string(),
-            };
-            let cols: Vec<&str> = l.split('\t').collect();
-            match l.chars().next() {
-                Some('T') => {
-                    let spec = cols
-                        .get(1)
-                        .ok_or_else(|| bad("a T line needs a type and offsets"))?;
-                    let (lab, offsets) = spec
-                        .split_once(' ')
-                        .ok_or_else(|| bad("a T line needs offsets"))?;
-                    let kind =
-                        kind_of_label(lab).ok_or_else(|| bad(&format!("unknown label {lab:?}")))?;
-                    let nums: Vec<usize> = offsets
-                        .split([' ', ';'])
-                        .map(|n| n.parse().map_err(|_| bad("offsets must be numbers")))
-                        .collect::<Result<_, _>>()?;
-                    let (first, last) = (
-                        nums.first().copied().unwrap_or(0),
-                        nums.last().copied().unwrap_or(0),
-                    );
-                    let start = cursor
-                        .byte(first)
-                        .ok_or_else(|| bad("offset past the end of the text"))?;
-                    let end = cursor
-                        .byte(last)
-                        .ok_or_else(|| bad("offset past the end of the text"))?;
-                    if start >= end {
-                        return Err(bad("empty span"));
-                    }
-                    by_t.insert(
-                        cols[0].to_string(),
-                        Span {
-                            doc: doc.to_string(),
-                            start,
-                            end,
-                            kind,
-                            entity: None,
-                            note: None,
-                        },
-                    );
-                }
-                Some('N') => {
-                    let spec = cols.get(1).unwrap_or(&"");
-                    let parts: Vec<&str> = spec.split(' ').collect();
-                    if let [_, t, reference] = parts.as_slice()
-                        && let Some(id) = reference.strip_prefix("dossier:")
-                        && let Some(span) = by_t.get_mut(*t)
-                    {
-                        span.entity = Some(id.to_string());
-                    }
-                }
-                Some('#') => {
-                    let target = cols.get(1).and_then(|s| s.split(' ').nth(1));
-                    if let (Some(t), Some(note)) = (target, cols.get(2))
-                        && let Some(span) = by_t.get_mut(t)
-                    {
-                        span.note = Some(note.to_string());
-                    }
-                }
-                _ => {}
+        if let Some(first) = stems.insert(stem, ln + 1) {
+            return Err(bad(format!(
+                "the stem {} is listed twice (first on line {first})",
+                short(stem)
+            )));
+        }
+        if let Some(first) = docs.insert(doc.clone(), ln + 1) {
+            return Err(bad(format!(
+                "the document {} is listed twice (first on line {first})",
+                short(&doc)
+            )));
+        }
+        // The offsets count in the .txt: it must be the corpus's text.
+        let txt_path = dir.join(format!("{stem}.txt"));
+        match files::read_regular_string(&txt_path, files::DATA_CAP) {
+            Ok(txt) if txt != text => {
+                return Err(bad(format!(
+                    "{} differs from the document {} in the corpus",
+                    short(&format!("{stem}.txt")),
+                    short(&doc)
+                )));
+            }
+            Ok(_) => {}
+            // Without a .txt, the quotes of the .ann are checked all the same.
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(ExportError::Read {
+                    path: txt_path,
+                    source,
+                });
             }
         }
-        out.extend(by_t.into_values());
+        let ann_path = dir.join(format!("{stem}.ann"));
+        let ann = read_text(&ann_path)?;
+        out.extend(parse_ann(&ann_path, &ann, &doc, text)?);
     }
     out.sort();
     Ok(out)
+}
+
+/// A `T` line of a `.ann` file, its offsets still in code points.
+struct TextBound<'a> {
+    line: usize,
+    kind: Kind,
+    fragments: Vec<(usize, usize)>,
+    quote: &'a str,
+}
+
+/// The spans of one `.ann` file, for the document `doc` whose text is `text`.
+fn parse_ann(path: &Path, ann: &str, doc: &str, text: &str) -> Result<Vec<Span>, ExportError> {
+    let bad = |line: usize, reason: String| ExportError::Parse {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    };
+    let mut bounds: Vec<TextBound> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    // (T id, entity id) and (T id, note), applied once every T is known.
+    let mut refs: Vec<(&str, &str)> = Vec::new();
+    let mut notes: Vec<(&str, &str)> = Vec::new();
+    for (i, l) in ann.lines().enumerate() {
+        let line = i + 1;
+        let cols: Vec<&str> = l.splitn(3, '\t').collect();
+        match l.chars().next() {
+            Some('T') => {
+                let id = cols[0];
+                let spec = cols
+                    .get(1)
+                    .ok_or_else(|| bad(line, "a T line needs a label and offsets".into()))?;
+                let quote = cols
+                    .get(2)
+                    .ok_or_else(|| bad(line, "a T line needs the quoted text".into()))?;
+                let (lab, offsets) = spec
+                    .split_once(' ')
+                    .ok_or_else(|| bad(line, "a T line needs offsets".into()))?;
+                let kind = kind_of_label(lab)
+                    .ok_or_else(|| bad(line, format!("unknown label {}", short(lab))))?;
+                let mut fragments = Vec::new();
+                for frag in offsets.split(';') {
+                    let nums: Vec<usize> = frag
+                        .split(' ')
+                        .map(|n| n.parse::<usize>())
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| bad(line, format!("bad offsets {}", short(offsets))))?;
+                    let [a, b] = nums[..] else {
+                        return Err(bad(line, format!("bad offsets {}", short(offsets))));
+                    };
+                    if a >= b {
+                        return Err(bad(line, format!("the span {a}–{b} is empty or reversed")));
+                    }
+                    if let Some(&(_, prev)) = fragments.last()
+                        && prev > a
+                    {
+                        return Err(bad(line, "fragments overlap or are out of order".into()));
+                    }
+                    fragments.push((a, b));
+                }
+                if let Some(first) = by_id.insert(id, bounds.len()) {
+                    return Err(bad(
+                        line,
+                        format!(
+                            "{} is defined twice (first on line {})",
+                            short(id),
+                            bounds[first].line
+                        ),
+                    ));
+                }
+                bounds.push(TextBound {
+                    line,
+                    kind,
+                    fragments,
+                    quote,
+                });
+            }
+            Some('N') => {
+                let parts: Vec<&str> = cols.get(1).unwrap_or(&"").split(' ').collect();
+                if let [_, t, reference] = parts.as_slice()
+                    && let Some(id) = reference.strip_prefix("dossier:")
+                {
+                    refs.push((t, id));
+                }
+            }
+            Some('#') => {
+                let target = cols.get(1).and_then(|s| s.split(' ').nth(1));
+                if let (Some(t), Some(note)) = (target, cols.get(2)) {
+                    notes.push((t, note));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Every offset of the file, converted in one pass over the text.
+    let chars: Vec<usize> = bounds
+        .iter()
+        .flat_map(|b| b.fragments.iter().flat_map(|&(a, b)| [a, b]))
+        .collect();
+    let bytes = bytes_of(text, &chars);
+    let mut k = 0;
+    let mut spans = Vec::with_capacity(bounds.len());
+    for b in &bounds {
+        let mut frags = Vec::with_capacity(b.fragments.len());
+        for _ in &b.fragments {
+            let (Some(start), Some(end)) = (bytes[k], bytes[k + 1]) else {
+                return Err(bad(
+                    b.line,
+                    format!(
+                        "{}–{} is past the end of the text ({} characters)",
+                        chars[k],
+                        chars[k + 1],
+                        text.chars().count()
+                    ),
+                ));
+            };
+            frags.push((start, end));
+            k += 2;
+        }
+        // Fragments of one span are split at line breaks (ours, and brat's
+        // own): only white space may lie between them.
+        for w in frags.windows(2) {
+            if !text[w[0].1..w[1].0].chars().all(char::is_whitespace) {
+                return Err(bad(
+                    b.line,
+                    "a discontinuous span (text between its fragments) cannot be imported".into(),
+                ));
+            }
+        }
+        let (start, end) = (frags[0].0, frags[frags.len() - 1].1);
+        // Our export writes line breaks as spaces; brat joins fragments with one.
+        let quote_ok = b.quote == text[start..end].replace('\n', " ")
+            || (frags.len() > 1
+                && b.quote
+                    == frags
+                        .iter()
+                        .map(|&(a, z)| &text[a..z])
+                        .collect::<Vec<_>>()
+                        .join(" "));
+        if !quote_ok {
+            return Err(bad(
+                b.line,
+                format!(
+                    "the quoted text {} is not the document's text at those offsets ({})",
+                    short(b.quote),
+                    short(&text[start..end])
+                ),
+            ));
+        }
+        spans.push(Span {
+            doc: doc.to_string(),
+            start,
+            end,
+            kind: b.kind,
+            entity: None,
+            note: None,
+        });
+    }
+    for (t, id) in refs {
+        if let Some(&i) = by_id.get(t) {
+            spans[i].entity = Some(id.to_string());
+        }
+    }
+    for (t, note) in notes {
+        if let Some(&i) = by_id.get(t) {
+            spans[i].note = Some(note.to_string());
+        }
+    }
+    Ok(spans)
 }
 
 /// A field that must be a string when present.
