@@ -12,11 +12,11 @@
 
 use crate::corpus::Corpus;
 use crate::entity::Kind;
+use crate::files::{self, ReadError};
 use crate::index::Index;
-use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -37,6 +37,12 @@ pub enum ExportError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: ReadError,
+    },
     #[error("{path}:{line}: {reason}")]
     Parse {
         path: PathBuf,
@@ -51,6 +57,24 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// Reads an import file: a regular file only (never a FIFO or a device),
+/// capped at [`files::DATA_CAP`].
+fn read_text(path: &Path) -> Result<String, ExportError> {
+    files::read_regular_string(path, files::DATA_CAP).map_err(|source| ExportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// At most a short piece of `s`, quoted and escaped, for error messages.
+fn short(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{:?}…", &s[..at]),
+        None => format!("{s:?}"),
     }
 }
 
@@ -75,12 +99,14 @@ fn kind_of_label(label: &str) -> Option<Kind> {
     Kind::parse(&label.to_lowercase())
 }
 
-/// Byte offset → code-point offset.
+/// Byte offset → code-point offset, counting from the start of the text.
+/// For many offsets of one text use [`Offsets`], which does not rescan.
 pub fn to_chars(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].chars().count()
 }
 
-/// Code-point offset → byte offset, if it falls inside the text.
+/// Code-point offset → byte offset, if it falls inside the text, counting
+/// from the start of the text. For many offsets use [`Offsets`].
 pub fn to_bytes(text: &str, chars: usize) -> Option<usize> {
     if chars == 0 {
         return Some(0);
@@ -89,6 +115,78 @@ pub fn to_bytes(text: &str, chars: usize) -> Option<usize> {
         .map(|(i, _)| i)
         .chain(std::iter::once(text.len()))
         .nth(chars)
+}
+
+/// Converts between the byte and code-point offsets of one text, walking
+/// from the last offset converted rather than from the start: converting
+/// offsets in ascending order costs one pass over the text in all. Going
+/// back costs the distance gone back.
+#[derive(Debug, Clone)]
+pub struct Offsets<'a> {
+    text: &'a str,
+    /// A char boundary, and the number of code points before it.
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> Offsets<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Offsets {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// Byte offset → code-point offset. An offset past the end counts as
+    /// the end; one inside a character as that character's start.
+    pub fn chars(&mut self, byte: usize) -> usize {
+        let mut byte = byte.min(self.text.len());
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        if byte >= self.byte {
+            self.chars += self.text[self.byte..byte].chars().count();
+        } else {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        }
+        self.byte = byte;
+        self.chars
+    }
+
+    /// Code-point offset → byte offset, if it falls inside the text (the
+    /// end of the text included).
+    pub fn byte(&mut self, chars: usize) -> Option<usize> {
+        if chars >= self.chars {
+            let rest = &self.text[self.byte..];
+            let ahead = rest
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(rest.len()))
+                .nth(chars - self.chars)?;
+            self.byte += ahead;
+        } else {
+            let back = self.chars - chars;
+            // There are `self.chars` characters before `self.byte`.
+            let (at, _) = self.text[..self.byte].char_indices().rev().nth(back - 1)?;
+            self.byte = at;
+        }
+        self.chars = chars;
+        Some(self.byte)
+    }
+}
+
+/// Code-point offsets → byte offsets of `text`, in one pass over the text
+/// whatever their order; `None` for an offset past the end.
+fn bytes_of(text: &str, chars: &[usize]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    order.sort_unstable_by_key(|&i| chars[i]);
+    let mut offsets = Offsets::new(text);
+    let mut out = vec![None; chars.len()];
+    for i in order {
+        out[i] = offsets.byte(chars[i]);
+    }
+    out
 }
 
 /// Every mention of the index as spans, per document, with notes attached.
@@ -122,9 +220,14 @@ pub fn spans(
         .collect()
 }
 
-/// A file-name stem for a document id.
+/// The longest stem, in bytes, before a suffix: file names stay well under
+/// the usual 255-byte limit.
+const STEM_MAX: usize = 150;
+
+/// A file-name stem for a document id: letters, digits, `.`, `-` and `_`.
 fn stem(id: &str) -> String {
-    id.chars()
+    let mut s = id
+        .chars()
         .map(|c| {
             if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
@@ -134,38 +237,114 @@ fn stem(id: &str) -> String {
         })
         .collect::<String>()
         .trim_end_matches(".txt")
-        .to_string()
+        .to_string();
+    if s.len() > STEM_MAX {
+        let mut at = STEM_MAX;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.truncate(at);
+    }
+    // Never empty, `.` or `..`.
+    if s.chars().all(|c| c == '.') {
+        s.insert(0, '_');
+    }
+    s
 }
 
+/// A stem per document id, no two alike (even to a file system that
+/// ignores case): a stem taken already gets `_2`, `_3`, … until the name is
+/// free.
+fn unique_stems<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    // Where to resume counting for a base, so many alike stay linear.
+    let mut next: HashMap<String, usize> = HashMap::new();
+    ids.map(|id| {
+        let base = stem(id);
+        let mut s = base.clone();
+        while !used.insert(s.to_lowercase()) {
+            let n = next.entry(base.clone()).or_insert(1);
+            *n += 1;
+            s = format!("{base}_{n}");
+        }
+        s
+    })
+    .collect()
+}
+
+/// A document id for one line of `documents.tsv`: backslash, tab, newline
+/// and carriage return are escaped.
+fn escape_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The inverse of [`escape_id`]. Any other backslash stands for itself.
+fn unescape_id(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('\\') => out.push('\\'),
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        chars.next();
+    }
+    out
+}
+
+/// A manifest stem names a file in the brat directory itself: one plain
+/// path component, no separator.
+fn plain_stem(stem: &str) -> bool {
+    !stem.contains(['/', '\\', '\0'])
+        && matches!(
+            Path::new(stem).components().collect::<Vec<_>>()[..],
+            [Component::Normal(_)]
+        )
+}
+
+/// Writes an export file: 0600, by a new file renamed into place, so a
+/// link planted at `path` is replaced, never written through.
 fn write_file(path: &Path, text: &str) -> Result<(), ExportError> {
-    let mut f = std::fs::File::create(path).map_err(io(path))?;
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
-        .map_err(io(path))
+    files::write_private(path, text.as_bytes()).map_err(io(path))
 }
 
-/// Writes `index`'s mentions in `format` under `out`; returns the files written.
+/// Writes `index`'s mentions in `format` under `out` (created 0700 when
+/// missing); returns the files written.
 pub fn export(
     index: &Index,
     format: Format,
     out: &Path,
     mention_notes: &HashMap<(String, usize, usize), String>,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(out).map_err(io(out))?;
+    files::private_dir(out).map_err(io(out))?;
     let all = spans(index, mention_notes);
     let mut written = Vec::new();
     match format {
         Format::Brat => {
             let mut manifest = String::from("# file stem\tdossier document id\n");
-            let mut stems: HashMap<String, usize> = HashMap::new();
-            for (d, doc) in index.docs().iter().enumerate() {
-                let mut s = stem(&doc.id);
-                let n = stems.entry(s.clone()).or_default();
-                *n += 1;
-                if *n > 1 {
-                    s = format!("{s}_{n}");
-                }
-                manifest.push_str(&format!("{s}\t{}\n", doc.id));
+            let stems = unique_stems(index.docs().iter().map(|d| d.id.as_str()));
+            for (d, (doc, s)) in index.docs().iter().zip(&stems).enumerate() {
+                manifest.push_str(&format!("{s}\t{}\n", escape_id(&doc.id)));
                 let txt = out.join(format!("{s}.txt"));
                 write_file(&txt, &doc.text)?;
                 let ann = out.join(format!("{s}.ann"));
@@ -194,18 +373,13 @@ pub fn export(
             };
             let mut text = String::new();
             for (d, doc) in index.docs().iter().enumerate() {
-                let labels: Vec<serde_json::Value> = all[d]
+                let mut offsets = Offsets::new(&doc.text);
+                let labels: Vec<Value> = all[d]
                     .iter()
-                    .map(|s| {
-                        json!([
-                            to_chars(&doc.text, s.start),
-                            to_chars(&doc.text, s.end),
-                            label(s.kind)
-                        ])
-                    })
+                    .map(|s| json!([offsets.chars(s.start), offsets.chars(s.end), label(s.kind)]))
                     .collect();
                 let mut line = json!({"id": d + 1, "text": doc.text, "doc": doc.id});
-                line[field] = serde_json::Value::Array(labels);
+                line[field] = Value::Array(labels);
                 text.push_str(&line.to_string());
                 text.push('\n');
             }
@@ -231,6 +405,7 @@ fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
     let mut out = String::new();
     let mut n_note = 0;
     let mut n_ref = 0;
+    let mut offsets = Offsets::new(text);
     for (i, s) in spans.iter().enumerate() {
         let t = i + 1;
         // A span that crosses a line break becomes fragments, as brat wants.
@@ -240,8 +415,8 @@ fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
             if !piece.is_empty() {
                 frags.push(format!(
                     "{} {}",
-                    to_chars(text, at),
-                    to_chars(text, at + piece.len())
+                    offsets.chars(at),
+                    offsets.chars(at + piece.len())
                 ));
             }
             at += piece.len() + 1;
@@ -314,8 +489,11 @@ fn conll_doc(text: &str, spans: &[Span], out: &mut String) {
 }
 
 /// Reads spans back from an export. `path` is the export directory (brat)
-/// or the JSONL file (doccano). Offsets are turned back into bytes of the
-/// corpus's texts; spans of unknown documents are an error.
+/// or the JSONL file (doccano, spaCy). Offsets are turned back into bytes of
+/// the corpus's texts. Anything that does not fit the corpus (an unknown
+/// document, a text that differs from the document's, an offset out of
+/// range, a quote that is not the text at its offsets) is an error naming
+/// the file and line, and nothing is imported.
 pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>, ExportError> {
     let texts: HashMap<&str, &str> = corpus
         .docs
@@ -324,114 +502,273 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
         .collect();
     match format {
         Format::Brat => import_brat(path, &texts),
-        Format::Doccano => import_jsonl(path, &texts, "label"),
-        Format::Spacy => import_jsonl(path, &texts, "entities"),
+        Format::Doccano => import_jsonl(path, corpus, &texts, "label"),
+        Format::Spacy => import_jsonl(path, corpus, &texts, "entities"),
         Format::Conll => Err(ExportError::Unsupported(format)),
     }
 }
 
 fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, ExportError> {
     let manifest_path = dir.join("documents.tsv");
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(io(&manifest_path))?;
+    let manifest = read_text(&manifest_path)?;
     let mut out = Vec::new();
+    let mut stems: HashMap<&str, usize> = HashMap::new();
+    let mut docs: HashMap<String, usize> = HashMap::new();
     for (ln, line) in manifest.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let Some((stem, doc)) = line.split_once('\t') else {
-            return Err(ExportError::Parse {
-                path: manifest_path.clone(),
-                line: ln + 1,
-                reason: "expected stem TAB document id".into(),
-            });
+        let bad = |reason: String| ExportError::Parse {
+            path: manifest_path.clone(),
+            line: ln + 1,
+            reason,
         };
-        let Some(&text) = texts.get(doc) else {
-            return Err(ExportError::Parse {
-                path: manifest_path.clone(),
-                line: ln + 1,
-                reason: format!("no document {doc:?} in the corpus"),
-            });
+        let Some((stem, escaped)) = line.split_once('\t') else {
+            return Err(bad("expected stem TAB document id".into()));
         };
-        let ann_path = dir.join(format!("{stem}.ann"));
-        let ann = std::fs::read_to_string(&ann_path).map_err(io(&ann_path))?;
-        let mut by_t: BTreeMap<String, Span> = BTreeMap::new();
-        for (i, l) in ann.lines().enumerate() {
-            let bad = |reason: &str| ExportError::Parse {
-                path: ann_path.clone(),
-                line: i + 1,
-                reason: reason.to_string(),
-            };
-            let cols: Vec<&str> = l.split('\t').collect();
-            match l.chars().next() {
-                Some('T') => {
-                    let spec = cols
-                        .get(1)
-                        .ok_or_else(|| bad("a T line needs a type and offsets"))?;
-                    let (lab, offsets) = spec
-                        .split_once(' ')
-                        .ok_or_else(|| bad("a T line needs offsets"))?;
-                    let kind =
-                        kind_of_label(lab).ok_or_else(|| bad(&format!("unknown label {lab:?}")))?;
-                    let nums: Vec<usize> = offsets
-                        .split([' ', ';'])
-                        .map(|n| n.parse().map_err(|_| bad("offsets must be numbers")))
-                        .collect::<Result<_, _>>()?;
-                    let (first, last) = (
-                        nums.first().copied().unwrap_or(0),
-                        nums.last().copied().unwrap_or(0),
-                    );
-                    let start = to_bytes(text, first)
-                        .ok_or_else(|| bad("offset past the end of the text"))?;
-                    let end = to_bytes(text, last)
-                        .ok_or_else(|| bad("offset past the end of the text"))?;
-                    if start >= end {
-                        return Err(bad("empty span"));
-                    }
-                    by_t.insert(
-                        cols[0].to_string(),
-                        Span {
-                            doc: doc.to_string(),
-                            start,
-                            end,
-                            kind,
-                            entity: None,
-                            note: None,
-                        },
-                    );
-                }
-                Some('N') => {
-                    let spec = cols.get(1).unwrap_or(&"");
-                    let parts: Vec<&str> = spec.split(' ').collect();
-                    if let [_, t, reference] = parts.as_slice()
-                        && let Some(id) = reference.strip_prefix("dossier:")
-                        && let Some(span) = by_t.get_mut(*t)
-                    {
-                        span.entity = Some(id.to_string());
-                    }
-                }
-                Some('#') => {
-                    let target = cols.get(1).and_then(|s| s.split(' ').nth(1));
-                    if let (Some(t), Some(note)) = (target, cols.get(2))
-                        && let Some(span) = by_t.get_mut(t)
-                    {
-                        span.note = Some(note.to_string());
-                    }
-                }
-                _ => {}
+        if !plain_stem(stem) {
+            return Err(bad(format!(
+                "the stem {} is not a plain file name in the brat directory",
+                short(stem)
+            )));
+        }
+        let doc = unescape_id(escaped);
+        let Some(&text) = texts.get(doc.as_str()) else {
+            return Err(bad(format!("no document {} in the corpus", short(&doc))));
+        };
+        if let Some(first) = stems.insert(stem, ln + 1) {
+            return Err(bad(format!(
+                "the stem {} is listed twice (first on line {first})",
+                short(stem)
+            )));
+        }
+        if let Some(first) = docs.insert(doc.clone(), ln + 1) {
+            return Err(bad(format!(
+                "the document {} is listed twice (first on line {first})",
+                short(&doc)
+            )));
+        }
+        // The offsets count in the .txt: it must be the corpus's text.
+        let txt_path = dir.join(format!("{stem}.txt"));
+        match files::read_regular_string(&txt_path, files::DATA_CAP) {
+            Ok(txt) if txt != text => {
+                return Err(bad(format!(
+                    "{} differs from the document {} in the corpus",
+                    short(&format!("{stem}.txt")),
+                    short(&doc)
+                )));
+            }
+            Ok(_) => {}
+            // Without a .txt, the quotes of the .ann are checked all the same.
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(ExportError::Read {
+                    path: txt_path,
+                    source,
+                });
             }
         }
-        out.extend(by_t.into_values());
+        let ann_path = dir.join(format!("{stem}.ann"));
+        let ann = read_text(&ann_path)?;
+        out.extend(parse_ann(&ann_path, &ann, &doc, text)?);
     }
     out.sort();
     Ok(out)
 }
 
+/// A `T` line of a `.ann` file, its offsets still in code points.
+struct TextBound<'a> {
+    line: usize,
+    kind: Kind,
+    fragments: Vec<(usize, usize)>,
+    quote: &'a str,
+}
+
+/// The spans of one `.ann` file, for the document `doc` whose text is `text`.
+fn parse_ann(path: &Path, ann: &str, doc: &str, text: &str) -> Result<Vec<Span>, ExportError> {
+    let bad = |line: usize, reason: String| ExportError::Parse {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    };
+    let mut bounds: Vec<TextBound> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    // (T id, entity id) and (T id, note), applied once every T is known.
+    let mut refs: Vec<(&str, &str)> = Vec::new();
+    let mut notes: Vec<(&str, &str)> = Vec::new();
+    for (i, l) in ann.lines().enumerate() {
+        let line = i + 1;
+        let cols: Vec<&str> = l.splitn(3, '\t').collect();
+        match l.chars().next() {
+            Some('T') => {
+                let id = cols[0];
+                let spec = cols
+                    .get(1)
+                    .ok_or_else(|| bad(line, "a T line needs a label and offsets".into()))?;
+                let quote = cols
+                    .get(2)
+                    .ok_or_else(|| bad(line, "a T line needs the quoted text".into()))?;
+                let (lab, offsets) = spec
+                    .split_once(' ')
+                    .ok_or_else(|| bad(line, "a T line needs offsets".into()))?;
+                let kind = kind_of_label(lab)
+                    .ok_or_else(|| bad(line, format!("unknown label {}", short(lab))))?;
+                let mut fragments = Vec::new();
+                for frag in offsets.split(';') {
+                    let nums: Vec<usize> = frag
+                        .split(' ')
+                        .map(|n| n.parse::<usize>())
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| bad(line, format!("bad offsets {}", short(offsets))))?;
+                    let [a, b] = nums[..] else {
+                        return Err(bad(line, format!("bad offsets {}", short(offsets))));
+                    };
+                    if a >= b {
+                        return Err(bad(line, format!("the span {a}–{b} is empty or reversed")));
+                    }
+                    if let Some(&(_, prev)) = fragments.last()
+                        && prev > a
+                    {
+                        return Err(bad(line, "fragments overlap or are out of order".into()));
+                    }
+                    fragments.push((a, b));
+                }
+                if let Some(first) = by_id.insert(id, bounds.len()) {
+                    return Err(bad(
+                        line,
+                        format!(
+                            "{} is defined twice (first on line {})",
+                            short(id),
+                            bounds[first].line
+                        ),
+                    ));
+                }
+                bounds.push(TextBound {
+                    line,
+                    kind,
+                    fragments,
+                    quote,
+                });
+            }
+            Some('N') => {
+                let parts: Vec<&str> = cols.get(1).unwrap_or(&"").split(' ').collect();
+                if let [_, t, reference] = parts.as_slice()
+                    && let Some(id) = reference.strip_prefix("dossier:")
+                {
+                    refs.push((t, id));
+                }
+            }
+            Some('#') => {
+                let target = cols.get(1).and_then(|s| s.split(' ').nth(1));
+                if let (Some(t), Some(note)) = (target, cols.get(2)) {
+                    notes.push((t, note));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Every offset of the file, converted in one pass over the text.
+    let chars: Vec<usize> = bounds
+        .iter()
+        .flat_map(|b| b.fragments.iter().flat_map(|&(a, b)| [a, b]))
+        .collect();
+    let bytes = bytes_of(text, &chars);
+    let mut k = 0;
+    let mut spans = Vec::with_capacity(bounds.len());
+    for b in &bounds {
+        let mut frags = Vec::with_capacity(b.fragments.len());
+        for _ in &b.fragments {
+            let (Some(start), Some(end)) = (bytes[k], bytes[k + 1]) else {
+                return Err(bad(
+                    b.line,
+                    format!(
+                        "{}–{} is past the end of the text ({} characters)",
+                        chars[k],
+                        chars[k + 1],
+                        text.chars().count()
+                    ),
+                ));
+            };
+            frags.push((start, end));
+            k += 2;
+        }
+        // Fragments of one span are split at line breaks (ours, and brat's
+        // own): only white space may lie between them.
+        for w in frags.windows(2) {
+            if !text[w[0].1..w[1].0].chars().all(char::is_whitespace) {
+                return Err(bad(
+                    b.line,
+                    "a discontinuous span (text between its fragments) cannot be imported".into(),
+                ));
+            }
+        }
+        let (start, end) = (frags[0].0, frags[frags.len() - 1].1);
+        // Our export writes line breaks as spaces; brat joins fragments with one.
+        let quote_ok = b.quote == text[start..end].replace('\n', " ")
+            || (frags.len() > 1
+                && b.quote
+                    == frags
+                        .iter()
+                        .map(|&(a, z)| &text[a..z])
+                        .collect::<Vec<_>>()
+                        .join(" "));
+        if !quote_ok {
+            return Err(bad(
+                b.line,
+                format!(
+                    "the quoted text {} is not the document's text at those offsets ({})",
+                    short(b.quote),
+                    short(&text[start..end])
+                ),
+            ));
+        }
+        spans.push(Span {
+            doc: doc.to_string(),
+            start,
+            end,
+            kind: b.kind,
+            entity: None,
+            note: None,
+        });
+    }
+    for (t, id) in refs {
+        if let Some(&i) = by_id.get(t) {
+            spans[i].entity = Some(id.to_string());
+        }
+    }
+    for (t, note) in notes {
+        if let Some(&i) = by_id.get(t) {
+            spans[i].note = Some(note.to_string());
+        }
+    }
+    Ok(spans)
+}
+
+/// A field that must be a string when present.
+fn opt_str<'v>(
+    v: &'v serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'v str>, String> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("\"{name}\" must be a string")),
+    }
+}
+
 fn import_jsonl(
     path: &Path,
+    corpus: &Corpus,
     texts: &HashMap<&str, &str>,
     field: &str,
 ) -> Result<Vec<Span>, ExportError> {
-    let content = std::fs::read_to_string(path).map_err(io(path))?;
+    let content = read_text(path)?;
+    // Lines without a known "doc" find their document by its text.
+    let mut by_text: HashMap<&str, &str> = HashMap::new();
+    for d in &corpus.docs {
+        by_text.entry(d.text.as_str()).or_insert(d.id.as_str());
+    }
     let mut out = Vec::new();
     for (i, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -442,41 +779,80 @@ fn import_jsonl(
             line: i + 1,
             reason,
         };
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let text = v["text"]
-            .as_str()
-            .ok_or_else(|| bad("no \"text\"".into()))?;
-        // The document: by "doc" when present, else by identical text.
-        let doc = match v["doc"].as_str() {
-            Some(d) if texts.contains_key(d) => d.to_string(),
-            _ => texts
-                .iter()
-                .find(|(_, t)| **t == text)
-                .map(|(d, _)| d.to_string())
-                .ok_or_else(|| bad("no document in the corpus has this text".into()))?,
-        };
-        let labels = v[field].as_array().cloned().unwrap_or_default();
-        for l in labels {
-            let (s, e, lab) = match (
-                l.get(0).and_then(|x| x.as_u64()),
-                l.get(1).and_then(|x| x.as_u64()),
-                l.get(2).and_then(|x| x.as_str()),
-            ) {
-                (Some(s), Some(e), Some(lab)) => (s as usize, e as usize, lab),
-                _ => {
+        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| bad("expected a JSON object".into()))?;
+        let text = opt_str(obj, "text").map_err(&bad)?;
+        let named = opt_str(obj, "doc").map_err(&bad)?;
+        let (doc, doc_text) = match (named, text) {
+            (Some(d), _) if texts.contains_key(d) => {
+                let doc_text = texts[d];
+                // Offsets count in the line's text: it must be the document's.
+                if text.is_some_and(|t| t != doc_text) {
                     return Err(bad(format!(
-                        "a span must be [start, end, \"LABEL\"], got {l}"
+                        "\"text\" differs from the document {} in the corpus",
+                        short(d)
                     )));
                 }
-            };
-            let kind = kind_of_label(lab).ok_or_else(|| bad(format!("unknown label {lab:?}")))?;
-            let start = to_bytes(text, s).ok_or_else(|| bad("offset past the end".into()))?;
-            let end = to_bytes(text, e).ok_or_else(|| bad("offset past the end".into()))?;
-            if start >= end {
-                return Err(bad("empty span".into()));
+                (d, doc_text)
             }
+            (_, Some(t)) => match by_text.get(t) {
+                Some(&d) => (d, t),
+                None => {
+                    return Err(bad(match named {
+                        Some(d) => format!(
+                            "no document {} in the corpus, and none has this text",
+                            short(d)
+                        ),
+                        None => "no document in the corpus has this text".into(),
+                    }));
+                }
+            },
+            (Some(d), None) => {
+                return Err(bad(format!("no document {} in the corpus", short(d))));
+            }
+            (None, None) => return Err(bad("a line needs \"doc\" or \"text\"".into())),
+        };
+        let labels: &[Value] = match obj.get(field) {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(a)) => a,
+            Some(_) => return Err(bad(format!("\"{field}\" must be a list of spans"))),
+        };
+        let mut parsed: Vec<(usize, usize, Kind)> = Vec::with_capacity(labels.len());
+        for (j, l) in labels.iter().enumerate() {
+            let n = j + 1;
+            let (s, e, lab) = match (
+                l.get(0).and_then(Value::as_u64),
+                l.get(1).and_then(Value::as_u64),
+                l.get(2).and_then(Value::as_str),
+            ) {
+                (Some(s), Some(e), Some(lab)) if l.as_array().is_some_and(|a| a.len() == 3) => {
+                    (s as usize, e as usize, lab)
+                }
+                _ => {
+                    return Err(bad(format!("span {n}: expected [start, end, \"LABEL\"]")));
+                }
+            };
+            let kind = kind_of_label(lab)
+                .ok_or_else(|| bad(format!("span {n}: unknown label {}", short(lab))))?;
+            if s >= e {
+                return Err(bad(format!("span {n}: {s}–{e} is empty or reversed")));
+            }
+            parsed.push((s, e, kind));
+        }
+        let chars: Vec<usize> = parsed.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+        let bytes = bytes_of(doc_text, &chars);
+        for (j, &(s, e, kind)) in parsed.iter().enumerate() {
+            let (Some(start), Some(end)) = (bytes[2 * j], bytes[2 * j + 1]) else {
+                return Err(bad(format!(
+                    "span {}: {s}–{e} is past the end of the text ({} characters)",
+                    j + 1,
+                    doc_text.chars().count()
+                )));
+            };
             out.push(Span {
-                doc: doc.clone(),
+                doc: doc.to_string(),
                 start,
                 end,
                 kind,

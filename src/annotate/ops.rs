@@ -427,12 +427,18 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             });
         }
     };
+    // Built on first need: (key of a name or alias, kind) → the first entity.
+    let mut by_name: Option<HashMap<(String, Kind), String>> = None;
     for s in spans {
         let Some(d) = index.doc_by_id(&s.doc) else {
             continue;
         };
         let doc = index.doc(d);
-        let text = &doc.text[s.start..s.end];
+        // Import checks every span against the corpus; never panic on one
+        // that slipped through.
+        let Some(text) = doc.text.get(s.start..s.end).filter(|t| !t.is_empty()) else {
+            continue;
+        };
         let anchor = Anchor::new(&doc.id, &doc.text, s.start..s.end);
         let note = s.note.as_ref().map(|n| Op::Note {
             target: NoteTarget::Mention {
@@ -440,10 +446,13 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             },
             text: n.clone(),
         });
-        let current = index
-            .doc_mentions(d)
-            .iter()
-            .find(|m| m.start as usize == s.start && m.end as usize == s.end)
+        // A document's mentions are sorted by (start, end).
+        let mentions = index.doc_mentions(d);
+        let at =
+            mentions.partition_point(|m| (m.start as usize, m.end as usize) < (s.start, s.end));
+        let current = mentions
+            .get(at)
+            .filter(|m| m.start as usize == s.start && m.end as usize == s.end)
             .map(|m| index.entity(m.entity).id.clone());
         let unchanged = match (&current, &s.entity) {
             (Some(cur), Some(wanted)) => cur == wanted,
@@ -463,15 +472,10 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             .filter(|id| index.entity_by_id(id).is_some())
             .map(str::to_string)
             .or_else(|| {
-                index
-                    .entities()
-                    .iter()
-                    .find(|e| {
-                        e.kind == s.kind
-                            && (key(&e.name) == key(text)
-                                || e.aliases.iter().any(|a| key(a) == key(text)))
-                    })
-                    .map(|e| e.id.clone())
+                by_name
+                    .get_or_insert_with(|| names_by_key(index))
+                    .get(&(key(text), s.kind))
+                    .cloned()
             });
         let (entity, new) = match known {
             Some(id) => {
@@ -506,6 +510,19 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
             new,
         });
         out.extend(note);
+    }
+    out
+}
+
+/// Every entity by the key of its name and of each alias, with its kind;
+/// where several share both, the first.
+fn names_by_key(index: &crate::index::Index) -> HashMap<(String, Kind), String> {
+    let mut out = HashMap::new();
+    for e in index.entities() {
+        for name in std::iter::once(&e.name).chain(&e.aliases) {
+            out.entry((key(name), e.kind))
+                .or_insert_with(|| e.id.clone());
+        }
     }
     out
 }
