@@ -30,6 +30,17 @@ pub enum ReadError {
     TooLarge { size: u64, cap: u64 },
 }
 
+/// A read error as an I/O error whose message says what was wrong ("not a
+/// regular file (a FIFO)"), for errors that carry an `io::Error` source.
+impl From<ReadError> for io::Error {
+    fn from(e: ReadError) -> io::Error {
+        match e {
+            ReadError::Io(e) => e,
+            other => io::Error::new(io::ErrorKind::InvalidInput, other.to_string()),
+        }
+    }
+}
+
 /// What kind of thing a non-regular file is, for messages.
 pub fn file_type_name(ft: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]

@@ -162,8 +162,14 @@ pub fn open_for_reader(
         Ok(path) => match Journal::open(&path, &corpus_key(opts)) {
             Ok(j) => (j, None),
             Err(e) => match Journal::read(&path) {
-                Ok(j) => (j, Some(format!("annotations cannot be saved: {e}"))),
-                Err(_) => (nowhere()?, Some(format!("annotations are off: {e}"))),
+                Ok(j) => (
+                    j,
+                    Some(format!("annotations cannot be saved: {}", e.with_causes())),
+                ),
+                Err(_) => (
+                    nowhere()?,
+                    Some(format!("annotations are off: {}", e.with_causes())),
+                ),
             },
         },
         Err(e) => (nowhere()?, Some(format!("annotations are off: {e}"))),

@@ -141,6 +141,9 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         say(&format!("internal error{at}: {msg}"));
     }));
+    // A write past the file-size limit fails with EFBIG and is reported,
+    // instead of the signal killing the process mid-import.
+    dossier::tui::terminal::ignore_file_size_signal();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -140,19 +140,8 @@ fn now() -> u64 {
 
 pub use crate::files::{private_dir, sync_dir};
 
-/// A read error as an I/O error whose message says what was wrong
-/// ("not a regular file (a FIFO)"), for [`JournalError::Io`].
-fn read_error(e: ReadError) -> std::io::Error {
-    match e {
-        ReadError::Io(e) => e,
-        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
-    }
-}
-
 fn not_regular(meta: &std::fs::Metadata) -> std::io::Error {
-    read_error(ReadError::NotRegular(files::file_type_name(
-        &meta.file_type(),
-    )))
+    ReadError::NotRegular(files::file_type_name(&meta.file_type())).into()
 }
 
 fn symlink_refused(path: &Path, what: &str) -> JournalError {
@@ -349,7 +338,7 @@ impl Journal {
         let file = match files::open_regular(&self.path) {
             Ok(f) => f,
             Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(io(&self.path)(read_error(e))),
+            Err(e) => return Err(io(&self.path)(e.into())),
         };
         let mut reader = BufReader::new(file);
         let mut good: u64 = 0;

@@ -112,10 +112,7 @@ impl KnowledgeBase {
     pub fn add_file(&mut self, path: &Path) -> Result<(), KbError> {
         let bytes = files::read_regular(path, files::DATA_CAP).map_err(|e| KbError::Read {
             path: path.to_path_buf(),
-            source: match e {
-                files::ReadError::Io(e) => e,
-                other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
-            },
+            source: e.into(),
         })?;
         let text = String::from_utf8(bytes).map_err(|e| KbError::Invalid {
             path: path.to_path_buf(),

@@ -273,7 +273,11 @@ mod tests {
         let found = m.find_all(&text);
         assert_eq!(found.len(), 40_000);
         for (i, f) in found.iter().enumerate() {
-            let want = if i % 2 == 0 { "TTP" } else { "Khyber Pakhtunkhwa" };
+            let want = if i % 2 == 0 {
+                "TTP"
+            } else {
+                "Khyber Pakhtunkhwa"
+            };
             assert_eq!(&text[f.start..f.end], want);
         }
         // One endless line with no break at all still matches everywhere.

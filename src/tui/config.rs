@@ -147,17 +147,8 @@ pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
         }
         Err(e) => Err(ConfigError::Read {
             path: path.to_path_buf(),
-            source: read_error(e),
+            source: e.into(),
         }),
-    }
-}
-
-/// A file that could not be read, as the `source` of a read error: its
-/// message says what was wrong ("not a regular file (a FIFO)").
-pub(crate) fn read_error(e: files::ReadError) -> std::io::Error {
-    match e {
-        files::ReadError::Io(e) => e,
-        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
     }
 }
 

@@ -6,7 +6,7 @@
 //! terminal (`COLORTERM`, `TERM`), and `NO_COLOR` selects the `mono` theme,
 //! which tells entity kinds apart by bold, underline, reverse and italic.
 
-use super::config::{line_of, read_error, toml_problem};
+use super::config::{line_of, toml_problem};
 use crate::entity::Kind;
 use crate::files;
 use ratatui::style::{Color, Modifier, Style};
@@ -280,7 +280,7 @@ fn resolve_text(choice: &str) -> Result<(String, String), ThemeError> {
         let text =
             files::read_regular_string(path, files::CONFIG_CAP).map_err(|e| ThemeError::Read {
                 path: choice.to_string(),
-                source: read_error(e),
+                source: e.into(),
             })?;
         return Ok((text, choice.to_string()));
     }
