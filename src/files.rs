@@ -142,6 +142,8 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
+    // Say plainly that the directory is missing, not the temporary name.
+    std::fs::metadata(dir)?;
     // tempfile creates with O_CREAT|O_EXCL and mode 0600.
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)

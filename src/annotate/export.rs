@@ -273,7 +273,8 @@ fn unique_stems<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// A document id for one line of `documents.tsv`: backslash, tab, newline
-/// and carriage return are escaped.
+/// and carriage return are escaped as `\\`, `\t`, `\n`, `\r`, and any other
+/// control or bidi character as `\u{HEX}`.
 fn escape_id(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     for c in id.chars() {
@@ -282,6 +283,10 @@ fn escape_id(id: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
+            // Any other control or bidi character, so that `cat` is safe.
+            c if crate::text::safe::is_unsafe(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
             c => out.push(c),
         }
     }
@@ -302,6 +307,26 @@ fn unescape_id(s: &str) -> String {
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('r') => out.push('\r'),
+            Some('u') => {
+                // \u{HEX}: the peeked 'u', then "{", the digits and "}".
+                let tail: String = chars.clone().skip(1).take(10).collect();
+                let parsed = tail
+                    .strip_prefix('{')
+                    .and_then(|t| t.split_once('}'))
+                    .and_then(|(hex, _)| {
+                        let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
+                        Some((c, hex.len()))
+                    });
+                let Some((c, n)) = parsed else {
+                    out.push('\\');
+                    continue;
+                };
+                out.push(c);
+                // The 'u' is taken below; here "{", the digits and "}".
+                for _ in 0..n + 2 {
+                    chars.next();
+                }
+            }
             _ => {
                 out.push('\\');
                 continue;
@@ -380,7 +405,7 @@ pub fn export(
                     .collect();
                 let mut line = json!({"id": d + 1, "text": doc.text, "doc": doc.id});
                 line[field] = Value::Array(labels);
-                text.push_str(&line.to_string());
+                text.push_str(&crate::text::safe::to_json(&line));
                 text.push('\n');
             }
             let path = out.join(name);
@@ -863,4 +888,20 @@ fn import_jsonl(
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn manifest_ids_escape_and_come_back(
+            id in "[a\\\\u{}\t\n\r\u{1b}\u{9b}\u{202e}é]{0,12}"
+        ) {
+            let e = escape_id(&id);
+            proptest::prop_assert!(!e.chars().any(crate::text::safe::is_unsafe), "{:?}", e);
+            proptest::prop_assert_eq!(unescape_id(&e), id);
+        }
+    }
 }

@@ -14,8 +14,45 @@ use std::time::{Duration, Instant};
 
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Records what a program asked the terminal to do besides drawing: set
+/// the title or icon name, copy to or paste from the clipboard, ring the
+/// bell, resize the window. A document's bytes must never cause any of it.
+#[derive(Debug, Default)]
+pub struct Spy {
+    pub events: Vec<String>,
+}
+
+impl vt100::Callbacks for Spy {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.events.push("bell".into());
+    }
+    fn visual_bell(&mut self, _: &mut vt100::Screen) {
+        self.events.push("visual bell".into());
+    }
+    fn resize(&mut self, _: &mut vt100::Screen, request: (u16, u16)) {
+        self.events.push(format!("resize {request:?}"));
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.events
+            .push(format!("icon name {:?}", String::from_utf8_lossy(name)));
+    }
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.events
+            .push(format!("title {:?}", String::from_utf8_lossy(title)));
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.events
+            .push(format!("clipboard {:?}", String::from_utf8_lossy(data)));
+    }
+    fn paste_from_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8]) {
+        self.events.push("clipboard read".into());
+    }
+}
+
 pub struct Session {
-    pub parser: Arc<Mutex<vt100::Parser>>,
+    pub parser: Arc<Mutex<vt100::Parser<Spy>>>,
+    /// Every byte the program wrote to the terminal.
+    pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     master: Box<dyn MasterPty + Send>,
     child: Box<dyn Child + Send + Sync>,
@@ -32,7 +69,21 @@ impl Session {
     pub fn start_with(cols: u16, rows: u16, env: &[(&str, &str)], args: &[&str]) -> Session {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
         cmd.args(args);
-        Session::spawn(cmd, cols, rows, env)
+        Session::spawn(cmd, cols, rows, env, "")
+    }
+
+    /// Like [`Session::start_with`], on a terminal whose screen already
+    /// shows `before` (to check that it is still there afterwards).
+    pub fn start_after(
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        args: &[&str],
+        before: &str,
+    ) -> Session {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.args(args);
+        Session::spawn(cmd, cols, rows, env, before)
     }
 
     /// Runs a `sh` script in the pseudo-terminal, with `$DOSSIER` the
@@ -41,10 +92,16 @@ impl Session {
         let mut cmd = CommandBuilder::new("sh");
         cmd.args(["-c", script]);
         cmd.env("DOSSIER", env!("CARGO_BIN_EXE_dossier"));
-        Session::spawn(cmd, cols, rows, &[])
+        Session::spawn(cmd, cols, rows, &[], "")
     }
 
-    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
+    fn spawn(
+        mut cmd: CommandBuilder,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        before: &str,
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -68,8 +125,12 @@ impl Session {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let mut parser = vt100::Parser::new_with_callbacks(rows, cols, 0, Spy::default());
+        parser.process(before.as_bytes());
+        let parser = Arc::new(Mutex::new(parser));
+        let raw = Arc::new(Mutex::new(Vec::new()));
         let p = Arc::clone(&parser);
+        let r = Arc::clone(&raw);
         thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
@@ -79,12 +140,16 @@ impl Session {
                         if let Ok(mut parser) = p.lock() {
                             parser.process(&buf[..n]);
                         }
+                        if let Ok(mut raw) = r.lock() {
+                            raw.extend_from_slice(&buf[..n]);
+                        }
                     }
                 }
             }
         });
         Session {
             parser,
+            raw,
             writer,
             master: pair.master,
             child,
