@@ -106,6 +106,21 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 const PERSON_CONFIDENCE: u8 = 90;
 const NAME_CONFIDENCE: u8 = 60;
 
+/// Words are split a piece of text at a time (cut at paragraph or line
+/// breaks), so the token list of a huge document is never whole in memory.
+const TOKEN_PIECE: usize = 64 * 1024;
+
+/// The tokens of `text[piece]`, with offsets into `text`.
+fn tokens_in(text: &str, piece: std::ops::Range<usize>) -> Vec<Token> {
+    let base = piece.start;
+    let mut toks = tokens(&text[piece]);
+    for t in &mut toks {
+        t.start += base;
+        t.end += base;
+    }
+    toks
+}
+
 fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     // Positions are byte offsets; nothing is copied per character.
@@ -706,7 +721,9 @@ impl Engine {
                 let mut f = matcher.find_all(&doc.text);
                 extend_by_rules(doc, &mut f, &entities);
                 let mut sets = WordSets::default();
-                sets.add(&doc.text, &tokens(&doc.text));
+                for piece in crate::text::pieces(&doc.text, TOKEN_PIECE) {
+                    sets.add(&doc.text, &tokens_in(&doc.text, piece));
+                }
                 (f, sets)
             }) {
                 found.push(f);
@@ -728,14 +745,21 @@ impl Engine {
         let indexed: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
         let runs: Vec<Run> = parallel_map(&indexed, |&(d, doc)| {
             let mut runs = Vec::new();
-            name_runs(
-                d as DocId,
-                doc,
-                &tokens(&doc.text),
-                &found[d],
-                &word_sets,
-                &mut runs,
-            );
+            for piece in crate::text::pieces(&doc.text, TOKEN_PIECE) {
+                // The knowledge-base matches in this piece only.
+                let f = &found[d];
+                let from = f.partition_point(|m| m.end <= piece.start);
+                let to = f.partition_point(|m| m.start < piece.end);
+                let toks = tokens_in(&doc.text, piece);
+                name_runs(
+                    d as DocId,
+                    doc,
+                    &toks,
+                    &f[from..to.max(from)],
+                    &word_sets,
+                    &mut runs,
+                );
+            }
             runs
         })
         .into_iter()
@@ -1015,8 +1039,19 @@ fn operations(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>
     if !text.contains("Operation") {
         return Vec::new();
     }
-    let toks = tokens(text);
     let mut out = Vec::new();
+    for piece in crate::text::pieces(text, TOKEN_PIECE) {
+        operations_in(text, &tokens_in(text, piece), &mut out);
+    }
+    out
+}
+
+/// [`operations`] over the tokens of one piece of `text`.
+fn operations_in(
+    text: &str,
+    toks: &[Token],
+    out: &mut Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+) {
     for (i, t) in toks.iter().enumerate() {
         if &text[t.start..t.end] != "Operation" {
             continue;
@@ -1034,7 +1069,6 @@ fn operations(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>
             out.push((t.start..toks[j - 1].end, toks[i + 1].start..toks[j - 1].end));
         }
     }
-    out
 }
 
 /// Rules that widen a match: an organisation's "Pak-" prefix ("Pak-ISI"), and

@@ -185,14 +185,9 @@ impl Matcher {
     /// breaks, so the normalised copy and its offset map stay small whatever
     /// the document's size.
     pub fn find_all(&self, text: &str) -> Vec<Found> {
-        let mut out = Vec::new();
-        let mut at = 0;
-        while at < text.len() {
-            let end = piece_end(text, at, MATCH_PIECE);
-            out.extend(self.find_in(text, at..end));
-            at = end;
-        }
-        out
+        crate::text::pieces(text, MATCH_PIECE)
+            .flat_map(|piece| self.find_in(text, piece))
+            .collect()
     }
 
     /// [`Matcher::find_all`] on `text[range]`, with offsets into `text`.
@@ -235,32 +230,6 @@ impl Matcher {
 /// The largest piece of text matched at once, in bytes.
 const MATCH_PIECE: usize = 256 * 1024;
 
-/// Where a piece of `text` that starts at `at` and is at most `max` bytes
-/// long should end: after a blank line if there is one in its second half,
-/// else after a line break, else after a space, else at a character
-/// boundary. Names do not cross paragraphs, so matches are not lost.
-fn piece_end(text: &str, at: usize, max: usize) -> usize {
-    if text.len() - at <= max {
-        return text.len();
-    }
-    let mut limit = at + max;
-    while !text.is_char_boundary(limit) {
-        limit -= 1;
-    }
-    let window = &text[at..limit];
-    let half = window.len() / 2;
-    if let Some(i) = window.rfind("\n\n").filter(|&i| i >= half) {
-        return at + i + 2;
-    }
-    if let Some(i) = window.rfind('\n').filter(|&i| i >= half) {
-        return at + i + 1;
-    }
-    if let Some(i) = window.rfind(' ').filter(|&i| i > 0) {
-        return at + i + 1;
-    }
-    limit.max(at + text[at..].chars().next().map_or(1, char::len_utf8))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,16 +252,6 @@ mod tests {
         // One endless line with no break at all still matches everywhere.
         let line = "TTP ".repeat(100_000);
         assert_eq!(m.find_all(&line).len(), 100_000);
-    }
-
-    #[test]
-    fn pieces_end_at_breaks_and_boundaries() {
-        let t = "ab\n\ncd\nef gh";
-        assert_eq!(piece_end(t, 0, 100), t.len());
-        assert_eq!(piece_end(t, 0, 7), 7); // after the line break
-        assert_eq!(piece_end("abcdef\n\nghij", 0, 10), 8); // after the blank line
-        assert_eq!(piece_end("abcdef gh", 0, 8), 7); // after the space
-        assert_eq!(piece_end("ééééé", 0, 3), 2);
     }
 
     fn matcher(aliases: &[(&str, u32)]) -> Matcher {

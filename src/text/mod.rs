@@ -106,6 +106,50 @@ fn is_break_space(g: &str) -> bool {
     )
 }
 
+/// Cuts `text` into consecutive pieces of at most `max` bytes (a piece
+/// holding one character longer than `max` excepted), each ending at a
+/// paragraph break, a line break or a space where there is one. Stages
+/// that need working memory proportional to their input run a piece at a
+/// time, so a single huge document costs no more than many small ones.
+pub fn pieces(text: &str, max: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
+        let end = piece_end(text, at, max.max(1));
+        let piece = at..end;
+        at = end;
+        Some(piece)
+    })
+}
+
+/// Where a piece of `text` that starts at `at` and is at most `max` bytes
+/// long should end: after a blank line if there is one in its second half,
+/// else after a line break, else after a space, else at a character
+/// boundary. Names do not cross paragraphs, so matches are not lost.
+fn piece_end(text: &str, at: usize, max: usize) -> usize {
+    if text.len() - at <= max {
+        return text.len();
+    }
+    let mut limit = at + max;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[at..limit];
+    let half = window.len() / 2;
+    if let Some(i) = window.rfind("\n\n").filter(|&i| i >= half) {
+        return at + i + 2;
+    }
+    if let Some(i) = window.rfind('\n').filter(|&i| i >= half) {
+        return at + i + 1;
+    }
+    if let Some(i) = window.rfind(' ').filter(|&i| i > 0) {
+        return at + i + 1;
+    }
+    limit.max(at + text[at..].chars().next().map_or(1, char::len_utf8))
+}
+
 /// A count with its noun, singular for one: `plural(1, "decision",
 /// "decisions")` is "1 decision", `plural(2, …)` "2 decisions".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
@@ -438,6 +482,34 @@ mod tests {
     fn invisible_format_characters_have_no_width() {
         assert_eq!(glyph("\u{200b}", 0).width, 0);
         assert_eq!(glyph("\u{202e}", 0).width, 0);
+    }
+
+    #[test]
+    fn pieces_end_at_breaks_and_boundaries() {
+        let t = "ab\n\ncd\nef gh";
+        assert_eq!(piece_end(t, 0, 100), t.len());
+        assert_eq!(piece_end(t, 0, 7), 7); // after the line break
+        assert_eq!(piece_end("abcdef\n\nghij", 0, 10), 8); // after the blank line
+        assert_eq!(piece_end("abcdef gh", 0, 8), 7); // after the space
+        assert_eq!(piece_end("ééééé", 0, 3), 2);
+    }
+
+    #[test]
+    fn pieces_cover_the_text_in_order() {
+        let text = "One para.\n\nTwo é lines\nand more words here ".repeat(50);
+        for max in [1, 2, 3, 7, 64, 10_000] {
+            let ps: Vec<_> = pieces(&text, max).collect();
+            assert_eq!(ps.first().map(|p| p.start), Some(0));
+            assert_eq!(ps.last().map(|p| p.end), Some(text.len()));
+            for w in ps.windows(2) {
+                assert_eq!(w[0].end, w[1].start);
+            }
+            for p in &ps {
+                assert!(text.is_char_boundary(p.start) && p.start < p.end);
+                assert!(p.len() <= max.max(2), "{p:?} for {max}");
+            }
+        }
+        assert_eq!(pieces("", 8).count(), 0);
     }
 
     #[test]
