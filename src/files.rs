@@ -132,6 +132,15 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
 /// synced, and is renamed over `path` (which replaces a link rather than
 /// writing through it).
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_private_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write_private`], for a file written a piece at a time by `fill`
+/// (through a buffer), so that a large file is never whole in memory.
+pub fn write_private_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -149,7 +158,11 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .prefix(&prefix)
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        fill(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);

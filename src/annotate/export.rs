@@ -11,11 +11,12 @@
 //! byte offsets used everywhere else happens here and nowhere else.
 
 use crate::corpus::Corpus;
-use crate::entity::Kind;
+use crate::entity::{Kind, Mention};
 use crate::files::{self, ReadError};
 use crate::index::Index;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
@@ -353,8 +354,33 @@ fn write_file(path: &Path, text: &str) -> Result<(), ExportError> {
     files::write_private(path, text.as_bytes()).map_err(io(path))
 }
 
+/// Like [`write_file`], for a file written a piece at a time by `fill`.
+fn write_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    files::write_private_with(path, fill).map_err(io(path))
+}
+
+/// Notes on mentions, by document id, then by (start, end).
+type NotesByDoc<'a> = HashMap<&'a str, HashMap<(usize, usize), &'a str>>;
+
+fn notes_by_doc(mention_notes: &HashMap<(String, usize, usize), String>) -> NotesByDoc<'_> {
+    let mut by: NotesByDoc = HashMap::new();
+    for ((doc, start, end), note) in mention_notes {
+        by.entry(doc.as_str())
+            .or_default()
+            .insert((*start, *end), note.as_str());
+    }
+    by
+}
+
 /// Writes `index`'s mentions in `format` under `out` (created 0700 when
 /// missing); returns the files written.
+///
+/// Every file is written a document at a time, straight from the index:
+/// nothing per mention is copied, so an export costs no more memory than
+/// the index itself, however many mentions there are.
 pub fn export(
     index: &Index,
     format: Format,
@@ -362,7 +388,9 @@ pub fn export(
     mention_notes: &HashMap<(String, usize, usize), String>,
 ) -> Result<Vec<PathBuf>, ExportError> {
     files::private_dir(out).map_err(io(out))?;
-    let all = spans(index, mention_notes);
+    let notes = notes_by_doc(mention_notes);
+    let no_notes = HashMap::new();
+    let notes_of = |id: &str| notes.get(id).unwrap_or(&no_notes);
     let mut written = Vec::new();
     match format {
         Format::Brat => {
@@ -373,7 +401,10 @@ pub fn export(
                 let txt = out.join(format!("{s}.txt"));
                 write_file(&txt, &doc.text)?;
                 let ann = out.join(format!("{s}.ann"));
-                write_file(&ann, &brat_ann(&doc.text, &all[d], index))?;
+                let mentions = index.doc_mentions(d as u32);
+                write_file_with(&ann, |w| {
+                    brat_ann(&doc.text, mentions, index, notes_of(&doc.id), w)
+                })?;
                 written.push(txt);
                 written.push(ann);
             }
@@ -396,47 +427,79 @@ pub fn export(
             } else {
                 ("spacy.jsonl", "entities")
             };
-            let mut text = String::new();
-            for (d, doc) in index.docs().iter().enumerate() {
-                let mut offsets = Offsets::new(&doc.text);
-                let labels: Vec<Value> = all[d]
-                    .iter()
-                    .map(|s| json!([offsets.chars(s.start), offsets.chars(s.end), label(s.kind)]))
-                    .collect();
-                let mut line = json!({"id": d + 1, "text": doc.text, "doc": doc.id});
-                line[field] = Value::Array(labels);
-                text.push_str(&crate::text::safe::to_json(&line));
-                text.push('\n');
-            }
             let path = out.join(name);
-            write_file(&path, &text)?;
+            write_file_with(&path, |w| {
+                for d in 0..index.docs().len() {
+                    jsonl_line(index, d, field, w)?;
+                    w.write_all(b"\n")?;
+                }
+                Ok(())
+            })?;
             written.push(path);
         }
         Format::Conll => {
-            let mut text = String::new();
-            for (d, doc) in index.docs().iter().enumerate() {
-                text.push_str(&format!("-DOCSTART-\tO\t_\t# {}\n\n", doc.id));
-                conll_doc(&doc.text, &all[d], &mut text);
-            }
             let path = out.join("conll.txt");
-            write_file(&path, &text)?;
+            write_file_with(&path, |w| {
+                for (d, doc) in index.docs().iter().enumerate() {
+                    writeln!(w, "-DOCSTART-\tO\t_\t# {}\n", doc.id)?;
+                    conll_doc(&doc.text, index.doc_mentions(d as u32), index, w)?;
+                }
+                Ok(())
+            })?;
             written.push(path);
         }
     }
     Ok(written)
 }
 
-fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
-    let mut out = String::new();
+/// One doccano or spaCy line: `{"doc", "id", FIELD: [[start, end, LABEL],
+/// …], "text"}`, keys in alphabetical order, with code-point offsets.
+fn jsonl_line(index: &Index, d: usize, field: &str, w: &mut dyn Write) -> std::io::Result<()> {
+    use crate::text::safe::to_json;
+    let doc = index.doc(d as u32);
+    write!(w, "{{\"doc\":{},", to_json(&doc.id))?;
+    // Before "id" or after it, so that the keys stay in order.
+    if field < "id" {
+        write!(w, "\"{field}\":[")?;
+    } else {
+        write!(w, "\"id\":{},\"{field}\":[", d + 1)?;
+    }
+    let mut offsets = Offsets::new(&doc.text);
+    for (i, m) in index.doc_mentions(d as u32).iter().enumerate() {
+        let kind = index.entity(m.entity).kind;
+        let (start, end) = (
+            offsets.chars(m.start as usize),
+            offsets.chars(m.end as usize),
+        );
+        let sep = if i == 0 { "" } else { "," };
+        write!(w, "{sep}[{start},{end},\"{}\"]", label(kind))?;
+    }
+    if field < "id" {
+        write!(w, "],\"id\":{},", d + 1)?;
+    } else {
+        write!(w, "],")?;
+    }
+    write!(w, "\"text\":{}}}", to_json(&doc.text))
+}
+
+fn brat_ann(
+    text: &str,
+    mentions: &[Mention],
+    index: &Index,
+    notes: &HashMap<(usize, usize), &str>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut n_note = 0;
     let mut n_ref = 0;
     let mut offsets = Offsets::new(text);
-    for (i, s) in spans.iter().enumerate() {
+    for (i, m) in mentions.iter().enumerate() {
         let t = i + 1;
+        let (start, end) = (m.start as usize, m.end as usize);
+        let entity = index.entity(m.entity);
         // A span that crosses a line break becomes fragments, as brat wants.
         let mut frags = Vec::new();
-        let mut at = s.start;
-        for piece in text[s.start..s.end].split('\n') {
+        let mut at = start;
+        for piece in text[start..end].split('\n') {
             if !piece.is_empty() {
                 frags.push(format!(
                     "{} {}",
@@ -446,45 +509,44 @@ fn brat_ann(text: &str, spans: &[Span], index: &Index) -> String {
             }
             at += piece.len() + 1;
         }
-        let quoted = text[s.start..s.end].replace('\n', " ");
-        out.push_str(&format!(
-            "T{t}\t{} {}\t{quoted}\n",
-            label(s.kind),
+        let quoted = text[start..end].replace('\n', " ");
+        writeln!(
+            out,
+            "T{t}\t{} {}\t{quoted}",
+            label(entity.kind),
             frags.join(";")
-        ));
-        if let Some(id) = &s.entity {
+        )?;
+        let (id, name) = (&entity.id, &entity.name);
+        n_ref += 1;
+        writeln!(out, "N{n_ref}\tReference T{t} dossier:{id}\t{name}")?;
+        if let Some(wd) = entity.external.get("wikidata") {
             n_ref += 1;
-            let name = index
-                .entity_by_id(id)
-                .map(|e| index.entity(e).name.as_str())
-                .unwrap_or("");
-            out.push_str(&format!("N{n_ref}\tReference T{t} dossier:{id}\t{name}\n"));
-            if let Some(wd) = index
-                .entity_by_id(id)
-                .and_then(|e| index.entity(e).external.get("wikidata"))
-            {
-                n_ref += 1;
-                out.push_str(&format!("N{n_ref}\tReference T{t} Wikidata:{wd}\t{name}\n"));
-            }
+            writeln!(out, "N{n_ref}\tReference T{t} Wikidata:{wd}\t{name}")?;
         }
-        if let Some(note) = &s.note {
+        if let Some(note) = notes.get(&(start, end)) {
             n_note += 1;
-            out.push_str(&format!(
-                "#{n_note}\tAnnotatorNotes T{t}\t{}\n",
+            writeln!(
+                out,
+                "#{n_note}\tAnnotatorNotes T{t}\t{}",
                 note.replace(['\n', '\t'], " ")
-            ));
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
-fn conll_doc(text: &str, spans: &[Span], out: &mut String) {
+fn conll_doc(
+    text: &str,
+    mentions: &[Mention],
+    index: &Index,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut si = 0;
     let mut line_had_tokens = false;
     for (at, tok) in text.split_word_bound_indices() {
         if tok.contains('\n') {
             if line_had_tokens {
-                out.push('\n');
+                out.write_all(b"\n")?;
                 line_had_tokens = false;
             }
             continue;
@@ -492,25 +554,23 @@ fn conll_doc(text: &str, spans: &[Span], out: &mut String) {
         if tok.trim().is_empty() {
             continue;
         }
-        while si < spans.len() && spans[si].end <= at {
+        while si < mentions.len() && mentions[si].end as usize <= at {
             si += 1;
         }
-        let (tag, id) = match spans.get(si) {
-            Some(s) if s.start <= at && at < s.end => {
-                let bio = if at == s.start { "B" } else { "I" };
-                (
-                    format!("{bio}-{}", label(s.kind)),
-                    s.entity.clone().unwrap_or_else(|| "_".into()),
-                )
+        match mentions.get(si) {
+            Some(m) if m.start as usize <= at && at < m.end as usize => {
+                let bio = if at == m.start as usize { "B" } else { "I" };
+                let e = index.entity(m.entity);
+                writeln!(out, "{tok}\t{bio}-{}\t{}", label(e.kind), e.id)?;
             }
-            _ => ("O".to_string(), "_".to_string()),
-        };
-        out.push_str(&format!("{tok}\t{tag}\t{id}\n"));
+            _ => writeln!(out, "{tok}\tO\t_")?,
+        }
         line_had_tokens = true;
     }
     if line_had_tokens {
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
+    Ok(())
 }
 
 /// Reads spans back from an export. `path` is the export directory (brat)
