@@ -18,7 +18,8 @@ use super::matcher::{Found, MatcherBuilder, Target};
 use super::normalize::{edit_distance, is_word_char, key, skeleton};
 use super::{DocId, Entity, EntityId, Kind, KnowledgeBase, Mention, Source};
 use crate::corpus::{Corpus, Document};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// The entities and mentions of a corpus.
 #[derive(Debug, Clone, Default)]
@@ -124,7 +125,13 @@ fn tokens_in(text: &str, piece: std::ops::Range<usize>) -> Vec<Token> {
 fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     // Positions are byte offsets; nothing is copied per character.
-    let ch = |at: usize| text.get(at..).and_then(|t| t.chars().next());
+    let bytes = text.as_bytes();
+    let ch = |at: usize| -> Option<char> {
+        match *bytes.get(at)? {
+            b if b < 0x80 => Some(char::from(b)),
+            _ => text.get(at..).and_then(|t| t.chars().next()),
+        }
+    };
     let mut i = 0;
     let mut boundary = true; // sentence boundary seen since the last token
     let mut newline = true;
@@ -480,8 +487,8 @@ struct SurnameIndex<'a> {
 
 impl<'a> SurnameIndex<'a> {
     fn new(surnames: &'a [(String, usize, RefTarget)]) -> Self {
-        let mut exact: HashMap<&str, Vec<(usize, usize, &RefTarget)>> = HashMap::new();
-        let mut lower: HashMap<String, Vec<(usize, usize, &RefTarget)>> = HashMap::new();
+        let mut exact: HashMap<&str, Vec<(usize, usize, &RefTarget)>> = HashMap::default();
+        let mut lower: HashMap<String, Vec<(usize, usize, &RefTarget)>> = HashMap::default();
         for (n, (surname, after, target)) in surnames.iter().enumerate() {
             exact
                 .entry(surname.as_str())
@@ -492,7 +499,7 @@ impl<'a> SurnameIndex<'a> {
                 .or_default()
                 .push((*after, n, target));
         }
-        let mut deletions: HashMap<String, Vec<String>> = HashMap::new();
+        let mut deletions: HashMap<String, Vec<String>> = HashMap::default();
         for (l, list) in lower.iter_mut() {
             list.sort_by_key(|&(after, n, _)| (after, n));
             if l.len() <= MAX_VARIANT_BYTES {
@@ -533,7 +540,7 @@ impl<'a> SurnameIndex<'a> {
         }
         let first = lower.chars().next();
         let mut best: Option<(usize, usize, &RefTarget)> = None;
-        let mut tried: HashSet<&str> = HashSet::new();
+        let mut tried: HashSet<&str> = HashSet::default();
         for d in deletions(&lower) {
             for cand in self.deletions.get(&d).into_iter().flatten() {
                 if !tried.insert(cand.as_str())
@@ -580,7 +587,7 @@ impl Engine {
         let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
 
         // The knowledge base's aliases.
-        let mut kb_keys: HashMap<String, EntityId> = HashMap::new();
+        let mut kb_keys: HashMap<String, EntityId> = HashMap::default();
         let mut builder = MatcherBuilder::new();
         for (i, e) in entities.iter().enumerate() {
             for alias in std::iter::once(&e.name).chain(&e.aliases) {
@@ -634,7 +641,7 @@ impl Engine {
         }
         // Learned names that are transliterations of each other are one
         // ("Operation Azm-e-Istehkam", "Operation Azm-i-Istehkam").
-        let mut by_skeleton: HashMap<(String, usize, String), String> = HashMap::new();
+        let mut by_skeleton: HashMap<(String, usize, String), String> = HashMap::default();
         for k in clusters.keys.clone() {
             let sk = skeleton(&k);
             if sk.chars().count() < 6 {
@@ -716,17 +723,27 @@ impl Engine {
         // word list is larger than its text.
         let mut found: Vec<Vec<Found>> = Vec::with_capacity(total);
         let mut word_sets = WordSets::default();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
-            for (f, sets) in parallel_map(batch, |doc| {
-                let mut f = matcher.find_all(&doc.text);
-                extend_by_rules(doc, &mut f, &entities);
+            // One word set per thread's share of the batch, not per document:
+            // most words repeat, and each new set allocates them again.
+            let shares: Vec<&[Document]> = batch.chunks(batch.len().div_ceil(threads)).collect();
+            for (fs, sets) in parallel_map(&shares, |share| {
                 let mut sets = WordSets::default();
-                for piece in crate::text::pieces(&doc.text, TOKEN_PIECE) {
-                    sets.add(&doc.text, &tokens_in(&doc.text, piece));
-                }
-                (f, sets)
+                let fs: Vec<Vec<Found>> = share
+                    .iter()
+                    .map(|doc| {
+                        let mut f = matcher.find_all(&doc.text);
+                        extend_by_rules(doc, &mut f, &entities);
+                        for piece in crate::text::pieces(&doc.text, TOKEN_PIECE) {
+                            sets.add(&doc.text, &tokens_in(&doc.text, piece));
+                        }
+                        f
+                    })
+                    .collect();
+                (fs, sets)
             }) {
-                found.push(f);
+                found.extend(fs);
                 word_sets.merge(sets);
             }
             progress(Progress {
@@ -770,7 +787,7 @@ impl Engine {
         // three-word name whose last word is used alone in the same document,
         // or that follows a title.
         let mut refs: Vec<(usize, RefTarget, Source, u8)> = Vec::new(); // (run index, target, ...)
-        let mut person_runs: HashSet<String> = HashSet::new();
+        let mut person_runs: HashSet<String> = HashSet::default();
         let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); total];
         for (i, r) in runs.iter().enumerate() {
             by_doc[r.doc as usize].push(i);
@@ -849,7 +866,7 @@ impl Engine {
                 known.entry(key(a)).or_insert(i as EntityId);
             }
         }
-        let mut freq: HashMap<String, (usize, usize)> = HashMap::new(); // key -> (count, first run)
+        let mut freq: HashMap<String, (usize, usize)> = HashMap::default(); // key -> (count, first run)
         for (i, r) in runs.iter().enumerate() {
             if consumed[i] || r.weak {
                 continue;
@@ -860,8 +877,8 @@ impl Engine {
         }
         let mut order: Vec<(&String, &(usize, usize))> = freq.iter().collect();
         order.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
-        let mut resolved: HashMap<String, (EntityId, Source, u8)> = HashMap::new();
-        let mut name_entity: HashMap<String, EntityId> = HashMap::new();
+        let mut resolved: HashMap<String, (EntityId, Source, u8)> = HashMap::default();
+        let mut name_entity: HashMap<String, EntityId> = HashMap::default();
         for (k, &(_, first)) in order {
             let r = &runs[first];
             let text = docs[r.doc as usize].text[r.start..r.end].to_string();
