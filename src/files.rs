@@ -177,6 +177,42 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// Why another user could put a file or a link in `dir` (`what`, for the
+/// message: "the cache directory"), or `None` when only its owner can: a
+/// symbolic link, a directory owned by someone else, or one writable by its
+/// group or by others is not to be trusted.
+#[cfg(unix)]
+pub fn untrusted_dir(dir: &Path, what: &str) -> io::Result<Option<String>> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(dir)?;
+    if meta.file_type().is_symlink() {
+        return Ok(Some(format!("{what} is a symbolic link")));
+    }
+    if let Some(uid) = current_uid()
+        && meta.uid() != uid
+    {
+        return Ok(Some(format!(
+            "{what} belongs to user {}, not to you (user {uid})",
+            meta.uid()
+        )));
+    }
+    let mode = meta.mode() & 0o7777;
+    let who = match (mode & 0o020 != 0, mode & 0o002 != 0) {
+        (true, true) => "its group and by everyone",
+        (true, false) => "its group",
+        (false, true) => "everyone",
+        (false, false) => return Ok(None),
+    };
+    Ok(Some(format!(
+        "{what} can be written by {who} (mode {mode:04o})"
+    )))
+}
+
+#[cfg(not(unix))]
+pub fn untrusted_dir(_dir: &Path, _what: &str) -> io::Result<Option<String>> {
+    Ok(None)
+}
+
 /// The effective user id, or `None` where there is no such thing.
 #[cfg(unix)]
 pub fn current_uid() -> Option<u32> {

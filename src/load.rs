@@ -4,6 +4,7 @@
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
+use crate::index::cache;
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -30,6 +31,10 @@ pub struct OpenOptions {
     /// The annotation journal; `None` means the default place for this
     /// corpus (see [`journal_path`]).
     pub annotations: Option<PathBuf>,
+    /// Keep the engine's analysis in the on-disk cache and reuse it (see
+    /// [`crate::index::cache`]); off unless asked for. The bundled seeds are
+    /// never cached.
+    pub cache: bool,
 }
 
 /// Opening a corpus failed.
@@ -117,8 +122,45 @@ fn analyse(
         done: 0,
         total: 0,
     });
-    let corpus = load_corpus(opts)?;
+    let mut corpus = load_corpus(opts)?;
+    let cached = opts
+        .cache
+        .then_some(opts.path.as_ref())
+        .flatten()
+        .and_then(|_| cache::default_path(&corpus_key(opts)))
+        .map(|path| {
+            let key = cache::Key::new(&corpus, &kb);
+            (path, key)
+        });
+    if let Some((path, key)) = &cached {
+        match cache::load(path, key, &corpus) {
+            Ok(analysis) => {
+                let total = corpus.docs.len();
+                progress(Progress {
+                    stage: "done",
+                    done: total,
+                    total,
+                });
+                return Ok((Arc::new(corpus), analysis));
+            }
+            Err(cache::Miss::Absent | cache::Miss::Stale) => {}
+            Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why)) => {
+                corpus.warnings.push(crate::corpus::Warning {
+                    path: path.clone(),
+                    message: format!("index cache ignored and rebuilt: {why}"),
+                });
+            }
+        }
+    }
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
+    if let Some((path, key)) = &cached
+        && let Err(e) = cache::store(path, key, &analysis)
+    {
+        corpus.warnings.push(crate::corpus::Warning {
+            path: path.clone(),
+            message: format!("index cache not written: {e}"),
+        });
+    }
     Ok((Arc::new(corpus), analysis))
 }
 

@@ -48,6 +48,10 @@ struct KbArgs {
     /// $XDG_DATA_HOME/dossier/journals/).
     #[arg(long, value_name = "FILE", global = true)]
     annotations: Option<PathBuf>,
+    /// Neither read nor write the index cache ($XDG_CACHE_HOME/dossier/),
+    /// which lets an unchanged corpus open without being analysed again.
+    #[arg(long, global = true)]
+    no_cache: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -172,6 +176,7 @@ fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
         kb_files: kb.kb_files.clone(),
         no_default_kb: kb.no_default_kb,
         annotations: kb.annotations.clone(),
+        cache: !kb.no_cache,
     })
 }
 

@@ -12,6 +12,7 @@ fn dossier(args: &[&str]) -> Output {
         .args(args)
         .env("NO_COLOR", "1")
         .env("XDG_DATA_HOME", data.path())
+        .env("XDG_CACHE_HOME", data.path().join("cache"))
         .output()
         .expect("run dossier")
 }

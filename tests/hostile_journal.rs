@@ -56,6 +56,7 @@ fn dossier_in(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -178,44 +178,16 @@ fn check_file(path: &Path, what: &str) -> Result<(), JournalError> {
 /// Refuses a journal directory where another user could put a file or a
 /// link: a symbolic link, one owned by someone else, or one writable by
 /// its group or by others.
-#[cfg(unix)]
 fn check_dir(dir: &Path) -> Result<(), JournalError> {
-    use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::symlink_metadata(dir).map_err(io(dir))?;
-    let refuse = |why: String| {
-        let path = if dir == Path::new(".") {
-            std::env::current_dir().unwrap_or_else(|_| dir.to_path_buf())
-        } else {
-            dir.to_path_buf()
-        };
-        Err(JournalError::Unsafe { path, why })
+    let Some(why) = files::untrusted_dir(dir, DIRECTORY).map_err(io(dir))? else {
+        return Ok(());
     };
-    if meta.file_type().is_symlink() {
-        return refuse(format!("{DIRECTORY} is a symbolic link"));
-    }
-    if let Some(uid) = files::current_uid()
-        && meta.uid() != uid
-    {
-        return refuse(format!(
-            "{DIRECTORY} belongs to user {}, not to you (user {uid})",
-            meta.uid()
-        ));
-    }
-    let mode = meta.mode() & 0o7777;
-    let who = match (mode & 0o020 != 0, mode & 0o002 != 0) {
-        (true, true) => "its group and by everyone",
-        (true, false) => "its group",
-        (false, true) => "everyone",
-        (false, false) => return Ok(()),
+    let path = if dir == Path::new(".") {
+        std::env::current_dir().unwrap_or_else(|_| dir.to_path_buf())
+    } else {
+        dir.to_path_buf()
     };
-    refuse(format!(
-        "{DIRECTORY} can be written by {who} (mode {mode:04o})"
-    ))
-}
-
-#[cfg(not(unix))]
-fn check_dir(_dir: &Path) -> Result<(), JournalError> {
-    Ok(())
+    Err(JournalError::Unsafe { path, why })
 }
 
 /// Opens a file of the journal (`what`, for messages) with mode 0600 when

@@ -1,6 +1,8 @@
 //! The cross-reference index: the questions the panes and the headless
 //! commands ask of an analysed corpus.
 
+pub mod cache;
+
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
 use std::collections::{BTreeMap, HashMap};

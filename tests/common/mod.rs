@@ -115,6 +115,7 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_CONFIG_HOME", config.path());
         cmd.env("XDG_DATA_HOME", config.path().join("data"));
+        cmd.env("XDG_CACHE_HOME", config.path().join("cache"));
         cmd.env("HOME", config.path());
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("COLORTERM");
@@ -282,6 +283,7 @@ pub fn headless(home: &Path, journal: &Path, args: &[&str]) -> String {
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .output()
         .expect("run dossier");
     assert!(

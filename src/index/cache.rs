@@ -1,0 +1,348 @@
+//! The on-disk index cache: the engine's analysis of a corpus, kept under
+//! `$XDG_CACHE_HOME/dossier/` (or `~/.cache/dossier/`) so that opening an
+//! unchanged corpus again does not run the engine again.
+//!
+//! - **Keyed** by the engine's version, a fingerprint of the knowledge base
+//!   in use (every entity, every alias), and a fingerprint of the corpus:
+//!   every document's path, size and content hash, in order. Any change to
+//!   any of them is a miss, and the analysis is computed and stored again.
+//! - **Never trusted.** A file starts with a magic line and a format version,
+//!   then a checksum of its payload. A file that is truncated, corrupt,
+//!   written by another version or for another corpus is ignored (and
+//!   replaced); one whose mentions do not fit the corpus is ignored too.
+//! - **Private.** The directory is 0700 and refused when another user could
+//!   write to it; files are 0600, written by temporary file and rename, never
+//!   through a link.
+//! - **Format.** [postcard]: a compact, fast serde binary format with no
+//!   schema to keep beside the structs. The structs here are the format; any
+//!   change to them bumps [`FORMAT`].
+
+use crate::corpus::Corpus;
+use crate::entity::{Analysis, Entity, Kind, KnowledgeBase, Mention, Source};
+use crate::files;
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+/// The first bytes of every cache file.
+const MAGIC: &[u8; 14] = b"dossier-cache\n";
+
+/// The version of the file format and of the engine whose output it holds.
+/// Bump it whenever the engine's results or these structs change.
+pub const FORMAT: u32 = 1;
+
+/// What an analysis was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Key {
+    /// The crate version and [`FORMAT`].
+    pub engine: String,
+    pub kb: u64,
+    pub corpus: u64,
+    pub docs: u32,
+}
+
+impl Key {
+    /// The key of analysing `corpus` with `kb`.
+    pub fn new(corpus: &Corpus, kb: &KnowledgeBase) -> Key {
+        let mut h = rustc_hash::FxHasher::default();
+        for e in kb.entities() {
+            hash_entity(&mut h, e);
+        }
+        let kb = h.finish();
+        let mut h = rustc_hash::FxHasher::default();
+        for d in &corpus.docs {
+            h.write(d.id.as_bytes());
+            h.write_u8(0xff);
+            h.write_usize(d.text.len());
+            h.write(d.text.as_bytes());
+        }
+        Key {
+            engine: format!("{}/{FORMAT}", env!("CARGO_PKG_VERSION")),
+            kb,
+            corpus: h.finish(),
+            docs: corpus.docs.len() as u32,
+        }
+    }
+}
+
+fn hash_entity(h: &mut impl Hasher, e: &Entity) {
+    for s in std::iter::once(&e.id)
+        .chain(std::iter::once(&e.name))
+        .chain(&e.aliases)
+    {
+        h.write(s.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.write(e.kind.as_str().as_bytes());
+    h.write_u8(0xfe);
+}
+
+/// An entity as stored (postcard is not self-describing, so no field is
+/// ever skipped).
+#[derive(Serialize, Deserialize)]
+struct StoredEntity {
+    id: String,
+    name: String,
+    kind: Kind,
+    aliases: Vec<String>,
+    description: Option<String>,
+    external: Vec<(String, String)>,
+}
+
+/// A mention as stored.
+#[derive(Serialize, Deserialize)]
+struct StoredMention(u32, u32, u32, u32, Source, u8);
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    key: Key,
+    entities: Vec<StoredEntity>,
+    mentions: Vec<StoredMention>,
+}
+
+/// Where the cache of the corpus identified by `corpus_key` lives, if there
+/// is a place for it: `$XDG_CACHE_HOME/dossier/` or `~/.cache/dossier/`
+/// (relative values are ignored, as the XDG spec says).
+pub fn default_path(corpus_key: &str) -> Option<PathBuf> {
+    default_path_from(
+        corpus_key,
+        std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from),
+        std::env::var_os("HOME").map(PathBuf::from),
+    )
+}
+
+/// [`default_path`] with the environment given.
+pub fn default_path_from(
+    corpus_key: &str,
+    xdg_cache_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> Option<PathBuf> {
+    let base = xdg_cache_home
+        .filter(|p| p.is_absolute())
+        .or_else(|| home.filter(|h| h.is_absolute()).map(|h| h.join(".cache")))?;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(corpus_key.as_bytes());
+    let name: String = corpus_key
+        .rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or("corpus")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    Some(
+        base.join("dossier")
+            .join(format!("{name}-{:016x}.index", h.finish())),
+    )
+}
+
+/// Why a cache file was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss {
+    /// There is none yet.
+    Absent,
+    /// It was made from other inputs (a changed file, another KB, another
+    /// version).
+    Stale,
+    /// It is not a cache file of this version, or it is damaged.
+    Invalid(String),
+    /// It could not be read.
+    Unreadable(String),
+}
+
+/// Reads the analysis cached at `path` for `key`; it must fit `corpus`.
+pub fn load(path: &Path, key: &Key, corpus: &Corpus) -> Result<Analysis, Miss> {
+    let bytes = match files::read_regular(path, u64::MAX >> 1) {
+        Ok(b) => b,
+        Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Miss::Absent);
+        }
+        Err(e) => return Err(Miss::Unreadable(e.to_string())),
+    };
+    let invalid = |why: &str| Miss::Invalid(why.to_string());
+    let rest = bytes
+        .strip_prefix(MAGIC.as_slice())
+        .ok_or_else(|| invalid("not a dossier cache file"))?;
+    let (head, payload) = rest
+        .split_at_checked(12)
+        .ok_or_else(|| invalid("truncated"))?;
+    let format = u32::from_le_bytes(head[..4].try_into().unwrap_or_default());
+    if format != FORMAT {
+        return Err(Miss::Invalid(format!(
+            "written by another version (format {format})"
+        )));
+    }
+    let sum = u64::from_le_bytes(head[4..12].try_into().unwrap_or_default());
+    if checksum(payload) != sum {
+        return Err(invalid("damaged: its checksum does not match"));
+    }
+    let p: Payload = postcard::from_bytes(payload).map_err(|e| Miss::Invalid(e.to_string()))?;
+    if &p.key != key {
+        return Err(Miss::Stale);
+    }
+    let entities: Vec<Entity> = p
+        .entities
+        .into_iter()
+        .map(|e| Entity {
+            id: e.id,
+            name: e.name,
+            kind: e.kind,
+            aliases: e.aliases,
+            description: e.description,
+            external: e.external.into_iter().collect(),
+        })
+        .collect();
+    let mut mentions = Vec::with_capacity(p.mentions.len());
+    let mut last = (0u32, 0u32);
+    for StoredMention(doc, start, end, entity, source, confidence) in p.mentions {
+        // Sorted, disjoint, within its document, on char boundaries, of a
+        // known entity: or not used at all.
+        let text = corpus.docs.get(doc as usize).map(|d| d.text.as_str());
+        let fits = text.is_some_and(|t| {
+            start < end
+                && (end as usize) <= t.len()
+                && t.is_char_boundary(start as usize)
+                && t.is_char_boundary(end as usize)
+        }) && (entity as usize) < entities.len()
+            && (doc, start) >= last;
+        if !fits {
+            return Err(invalid("its mentions do not fit the corpus"));
+        }
+        last = (doc, end);
+        mentions.push(Mention {
+            doc,
+            start,
+            end,
+            entity,
+            source,
+            confidence,
+        });
+    }
+    Ok(Analysis { entities, mentions })
+}
+
+/// Writes `analysis` to `path` for `key`: 0600, by temporary file and
+/// rename, in a private directory. Fails when the directory is one that
+/// another user could write to.
+pub fn store(path: &Path, key: &Key, analysis: &Analysis) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    files::private_dir(dir)?;
+    if let Some(why) = files::untrusted_dir(dir, "the cache directory")? {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            why,
+        ));
+    }
+    let payload = Payload {
+        key: key.clone(),
+        entities: analysis
+            .entities
+            .iter()
+            .map(|e| StoredEntity {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                kind: e.kind,
+                aliases: e.aliases.clone(),
+                description: e.description.clone(),
+                external: e
+                    .external
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            })
+            .collect(),
+        mentions: analysis
+            .mentions
+            .iter()
+            .map(|m| StoredMention(m.doc, m.start, m.end, m.entity, m.source, m.confidence))
+            .collect(),
+    };
+    let body = postcard::to_stdvec(&payload)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+    files::write_private_with(path, |w| {
+        w.write_all(MAGIC)?;
+        w.write_all(&FORMAT.to_le_bytes())?;
+        w.write_all(&checksum(&body).to_le_bytes())?;
+        w.write_all(&body)
+    })
+}
+
+/// A checksum of the payload: FxHash of its bytes, length included.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_usize(bytes.len());
+    h.write(bytes);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::load_embedded;
+    use crate::entity::Engine;
+
+    fn corpus(text: &str) -> Corpus {
+        load_embedded("t", &[("a.txt", text.as_bytes())])
+    }
+
+    #[test]
+    fn round_trip_and_mentions_that_do_not_fit_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.index");
+        let c = corpus("Report\n\nThe TTP met ISKP in Kabul.\n");
+        let kb = KnowledgeBase::default_kb();
+        let key = Key::new(&c, &kb);
+        let analysis = Engine::new(kb.clone()).analyse(&c);
+        assert!(!analysis.mentions.is_empty());
+        store(&path, &key, &analysis).unwrap();
+        let back = load(&path, &key, &c).unwrap();
+        assert_eq!(back.mentions, analysis.mentions);
+        assert_eq!(back.entities, analysis.entities);
+        // A valid file whose mentions lie outside the texts is not used.
+        let mut bad = analysis.clone();
+        bad.mentions[0].end = 10_000;
+        store(&path, &key, &bad).unwrap();
+        assert!(matches!(load(&path, &key, &c), Err(Miss::Invalid(_))));
+        // Another corpus or another KB: stale.
+        let other = corpus("Report\n\nThe TTP met ISKP in Herat.\n");
+        store(&path, &key, &analysis).unwrap();
+        assert_eq!(
+            load(&path, &Key::new(&other, &kb), &other).unwrap_err(),
+            Miss::Stale
+        );
+        assert_eq!(
+            load(&path, &Key::new(&c, &KnowledgeBase::new()), &c).unwrap_err(),
+            Miss::Stale
+        );
+        assert_eq!(
+            load(&dir.path().join("none"), &key, &c).unwrap_err(),
+            Miss::Absent
+        );
+    }
+
+    #[test]
+    fn the_place_ignores_relative_directories() {
+        let p = |x: Option<&str>, h: Option<&str>| {
+            default_path_from("/data/news", x.map(PathBuf::from), h.map(PathBuf::from))
+        };
+        let a = p(Some("/c"), Some("/home/u")).unwrap();
+        assert!(a.starts_with("/c/dossier") && a.to_string_lossy().contains("news-"));
+        assert!(
+            p(Some("rel"), Some("/home/u"))
+                .unwrap()
+                .starts_with("/home/u/.cache/dossier")
+        );
+        assert_eq!(p(Some("rel"), Some("")), None);
+        assert_eq!(p(None, Some("relhome")), None);
+        assert_ne!(
+            default_path_from("/data/other", Some("/c".into()), None),
+            Some(a)
+        );
+    }
+}

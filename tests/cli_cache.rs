@@ -1,0 +1,204 @@
+//! The on-disk index cache, through the binary: a second start on an
+//! unchanged corpus reuses the analysis and prints exactly what a cold start
+//! prints; any change to a file, the set of files or a knowledge base
+//! rebuilds it; a damaged, truncated or foreign cache is ignored and
+//! rebuilt, never trusted.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(
+            corpus.join("a.txt"),
+            "First report\n\nThe Zorblax Front (ZF) struck near Kabul. The TTP denied it.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            corpus.join("b.txt"),
+            "Second report\n\nThe ZF and the TTP met in Peshawar, said Qasim Durrani.\n",
+        )
+        .unwrap();
+        Setup { dir }
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join("cache").join("dossier")
+    }
+
+    /// The one cache file.
+    fn cache_file(&self) -> PathBuf {
+        let files: Vec<PathBuf> = std::fs::read_dir(self.cache_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files[0].clone()
+    }
+
+    /// `dossier mentions --json CORPUS EXTRA…`: (stdout, stderr).
+    fn mentions(&self, extra: &[&str]) -> (String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["mentions", "--json"])
+            .arg(self.corpus())
+            .args(extra)
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    /// What a start without the cache prints.
+    fn cold(&self, extra: &[&str]) -> String {
+        let mut args = extra.to_vec();
+        args.push("--no-cache");
+        self.mentions(&args).0
+    }
+}
+
+/// A change made to the corpus directory.
+type Step = Box<dyn Fn(&Path)>;
+
+/// The identity of a file: a rewrite (by rename) changes it.
+fn ino(path: &Path) -> u64 {
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn a_warm_start_reuses_the_cache_and_prints_the_same() {
+    let s = Setup::new();
+    let (first, _) = s.mentions(&[]);
+    let file = s.cache_file();
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!(meta.mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(s.cache_dir()).unwrap().mode() & 0o777,
+        0o700
+    );
+    let before = ino(&file);
+    let (second, err) = s.mentions(&[]);
+    assert_eq!(second, first);
+    assert_eq!(ino(&file), before, "a hit must not rewrite the cache");
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(first, s.cold(&[]));
+    assert!(first.contains("\"text\":\"Zorblax Front\""), "{first}");
+}
+
+#[test]
+fn a_changed_added_or_removed_file_rebuilds() {
+    let s = Setup::new();
+    s.mentions(&[]);
+    let mut last = ino(&s.cache_file());
+    let steps: Vec<Step> = vec![
+        // Same size, other content.
+        Box::new(|c| {
+            let t = std::fs::read_to_string(c.join("a.txt")).unwrap();
+            std::fs::write(c.join("a.txt"), t.replace("Kabul", "Herat")).unwrap();
+        }),
+        Box::new(|c| {
+            std::fs::write(c.join("c.txt"), "Third\n\nThe Zorblax Front again.\n").unwrap();
+        }),
+        Box::new(|c| std::fs::remove_file(c.join("b.txt")).unwrap()),
+    ];
+    for step in steps {
+        step(&s.corpus());
+        let (warm, _) = s.mentions(&[]);
+        assert_eq!(warm, s.cold(&[]));
+        let now = ino(&s.cache_file());
+        assert_ne!(now, last, "the cache was not rebuilt");
+        last = now;
+    }
+}
+
+#[test]
+fn a_changed_knowledge_base_rebuilds() {
+    let s = Setup::new();
+    let kb = s.dir.path().join("kb.toml");
+    std::fs::write(
+        &kb,
+        "[[entity]]\nid = \"zf\"\nname = \"Zorblax Front\"\nkind = \"group\"\n",
+    )
+    .unwrap();
+    let kb_arg = kb.to_str().unwrap();
+    let (with_kb, _) = s.mentions(&["--kb", kb_arg]);
+    assert!(with_kb.contains("\"entity\":\"zf\""));
+    std::fs::write(
+        &kb,
+        "[[entity]]\nid = \"zf\"\nname = \"Zorblax Front\"\nkind = \"group\"\naliases = [\"ZF\"]\n",
+    )
+    .unwrap();
+    let (changed, _) = s.mentions(&["--kb", kb_arg]);
+    assert_eq!(changed, s.cold(&["--kb", kb_arg]));
+    assert_ne!(changed, with_kb);
+    // And without the default knowledge base.
+    let (no_default, _) = s.mentions(&["--no-default-kb"]);
+    assert_eq!(no_default, s.cold(&["--no-default-kb"]));
+}
+
+#[test]
+fn a_damaged_truncated_or_foreign_cache_is_ignored_and_rebuilt() {
+    let s = Setup::new();
+    let (good, _) = s.mentions(&[]);
+    let file = s.cache_file();
+    let original = std::fs::read(&file).unwrap();
+    let mut flipped = original.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x55;
+    let mut other_version = original.clone();
+    other_version[14] = other_version[14].wrapping_add(1); // the format number
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("damaged", flipped),
+        ("truncated", original[..original.len() / 2].to_vec()),
+        ("another version", other_version),
+        ("not a cache", b"hello".to_vec()),
+        ("empty", Vec::new()),
+    ];
+    for (what, bytes) in cases {
+        std::fs::write(&file, &bytes).unwrap();
+        let (out, err) = s.mentions(&[]);
+        assert_eq!(out, good, "{what}");
+        assert!(
+            err.contains("index cache ignored and rebuilt"),
+            "{what}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            original,
+            "{what}: not rebuilt"
+        );
+    }
+}
+
+#[test]
+fn a_cache_directory_others_can_write_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Setup::new();
+    std::fs::create_dir_all(s.cache_dir()).unwrap();
+    std::fs::set_permissions(s.cache_dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (out, err) = s.mentions(&[]);
+    assert_eq!(out, s.cold(&[]));
+    assert!(err.contains("index cache not written"), "{err}");
+    assert!(err.contains("can be written by"), "{err}");
+    assert_eq!(std::fs::read_dir(s.cache_dir()).unwrap().count(), 0);
+}
