@@ -112,9 +112,13 @@ pub fn journal_path(opts: &OpenOptions) -> Result<PathBuf, OpenError> {
     }
 }
 
+/// Loads and analyses the corpus of `opts`, through the index cache when
+/// `opts.cache` asks for it. `listed` is given the corpus as soon as it is
+/// loaded, before the engine runs (not on a cache hit, which is quick).
 fn analyse(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
+    listed: &mut dyn FnMut(&Arc<Corpus>),
 ) -> Result<(Arc<Corpus>, crate::entity::Analysis), OpenError> {
     let kb = knowledge_base(opts)?;
     progress(Progress {
@@ -123,7 +127,7 @@ fn analyse(
         total: 0,
     });
     let mut corpus = load_corpus(opts)?;
-    let cached = opts
+    let mut cached = opts
         .cache
         .then_some(opts.path.as_ref())
         .flatten()
@@ -132,6 +136,12 @@ fn analyse(
             let key = cache::Key::new(&corpus, &kb);
             (path, key)
         });
+    let warn = |corpus: &mut Corpus, path: &std::path::Path, message: String| {
+        corpus.warnings.push(crate::corpus::Warning {
+            path: path.to_path_buf(),
+            message,
+        });
+    };
     if let Some((path, key)) = &cached {
         match cache::load(path, key, &corpus) {
             Ok(analysis) => {
@@ -145,23 +155,34 @@ fn analyse(
             }
             Err(cache::Miss::Absent | cache::Miss::Stale) => {}
             Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why)) => {
-                corpus.warnings.push(crate::corpus::Warning {
-                    path: path.clone(),
-                    message: format!("index cache ignored and rebuilt: {why}"),
-                });
+                warn(
+                    &mut corpus,
+                    path,
+                    format!("index cache ignored and rebuilt: {why}"),
+                );
             }
         }
     }
+    // Say now, while the corpus can still take a warning, if the analysis
+    // cannot be kept.
+    if let Some((path, _)) = &cached
+        && let Err(e) = cache::ready(path)
+    {
+        warn(&mut corpus, path, format!("index cache not written: {e}"));
+        cached = None;
+    }
+    let mut corpus = Arc::new(corpus);
+    listed(&corpus);
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
     if let Some((path, key)) = &cached
         && let Err(e) = cache::store(path, key, &analysis)
+        && let Some(c) = Arc::get_mut(&mut corpus)
     {
-        corpus.warnings.push(crate::corpus::Warning {
-            path: path.clone(),
-            message: format!("index cache not written: {e}"),
-        });
+        // A reader that holds the corpus already is not told: the cache is
+        // an optimisation, and the next start tries again.
+        warn(c, path, format!("index cache not written: {e}"));
     }
-    Ok((Arc::new(corpus), analysis))
+    Ok((corpus, analysis))
 }
 
 /// Like [`open_workspace`], but reads the journal without taking the lock.
@@ -169,7 +190,7 @@ pub fn open_read_only(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Workspace, OpenError> {
-    let (corpus, analysis) = analyse(opts, progress)?;
+    let (corpus, analysis) = analyse(opts, progress, &mut |_| {})?;
     let journal = match journal_path(opts) {
         Ok(p) => Journal::read(&p)?,
         Err(_) => Journal::read(std::path::Path::new(""))?,
@@ -185,7 +206,7 @@ pub fn open_workspace(
 ) -> Result<Workspace, OpenError> {
     let path = journal_path(opts)?;
     let journal = Journal::open(&path, &corpus_key(opts))?;
-    let (corpus, analysis) = analyse(opts, progress)?;
+    let (corpus, analysis) = analyse(opts, progress, &mut |_| {})?;
     Ok(Workspace::new(corpus, analysis, journal))
 }
 
@@ -195,9 +216,13 @@ pub fn open_workspace(
 /// are read if possible, the workspace is read-only, and the reason is
 /// returned for the status line. Corpus and knowledge-base errors are still
 /// errors.
+///
+/// `listed` is given the corpus as soon as its files are read, before the
+/// engine runs, so that the reader can list and show the documents at once.
 pub fn open_for_reader(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
+    listed: &mut dyn FnMut(&Arc<Corpus>),
 ) -> Result<(Workspace, Option<String>), OpenError> {
     let nowhere = || Journal::read(std::path::Path::new(""));
     let (journal, trouble) = match journal_path(opts) {
@@ -216,7 +241,7 @@ pub fn open_for_reader(
         },
         Err(e) => (nowhere()?, Some(format!("annotations are off: {e}"))),
     };
-    let (corpus, analysis) = analyse(opts, progress)?;
+    let (corpus, analysis) = analyse(opts, progress, listed)?;
     Ok((Workspace::new(corpus, analysis, journal), trouble))
 }
 

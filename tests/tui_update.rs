@@ -630,3 +630,68 @@ fn too_small_the_quit_key_quits_whatever_is_open() {
         assert!(app.quit, "q quits at 30x8 after {keys}");
     }
 }
+
+#[test]
+fn documents_are_listed_and_read_while_the_engine_runs() {
+    use dossier::entity::Analysis;
+    use dossier::entity::{Engine, KnowledgeBase};
+    use dossier::index::Index;
+    // The seeds: long enough to scroll.
+    let corpus = std::sync::Arc::new(dossier::load::bundled_corpus());
+    let full = Index::new(
+        corpus.clone(),
+        Engine::new(KnowledgeBase::default_kb()).analyse(&corpus),
+    );
+    let listed = Index::new(corpus, Analysis::default());
+    let mut app = App::new("seeds", 80, 24);
+    dossier::tui::update::index_listed(&mut app, listed);
+    // Listed and readable at once, still indexing.
+    assert!(matches!(app.load, LoadState::Loading(_)));
+    assert_eq!(app.list.rows, vec![0, 1, 2, 3, 4]);
+    assert_eq!(app.article.doc, Some(0));
+    press(&mut app, "jjj<Enter>");
+    assert_eq!(app.article.doc, Some(3));
+    assert_eq!(app.focus, Pane::Article);
+    assert_eq!(
+        cursor_text(&app),
+        None,
+        "no mentions before the engine is done"
+    );
+    press(&mut app, "jjjjjjjjjj");
+    let scroll = app.article.scroll;
+    assert_eq!(scroll, 10);
+    // Nothing can be decided yet, and the reader says why.
+    press(&mut app, "vd");
+    let m = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("still indexing"), "{m}");
+    assert!(
+        !app.effects.iter().any(|e| matches!(e, Effect::Decide(_))),
+        "{:?}",
+        app.effects
+    );
+    // Progress still shows while listed.
+    update(
+        &mut app,
+        Action::Progress(dossier::entity::Progress {
+            stage: "names",
+            done: 3,
+            total: 5,
+        }),
+    );
+    assert!(matches!(app.load, LoadState::Loading(Some(p)) if p.stage == "names"));
+    // The real index arrives: the reader stays where it is, now with
+    // mentions, the cursor on the first one at or below the top of the view.
+    dossier::tui::update::index_ready(&mut app, Ok(full));
+    assert_eq!(app.load, LoadState::Ready);
+    assert_eq!(app.article.doc, Some(3));
+    assert_eq!(app.article.scroll, scroll);
+    assert_eq!(app.list.selected, 3);
+    let top = app.article.lines[scroll].start;
+    let index = app.index.as_ref().unwrap();
+    let cur = app.article.cursor.expect("a mention under the cursor");
+    assert!(index.doc_mentions(3)[cur].end as usize > top);
+}

@@ -231,14 +231,7 @@ pub fn load(path: &Path, key: &Key, corpus: &Corpus) -> Result<Analysis, Miss> {
 /// rename, in a private directory. Fails when the directory is one that
 /// another user could write to.
 pub fn store(path: &Path, key: &Key, analysis: &Analysis) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    files::private_dir(dir)?;
-    if let Some(why) = files::untrusted_dir(dir, "the cache directory")? {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            why,
-        ));
-    }
+    ready(path)?;
     let payload = Payload {
         key: key.clone(),
         entities: analysis
@@ -271,6 +264,20 @@ pub fn store(path: &Path, key: &Key, analysis: &Analysis) -> std::io::Result<()>
         w.write_all(&checksum(&body).to_le_bytes())?;
         w.write_all(&body)
     })
+}
+
+/// Makes the directory of `path` (0700) and checks that only its owner can
+/// write to it, so that [`store`] can be expected to succeed.
+pub fn ready(path: &Path) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    files::private_dir(dir)?;
+    match files::untrusted_dir(dir, "the cache directory")? {
+        Some(why) => Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            why,
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A checksum of the payload: FxHash of its bytes, length included.

@@ -317,6 +317,10 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     update::update(&mut app, Action::Progress(p));
                     dirty = true;
                 }
+                Event::Listed(index) => {
+                    update::index_listed(&mut app, *index);
+                    dirty = true;
+                }
                 Event::Indexed(result) => {
                     match *result {
                         Ok(o) => {

@@ -10,7 +10,8 @@
 
 use super::app::SearchBatch;
 use super::worker::{self, Applied, Command, Opened, Unsaved};
-use crate::entity::Progress;
+use crate::entity::{Analysis, Progress};
+use crate::index::Index;
 use crate::load::OpenOptions;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -35,6 +36,9 @@ pub enum Event {
     /// The terminal can no longer be read (for example, SSH dropped).
     InputClosed,
     Progress(Progress),
+    /// The documents are read; the engine is still at work. The index has
+    /// no mentions yet.
+    Listed(Box<Index>),
     /// The corpus is indexed and its journal open (or opening failed).
     Indexed(Box<Result<Opened, String>>),
     /// The workspace carried out a decision, undo or redo.
@@ -413,12 +417,20 @@ pub fn spawn_workspace(
             let progress_tx = tx.clone();
             let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut last = Instant::now() - Duration::from_secs(1);
-                worker::open(&opts, &mut |p: Progress| {
-                    if last.elapsed() >= Duration::from_millis(50) || p.done == p.total {
-                        last = Instant::now();
-                        let _ = progress_tx.send(Event::Progress(p));
-                    }
-                })
+                worker::open(
+                    &opts,
+                    &mut |p: Progress| {
+                        if last.elapsed() >= Duration::from_millis(50) || p.done == p.total {
+                            last = Instant::now();
+                            let _ = progress_tx.send(Event::Progress(p));
+                        }
+                    },
+                    // The documents, to list and read while the engine runs.
+                    &mut |corpus| {
+                        let index = Index::new(Arc::clone(corpus), Analysis::default());
+                        let _ = progress_tx.send(Event::Listed(Box::new(index)));
+                    },
+                )
             }));
             let (mut ws, mut trouble) = match opened {
                 Ok(Ok(x)) => x,

@@ -13,9 +13,38 @@ use crate::index::Index;
 use crate::text;
 
 /// The background indexing finished.
+/// The documents are read but not yet analysed: list them and open the
+/// first, so that reading can start while the engine runs. Nothing can be
+/// decided until [`index_ready`] brings the real index and the journal.
+pub fn index_listed(app: &mut App, index: Index) {
+    if app.index.is_some() || !matches!(app.load, LoadState::Loading(_)) {
+        return;
+    }
+    let empty = index.docs().is_empty();
+    app.index = Some(index);
+    app.journal.read_only = true;
+    app.journal.trouble = Some(STILL_INDEXING.to_string());
+    refilter_list(app);
+    if !empty {
+        open_doc(app, 0, None);
+        app.list.selected = 0;
+    }
+    after(app);
+}
+
+/// Why nothing can be decided while the documents are listed but not yet
+/// analysed.
+pub const STILL_INDEXING: &str = "still indexing; decisions can be made as soon as it is done";
+
 pub fn index_ready(app: &mut App, result: Result<Index, String>) {
     match result {
         Ok(index) => {
+            // Where the reader was while the engine ran, to keep it.
+            let place = app.index.is_some().then_some((
+                app.article.doc,
+                app.article.scroll,
+                app.list.selected,
+            ));
             let mut notes = Vec::new();
             if let Some(s) = index.corpus().skipped_summary() {
                 notes.push(s);
@@ -30,7 +59,19 @@ pub fn index_ready(app: &mut App, result: Result<Index, String>) {
             app.index = Some(index);
             app.load = LoadState::Ready;
             refilter_list(app);
-            if empty {
+            if let Some((doc, scroll, selected)) = place.filter(|_| !empty) {
+                // Same documents, now with their mentions: stay where the
+                // reader is, with the mention cursor at the top of the view.
+                if let Some(doc) = doc {
+                    let top = app.article.lines.get(scroll).map(|r| r.start);
+                    open_doc(app, doc, top);
+                    app.article.scroll = scroll;
+                }
+                app.list.selected = selected;
+                if !notes.is_empty() {
+                    app.set_message(notes.join("; "));
+                }
+            } else if empty {
                 app.set_error(format!(
                     "{}: no readable documents (.txt, .md, .html, .jsonl)",
                     app.corpus_name
@@ -44,6 +85,9 @@ pub fn index_ready(app: &mut App, result: Result<Index, String>) {
             }
         }
         Err(e) => {
+            if app.journal.trouble.as_deref() == Some(STILL_INDEXING) {
+                app.journal.trouble = Some(format!("indexing failed: {e}"));
+            }
             app.set_error(format!("cannot open {}: {e}", app.corpus_name));
             app.load = LoadState::Failed(e);
         }
@@ -110,7 +154,7 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::ClearMessage => app.message = None,
         Action::Progress(p) => {
-            if app.index.is_none() {
+            if matches!(app.load, LoadState::Loading(_)) {
                 app.load = LoadState::Loading(Some(p));
             }
         }

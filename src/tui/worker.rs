@@ -156,8 +156,9 @@ pub fn journal_info(ws: &Workspace, trouble: Option<String>) -> JournalInfo {
 pub fn open(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
+    listed: &mut dyn FnMut(&std::sync::Arc<crate::corpus::Corpus>),
 ) -> Result<(Workspace, Option<String>), String> {
-    load::open_for_reader(opts, progress).map_err(|e| format!("{e:#}"))
+    load::open_for_reader(opts, progress, listed).map_err(|e| format!("{e:#}"))
 }
 
 /// What a decision did, for the status line, with entities named as the

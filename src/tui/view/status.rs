@@ -314,7 +314,7 @@ impl Widget for &StatusView<'_> {
                 m.text.clone(),
                 if m.error { theme.error } else { theme.message },
             )
-        } else if app.index.is_none() {
+        } else if app.index.is_none() || matches!(app.load, LoadState::Loading(_)) {
             (loading_text(app), theme.status)
         } else {
             (self.position(), Style::default())
