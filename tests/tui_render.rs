@@ -190,6 +190,30 @@ fn snapshot_80x24_loading() {
 }
 
 #[test]
+fn snapshot_80x24_listed_while_indexing() {
+    use dossier::entity::Analysis;
+    use dossier::index::Index;
+    let mut app = App::new("fixture", 80, 24);
+    let listed = Index::new(index().shared_corpus(), Analysis::default());
+    dossier::tui::update::index_listed(&mut app, listed);
+    update(
+        &mut app,
+        Action::Progress(dossier::entity::Progress {
+            stage: "matching",
+            done: 2,
+            total: 5,
+        }),
+    );
+    let t = draw(&app);
+    let text = screen_text(&t);
+    // Titles and text at once; counts and highlights not yet.
+    assert!(text.contains("· …"), "{text}");
+    assert!(text.contains("Indexing fixture: matching 2/5"), "{text}");
+    assert!(!text.contains("mentions"), "{text}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
 fn snapshot_too_small() {
     let mut app = app(80, 24);
     update(&mut app, Action::Resize(36, 10));

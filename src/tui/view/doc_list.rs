@@ -167,7 +167,12 @@ impl Widget for &DocListView<'_> {
             let mentions = index.doc_mentions(d).len();
             let room = usize::from(w.saturating_sub(ROW_INDENT));
             let mut spans = vec![bar, Span::raw("  ")];
-            spans.extend(count_spans(&per_kind, mentions, room, theme));
+            if matches!(app.load, LoadState::Loading(_)) {
+                // Listed while the engine runs: the counts are not known yet.
+                spans.push(Span::styled("· …", theme.muted));
+            } else {
+                spans.extend(count_spans(&per_kind, mentions, room, theme));
+            }
             if height > 1 {
                 put_spans(buf, row.x, y + 1, &spans, w);
             }
