@@ -31,4 +31,32 @@ fn main() {
     out.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("seeds.rs"), out).expect("write seeds.rs");
+    engine_hash();
+}
+
+/// A fingerprint of the engine's source (the corpus loaders and the entity
+/// engine), so that the index cache of one build is never taken for
+/// another's: `DOSSIER_ENGINE_HASH`.
+fn engine_hash() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src/corpus", "src/entity", "src/text"] {
+        let dir = root.join(dir);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        if let Ok(rd) = std::fs::read_dir(&dir) {
+            files.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()));
+        }
+    }
+    files.sort();
+    // FNV-1a, 64 bits.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let name = f.strip_prefix(root).unwrap_or(&f).display().to_string();
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        for b in name.bytes().chain([0]).chain(bytes) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!("cargo:rustc-env=DOSSIER_ENGINE_HASH={h:016x}");
 }

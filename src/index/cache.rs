@@ -2,7 +2,7 @@
 //! `$XDG_CACHE_HOME/dossier/` (or `~/.cache/dossier/`) so that opening an
 //! unchanged corpus again does not run the engine again.
 //!
-//! - **Keyed** by the engine's version, a fingerprint of the knowledge base
+//! - **Keyed** by the engine's version (and its source's fingerprint), a fingerprint of the knowledge base
 //!   in use (every entity, every alias), and a fingerprint of the corpus:
 //!   every document's path, size and content hash, in order. Any change to
 //!   any of them is a miss, and the analysis is computed and stored again.
@@ -34,7 +34,9 @@ pub const FORMAT: u32 = 1;
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
-    /// The crate version and [`FORMAT`].
+    /// The crate version, [`FORMAT`] and a fingerprint of the engine's
+    /// source made at build time, so that a changed engine never reads an
+    /// older one's results.
     pub engine: String,
     pub kb: u64,
     pub corpus: u64,
@@ -57,7 +59,11 @@ impl Key {
             h.write(d.text.as_bytes());
         }
         Key {
-            engine: format!("{}/{FORMAT}", env!("CARGO_PKG_VERSION")),
+            engine: format!(
+                "{}/{FORMAT}/{}",
+                env!("CARGO_PKG_VERSION"),
+                env!("DOSSIER_ENGINE_HASH")
+            ),
             kb,
             corpus: h.finish(),
             docs: corpus.docs.len() as u32,

@@ -108,7 +108,8 @@ fn is_break_space(g: &str) -> bool {
 
 /// Cuts `text` into consecutive pieces of at most `max` bytes (a piece
 /// holding one character longer than `max` excepted), each ending at a
-/// paragraph break, a line break or a space where there is one. Stages
+/// paragraph break, a line break, a sentence's end or a space where there
+/// is one. Stages
 /// that need working memory proportional to their input run a piece at a
 /// time, so a single huge document costs no more than many small ones.
 pub fn pieces(text: &str, max: usize) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -143,6 +144,10 @@ fn piece_end(text: &str, at: usize, max: usize) -> usize {
     }
     if let Some(i) = window.rfind('\n').filter(|&i| i >= half) {
         return at + i + 1;
+    }
+    // One endless line: end a sentence, which no name crosses.
+    if let Some(i) = window.rfind(". ").filter(|&i| i >= half) {
+        return at + i + 2;
     }
     if let Some(i) = window.rfind(' ').filter(|&i| i > 0) {
         return at + i + 1;
@@ -491,6 +496,7 @@ mod tests {
         assert_eq!(piece_end(t, 0, 7), 7); // after the line break
         assert_eq!(piece_end("abcdef\n\nghij", 0, 10), 8); // after the blank line
         assert_eq!(piece_end("abcdef gh", 0, 8), 7); // after the space
+        assert_eq!(piece_end("ab cd ef. gh ij kl", 0, 15), 10); // after the sentence
         assert_eq!(piece_end("ééééé", 0, 3), 2);
     }
 
