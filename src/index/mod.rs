@@ -5,7 +5,7 @@ pub mod cache;
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A keyword-in-context line: the mention and some text either side of it,
@@ -192,9 +192,23 @@ impl Index {
         out
     }
 
+    /// How many mentions of an entity each document holds, in document
+    /// order (what [`Index::entity_mentions_by_doc`] gives, without copying
+    /// the mentions).
+    pub fn entity_doc_counts(&self, e: EntityId) -> Vec<(DocId, u32)> {
+        let mut out: Vec<(DocId, u32)> = Vec::new();
+        for m in self.entity_mentions(e) {
+            match out.last_mut() {
+                Some((d, n)) if *d == m.doc => *n += 1,
+                _ => out.push((m.doc, 1)),
+            }
+        }
+        out
+    }
+
     /// The surface forms of an entity seen in the corpus, most frequent first.
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
-        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut counts: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
         for m in self.entity_mentions(e) {
             let text = &self.doc(m.doc).text[m.range()];
             *counts.entry(text).or_default() += 1;
@@ -230,20 +244,29 @@ impl Index {
     /// Entities that share documents with `e`, with the number of shared
     /// documents, most first.
     pub fn cooccurring(&self, e: EntityId) -> Vec<EntityCount> {
-        let mut counts: HashMap<EntityId, u32> = HashMap::new();
-        for (doc, _) in self.entity_mentions_by_doc(e) {
-            let mut seen: Vec<EntityId> = self.doc_mentions(doc).iter().map(|m| m.entity).collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for other in seen {
-                if other != e {
-                    *counts.entry(other).or_default() += 1;
+        // Counts by entity, and the last document each was counted in, so
+        // that each document counts once: one pass over the mentions of
+        // the documents that name `e`, with no sorting and no hashing.
+        let n = self.entities().len();
+        let mut counts = vec![0u32; n];
+        let mut last_doc = vec![u32::MAX; n];
+        for (doc, _) in self.entity_doc_counts(e) {
+            for m in self.doc_mentions(doc) {
+                let i = m.entity as usize;
+                if i < n && last_doc[i] != doc && m.entity != e {
+                    last_doc[i] = doc;
+                    counts[i] += 1;
                 }
             }
         }
         let mut out: Vec<EntityCount> = counts
             .into_iter()
-            .map(|(entity, count)| EntityCount { entity, count })
+            .enumerate()
+            .filter(|&(_, count)| count > 0)
+            .map(|(entity, count)| EntityCount {
+                entity: entity as EntityId,
+                count,
+            })
             .collect();
         out.sort_by(|a, b| {
             b.count

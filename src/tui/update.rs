@@ -553,11 +553,7 @@ pub fn set_xref_entity(app: &mut App, e: EntityId) {
     }
     let x = &mut app.xref;
     x.entity = Some(e);
-    x.docs = index
-        .entity_mentions_by_doc(e)
-        .into_iter()
-        .map(|(d, ms)| (d, ms.len() as u32))
-        .collect();
+    x.docs = index.entity_doc_counts(e);
     x.mentions = index.entity_mentions(e).copied().collect();
     x.cooc = index.cooccurring(e);
     x.aliases = index.aliases_seen(e);
