@@ -599,7 +599,7 @@ proptest! {
 // 5. Journal
 
 fn entry_line(seq: u64) -> String {
-    let op = if seq % 2 == 0 {
+    let op = if seq.is_multiple_of(2) {
         Op::Merge {
             from: format!("a{seq}\u{1b}"),
             into: "b\"\\\u{202e}".into(),
@@ -748,18 +748,20 @@ fn import_corpus() -> Corpus {
 
 fn labels() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => prop::sample::select(vec!["PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER", "person"])
+        20 => prop::sample::select(vec!["PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER", "person"])
             .prop_map(str::to_string),
         1 => prop::sample::select(vec!["", "GPE", "P E R", "\u{1b}", "PERSON\u{301}"]).prop_map(str::to_string),
         1 => hostile(2),
     ]
 }
 
-/// A char-offset span of `text` that is usually inside it.
+/// A char-offset span of a text of `len` chars, usually a valid one.
 fn char_span(len: usize) -> impl Strategy<Value = (u64, u64)> {
+    let n = len as u64;
     prop_oneof![
-        6 => (0..=len as u64, 0..=len as u64),
-        1 => (0u64..(len as u64 + 5), 0u64..(len as u64 + 5)),
+        20 => (0..n.max(1), 1..=n.max(1)).prop_map(move |(a, l)| (a, (a + l).min(n.max(a + 1)))),
+        2 => (0..=n, 0..=n),
+        1 => (0..n + 5, 0..n + 5),
         1 => Just((u64::MAX - 1, u64::MAX)),
         1 => Just((0, 1 << 40)),
     ]
@@ -865,31 +867,29 @@ struct Brat {
 
 fn ann_line(text: String) -> impl Strategy<Value = String> {
     let n = text.chars().count();
-    let t = (
-        1u8..6,
-        labels(),
-        prop::collection::vec(char_span(n), 1..3),
-        0u8..4,
-    )
-        .prop_map(move |(id, label, frags, how)| {
-            let offsets: Vec<String> = frags.iter().map(|(a, b)| format!("{a} {b}")).collect();
-            let q = match how {
-                0 => "wrong".to_string(),
-                1 => frags
-                    .iter()
-                    .map(|&(a, b)| quote(&text, a as usize, b as usize))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => quote(
-                    &text,
-                    frags[0].0 as usize,
-                    frags[frags.len() - 1].1 as usize,
-                ),
-            };
-            format!("T{id}\t{label} {}\t{q}", offsets.join(";"))
-        });
+    let frags = prop_oneof![
+        4 => char_span(n).prop_map(|f| vec![f]),
+        1 => prop::collection::vec(char_span(n), 2..4),
+    ];
+    let t = (1u8..6, labels(), frags, 0u8..8).prop_map(move |(id, label, frags, how)| {
+        let offsets: Vec<String> = frags.iter().map(|(a, b)| format!("{a} {b}")).collect();
+        let q = match how {
+            0 => "wrong".to_string(),
+            1 => frags
+                .iter()
+                .map(|&(a, b)| quote(&text, a as usize, b as usize))
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => quote(
+                &text,
+                frags[0].0 as usize,
+                frags[frags.len() - 1].1 as usize,
+            ),
+        };
+        format!("T{id}\t{label} {}\t{q}", offsets.join(";"))
+    });
     prop_oneof![
-        6 => t,
+        16 => t,
         1 => (1u8..6, hostile(2)).prop_map(|(t, id)| format!("N1\tReference T{t} dossier:{id}\t{id}")),
         1 => (1u8..6, hostile(3)).prop_map(|(t, note)| format!("#1\tAnnotatorNotes T{t}\t{note}")),
         1 => prop::sample::select(vec![
@@ -909,7 +909,9 @@ fn brat(corpus: &Corpus) -> impl Strategy<Value = Brat> {
         .map(|d| (d.id.clone(), d.text.clone()))
         .collect();
     let stem = prop_oneof![
-        4 => prop::sample::select(vec!["s1", "s2", "s3"]).prop_map(str::to_string),
+        // Empty: a fresh stem per entry; "s1": a stem that may be listed twice.
+        8 => Just(String::new()),
+        1 => Just("s1".to_string()),
         1 => prop::sample::select(vec![
             "", ".", "..", "../x", "a/b", "a\\b", "/etc/passwd", "s1 ", "\u{1b}", "s\u{0}",
             "documents", "CON",
@@ -917,10 +919,10 @@ fn brat(corpus: &Corpus) -> impl Strategy<Value = Brat> {
         .prop_map(str::to_string),
     ];
     let entry =
-        (stem, prop::sample::select(docs), 0u8..6).prop_flat_map(|(stem, (id, text), how)| {
+        (stem, prop::sample::select(docs), 0u8..12).prop_flat_map(|(stem, (id, text), how)| {
             (
                 Just((stem, id, text.clone(), how)),
-                prop::collection::vec(ann_line(text), 0..6),
+                prop::collection::vec(ann_line(text), 0..4),
                 prop::sample::select(vec!["\n", "\r\n"]),
             )
         });
@@ -928,9 +930,15 @@ fn brat(corpus: &Corpus) -> impl Strategy<Value = Brat> {
         let mut manifest = String::from("# stem\tdocument\n");
         let mut anns = Vec::new();
         let mut txts = Vec::new();
-        for ((stem, id, text, how), lines, sep) in entries {
+        for (k, ((stem, id, text, how), lines, sep)) in entries.into_iter().enumerate() {
+            let stem = if stem.is_empty() {
+                format!("s{k}")
+            } else {
+                stem
+            };
             let id_field = match how {
                 0 => format!("{id}x"),
+                // Some ids are escaped as the export escapes them.
                 1 => id.replace('#', "\\u{23}"),
                 _ => id,
             };
