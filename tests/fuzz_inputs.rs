@@ -1174,8 +1174,7 @@ proptest! {
 /// worst), and the loaders fall back to the file name; but text whose first
 /// sentence is only punctuation gets an empty title.
 #[test]
-#[ignore = "bug: derive_title(\". A.\") returns an empty title"]
-fn bug_derive_title_can_be_empty() {
+fn fixed_derive_title_can_be_empty() {
     assert_ne!(derive_title(". A."), "");
     let corpus = load_embedded("bug", &[("a.txt", b". A.")]);
     assert_ne!(corpus.docs[0].title, "");
@@ -1187,8 +1186,7 @@ fn bug_derive_title_can_be_empty() {
 /// In a release build it wraps to 0, so the journal's next sequence number
 /// is not past the entry's and the next append reuses a lower `seq`.
 #[test]
-#[ignore = "bug: a journal line with seq u64::MAX overflows in Journal::load"]
-fn bug_journal_seq_u64_max_overflows() {
+fn fixed_journal_seq_u64_max_overflows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.journal");
     std::fs::write(
@@ -1213,8 +1211,7 @@ fn bug_journal_seq_u64_max_overflows() {
 /// strips the BOM: the corpus gets a document with an empty text, where a
 /// line of empty text is otherwise skipped with a warning.
 #[test]
-#[ignore = "bug: {\"text\":\"\\ufeff\"} in a .jsonl file gives a document with empty text"]
-fn bug_jsonl_bom_text_is_empty() {
+fn fixed_jsonl_bom_text_is_empty() {
     let corpus = load_embedded("bug", &[("e.jsonl", "{\"text\":\"\u{feff}\"}".as_bytes())]);
     for d in &corpus.docs {
         assert!(
@@ -1232,8 +1229,7 @@ fn bug_jsonl_bom_text_is_empty() {
 /// (`load_path`) as from memory (`load_embedded`). Ids are documented as
 /// stable and unique; anything keyed by id (annotations, exports) mixes them.
 #[test]
-#[ignore = "bug: a file named `e.jsonl#1` next to `e.jsonl` duplicates a document id"]
-fn bug_jsonl_line_id_collides_with_a_file_name() {
+fn fixed_jsonl_line_id_collides_with_a_file_name() {
     let files: [(&str, &[u8]); 2] = [("e.jsonl", b"{\"text\":\"x\"}\n"), ("e.jsonl#1", b"y")];
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in files {

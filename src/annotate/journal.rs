@@ -215,6 +215,10 @@ fn private_open(path: &Path, opts: &mut OpenOptions, what: &str) -> Result<File,
     Ok(file)
 }
 
+/// Sequence numbers stay below 2^53, the largest integer every JSON
+/// reader keeps exactly, so that `seq + 1` can never overflow.
+const MAX_SEQ: u64 = 1 << 53;
+
 impl Journal {
     /// Opens (or creates) the journal at `path`, taking the lock. When another
     /// process holds the lock, the journal opens read-only.
@@ -373,7 +377,9 @@ impl Journal {
                 }
             }
             match parsed.map(serde_json::from_str::<Entry>) {
-                Some(Ok(entry)) if complete => {
+                // A sequence number past any a journal reaches (and past
+                // what JSON tools read exactly) is no entry of ours.
+                Some(Ok(entry)) if complete && entry.seq < MAX_SEQ => {
                     self.next_seq = self.next_seq.max(entry.seq + 1);
                     self.entries.push(entry);
                     good += read as u64;

@@ -64,13 +64,13 @@ fn parse_line(line: &str) -> Result<Record, String> {
         Some(_) => return Err("\"text\" is not a string".to_string()),
         None => return Err("no \"text\" field".to_string()),
     };
-    if text.trim().is_empty() {
-        return Err("empty \"text\"".to_string());
-    }
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err("empty \"text\"".to_string());
+    }
     Ok(Record {
         text,
         title: scalar(map.remove("title")),

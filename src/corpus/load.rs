@@ -169,6 +169,26 @@ fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
 
 fn finish(corpus: &mut Corpus) {
     corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    // Ids are unique: a JSON Lines record `e.jsonl#1` and a file named
+    // `e.jsonl#1` both want the same one. The first (in path order) keeps
+    // it; the next gets `~2`, and so on.
+    let mut seen: HashSet<String> = HashSet::with_capacity(corpus.docs.len());
+    let mut renamed = false;
+    for i in 0..corpus.docs.len() {
+        if !seen.insert(corpus.docs[i].id.clone()) {
+            let base = corpus.docs[i].id.clone();
+            let id = (2..)
+                .map(|n| format!("{base}~{n}"))
+                .find(|id| !seen.contains(id) && corpus.docs.iter().all(|d| &d.id != id))
+                .unwrap_or(base);
+            seen.insert(id.clone());
+            corpus.docs[i].id = id;
+            renamed = true;
+        }
+    }
+    if renamed {
+        corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    }
     corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Stable: keeps the line order of one file's warnings.
     corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));

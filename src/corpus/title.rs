@@ -88,7 +88,8 @@ pub(crate) fn derive_title_opt(text: &str) -> Option<String> {
             }
         })
         .collect();
-    title_of(&head)
+    // Punctuation alone (". A.") is no title.
+    title_of(&head).filter(|t| t.chars().any(char::is_alphanumeric))
 }
 
 fn title_of(text: &str) -> Option<String> {
