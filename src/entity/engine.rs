@@ -236,15 +236,17 @@ fn mark_headings(text: &str, toks: &mut [Token]) {
         }
         let words = &toks[first..ti];
         let trimmed = line.trim_end();
-        let caps = words.iter().filter(|t| t.cap).count();
-        let content = words
-            .iter()
-            .filter(|t| !is_function_word(&text[t.start..t.end]) || t.cap)
-            .count();
-        if (2..=14).contains(&words.len())
-            && !trimmed.ends_with(['.', '!', '?', ',', ';', ':', '"', '”'])
-            && caps * 10 >= content * 7
-        {
+        // The cheap tests first: most lines are paragraphs, not headings.
+        let heading_like = (2..=14).contains(&words.len())
+            && !trimmed.ends_with(['.', '!', '?', ',', ';', ':', '"', '”']);
+        let caps = || words.iter().filter(|t| t.cap).count();
+        let content = || {
+            words
+                .iter()
+                .filter(|t| t.cap || !is_function_word(&text[t.start..t.end]))
+                .count()
+        };
+        if heading_like && caps() * 10 >= content() * 7 {
             for t in &mut toks[first..ti] {
                 t.sentence_start = true;
             }
