@@ -213,6 +213,25 @@ pub fn untrusted_dir(_dir: &Path, _what: &str) -> io::Result<Option<String>> {
     Ok(None)
 }
 
+/// A short, safe file-name part for what `key` names (a corpus's path):
+/// its last component, with anything but letters, digits, `-` and `_` made
+/// `_`, at most 40 characters.
+pub fn readable_stem(key: &str) -> String {
+    key.rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or("corpus")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect()
+}
+
 /// The effective user id, or `None` where there is no such thing.
 #[cfg(unix)]
 pub fn current_uid() -> Option<u32> {

@@ -583,20 +583,7 @@ pub fn default_path_from(
         Some(x) => x.to_path_buf(),
         None => absolute(home)?.join(".local/share"),
     };
-    let name: String = corpus_key
-        .rsplit(['/', '\\'])
-        .find(|s| !s.is_empty())
-        .unwrap_or("corpus")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(40)
-        .collect();
+    let name = crate::files::readable_stem(corpus_key);
     // FNV-1a: stable across builds and platforms, unlike std's hasher.
     let hash = corpus_key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

@@ -128,20 +128,7 @@ pub fn default_path_from(
         .or_else(|| home.filter(|h| h.is_absolute()).map(|h| h.join(".cache")))?;
     let mut h = rustc_hash::FxHasher::default();
     h.write(corpus_key.as_bytes());
-    let name: String = corpus_key
-        .rsplit(['/', '\\'])
-        .find(|s| !s.is_empty())
-        .unwrap_or("corpus")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(40)
-        .collect();
+    let name = crate::files::readable_stem(corpus_key);
     Some(
         base.join("dossier")
             .join(format!("{name}-{:016x}.index", h.finish())),
