@@ -26,7 +26,7 @@
 //!   200x60 into a `TestBackend`;
 //! - one decision through `Workspace::decide`, with an empty journal and
 //!   with one of 10,000 decisions;
-//! - the peak RSS of `dossier docs DIR` (from `wait4`);
+//! - the peak RSS of `dossier docs DIR` (its VmHWM, read while it runs);
 //! - the reader in a pseudo-terminal: time to its first frame, and to the
 //!   first document title in its list.
 
@@ -79,7 +79,7 @@ const LEGEND: &str = "\
   \"done\" until analyse returns); \"matching\" is first reported after a batch, whose time is
   estimated from the rest.
 - limit: limit.sh (bare aho-corasick DFA scan, all cores, median of 3) with the default KB's names and aliases.
-- peak RSS: `dossier docs DIR` (wait4 ru_maxrss); × corpus = over the corpus bytes.
+- peak RSS: `dossier docs DIR` (its VmHWM, polled every 5 ms); × corpus = over the corpus bytes.
 - first frame / first titles: the reader in an 80x24 pseudo-terminal, from spawn.
 - open top entity: the cross-link panel's calls (update::set_xref_entity) + KWIC for 60 rows.
 - frame: median of 9 renders into a TestBackend buffer, each pane focused, and the whole screen.
@@ -723,20 +723,36 @@ fn peak_rss(dir: &Path, work: &Path) -> Result<(i64, f64), String> {
         .spawn()
         .map_err(|e| format!("cannot run dossier: {e}"))?;
     let pid = child.id() as libc::pid_t;
+    // The child's own high-water mark (VmHWM), read until it exits. Not
+    // wait4's ru_maxrss: Linux carries a forked child's maximum across
+    // exec, so that would count this (large) process's memory at the fork.
+    let status_path = format!("/proc/{pid}/status");
+    let mut peak_kb: i64 = 0;
     let mut status: libc::c_int = 0;
-    // SAFETY: rusage is plain data, for which all zeroes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet reaped; the pointers are valid.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let secs = t.elapsed().as_secs_f64();
-    if r != pid {
-        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        // SAFETY: `pid` is our own child, not yet reaped; the pointer is valid.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r == pid {
+            break;
+        }
+        if r < 0 {
+            return Err(format!("waitpid: {}", std::io::Error::last_os_error()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
+    let secs = t.elapsed().as_secs_f64();
     if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         return Err(format!("dossier docs failed (status {status})"));
     }
-    // Linux reports ru_maxrss in KiB.
-    Ok((usage.ru_maxrss, secs))
+    Ok((peak_kb, secs))
 }
 
 /// The reader in an 80x24 pseudo-terminal: seconds to its first frame and
