@@ -10,8 +10,10 @@
 //! process runs under a timeout, and this test binary (with its children)
 //! under a limit on its address space.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -56,30 +58,14 @@ fn dossier_in(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("XDG_CACHE_HOME", home.join("cache"));
     for (k, v) in env {
         match *v {
             "<unset>" => cmd.env_remove(k),
             v => cmd.env(k, v),
         };
     }
-    let child = cmd.spawn().expect("run dossier");
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(WAIT) {
-        Ok(out) => out.expect("dossier's output"),
-        Err(_) => {
-            // SAFETY: signals the child this test started, by its pid.
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            panic!("dossier {args:?} did not finish in {WAIT:?}: blocked on a FIFO?");
-        }
-    }
+    common::output_within(cmd, WAIT, &format!("dossier {args:?} (blocked on a FIFO?)"))
 }
 
 /// Asserts that `out` failed with a message on standard error that holds

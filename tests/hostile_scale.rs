@@ -5,11 +5,11 @@
 //! within memory. A regression fails rather than hangs: the binary runs
 //! under a limit on its address space and is killed after a timeout.
 
+mod common;
+
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::thread;
+use std::process::{Command, Output};
 use std::time::Duration;
 
 /// Far more than the linear engine needs here (a debug build), far less
@@ -24,10 +24,7 @@ fn dossier(dir: &Path, args: &[&str]) -> Output {
     cmd.args(args)
         .env("HOME", dir)
         .env("XDG_DATA_HOME", dir.join("data"))
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("XDG_CACHE_HOME", dir.join("cache"));
     // SAFETY: setrlimit is async-signal-safe and touches only the child.
     unsafe {
         cmd.pre_exec(|| {
@@ -39,20 +36,7 @@ fn dossier(dir: &Path, args: &[&str]) -> Output {
             Ok(())
         });
     }
-    let child = cmd.spawn().expect("run dossier");
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(WAIT) {
-        Ok(out) => out.expect("dossier's output"),
-        Err(_) => {
-            // SAFETY: signals the child this test started, by its pid.
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            panic!("dossier {args:?} did not finish in {WAIT:?}");
-        }
-    }
+    common::output_within(cmd, WAIT, &format!("dossier {args:?}"))
 }
 
 fn check(out: &Output, what: &str) -> String {

@@ -293,3 +293,27 @@ pub fn headless(home: &Path, journal: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Runs `cmd` (stdout and stderr piped) and returns its output; kills it and
+/// fails, naming `what`, if it does not finish within `wait`, so that a
+/// regression shows as a failure rather than a hang.
+pub fn output_within(mut cmd: Command, wait: Duration, what: &str) -> std::process::Output {
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("run dossier");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(wait) {
+        Ok(out) => out.expect("dossier's output"),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("{what} did not finish in {wait:?}");
+        }
+    }
+}
