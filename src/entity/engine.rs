@@ -1167,7 +1167,7 @@ fn name_runs(
         }
         fi < found.len() && found[fi].start < t.end
     };
-    let common = |w: &str| is_function_word(w) || words.lowercase.contains(&w.to_lowercase());
+    let common = |w: &str| is_function_word(w) || contains_lowercased(&words.lowercase, w);
     // (index of the token in `toks`, the token or a part of it)
     let mut current: Vec<(usize, Token)> = Vec::new();
     let flush = |current: &mut Vec<(usize, Token)>, out: &mut Vec<Run>| {
@@ -1263,6 +1263,19 @@ struct WordSets {
     lowercase: HashSet<String>,
     /// Capitalised words seen inside a sentence, not only opening one.
     mid_sentence: HashSet<String>,
+}
+
+/// `set.contains(w.to_lowercase())`, without allocating for a short ASCII
+/// word (nearly every word).
+fn contains_lowercased(set: &HashSet<String>, w: &str) -> bool {
+    let mut buf = [0u8; 32];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let lower = &mut buf[..w.len()];
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        return std::str::from_utf8(lower).is_ok_and(|l| set.contains(l));
+    }
+    set.contains(&w.to_lowercase())
 }
 
 impl WordSets {
