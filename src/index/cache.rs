@@ -2,8 +2,9 @@
 //! `$XDG_CACHE_HOME/dossier/` (or `~/.cache/dossier/`) so that opening an
 //! unchanged corpus again does not run the engine again.
 //!
-//! - **Keyed** by the engine's version (and its source's fingerprint), a fingerprint of the knowledge base
-//!   in use (every entity, every alias), and a fingerprint of the corpus:
+//! - **Keyed** by the engine's version and its source's fingerprint, a
+//!   fingerprint of the knowledge base in use (every entity, every alias),
+//!   and a fingerprint of the corpus:
 //!   every document's path, size and content hash, in order. Any change to
 //!   any of them is a miss, and the analysis is computed and stored again.
 //! - **Never trusted.** A file starts with a magic line and a format version,
@@ -27,8 +28,9 @@ use std::path::{Path, PathBuf};
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 14] = b"dossier-cache\n";
 
-/// The version of the file format and of the engine whose output it holds.
-/// Bump it whenever the engine's results or these structs change.
+/// The version of the file format. Bump it whenever the structs below
+/// change; a changed engine is told apart by its source's fingerprint
+/// (`DOSSIER_ENGINE_HASH`, made by build.rs).
 pub const FORMAT: u32 = 1;
 
 /// What an analysis was computed from.

@@ -109,9 +109,9 @@ fn is_break_space(g: &str) -> bool {
 /// Cuts `text` into consecutive pieces of at most `max` bytes (a piece
 /// holding one character longer than `max` excepted), each ending at a
 /// paragraph break, a line break, a sentence's end or a space where there
-/// is one. Stages
-/// that need working memory proportional to their input run a piece at a
-/// time, so a single huge document costs no more than many small ones.
+/// is one. Stages that need working memory proportional to their input run
+/// a piece at a time, so a single huge document costs no more than many
+/// small ones.
 pub fn pieces(text: &str, max: usize) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
@@ -126,9 +126,10 @@ pub fn pieces(text: &str, max: usize) -> impl Iterator<Item = Range<usize>> + '_
 }
 
 /// Where a piece of `text` that starts at `at` and is at most `max` bytes
-/// long should end: after a blank line if there is one in its second half,
-/// else after a line break, else after a space, else at a character
-/// boundary. Names do not cross paragraphs, so matches are not lost.
+/// long should end: after a blank line in its second half, else after a
+/// line break there, else after a sentence's end there, else after the last
+/// space, else at a character boundary. Names cross none of the first three,
+/// so only an endless run of words can cut one.
 fn piece_end(text: &str, at: usize, max: usize) -> usize {
     if text.len() - at <= max {
         return text.len();

@@ -234,6 +234,8 @@ fn run_effects(
 
 /// Runs the interactive reader until the user quits.
 pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
+    // Before any thread can write the journal (see the function).
+    terminal::ignore_file_size_signal();
     // Everything that can be wrong with the settings is reported before the
     // terminal is touched.
     let config = config::load()?;

@@ -355,8 +355,7 @@ pub fn ignore_file_size_signal() {
     }
 }
 
-/// Forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP and SIGCONT, and
-/// ignores SIGXFSZ (see [`ignore_file_size_signal`]).
+/// Forwards SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP and SIGCONT.
 ///
 /// While the terminal is lent to another program ([`Term::lend`]), the
 /// keyboard's signals are that program's: SIGINT and SIGQUIT are dropped,
@@ -365,7 +364,6 @@ pub fn ignore_file_size_signal() {
 /// editor, so that the shell sees the job stopped; `fg` continues both.
 pub fn spawn_signals(tx: Sender<Event>) -> io::Result<()> {
     use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
-    ignore_file_size_signal();
     let mut signals =
         signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
     thread::Builder::new()
@@ -403,13 +401,11 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 /// out the commands it is sent, in order, answering each with
 /// [`Event::Applied`]. When the command channel closes it makes a last
 /// attempt to write anything unsaved; its result holds what could not be.
-/// A panic in the engine becomes an error message. SIGXFSZ is ignored
-/// first, as the journal may be written before [`spawn_signals`] runs.
+/// A panic in the engine becomes an error message.
 pub fn spawn_workspace(
     opts: OpenOptions,
     tx: Sender<Event>,
 ) -> Option<(Sender<Command>, JoinHandle<Option<Unsaved>>)> {
-    ignore_file_size_signal();
     let (commands, inbox) = mpsc::channel::<Command>();
     let spawned = thread::Builder::new().name("workspace".into()).spawn({
         let tx = tx.clone();

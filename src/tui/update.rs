@@ -59,26 +59,28 @@ pub fn index_ready(app: &mut App, result: Result<Index, String>) {
             app.index = Some(index);
             app.load = LoadState::Ready;
             refilter_list(app);
-            if let Some((doc, scroll, selected)) = place.filter(|_| !empty) {
-                // Same documents, now with their mentions: stay where the
-                // reader is, with the mention cursor at the top of the view.
-                if let Some(doc) = doc {
-                    let top = app.article.lines.get(scroll).map(|r| r.start);
-                    open_doc(app, doc, top);
-                    app.article.scroll = scroll;
-                }
-                app.list.selected = selected;
-                if !notes.is_empty() {
-                    app.set_message(notes.join("; "));
-                }
-            } else if empty {
+            if empty {
                 app.set_error(format!(
                     "{}: no readable documents (.txt, .md, .html, .jsonl)",
                     app.corpus_name
                 ));
             } else {
-                open_doc(app, 0, None);
-                app.list.selected = 0;
+                match place {
+                    // Same documents, now with their mentions: stay where the
+                    // reader is, the mention cursor at the top of the view.
+                    Some((doc, scroll, selected)) => {
+                        if let Some(doc) = doc {
+                            let top = app.article.lines.get(scroll).map(|r| r.start);
+                            open_doc(app, doc, top);
+                            app.article.scroll = scroll;
+                        }
+                        app.list.selected = selected;
+                    }
+                    None => {
+                        open_doc(app, 0, None);
+                        app.list.selected = 0;
+                    }
+                }
                 if !notes.is_empty() {
                     app.set_message(notes.join("; "));
                 }

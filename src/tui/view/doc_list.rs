@@ -156,21 +156,21 @@ impl Widget for &DocListView<'_> {
                 ],
                 w,
             );
-            // Distinct entities per kind, then the number of mentions.
-            let mut per_kind = [0u32; 6];
-            for c in index.doc_entities(d) {
-                let k = index.entity(c.entity).kind;
-                if let Some(slot) = Kind::ALL.iter().position(|&x| x == k) {
-                    per_kind[slot] += 1;
-                }
-            }
-            let mentions = index.doc_mentions(d).len();
-            let room = usize::from(w.saturating_sub(ROW_INDENT));
             let mut spans = vec![bar, Span::raw("  ")];
             if matches!(app.load, LoadState::Loading(_)) {
                 // Listed while the engine runs: the counts are not known yet.
                 spans.push(Span::styled("· …", theme.muted));
             } else {
+                // Distinct entities per kind, then the number of mentions.
+                let mut per_kind = [0u32; 6];
+                for c in index.doc_entities(d) {
+                    let k = index.entity(c.entity).kind;
+                    if let Some(slot) = Kind::ALL.iter().position(|&x| x == k) {
+                        per_kind[slot] += 1;
+                    }
+                }
+                let mentions = index.doc_mentions(d).len();
+                let room = usize::from(w.saturating_sub(ROW_INDENT));
                 spans.extend(count_spans(&per_kind, mentions, room, theme));
             }
             if height > 1 {
