@@ -587,19 +587,8 @@ pub fn is_demonym(word: &str) -> bool {
 /// words a corpus itself uses in lower case, they keep ordinary words from
 /// becoming names.
 pub fn is_function_word(word: &str) -> bool {
-    // Every function word is short and ASCII: lower-case it on the stack.
-    let mut buf = [0u8; 12];
-    if word.len() > buf.len() {
-        return false;
-    }
-    let lower: &str = if word.is_ascii() {
-        buf[..word.len()].copy_from_slice(word.as_bytes());
-        buf[..word.len()].make_ascii_lowercase();
-        std::str::from_utf8(&buf[..word.len()]).unwrap_or("")
-    } else {
-        return is_function_word_lower(&word.to_lowercase());
-    };
-    is_function_word_lower(lower)
+    // Every function word is short: a long word is not one.
+    word.len() <= 12 && super::normalize::with_lowercase(word, is_function_word_lower)
 }
 
 /// [`is_function_word`] of a word already in lower case.

@@ -1268,14 +1268,7 @@ struct WordSets {
 /// `set.contains(w.to_lowercase())`, without allocating for a short ASCII
 /// word (nearly every word).
 fn contains_lowercased(set: &HashSet<String>, w: &str) -> bool {
-    let mut buf = [0u8; 32];
-    if w.is_ascii() && w.len() <= buf.len() {
-        let lower = &mut buf[..w.len()];
-        lower.copy_from_slice(w.as_bytes());
-        lower.make_ascii_lowercase();
-        return std::str::from_utf8(lower).is_ok_and(|l| set.contains(l));
-    }
-    set.contains(&w.to_lowercase())
+    super::normalize::with_lowercase(w, |l| set.contains(l))
 }
 
 impl WordSets {

@@ -92,6 +92,20 @@ pub fn key(name: &str) -> String {
     t.trim().to_string()
 }
 
+/// Calls `f` with `word` in lower case, without allocating when `word` is
+/// ASCII and at most 32 bytes long (nearly every word of a text).
+pub fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if word.is_ascii() && word.len() <= buf.len() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII stays ASCII, so this is always valid UTF-8.
+        return f(std::str::from_utf8(lower).unwrap_or_default());
+    }
+    f(&word.to_lowercase())
+}
+
 /// Is the character part of a word (for whole-word matching)?
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
