@@ -4,7 +4,7 @@
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
-use crate::index::cache;
+use crate::index::{Forms, cache};
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -112,77 +112,125 @@ pub fn journal_path(opts: &OpenOptions) -> Result<PathBuf, OpenError> {
     }
 }
 
+/// A corpus and its analysis, with the forms of the analysis's mentions.
+struct Analysed {
+    corpus: Arc<Corpus>,
+    analysis: crate::entity::Analysis,
+    forms: Forms,
+}
+
+impl Analysed {
+    fn workspace(self, journal: Journal) -> Workspace {
+        Workspace::with_forms(self.corpus, self.analysis, self.forms, journal)
+    }
+}
+
 /// Loads and analyses the corpus of `opts`, through the index cache when
 /// `opts.cache` asks for it. `listed` is given the corpus as soon as it is
 /// loaded, before the engine runs (not on a cache hit, which is quick).
+///
+/// With the cache, a file whose stamp is unchanged is not read at all, and
+/// an unchanged corpus is not analysed again. A corpus loaded from files
+/// keeps its texts on disk once analysed: each is read again when used.
 fn analyse(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
     listed: &mut dyn FnMut(&Arc<Corpus>),
-) -> Result<(Arc<Corpus>, crate::entity::Analysis), OpenError> {
+) -> Result<Analysed, OpenError> {
     let kb = knowledge_base(opts)?;
     progress(Progress {
         stage: "loading",
         done: 0,
         total: 0,
     });
-    let mut corpus = load_corpus(opts)?;
-    let mut cached = opts
+    let mut cache_path = opts
         .cache
         .then_some(opts.path.as_ref())
         .flatten()
-        .and_then(|_| cache::default_path(&corpus_key(opts)))
-        .map(|path| {
-            let key = cache::Key::new(&corpus, &kb);
-            (path, key)
-        });
+        .and_then(|_| cache::default_path(&corpus_key(opts)));
+    let mut trouble: Option<(PathBuf, String)> = None;
+    let cached = match cache_path.as_deref().map(cache::read) {
+        Some(Ok(c)) => Some(c),
+        Some(Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why))) => {
+            trouble = cache_path
+                .clone()
+                .map(|p| (p, format!("index cache ignored and rebuilt: {why}")));
+            None
+        }
+        _ => None,
+    };
+    let (mut corpus, reuse) = match &opts.path {
+        Some(p) => corpus::load_path_reusing(p, cached.as_ref().map_or(&[], |c| c.files()))?,
+        None => (bundled_corpus(), corpus::Reuse::default()),
+    };
     let warn = |corpus: &mut Corpus, path: &std::path::Path, message: String| {
         corpus.warnings.push(crate::corpus::Warning {
             path: path.to_path_buf(),
             message,
         });
     };
-    if let Some((path, key)) = &cached {
-        match cache::load(path, key, &corpus) {
-            Ok(analysis) => {
+    if let Some((path, message)) = trouble {
+        warn(&mut corpus, &path, message);
+    }
+    let key = cache::Key::new(&corpus, &kb);
+    if let Some(c) = cached {
+        match c.analysis(&key, &corpus) {
+            Ok((analysis, forms)) => {
                 let total = corpus.docs.len();
                 progress(Progress {
                     stage: "done",
                     done: total,
                     total,
                 });
-                return Ok((Arc::new(corpus), analysis));
+                return Ok(Analysed {
+                    corpus: Arc::new(corpus),
+                    analysis,
+                    forms,
+                });
             }
             Err(cache::Miss::Absent | cache::Miss::Stale) => {}
             Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why)) => {
-                warn(
-                    &mut corpus,
-                    path,
-                    format!("index cache ignored and rebuilt: {why}"),
-                );
+                if let Some(path) = &cache_path {
+                    warn(
+                        &mut corpus,
+                        path,
+                        format!("index cache ignored and rebuilt: {why}"),
+                    );
+                }
             }
         }
     }
     // Say now, while the corpus can still take a warning, if the analysis
     // cannot be kept.
-    if let Some((path, _)) = &cached
+    if let Some(path) = &cache_path
         && let Err(e) = cache::ready(path)
     {
         warn(&mut corpus, path, format!("index cache not written: {e}"));
-        cached = None;
+        cache_path = None;
     }
+    // The engine reads every text: those of unchanged files are read now.
+    corpus.hold_texts();
     let mut corpus = Arc::new(corpus);
     listed(&corpus);
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
-    if let Some((path, key)) = &cached
-        && let Err(e) = cache::store(path, key, &analysis)
+    let forms = Forms::of(&corpus, &analysis.mentions);
+    if let Some(path) = &cache_path
+        && let Err(e) = cache::store(path, &key, &reuse.records, &analysis, &forms)
         && let Some(c) = Arc::get_mut(&mut corpus)
     {
         // A reader that holds the corpus already is not told: the cache is
         // an optimisation, and the next start tries again.
         warn(c, path, format!("index cache not written: {e}"));
     }
-    Ok((corpus, analysis))
+    // From here on, a text is read when it is shown, searched or exported.
+    if let Some(lazy) = corpus.lazy_copy() {
+        corpus = Arc::new(lazy);
+    }
+    Ok(Analysed {
+        corpus,
+        analysis,
+        forms,
+    })
 }
 
 /// Like [`open_workspace`], but reads the journal without taking the lock.
@@ -190,12 +238,12 @@ pub fn open_read_only(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Workspace, OpenError> {
-    let (corpus, analysis) = analyse(opts, progress, &mut |_| {})?;
+    let analysed = analyse(opts, progress, &mut |_| {})?;
     let journal = match journal_path(opts) {
         Ok(p) => Journal::read(&p)?,
         Err(_) => Journal::read(std::path::Path::new(""))?,
     };
-    Ok(Workspace::new(corpus, analysis, journal))
+    Ok(analysed.workspace(journal))
 }
 
 /// Loads and analyses a corpus and opens its journal for writing (or
@@ -206,8 +254,7 @@ pub fn open_workspace(
 ) -> Result<Workspace, OpenError> {
     let path = journal_path(opts)?;
     let journal = Journal::open(&path, &corpus_key(opts))?;
-    let (corpus, analysis) = analyse(opts, progress, &mut |_| {})?;
-    Ok(Workspace::new(corpus, analysis, journal))
+    Ok(analyse(opts, progress, &mut |_| {})?.workspace(journal))
 }
 
 /// Opens a corpus for the interactive reader. Like [`open_workspace`], but
@@ -241,8 +288,7 @@ pub fn open_for_reader(
         },
         Err(e) => (nowhere()?, Some(format!("annotations are off: {e}"))),
     };
-    let (corpus, analysis) = analyse(opts, progress, listed)?;
-    Ok((Workspace::new(corpus, analysis, journal), trouble))
+    Ok((analyse(opts, progress, listed)?.workspace(journal), trouble))
 }
 
 /// A short display name for what `opts` opens.

@@ -418,14 +418,16 @@ fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write
             "DOC", "START", "END", "TEXT", "ENTITY", "KIND"
         )?;
     }
-    let all: Box<dyn Iterator<Item = &dossier::entity::Mention>> = match filter {
-        Some(e) => Box::new(index.entity_mentions(e)),
-        None => Box::new(index.mentions().iter()),
+    let all: Box<dyn Iterator<Item = usize>> = match filter {
+        Some(e) => Box::new(index.entity_mention_indices(e).iter().map(|&i| i as usize)),
+        None => Box::new(0..index.mentions().len()),
     };
-    for m in all {
+    for i in all {
+        let m = &index.mentions()[i];
         let doc = index.doc(m.doc);
         let ent = index.entity(m.entity);
-        let text = &doc.text[m.range()];
+        // The mention's form: no text is read.
+        let text = index.form(i);
         if json {
             let line = json!({
                 "doc": doc.id, "start": m.start, "end": m.end, "text": text,

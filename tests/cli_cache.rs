@@ -202,3 +202,72 @@ fn a_cache_directory_others_can_write_is_not_used() {
     assert!(err.contains("can be written by"), "{err}");
     assert_eq!(std::fs::read_dir(s.cache_dir()).unwrap().count(), 0);
 }
+
+/// A warm start keeps the texts on disk and reads each when it is used: an
+/// export, which reads them all, writes exactly what a cold start writes;
+/// and `docs` gives the same lengths without the texts.
+#[test]
+fn a_warm_start_reads_texts_when_used() {
+    let s = Setup::new();
+    s.mentions(&[]);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .env("XDG_CACHE_HOME", s.dir.path().join("cache"))
+            .env("XDG_DATA_HOME", s.dir.path().join("data"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let corpus = s.corpus();
+    let corpus = corpus.to_str().unwrap();
+    for format in ["brat", "doccano", "conll"] {
+        let warm = s.dir.path().join(format!("warm-{format}"));
+        let cold = s.dir.path().join(format!("cold-{format}"));
+        run(&[
+            "export",
+            corpus,
+            "--format",
+            format,
+            "--out",
+            warm.to_str().unwrap(),
+        ]);
+        run(&[
+            "export",
+            corpus,
+            "--format",
+            format,
+            "--no-cache",
+            "--out",
+            cold.to_str().unwrap(),
+        ]);
+        let mut names: Vec<_> = std::fs::read_dir(&cold)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(!names.is_empty());
+        for n in names {
+            let (w, c) = (
+                std::fs::read(warm.join(&n)).unwrap(),
+                std::fs::read(cold.join(&n)).unwrap(),
+            );
+            assert_eq!(w, c, "{format}: {n:?}");
+        }
+        assert!(
+            std::fs::read_to_string(warm.join(match format {
+                "brat" => "a.txt",
+                "doccano" => "doccano.jsonl",
+                _ => "conll.txt",
+            }))
+            .unwrap()
+            .contains("Zorblax")
+        );
+    }
+    assert_eq!(run(&["docs", corpus]), run(&["docs", corpus, "--no-cache"]));
+}

@@ -780,7 +780,7 @@ fn import_line(corpus: &Corpus, field: &'static str) -> BoxedStrategy<String> {
     let docs: Vec<(String, String)> = corpus
         .docs
         .iter()
-        .map(|d| (d.id.clone(), d.text.clone()))
+        .map(|d| (d.id.clone(), d.text.to_string()))
         .collect();
     let structured = (prop::sample::select(docs), 0u8..5)
         .prop_flat_map(move |((id, text), how)| {
@@ -906,7 +906,7 @@ fn brat(corpus: &Corpus) -> impl Strategy<Value = Brat> {
     let docs: Vec<(String, String)> = corpus
         .docs
         .iter()
-        .map(|d| (d.id.clone(), d.text.clone()))
+        .map(|d| (d.id.clone(), d.text.to_string()))
         .collect();
     let stem = prop_oneof![
         // Empty: a fresh stem per entry; "s1": a stem that may be listed twice.

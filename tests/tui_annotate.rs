@@ -1482,7 +1482,7 @@ fn haqqani_app() -> App {
             id: "h.txt".into(),
             path: "h.txt".into(),
             title: "Report".into(),
-            text,
+            text: text.into(),
             boilerplate: Vec::new(),
             url: None,
             date: None,

@@ -187,7 +187,7 @@ pub fn corpus() -> Corpus {
                 id: format!("{i:03}.txt"),
                 path: format!("{i:03}.txt"),
                 title: title.to_string(),
-                text,
+                text: text.into(),
                 boilerplate,
                 url: None,
                 date: None,

@@ -36,7 +36,7 @@ fn flag_index() -> Index {
         id: format!("flags{i}.txt"),
         path: format!("flags{i}.txt"),
         title,
-        text: text.clone(),
+        text: text.clone().into(),
         boilerplate: Vec::new(),
         url: None,
         date: None,

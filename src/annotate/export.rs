@@ -399,11 +399,14 @@ pub fn export(
             for (d, (doc, s)) in index.docs().iter().zip(&stems).enumerate() {
                 manifest.push_str(&format!("{s}\t{}\n", escape_id(&doc.id)));
                 let txt = out.join(format!("{s}.txt"));
-                write_file(&txt, &doc.text)?;
+                // Read for this document only: an export of a lazily held
+                // corpus does not keep every text.
+                let text = doc.text.fetch();
+                write_file(&txt, &text)?;
                 let ann = out.join(format!("{s}.ann"));
                 let mentions = index.doc_mentions(d as u32);
                 write_file_with(&ann, |w| {
-                    brat_ann(&doc.text, mentions, index, notes_of(&doc.id), w)
+                    brat_ann(&text, mentions, index, notes_of(&doc.id), w)
                 })?;
                 written.push(txt);
                 written.push(ann);
@@ -442,7 +445,7 @@ pub fn export(
             write_file_with(&path, |w| {
                 for (d, doc) in index.docs().iter().enumerate() {
                     writeln!(w, "-DOCSTART-\tO\t_\t# {}\n", doc.id)?;
-                    conll_doc(&doc.text, index.doc_mentions(d as u32), index, w)?;
+                    conll_doc(&doc.text.fetch(), index.doc_mentions(d as u32), index, w)?;
                 }
                 Ok(())
             })?;
@@ -464,7 +467,8 @@ fn jsonl_line(index: &Index, d: usize, field: &str, w: &mut dyn Write) -> std::i
     } else {
         write!(w, "\"id\":{},\"{field}\":[", d + 1)?;
     }
-    let mut offsets = Offsets::new(&doc.text);
+    let text = doc.text.fetch();
+    let mut offsets = Offsets::new(&text);
     for (i, m) in index.doc_mentions(d as u32).iter().enumerate() {
         let kind = index.entity(m.entity).kind;
         let (start, end) = (
@@ -479,7 +483,7 @@ fn jsonl_line(index: &Index, d: usize, field: &str, w: &mut dyn Write) -> std::i
     } else {
         write!(w, "],")?;
     }
-    write!(w, "\"text\":{}}}", to_json(&doc.text))
+    write!(w, "\"text\":{}}}", to_json(&*text))
 }
 
 fn brat_ann(

@@ -5,7 +5,7 @@ use super::journal::{Journal, JournalError};
 use super::ops::{self, NoteTarget, Op, OverlayReport};
 use crate::corpus::Corpus;
 use crate::entity::Analysis;
-use crate::index::Index;
+use crate::index::{Forms, Index};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -13,6 +13,9 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Workspace {
     base: Analysis,
+    /// The forms of the base analysis's mentions, so that an index of the
+    /// decisions in force reads only the documents they change.
+    base_forms: Forms,
     journal: Journal,
     index: Index,
     report: OverlayReport,
@@ -32,9 +35,22 @@ pub enum Saved {
 
 impl Workspace {
     pub fn new(corpus: Arc<Corpus>, base: Analysis, journal: Journal) -> Workspace {
-        let (index, report) = build(&corpus, &base, &journal, &[]);
+        let forms = Forms::of(&corpus, &base.mentions);
+        Workspace::with_forms(corpus, base, forms, journal)
+    }
+
+    /// Like [`Workspace::new`], with the forms of the base analysis's
+    /// mentions known (see [`Forms`]).
+    pub fn with_forms(
+        corpus: Arc<Corpus>,
+        base: Analysis,
+        base_forms: Forms,
+        journal: Journal,
+    ) -> Workspace {
+        let (index, report) = build(&corpus, &base, &base_forms, &journal, &[]);
         Workspace {
             base,
+            base_forms,
             journal,
             index,
             report,
@@ -64,7 +80,13 @@ impl Workspace {
 
     fn rebuild(&mut self) {
         let corpus = self.index.shared_corpus();
-        let (index, report) = build(&corpus, &self.base, &self.journal, &self.pending);
+        let (index, report) = build(
+            &corpus,
+            &self.base,
+            &self.base_forms,
+            &self.journal,
+            &self.pending,
+        );
         self.index = index;
         self.report = report;
     }
@@ -170,6 +192,7 @@ impl Workspace {
 fn build(
     corpus: &Arc<Corpus>,
     base: &Analysis,
+    base_forms: &Forms,
     journal: &Journal,
     pending: &[Op],
 ) -> (Index, OverlayReport) {
@@ -178,5 +201,6 @@ fn build(
     let mut ops_in_force: Vec<&Op> = effective.into_iter().map(|(_, op)| op).collect();
     ops_in_force.extend(pending.iter());
     let report = ops::apply(&ops_in_force, corpus, &mut analysis);
-    (Index::new(Arc::clone(corpus), analysis), report)
+    let index = Index::reusing(Arc::clone(corpus), analysis, &base.mentions, base_forms);
+    (index, report)
 }

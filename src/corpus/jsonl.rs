@@ -35,7 +35,7 @@ pub(crate) fn parse_jsonl(path: &str, text: &str, warnings: &mut Vec<String>) ->
                     id,
                     path: path.to_string(),
                     title,
-                    text: rec.text,
+                    text: rec.text.into(),
                     boilerplate,
                     url: rec.url,
                     date: rec.date,

@@ -10,7 +10,8 @@ use super::boilerplate::find_boilerplate;
 use super::html::extract_html;
 use super::jsonl::parse_jsonl;
 use super::title::{derive_title_opt, visible_title};
-use super::{Corpus, Document, Skipped, Warning};
+use super::{Corpus, Document, Origin, Skipped, Text, Warning};
+use serde::{Deserialize, Serialize};
 
 /// Largest file that is read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -84,6 +85,16 @@ fn known_format(path: &str) -> Option<Format> {
 ///
 /// A directory without any document is not an error.
 pub fn load_path(path: &Path) -> Result<Corpus, CorpusError> {
+    load_path_reusing(path, &[]).map(|(corpus, _)| corpus)
+}
+
+/// Like [`load_path`], but a file whose [`FileRecord`] in `previous` has
+/// the same path and [`Stamp`] is not read: its documents are made from the
+/// record, with their texts left on disk until used (see [`Text`]).
+pub fn load_path_reusing(
+    path: &Path,
+    previous: &[FileRecord],
+) -> Result<(Corpus, Reuse), CorpusError> {
     let meta = fs::metadata(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             CorpusError::NotFound {
@@ -114,21 +125,43 @@ pub fn load_path(path: &Path) -> Result<Corpus, CorpusError> {
             rel: name,
             abs: path.to_path_buf(),
             size: meta.len(),
+            stamp: Stamp::of(&meta),
         };
         (root, vec![job])
     };
 
-    let results = parse_jobs(&jobs);
+    let before: std::collections::HashMap<&str, &FileRecord> =
+        previous.iter().map(|r| (r.rel.as_str(), r)).collect();
+    let mut results: Vec<Option<ParseResult>> = jobs
+        .iter()
+        .map(|job| {
+            before
+                .get(job.rel.as_str())
+                .filter(|r| r.stamp == job.stamp)
+                .and_then(|r| r.restore(job))
+        })
+        .collect();
+    let missing: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
+    let to_read: Vec<&Job> = missing.iter().map(|&i| &jobs[i]).collect();
+    for (i, r) in missing.iter().zip(parse_jobs(&to_read)) {
+        results[*i] = Some(r);
+    }
     let mut corpus = Corpus {
         root,
         skipped,
         ..Corpus::default()
     };
+    let mut reuse = Reuse {
+        records: Vec::with_capacity(jobs.len()),
+        read: missing.len(),
+    };
     for (job, result) in jobs.iter().zip(results) {
+        let result = result.unwrap_or_else(|| Err("internal error while parsing".to_string()));
+        reuse.records.push(FileRecord::of(job, &result));
         add_result(&mut corpus, &job.rel, result);
     }
     finish(&mut corpus);
-    Ok(corpus)
+    Ok((corpus, reuse))
 }
 
 /// Builds a corpus from in-memory files (`(relative path, bytes)`), parsed
@@ -251,7 +284,7 @@ fn document(rel_path: &str, title: String, text: String) -> Document {
         path: rel_path.to_string(),
         title,
         boilerplate: find_boilerplate(&text),
-        text,
+        text: Text::new(text),
         url: None,
         date: None,
     }
@@ -327,6 +360,149 @@ struct Job {
     rel: String,
     abs: PathBuf,
     size: u64,
+    stamp: Stamp,
+}
+
+/// What a file looked like when it was read: its size, modification and
+/// change times and inode. A file whose stamp is unchanged is taken to be
+/// unchanged (as `make` and `git` do); its text is checked against its
+/// content hash whenever it is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime: (i64, u32),
+    pub ctime: (i64, u32),
+    pub inode: u64,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stamp {
+                size: meta.len(),
+                mtime: (meta.mtime(), meta.mtime_nsec() as u32),
+                ctime: (meta.ctime(), meta.ctime_nsec() as u32),
+                inode: meta.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos()));
+            Stamp {
+                size: meta.len(),
+                mtime,
+                ctime: (0, 0),
+                inode: 0,
+            }
+        }
+    }
+}
+
+/// A document as the index cache keeps it: everything but its text, which
+/// is read again from its file when used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocMeta {
+    pub id: String,
+    pub title: String,
+    pub len: u64,
+    pub hash: u64,
+    pub boilerplate: Vec<(u64, u64)>,
+    pub url: Option<String>,
+    pub date: Option<String>,
+}
+
+/// One file's part of a corpus, as the index cache keeps it: its stamp and
+/// what reading it gave (its documents and warnings, or why it was
+/// skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    pub rel: String,
+    pub stamp: Stamp,
+    pub outcome: Result<(Vec<DocMeta>, Vec<String>), String>,
+}
+
+impl FileRecord {
+    fn of(job: &Job, result: &ParseResult) -> FileRecord {
+        FileRecord {
+            rel: job.rel.clone(),
+            stamp: job.stamp,
+            outcome: match result {
+                Ok((docs, warnings)) => Ok((
+                    docs.iter()
+                        .map(|d| DocMeta {
+                            id: d.id.clone(),
+                            title: d.title.clone(),
+                            len: d.text.len() as u64,
+                            hash: d.text.content_hash(),
+                            boilerplate: d
+                                .boilerplate
+                                .iter()
+                                .map(|r| (r.start as u64, r.end as u64))
+                                .collect(),
+                            url: d.url.clone(),
+                            date: d.date.clone(),
+                        })
+                        .collect(),
+                    warnings.clone(),
+                )),
+                Err(reason) => Err(reason.clone()),
+            },
+        }
+    }
+
+    /// The file's documents again, their texts left on disk. `None` when
+    /// the record does not describe a sane document (a damaged cache).
+    fn restore(&self, job: &Job) -> Option<ParseResult> {
+        let (metas, warnings) = match &self.outcome {
+            Ok(ok) => ok,
+            Err(reason) => return Some(Err(reason.clone())),
+        };
+        let mut docs = Vec::with_capacity(metas.len());
+        for (record, m) in metas.iter().enumerate() {
+            let len = usize::try_from(m.len).ok()?;
+            let boilerplate = m
+                .boilerplate
+                .iter()
+                .map(|&(s, e)| {
+                    let (s, e) = (usize::try_from(s).ok()?, usize::try_from(e).ok()?);
+                    (s <= e && e <= len).then_some(s..e)
+                })
+                .collect::<Option<Vec<_>>>()?;
+            docs.push(Document {
+                id: m.id.clone(),
+                path: job.rel.clone(),
+                title: m.title.clone(),
+                text: Text::lazy(
+                    len,
+                    m.hash,
+                    Origin {
+                        file: job.abs.clone(),
+                        rel: job.rel.clone(),
+                        record: record as u32,
+                    },
+                ),
+                boilerplate,
+                url: m.url.clone(),
+                date: m.date.clone(),
+            });
+        }
+        Some(Ok((docs, warnings.clone())))
+    }
+}
+
+/// What [`load_path_reusing`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reuse {
+    /// Every file's record, to keep for next time.
+    pub records: Vec<FileRecord>,
+    /// How many files were read (the others were unchanged).
+    pub read: usize,
 }
 
 /// Identity of a file or directory, to visit each once.
@@ -494,6 +670,7 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
                         rel,
                         abs: path,
                         size: meta.len(),
+                        stamp: Stamp::of(&meta),
                     },
                 });
             }
@@ -524,11 +701,35 @@ fn read_and_parse(job: &Job) -> ParseResult {
         crate::files::ReadError::TooLarge { size, .. } => too_large(size),
         e => e.to_string(),
     })?;
-    parse_file(&job.rel, &bytes)
+    let (docs, warnings) = parse_file(&job.rel, &bytes)?;
+    let docs = docs
+        .into_iter()
+        .enumerate()
+        .map(|(record, d)| Document {
+            text: d.text.with_origin(Origin {
+                file: job.abs.clone(),
+                rel: job.rel.clone(),
+                record: record as u32,
+            }),
+            ..d
+        })
+        .collect();
+    Ok((docs, warnings))
+}
+
+/// The text of the document that `origin` names, read and parsed again.
+pub(crate) fn reread(origin: &Origin) -> Result<String, String> {
+    let bytes = crate::files::read_regular(&origin.file, MAX_FILE_BYTES)
+        .map_err(|e| format!("{}: {e}", origin.rel))?;
+    let (docs, _) = parse_file(&origin.rel, &bytes).map_err(|e| format!("{}: {e}", origin.rel))?;
+    docs.into_iter()
+        .nth(origin.record as usize)
+        .map(|d| d.text.into_string())
+        .ok_or_else(|| format!("{}: the document is no longer there", origin.rel))
 }
 
 /// Parses all jobs on a few threads; results in job order.
-fn parse_jobs(jobs: &[Job]) -> Vec<ParseResult> {
+fn parse_jobs(jobs: &[&Job]) -> Vec<ParseResult> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -536,7 +737,7 @@ fn parse_jobs(jobs: &[Job]) -> Vec<ParseResult> {
         .min(jobs.len() / 8)
         .max(1);
     if threads == 1 {
-        return jobs.iter().map(read_and_parse).collect();
+        return jobs.iter().map(|j| read_and_parse(j)).collect();
     }
     let next = AtomicUsize::new(0);
     let mut slots: Vec<Option<ParseResult>> = (0..jobs.len()).map(|_| None).collect();
@@ -724,6 +925,58 @@ mod tests {
             matches!(&all_bad, Err(r) if r.starts_with("no valid JSON Lines records (line 1:")),
             "{all_bad:?}"
         );
+    }
+
+    #[test]
+    fn unchanged_files_are_not_read_again_and_their_texts_stay_on_disk() {
+        let dir = tmp();
+        let d = dir.path();
+        write(d, "b.txt", b"Beta Title\n\nThe TTP said so.");
+        write(
+            d,
+            "a/page.html",
+            b"<title>Page</title><p>ISKP &amp; more</p>",
+        );
+        write(
+            d,
+            "feed.jsonl",
+            b"{\"text\":\"t1\"}\n{bad\n{\"text\":\"t3\"}\n",
+        );
+        write(d, "empty.txt", b"");
+        let (cold, first) = load_path_reusing(d, &[]).unwrap();
+        assert_eq!(first.read, 4);
+        assert!(cold.docs.iter().all(|x| x.text.is_held()));
+
+        // Nothing changed: nothing is read, and the corpus is the same,
+        // down to its warnings, skipped files and texts (read when used).
+        let (warm, again) = load_path_reusing(d, &first.records).unwrap();
+        assert_eq!(again.read, 0);
+        assert_eq!(again.records, first.records);
+        assert!(warm.docs.iter().all(|x| !x.text.is_held()));
+        assert_eq!(warm.docs, cold.docs);
+        assert_eq!(warm.warnings, cold.warnings);
+        assert_eq!(warm.skipped, cold.skipped);
+        assert_eq!(&warm.docs[0].text[..6], "ISKP &");
+
+        // A changed file is read again, and only it; so is a new one; a
+        // removed one is gone from the records.
+        write(d, "b.txt", b"Beta Title\n\nThe IMF said so.");
+        write(d, "c.txt", b"Gamma\n\nNew.");
+        fs::remove_file(d.join("feed.jsonl")).unwrap();
+        let (changed, after) = load_path_reusing(d, &first.records).unwrap();
+        assert_eq!(after.read, 2);
+        assert_eq!(changed.docs, load_path(d).unwrap().docs);
+        let rels: Vec<&str> = after.records.iter().map(|r| r.rel.as_str()).collect();
+        assert_eq!(rels, ["a/page.html", "b.txt", "c.txt", "empty.txt"]);
+
+        // A damaged record (boilerplate past the text) is not trusted: the
+        // file is read again.
+        let mut damaged = after.records.clone();
+        if let Ok((metas, _)) = &mut damaged[1].outcome {
+            metas[0].boilerplate = vec![(0, 1 << 40)];
+        }
+        let (_, reread) = load_path_reusing(d, &damaged).unwrap();
+        assert_eq!(reread.read, 1);
     }
 
     #[test]

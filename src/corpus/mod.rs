@@ -17,14 +17,30 @@ pub struct Document {
     pub path: String,
     /// A headline, or the opening words of the first sentence.
     pub title: String,
-    /// The text as loaded. All offsets point into it.
-    pub text: String,
+    /// The text as loaded. All offsets point into it. It may be read from
+    /// its file only when first used (see [`Text`]).
+    pub text: Text,
     /// Byte ranges of boilerplate (sign-ups, bios, related-links blocks, stray
     /// CSS) that a reader dims. Sorted and disjoint.
     pub boilerplate: Vec<Range<usize>>,
     /// Optional metadata carried by some formats (JSON Lines).
     pub url: Option<String>,
     pub date: Option<String>,
+}
+
+impl Document {
+    /// Its metadata, with an empty text.
+    fn without_text(&self) -> Document {
+        Document {
+            id: self.id.clone(),
+            path: self.path.clone(),
+            title: self.title.clone(),
+            text: Text::new(String::new()),
+            boilerplate: self.boilerplate.clone(),
+            url: self.url.clone(),
+            date: self.date.clone(),
+        }
+    }
 }
 
 /// A file that was passed over, with the reason.
@@ -56,14 +72,62 @@ mod boilerplate;
 mod html;
 mod jsonl;
 mod load;
+mod text;
 mod title;
 
 pub use boilerplate::find_boilerplate;
 pub use html::{decode_entities, extract_html};
-pub use load::{CorpusError, MAX_FILE_BYTES, load_embedded, load_path, parse_file};
+pub use load::{
+    CorpusError, DocMeta, FileRecord, MAX_FILE_BYTES, Reuse, Stamp, load_embedded, load_path,
+    load_path_reusing, parse_file,
+};
+pub use text::{Origin, Text, content_hash};
 pub use title::derive_title;
 
 impl Corpus {
+    /// Reads every text that is not in memory (in parallel), so that a
+    /// pass over the whole corpus does not read them one at a time.
+    pub fn hold_texts(&mut self) {
+        let lazy: Vec<&mut Document> = self.docs.iter_mut().filter(|d| !d.text.is_held()).collect();
+        if lazy.is_empty() {
+            return;
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = lazy.len().div_ceil(threads);
+        let mut lazy = lazy;
+        std::thread::scope(|scope| {
+            for part in lazy.chunks_mut(chunk) {
+                scope.spawn(move || {
+                    for d in part {
+                        d.text.hold();
+                    }
+                });
+            }
+        });
+    }
+
+    /// The same corpus with every text left on disk, read again when used
+    /// (see [`Text`]); `None` when some text has no file to come back to
+    /// (the bundled seeds).
+    pub fn lazy_copy(&self) -> Option<Corpus> {
+        let docs = self
+            .docs
+            .iter()
+            .map(|d| {
+                Some(Document {
+                    text: d.text.to_lazy()?,
+                    ..d.without_text()
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Corpus {
+            root: self.root.clone(),
+            docs,
+            skipped: self.skipped.clone(),
+            warnings: self.warnings.clone(),
+        })
+    }
+
     /// One line summarising the skipped files, grouped by reason (most
     /// frequent first), e.g. `skipped 3 files: 2 binary file (NUL bytes), 1
     /// empty file`. `None` when nothing was skipped.

@@ -18,7 +18,8 @@
 //!   schema to keep beside the structs. The structs here are the format; any
 //!   change to them bumps [`FORMAT`].
 
-use crate::corpus::Corpus;
+use super::Forms;
+use crate::corpus::{Corpus, FileRecord};
 use crate::entity::{Analysis, Entity, Kind, KnowledgeBase, Mention, Source};
 use crate::files;
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,19 +59,25 @@ impl Key {
             h.write(d.id.as_bytes());
             h.write_u8(0xff);
             h.write_usize(d.text.len());
-            h.write(d.text.as_bytes());
+            h.write_u64(d.text.content_hash());
         }
         Key {
-            engine: format!(
-                "{}/{FORMAT}/{}",
-                env!("CARGO_PKG_VERSION"),
-                env!("DOSSIER_ENGINE_HASH")
-            ),
+            engine: engine(),
             kb,
             corpus: h.finish(),
             docs: corpus.docs.len() as u32,
         }
     }
+}
+
+/// This build's engine: the crate version, [`FORMAT`] and the fingerprint
+/// of the engine's source.
+fn engine() -> String {
+    format!(
+        "{}/{FORMAT}/{}",
+        env!("CARGO_PKG_VERSION"),
+        env!("DOSSIER_ENGINE_HASH")
+    )
 }
 
 fn hash_entity(h: &mut impl Hasher, e: &Entity) {
@@ -97,15 +104,59 @@ struct StoredEntity {
     external: Vec<(String, String)>,
 }
 
+/// An entity as written: the same shape as [`StoredEntity`], borrowed.
+#[derive(Serialize)]
+struct EntityRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: Kind,
+    aliases: &'a [String],
+    description: &'a Option<String>,
+    external: Vec<(&'a String, &'a String)>,
+}
+
 /// A mention as stored.
 #[derive(Serialize, Deserialize)]
 struct StoredMention(u32, u32, u32, u32, Source, u8);
 
-#[derive(Serialize, Deserialize)]
+/// The mentions as written: a sequence of [`StoredMention`]s, not copied.
+struct MentionsRef<'a>(&'a [Mention]);
+
+impl Serialize for MentionsRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|m| (m.doc, m.start, m.end, m.entity, m.source, m.confidence)),
+        )
+    }
+}
+
+/// A cache file's contents.
+#[derive(Deserialize)]
 struct Payload {
     key: Key,
+    files: Vec<FileRecord>,
     entities: Vec<StoredEntity>,
     mentions: Vec<StoredMention>,
+    form_names: Vec<String>,
+    forms: Vec<u32>,
+}
+
+/// The same, as written.
+#[derive(Serialize)]
+struct PayloadRef<'a> {
+    key: &'a Key,
+    files: &'a [FileRecord],
+    entities: Vec<EntityRef<'a>>,
+    mentions: MentionsRef<'a>,
+    form_names: &'a [Box<str>],
+    forms: &'a [u32],
+}
+
+/// A cache file, read and checked, but not yet matched with a corpus.
+pub struct Cached {
+    payload: Payload,
 }
 
 /// Where the cache of the corpus identified by `corpus_key` lives, if there
@@ -151,8 +202,11 @@ pub enum Miss {
     Unreadable(String),
 }
 
-/// Reads the analysis cached at `path` for `key`; it must fit `corpus`.
-pub fn load(path: &Path, key: &Key, corpus: &Corpus) -> Result<Analysis, Miss> {
+/// Reads the cache file at `path`: a file of this version and this engine,
+/// undamaged. Its file records can be used to load the corpus
+/// ([`Cached::files`]); its analysis only for the same key
+/// ([`Cached::analysis`]).
+pub fn read(path: &Path) -> Result<Cached, Miss> {
     let bytes = match files::read_regular(path, u64::MAX >> 1) {
         Ok(b) => b,
         Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -177,79 +231,109 @@ pub fn load(path: &Path, key: &Key, corpus: &Corpus) -> Result<Analysis, Miss> {
     if checksum(payload) != sum {
         return Err(invalid("damaged: its checksum does not match"));
     }
-    let p: Payload = postcard::from_bytes(payload).map_err(|e| Miss::Invalid(e.to_string()))?;
-    if &p.key != key {
+    let payload: Payload =
+        postcard::from_bytes(payload).map_err(|e| Miss::Invalid(e.to_string()))?;
+    if payload.key.engine != engine() {
+        // Another build: its file records may not be what this one reads.
         return Err(Miss::Stale);
     }
-    let entities: Vec<Entity> = p
-        .entities
-        .into_iter()
-        .map(|e| Entity {
-            id: e.id,
-            name: e.name,
-            kind: e.kind,
-            aliases: e.aliases,
-            description: e.description,
-            external: e.external.into_iter().collect(),
-        })
-        .collect();
-    let mut mentions = Vec::with_capacity(p.mentions.len());
-    let mut last = (0u32, 0u32);
-    for StoredMention(doc, start, end, entity, source, confidence) in p.mentions {
-        // Sorted, disjoint, within its document, on char boundaries, of a
-        // known entity: or not used at all.
-        let text = corpus.docs.get(doc as usize).map(|d| d.text.as_str());
-        let fits = text.is_some_and(|t| {
-            start < end
-                && (end as usize) <= t.len()
-                && t.is_char_boundary(start as usize)
-                && t.is_char_boundary(end as usize)
-        }) && (entity as usize) < entities.len()
-            && (doc, start) >= last;
-        if !fits {
-            return Err(invalid("its mentions do not fit the corpus"));
-        }
-        last = (doc, end);
-        mentions.push(Mention {
-            doc,
-            start,
-            end,
-            entity,
-            source,
-            confidence,
-        });
-    }
-    Ok(Analysis { entities, mentions })
+    Ok(Cached { payload })
 }
 
-/// Writes `analysis` to `path` for `key`: 0600, by temporary file and
-/// rename, in a private directory. Fails when the directory is one that
-/// another user could write to.
-pub fn store(path: &Path, key: &Key, analysis: &Analysis) -> std::io::Result<()> {
+impl Cached {
+    /// What each file was when it was read, for
+    /// [`crate::corpus::load_path_reusing`].
+    pub fn files(&self) -> &[FileRecord] {
+        &self.payload.files
+    }
+
+    /// The analysis and the mentions' forms, if they were computed for
+    /// `key`; they must fit `corpus`.
+    pub fn analysis(self, key: &Key, corpus: &Corpus) -> Result<(Analysis, Forms), Miss> {
+        let p = self.payload;
+        if &p.key != key {
+            return Err(Miss::Stale);
+        }
+        let invalid = |why: &str| Miss::Invalid(why.to_string());
+        let entities: Vec<Entity> = p
+            .entities
+            .into_iter()
+            .map(|e| Entity {
+                id: e.id,
+                name: e.name,
+                kind: e.kind,
+                aliases: e.aliases,
+                description: e.description,
+                external: e.external.into_iter().collect(),
+            })
+            .collect();
+        let mut mentions = Vec::with_capacity(p.mentions.len());
+        let mut last = (0u32, 0u32);
+        for StoredMention(doc, start, end, entity, source, confidence) in p.mentions {
+            // Sorted, disjoint, within its document, on char boundaries, of a
+            // known entity: or not used at all. A text not in memory is not
+            // read to check the boundaries: its length and content hash are
+            // part of the key, and a text read later that is not the one
+            // indexed is replaced by a notice of the same length in ASCII
+            // (see `corpus::Text`).
+            let text = corpus.docs.get(doc as usize).map(|d| &d.text);
+            let fits = text.is_some_and(|t| {
+                start < end
+                    && (end as usize) <= t.len()
+                    && (!t.is_held()
+                        || (t.is_char_boundary(start as usize) && t.is_char_boundary(end as usize)))
+            }) && (entity as usize) < entities.len()
+                && (doc, start) >= last;
+            if !fits {
+                return Err(invalid("its mentions do not fit the corpus"));
+            }
+            last = (doc, end);
+            mentions.push(Mention {
+                doc,
+                start,
+                end,
+                entity,
+                source,
+                confidence,
+            });
+        }
+        let forms = Forms::from_parts(p.form_names, p.forms, mentions.len())
+            .ok_or_else(|| invalid("its forms do not fit its mentions"))?;
+        Ok((Analysis { entities, mentions }, forms))
+    }
+}
+
+/// Writes the analysis of a corpus to `path` for `key`, with the records
+/// of its files and the forms of its mentions (in the order of
+/// `analysis.mentions`): 0600, by temporary file and rename, in a private
+/// directory. Fails when the directory is one that another user could
+/// write to.
+pub fn store(
+    path: &Path,
+    key: &Key,
+    files: &[FileRecord],
+    analysis: &Analysis,
+    forms: &Forms,
+) -> std::io::Result<()> {
     ready(path)?;
-    let payload = Payload {
-        key: key.clone(),
+    let payload = PayloadRef {
+        key,
+        files,
         entities: analysis
             .entities
             .iter()
-            .map(|e| StoredEntity {
-                id: e.id.clone(),
-                name: e.name.clone(),
+            .map(|e| EntityRef {
+                id: &e.id,
+                name: &e.name,
                 kind: e.kind,
-                aliases: e.aliases.clone(),
-                description: e.description.clone(),
-                external: e
-                    .external
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
+                aliases: &e.aliases,
+                description: &e.description,
+                external: e.external.iter().collect(),
             })
             .collect(),
-        mentions: analysis
-            .mentions
-            .iter()
-            .map(|m| StoredMention(m.doc, m.start, m.end, m.entity, m.source, m.confidence))
-            .collect(),
+        mentions: MentionsRef(&analysis.mentions),
+        form_names: forms.names(),
+        forms: forms.ids(),
     };
     let body = postcard::to_stdvec(&payload)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
@@ -302,30 +386,34 @@ mod tests {
         let key = Key::new(&c, &kb);
         let analysis = Engine::new(kb.clone()).analyse(&c);
         assert!(!analysis.mentions.is_empty());
-        store(&path, &key, &analysis).unwrap();
-        let back = load(&path, &key, &c).unwrap();
+        let forms = Forms::of(&c, &analysis.mentions);
+        let load = |key: &Key, c: &Corpus| read(&path).and_then(|x| x.analysis(key, c));
+        store(&path, &key, &[], &analysis, &forms).unwrap();
+        let (back, back_forms) = load(&key, &c).unwrap();
         assert_eq!(back.mentions, analysis.mentions);
         assert_eq!(back.entities, analysis.entities);
+        assert_eq!(back_forms, forms);
+        assert!((0..forms.len()).any(|i| forms.get(i) == "TTP"));
         // A valid file whose mentions lie outside the texts is not used.
         let mut bad = analysis.clone();
         bad.mentions[0].end = 10_000;
-        store(&path, &key, &bad).unwrap();
-        assert!(matches!(load(&path, &key, &c), Err(Miss::Invalid(_))));
+        store(&path, &key, &[], &bad, &forms).unwrap();
+        assert!(matches!(load(&key, &c), Err(Miss::Invalid(_))));
+        // Forms that do not fit the mentions are refused too.
+        store(&path, &key, &[], &analysis, &Forms::default()).unwrap();
+        assert!(matches!(load(&key, &c), Err(Miss::Invalid(_))));
         // Another corpus or another KB: stale.
         let other = corpus("Report\n\nThe TTP met ISKP in Herat.\n");
-        store(&path, &key, &analysis).unwrap();
+        store(&path, &key, &[], &analysis, &forms).unwrap();
         assert_eq!(
-            load(&path, &Key::new(&other, &kb), &other).unwrap_err(),
+            load(&Key::new(&other, &kb), &other).unwrap_err(),
             Miss::Stale
         );
         assert_eq!(
-            load(&path, &Key::new(&c, &KnowledgeBase::new()), &c).unwrap_err(),
+            load(&Key::new(&c, &KnowledgeBase::new()), &c).unwrap_err(),
             Miss::Stale
         );
-        assert_eq!(
-            load(&dir.path().join("none"), &key, &c).unwrap_err(),
-            Miss::Absent
-        );
+        assert_eq!(read(&dir.path().join("none")).err().unwrap(), Miss::Absent);
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! commands ask of an analysed corpus.
 
 pub mod cache;
+mod forms;
+
+pub use forms::Forms;
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
@@ -38,6 +41,13 @@ pub struct EntityStats {
     pub docs: u32,
 }
 
+/// What is known of the mentions' forms before an index is built.
+enum Known<'a> {
+    Nothing,
+    Forms(Forms),
+    Before(&'a [Mention], &'a Forms),
+}
+
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
@@ -50,14 +60,49 @@ pub struct Index {
     stats: Vec<EntityStats>,
     by_id: HashMap<String, EntityId>,
     doc_by_id: HashMap<String, DocId>,
+    /// The text of each mention.
+    forms: Forms,
 }
 
 impl Index {
     /// Builds the index. The corpus may be shared (`Arc<Corpus>`), so that
     /// re-indexing after an annotation does not copy the texts.
-    pub fn new(corpus: impl Into<Arc<Corpus>>, mut analysis: Analysis) -> Self {
-        let corpus = corpus.into();
-        analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
+    pub fn new(corpus: impl Into<Arc<Corpus>>, analysis: Analysis) -> Self {
+        Index::build(corpus.into(), analysis, Known::Nothing)
+    }
+
+    /// Builds the index with the mentions' forms known already (read from
+    /// the cache); they are computed again if they do not fit.
+    pub fn with_forms(corpus: impl Into<Arc<Corpus>>, analysis: Analysis, forms: Forms) -> Self {
+        Index::build(corpus.into(), analysis, Known::Forms(forms))
+    }
+
+    /// Builds the index of a changed analysis of the same corpus, given
+    /// the mentions (sorted) and forms of an earlier one: only the
+    /// documents whose mention spans differ are read.
+    pub fn reusing(
+        corpus: impl Into<Arc<Corpus>>,
+        analysis: Analysis,
+        before: &[Mention],
+        before_forms: &Forms,
+    ) -> Self {
+        Index::build(corpus.into(), analysis, Known::Before(before, before_forms))
+    }
+
+    fn build(corpus: Arc<Corpus>, mut analysis: Analysis, known: Known) -> Self {
+        let sorted = analysis
+            .mentions
+            .is_sorted_by_key(|m| (m.doc, m.start, m.end));
+        if !sorted {
+            analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
+        }
+        let forms = match known {
+            Known::Forms(f) if sorted && f.len() == analysis.mentions.len() => f,
+            Known::Before(mentions, forms) => {
+                Forms::reusing(&corpus, &analysis.mentions, Some((mentions, forms)))
+            }
+            _ => Forms::of(&corpus, &analysis.mentions),
+        };
         let n_docs = corpus.docs.len();
         let n_entities = analysis.entities.len();
         let mut doc_ranges = vec![0..0; n_docs];
@@ -99,6 +144,7 @@ impl Index {
             .collect();
         Index {
             corpus,
+            forms,
             doc_by_id,
             analysis,
             doc_ranges,
@@ -106,6 +152,22 @@ impl Index {
             stats,
             by_id,
         }
+    }
+
+    /// The mentions' forms, in the order of [`Index::mentions`].
+    pub fn forms(&self) -> &Forms {
+        &self.forms
+    }
+
+    /// The text of mention `i` (of [`Index::mentions`]), without reading its
+    /// document.
+    pub fn form(&self, i: usize) -> &str {
+        self.forms.get(i)
+    }
+
+    /// The indices (into [`Index::mentions`]) of an entity's mentions.
+    pub fn entity_mention_indices(&self, e: EntityId) -> &[u32] {
+        self.by_entity.get(e as usize).map_or(&[], Vec::as_slice)
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -208,14 +270,16 @@ impl Index {
 
     /// The surface forms of an entity seen in the corpus, most frequent first.
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
-        let mut counts: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
-        for m in self.entity_mentions(e) {
-            let text = &self.doc(m.doc).text[m.range()];
-            *counts.entry(text).or_default() += 1;
+        // Counted by form id; no text is read.
+        let mut counts: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
+        for &i in self.entity_mention_indices(e) {
+            if let Some(&f) = self.forms.ids().get(i as usize) {
+                *counts.entry(f).or_default() += 1;
+            }
         }
         let mut out: Vec<(String, u32)> = counts
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(f, n)| (self.forms.names()[f as usize].to_string(), n))
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out

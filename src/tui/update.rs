@@ -514,9 +514,14 @@ pub fn open_doc(app: &mut App, doc: DocId, at: Option<usize>) {
             return;
         };
         app.article.doc = Some(doc);
-        app.article.lines = text::wrap(&index.doc(doc).text, width);
+        let article = &index.doc(doc).text;
+        app.article.lines = text::wrap(article, width);
         app.article.wrap_width = width;
         app.article.scroll = 0;
+        // A text read from disk that is no longer the one indexed.
+        if let Some(why) = article.trouble().map(|w| text::sanitize(w).into_owned()) {
+            app.set_error(why);
+        }
     }
     app.article.cursor = cursor;
     app.article.highlight = None;

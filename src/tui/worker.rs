@@ -380,7 +380,8 @@ pub fn search(
         }
         hits.clear();
         hits.extend(
-            text::find_all_ignore_case(&doc.text, query, limit - total)
+            // Streamed: a text not in memory is read for this search only.
+            text::find_all_ignore_case(&doc.text.fetch(), query, limit - total)
                 .into_iter()
                 .map(|r| Hit {
                     doc: d as DocId,
