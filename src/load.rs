@@ -127,7 +127,7 @@ impl Analysed {
 
 /// Loads and analyses the corpus of `opts`, through the index cache when
 /// `opts.cache` asks for it. `listed` is given the corpus as soon as it is
-/// loaded, before the engine runs (not on a cache hit, which is quick).
+/// loaded, before the engine runs or the index is built.
 ///
 /// With the cache, a file whose stamp is unchanged is not read at all, and
 /// an unchanged corpus is not analysed again. A corpus loaded from files
@@ -176,6 +176,8 @@ fn analyse(
     if let Some(c) = cached {
         match c.analysis(&key, &corpus) {
             Ok((analysis, forms)) => {
+                let corpus = Arc::new(corpus);
+                listed(&corpus);
                 let total = corpus.docs.len();
                 progress(Progress {
                     stage: "done",
@@ -183,7 +185,7 @@ fn analyse(
                     total,
                 });
                 return Ok(Analysed {
-                    corpus: Arc::new(corpus),
+                    corpus,
                     analysis,
                     forms,
                 });

@@ -32,7 +32,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,20 +115,82 @@ struct EntityRef<'a> {
     external: Vec<(&'a String, &'a String)>,
 }
 
-/// A mention as stored.
-#[derive(Serialize, Deserialize)]
-struct StoredMention(u32, u32, u32, u32, Source, u8);
+/// The mentions as read, decoded straight into `Mention`s. Each is stored
+/// as the tuple `(doc step, start step, length, entity, source,
+/// confidence)` of varints: the step from the previous mention's document,
+/// and the start from the previous mention's end in the same document (or
+/// from 0 in a new one). Mentions are sorted and disjoint, so the steps are
+/// small and the file is about half the size of plain offsets.
+struct StoredMentions(Vec<Mention>);
+
+impl<'de> Deserialize<'de> for StoredMentions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Seq;
+        impl<'de> serde::de::Visitor<'de> for Seq {
+            type Value = StoredMentions;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence of mentions")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StoredMentions, A::Error> {
+                // The length is the file's word: it is not trusted with
+                // more than a modest first allocation.
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                let (mut doc, mut at) = (0u32, 0u32);
+                let overflow = || serde::de::Error::custom("a mention past the end of the corpus");
+                while let Some((doc_step, start_step, len, entity, source, confidence)) =
+                    seq.next_element::<(u32, u32, u32, u32, Source, u8)>()?
+                {
+                    if doc_step > 0 {
+                        doc = doc.checked_add(doc_step).ok_or_else(overflow)?;
+                        at = 0;
+                    }
+                    let start = at.checked_add(start_step).ok_or_else(overflow)?;
+                    let end = start.checked_add(len).ok_or_else(overflow)?;
+                    at = end;
+                    out.push(Mention {
+                        doc,
+                        start,
+                        end,
+                        entity,
+                        source,
+                        confidence,
+                    });
+                }
+                Ok(StoredMentions(out))
+            }
+        }
+        d.deserialize_seq(Seq)
+    }
+}
 
 /// The mentions as written: a sequence of [`StoredMention`]s, not copied.
 struct MentionsRef<'a>(&'a [Mention]);
 
 impl Serialize for MentionsRef<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.0
-                .iter()
-                .map(|m| (m.doc, m.start, m.end, m.entity, m.source, m.confidence)),
-        )
+        // See `StoredMentions`. `store` writes only sorted, disjoint
+        // mentions, so no step is negative.
+        let (mut doc, mut at) = (0u32, 0u32);
+        s.collect_seq(self.0.iter().map(|m| {
+            let doc_step = m.doc.saturating_sub(doc);
+            if doc_step > 0 {
+                at = 0;
+            }
+            let start_step = m.start.saturating_sub(at);
+            doc = m.doc;
+            at = m.end;
+            (
+                doc_step,
+                start_step,
+                m.end.saturating_sub(m.start),
+                m.entity,
+                m.source,
+                m.confidence,
+            )
+        }))
     }
 }
 
@@ -138,7 +200,7 @@ struct Payload {
     key: Key,
     files: Vec<FileRecord>,
     entities: Vec<StoredEntity>,
-    mentions: Vec<StoredMention>,
+    mentions: StoredMentions,
     form_names: Vec<String>,
     forms: Vec<u32>,
 }
@@ -267,9 +329,16 @@ impl Cached {
                 external: e.external.into_iter().collect(),
             })
             .collect();
-        let mut mentions = Vec::with_capacity(p.mentions.len());
+        let mentions = p.mentions.0;
         let mut last = (0u32, 0u32);
-        for StoredMention(doc, start, end, entity, source, confidence) in p.mentions {
+        for &Mention {
+            doc,
+            start,
+            end,
+            entity,
+            ..
+        } in &mentions
+        {
             // Sorted, disjoint, within its document, on char boundaries, of a
             // known entity: or not used at all. A text not in memory is not
             // read to check the boundaries: its length and content hash are
@@ -288,14 +357,6 @@ impl Cached {
                 return Err(invalid("its mentions do not fit the corpus"));
             }
             last = (doc, end);
-            mentions.push(Mention {
-                doc,
-                start,
-                end,
-                entity,
-                source,
-                confidence,
-            });
         }
         let forms = Forms::from_parts(p.form_names, p.forms, mentions.len())
             .ok_or_else(|| invalid("its forms do not fit its mentions"))?;
@@ -316,6 +377,17 @@ pub fn store(
     forms: &Forms,
 ) -> std::io::Result<()> {
     ready(path)?;
+    let disjoint = analysis
+        .mentions
+        .windows(2)
+        .all(|w| (w[0].doc, w[0].end) <= (w[1].doc, w[1].start) || w[0].doc < w[1].doc)
+        && analysis.mentions.iter().all(|m| m.start <= m.end);
+    if !disjoint {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the mentions are not sorted and disjoint",
+        ));
+    }
     let payload = PayloadRef {
         key,
         files,
@@ -396,12 +468,21 @@ mod tests {
         assert!((0..forms.len()).any(|i| forms.get(i) == "TTP"));
         // A valid file whose mentions lie outside the texts is not used.
         let mut bad = analysis.clone();
-        bad.mentions[0].end = 10_000;
+        if let Some(m) = bad.mentions.last_mut() {
+            m.end = 10_000;
+        }
         store(&path, &key, &[], &bad, &forms).unwrap();
         assert!(matches!(load(&key, &c), Err(Miss::Invalid(_))));
         // Forms that do not fit the mentions are refused too.
         store(&path, &key, &[], &analysis, &Forms::default()).unwrap();
         assert!(matches!(load(&key, &c), Err(Miss::Invalid(_))));
+        // Overlapping mentions are never written (their steps could not
+        // be stored).
+        let mut overlapping = analysis.clone();
+        if let Some(m) = overlapping.mentions.get(1).copied() {
+            overlapping.mentions[1].start = overlapping.mentions[0].start.min(m.start);
+            assert!(store(&path, &key, &[], &overlapping, &forms).is_err());
+        }
         // Another corpus or another KB: stale.
         let other = corpus("Report\n\nThe TTP met ISKP in Herat.\n");
         store(&path, &key, &[], &analysis, &forms).unwrap();

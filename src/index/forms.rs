@@ -7,12 +7,15 @@
 use crate::corpus::Corpus;
 use crate::entity::Mention;
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Every distinct surface form, and the form of each mention (in the order
 /// of the mentions they were made for).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Forms {
-    names: Vec<Box<str>>,
+    /// Shared between the indexes of one session: a decision adds a few
+    /// forms at most.
+    names: Arc<Vec<Box<str>>>,
     of: Vec<u32>,
 }
 
@@ -62,7 +65,21 @@ impl Forms {
         mentions: &[Mention],
         before: Option<(&[Mention], &Forms)>,
     ) -> Forms {
-        let mut interner = match before {
+        // The same spans throughout (no decision changed any): the same
+        // forms.
+        if let Some((prev, prev_forms)) = before
+            && prev.len() == mentions.len()
+            && prev_forms.of.len() == prev.len()
+            && prev
+                .iter()
+                .zip(mentions)
+                .all(|(a, b)| (a.doc, a.start, a.end) == (b.doc, b.start, b.end))
+        {
+            return prev_forms.clone();
+        }
+        // Interned only when some text has to be read.
+        let mut interner: Option<Interner> = None;
+        let new_interner = || match before {
             Some((_, f)) => Interner::from_names(&f.names),
             None => Interner::default(),
         };
@@ -89,14 +106,17 @@ impl Forms {
                 Some(d) => d.text.fetch(),
                 None => std::borrow::Cow::Borrowed(""),
             };
+            let interner = interner.get_or_insert_with(new_interner);
             for m in same_doc {
                 of.push(interner.id(text.get(m.range()).unwrap_or("")));
             }
         }
-        Forms {
-            names: interner.names,
-            of,
-        }
+        let names = match (interner, before) {
+            (Some(i), _) => Arc::new(i.names),
+            (None, Some((_, f))) => Arc::clone(&f.names),
+            (None, None) => Arc::default(),
+        };
+        Forms { names, of }
     }
 
     /// Forms as stored: the names, and each mention's form. `None` when they
@@ -106,7 +126,7 @@ impl Forms {
             return None;
         }
         Some(Forms {
-            names: names.into_iter().map(String::into_boxed_str).collect(),
+            names: Arc::new(names.into_iter().map(String::into_boxed_str).collect()),
             of,
         })
     }
@@ -178,7 +198,7 @@ mod tests {
             let mut i = Interner::from_names(&other.names);
             Forms {
                 of: (0..self.len()).map(|k| i.id(self.get(k))).collect(),
-                names: i.names,
+                names: Arc::new(i.names),
             }
         }
     }
