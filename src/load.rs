@@ -160,7 +160,11 @@ fn analyse(
         _ => None,
     };
     let (mut corpus, reuse) = match &opts.path {
-        Some(p) => corpus::load_path_reusing(p, cached.as_ref().map_or(&[], |c| c.files()))?,
+        Some(p) => {
+            corpus::load_path_listing(p, cached.as_ref().map_or(&[], |c| c.files()), &mut |part| {
+                listed(&Arc::new(part))
+            })?
+        }
         None => (bundled_corpus(), corpus::Reuse::default()),
     };
     let warn = |corpus: &mut Corpus, path: &std::path::Path, message: String| {

@@ -695,3 +695,39 @@ fn documents_are_listed_and_read_while_the_engine_runs() {
     let cur = app.article.cursor.expect("a mention under the cursor");
     assert!(index.doc_mentions(3)[cur].end as usize > top);
 }
+
+#[test]
+fn a_growing_listing_keeps_the_reader_on_its_document_and_line() {
+    use dossier::corpus::Corpus;
+    use dossier::entity::Analysis;
+    use dossier::index::Index;
+    let all = dossier::load::bundled_corpus();
+    // The files read so far: the first two documents, then all five (with
+    // one before them, so that every number moves).
+    let part = |ids: &[usize]| {
+        let c = Corpus {
+            docs: ids.iter().map(|&i| all.docs[i].clone()).collect(),
+            ..all.clone()
+        };
+        Index::new(c, Analysis::default())
+    };
+    let mut app = App::new("seeds", 80, 24);
+    dossier::tui::update::index_listed(&mut app, part(&[1, 2]));
+    assert_eq!(app.list.rows, vec![0, 1]);
+    press(&mut app, "j<Enter>jjjjjj");
+    assert_eq!(app.article.doc, Some(1));
+    let top = app.article.lines[app.article.scroll].start;
+    let id = all.docs[2].id.clone();
+
+    dossier::tui::update::index_listed(&mut app, part(&[0, 1, 2, 3, 4]));
+    assert!(matches!(app.load, LoadState::Loading(_)));
+    assert_eq!(app.list.rows.len(), 5);
+    let index = app.index.as_ref().unwrap();
+    let doc = app.article.doc.expect("still reading");
+    assert_eq!(index.doc(doc).id, id, "the same document, now number 2");
+    assert_eq!(app.article.lines[app.article.scroll].start, top);
+    assert_eq!(
+        app.list.selected_doc().map(|d| index.doc(d).id.clone()),
+        Some(id)
+    );
+}

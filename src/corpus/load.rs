@@ -95,6 +95,24 @@ pub fn load_path_reusing(
     path: &Path,
     previous: &[FileRecord],
 ) -> Result<(Corpus, Reuse), CorpusError> {
+    load_path_listing(path, previous, &mut |_| {})
+}
+
+/// Files read before the first partial listing; each later batch is twice
+/// the one before, so that the listings cost no more than one copy of the
+/// corpus's metadata in all.
+const FIRST_BATCH: usize = 512;
+
+/// Like [`load_path_reusing`], and while the files are read, `listed` is
+/// given the documents read so far, in order, with their texts left on
+/// disk: a reader can list them, with titles, and open any of them before
+/// the last file is read. It is not called when everything is read in one
+/// batch.
+pub fn load_path_listing(
+    path: &Path,
+    previous: &[FileRecord],
+    listed: &mut dyn FnMut(Corpus),
+) -> Result<(Corpus, Reuse), CorpusError> {
     let meta = fs::metadata(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             CorpusError::NotFound {
@@ -142,9 +160,19 @@ pub fn load_path_reusing(
         })
         .collect();
     let missing: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
-    let to_read: Vec<&Job> = missing.iter().map(|&i| &jobs[i]).collect();
-    for (i, r) in missing.iter().zip(parse_jobs(&to_read)) {
-        results[*i] = Some(r);
+    let mut batch = FIRST_BATCH;
+    let mut from = 0;
+    while from < missing.len() {
+        let part = &missing[from..(from + batch).min(missing.len())];
+        let to_read: Vec<&Job> = part.iter().map(|&i| &jobs[i]).collect();
+        for (i, r) in part.iter().zip(parse_jobs(&to_read)) {
+            results[*i] = Some(r);
+        }
+        from += part.len();
+        batch *= 2;
+        if from < missing.len() {
+            listed(partial(&root, &jobs, &results));
+        }
     }
     let mut corpus = Corpus {
         root,
@@ -181,6 +209,29 @@ pub fn load_embedded(name: &str, files: &[(&str, &[u8])]) -> Corpus {
 }
 
 type ParseResult = Result<(Vec<Document>, Vec<String>), String>;
+
+/// The documents of the files read so far, their texts left on disk.
+fn partial(root: &Path, jobs: &[Job], results: &[Option<ParseResult>]) -> Corpus {
+    let mut corpus = Corpus {
+        root: root.to_path_buf(),
+        ..Corpus::default()
+    };
+    for (job, result) in jobs.iter().zip(results) {
+        if let Some(Ok((docs, _))) = result {
+            corpus.docs.extend(docs.iter().map(|d| Document {
+                text: d.text.to_lazy().unwrap_or_else(|| d.text.clone()),
+                ..d.without_text()
+            }));
+        } else if let Some(Err(reason)) = result {
+            corpus.skipped.push(Skipped {
+                path: PathBuf::from(&job.rel),
+                reason: reason.clone(),
+            });
+        }
+    }
+    finish(&mut corpus);
+    corpus
+}
 
 fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
     match result {
@@ -977,6 +1028,36 @@ mod tests {
         }
         let (_, reread) = load_path_reusing(d, &damaged).unwrap();
         assert_eq!(reread.read, 1);
+    }
+
+    #[test]
+    fn documents_are_listed_as_the_files_are_read() {
+        let dir = tmp();
+        let d = dir.path();
+        let n = FIRST_BATCH + FIRST_BATCH / 2;
+        for i in 0..n {
+            write(
+                d,
+                &format!("{i:04}.txt"),
+                format!("Story {i}\n\nText.").as_bytes(),
+            );
+        }
+        let mut seen = Vec::new();
+        let (corpus, reuse) = load_path_listing(d, &[], &mut |part| seen.push(part)).unwrap();
+        assert_eq!(reuse.read, n);
+        // One listing after the first batch: its documents, in order, with
+        // titles, their texts on disk and readable.
+        assert_eq!(seen.len(), 1);
+        let part = &seen[0];
+        assert_eq!(part.docs.len(), FIRST_BATCH);
+        assert_eq!(part.docs[..], corpus.docs[..FIRST_BATCH]);
+        assert_eq!(part.docs[7].title, "Story 7");
+        assert!(!part.docs[7].text.is_held());
+        assert_eq!(&part.docs[7].text[..7], "Story 7");
+        // Nothing to read, nothing listed early.
+        let mut again = 0;
+        load_path_listing(d, &reuse.records, &mut |_| again += 1).unwrap();
+        assert_eq!(again, 0);
     }
 
     #[test]

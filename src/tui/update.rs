@@ -16,18 +16,54 @@ use crate::text;
 /// The documents are read but not yet analysed: list them and open the
 /// first, so that reading can start while the engine runs. Nothing can be
 /// decided until [`index_ready`] brings the real index and the journal.
+///
+/// It may come several times while the files are read, each time with more
+/// documents: the reader stays on the document it shows, at the same line,
+/// and the list's selection stays on the same document.
 pub fn index_listed(app: &mut App, index: Index) {
-    if app.index.is_some() || !matches!(app.load, LoadState::Loading(_)) {
+    if !matches!(app.load, LoadState::Loading(_)) {
         return;
     }
+    // Where the reader is, by document id (the numbers change as documents
+    // are added).
+    let place = app.index.as_ref().map(|old| {
+        let id = |d: Option<DocId>| d.map(|d| old.doc(d).id.clone());
+        (
+            id(app.article.doc),
+            app.article.lines.get(app.article.scroll).map(|r| r.start),
+            id(app.list.selected_doc()),
+        )
+    });
     let empty = index.docs().is_empty();
     app.index = Some(index);
     app.journal.read_only = true;
     app.journal.trouble = Some(STILL_INDEXING.to_string());
     refilter_list(app);
-    if !empty {
-        open_doc(app, 0, None);
-        app.list.selected = 0;
+    let find = |app: &App, id: &Option<String>| {
+        let index = app.index.as_ref()?;
+        index.doc_by_id(id.as_deref()?)
+    };
+    match place {
+        Some((doc, top, selected)) => {
+            if let Some(d) = find(app, &doc) {
+                // The same document keeps its lines; another number is
+                // wrapped anew.
+                open_doc(app, d, top);
+                if let Some(top) = top {
+                    app.article.scroll = app.article.line_of(top);
+                }
+            }
+            if let Some(d) = find(app, &selected)
+                && let Some(pos) = app.list.rows.iter().position(|&r| r == d)
+            {
+                app.list.selected = pos;
+            }
+        }
+        None if !empty => {
+            open_doc(app, 0, None);
+            app.list.selected = 0;
+        }
+        None => {}
     }
     after(app);
 }
