@@ -420,7 +420,7 @@ fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write
     }
     let all: Box<dyn Iterator<Item = &dossier::entity::Mention>> = match filter {
         Some(e) => Box::new(index.entity_mentions(e)),
-        None => Box::new(index.mentions().iter()),
+        None => Box::new(index.mentions()),
     };
     for m in all {
         let doc = index.doc(m.doc);

@@ -1,8 +1,13 @@
-//! A corpus under annotation: the engine's analysis, the journal of a
-//! person's decisions, and the index of both together.
+//! A corpus under annotation: the index of the engine's analysis with the
+//! decisions in force applied over it, and the journal of those decisions.
+//!
+//! A decision, an undo or a redo changes the index in place, touching only
+//! what the decision is about ([`Overlay`]); the journal stays the source
+//! of truth, and opening the workspace again replays it to the same state.
 
 use super::journal::{Journal, JournalError};
-use super::ops::{self, NoteTarget, Op, OverlayReport};
+use super::ops::{NoteTarget, Op, OverlayReport};
+use super::overlay::Overlay;
 use crate::corpus::Corpus;
 use crate::entity::Analysis;
 use crate::index::Index;
@@ -12,10 +17,11 @@ use std::sync::Arc;
 /// The engine's analysis plus the decisions in force.
 #[derive(Debug)]
 pub struct Workspace {
-    base: Analysis,
     journal: Journal,
     index: Index,
-    report: OverlayReport,
+    /// The decisions in force (the journal's, then the pending ones), as
+    /// applied to `index`.
+    overlay: Overlay,
     /// Decisions that could not be written yet (a full disk): applied on
     /// screen, retried before every later write, never claimed as saved.
     pending: Vec<Op>,
@@ -31,13 +37,18 @@ pub enum Saved {
 }
 
 impl Workspace {
+    /// Indexes the engine's analysis and replays the journal's decisions in
+    /// force over it, in order.
     pub fn new(corpus: Arc<Corpus>, base: Analysis, journal: Journal) -> Workspace {
-        let (index, report) = build(&corpus, &base, &journal, &[]);
+        let mut index = Index::new(corpus, base);
+        let mut overlay = Overlay::default();
+        for (_, op) in journal.effective() {
+            overlay.apply(op, &mut index);
+        }
         Workspace {
-            base,
             journal,
             index,
-            report,
+            overlay,
             pending: Vec::new(),
         }
     }
@@ -47,7 +58,7 @@ impl Workspace {
     }
 
     pub fn report(&self) -> &OverlayReport {
-        &self.report
+        self.overlay.report()
     }
 
     pub fn journal(&self) -> &Journal {
@@ -62,20 +73,16 @@ impl Workspace {
         &self.pending
     }
 
-    fn rebuild(&mut self) {
-        let corpus = self.index.shared_corpus();
-        let (index, report) = build(&corpus, &self.base, &self.journal, &self.pending);
-        self.index = index;
-        self.report = report;
-    }
-
     /// Puts a newly opened journal in place (taking over from a read-only
-    /// one) and rebuilds the index from the engine's analysis, which does
-    /// not change with the journal.
+    /// one): the decisions applied are taken back, to the engine's
+    /// analysis, and the new journal's are applied.
     pub fn replace_journal(&mut self, journal: Journal) {
+        self.overlay.undo_all(&mut self.index);
         self.journal = journal;
         self.pending.clear();
-        self.rebuild();
+        for (_, op) in self.journal.effective() {
+            self.overlay.apply(op, &mut self.index);
+        }
     }
 
     /// Writes any pending decisions; stops at the first failure.
@@ -98,11 +105,11 @@ impl Workspace {
         let saved = match self.flush().and_then(|_| self.journal.append(op.clone())) {
             Ok(_) => Saved::Durable,
             Err(e) => {
-                self.pending.push(op);
+                self.pending.push(op.clone());
                 Saved::Pending(e.with_causes())
             }
         };
-        self.rebuild();
+        self.overlay.apply(&op, &mut self.index);
         Ok(saved)
     }
 
@@ -112,14 +119,14 @@ impl Workspace {
             Some(op) => op,
             None => self.journal.undo()?,
         };
-        self.rebuild();
+        self.overlay.undo(&mut self.index);
         Ok(op)
     }
 
     pub fn redo(&mut self) -> Result<Op, JournalError> {
         self.flush()?;
         let op = self.journal.redo()?;
-        self.rebuild();
+        self.overlay.apply(&op, &mut self.index);
         Ok(op)
     }
 
@@ -137,7 +144,7 @@ impl Workspace {
                 })
                 .or_insert(text);
         };
-        for (target, text) in &self.report.notes {
+        for (target, text) in &self.report().notes {
             match target {
                 NoteTarget::Mention { anchor } => {
                     if let Some(doc) = self.index.doc_by_id(&anchor.doc).map(|d| self.index.doc(d))
@@ -165,18 +172,4 @@ impl Workspace {
         }
         out
     }
-}
-
-fn build(
-    corpus: &Arc<Corpus>,
-    base: &Analysis,
-    journal: &Journal,
-    pending: &[Op],
-) -> (Index, OverlayReport) {
-    let mut analysis = base.clone();
-    let effective = journal.effective();
-    let mut ops_in_force: Vec<&Op> = effective.into_iter().map(|(_, op)| op).collect();
-    ops_in_force.extend(pending.iter());
-    let report = ops::apply(&ops_in_force, corpus, &mut analysis);
-    (Index::new(Arc::clone(corpus), analysis), report)
 }

@@ -1,10 +1,16 @@
 //! The cross-reference index: the questions the panes and the headless
 //! commands ask of an analysed corpus.
+//!
+//! The index is kept in pieces that clones share (each document's mentions,
+//! each entity's mention list), so that a decision replaces only the pieces
+//! it touches ([`Index::replace_docs`]) and a copy for the screen costs
+//! little.
 
 pub mod cache;
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -38,52 +44,64 @@ pub struct EntityStats {
     pub docs: u32,
 }
 
+/// Where a mention sits: its document and its position in that document's
+/// list.
+type Place = (DocId, u32);
+
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
     corpus: Arc<Corpus>,
-    analysis: Analysis,
-    /// `analysis.mentions[doc_ranges[d]]` are document d's mentions.
-    doc_ranges: Vec<std::ops::Range<usize>>,
-    /// Indices into `analysis.mentions`, per entity, in (doc, start) order.
-    by_entity: Vec<Vec<u32>>,
+    entities: Arc<Vec<Entity>>,
+    /// Each document's mentions, sorted by (start, end).
+    doc_mentions: Vec<Arc<[Mention]>>,
+    /// Each entity's mentions, in (doc, start) order.
+    by_entity: Vec<Arc<[Place]>>,
     stats: Vec<EntityStats>,
-    by_id: HashMap<String, EntityId>,
-    doc_by_id: HashMap<String, DocId>,
+    /// Entity ids as built, and those added since (a decision creating an
+    /// entity adds to the small map only).
+    by_id: Arc<HashMap<String, EntityId>>,
+    added_ids: HashMap<String, EntityId>,
+    doc_by_id: Arc<HashMap<String, DocId>>,
+    /// How many mentions in all.
+    total: usize,
 }
 
 impl Index {
     /// Builds the index. The corpus may be shared (`Arc<Corpus>`), so that
-    /// re-indexing after an annotation does not copy the texts.
+    /// re-indexing after an annotation does not copy the texts. Mentions of
+    /// documents the corpus does not have are left out.
     pub fn new(corpus: impl Into<Arc<Corpus>>, mut analysis: Analysis) -> Self {
         let corpus = corpus.into();
         analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
         let n_docs = corpus.docs.len();
         let n_entities = analysis.entities.len();
-        let mut doc_ranges = vec![0..0; n_docs];
-        let mut by_entity: Vec<Vec<u32>> = vec![Vec::new(); n_entities];
+        let mut doc_mentions: Vec<Arc<[Mention]>> = Vec::with_capacity(n_docs);
+        let mut by_entity: Vec<Vec<Place>> = vec![Vec::new(); n_entities];
         let mut stats = vec![EntityStats::default(); n_entities];
         let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
-        let mut i = 0;
-        while i < analysis.mentions.len() {
-            let doc = analysis.mentions[i].doc;
-            let start = i;
-            while i < analysis.mentions.len() && analysis.mentions[i].doc == doc {
-                let m = analysis.mentions[i];
+        let mut rest = analysis.mentions.as_slice();
+        let mut total = 0;
+        for d in 0..n_docs as DocId {
+            // Mentions of documents out of range sort before the next one.
+            let skip = rest.partition_point(|m| m.doc < d);
+            rest = &rest[skip..];
+            let n = rest.partition_point(|m| m.doc == d);
+            let (list, after) = rest.split_at(n);
+            rest = after;
+            for (i, m) in list.iter().enumerate() {
                 let e = m.entity as usize;
                 if e < n_entities {
-                    by_entity[e].push(i as u32);
+                    by_entity[e].push((d, i as u32));
                     stats[e].mentions += 1;
-                    if last_doc_of[e] != Some(doc) {
+                    if last_doc_of[e] != Some(d) {
                         stats[e].docs += 1;
-                        last_doc_of[e] = Some(doc);
+                        last_doc_of[e] = Some(d);
                     }
                 }
-                i += 1;
             }
-            if (doc as usize) < n_docs {
-                doc_ranges[doc as usize] = start..i;
-            }
+            total += list.len();
+            doc_mentions.push(Arc::from(list));
         }
         let by_id = analysis
             .entities
@@ -99,12 +117,14 @@ impl Index {
             .collect();
         Index {
             corpus,
-            doc_by_id,
-            analysis,
-            doc_ranges,
-            by_entity,
+            entities: Arc::new(analysis.entities),
+            doc_mentions,
+            by_entity: by_entity.into_iter().map(Arc::from).collect(),
             stats,
-            by_id,
+            by_id: Arc::new(by_id),
+            added_ids: HashMap::new(),
+            doc_by_id: Arc::new(doc_by_id),
+            total,
         }
     }
 
@@ -126,11 +146,11 @@ impl Index {
     }
 
     pub fn entities(&self) -> &[Entity] {
-        &self.analysis.entities
+        &self.entities
     }
 
     pub fn entity(&self, e: EntityId) -> &Entity {
-        &self.analysis.entities[e as usize]
+        &self.entities[e as usize]
     }
 
     /// The document with this id, if any.
@@ -140,22 +160,34 @@ impl Index {
 
     /// The entity with this id, if any.
     pub fn entity_by_id(&self, id: &str) -> Option<EntityId> {
-        self.by_id.get(id).copied()
+        self.added_ids
+            .get(id)
+            .or_else(|| self.by_id.get(id))
+            .copied()
     }
 
     /// All mentions, sorted by (doc, start).
-    pub fn mentions(&self) -> &[Mention] {
-        &self.analysis.mentions
+    pub fn mentions(&self) -> impl Iterator<Item = &Mention> + '_ {
+        self.doc_mentions.iter().flat_map(|list| list.iter())
     }
 
-    pub fn analysis(&self) -> &Analysis {
-        &self.analysis
+    /// How many mentions there are in all.
+    pub fn mention_count(&self) -> usize {
+        self.total
+    }
+
+    /// The entities and mentions, as a copy.
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            entities: self.entities.to_vec(),
+            mentions: self.mentions().copied().collect(),
+        }
     }
 
     /// A document's mentions, sorted by start.
     pub fn doc_mentions(&self, doc: DocId) -> &[Mention] {
-        match self.doc_ranges.get(doc as usize) {
-            Some(r) => &self.analysis.mentions[r.clone()],
+        match self.doc_mentions.get(doc as usize) {
+            Some(list) => list,
             None => &[],
         }
     }
@@ -176,8 +208,118 @@ impl Index {
         self.by_entity
             .get(e as usize)
             .into_iter()
-            .flatten()
-            .map(|&i| &self.analysis.mentions[i as usize])
+            .flat_map(|places| places.iter())
+            .filter_map(|&(d, i)| self.doc_mentions(d).get(i as usize))
+    }
+
+    /// Where an entity's mentions are: (document, position in
+    /// [`Index::doc_mentions`]), in (doc, start) order.
+    pub fn entity_places(&self, e: EntityId) -> &[(DocId, u32)] {
+        match self.by_entity.get(e as usize) {
+            Some(places) => places,
+            None => &[],
+        }
+    }
+
+    /// Entity `e`, to change (the table is copied first when a clone of
+    /// this index shares it).
+    pub fn entity_mut(&mut self, e: EntityId) -> Option<&mut Entity> {
+        Arc::make_mut(&mut self.entities).get_mut(e as usize)
+    }
+
+    /// Adds an entity with no mentions yet; returns its number.
+    pub fn push_entity(&mut self, entity: Entity) -> EntityId {
+        let e = self.entities.len() as EntityId;
+        self.added_ids.insert(entity.id.clone(), e);
+        Arc::make_mut(&mut self.entities).push(entity);
+        self.by_entity.push(Arc::from(Vec::new()));
+        self.stats.push(EntityStats::default());
+        e
+    }
+
+    /// Takes the last entity away again (its mentions must be gone).
+    pub fn pop_entity(&mut self) -> Option<Entity> {
+        let entity = Arc::make_mut(&mut self.entities).pop()?;
+        let e = self.entities.len() as EntityId;
+        if self.added_ids.get(&entity.id) == Some(&e) {
+            self.added_ids.remove(&entity.id);
+        } else if self.by_id.get(&entity.id) == Some(&e) {
+            Arc::make_mut(&mut self.by_id).remove(&entity.id);
+        }
+        self.by_entity.pop();
+        self.stats.pop();
+        Some(entity)
+    }
+
+    /// Replaces the mentions of some documents (each list sorted by (start,
+    /// end), each document once) and brings the entities' mention lists and
+    /// counts up to date, touching only the entities named in those
+    /// documents before or after. Returns the lists replaced, in the same
+    /// order. Documents out of range are ignored.
+    pub fn replace_docs(
+        &mut self,
+        lists: Vec<(DocId, Arc<[Mention]>)>,
+    ) -> Vec<(DocId, Arc<[Mention]>)> {
+        let n_entities = self.entities.len();
+        let mut replaced = Vec::with_capacity(lists.len());
+        // Per entity: the changed documents that name it (before or after),
+        // whether they did before, and its new places, all in doc order.
+        let mut touched: FxHashMap<EntityId, Touched> = FxHashMap::default();
+        let mut sorted: Vec<(DocId, Arc<[Mention]>)> = lists
+            .into_iter()
+            .filter(|(d, _)| (*d as usize) < self.doc_mentions.len())
+            .collect();
+        sorted.sort_by_key(|(d, _)| *d);
+        let mut seen: FxHashSet<DocId> = FxHashSet::default();
+        for (d, list) in sorted {
+            if !seen.insert(d) {
+                continue;
+            }
+            let old = std::mem::replace(&mut self.doc_mentions[d as usize], list);
+            let new = &self.doc_mentions[d as usize];
+            self.total = self.total - old.len() + new.len();
+            for m in old.iter() {
+                if (m.entity as usize) < n_entities {
+                    let t = touched.entry(m.entity).or_default();
+                    t.doc(d);
+                    t.had_docs += u32::from(t.had_last != Some(d));
+                    t.had_last = Some(d);
+                }
+            }
+            for (i, m) in new.iter().enumerate() {
+                if (m.entity as usize) < n_entities {
+                    let t = touched.entry(m.entity).or_default();
+                    t.doc(d);
+                    t.places.push((d, i as u32));
+                }
+            }
+            replaced.push((d, old));
+        }
+        for (e, t) in touched {
+            let old = &self.by_entity[e as usize];
+            let mut out: Vec<Place> = Vec::with_capacity(old.len() + t.places.len());
+            let (mut i, mut a) = (0, 0);
+            for &d in &t.docs {
+                let j = i + old[i..].partition_point(|p| p.0 < d);
+                out.extend_from_slice(&old[i..j]);
+                i = j + old[j..].partition_point(|p| p.0 == d);
+                let b = a + t.places[a..].partition_point(|p| p.0 == d);
+                out.extend_from_slice(&t.places[a..b]);
+                a = b;
+            }
+            out.extend_from_slice(&old[i..]);
+            let mut new_docs = 0u32;
+            let mut last = None;
+            for p in &t.places {
+                new_docs += u32::from(last != Some(p.0));
+                last = Some(p.0);
+            }
+            let s = &mut self.stats[e as usize];
+            s.mentions = out.len() as u32;
+            s.docs = (s.docs + new_docs).saturating_sub(t.had_docs);
+            self.by_entity[e as usize] = Arc::from(out);
+        }
+        replaced
     }
 
     /// An entity's mentions grouped by document, in document order.
@@ -285,6 +427,26 @@ impl Index {
     /// either side, cut at word boundaries where possible.
     pub fn kwic(&self, m: &Mention, context: usize) -> KwicLine {
         kwic(&self.doc(m.doc).text, m.range(), context)
+    }
+}
+
+/// What [`Index::replace_docs`] gathers about one entity.
+#[derive(Default)]
+struct Touched {
+    /// The changed documents that name it, before or after, in order.
+    docs: Vec<DocId>,
+    /// Of those, how many named it before.
+    had_docs: u32,
+    had_last: Option<DocId>,
+    /// Its places in the changed documents now.
+    places: Vec<Place>,
+}
+
+impl Touched {
+    fn doc(&mut self, d: DocId) {
+        if self.docs.last() != Some(&d) {
+            self.docs.push(d);
+        }
     }
 }
 
