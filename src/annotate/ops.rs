@@ -517,6 +517,35 @@ aliases = ["Pak Army"]
     }
 
     #[test]
+    fn a_split_after_a_link_moves_the_linked_mentions() {
+        // Decisions apply in the order they were made: the split sees the
+        // mentions the link made.
+        let (c, mut a) = setup();
+        let ops = [
+            Op::LinkText {
+                text: "Pakistani-Talban".into(),
+                entity: "ttp".into(),
+                new: None,
+            },
+            Op::SplitAlias {
+                entity: "ttp".into(),
+                alias: "Pakistani-Talban".into(),
+                new: NewEntity {
+                    id: "talban".into(),
+                    name: "Pakistani-Talban".into(),
+                    kind: Kind::Group,
+                },
+            },
+        ];
+        let refs: Vec<&Op> = ops.iter().collect();
+        apply(&refs, &c, &mut a);
+        let r = rows(&c, &a);
+        let hits: Vec<_> = r.iter().filter(|r| r.1 == "Pakistani-Talban").collect();
+        assert_eq!(hits.len(), 2, "{r:?}");
+        assert!(hits.iter().all(|h| h.2 == "talban"), "{hits:?}");
+    }
+
+    #[test]
     fn merging_a_split_entity_back_undoes_the_split() {
         let (c, mut a) = setup();
         let ops = [

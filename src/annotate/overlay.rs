@@ -97,6 +97,11 @@ impl Step<'_> {
             return Some(e);
         }
         let n = new?;
+        // A hand-written line may name one id and create another: never
+        // two entities with one id.
+        if let Some(e) = self.index.entity_by_id(&n.id) {
+            return Some(e);
+        }
         self.change.created += 1;
         Some(self.index.push_entity(Entity {
             id: n.id.clone(),
