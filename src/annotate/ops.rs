@@ -172,9 +172,7 @@ pub fn replay(
 ) -> (crate::index::Index, super::overlay::Overlay) {
     let mut index = crate::index::Index::new(corpus, base);
     let mut overlay = super::overlay::Overlay::default();
-    for op in ops {
-        overlay.apply(op, &mut index);
-    }
+    overlay.replay(ops.iter().copied(), &mut index);
     (index, overlay)
 }
 

@@ -199,6 +199,22 @@ impl Overlay {
 
     /// Applies one decision after those already applied.
     pub fn apply(&mut self, op: &Op, index: &mut Index) {
+        self.apply_unsettled(op, index);
+        index.settle_all();
+    }
+
+    /// Applies decisions in order, settling the index once at the end: a
+    /// replay of the journal.
+    pub fn replay<'a>(&mut self, ops: impl IntoIterator<Item = &'a Op>, index: &mut Index) {
+        for op in ops {
+            self.apply_unsettled(op, index);
+        }
+        index.settle_all();
+    }
+
+    /// [`Overlay::apply`], leaving the index's lookups by entity to be
+    /// settled ([`Index::settle_all`]).
+    fn apply_unsettled(&mut self, op: &Op, index: &mut Index) {
         let first_created = index.entities().len() as EntityId;
         let mut step = Step {
             index,
@@ -261,7 +277,7 @@ impl Overlay {
             ..
         } = step;
         if !lists.is_empty() {
-            change.docs = index.replace_docs(
+            change.docs = index.replace_docs_unsettled(
                 lists
                     .into_iter()
                     .map(|(d, list)| (d, Arc::from(list)))
@@ -320,6 +336,7 @@ impl Overlay {
             let k = k.clone();
             self.edit_never(&mut step.change, r, |n| n.push(k));
         }
+        step.index.settle(r);
         let mut docs: Vec<DocId> = Vec::new();
         for &(d, i) in step.index.entity_places(r) {
             if docs.last() != Some(&d)
@@ -365,6 +382,7 @@ impl Overlay {
         let old = self.report.merged.insert(from.to_string(), target_id);
         step.change.merged = Some((from.to_string(), old));
         let never = self.never.get(&target).cloned().unwrap_or_default();
+        step.index.settle(f);
         let places = step.index.entity_places(f).to_vec();
         // Positions are those of the index: relabel in place first, then
         // drop what the target is never, last position first.
@@ -404,6 +422,7 @@ impl Overlay {
             add_alias(ent, alias);
         }
         let (r, to) = (self.resolve(e), self.resolve(n));
+        step.index.settle(r);
         let places: Vec<(DocId, u32)> = step
             .index
             .entity_places(r)
@@ -427,11 +446,17 @@ impl Overlay {
     /// Takes back the latest decision applied, exactly; false when there
     /// is none.
     pub fn undo(&mut self, index: &mut Index) -> bool {
+        let undone = self.undo_unsettled(index);
+        index.settle_all();
+        undone
+    }
+
+    fn undo_unsettled(&mut self, index: &mut Index) -> bool {
         let Some(c) = self.applied.pop() else {
             return false;
         };
         if !c.docs.is_empty() {
-            index.replace_docs(c.docs);
+            index.replace_docs_unsettled(c.docs);
         }
         for (e, old) in c.entities.into_iter().rev() {
             if let Some(ent) = index.entity_mut(e) {
@@ -466,6 +491,7 @@ impl Overlay {
 
     /// Takes back every decision, leaving the index as the engine made it.
     pub fn undo_all(&mut self, index: &mut Index) {
-        while self.undo(index) {}
+        while self.undo_unsettled(index) {}
+        index.settle_all();
     }
 }

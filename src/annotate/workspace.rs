@@ -42,9 +42,10 @@ impl Workspace {
     pub fn new(corpus: Arc<Corpus>, base: Analysis, journal: Journal) -> Workspace {
         let mut index = Index::new(corpus, base);
         let mut overlay = Overlay::default();
-        for (_, op) in journal.effective() {
-            overlay.apply(op, &mut index);
-        }
+        overlay.replay(
+            journal.effective().into_iter().map(|(_, op)| op),
+            &mut index,
+        );
         Workspace {
             journal,
             index,
@@ -80,9 +81,10 @@ impl Workspace {
         self.overlay.undo_all(&mut self.index);
         self.journal = journal;
         self.pending.clear();
-        for (_, op) in self.journal.effective() {
-            self.overlay.apply(op, &mut self.index);
-        }
+        self.overlay.replay(
+            self.journal.effective().into_iter().map(|(_, op)| op),
+            &mut self.index,
+        );
     }
 
     /// Writes any pending decisions; stops at the first failure.

@@ -10,8 +10,8 @@ pub mod cache;
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A keyword-in-context line: the mention and some text either side of it,
@@ -65,6 +65,9 @@ pub struct Index {
     doc_by_id: Arc<HashMap<String, DocId>>,
     /// How many mentions in all.
     total: usize,
+    /// Entities whose lists are out of date: the documents replaced since,
+    /// each with the entity's positions in it now.
+    unsettled: FxHashMap<EntityId, BTreeMap<DocId, Vec<u32>>>,
 }
 
 impl Index {
@@ -125,6 +128,7 @@ impl Index {
             added_ids: HashMap::new(),
             doc_by_id: Arc::new(doc_by_id),
             total,
+            unsettled: FxHashMap::default(),
         }
     }
 
@@ -248,78 +252,111 @@ impl Index {
         }
         self.by_entity.pop();
         self.stats.pop();
+        self.unsettled.remove(&e);
         Some(entity)
     }
 
     /// Replaces the mentions of some documents (each list sorted by (start,
-    /// end), each document once) and brings the entities' mention lists and
-    /// counts up to date, touching only the entities named in those
-    /// documents before or after. Returns the lists replaced, in the same
-    /// order. Documents out of range are ignored.
+    /// end)) and brings the entities' mention lists and counts up to date,
+    /// touching only the entities named in those documents before or after.
+    /// Returns the lists replaced, in the same order. Documents out of range
+    /// are ignored.
     pub fn replace_docs(
+        &mut self,
+        lists: Vec<(DocId, Arc<[Mention]>)>,
+    ) -> Vec<(DocId, Arc<[Mention]>)> {
+        let replaced = self.replace_docs_unsettled(lists);
+        self.settle_all();
+        replaced
+    }
+
+    /// [`Index::replace_docs`], leaving the entities' lists to
+    /// [`Index::settle`]: until then, lookups by entity are out of date.
+    /// A replay of many decisions settles once, at the end.
+    pub fn replace_docs_unsettled(
         &mut self,
         lists: Vec<(DocId, Arc<[Mention]>)>,
     ) -> Vec<(DocId, Arc<[Mention]>)> {
         let n_entities = self.entities.len();
         let mut replaced = Vec::with_capacity(lists.len());
-        // Per entity: the changed documents that name it (before or after),
-        // whether they did before, and its new places, all in doc order.
-        let mut touched: FxHashMap<EntityId, Touched> = FxHashMap::default();
-        let mut sorted: Vec<(DocId, Arc<[Mention]>)> = lists
-            .into_iter()
-            .filter(|(d, _)| (*d as usize) < self.doc_mentions.len())
-            .collect();
-        sorted.sort_by_key(|(d, _)| *d);
-        let mut seen: FxHashSet<DocId> = FxHashSet::default();
-        for (d, list) in sorted {
-            if !seen.insert(d) {
+        for (d, list) in lists {
+            let Some(slot) = self.doc_mentions.get_mut(d as usize) else {
                 continue;
-            }
-            let old = std::mem::replace(&mut self.doc_mentions[d as usize], list);
+            };
+            let old = std::mem::replace(slot, list);
             let new = &self.doc_mentions[d as usize];
             self.total = self.total - old.len() + new.len();
+            // Every entity named before or after gets its places in the
+            // document as it is now (none, when it is no longer named).
             for m in old.iter() {
                 if (m.entity as usize) < n_entities {
-                    let t = touched.entry(m.entity).or_default();
-                    t.doc(d);
-                    t.had_docs += u32::from(t.had_last != Some(d));
-                    t.had_last = Some(d);
+                    self.unsettled
+                        .entry(m.entity)
+                        .or_default()
+                        .insert(d, Vec::new());
+                }
+            }
+            for m in new.iter() {
+                if (m.entity as usize) < n_entities {
+                    self.unsettled
+                        .entry(m.entity)
+                        .or_default()
+                        .insert(d, Vec::new());
                 }
             }
             for (i, m) in new.iter().enumerate() {
-                if (m.entity as usize) < n_entities {
-                    let t = touched.entry(m.entity).or_default();
-                    t.doc(d);
-                    t.places.push((d, i as u32));
+                if let Some(places) = self
+                    .unsettled
+                    .get_mut(&m.entity)
+                    .and_then(|docs| docs.get_mut(&d))
+                {
+                    places.push(i as u32);
                 }
             }
             replaced.push((d, old));
         }
-        for (e, t) in touched {
-            let old = &self.by_entity[e as usize];
-            let mut out: Vec<Place> = Vec::with_capacity(old.len() + t.places.len());
-            let (mut i, mut a) = (0, 0);
-            for &d in &t.docs {
-                let j = i + old[i..].partition_point(|p| p.0 < d);
-                out.extend_from_slice(&old[i..j]);
-                i = j + old[j..].partition_point(|p| p.0 == d);
-                let b = a + t.places[a..].partition_point(|p| p.0 == d);
-                out.extend_from_slice(&t.places[a..b]);
-                a = b;
-            }
-            out.extend_from_slice(&old[i..]);
-            let mut new_docs = 0u32;
-            let mut last = None;
-            for p in &t.places {
-                new_docs += u32::from(last != Some(p.0));
-                last = Some(p.0);
-            }
-            let s = &mut self.stats[e as usize];
-            s.mentions = out.len() as u32;
-            s.docs = (s.docs + new_docs).saturating_sub(t.had_docs);
-            self.by_entity[e as usize] = Arc::from(out);
-        }
         replaced
+    }
+
+    /// Brings entity `e`'s mention list and counts up to date with the
+    /// documents replaced since it was last settled.
+    pub fn settle(&mut self, e: EntityId) {
+        let Some(docs) = self.unsettled.remove(&e) else {
+            return;
+        };
+        let Some(old) = self.by_entity.get(e as usize) else {
+            return;
+        };
+        let added: usize = docs.values().map(Vec::len).sum();
+        let mut out: Vec<Place> = Vec::with_capacity(old.len() + added);
+        let mut i = 0;
+        for (&d, places) in &docs {
+            let j = i + old[i..].partition_point(|p| p.0 < d);
+            out.extend_from_slice(&old[i..j]);
+            i = j + old[j..].partition_point(|p| p.0 == d);
+            out.extend(places.iter().map(|&p| (d, p)));
+        }
+        out.extend_from_slice(&old[i..]);
+        let mut n_docs = 0u32;
+        let mut last = None;
+        for p in &out {
+            n_docs += u32::from(last != Some(p.0));
+            last = Some(p.0);
+        }
+        self.stats[e as usize] = EntityStats {
+            mentions: out.len() as u32,
+            docs: n_docs,
+        };
+        self.by_entity[e as usize] = Arc::from(out);
+    }
+
+    /// Settles every entity (see [`Index::settle`]).
+    pub fn settle_all(&mut self) {
+        let mut dirty: Vec<EntityId> = self.unsettled.keys().copied().collect();
+        dirty.sort_unstable();
+        for e in dirty {
+            self.settle(e);
+        }
     }
 
     /// An entity's mentions grouped by document, in document order.
@@ -427,26 +464,6 @@ impl Index {
     /// either side, cut at word boundaries where possible.
     pub fn kwic(&self, m: &Mention, context: usize) -> KwicLine {
         kwic(&self.doc(m.doc).text, m.range(), context)
-    }
-}
-
-/// What [`Index::replace_docs`] gathers about one entity.
-#[derive(Default)]
-struct Touched {
-    /// The changed documents that name it, before or after, in order.
-    docs: Vec<DocId>,
-    /// Of those, how many named it before.
-    had_docs: u32,
-    had_last: Option<DocId>,
-    /// Its places in the changed documents now.
-    places: Vec<Place>,
-}
-
-impl Touched {
-    fn doc(&mut self, d: DocId) {
-        if self.docs.last() != Some(&d) {
-            self.docs.push(d);
-        }
     }
 }
 
