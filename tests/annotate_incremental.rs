@@ -333,7 +333,7 @@ fn step(s: &Seeds, p: &Pick) -> Step {
     };
     // Mostly the entity of a mention; now and then one a decision creates.
     let entity = |i: usize| {
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             CREATED[i / 5 % CREATED.len()].to_string()
         } else {
             let m = &s.base.mentions[i % s.base.mentions.len()];
@@ -359,7 +359,7 @@ fn step(s: &Seeds, p: &Pick) -> Step {
         2 => Op::LinkSpan {
             anchor: anchor(p.a),
             entity: entity(p.b),
-            new: (p.c % 2 == 0).then(|| created(p.b, text(p.a))),
+            new: p.c.is_multiple_of(2).then(|| created(p.b, text(p.a))),
         },
         3 => Op::RejectSpan {
             anchor: anchor(p.a),
