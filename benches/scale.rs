@@ -83,7 +83,10 @@ const LEGEND: &str = "\
 - first frame / first titles: the reader in an 80x24 pseudo-terminal, from spawn.
 - open top entity: the cross-link panel's calls (update::set_xref_entity) + KWIC for 60 rows.
 - frame: median of 9 renders into a TestBackend buffer, each pane focused, and the whole screen.
-- decision: Workspace::decide (RejectSpan), with an empty journal and with 10,000 decisions in it.";
+- decision: Workspace::decide (RejectSpan), with an empty journal and with 10,000 decisions in it;
+  then, on the 10,000-line journal: undo (Workspace::undo), a link of the top entity's surface form
+  in one document to another entity (LinkSpan), a tag of a surface form in every document as a new
+  entity (LinkText), and the copy of the index handed to the screen after a decision (Index::clone).";
 
 /// Decisions written to the journal before the second decision is timed.
 const JOURNAL_LINES: usize = 10_000;
@@ -192,7 +195,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("- corpus: {} ({} files)", root.display(), all.len());
     println!("{LEGEND}\n");
     println!(
-        "| files | MB | load MB/s | KB match MB/s (1 thread) | full index s | stages s: load / KB / learn / match / names / wrap-up / Index::new | limit s | index / limit | peak RSS MB (× corpus) | first frame s | first titles s | open top entity ms | frame ms 80x24: list / article / xref / screen | frame ms 200x60: list / article / xref / screen | cached restart (`dossier docs`) | decision ms: empty / 10k journal |"
+        "| files | MB | load MB/s | KB match MB/s (1 thread) | full index s | stages s: load / KB / learn / match / names / wrap-up / Index::new | limit s | index / limit | peak RSS MB (× corpus) | first frame s | first titles s | open top entity ms | frame ms 80x24: list / article / xref / screen | frame ms 200x60: list / article / xref / screen | cached restart (`dossier docs`) | decision ms: empty / 10k journal / undo / link / tag / copy |"
     );
     println!("|{}", "---|".repeat(16));
 
@@ -290,7 +293,7 @@ fn measure(
     row["stages_s"] = stages;
     let full = load_s + analyse_s + index_new_s;
     row["index_s"] = json!(full);
-    row["mentions"] = json!(index.mentions().len());
+    row["mentions"] = json!(index.mention_count());
     row["entities"] = json!(index.entities().len());
     if let Some(l) = row["limit_s"].as_f64() {
         row["index_over_limit"] = json!(full / l);
@@ -696,6 +699,46 @@ fn decisions(
     let t = Instant::now();
     ws.decide(op).map_err(err)?;
     v["journal_10k"] = json!(ms(t));
+    let t = Instant::now();
+    ws.undo().map_err(err)?;
+    v["undo_10k"] = json!(ms(t));
+
+    // A link: the target mention's span to another entity.
+    let doc = &corpus.docs[target.doc as usize];
+    let other = base
+        .entities
+        .iter()
+        .enumerate()
+        .find(|(i, _)| *i as EntityId != top)
+        .map(|(_, e)| e.id.clone())
+        .ok_or("one entity only")?;
+    let t = Instant::now();
+    ws.decide(Op::LinkSpan {
+        anchor: Anchor::new(&doc.id, &doc.text, target.range()),
+        entity: other,
+        new: None,
+    })
+    .map_err(err)?;
+    v["link_10k"] = json!(ms(t));
+    // A tag: every occurrence of the target's text, as a new entity.
+    let text = doc.text[target.range()].to_string();
+    let t = Instant::now();
+    ws.decide(Op::LinkText {
+        text: text.clone(),
+        entity: "bench-tag".into(),
+        new: Some(dossier::annotate::NewEntity {
+            id: "bench-tag".into(),
+            name: text,
+            kind: dossier::entity::Kind::Other,
+        }),
+    })
+    .map_err(err)?;
+    v["tag_10k"] = json!(ms(t));
+    // What the reader's workspace thread sends to the screen.
+    let t = Instant::now();
+    let copy = ws.index().clone();
+    v["index_copy"] = json!(ms(t));
+    drop(copy);
     Ok(v)
 }
 
@@ -986,7 +1029,15 @@ fn markdown(r: &Value) -> String {
     let d = &r["decision_ms"];
     let decision = match d["note"].as_str() {
         Some(n) => format!("n/a ({n})"),
-        None => format!("{} / {}", f(&d["empty"], 0), f(&d["journal_10k"], 0)),
+        None => format!(
+            "{} / {} / {} / {} / {} / {}",
+            f(&d["empty"], 1),
+            f(&d["journal_10k"], 1),
+            f(&d["undo_10k"], 1),
+            f(&d["link_10k"], 1),
+            f(&d["tag_10k"], 1),
+            f(&d["index_copy"], 1)
+        ),
     };
     let cells = [
         r["files"].to_string(),

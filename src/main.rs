@@ -418,16 +418,22 @@ fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write
             "DOC", "START", "END", "TEXT", "ENTITY", "KIND"
         )?;
     }
-    let all: Box<dyn Iterator<Item = usize>> = match filter {
-        Some(e) => Box::new(index.entity_mention_indices(e).iter().map(|&i| i as usize)),
-        None => Box::new(0..index.mentions().len()),
+    // (document, position in its mentions): the mention's text is its form,
+    // and no document is read.
+    let all: Box<dyn Iterator<Item = (u32, usize)>> = match filter {
+        Some(e) => Box::new(index.entity_places(e).iter().map(|&(d, i)| (d, i as usize))),
+        None => Box::new(
+            (0..index.docs().len() as u32)
+                .flat_map(|d| (0..index.doc_mentions(d).len()).map(move |i| (d, i))),
+        ),
     };
-    for i in all {
-        let m = &index.mentions()[i];
+    for (d, i) in all {
+        let Some(m) = index.doc_mentions(d).get(i) else {
+            continue;
+        };
         let doc = index.doc(m.doc);
         let ent = index.entity(m.entity);
-        // The mention's form: no text is read.
-        let text = index.form(i);
+        let text = index.form(d, i);
         if json {
             let line = json!({
                 "doc": doc.id, "start": m.start, "end": m.end, "text": text,

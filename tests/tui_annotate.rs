@@ -853,7 +853,6 @@ fn settle(app: &mut App, ws: &mut Workspace) {
 fn mentions_of(index: &Index, text: &str) -> Vec<Mention> {
     index
         .mentions()
-        .iter()
         .filter(|m| &index.doc(m.doc).text[m.range()] == text)
         .copied()
         .collect()

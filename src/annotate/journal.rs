@@ -450,8 +450,15 @@ impl Journal {
     /// The decisions in force, in order, with their sequence numbers.
     pub fn effective(&self) -> Vec<(u64, &Op)> {
         let (done, _) = self.stacks();
+        // One pass over the entries, not one search for each decision.
+        let mut ops: std::collections::HashMap<u64, &Op> = std::collections::HashMap::new();
+        for e in &self.entries {
+            if let Action::Op(op) = &e.action {
+                ops.entry(e.seq).or_insert(op);
+            }
+        }
         done.into_iter()
-            .filter_map(|seq| self.op(seq).map(|op| (seq, op)))
+            .filter_map(|seq| ops.get(&seq).map(|op| (seq, *op)))
             .collect()
     }
 

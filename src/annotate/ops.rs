@@ -9,9 +9,8 @@
 
 use super::anchor::Anchor;
 use crate::corpus::Corpus;
-use crate::entity::matcher::{MatcherBuilder, Target};
 use crate::entity::normalize::key;
-use crate::entity::{Analysis, DocId, Entity, EntityId, Kind, Mention, Source};
+use crate::entity::{Analysis, EntityId, Kind, Source};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -163,246 +162,28 @@ pub struct OverlayReport {
     pub merged: BTreeMap<String, String>,
 }
 
-fn ensure_entity(
-    analysis: &mut Analysis,
-    ids: &mut HashMap<String, EntityId>,
-    id: &str,
-    new: Option<&NewEntity>,
-) -> Option<EntityId> {
-    if let Some(&e) = ids.get(id) {
-        return Some(e);
-    }
-    let n = new?;
-    analysis.entities.push(Entity {
-        id: n.id.clone(),
-        name: n.name.clone(),
-        kind: n.kind,
-        aliases: Vec::new(),
-        description: None,
-        external: Default::default(),
-    });
-    let e = (analysis.entities.len() - 1) as EntityId;
-    ids.insert(n.id.clone(), e);
-    Some(e)
+/// Replays decisions, in order, over an engine's analysis: the state a
+/// restart reaches. [`super::overlay::Overlay`] takes the same steps one at
+/// a time.
+pub fn replay(
+    corpus: std::sync::Arc<Corpus>,
+    base: Analysis,
+    ops: &[&Op],
+) -> (crate::index::Index, super::overlay::Overlay) {
+    let mut index = crate::index::Index::new(corpus, base);
+    let mut overlay = super::overlay::Overlay::default();
+    overlay.replay(ops.iter().copied(), &mut index);
+    (index, overlay)
 }
 
-fn add_alias(entity: &mut Entity, alias: &str) {
-    if entity.name != alias && !entity.aliases.iter().any(|a| a == alias) {
-        entity.aliases.push(alias.to_string());
-    }
-}
-
-/// Puts `m` in, removing whatever overlaps it.
-fn replace_overlapping(list: &mut Vec<Mention>, m: Mention) {
-    list.retain(|o| o.end <= m.start || o.start >= m.end);
-    list.push(m);
-}
-
-/// Applies the effective operations, in order, to an engine's analysis.
+/// Applies the operations, in order, to an engine's analysis (a copy of
+/// the corpus is indexed for it: for tests and tools; the reader keeps an
+/// [`super::overlay::Overlay`]).
 pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayReport {
-    let mut report = OverlayReport::default();
-    let mut ids: HashMap<String, EntityId> = analysis
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.clone(), i as EntityId))
-        .collect();
-    let doc_ids: HashMap<&str, DocId> = corpus
-        .docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i as DocId))
-        .collect();
-    // Merges resolve through chains: a -> b -> c.
-    let mut merged_into: HashMap<EntityId, EntityId> = HashMap::new();
-    let resolve = |merged: &HashMap<EntityId, EntityId>, mut e: EntityId| {
-        let mut hops = 0;
-        while let Some(&n) = merged.get(&e) {
-            e = n;
-            hops += 1;
-            if hops > 64 {
-                break;
-            }
-        }
-        e
-    };
-
-    // Per surface form: the last link decision, and the entities it is not.
-    let mut text_link: BTreeMap<String, (String, EntityId)> = BTreeMap::new();
-    let mut text_not: Vec<(String, EntityId)> = Vec::new();
-    let mut span_ops: Vec<(DocId, std::ops::Range<usize>, Option<EntityId>)> = Vec::new();
-    let mut splits: Vec<(EntityId, String, EntityId)> = Vec::new();
-
-    for op in ops {
-        match op {
-            Op::LinkText { text, entity, new } => {
-                if let Some(e) = ensure_entity(analysis, &mut ids, entity, new.as_ref()) {
-                    add_alias(&mut analysis.entities[e as usize], text);
-                    text_not.retain(|(k, n)| !(k == &key(text) && *n == e));
-                    text_link.insert(key(text), (text.clone(), e));
-                }
-            }
-            Op::LinkSpan {
-                anchor,
-                entity,
-                new,
-            } => {
-                let Some(e) = ensure_entity(analysis, &mut ids, entity, new.as_ref()) else {
-                    continue;
-                };
-                match place(anchor, corpus, &doc_ids) {
-                    Some((d, r)) => span_ops.push((d, r, Some(e))),
-                    None => report.unplaced.push(anchor.clone()),
-                }
-            }
-            Op::RejectSpan { anchor } => match place(anchor, corpus, &doc_ids) {
-                Some((d, r)) => span_ops.push((d, r, None)),
-                None => report.unplaced.push(anchor.clone()),
-            },
-            Op::RejectText { text, entity } => {
-                if let Some(&e) = ids.get(entity) {
-                    let k = key(text);
-                    analysis.entities[e as usize]
-                        .aliases
-                        .retain(|a| key(a) != k);
-                    if text_link.get(&k).is_some_and(|(_, l)| *l == e) {
-                        text_link.remove(&k);
-                    }
-                    text_not.push((k, e));
-                }
-            }
-            Op::Merge { from, into } => {
-                if let (Some(&f), Some(&i)) = (ids.get(from), ids.get(into)) {
-                    let target = resolve(&merged_into, i);
-                    if target != f {
-                        merged_into.insert(f, target);
-                        let name = analysis.entities[f as usize].name.clone();
-                        let aliases = analysis.entities[f as usize].aliases.clone();
-                        let into_entity = &mut analysis.entities[target as usize];
-                        add_alias(into_entity, &name);
-                        for a in aliases {
-                            add_alias(into_entity, &a);
-                        }
-                        report
-                            .merged
-                            .insert(from.clone(), analysis.entities[target as usize].id.clone());
-                    }
-                }
-            }
-            Op::SplitAlias { entity, alias, new } => {
-                if let Some(&e) = ids.get(entity)
-                    && let Some(n) = ensure_entity(analysis, &mut ids, &new.id, Some(new))
-                {
-                    analysis.entities[e as usize]
-                        .aliases
-                        .retain(|a| key(a) != key(alias));
-                    add_alias(&mut analysis.entities[n as usize], alias);
-                    splits.push((e, key(alias), n));
-                }
-            }
-            Op::Rename { entity, name } => {
-                if let Some(&e) = ids.get(entity) {
-                    let ent = &mut analysis.entities[e as usize];
-                    let old = std::mem::replace(&mut ent.name, name.clone());
-                    add_alias(ent, &old);
-                    ent.aliases.retain(|a| a != name);
-                }
-            }
-            Op::SetKind { entity, kind } => {
-                if let Some(&e) = ids.get(entity) {
-                    analysis.entities[e as usize].kind = *kind;
-                }
-            }
-            Op::Note { target, text } => report.notes.push((target.clone(), text.clone())),
-        }
-    }
-
-    // Group mentions by document to edit them.
-    let mut by_doc: Vec<Vec<Mention>> = vec![Vec::new(); corpus.docs.len()];
-    for m in analysis.mentions.drain(..) {
-        if let Some(list) = by_doc.get_mut(m.doc as usize) {
-            list.push(m);
-        }
-    }
-    for (d, list) in by_doc.iter_mut().enumerate() {
-        let text = &corpus.docs[d].text;
-        for m in list.iter_mut() {
-            m.entity = resolve(&merged_into, m.entity);
-            // Only surface-form decisions need the mention's key.
-            if splits.iter().any(|(e, _, _)| *e == m.entity) {
-                let k = key(&text[m.range()]);
-                if let Some((_, _, n)) = splits.iter().find(|(e, a, _)| *e == m.entity && *a == k) {
-                    // A split-off entity may since have been merged back.
-                    m.entity = resolve(&merged_into, *n);
-                    m.source = Source::Annotation;
-                    m.confidence = 100;
-                }
-            }
-        }
-        if !text_not.is_empty() {
-            list.retain(|m| {
-                !text_not
-                    .iter()
-                    .any(|(t, e)| *e == m.entity && *t == key(&text[m.range()]))
-            });
-        }
-    }
-    if !text_link.is_empty() {
-        let mut builder = MatcherBuilder::new();
-        for (text, e) in text_link.values() {
-            let e = resolve(&merged_into, *e);
-            builder.add(text, Target::for_alias(text, e, Source::Annotation, 100));
-        }
-        let matcher = builder.build();
-        for (d, list) in by_doc.iter_mut().enumerate() {
-            for f in matcher.find_all(&corpus.docs[d].text) {
-                replace_overlapping(
-                    list,
-                    Mention {
-                        doc: d as DocId,
-                        start: f.start as u32,
-                        end: f.end as u32,
-                        entity: f.target.entity,
-                        source: Source::Annotation,
-                        confidence: 100,
-                    },
-                );
-            }
-        }
-    }
-    for (d, r, e) in span_ops {
-        let list = &mut by_doc[d as usize];
-        match e {
-            Some(e) => replace_overlapping(
-                list,
-                Mention {
-                    doc: d,
-                    start: r.start as u32,
-                    end: r.end as u32,
-                    entity: resolve(&merged_into, e),
-                    source: Source::Annotation,
-                    confidence: 100,
-                },
-            ),
-            None => list.retain(|o| o.end as usize <= r.start || o.start as usize >= r.end),
-        }
-    }
-    for mut list in by_doc {
-        list.sort_by_key(|m| (m.start, m.end));
-        analysis.mentions.extend(list);
-    }
-    report
-}
-
-/// Where an anchor sits now: its document and byte range.
-fn place(
-    anchor: &Anchor,
-    corpus: &Corpus,
-    doc_ids: &HashMap<&str, DocId>,
-) -> Option<(DocId, std::ops::Range<usize>)> {
-    let &d = doc_ids.get(anchor.doc.as_str())?;
-    let r = anchor.resolve(&corpus.docs[d as usize].text)?;
-    Some((d, r))
+    let base = std::mem::take(analysis);
+    let (index, overlay) = replay(std::sync::Arc::new(corpus.clone()), base, ops);
+    *analysis = index.analysis();
+    overlay.report().clone()
 }
 
 pub use crate::entity::engine::unique_id as fresh_id;
@@ -731,6 +512,35 @@ aliases = ["Pak Army"]
             a.entities.iter().find(|e| e.id == "ttp").unwrap().kind,
             Kind::Org
         );
+    }
+
+    #[test]
+    fn a_split_after_a_link_moves_the_linked_mentions() {
+        // Decisions apply in the order they were made: the split sees the
+        // mentions the link made.
+        let (c, mut a) = setup();
+        let ops = [
+            Op::LinkText {
+                text: "Pakistani-Talban".into(),
+                entity: "ttp".into(),
+                new: None,
+            },
+            Op::SplitAlias {
+                entity: "ttp".into(),
+                alias: "Pakistani-Talban".into(),
+                new: NewEntity {
+                    id: "talban".into(),
+                    name: "Pakistani-Talban".into(),
+                    kind: Kind::Group,
+                },
+            },
+        ];
+        let refs: Vec<&Op> = ops.iter().collect();
+        apply(&refs, &c, &mut a);
+        let r = rows(&c, &a);
+        let hits: Vec<_> = r.iter().filter(|r| r.1 == "Pakistani-Talban").collect();
+        assert_eq!(hits.len(), 2, "{r:?}");
+        assert!(hits.iter().all(|h| h.2 == "talban"), "{hits:?}");
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! A corpus under annotation: the engine's analysis, the journal of a
-//! person's decisions, and the index of both together.
+//! A corpus under annotation: the index of the engine's analysis with the
+//! decisions in force applied over it, and the journal of those decisions.
+//!
+//! A decision, an undo or a redo changes the index in place, touching only
+//! what the decision is about ([`Overlay`]); the journal stays the source
+//! of truth, and opening the workspace again replays it to the same state.
 
 use super::journal::{Journal, JournalError};
-use super::ops::{self, NoteTarget, Op, OverlayReport};
+use super::ops::{NoteTarget, Op, OverlayReport};
+use super::overlay::Overlay;
 use crate::corpus::Corpus;
 use crate::entity::Analysis;
 use crate::index::{Forms, Index};
@@ -12,13 +17,11 @@ use std::sync::Arc;
 /// The engine's analysis plus the decisions in force.
 #[derive(Debug)]
 pub struct Workspace {
-    base: Analysis,
-    /// The forms of the base analysis's mentions, so that an index of the
-    /// decisions in force reads only the documents they change.
-    base_forms: Forms,
     journal: Journal,
     index: Index,
-    report: OverlayReport,
+    /// The decisions in force (the journal's, then the pending ones), as
+    /// applied to `index`.
+    overlay: Overlay,
     /// Decisions that could not be written yet (a full disk): applied on
     /// screen, retried before every later write, never claimed as saved.
     pending: Vec<Op>,
@@ -34,26 +37,33 @@ pub enum Saved {
 }
 
 impl Workspace {
+    /// Indexes the engine's analysis and replays the journal's decisions in
+    /// force over it, in order.
     pub fn new(corpus: Arc<Corpus>, base: Analysis, journal: Journal) -> Workspace {
-        let forms = Forms::of(&corpus, &base.mentions);
-        Workspace::with_forms(corpus, base, forms, journal)
+        Workspace::over(Index::new(corpus, base), journal)
     }
 
-    /// Like [`Workspace::new`], with the forms of the base analysis's
-    /// mentions known (see [`Forms`]).
+    /// Like [`Workspace::new`], with the forms of the analysis's mentions
+    /// known (see [`Forms`]), so that no text is read.
     pub fn with_forms(
         corpus: Arc<Corpus>,
         base: Analysis,
-        base_forms: Forms,
+        forms: Forms,
         journal: Journal,
     ) -> Workspace {
-        let (index, report) = build(&corpus, &base, &base_forms, &journal, &[]);
+        Workspace::over(Index::with_forms(corpus, base, forms), journal)
+    }
+
+    fn over(mut index: Index, journal: Journal) -> Workspace {
+        let mut overlay = Overlay::default();
+        overlay.replay(
+            journal.effective().into_iter().map(|(_, op)| op),
+            &mut index,
+        );
         Workspace {
-            base,
-            base_forms,
             journal,
             index,
-            report,
+            overlay,
             pending: Vec::new(),
         }
     }
@@ -63,7 +73,7 @@ impl Workspace {
     }
 
     pub fn report(&self) -> &OverlayReport {
-        &self.report
+        self.overlay.report()
     }
 
     pub fn journal(&self) -> &Journal {
@@ -78,26 +88,17 @@ impl Workspace {
         &self.pending
     }
 
-    fn rebuild(&mut self) {
-        let corpus = self.index.shared_corpus();
-        let (index, report) = build(
-            &corpus,
-            &self.base,
-            &self.base_forms,
-            &self.journal,
-            &self.pending,
-        );
-        self.index = index;
-        self.report = report;
-    }
-
     /// Puts a newly opened journal in place (taking over from a read-only
-    /// one) and rebuilds the index from the engine's analysis, which does
-    /// not change with the journal.
+    /// one): the decisions applied are taken back, to the engine's
+    /// analysis, and the new journal's are applied.
     pub fn replace_journal(&mut self, journal: Journal) {
+        self.overlay.undo_all(&mut self.index);
         self.journal = journal;
         self.pending.clear();
-        self.rebuild();
+        self.overlay.replay(
+            self.journal.effective().into_iter().map(|(_, op)| op),
+            &mut self.index,
+        );
     }
 
     /// Writes any pending decisions; stops at the first failure.
@@ -120,11 +121,11 @@ impl Workspace {
         let saved = match self.flush().and_then(|_| self.journal.append(op.clone())) {
             Ok(_) => Saved::Durable,
             Err(e) => {
-                self.pending.push(op);
+                self.pending.push(op.clone());
                 Saved::Pending(e.with_causes())
             }
         };
-        self.rebuild();
+        self.overlay.apply(&op, &mut self.index);
         Ok(saved)
     }
 
@@ -134,14 +135,14 @@ impl Workspace {
             Some(op) => op,
             None => self.journal.undo()?,
         };
-        self.rebuild();
+        self.overlay.undo(&mut self.index);
         Ok(op)
     }
 
     pub fn redo(&mut self) -> Result<Op, JournalError> {
         self.flush()?;
         let op = self.journal.redo()?;
-        self.rebuild();
+        self.overlay.apply(&op, &mut self.index);
         Ok(op)
     }
 
@@ -159,7 +160,7 @@ impl Workspace {
                 })
                 .or_insert(text);
         };
-        for (target, text) in &self.report.notes {
+        for (target, text) in &self.report().notes {
             match target {
                 NoteTarget::Mention { anchor } => {
                     if let Some(doc) = self.index.doc_by_id(&anchor.doc).map(|d| self.index.doc(d))
@@ -187,20 +188,4 @@ impl Workspace {
         }
         out
     }
-}
-
-fn build(
-    corpus: &Arc<Corpus>,
-    base: &Analysis,
-    base_forms: &Forms,
-    journal: &Journal,
-    pending: &[Op],
-) -> (Index, OverlayReport) {
-    let mut analysis = base.clone();
-    let effective = journal.effective();
-    let mut ops_in_force: Vec<&Op> = effective.into_iter().map(|(_, op)| op).collect();
-    ops_in_force.extend(pending.iter());
-    let report = ops::apply(&ops_in_force, corpus, &mut analysis);
-    let index = Index::reusing(Arc::clone(corpus), analysis, &base.mentions, base_forms);
-    (index, report)
 }

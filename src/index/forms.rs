@@ -27,18 +27,6 @@ struct Interner {
 }
 
 impl Interner {
-    fn from_names(names: &[Box<str>]) -> Interner {
-        let ids = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
-            .collect();
-        Interner {
-            names: names.to_vec(),
-            ids,
-        }
-    }
-
     fn id(&mut self, form: &str) -> u32 {
         if let Some(&id) = self.ids.get(form) {
             return id;
@@ -54,69 +42,26 @@ impl Forms {
     /// The forms of `mentions` (sorted by document), reading each document
     /// with mentions once, without keeping a text that is not in memory.
     pub fn of(corpus: &Corpus, mentions: &[Mention]) -> Forms {
-        Forms::reusing(corpus, mentions, None)
-    }
-
-    /// Like [`Forms::of`], but a document whose mention spans are those it
-    /// had in `before` (its mentions and their forms) takes its forms from
-    /// there instead of reading its text.
-    pub fn reusing(
-        corpus: &Corpus,
-        mentions: &[Mention],
-        before: Option<(&[Mention], &Forms)>,
-    ) -> Forms {
-        // The same spans throughout (no decision changed any): the same
-        // forms.
-        if let Some((prev, prev_forms)) = before
-            && prev.len() == mentions.len()
-            && prev_forms.of.len() == prev.len()
-            && prev
-                .iter()
-                .zip(mentions)
-                .all(|(a, b)| (a.doc, a.start, a.end) == (b.doc, b.start, b.end))
-        {
-            return prev_forms.clone();
-        }
-        // Interned only when some text has to be read.
-        let mut interner: Option<Interner> = None;
-        let new_interner = || match before {
-            Some((_, f)) => Interner::from_names(&f.names),
-            None => Interner::default(),
-        };
+        let mut interner = Interner::default();
         let mut of = Vec::with_capacity(mentions.len());
-        let mut prev_at = 0;
         for same_doc in mentions.chunk_by(|a, b| a.doc == b.doc) {
-            let doc = same_doc[0].doc;
-            if let Some((prev, prev_forms)) = before {
-                // The previous mentions of this document, if any.
-                let from = prev_at + prev[prev_at..].partition_point(|m| m.doc < doc);
-                let to = from + prev[from..].partition_point(|m| m.doc == doc);
-                prev_at = to;
-                let same_spans = to - from == same_doc.len()
-                    && prev[from..to]
-                        .iter()
-                        .zip(same_doc)
-                        .all(|(a, b)| (a.start, a.end) == (b.start, b.end));
-                if same_spans && prev_forms.of.len() >= to {
-                    of.extend_from_slice(&prev_forms.of[from..to]);
-                    continue;
-                }
-            }
-            let text = match corpus.docs.get(doc as usize) {
+            let text = match corpus.docs.get(same_doc[0].doc as usize) {
                 Some(d) => d.text.fetch(),
                 None => std::borrow::Cow::Borrowed(""),
             };
-            let interner = interner.get_or_insert_with(new_interner);
             for m in same_doc {
                 of.push(interner.id(text.get(m.range()).unwrap_or("")));
             }
         }
-        let names = match (interner, before) {
-            (Some(i), _) => Arc::new(i.names),
-            (None, Some((_, f))) => Arc::clone(&f.names),
-            (None, None) => Arc::default(),
-        };
-        Forms { names, of }
+        Forms {
+            names: Arc::new(interner.names),
+            of,
+        }
+    }
+
+    /// The names, shared.
+    pub(super) fn shared_names(&self) -> Arc<Vec<Box<str>>> {
+        Arc::clone(&self.names)
     }
 
     /// Forms as stored: the names, and each mention's form. `None` when they
@@ -174,32 +119,27 @@ mod tests {
     }
 
     #[test]
-    fn forms_are_interned_and_reused_where_spans_are_the_same() {
+    fn forms_are_the_mentions_texts_interned() {
         let corpus = crate::load::bundled_corpus();
         let t0 = &corpus.docs[0].text;
         let t1 = &corpus.docs[1].text;
-        let mentions = vec![m(0, 0, 3), m(0, 4, 8), m(1, 0, 3)];
+        let mentions = vec![m(0, 0, 3), m(0, 4, 8), m(1, 0, 3), m(1, 0, 3)];
         let forms = Forms::of(&corpus, &mentions);
         assert_eq!(forms.get(0), &t0[0..3]);
         assert_eq!(forms.get(1), &t0[4..8]);
         assert_eq!(forms.get(2), &t1[0..3]);
-        assert!(forms.names().len() <= 3);
-
-        // Document 1's spans change; document 0's are reused.
-        let after = vec![m(0, 0, 3), m(0, 4, 8), m(1, 0, 5)];
-        let again = Forms::reusing(&corpus, &after, Some((&mentions, &forms)));
-        assert_eq!(again, Forms::of(&corpus, &after).remapped_like(&again));
-        assert_eq!(again.get(2), &t1[0..5]);
-    }
-
-    impl Forms {
-        /// The same forms, with `other`'s numbering where it has the name.
-        fn remapped_like(&self, other: &Forms) -> Forms {
-            let mut i = Interner::from_names(&other.names);
-            Forms {
-                of: (0..self.len()).map(|k| i.id(self.get(k))).collect(),
-                names: Arc::new(i.names),
-            }
-        }
+        assert_eq!(forms.ids()[2], forms.ids()[3]);
+        assert_eq!(forms.get(99), "");
+        let names = forms.names().len();
+        assert!(names <= 3, "{names}");
+        assert_eq!(
+            Forms::from_parts(
+                forms.names().iter().map(|n| n.to_string()).collect(),
+                forms.ids().to_vec(),
+                4
+            ),
+            Some(forms.clone())
+        );
+        assert_eq!(Forms::from_parts(vec![], vec![0], 1), None);
     }
 }

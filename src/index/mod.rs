@@ -1,5 +1,10 @@
 //! The cross-reference index: the questions the panes and the headless
 //! commands ask of an analysed corpus.
+//!
+//! The index is kept in pieces that clones share (each document's mentions,
+//! each entity's mention list), so that a decision replaces only the pieces
+//! it touches ([`Index::replace_docs`]) and a copy for the screen costs
+//! little.
 
 pub mod cache;
 mod forms;
@@ -8,7 +13,8 @@ pub use forms::Forms;
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A keyword-in-context line: the mention and some text either side of it,
@@ -41,94 +47,96 @@ pub struct EntityStats {
     pub docs: u32,
 }
 
-/// What is known of the mentions' forms before an index is built.
-enum Known<'a> {
-    Nothing,
-    Forms(Forms),
-    Before(&'a [Mention], &'a Forms),
-}
+/// Where a mention sits: its document and its position in that document's
+/// list.
+type Place = (DocId, u32);
 
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
     corpus: Arc<Corpus>,
-    analysis: Analysis,
-    /// `analysis.mentions[doc_ranges[d]]` are document d's mentions.
-    doc_ranges: Vec<std::ops::Range<usize>>,
-    /// Indices into `analysis.mentions`, per entity, in (doc, start) order.
-    by_entity: Vec<Vec<u32>>,
+    entities: Arc<Vec<Entity>>,
+    /// Each document's mentions, sorted by (start, end).
+    doc_mentions: Vec<Arc<[Mention]>>,
+    /// The form (text) of each of those mentions: an index into
+    /// `form_names`, then into `added_forms`.
+    doc_forms: Vec<Arc<[u32]>>,
+    form_names: Arc<Vec<Box<str>>>,
+    /// Forms first seen in a decision's mentions.
+    added_forms: Vec<Box<str>>,
+    /// Each entity's mentions, in (doc, start) order.
+    by_entity: Vec<Arc<[Place]>>,
     stats: Vec<EntityStats>,
-    by_id: HashMap<String, EntityId>,
-    doc_by_id: HashMap<String, DocId>,
-    /// The text of each mention.
-    forms: Forms,
+    /// Entity ids as built, and those added since (a decision creating an
+    /// entity adds to the small map only).
+    by_id: Arc<HashMap<String, EntityId>>,
+    added_ids: HashMap<String, EntityId>,
+    doc_by_id: Arc<HashMap<String, DocId>>,
+    /// How many mentions in all.
+    total: usize,
+    /// Entities whose lists are out of date: the documents replaced since,
+    /// each with the entity's positions in it now.
+    unsettled: FxHashMap<EntityId, BTreeMap<DocId, Vec<u32>>>,
 }
 
 impl Index {
     /// Builds the index. The corpus may be shared (`Arc<Corpus>`), so that
-    /// re-indexing after an annotation does not copy the texts.
+    /// re-indexing after an annotation does not copy the texts. Mentions of
+    /// documents the corpus does not have are left out.
     pub fn new(corpus: impl Into<Arc<Corpus>>, analysis: Analysis) -> Self {
-        Index::build(corpus.into(), analysis, Known::Nothing)
+        Index::build(corpus.into(), analysis, None)
     }
 
-    /// Builds the index with the mentions' forms known already (read from
-    /// the cache); they are computed again if they do not fit.
+    /// Builds the index with the forms of the analysis's mentions known
+    /// already (from the cache, in the order of `analysis.mentions`); they
+    /// are read again if they do not fit.
     pub fn with_forms(corpus: impl Into<Arc<Corpus>>, analysis: Analysis, forms: Forms) -> Self {
-        Index::build(corpus.into(), analysis, Known::Forms(forms))
+        Index::build(corpus.into(), analysis, Some(forms))
     }
 
-    /// Builds the index of a changed analysis of the same corpus, given
-    /// the mentions (sorted) and forms of an earlier one: only the
-    /// documents whose mention spans differ are read.
-    pub fn reusing(
-        corpus: impl Into<Arc<Corpus>>,
-        analysis: Analysis,
-        before: &[Mention],
-        before_forms: &Forms,
-    ) -> Self {
-        Index::build(corpus.into(), analysis, Known::Before(before, before_forms))
-    }
-
-    fn build(corpus: Arc<Corpus>, mut analysis: Analysis, known: Known) -> Self {
+    fn build(corpus: Arc<Corpus>, mut analysis: Analysis, forms: Option<Forms>) -> Self {
         let sorted = analysis
             .mentions
             .is_sorted_by_key(|m| (m.doc, m.start, m.end));
         if !sorted {
             analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
         }
-        let forms = match known {
-            Known::Forms(f) if sorted && f.len() == analysis.mentions.len() => f,
-            Known::Before(mentions, forms) => {
-                Forms::reusing(&corpus, &analysis.mentions, Some((mentions, forms)))
-            }
+        let forms = match forms {
+            Some(f) if sorted && f.len() == analysis.mentions.len() => f,
             _ => Forms::of(&corpus, &analysis.mentions),
         };
         let n_docs = corpus.docs.len();
         let n_entities = analysis.entities.len();
-        let mut doc_ranges = vec![0..0; n_docs];
-        let mut by_entity: Vec<Vec<u32>> = vec![Vec::new(); n_entities];
+        let mut doc_mentions: Vec<Arc<[Mention]>> = Vec::with_capacity(n_docs);
+        let mut doc_forms: Vec<Arc<[u32]>> = Vec::with_capacity(n_docs);
+        let all = analysis.mentions.as_slice();
+        let mut by_entity: Vec<Vec<Place>> = vec![Vec::new(); n_entities];
         let mut stats = vec![EntityStats::default(); n_entities];
         let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
-        let mut i = 0;
-        while i < analysis.mentions.len() {
-            let doc = analysis.mentions[i].doc;
-            let start = i;
-            while i < analysis.mentions.len() && analysis.mentions[i].doc == doc {
-                let m = analysis.mentions[i];
+        let mut rest = analysis.mentions.as_slice();
+        let mut total = 0;
+        for d in 0..n_docs as DocId {
+            // Mentions of documents out of range sort before the next one.
+            let skip = rest.partition_point(|m| m.doc < d);
+            rest = &rest[skip..];
+            let n = rest.partition_point(|m| m.doc == d);
+            let (list, after) = rest.split_at(n);
+            let at = all.len() - rest.len();
+            doc_forms.push(Arc::from(&forms.ids()[at..at + n]));
+            rest = after;
+            for (i, m) in list.iter().enumerate() {
                 let e = m.entity as usize;
                 if e < n_entities {
-                    by_entity[e].push(i as u32);
+                    by_entity[e].push((d, i as u32));
                     stats[e].mentions += 1;
-                    if last_doc_of[e] != Some(doc) {
+                    if last_doc_of[e] != Some(d) {
                         stats[e].docs += 1;
-                        last_doc_of[e] = Some(doc);
+                        last_doc_of[e] = Some(d);
                     }
                 }
-                i += 1;
             }
-            if (doc as usize) < n_docs {
-                doc_ranges[doc as usize] = start..i;
-            }
+            total += list.len();
+            doc_mentions.push(Arc::from(list));
         }
         let by_id = analysis
             .entities
@@ -144,30 +152,19 @@ impl Index {
             .collect();
         Index {
             corpus,
-            forms,
-            doc_by_id,
-            analysis,
-            doc_ranges,
-            by_entity,
+            entities: Arc::new(analysis.entities),
+            doc_mentions,
+            doc_forms,
+            form_names: forms.shared_names(),
+            added_forms: Vec::new(),
+            by_entity: by_entity.into_iter().map(Arc::from).collect(),
             stats,
-            by_id,
+            by_id: Arc::new(by_id),
+            added_ids: HashMap::new(),
+            doc_by_id: Arc::new(doc_by_id),
+            total,
+            unsettled: FxHashMap::default(),
         }
-    }
-
-    /// The mentions' forms, in the order of [`Index::mentions`].
-    pub fn forms(&self) -> &Forms {
-        &self.forms
-    }
-
-    /// The text of mention `i` (of [`Index::mentions`]), without reading its
-    /// document.
-    pub fn form(&self, i: usize) -> &str {
-        self.forms.get(i)
-    }
-
-    /// The indices (into [`Index::mentions`]) of an entity's mentions.
-    pub fn entity_mention_indices(&self, e: EntityId) -> &[u32] {
-        self.by_entity.get(e as usize).map_or(&[], Vec::as_slice)
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -188,11 +185,11 @@ impl Index {
     }
 
     pub fn entities(&self) -> &[Entity] {
-        &self.analysis.entities
+        &self.entities
     }
 
     pub fn entity(&self, e: EntityId) -> &Entity {
-        &self.analysis.entities[e as usize]
+        &self.entities[e as usize]
     }
 
     /// The document with this id, if any.
@@ -202,22 +199,34 @@ impl Index {
 
     /// The entity with this id, if any.
     pub fn entity_by_id(&self, id: &str) -> Option<EntityId> {
-        self.by_id.get(id).copied()
+        self.added_ids
+            .get(id)
+            .or_else(|| self.by_id.get(id))
+            .copied()
     }
 
     /// All mentions, sorted by (doc, start).
-    pub fn mentions(&self) -> &[Mention] {
-        &self.analysis.mentions
+    pub fn mentions(&self) -> impl Iterator<Item = &Mention> + '_ {
+        self.doc_mentions.iter().flat_map(|list| list.iter())
     }
 
-    pub fn analysis(&self) -> &Analysis {
-        &self.analysis
+    /// How many mentions there are in all.
+    pub fn mention_count(&self) -> usize {
+        self.total
+    }
+
+    /// The entities and mentions, as a copy.
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            entities: self.entities.to_vec(),
+            mentions: self.mentions().copied().collect(),
+        }
     }
 
     /// A document's mentions, sorted by start.
     pub fn doc_mentions(&self, doc: DocId) -> &[Mention] {
-        match self.doc_ranges.get(doc as usize) {
-            Some(r) => &self.analysis.mentions[r.clone()],
+        match self.doc_mentions.get(doc as usize) {
+            Some(list) => list,
             None => &[],
         }
     }
@@ -238,8 +247,221 @@ impl Index {
         self.by_entity
             .get(e as usize)
             .into_iter()
-            .flatten()
-            .map(|&i| &self.analysis.mentions[i as usize])
+            .flat_map(|places| places.iter())
+            .filter_map(|&(d, i)| self.doc_mentions(d).get(i as usize))
+    }
+
+    /// Where an entity's mentions are: (document, position in
+    /// [`Index::doc_mentions`]), in (doc, start) order.
+    pub fn entity_places(&self, e: EntityId) -> &[(DocId, u32)] {
+        match self.by_entity.get(e as usize) {
+            Some(places) => places,
+            None => &[],
+        }
+    }
+
+    /// Entity `e`, to change (the table is copied first when a clone of
+    /// this index shares it).
+    pub fn entity_mut(&mut self, e: EntityId) -> Option<&mut Entity> {
+        Arc::make_mut(&mut self.entities).get_mut(e as usize)
+    }
+
+    /// Adds an entity with no mentions yet; returns its number.
+    pub fn push_entity(&mut self, entity: Entity) -> EntityId {
+        let e = self.entities.len() as EntityId;
+        self.added_ids.insert(entity.id.clone(), e);
+        Arc::make_mut(&mut self.entities).push(entity);
+        self.by_entity.push(Arc::from(Vec::new()));
+        self.stats.push(EntityStats::default());
+        e
+    }
+
+    /// Takes the last entity away again (its mentions must be gone).
+    pub fn pop_entity(&mut self) -> Option<Entity> {
+        let entity = Arc::make_mut(&mut self.entities).pop()?;
+        let e = self.entities.len() as EntityId;
+        if self.added_ids.get(&entity.id) == Some(&e) {
+            self.added_ids.remove(&entity.id);
+        } else if self.by_id.get(&entity.id) == Some(&e) {
+            Arc::make_mut(&mut self.by_id).remove(&entity.id);
+        }
+        self.by_entity.pop();
+        self.stats.pop();
+        self.unsettled.remove(&e);
+        Some(entity)
+    }
+
+    /// Replaces the mentions of some documents (each list sorted by (start,
+    /// end)) and brings the entities' mention lists and counts up to date,
+    /// touching only the entities named in those documents before or after.
+    /// Returns the lists replaced, in the same order. Documents out of range
+    /// are ignored.
+    pub fn replace_docs(
+        &mut self,
+        lists: Vec<(DocId, Arc<[Mention]>)>,
+    ) -> Vec<(DocId, Arc<[Mention]>)> {
+        let replaced = self.replace_docs_unsettled(lists);
+        self.settle_all();
+        replaced
+    }
+
+    /// [`Index::replace_docs`], leaving the entities' lists to
+    /// [`Index::settle`]: until then, lookups by entity are out of date.
+    /// A replay of many decisions settles once, at the end.
+    pub fn replace_docs_unsettled(
+        &mut self,
+        lists: Vec<(DocId, Arc<[Mention]>)>,
+    ) -> Vec<(DocId, Arc<[Mention]>)> {
+        let n_entities = self.entities.len();
+        let mut replaced = Vec::with_capacity(lists.len());
+        for (d, list) in lists {
+            if d as usize >= self.doc_mentions.len() {
+                continue;
+            }
+            let forms = self.forms_for(d, &list);
+            let old = std::mem::replace(&mut self.doc_mentions[d as usize], list);
+            if let Some(f) = self.doc_forms.get_mut(d as usize) {
+                *f = forms;
+            }
+            let new = &self.doc_mentions[d as usize];
+            self.total = self.total - old.len() + new.len();
+            // Every entity named before or after gets its places in the
+            // document as it is now (none, when it is no longer named).
+            for m in old.iter() {
+                if (m.entity as usize) < n_entities {
+                    self.unsettled
+                        .entry(m.entity)
+                        .or_default()
+                        .insert(d, Vec::new());
+                }
+            }
+            for m in new.iter() {
+                if (m.entity as usize) < n_entities {
+                    self.unsettled
+                        .entry(m.entity)
+                        .or_default()
+                        .insert(d, Vec::new());
+                }
+            }
+            for (i, m) in new.iter().enumerate() {
+                if let Some(places) = self
+                    .unsettled
+                    .get_mut(&m.entity)
+                    .and_then(|docs| docs.get_mut(&d))
+                {
+                    places.push(i as u32);
+                }
+            }
+            replaced.push((d, old));
+        }
+        replaced
+    }
+
+    /// The forms of `list`, a new list of mentions of document `d`: those
+    /// of the mentions it had with the same spans, and the text of the
+    /// others (read once, when there are any).
+    fn forms_for(&mut self, d: DocId, list: &[Mention]) -> Arc<[u32]> {
+        let old = self.doc_mentions(d);
+        let old_forms = self.doc_forms.get(d as usize).map_or(&[][..], |f| &f[..]);
+        let mut text: Option<std::borrow::Cow<'_, str>> = None;
+        let mut out = Vec::with_capacity(list.len());
+        let mut fresh: Vec<(usize, String)> = Vec::new();
+        for (k, m) in list.iter().enumerate() {
+            let i = old.partition_point(|o| (o.start, o.end) < (m.start, m.end));
+            match old.get(i).zip(old_forms.get(i)) {
+                Some((o, &f)) if (o.start, o.end) == (m.start, m.end) => out.push(f),
+                _ => {
+                    let t = text.get_or_insert_with(|| match self.corpus.docs.get(d as usize) {
+                        Some(doc) => doc.text.fetch(),
+                        None => std::borrow::Cow::Borrowed(""),
+                    });
+                    fresh.push((k, t.get(m.range()).unwrap_or("").to_string()));
+                    out.push(0);
+                }
+            }
+        }
+        for (k, form) in fresh {
+            out[k] = self.add_form(form);
+        }
+        Arc::from(out)
+    }
+
+    /// The id of a form first seen in a decision.
+    fn add_form(&mut self, form: String) -> u32 {
+        let base = self.form_names.len();
+        let at = match self.added_forms.iter().position(|f| **f == *form) {
+            Some(i) => i,
+            None => {
+                self.added_forms.push(form.into_boxed_str());
+                self.added_forms.len() - 1
+            }
+        };
+        (base + at) as u32
+    }
+
+    /// The text of form `f`.
+    fn form_name(&self, f: u32) -> &str {
+        let f = f as usize;
+        match self.form_names.get(f) {
+            Some(n) => n,
+            None => self
+                .added_forms
+                .get(f - self.form_names.len())
+                .map_or("", |n| n),
+        }
+    }
+
+    /// The text of the `i`-th mention of document `d` (of
+    /// [`Index::doc_mentions`]), without reading the document.
+    pub fn form(&self, d: DocId, i: usize) -> &str {
+        let f = self
+            .doc_forms
+            .get(d as usize)
+            .and_then(|f| f.get(i))
+            .copied()
+            .unwrap_or(u32::MAX);
+        self.form_name(f)
+    }
+
+    /// Brings entity `e`'s mention list and counts up to date with the
+    /// documents replaced since it was last settled.
+    pub fn settle(&mut self, e: EntityId) {
+        let Some(docs) = self.unsettled.remove(&e) else {
+            return;
+        };
+        let Some(old) = self.by_entity.get(e as usize) else {
+            return;
+        };
+        let added: usize = docs.values().map(Vec::len).sum();
+        let mut out: Vec<Place> = Vec::with_capacity(old.len() + added);
+        let mut i = 0;
+        for (&d, places) in &docs {
+            let j = i + old[i..].partition_point(|p| p.0 < d);
+            out.extend_from_slice(&old[i..j]);
+            i = j + old[j..].partition_point(|p| p.0 == d);
+            out.extend(places.iter().map(|&p| (d, p)));
+        }
+        out.extend_from_slice(&old[i..]);
+        let mut n_docs = 0u32;
+        let mut last = None;
+        for p in &out {
+            n_docs += u32::from(last != Some(p.0));
+            last = Some(p.0);
+        }
+        self.stats[e as usize] = EntityStats {
+            mentions: out.len() as u32,
+            docs: n_docs,
+        };
+        self.by_entity[e as usize] = Arc::from(out);
+    }
+
+    /// Settles every entity (see [`Index::settle`]).
+    pub fn settle_all(&mut self) {
+        let mut dirty: Vec<EntityId> = self.unsettled.keys().copied().collect();
+        dirty.sort_unstable();
+        for e in dirty {
+            self.settle(e);
+        }
     }
 
     /// An entity's mentions grouped by document, in document order.
@@ -270,16 +492,24 @@ impl Index {
 
     /// The surface forms of an entity seen in the corpus, most frequent first.
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
-        // Counted by form id; no text is read.
-        let mut counts: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
-        for &i in self.entity_mention_indices(e) {
-            if let Some(&f) = self.forms.ids().get(i as usize) {
-                *counts.entry(f).or_default() += 1;
+        // Counted by form; no text is read.
+        let mut by_form: FxHashMap<u32, u32> = FxHashMap::default();
+        for &(d, i) in self.entity_places(e) {
+            if let Some(&f) = self
+                .doc_forms
+                .get(d as usize)
+                .and_then(|f| f.get(i as usize))
+            {
+                *by_form.entry(f).or_default() += 1;
             }
+        }
+        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+        for (f, n) in by_form {
+            *counts.entry(self.form_name(f)).or_default() += n;
         }
         let mut out: Vec<(String, u32)> = counts
             .into_iter()
-            .map(|(f, n)| (self.forms.names()[f as usize].to_string(), n))
+            .map(|(k, v)| (k.to_string(), v))
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
