@@ -481,27 +481,52 @@ impl Index {
     /// the mentions).
     pub fn entity_doc_counts(&self, e: EntityId) -> Vec<(DocId, u32)> {
         let mut out: Vec<(DocId, u32)> = Vec::new();
-        for m in self.entity_mentions(e) {
+        for &(doc, _) in self.entity_places(e) {
             match out.last_mut() {
-                Some((d, n)) if *d == m.doc => *n += 1,
-                _ => out.push((m.doc, 1)),
+                Some((d, n)) if *d == doc => *n += 1,
+                _ => out.push((doc, 1)),
             }
         }
         out
     }
 
+    /// An entity's mentions, copied, in (doc, start) order.
+    pub fn entity_mentions_vec(&self, e: EntityId) -> Vec<Mention> {
+        let places = self.entity_places(e);
+        let mut out = Vec::with_capacity(places.len());
+        out.extend(
+            places
+                .iter()
+                .filter_map(|&(d, i)| self.doc_mentions(d).get(i as usize).copied()),
+        );
+        out
+    }
+
     /// The surface forms of an entity seen in the corpus, most frequent first.
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
-        // Counted by form; no text is read.
+        // Counted by form; no text is read. Runs of one form (an entity is
+        // mostly written one way) are counted before they are looked up.
         let mut by_form: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut run: Option<(u32, u32)> = None;
         for &(d, i) in self.entity_places(e) {
-            if let Some(&f) = self
+            let Some(&f) = self
                 .doc_forms
                 .get(d as usize)
                 .and_then(|f| f.get(i as usize))
-            {
-                *by_form.entry(f).or_default() += 1;
+            else {
+                continue;
+            };
+            match &mut run {
+                Some((g, n)) if *g == f => *n += 1,
+                _ => {
+                    if let Some((g, n)) = run.replace((f, 1)) {
+                        *by_form.entry(g).or_default() += n;
+                    }
+                }
             }
+        }
+        if let Some((g, n)) = run {
+            *by_form.entry(g).or_default() += n;
         }
         let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
         for (f, n) in by_form {
@@ -542,17 +567,61 @@ impl Index {
         // that each document counts once: one pass over the mentions of
         // the documents that name `e`, with no sorting and no hashing.
         let n = self.entities().len();
-        let mut counts = vec![0u32; n];
-        let mut last_doc = vec![u32::MAX; n];
-        for (doc, _) in self.entity_doc_counts(e) {
-            for m in self.doc_mentions(doc) {
-                let i = m.entity as usize;
-                if i < n && last_doc[i] != doc && m.entity != e {
-                    last_doc[i] = doc;
-                    counts[i] += 1;
+        let places = self.entity_places(e);
+        // The documents, each once, counted on every core: the entity with
+        // the most mentions is in nearly every document.
+        let count = |places: &[(DocId, u32)]| {
+            let mut counts = vec![0u32; n];
+            let mut last_doc = vec![u32::MAX; n];
+            let mut prev = None;
+            for &(doc, _) in places {
+                if prev == Some(doc) {
+                    continue;
+                }
+                prev = Some(doc);
+                for m in self.doc_mentions(doc) {
+                    let i = m.entity as usize;
+                    if i < n && last_doc[i] != doc && m.entity != e {
+                        last_doc[i] = doc;
+                        counts[i] += 1;
+                    }
                 }
             }
-        }
+            counts
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(places.len() / 50_000)
+            .max(1);
+        let counts = if threads == 1 {
+            count(places)
+        } else {
+            // Split between documents, so that none is counted twice.
+            let mut parts = Vec::with_capacity(threads);
+            let mut from = 0;
+            for k in 1..=threads {
+                let mut to = (places.len() * k / threads).max(from);
+                while to < places.len() && to > 0 && places[to].0 == places[to - 1].0 {
+                    to += 1;
+                }
+                parts.push(&places[from..to]);
+                from = to;
+            }
+            let partials: Vec<Vec<u32>> = std::thread::scope(|s| {
+                let handles: Vec<_> = parts.iter().map(|part| s.spawn(|| count(part))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            let mut total = vec![0u32; n];
+            for p in partials {
+                for (t, c) in total.iter_mut().zip(p) {
+                    *t += c;
+                }
+            }
+            total
+        };
         let mut out: Vec<EntityCount> = counts
             .into_iter()
             .enumerate()
@@ -648,6 +717,78 @@ mod tests {
         assert_eq!(k.hit, "ISKP");
         assert_eq!(k.before, "…four ");
         assert_eq!(k.after, " five six…");
+    }
+
+    #[test]
+    fn cooccurrence_split_between_threads_counts_each_document_once() {
+        use crate::entity::{Kind, Source};
+        // Enough mentions of entity 0 to be counted in parts.
+        let n_docs = 2_500u32;
+        let per_doc = 60u32;
+        let corpus = Corpus {
+            docs: (0..n_docs)
+                .map(|d| Document {
+                    id: format!("d{d:05}"),
+                    path: format!("d{d:05}"),
+                    title: String::new(),
+                    text: "x".repeat((per_doc * 2) as usize).into(),
+                    boilerplate: Vec::new(),
+                    url: None,
+                    date: None,
+                })
+                .collect(),
+            ..Corpus::default()
+        };
+        let entities: Vec<Entity> = (0..40)
+            .map(|i| Entity {
+                id: format!("e{i}"),
+                name: format!("E{i}"),
+                kind: Kind::Other,
+                aliases: Vec::new(),
+                description: None,
+                external: Default::default(),
+            })
+            .collect();
+        let mut mentions = Vec::new();
+        for d in 0..n_docs {
+            for k in 0..per_doc {
+                // Entity 0 most of the time; others by a pattern.
+                let entity = if k % 3 == 0 { (d * 7 + k) % 40 } else { 0 };
+                mentions.push(Mention {
+                    doc: d,
+                    start: k * 2,
+                    end: k * 2 + 1,
+                    entity,
+                    source: Source::Kb,
+                    confidence: 100,
+                });
+            }
+        }
+        let index = Index::new(corpus, Analysis { entities, mentions });
+        assert!(index.entity_places(0).len() > 100_000);
+        let got = index.cooccurring(0);
+        // Naively: the documents of each other entity that also name 0.
+        let mut want: Vec<EntityCount> = (1..40)
+            .map(|e| EntityCount {
+                entity: e,
+                count: (0..n_docs)
+                    .filter(|&d| index.doc_mentions(d).iter().any(|m| m.entity == e))
+                    .count() as u32,
+            })
+            .filter(|c| c.count > 0)
+            .collect();
+        want.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then(
+                    index
+                        .stats(b.entity)
+                        .mentions
+                        .cmp(&index.stats(a.entity).mentions),
+                )
+                .then(a.entity.cmp(&b.entity))
+        });
+        assert_eq!(got, want);
     }
 
     #[test]

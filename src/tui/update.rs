@@ -597,7 +597,7 @@ pub fn set_xref_entity(app: &mut App, e: EntityId) {
     let x = &mut app.xref;
     x.entity = Some(e);
     x.docs = index.entity_doc_counts(e);
-    x.mentions = index.entity_mentions(e).copied().collect();
+    x.mentions = index.entity_mentions_vec(e);
     x.cooc = index.cooccurring(e);
     x.aliases = index.aliases_seen(e);
     x.selected = if x.mentions.is_empty() {
