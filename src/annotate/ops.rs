@@ -336,11 +336,15 @@ pub fn merged_kb(
         }
         let mut entity = e.clone();
         let mut seen: Vec<&str> = Vec::new();
-        for m in index
-            .entity_mentions(i)
-            .filter(|m| m.source != Source::Variant)
-        {
-            let text = &index.doc(m.doc).text[m.range()];
+        for &(d, k) in index.entity_places(i) {
+            let Some(m) = index.doc_mentions(d).get(k as usize) else {
+                continue;
+            };
+            if m.source == Source::Variant {
+                continue;
+            }
+            // Its form: no text is read.
+            let text = index.form(d, k as usize);
             if !seen.contains(&text) {
                 seen.push(text);
             }

@@ -121,8 +121,18 @@ impl Step<'_> {
     }
 
     /// The surface form of a mention, as a key.
-    fn key_of(&self, m: &Mention) -> String {
-        let text: &str = &self.index.doc(m.doc).text;
+    /// The key of mention `m`, at position `i` of document `d`: its form
+    /// when the index has it there, else its text (read, not kept).
+    fn key_of(&self, d: DocId, i: u32, m: &Mention) -> String {
+        let same = self
+            .index
+            .doc_mentions(d)
+            .get(i as usize)
+            .is_some_and(|x| x.range() == m.range());
+        if same {
+            return key(self.index.form(d, i as usize));
+        }
+        let text = self.index.doc(m.doc).text.fetch();
         key(text.get(m.range()).unwrap_or(""))
     }
 }
@@ -309,7 +319,8 @@ impl Overlay {
         // Every document is searched: the corpus keeps no index of its
         // words (see the module notes of `crate::index`).
         for d in 0..step.index.docs().len() as DocId {
-            let found = matcher.find_all(&step.index.doc(d).text);
+            // Read for this search only: a text not in memory stays so.
+            let found = matcher.find_all(&step.index.doc(d).text.fetch());
             if found.is_empty() {
                 continue;
             }
@@ -341,14 +352,14 @@ impl Overlay {
         for &(d, i) in step.index.entity_places(r) {
             if docs.last() != Some(&d)
                 && let Some(m) = step.index.doc_mentions(d).get(i as usize)
-                && step.key_of(m) == k
+                && step.key_of(d, i, m) == k
             {
                 docs.push(d);
             }
         }
         for d in docs {
             let index = &*step.index;
-            let doc: &str = &index.doc(d).text;
+            let doc = index.doc(d).text.fetch();
             step.lists
                 .entry(d)
                 .or_insert_with(|| index.doc_mentions(d).to_vec())
@@ -390,7 +401,7 @@ impl Overlay {
         for &(d, i) in &places {
             if !never.is_empty()
                 && let Some(m) = step.index.doc_mentions(d).get(i as usize)
-                && never.contains(&step.key_of(m))
+                && never.contains(&step.key_of(d, i, m))
             {
                 dropped.push((d, i));
             }
@@ -431,7 +442,7 @@ impl Overlay {
             .filter(|&(d, i)| {
                 step.current(d)
                     .get(i as usize)
-                    .is_some_and(|m| step.key_of(m) == k)
+                    .is_some_and(|m| step.key_of(d, i, m) == k)
             })
             .collect();
         for (d, i) in places {
