@@ -961,7 +961,7 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
     // Short enough for the status line; the file and line are in J.
     assert_eq!(
         m.text,
-        "1 annotation cannot be placed; journal: 1 torn line set aside (J for details)"
+        "1 annotation cannot be placed; journal: 1 warning (J for details)"
     );
     // At 100 columns it is not cut.
     update::update(&mut app, dossier::tui::action::Action::Resize(100, 30));
@@ -974,7 +974,7 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
     annotation::journal_ready(&mut other, info);
     let status = status_line(&draw_with(&other, &dark()));
     assert!(
-        status.contains("journal: 1 torn line set aside (J for details)"),
+        status.contains("journal: 1 warning (J for details)"),
         "{status}"
     );
     assert!(!status.contains("unreadable"), "{status}");
@@ -989,7 +989,7 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
     assert!(screen.contains("Warnings (1)"), "{screen}");
     // The whole warning, with the line it was found on, is in the J view.
     assert!(
-        screen.contains(":3: torn or unreadable line ignored"),
+        screen.contains(":3: torn last line (an interrupted write) set aside in"),
         "{screen}"
     );
 }
@@ -1454,10 +1454,7 @@ fn read_only_after_a_longer_startup_message_is_not_counted_as_a_repeat() {
     let m = app.message.clone().expect("a message");
     assert_eq!(
         m.text,
-        format!(
-            "{}; journal: 1 torn line ignored (J for details)",
-            worker::READ_ONLY
-        )
+        format!("{}; journal: 1 warning (J for details)", worker::READ_ONLY)
     );
     press(&mut app, "t");
     assert_eq!(

@@ -14,8 +14,14 @@
 //!   ever held in memory.
 //! - An advisory lock on a `.lock` file beside the journal keeps a second
 //!   instance of the same user from interleaving: it opens read-only.
-//! - A torn last line (a crash mid-write) is set aside in a `.torn` file with
-//!   a warning; everything before it is kept.
+//! - A torn last line (a crash mid-write) is set aside in a `.torn-…` file
+//!   with a warning; everything before it is kept.
+//! - Any other line that cannot be read is set aside alone, in a `.bad-…`
+//!   file of its own, with a warning naming that file and the line; every
+//!   decision before and after it stays in force. Set-aside files are never
+//!   overwritten.
+//! - A decision of a kind this build does not know (written by a newer one)
+//!   is kept in the journal, reported, and not applied.
 //! - Compaction writes a temporary file, fsyncs it and renames it over.
 //!
 //! Undo and redo are lines too (`{"undo": seq}`), so they survive restarts.
@@ -35,6 +41,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The longest line (with its newline) read from a journal: a longer one is
 /// a bad line, and is never buffered whole.
 pub const MAX_LINE: u64 = 16 << 20;
+// The warnings say so in words.
+const _: () = assert!(MAX_LINE == 16 << 20);
 
 #[derive(Debug, Error)]
 pub enum JournalError {
@@ -106,9 +114,16 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Action {
-    Undo { undo: u64 },
-    Redo { redo: u64 },
+    Undo {
+        undo: u64,
+    },
+    Redo {
+        redo: u64,
+    },
     Op(Op),
+    /// A decision this build cannot read (a newer kind): kept as written,
+    /// never applied.
+    Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
 /// An open journal.
@@ -122,6 +137,9 @@ pub struct Journal {
     next_seq: u64,
     /// Problems found while opening (a torn last line), for the user.
     pub warnings: Vec<String>,
+    /// Lines that could not be read: (line number, byte range, what is
+    /// wrong), in order.
+    bad: Vec<(usize, std::ops::Range<u64>, &'static str)>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
@@ -247,38 +265,27 @@ impl Journal {
             entries: Vec::new(),
             next_seq: 1,
             warnings: Vec::new(),
+            bad: Vec::new(),
         };
-        let good_len = journal.load()?;
+        let len = journal.load()?;
         if writable {
-            let mut file = private_open(
+            let file = private_open(
                 path,
                 OpenOptions::new().create(true).read(true).write(true),
                 JOURNAL,
             )?;
-            let len = file.metadata().map_err(io(path))?.len();
-            if len > good_len {
-                // Set the torn tail aside (in a new file: never through a
-                // link planted at its name), then cut it off so appends are
-                // clean.
-                file.seek(SeekFrom::Start(good_len)).map_err(io(path))?;
-                let aside = path.with_extension(format!("torn-{}", now()));
-                if let Ok(mut f) = private_open(
-                    &aside,
-                    OpenOptions::new().write(true).create_new(true),
-                    JOURNAL,
-                ) {
-                    let _ = std::io::copy(&mut (&mut file).take(len - good_len), &mut f);
-                    let _ = f.sync_all();
-                }
-                file.set_len(good_len).map_err(io(path))?;
-                file.sync_all().map_err(io(path))?;
-            }
+            journal.file = Some(file);
+        }
+        journal.set_aside_bad_lines(len)?;
+        if let Some(file) = journal.file.as_mut() {
+            let good_len = file.metadata().map_err(io(path))?.len();
             if good_len == 0 {
                 let header = serde_json::to_string(&Header {
                     dossier_journal: FORMAT_VERSION,
                     corpus: corpus.to_string(),
                 })
                 .unwrap_or_default();
+                file.set_len(0).map_err(io(path))?;
                 file.seek(SeekFrom::Start(0)).map_err(io(path))?;
                 file.write_all(format!("{header}\n").as_bytes())
                     .map_err(io(path))?;
@@ -286,7 +293,6 @@ impl Journal {
                 sync_dir(dir);
             }
             file.seek(SeekFrom::End(0)).map_err(io(path))?;
-            journal.file = Some(file);
         }
         Ok(journal)
     }
@@ -303,12 +309,16 @@ impl Journal {
             entries: Vec::new(),
             next_seq: 1,
             warnings: Vec::new(),
+            bad: Vec::new(),
         };
-        journal.load()?;
+        let len = journal.load()?;
+        journal.set_aside_bad_lines(len)?;
         Ok(journal)
     }
 
-    /// Reads the entries; returns the length of the well-formed prefix.
+    /// Reads the entries. Lines that cannot be read are noted in
+    /// `self.bad` (by line number and byte range) and skipped; the rest are
+    /// read on. Returns the journal's length.
     fn load(&mut self) -> Result<u64, JournalError> {
         check_file(&self.path, JOURNAL)?;
         let file = match files::open_regular(&self.path) {
@@ -317,35 +327,38 @@ impl Journal {
             Err(e) => return Err(io(&self.path)(e.into())),
         };
         let mut reader = BufReader::new(file);
-        let mut good: u64 = 0;
+        let mut at: u64 = 0;
         let mut line = Vec::new();
         let mut n = 0;
         loop {
             line.clear();
-            let read = (&mut reader)
+            let mut read = (&mut reader)
                 .take(MAX_LINE + 1)
                 .read_until(b'\n', &mut line)
-                .map_err(io(&self.path))?;
+                .map_err(io(&self.path))? as u64;
             if read == 0 {
                 break;
             }
             n += 1;
-            if read as u64 > MAX_LINE {
-                let what = format!("a line longer than {} MiB", MAX_LINE >> 20);
+            let start = at;
+            if read > MAX_LINE && !line.ends_with(b"\n") {
+                // Too long to hold: skip to its end without buffering it.
                 if n == 1 {
                     return Err(JournalError::Corrupt {
                         path: self.path.clone(),
                         line: 1,
-                        reason: format!("not a dossier journal ({what})"),
+                        reason: format!(
+                            "not a dossier journal (a line longer than {} MiB)",
+                            MAX_LINE >> 20
+                        ),
                     });
                 }
-                self.warnings.push(format!(
-                    "{}:{n}: {what} ignored; the {} entries before it are kept",
-                    self.path.display(),
-                    self.entries.len()
-                ));
-                break;
+                read += skip_line(&mut reader).map_err(io(&self.path))?;
+                at += read;
+                self.bad.push((n, start..at, "a line longer than 16 MiB"));
+                continue;
             }
+            at += read;
             let complete = line.ends_with(b"\n");
             let parsed = std::str::from_utf8(&line).ok().map(str::trim);
             if n == 1 {
@@ -356,15 +369,13 @@ impl Journal {
                             found: h.dossier_journal,
                         });
                     }
-                    Some(_) if complete => {
-                        good += read as u64;
-                        continue;
-                    }
+                    Some(_) if complete => continue,
                     _ if !complete => {
                         self.warnings.push(format!(
                             "{}: the header line is torn; starting afresh",
                             self.path.display()
                         ));
+                        self.bad.push((n, start..at, "torn header line"));
                         break;
                     }
                     _ => {
@@ -380,23 +391,91 @@ impl Journal {
                 // A sequence number past any a journal reaches (and past
                 // what JSON tools read exactly) is no entry of ours.
                 Some(Ok(entry)) if complete && entry.seq < MAX_SEQ => {
+                    if let Action::Unknown(fields) = &entry.action {
+                        let kind = fields
+                            .get("op")
+                            .and_then(|v| v.as_str())
+                            .map(|k| format!(" ({k})"))
+                            .unwrap_or_default();
+                        self.warnings.push(format!(
+                            "{}:{n}: a decision this dossier cannot read{}; kept in the journal, not applied",
+                            self.path.display(),
+                            crate::text::sanitize(&kind)
+                        ));
+                    }
                     self.next_seq = self.next_seq.max(entry.seq + 1);
                     self.entries.push(entry);
-                    good += read as u64;
                 }
-                _ => {
-                    // Only a torn *last* line is expected; anything after it
-                    // is set aside too, and said.
-                    self.warnings.push(format!(
-                        "{}:{n}: torn or unreadable line ignored; the {} entries before it are kept",
-                        self.path.display(),
-                        self.entries.len()
-                    ));
-                    break;
-                }
+                _ => self.bad.push((n, start..at, "unreadable line")),
             }
         }
-        Ok(good)
+        Ok(at)
+    }
+
+    /// Sets the lines that could not be read aside, each in a file of its
+    /// own beside the journal, and takes them out of it (a new file,
+    /// renamed over it); warns with each one's line number and new place.
+    /// Read-only, it only warns.
+    fn set_aside_bad_lines(&mut self, len: u64) -> Result<(), JournalError> {
+        if self.bad.is_empty() {
+            return Ok(());
+        }
+        let bad = std::mem::take(&mut self.bad);
+        let Some(file) = self.file.as_mut() else {
+            for (n, _, what) in &bad {
+                self.warnings.push(format!(
+                    "{}:{n}: {what} ignored; the decisions before and after it are in force",
+                    self.path.display()
+                ));
+            }
+            return Ok(());
+        };
+        let dir = journal_dir(&self.path);
+        for (n, range, what) in &bad {
+            let torn = range.end == len;
+            let tail = torn && !ends_with_newline(file, range).map_err(io(&self.path))?;
+            let kind = if tail { "torn" } else { "bad" };
+            let aside = set_aside(file, &self.path, kind, range.clone())?;
+            self.warnings.push(if tail {
+                format!(
+                    "{}:{n}: torn last line (an interrupted write) set aside in {}; the {} entries before it are kept",
+                    self.path.display(),
+                    aside.display(),
+                    self.entries.len()
+                )
+            } else {
+                format!(
+                    "{}:{n}: {what} set aside in {}; the decisions before and after it are in force",
+                    self.path.display(),
+                    aside.display()
+                )
+            });
+        }
+        // The journal without them: the good bytes, in order, to a new file
+        // renamed over the old one.
+        let tmp = self.path.with_extension("mend.tmp");
+        let mut out = private_open(
+            &tmp,
+            OpenOptions::new().create(true).write(true).truncate(true),
+            JOURNAL,
+        )?;
+        let mut from = 0;
+        for range in bad.iter().map(|b| &b.1).chain(std::iter::once(&(len..len))) {
+            file.seek(SeekFrom::Start(from)).map_err(io(&self.path))?;
+            std::io::copy(&mut (&mut *file).take(range.start - from), &mut out)
+                .map_err(io(&tmp))?;
+            from = range.end;
+        }
+        out.sync_all().map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &self.path).map_err(io(&self.path))?;
+        sync_dir(&dir);
+        let reopened = private_open(
+            &self.path,
+            OpenOptions::new().read(true).write(true),
+            JOURNAL,
+        )?;
+        self.file = Some(reopened);
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -491,6 +570,7 @@ impl Journal {
                         done.push(*redo);
                     }
                 }
+                Action::Unknown(_) => {}
             }
         }
         (done, undone)
@@ -524,7 +604,12 @@ impl Journal {
             let (done, _) = self.stacks();
             self.entries
                 .iter()
-                .filter(|e| matches!(e.action, Action::Op(_)) && done.contains(&e.seq))
+                .filter(|e| match e.action {
+                    Action::Op(_) => done.contains(&e.seq),
+                    // Not ours to drop: a newer dossier may read it.
+                    Action::Unknown(_) => true,
+                    Action::Undo { .. } | Action::Redo { .. } => false,
+                })
                 .cloned()
                 .collect()
         };
@@ -561,6 +646,89 @@ impl Journal {
         self.entries = keep;
         Ok(())
     }
+}
+
+/// Reads to the end of the current line, keeping nothing; returns the bytes
+/// passed over.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(skipped);
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(skipped + i as u64 + 1);
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+                skipped += n as u64;
+            }
+        }
+    }
+}
+
+/// Does the byte range end with a line break?
+fn ends_with_newline(file: &mut File, range: &std::ops::Range<u64>) -> std::io::Result<bool> {
+    if range.is_empty() {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(range.end - 1))?;
+    let mut b = [0u8; 1];
+    file.read_exact(&mut b)?;
+    Ok(b[0] == b'\n')
+}
+
+/// Copies `range` of the journal to a new file beside it,
+/// `<journal>.<kind>-<seconds>` (or `…-<seconds>-<k>` when that name is
+/// taken): never over an earlier one, never through a link.
+fn set_aside(
+    file: &mut File,
+    path: &Path,
+    kind: &str,
+    range: std::ops::Range<u64>,
+) -> Result<PathBuf, JournalError> {
+    let stamp = now();
+    for k in 0..1000u32 {
+        let ext = if k == 0 {
+            format!("{kind}-{stamp}")
+        } else {
+            format!("{kind}-{stamp}-{k}")
+        };
+        let aside = path.with_extension(ext);
+        match private_open(
+            &aside,
+            OpenOptions::new().write(true).create_new(true),
+            JOURNAL,
+        ) {
+            Ok(mut f) => {
+                file.seek(SeekFrom::Start(range.start)).map_err(io(path))?;
+                std::io::copy(&mut (&mut *file).take(range.end - range.start), &mut f)
+                    .and_then(|_| f.sync_all())
+                    .map_err(io(&aside))?;
+                return Ok(aside);
+            }
+            Err(JournalError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                continue;
+            }
+            // A link planted at the name, or a name taken by something
+            // else: try the next name.
+            Err(JournalError::Unsafe { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(JournalError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "no free name to set an unreadable line aside",
+        ),
+    })
 }
 
 /// Where the journal of a corpus lives by default:
@@ -657,6 +825,113 @@ mod tests {
                 .contains("torn")
         });
         assert_eq!(aside.count(), 1);
+    }
+
+    /// The journal's lines.
+    fn lines(p: &Path) -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Files set aside beside the journal, by kind ("bad", "torn").
+    fn set_aside(dir: &Path, kind: &str) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.to_string_lossy().starts_with(&format!("{kind}-")))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_bad_line_in_the_middle_is_set_aside_alone_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        {
+            let mut j = Journal::open(&p, "c").unwrap();
+            for n in 0..10 {
+                j.append(op(n)).unwrap();
+            }
+        }
+        // Garbage after line 4 (the header is line 1), and again later.
+        let mut ls = lines(&p);
+        ls.insert(4, "{\"seq\": 4, garbage".to_string());
+        ls.insert(9, "\u{1b}]52;c;bad\u{7}".to_string());
+        std::fs::write(&p, ls.join("\n") + "\n").unwrap();
+
+        // Read-only: every valid decision is in force; the file is as it was.
+        let r = Journal::read(&p).unwrap();
+        assert_eq!(r.effective().len(), 10);
+        assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("j.jsonl:5: unreadable line ignored"));
+        assert_eq!(lines(&p).len(), 13);
+
+        // Opened for writing: each bad line goes to a file of its own (two
+        // in one second get two names), the journal keeps the rest.
+        let mut j = Journal::open(&p, "c").unwrap();
+        let ops: Vec<Op> = j.effective().into_iter().map(|(_, o)| o.clone()).collect();
+        assert_eq!(ops, (0..10).map(op).collect::<Vec<_>>());
+        let aside = set_aside(dir.path(), "bad");
+        assert_eq!(aside.len(), 2, "{aside:?}");
+        assert_eq!(
+            std::fs::read_to_string(&aside[0]).unwrap()
+                + &std::fs::read_to_string(&aside[1]).unwrap(),
+            "{\"seq\": 4, garbage\n\u{1b}]52;c;bad\u{7}\n"
+        );
+        assert_eq!(j.warnings.len(), 2, "{:?}", j.warnings);
+        for (w, (line, file)) in j.warnings.iter().zip([(5, &aside[0]), (10, &aside[1])]) {
+            assert!(
+                w.contains(&format!("j.jsonl:{line}: unreadable line set aside in")),
+                "{w}"
+            );
+            assert!(w.contains(&file.display().to_string()), "{w}");
+        }
+        assert_eq!(lines(&p).len(), 11);
+        // Numbering goes on after the highest: no collision.
+        assert_eq!(j.append(op(10)).unwrap(), 11);
+        drop(j);
+        let j = Journal::open(&p, "c").unwrap();
+        assert!(j.warnings.is_empty(), "{:?}", j.warnings);
+        assert_eq!(j.effective().len(), 11);
+        assert_eq!(set_aside(dir.path(), "bad").len(), 2);
+    }
+
+    #[test]
+    fn a_decision_of_an_unknown_kind_is_kept_reported_and_not_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.jsonl");
+        {
+            let mut j = Journal::open(&p, "c").unwrap();
+            j.append(op(1)).unwrap();
+        }
+        let newer = r#"{"seq":2,"at":5,"op":"frobnicate","span":[1,2]}"#;
+        let mut f = OpenOptions::new().append(true).open(&p).unwrap();
+        writeln!(f, "{newer}").unwrap();
+        drop(f);
+        let mut j = Journal::open(&p, "c").unwrap();
+        j.append(op(3)).unwrap();
+        assert_eq!(j.effective().len(), 2);
+        assert_eq!(j.warnings.len(), 1, "{:?}", j.warnings);
+        assert!(j.warnings[0].contains(":3: a decision this dossier cannot read (frobnicate)"));
+        assert!(set_aside(dir.path(), "bad").is_empty());
+        // Undo passes it by; compaction keeps it.
+        assert_eq!(j.undo().unwrap(), op(3));
+        assert_eq!(j.undo().unwrap(), op(1));
+        j.compact("c").unwrap();
+        let kept = lines(&p);
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        let back: serde_json::Value = serde_json::from_str(&kept[1]).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(newer).unwrap()
+        );
     }
 
     #[test]

@@ -1689,14 +1689,11 @@ pub fn journal_ready(app: &mut App, info: JournalInfo) {
         // The whole text (file, line, what was kept) is in the J view; the
         // status line says what happened in words that fit.
         error = true;
+        // (A torn or unreadable line set aside, or ignored when read-only;
+        // a decision of a kind this build cannot read, kept.)
         notes.push(format!(
-            "journal: {} {}",
-            plural(info.warnings.len(), "torn line", "torn lines"),
-            if info.read_only {
-                "ignored"
-            } else {
-                "set aside"
-            }
+            "journal: {}",
+            plural(info.warnings.len(), "warning", "warnings")
         ));
     }
     if (!info.unplaced.is_empty() || !info.warnings.is_empty())
