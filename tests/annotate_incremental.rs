@@ -461,3 +461,82 @@ proptest! {
         }
     }
 }
+
+/// After a document is edited, a span decision attaches to its own quote
+/// or to nothing: never to the same letters inside another word.
+#[test]
+fn span_decisions_on_an_edited_document_are_unplaced_not_misplaced() {
+    let kb_text = r#"
+[[entity]]
+id = "pm"
+name = "PM"
+kind = "person"
+
+[[entity]]
+id = "pmln"
+name = "PMLN"
+kind = "org"
+
+[[entity]]
+id = "washington"
+name = "Washington"
+kind = "place"
+"#;
+    let mut kb = KnowledgeBase::new();
+    kb.add_toml(Path::new("test.toml"), kb_text).expect("kb");
+    let analyse = |text: &str| {
+        let corpus = Arc::new(load_embedded("t", &[("a.txt", text.as_bytes())]));
+        let analysis = Engine::new(kb.clone()).analyse(&corpus);
+        (corpus, analysis)
+    };
+    let before = "Report\n\nThe PM met the press in Washington. Later, the PMLN said no.\n";
+    let (corpus, base) = analyse(before);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("j.jsonl");
+    {
+        let mut ws = Workspace::new(
+            corpus.clone(),
+            base,
+            Journal::open(&path, "t").expect("journal"),
+        );
+        let at = before.find("PM met").expect("PM");
+        ws.decide(Op::RejectSpan {
+            anchor: Anchor::new("a.txt", before, at..at + 2),
+        })
+        .expect("reject");
+        let at = before.find("Washington").expect("Washington");
+        ws.decide(Op::Note {
+            target: NoteTarget::Mention {
+                anchor: Anchor::new("a.txt", before, at..at + 10),
+            },
+            text: "the city".into(),
+        })
+        .expect("note");
+    }
+    // The document is edited: "PM" is spelled out, "Washington" becomes
+    // "Washingtonian".
+    let after = before
+        .replace("The PM met", "The prime minister met")
+        .replace("in Washington.", "in Washingtonian style.");
+    let (corpus, base) = analyse(&after);
+    let pmln_before = base
+        .mentions
+        .iter()
+        .filter(|m| &after[m.start as usize..m.end as usize] == "PMLN")
+        .count();
+    assert_eq!(pmln_before, 1);
+    let ws = Workspace::new(corpus, base, Journal::read(&path).expect("read"));
+    let texts: Vec<&str> = ws
+        .index()
+        .doc_mentions(0)
+        .iter()
+        .map(|m| &after[m.range()])
+        .collect();
+    assert!(
+        texts.contains(&"PMLN"),
+        "the rejection took PMLN: {texts:?}"
+    );
+    let report = ws.report();
+    let unplaced: Vec<&str> = report.unplaced.iter().map(|a| a.exact.as_str()).collect();
+    assert_eq!(unplaced, ["PM", "Washington"]);
+}

@@ -3,8 +3,16 @@
 //! Like the W3C Web Annotation `TextQuoteSelector` (with a
 //! `TextPositionSelector` hint), an anchor keeps the exact text, a little
 //! context before and after it, and the byte offsets it had. When the
-//! document has changed, the quote is searched for again and the occurrence
-//! whose context fits best, nearest the old position, is taken.
+//! document has changed, the quote is found again as Hypothesis does:
+//!
+//! 1. at its old offsets, or anywhere, with its whole prefix and suffix
+//!    (the nearest such occurrence to the old offsets);
+//! 2. otherwise at an occurrence that stands as whole words (never "PM"
+//!    inside "PMLN", nor "Washington" inside "Washingtonian") whose context
+//!    agrees for at least a quarter of the context kept: the one that
+//!    agrees most, then the nearest;
+//! 3. otherwise nowhere: the annotation is unplaced, and listed as such,
+//!    never attached to other text.
 
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -65,10 +73,23 @@ impl Anchor {
         {
             return Some(self.start..self.end);
         }
-        let mut best: Option<(usize, usize, usize)> = None; // (context score, -distance, start)
+        // At least a quarter of the context must agree (any, when none was
+        // kept: the quote was the whole text).
+        let threshold = full.div_ceil(4);
+        let mut exact: Option<(usize, usize)> = None; // (distance, start)
+        let mut best: Option<(usize, usize, usize)> = None; // (score, distance, start)
         for (at, _) in text.match_indices(&self.exact) {
             let score = self.context_score(text, at);
             let distance = at.abs_diff(self.start);
+            if score == full {
+                if exact.is_none_or(|(d, _)| distance < d) {
+                    exact = Some((distance, at));
+                }
+                continue;
+            }
+            if score < threshold || !self.whole_words(text, at) {
+                continue;
+            }
             let better = match best {
                 None => true,
                 Some((s, d, _)) => score > s || (score == s && distance < d),
@@ -77,7 +98,25 @@ impl Anchor {
                 best = Some((score, distance, at));
             }
         }
-        best.map(|(_, _, at)| at..at + self.exact.len())
+        exact
+            .map(|(_, at)| at)
+            .or(best.map(|(_, _, at)| at))
+            .map(|at| at..at + self.exact.len())
+    }
+
+    /// Does the occurrence at `at` stand as whole words: not run on into a
+    /// word before or after it (where the quote itself starts or ends with
+    /// a word character)?
+    fn whole_words(&self, text: &str, at: usize) -> bool {
+        use crate::entity::normalize::is_word_char;
+        let first = self.exact.chars().next().is_some_and(is_word_char);
+        let last = self.exact.chars().next_back().is_some_and(is_word_char);
+        let before = text[..at].chars().next_back().is_some_and(is_word_char);
+        let after = text[at + self.exact.len()..]
+            .chars()
+            .next()
+            .is_some_and(is_word_char);
+        !((first && before) || (last && after))
     }
 
     /// How many characters of context agree around an occurrence at `at`.
@@ -128,6 +167,39 @@ mod tests {
         let edited = t.replace("x TTP one. ", "");
         let r = a.resolve(&edited).unwrap();
         assert!(edited[r.end..].starts_with(" two"));
+    }
+
+    #[test]
+    fn a_quote_inside_another_word_is_not_it() {
+        // "PM" rejected, then the document edited to "prime minister": the
+        // "PM" of "PMLN" is not it.
+        let t = "The PM met the press. Later, the PMLN said no.";
+        let a = Anchor::new("d", t, 4..6);
+        let edited = t.replace("The PM met", "The prime minister met");
+        assert_eq!(a.resolve(&edited), None);
+        // "Washington" tagged, then edited to "Washingtonian".
+        let t = "He flew to Washington on Monday.";
+        let a = Anchor::new("d", t, 11..21);
+        let edited = t.replace("Washington on", "Washingtonian on");
+        assert_eq!(a.resolve(&edited), None);
+    }
+
+    #[test]
+    fn the_whole_context_wins_anywhere_and_little_context_is_not_enough() {
+        let t = "Intro. The TTP said no. Outro.";
+        let a = Anchor::new("d", t, 11..14);
+        // Moved far, context whole: found.
+        let moved = format!("{}{t}", "New paragraph. ".repeat(20));
+        let r = a.resolve(&moved).unwrap();
+        assert_eq!(&moved[r.clone()], "TTP");
+        assert!(moved[..r.start].ends_with("Intro. The "));
+        // The sentence rewritten around it, another "TTP" elsewhere with
+        // no context in common: not placed.
+        let rewritten = "Completely different words here; elsewhere TTP appears.";
+        assert_eq!(a.resolve(rewritten), None);
+        // Some context kept (a quarter or more): placed, as whole words.
+        let edited = "Intro. The TTP said yes, and left.";
+        assert_eq!(a.resolve(edited), Some(11..14));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! about it are resolved to the entity it is now part of.
 
 use super::anchor::Anchor;
-use super::ops::{NewEntity, Op, OverlayReport};
+use super::ops::{NewEntity, NoteTarget, Op, OverlayReport};
 use crate::entity::matcher::{MatcherBuilder, Target};
 use crate::entity::normalize::key;
 use crate::entity::{DocId, Entity, EntityId, Mention, Source};
@@ -278,7 +278,16 @@ impl Overlay {
                     ent.kind = *kind;
                 }
             }
-            Op::Note { target, text } => self.report.notes.push((target.clone(), text.clone())),
+            Op::Note { target, text } => {
+                // A note on a span that can no longer be placed is listed
+                // with the other unplaced annotations.
+                if let NoteTarget::Mention { anchor } = target
+                    && step.place(anchor).is_none()
+                {
+                    self.report.unplaced.push(anchor.clone());
+                }
+                self.report.notes.push((target.clone(), text.clone()));
+            }
         }
         let Step {
             index,
