@@ -245,10 +245,11 @@ pub fn open_read_only(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Workspace, OpenError> {
     let analysed = analyse(opts, progress, &mut |_| {})?;
-    let journal = match journal_path(opts) {
+    let mut journal = match journal_path(opts) {
         Ok(p) => Journal::read(&p)?,
         Err(_) => Journal::read(std::path::Path::new(""))?,
     };
+    journal.check_corpus(&corpus_key(opts));
     Ok(analysed.workspace(journal))
 }
 
@@ -294,6 +295,8 @@ pub fn open_for_reader(
         },
         Err(e) => (nowhere()?, Some(format!("annotations are off: {e}"))),
     };
+    let mut journal = journal;
+    journal.check_corpus(&corpus_key(opts));
     Ok((analyse(opts, progress, listed)?.workspace(journal), trouble))
 }
 

@@ -470,11 +470,29 @@ fn annotations(
     if !json {
         writeln!(out, "journal: {}", sanitize(&path.display().to_string()))?;
     }
+    // Decisions in force, and those among them that could not be applied
+    // (each is matched once, in order).
+    let mut not_applied: Vec<&(dossier::annotate::Op, String)> =
+        ws.report().not_applied.iter().collect();
     for (seq, op) in ws.journal().effective() {
-        if json {
-            writeln!(out, "{}", to_json(&json!({"seq": seq, "op": op})))?;
-        } else {
-            writeln!(out, "{seq:>5}  {}", sanitize(&op.describe_in(ws.index())))?;
+        let why = not_applied
+            .iter()
+            .position(|(o, _)| o == op)
+            .map(|i| not_applied.remove(i).1.clone());
+        match (json, why) {
+            (true, None) => writeln!(out, "{}", to_json(&json!({"seq": seq, "op": op})))?,
+            (true, Some(why)) => writeln!(
+                out,
+                "{}",
+                to_json(&json!({"seq": seq, "op": op, "applied": false, "why": why}))
+            )?,
+            (false, None) => writeln!(out, "{seq:>5}  {}", sanitize(&op.describe_in(ws.index())))?,
+            (false, Some(why)) => writeln!(
+                out,
+                "{seq:>5}  not applied: {} ({})",
+                sanitize(&op.describe_in(ws.index())),
+                sanitize(&why)
+            )?,
         }
     }
     for a in &ws.report().unplaced {

@@ -405,3 +405,63 @@ fn kb_export_writes_toml_that_loads_again_with_accepted_links_only() {
         && r["entity"] == "tehrik-i-taliban-pakistan"
         && r["source"] == "kb"));
 }
+
+#[test]
+fn decisions_that_cannot_be_applied_or_another_corpus_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    std::fs::write(
+        &journal,
+        concat!(
+            "{\"dossier_journal\":1,\"corpus\":\"bundled-seeds\"}\n",
+            "{\"seq\":1,\"at\":0,\"op\":\"rename\",\"entity\":\"tehrik-i-taliban-pakistan\",\"name\":\"The TTP\"}\n",
+        ),
+    )
+    .unwrap();
+    let j = journal.to_str().unwrap();
+    let text = |o: &Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    // With the default knowledge base: in force and applied.
+    let (out, err) = text(&dossier(&["annotations", "--annotations", j]));
+    assert!(!out.contains("not applied"), "{out}");
+    assert!(err.is_empty(), "{err}");
+    // Without it: listed as not applied, with why.
+    let (out, _) = text(&dossier(&[
+        "annotations",
+        "--no-default-kb",
+        "--annotations",
+        j,
+    ]));
+    assert!(
+        out.contains("not applied: ")
+            && out.contains("no entity `tehrik-i-taliban-pakistan` in the knowledge bases in use"),
+        "{out}"
+    );
+    let rows = json_lines(&dossier(&[
+        "annotations",
+        "--json",
+        "--no-default-kb",
+        "--annotations",
+        j,
+    ]));
+    assert_eq!(rows[0]["applied"], false);
+    // On another corpus: said.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("a.txt"), "Title\n\nThe TTP said so.\n").unwrap();
+    let (_, err) = text(&dossier(&[
+        "annotations",
+        other.to_str().unwrap(),
+        "--annotations",
+        j,
+    ]));
+    assert!(
+        err.contains("this journal was made for another corpus (bundled-seeds)"),
+        "{err}"
+    );
+}

@@ -1563,3 +1563,71 @@ fn the_review_card_says_first_what_accepting_does() {
         "a skip is stepped back without an undo"
     );
 }
+
+/// `J` lists the decisions themselves, newest first, and those that could
+/// not be applied, with why.
+#[test]
+fn the_journal_view_lists_the_decisions_and_those_not_applied() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("j.jsonl");
+    {
+        let mut j = Journal::open(&path, "fixture").expect("journal");
+        j.append(Op::Rename {
+            entity: "no-such-entity".into(),
+            name: "Nobody".into(),
+        })
+        .expect("append");
+        j.append(Op::Note {
+            target: dossier::annotate::NoteTarget::Document {
+                doc: "000.txt".into(),
+            },
+            text: "check the date".into(),
+        })
+        .expect("append");
+    }
+    let ws = workspace(&path);
+    let mut app = App::new("fixture", 100, 40);
+    update::index_ready(&mut app, Ok(ws.index().clone()));
+    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    press(&mut app, "J");
+    assert_eq!(app.overlay, Some(Overlay::Journal));
+    let screen = screen_text(&draw_with(&app, &dark()));
+    assert!(screen.contains("Not applied (1)"), "{screen}");
+    assert!(
+        screen.contains("no entity `no-such-entity` in the knowledge bases in use"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Decisions in force (2), newest first"),
+        "{screen}"
+    );
+    let (second, first) = (
+        screen.find("    2  ").expect("decision 2 listed"),
+        screen.find("    1  ").expect("decision 1 listed"),
+    );
+    assert!(second < first, "newest first:\n{screen}");
+}
+
+/// The status line names a renamed entity by the name it had, not its id.
+#[test]
+fn a_rename_is_said_with_the_old_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = workspace(&dir.path().join("j.jsonl"));
+    let e = ws.index().entity(0).clone();
+    assert_ne!(
+        e.id, e.name,
+        "the fixture's entity has an id unlike its name"
+    );
+    let applied = worker::execute(
+        &mut ws,
+        Command::Decide(Op::Rename {
+            entity: e.id.clone(),
+            name: "A New Name".into(),
+        }),
+        None,
+    );
+    assert_eq!(
+        applied.message,
+        format!("saved: renamed {} to “A New Name”", e.name)
+    );
+}

@@ -728,3 +728,36 @@ fn while_typing_a_filter_the_hints_are_the_fields_keys() {
         }
     }
 }
+
+/// The search prompt opens on the last query, selected: typing replaces
+/// it (as in less), Enter searches it again, Backspace clears it.
+#[test]
+fn the_search_prompt_preselects_the_last_query() {
+    let mut app = app(80, 24);
+    press(&mut app, "/is-k<Enter>");
+    press(&mut app, "/");
+    assert!(app.search.preselected);
+    let t = draw(&app);
+    let buf = t.backend().buffer();
+    let y = buf.area.height - 1;
+    let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+    let at = row.find("/is-k").expect("the last query shown") as u16 + 1;
+    for x in at..at + 4 {
+        assert!(
+            buf[(x, y)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED),
+            "the query is shown selected: {row}"
+        );
+    }
+    press(&mut app, "ttp");
+    assert_eq!(app.search.query, "ttp", "typing replaced it");
+    press(&mut app, "<Enter>/<Backspace>");
+    assert_eq!(app.search.query, "");
+    press(&mut app, "<Esc>/");
+    assert!(!app.search.preselected, "nothing to select");
+    press(&mut app, "<Esc>");
+    app.search.query = "isk".into();
+    press(&mut app, "/<Enter>");
+    assert_eq!(app.search.ran, "isk", "Enter searches it again");
+}

@@ -137,6 +137,8 @@ pub struct Journal {
     next_seq: u64,
     /// Problems found while opening (a torn last line), for the user.
     pub warnings: Vec<String>,
+    /// The corpus its header names ("" when it names none).
+    made_for: String,
     /// Lines that could not be read: (line number, byte range, what is
     /// wrong), in order.
     bad: Vec<(usize, std::ops::Range<u64>, &'static str)>,
@@ -265,6 +267,7 @@ impl Journal {
             entries: Vec::new(),
             next_seq: 1,
             warnings: Vec::new(),
+            made_for: String::new(),
             bad: Vec::new(),
         };
         let len = journal.load()?;
@@ -277,6 +280,7 @@ impl Journal {
             journal.file = Some(file);
         }
         journal.set_aside_bad_lines(len)?;
+        journal.check_corpus(corpus);
         if let Some(file) = journal.file.as_mut() {
             let good_len = file.metadata().map_err(io(path))?.len();
             if good_len == 0 {
@@ -309,6 +313,7 @@ impl Journal {
             entries: Vec::new(),
             next_seq: 1,
             warnings: Vec::new(),
+            made_for: String::new(),
             bad: Vec::new(),
         };
         let len = journal.load()?;
@@ -369,7 +374,10 @@ impl Journal {
                             found: h.dossier_journal,
                         });
                     }
-                    Some(_) if complete => continue,
+                    Some(h) if complete => {
+                        self.made_for = h.corpus;
+                        continue;
+                    }
                     _ if !complete => {
                         self.warnings.push(format!(
                             "{}: the header line is torn; starting afresh",
@@ -480,6 +488,23 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Warns when the header names another corpus than `corpus` (its key:
+    /// the canonical path, or `bundled-seeds`): its decisions were made on
+    /// other documents, and may not fit these.
+    pub fn check_corpus(&mut self, corpus: &str) {
+        if !self.made_for.is_empty() && self.made_for != corpus {
+            let w = format!(
+                "{}: this journal was made for another corpus ({}); its decisions may not fit this one ({})",
+                self.path.display(),
+                self.made_for,
+                corpus
+            );
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
     }
 
     pub fn is_read_only(&self) -> bool {

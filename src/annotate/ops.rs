@@ -139,7 +139,17 @@ impl Op {
             Op::RejectText { text, entity } => format!("“{text}” is not {}", n(entity)),
             Op::Merge { from, into } => format!("merged {} into {}", n(from), n(into)),
             Op::SplitAlias { alias, new, .. } => format!("split “{alias}” off as “{}”", new.name),
-            Op::Rename { entity, name } => format!("renamed {entity} to “{name}”"),
+            Op::Rename { entity, name } => {
+                // By its name before (the status line's message is made
+                // before the decision applies); by its id once the new name
+                // is the one known.
+                let was = n(entity);
+                if was == *name {
+                    format!("renamed {entity} to “{name}”")
+                } else {
+                    format!("renamed {was} to “{name}”")
+                }
+            }
             Op::SetKind { entity, kind } => format!("{}: kind is now {kind}", n(entity)),
             Op::Note { target, .. } => match target {
                 NoteTarget::Mention { anchor } => format!("note on “{}”", anchor.exact),
@@ -160,6 +170,36 @@ pub struct OverlayReport {
     pub notes: Vec<(NoteTarget, String)>,
     /// Entities merged away: id → the id they now belong to.
     pub merged: BTreeMap<String, String>,
+    /// Decisions in force that could not be applied, with why: they name
+    /// an entity that the knowledge bases in use do not have (for example
+    /// with `--no-default-kb`). Kept in the journal, never dropped.
+    pub not_applied: Vec<(Op, String)>,
+}
+
+impl Op {
+    /// The entity ids this decision needs to exist (those it does not
+    /// create itself).
+    pub fn needs(&self) -> Vec<&str> {
+        match self {
+            Op::LinkText { entity, new, .. } | Op::LinkSpan { entity, new, .. } => {
+                if new.is_some() {
+                    Vec::new()
+                } else {
+                    vec![entity.as_str()]
+                }
+            }
+            Op::RejectText { entity, .. }
+            | Op::SplitAlias { entity, .. }
+            | Op::Rename { entity, .. }
+            | Op::SetKind { entity, .. } => vec![entity.as_str()],
+            Op::Merge { from, into } => vec![from.as_str(), into.as_str()],
+            Op::Note {
+                target: NoteTarget::Entity { id },
+                ..
+            } => vec![id.as_str()],
+            Op::RejectSpan { .. } | Op::Note { .. } => Vec::new(),
+        }
+    }
 }
 
 /// Replays decisions, in order, over an engine's analysis: the state a

@@ -52,6 +52,7 @@ struct Change {
     /// The report's lists' lengths before it.
     unplaced: usize,
     notes: usize,
+    not_applied: usize,
     merged: Option<(String, Option<String>)>,
 }
 
@@ -231,11 +232,32 @@ impl Overlay {
             change: Change {
                 unplaced: self.report.unplaced.len(),
                 notes: self.report.notes.len(),
+                not_applied: self.report.not_applied.len(),
                 ..Change::default()
             },
             first_created,
             lists: FxHashMap::default(),
         };
+        // A decision about an entity the knowledge bases in use do not have
+        // is not applied, and said so (it stays in the journal).
+        let missing: Vec<&str> = op
+            .needs()
+            .into_iter()
+            .filter(|id| step.index.entity_by_id(id).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let why = format!(
+                "no entity {} in the knowledge bases in use",
+                missing
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            );
+            self.report.not_applied.push((op.clone(), why));
+            self.applied.push(step.change);
+            return;
+        }
         match op {
             Op::LinkText { text, entity, new } => self.link_text(&mut step, text, entity, new),
             Op::LinkSpan {
@@ -500,6 +522,7 @@ impl Overlay {
         }
         self.report.unplaced.truncate(c.unplaced);
         self.report.notes.truncate(c.notes);
+        self.report.not_applied.truncate(c.not_applied);
         if let Some((from, old)) = c.merged {
             match old {
                 Some(o) => self.report.merged.insert(from, o),

@@ -233,6 +233,9 @@ pub struct Search {
     pub generation: u64,
     /// The search for `ran` is still running in the background.
     pub searching: bool,
+    /// The prompt opened on the last query, selected: typing replaces it,
+    /// Enter searches it again (as in less).
+    pub preselected: bool,
 }
 
 /// Hits of one search, handed over by the search thread as it goes.
@@ -498,6 +501,10 @@ impl Review {
 }
 
 /// The state of the annotation journal, as the last operation left it.
+/// How many of the latest decisions the journal view lists (`dossier
+/// annotations` lists them all).
+pub const RECENT_DECISIONS: usize = 200;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JournalInfo {
     pub path: Option<PathBuf>,
@@ -515,6 +522,11 @@ pub struct JournalInfo {
     pub mention_notes: HashMap<(String, usize, usize), String>,
     /// Decisions in force.
     pub decisions: usize,
+    /// The latest decisions in force (at most [`RECENT_DECISIONS`]),
+    /// newest first: (sequence number, what it did).
+    pub recent: Vec<(u64, String)>,
+    /// Decisions in force that could not be applied: (what, why).
+    pub not_applied: Vec<(String, String)>,
     /// Decisions applied but not yet on disk.
     pub pending: usize,
     /// Why the last write failed, while decisions are pending.

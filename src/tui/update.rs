@@ -213,6 +213,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Search => {
             app.overlay = None;
             app.input = Some(Field::Search);
+            app.search.preselected = !app.search.query.is_empty();
         }
         Action::Entities => {
             app.input = None;
@@ -333,15 +334,23 @@ pub fn update(app: &mut App, action: Action) {
         Action::InputTab => annotation::input_tab(app),
         Action::InputEditor => annotation::input_editor(app),
         Action::Edited(result) => annotation::edited(app, result),
-        Action::InputChar(c) => edit_field(app, |s| s.push(c)),
+        Action::InputChar(c) => {
+            replace_selection(app);
+            edit_field(app, |s| s.push(c));
+        }
         Action::Paste(t) => {
             let line = t.lines().next().unwrap_or("").to_string();
             let clean = text::sanitize(&line).into_owned();
+            replace_selection(app);
             edit_field(app, |s| s.push_str(&clean));
         }
-        Action::InputBackspace => edit_field(app, |s| {
-            s.pop();
-        }),
+        Action::InputBackspace => {
+            if !replace_selection(app) {
+                edit_field(app, |s| {
+                    s.pop();
+                });
+            }
+        }
         Action::InputClear => edit_field(app, String::clear),
         Action::InputAccept => accept_field(app),
         Action::InputCancel => cancel_field(app),
@@ -1002,6 +1011,16 @@ fn back(app: &mut App) {
 
 // ---------------------------------------------------------------------------
 // Filters and search.
+
+/// A preselected search query goes as soon as anything is typed (or
+/// deleted); returns true when it did.
+fn replace_selection(app: &mut App) -> bool {
+    if app.input == Some(Field::Search) && std::mem::take(&mut app.search.preselected) {
+        app.search.query.clear();
+        return true;
+    }
+    false
+}
 
 fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
     match app.input {

@@ -145,6 +145,18 @@ pub fn journal_info(ws: &Workspace, trouble: Option<String>) -> JournalInfo {
         merged: report.merged.keys().cloned().collect(),
         mention_notes: ws.mention_notes(),
         decisions: j.effective().len(),
+        recent: j
+            .effective()
+            .into_iter()
+            .rev()
+            .take(crate::tui::app::RECENT_DECISIONS)
+            .map(|(seq, op)| (seq, op.describe_in(ws.index())))
+            .collect(),
+        not_applied: report
+            .not_applied
+            .iter()
+            .map(|(op, why)| (op.describe_in(ws.index()), why.clone()))
+            .collect(),
         pending: ws.pending().len(),
         save_error: None,
     }

@@ -1,6 +1,7 @@
 //! The journal view: where the annotations are kept, whether they can be
-//! saved, warnings from opening it, the annotations that cannot be placed
-//! in their documents (never dropped: listed here), and the notes.
+//! saved, warnings from opening it, the decisions that cannot be applied
+//! and the annotations that cannot be placed in their documents (never
+//! dropped: listed here), the latest decisions in force, and the notes.
 
 use super::{pane_block, title_line};
 use crate::annotate::NoteTarget;
@@ -81,6 +82,20 @@ pub fn journal_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Vec<Span
             }
         }
     }
+    if !j.not_applied.is_empty() {
+        out.push(Vec::new());
+        out.push(vec![Span::styled(
+            format!("Not applied ({})", j.not_applied.len()),
+            theme.heading,
+        )]);
+        for (what, why) in &j.not_applied {
+            out.push(vec![Span::raw(format!("  {}", text::sanitize(what)))]);
+            let why = text::sanitize(why).into_owned();
+            for r in text::wrap(&why, width.saturating_sub(4).max(10)) {
+                out.push(vec![Span::styled(format!("    {}", &why[r]), theme.error)]);
+            }
+        }
+    }
     out.push(Vec::new());
     out.push(vec![Span::styled(
         format!("Cannot be placed ({})", j.unplaced.len()),
@@ -106,6 +121,29 @@ pub fn journal_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Vec<Span
                 text::sanitize(&a.prefix),
                 text::sanitize(&a.exact),
                 text::sanitize(&a.suffix)
+            ),
+            theme.muted,
+        )]);
+    }
+    out.push(Vec::new());
+    out.push(vec![Span::styled(
+        format!("Decisions in force ({}), newest first", j.decisions),
+        theme.heading,
+    )]);
+    if j.recent.is_empty() {
+        out.push(vec![Span::styled("  None yet.", theme.muted)]);
+    }
+    for (seq, what) in &j.recent {
+        out.push(vec![
+            Span::styled(format!("  {seq:>5}  "), theme.muted),
+            Span::raw(text::sanitize(what).into_owned()),
+        ]);
+    }
+    if j.decisions > j.recent.len() {
+        out.push(vec![Span::styled(
+            format!(
+                "  … and {} earlier (`dossier annotations` lists them all)",
+                j.decisions - j.recent.len()
             ),
             theme.muted,
         )]);

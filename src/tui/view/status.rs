@@ -286,17 +286,32 @@ impl Widget for &StatusView<'_> {
         }
         let rest = w.saturating_sub(x - area.x);
         if app.input == Some(Field::Search) {
-            let prompt = format!(
-                " /{}▏  Enter: search  Esc: cancel",
-                text::sanitize(&app.search.query)
-            );
-            buf.set_stringn(
-                x,
-                area.y,
-                text::truncate(&prompt, usize::from(rest)),
-                usize::from(rest),
-                theme.status,
-            );
+            // A preselected query is shown selected (reversed): typing
+            // replaces it.
+            let query = text::sanitize(&app.search.query).into_owned();
+            let spans = [
+                (" /".to_string(), theme.status),
+                (
+                    query,
+                    if app.search.preselected {
+                        theme.status.add_modifier(Modifier::REVERSED)
+                    } else {
+                        theme.status
+                    },
+                ),
+                ("▏  Enter: search  Esc: cancel".to_string(), theme.status),
+            ];
+            let mut left = usize::from(rest);
+            let mut cx = x;
+            for (s, style) in spans {
+                if left == 0 {
+                    break;
+                }
+                let s = text::truncate(&s, left);
+                let (nx, _) = buf.set_stringn(cx, area.y, &s, left, style);
+                left = left.saturating_sub(usize::from(nx - cx));
+                cx = nx;
+            }
             return;
         }
         // With room, a message goes where the hints are, so that the
