@@ -1631,3 +1631,30 @@ fn a_rename_is_said_with_the_old_name() {
         format!("saved: renamed {} to “A New Name”", e.name)
     );
 }
+
+/// What the review card says accepting links is what accepting links.
+#[test]
+fn accepting_links_as_many_as_the_card_says() {
+    let app = haqqani_app();
+    let index = app.index.clone().expect("index");
+    let (said, _) = count_occurrences(index.corpus(), "Haqqani");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = Workspace::new(
+        index.shared_corpus(),
+        index.analysis(),
+        Journal::open(&dir.path().join("j.jsonl"), "h").expect("journal"),
+    );
+    ws.decide(Op::LinkText {
+        text: "Haqqani".into(),
+        entity: "haqqani-network".into(),
+        new: None,
+    })
+    .expect("accept");
+    let linked = ws
+        .index()
+        .mentions()
+        .filter(|m| m.entity == 0 && m.source == Source::Annotation)
+        .count();
+    assert_eq!(said, 6);
+    assert_eq!(linked, said);
+}
