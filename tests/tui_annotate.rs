@@ -412,7 +412,22 @@ fn escape_cancels_the_question_and_keeps_the_selection() {
 #[test]
 fn tagging_asks_for_a_kind_and_makes_a_new_entity() {
     let mut app = app(80, 24);
+    // "Pakistan" is an entity already: linking it is offered first, on
+    // that entity.
     press(&mut app, "vt");
+    assert_eq!(app.overlay, Some(Overlay::Picker));
+    let text = screen_text(&draw_with(&app, &dark()));
+    assert!(
+        text.contains("“Pakistan” is already Pakistan: Enter links it"),
+        "{text}"
+    );
+    let picker = app.picker.as_ref().expect("picker");
+    let index = app.index.as_ref().expect("index");
+    assert_eq!(index.entity(picker.rows[0].entity).name, "Pakistan");
+    // Esc, then t again: a new entity anyway.
+    press(&mut app, "<Esc>");
+    assert_eq!(selected(&app), "Pakistan");
+    press(&mut app, "t");
     assert!(matches!(app.prompt, Some(Prompt::Kind(_))));
     let text = screen_text(&draw_with(&app, &dark()));
     assert!(

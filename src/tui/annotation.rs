@@ -651,13 +651,48 @@ fn confirm(app: &mut App, c: Confirm) {
     app.prompt = Some(Prompt::Confirm(Box::new(c)));
 }
 
-/// `t`: asks for a kind, then tags the span as a new entity.
+/// `t`: asks for a kind, then tags the span as a new entity. A text that
+/// is already an entity's name or alias is offered for linking first (the
+/// picker opens on that entity); `t` again on it tags a new one anyway.
 pub fn tag(app: &mut App) {
     if refuse_if_read_only(app) {
         return;
     }
-    if let Some(s) = need_subject(app) {
-        app.prompt = Some(Prompt::Kind(KindFor::Tag(s)));
+    let Some(s) = need_subject(app) else {
+        return;
+    };
+    let k = crate::entity::normalize::key(&s.text);
+    let known = app.index.as_ref().and_then(|index| {
+        index
+            .entities()
+            .iter()
+            .find(|e| {
+                !app.journal.merged.contains(&e.id)
+                    && std::iter::once(&e.name)
+                        .chain(&e.aliases)
+                        .any(|a| crate::entity::normalize::key(a) == k)
+            })
+            .map(|e| e.name.clone())
+    });
+    match known {
+        Some(name) if app.tag_offered.as_deref() != Some(k.as_str()) => {
+            app.tag_offered = Some(k);
+            let text = s.text.clone();
+            open_picker(app, PickFor::Link(s));
+            if let Some(p) = app.picker.as_mut() {
+                p.query = text.clone();
+            }
+            refilter_picker(app);
+            app.set_overlay_message(format!(
+                "“{}” is already {}: Enter links it; Esc, then t again, tags a new entity",
+                crate::text::truncate(&text, 30),
+                crate::text::truncate(&name, 30)
+            ));
+        }
+        _ => {
+            app.tag_offered = None;
+            app.prompt = Some(Prompt::Kind(KindFor::Tag(s)));
+        }
     }
 }
 

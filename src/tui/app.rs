@@ -552,6 +552,9 @@ pub struct App {
     pub xref: Xref,
     pub browser: Browser,
     pub search: Search,
+    /// The text (as a key) that `t` last offered to link to the entity it
+    /// already names: `t` again on it tags a new entity anyway.
+    pub tag_offered: Option<String>,
     pub help_scroll: usize,
     pub jumps: JumpList,
     pub message: Option<Message>,
@@ -597,6 +600,7 @@ impl App {
             xref: Xref::default(),
             browser: Browser::default(),
             search: Search::default(),
+            tag_offered: None,
             help_scroll: 0,
             jumps: JumpList::default(),
             message: None,
