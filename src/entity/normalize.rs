@@ -55,6 +55,18 @@ fn fold(c: char, out: &mut dyn FnMut(char)) {
 pub fn normalize(text: &str) -> Normalized {
     let mut out = String::with_capacity(text.len());
     let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    normalize_into(text, &mut out, |at, bytes| {
+        for _ in 0..bytes {
+            map.push(at as u32);
+        }
+    });
+    map.push(text.len() as u32);
+    Normalized { text: out, map }
+}
+
+/// Appends the normalised `text` to `out`, which must be empty, calling
+/// `mark(original offset, bytes)` for each piece pushed.
+fn normalize_into(text: &str, out: &mut String, mut mark: impl FnMut(usize, usize)) {
     for (i, c) in text.char_indices() {
         // ASCII fast path: the same folding as `fold`, without the call.
         if c.is_ascii() {
@@ -66,7 +78,7 @@ pub fn normalize(text: &str) -> Normalized {
             };
             if !(n == ' ' && out.ends_with(' ')) {
                 out.push(n);
-                map.push(i as u32);
+                mark(i, 1);
             }
             continue;
         }
@@ -75,21 +87,38 @@ pub fn normalize(text: &str) -> Normalized {
                 return;
             }
             out.push(n);
-            for _ in 0..n.len_utf8() {
-                map.push(i as u32);
-            }
+            mark(i, n.len_utf8());
         });
     }
-    map.push(text.len() as u32);
-    Normalized { text: out, map }
 }
 
 /// The normalised key of a name, trimmed, with a trailing possessive removed.
 pub fn key(name: &str) -> String {
-    let n = normalize(name).text;
-    let t = n.trim();
+    let mut out = String::new();
+    key_into(name, &mut String::new(), &mut out);
+    out
+}
+
+/// Appends [`key`]`(name)` to `out`, normalising in `scratch`: no allocation
+/// once the two buffers have grown.
+pub fn key_into(name: &str, scratch: &mut String, out: &mut String) {
+    scratch.clear();
+    normalize_into(name, scratch, |_, _| {});
+    let t = scratch.trim();
     let t = t.strip_suffix("'s").unwrap_or(t);
-    t.trim().to_string()
+    out.push_str(t.trim());
+}
+
+/// The ASCII digits of `k`, in order.
+pub fn digits(k: &str) -> String {
+    k.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// `digits(a) == digits(b)`, without allocating.
+pub fn same_digits(a: &str, b: &str) -> bool {
+    a.bytes()
+        .filter(u8::is_ascii_digit)
+        .eq(b.bytes().filter(u8::is_ascii_digit))
 }
 
 /// Calls `f` with `word` in lower case, without allocating when `word` is

@@ -1,0 +1,261 @@
+//! Spelling-variant lookups for the name stage: one-deletion neighbourhoods
+//! (typos) and transliteration skeletons, over the whole corpus's names
+//! ([`VariantIndex`]) and over the people named in one document
+//! ([`SurnameIndex`]).
+
+use super::normalize::{edit_distance, same_digits, skeleton};
+use super::{EntityId, Source};
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap, FxHashSet as HashSet};
+use std::hash::BuildHasher;
+
+/// Names longer than this (in bytes) are never looked up as spelling
+/// variants: no real name is, and a name's one-deletion neighbourhood costs
+/// its length squared.
+pub(crate) const MAX_VARIANT_BYTES: usize = 96;
+
+/// Confidence of a short reference to a person named in full.
+pub(crate) const PERSON_CONFIDENCE: u8 = 90;
+
+/// True when `k` is short enough, and has enough letters, to be indexed or
+/// looked up as a spelling variant.
+fn variant_candidate(k: &str) -> bool {
+    k.len() <= MAX_VARIANT_BYTES && k.chars().filter(|c| c.is_alphabetic()).count() >= 5
+}
+
+/// `k`, then `k` without each of its characters in turn.
+pub(crate) fn deletions(k: &str) -> Vec<String> {
+    let chars: Vec<char> = k.chars().collect();
+    let mut out = vec![k.to_string()];
+    for i in 0..chars.len() {
+        let mut s = String::with_capacity(k.len());
+        s.extend(chars[..i].iter());
+        s.extend(chars[i + 1..].iter());
+        out.push(s);
+    }
+    out
+}
+
+/// Calls `f` with the bytes of each of [`deletions`]`(k)`, in the same
+/// order, built in one buffer on the stack. `k` is at most
+/// [`MAX_VARIANT_BYTES`] long.
+fn each_deletion(k: &str, mut f: impl FnMut(&[u8])) {
+    let mut buf = [0u8; MAX_VARIANT_BYTES];
+    let bytes = k.as_bytes();
+    if bytes.len() > buf.len() {
+        return;
+    }
+    f(bytes);
+    for (i, c) in k.char_indices() {
+        let rest = &bytes[i + c.len_utf8()..];
+        let n = i + rest.len();
+        buf[..i].copy_from_slice(&bytes[..i]);
+        buf[i..n].copy_from_slice(rest);
+        f(&buf[..n]);
+    }
+}
+
+/// Is `d` one of [`deletions`]`(t)`: `t` itself, or `t` without one
+/// character?
+fn has_deletion(t: &str, d: &[u8]) -> bool {
+    let tb = t.as_bytes();
+    if tb == d {
+        return true;
+    }
+    if tb.len() <= d.len() {
+        return false;
+    }
+    // If some character of `t` can go, the one at the first difference can
+    // (the characters between are all alike).
+    let mut p = tb.iter().zip(d).take_while(|(a, b)| a == b).count();
+    while !t.is_char_boundary(p) {
+        p -= 1;
+    }
+    let Some(c) = t[p..].chars().next() else {
+        return false;
+    };
+    let after = p + c.len_utf8();
+    tb.len() - c.len_utf8() == d.len() && tb[after..] == d[p..]
+}
+
+const NO_LINK: u32 = u32::MAX;
+
+/// The known names of a corpus, for spelling-variant lookups.
+///
+/// A name's one-deletion neighbourhood is indexed by hash, with no string
+/// per neighbour: a lookup checks each name it reaches, so a collision
+/// costs a comparison and never changes the answer.
+#[derive(Default)]
+pub(crate) struct VariantIndex {
+    /// (normalised name, its entity), in the order added.
+    names: Vec<(String, EntityId)>,
+    /// A neighbour's hash -> the first and last link of its list.
+    heads: HashMap<u64, (u32, u32)>,
+    /// (name, next link): the lists, each in the order added.
+    links: Vec<(u32, u32)>,
+    skeletons: HashMap<String, Vec<u32>>,
+}
+
+impl VariantIndex {
+    pub(crate) fn add(&mut self, k: &str, target: EntityId) {
+        if !variant_candidate(k) {
+            return;
+        }
+        let name = self.names.len() as u32;
+        self.names.push((k.to_string(), target));
+        let (heads, links) = (&mut self.heads, &mut self.links);
+        each_deletion(k, |d| {
+            let link = links.len() as u32;
+            links.push((name, NO_LINK));
+            match heads.entry(FxBuildHasher.hash_one(d)) {
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    let (_, last) = o.get_mut();
+                    links[*last as usize].1 = link;
+                    *last = link;
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((link, link));
+                }
+            }
+        });
+        let sk = skeleton(k);
+        if sk.chars().count() >= 4 {
+            self.skeletons.entry(sk).or_default().push(name);
+        }
+    }
+
+    /// The best known name that `k` is a spelling variant of, with a confidence.
+    pub(crate) fn lookup(&self, k: &str) -> Option<(EntityId, u8)> {
+        if !variant_candidate(k) {
+            return None;
+        }
+        let words = k.split(' ').count();
+        let first = k.chars().next();
+        let compatible = |t: &str| {
+            t != k
+                && same_digits(t, k)
+                && t.split(' ').count() == words
+                && t.chars().next() == first
+        };
+        let mut best: Option<(usize, EntityId)> = None;
+        each_deletion(k, |d| {
+            let Some(&(mut link, _)) = self.heads.get(&FxBuildHasher.hash_one(d)) else {
+                return;
+            };
+            while link != NO_LINK {
+                let (name, next) = self.links[link as usize];
+                link = next;
+                let (t, target) = &self.names[name as usize];
+                if has_deletion(t, d) && compatible(t) {
+                    let dist = edit_distance(k, t, 1);
+                    if dist <= 1 && best.is_none_or(|(b, _)| dist < b) {
+                        best = Some((dist, *target));
+                    }
+                }
+            }
+        });
+        if let Some((_, target)) = best {
+            return Some((target, 80));
+        }
+        let sk = skeleton(k);
+        let max = (k.chars().count() / 4).max(2);
+        for &name in self.skeletons.get(&sk).into_iter().flatten() {
+            let (t, target) = &self.names[name as usize];
+            if compatible(t) && edit_distance(k, t, max) <= max {
+                return Some((*target, 70));
+            }
+        }
+        None
+    }
+}
+
+/// The surnames of the people named in one document, for resolving a
+/// surname used alone: the nearest person named before it wins ("Nawaz
+/// Sharif and Shehbaz Sharif ... Sharif said" is Shehbaz), an exact surname
+/// before a one-edit typo of one.
+///
+/// Each lookup costs the length of the word and a binary search, not the
+/// number of people named, so a long document stays linear.
+pub(crate) struct SurnameIndex<'a, T> {
+    /// Surname -> (where its full name ends, its place in the list, target),
+    /// sorted.
+    exact: HashMap<&'a str, Vec<(usize, usize, T)>>,
+    /// Lower-cased surname -> the same, for typos.
+    lower: HashMap<String, Vec<(usize, usize, T)>>,
+    /// One-deletion neighbourhood of each lower-cased surname.
+    deletions: HashMap<String, Vec<String>>,
+}
+
+impl<'a, T: Copy> SurnameIndex<'a, T> {
+    pub(crate) fn new(surnames: &'a [(&'a str, usize, T)]) -> Self {
+        let mut exact: HashMap<&str, Vec<(usize, usize, T)>> = HashMap::default();
+        let mut lower: HashMap<String, Vec<(usize, usize, T)>> = HashMap::default();
+        for (n, (surname, after, target)) in surnames.iter().enumerate() {
+            exact
+                .entry(*surname)
+                .or_default()
+                .push((*after, n, *target));
+            lower
+                .entry(surname.to_lowercase())
+                .or_default()
+                .push((*after, n, *target));
+        }
+        let mut deletions: HashMap<String, Vec<String>> = HashMap::default();
+        for (l, list) in lower.iter_mut() {
+            list.sort_by_key(|&(after, n, _)| (after, n));
+            if l.len() <= MAX_VARIANT_BYTES {
+                for d in self::deletions(l) {
+                    deletions.entry(d).or_default().push(l.clone());
+                }
+            }
+        }
+        for list in exact.values_mut() {
+            list.sort_by_key(|&(after, n, _)| (after, n));
+        }
+        SurnameIndex {
+            exact,
+            lower,
+            deletions,
+        }
+    }
+
+    /// The last of `list` that ends at or before `at`: (after, place, target).
+    fn last_before(list: &[(usize, usize, T)], at: usize) -> Option<(usize, usize, T)> {
+        let n = list.partition_point(|&(after, _, _)| after <= at);
+        n.checked_sub(1).map(|i| list[i])
+    }
+
+    /// The person that the single word `text` at `at` names, if any.
+    pub(crate) fn resolve(&self, text: &str, at: usize) -> Option<(T, Source, u8)> {
+        if let Some(list) = self.exact.get(text)
+            && let Some((_, _, target)) = Self::last_before(list, at)
+        {
+            return Some((target, Source::Person, PERSON_CONFIDENCE));
+        }
+        let lower = text.to_lowercase();
+        if lower.chars().count() < 5 || lower.len() > MAX_VARIANT_BYTES {
+            return None;
+        }
+        let first = lower.chars().next();
+        let mut best: Option<(usize, usize, T)> = None;
+        let mut tried: HashSet<&str> = HashSet::default();
+        for d in deletions(&lower) {
+            for cand in self.deletions.get(&d).into_iter().flatten() {
+                if !tried.insert(cand.as_str())
+                    || cand.chars().next() != first
+                    || edit_distance(&lower, cand, 1) != 1
+                {
+                    continue;
+                }
+                let Some(list) = self.lower.get(cand) else {
+                    continue;
+                };
+                if let Some(hit) = Self::last_before(list, at)
+                    && best.is_none_or(|b| (hit.0, hit.1) >= (b.0, b.1))
+                {
+                    best = Some(hit);
+                }
+            }
+        }
+        best.map(|(_, _, target)| (target, Source::Variant, 75))
+    }
+}
