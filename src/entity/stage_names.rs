@@ -320,19 +320,6 @@ pub fn resolve_names<'a>(
             a
         });
 
-    // Variants of known names, then new names, most frequent first.
-    let mut variants = VariantIndex::default();
-    for (k, &e) in kb_keys {
-        variants.add(k, e);
-    }
-    let mut known: HashMap<String, EntityId> = kb_keys.clone();
-    for (i, e) in entities.iter().enumerate().skip(kb_len) {
-        for a in std::iter::once(&e.name).chain(&e.aliases) {
-            let k = key(a);
-            variants.add(&k, i as EntityId);
-            known.entry(k).or_insert(i as EntityId);
-        }
-    }
     // key -> (count, first run as (document, run)).
     let mut freq: HashMap<&str, (usize, (usize, usize))> = HashMap::default();
     for (d, (dr, p)) in runs.iter().zip(people).enumerate() {
@@ -349,6 +336,19 @@ pub fn resolve_names<'a>(
         .collect();
     // Keys are distinct, so the order is total.
     order.par_sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    // Variants of known names, then new names, most frequent first.
+    let mut variants = VariantIndex::with_capacity(kb_keys.len() + order.len());
+    for (k, &e) in kb_keys {
+        variants.add(k, e);
+    }
+    let mut known: HashMap<String, EntityId> = kb_keys.clone();
+    for (i, e) in entities.iter().enumerate().skip(kb_len) {
+        for a in std::iter::once(&e.name).chain(&e.aliases) {
+            let k = key(a);
+            variants.add(&k, i as EntityId);
+            known.entry(k).or_insert(i as EntityId);
+        }
+    }
     let mut resolved: Resolved<'a> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
     let mut probe = String::new();

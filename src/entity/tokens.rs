@@ -119,8 +119,10 @@ fn tokens(text: &str) -> Vec<Token> {
         let word = &text[start..end];
         let first = word.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase()
-            || matches!(word.as_bytes().first(), Some(b'a' | b'e' | b'u' | b'b' | b'i'))
-                && word
+            || matches!(
+                word.as_bytes().first(),
+                Some(b'a' | b'e' | b'u' | b'b' | b'i')
+            ) && word
                 .split_once(['-', '\u{2010}', '\u{2011}'])
                 .is_some_and(|(p, rest)| {
                     matches!(

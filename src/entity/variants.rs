@@ -3,9 +3,9 @@
 //! ([`VariantIndex`]) and over the people named in one document
 //! ([`SurnameIndex`]).
 
-use super::normalize::{edit_distance, same_digits, skeleton};
+use super::normalize::{edit_distance, same_digits, skeleton, with_lowercase};
 use super::{EntityId, Source};
-use rustc_hash::{FxBuildHasher, FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 use std::hash::BuildHasher;
 
 /// Names longer than this (in bytes) are never looked up as spelling
@@ -23,7 +23,8 @@ fn variant_candidate(k: &str) -> bool {
 }
 
 /// `k`, then `k` without each of its characters in turn.
-pub(crate) fn deletions(k: &str) -> Vec<String> {
+#[cfg(test)]
+fn deletions(k: &str) -> Vec<String> {
     let chars: Vec<char> = k.chars().collect();
     let mut out = vec![k.to_string()];
     for i in 0..chars.len() {
@@ -96,6 +97,20 @@ pub(crate) struct VariantIndex {
 }
 
 impl VariantIndex {
+    /// An index with room for about `names` names.
+    pub(crate) fn with_capacity(names: usize) -> Self {
+        // A name has about a dozen neighbours.
+        let neighbours = names.saturating_mul(12);
+        let mut heads = HashMap::default();
+        heads.reserve(neighbours);
+        VariantIndex {
+            names: Vec::with_capacity(names),
+            heads,
+            links: Vec::with_capacity(neighbours),
+            skeletons: HashMap::default(),
+        }
+    }
+
     pub(crate) fn add(&mut self, k: &str, target: EntityId) {
         if !variant_candidate(k) {
             return;
@@ -179,33 +194,45 @@ pub(crate) struct SurnameIndex<'a, T> {
     /// Surname -> (where its full name ends, its place in the list, target),
     /// sorted.
     exact: HashMap<&'a str, Vec<(usize, usize, T)>>,
-    /// Lower-cased surname -> the same, for typos.
-    lower: HashMap<String, Vec<(usize, usize, T)>>,
-    /// One-deletion neighbourhood of each lower-cased surname.
-    deletions: HashMap<String, Vec<String>>,
+    /// Each distinct lower-cased surname with the same, for typos.
+    lower: Vec<(String, Vec<(usize, usize, T)>)>,
+    /// The hash of a one-deletion neighbour of a lower-cased surname -> the
+    /// surnames (places in `lower`) that have it. A collision only adds a
+    /// candidate, which is checked.
+    deletions: HashMap<u64, Vec<u32>>,
 }
 
 impl<'a, T: Copy> SurnameIndex<'a, T> {
     pub(crate) fn new(surnames: &'a [(&'a str, usize, T)]) -> Self {
         let mut exact: HashMap<&str, Vec<(usize, usize, T)>> = HashMap::default();
-        let mut lower: HashMap<String, Vec<(usize, usize, T)>> = HashMap::default();
+        let mut lower: Vec<(String, Vec<(usize, usize, T)>)> = Vec::new();
+        let mut lower_at: HashMap<String, usize> = HashMap::default();
         for (n, (surname, after, target)) in surnames.iter().enumerate() {
             exact
                 .entry(*surname)
                 .or_default()
                 .push((*after, n, *target));
-            lower
-                .entry(surname.to_lowercase())
-                .or_default()
-                .push((*after, n, *target));
+            let at = match with_lowercase(surname, |l| lower_at.get(l).copied()) {
+                Some(at) => at,
+                None => {
+                    let l = surname.to_lowercase();
+                    lower_at.insert(l.clone(), lower.len());
+                    lower.push((l, Vec::new()));
+                    lower.len() - 1
+                }
+            };
+            lower[at].1.push((*after, n, *target));
         }
-        let mut deletions: HashMap<String, Vec<String>> = HashMap::default();
-        for (l, list) in lower.iter_mut() {
+        let mut deletions: HashMap<u64, Vec<u32>> = HashMap::default();
+        for (i, (l, list)) in lower.iter_mut().enumerate() {
             list.sort_by_key(|&(after, n, _)| (after, n));
             if l.len() <= MAX_VARIANT_BYTES {
-                for d in self::deletions(l) {
-                    deletions.entry(d).or_default().push(l.clone());
-                }
+                each_deletion(l, |d| {
+                    deletions
+                        .entry(FxBuildHasher.hash_one(d))
+                        .or_default()
+                        .push(i as u32);
+                });
             }
         }
         for list in exact.values_mut() {
@@ -224,38 +251,125 @@ impl<'a, T: Copy> SurnameIndex<'a, T> {
         n.checked_sub(1).map(|i| list[i])
     }
 
-    /// The person that the single word `text` at `at` names, if any.
+    /// The person that the single word `text` at `at` names, if any: the
+    /// last named before `at` with that surname, or else with a surname one
+    /// edit from it.
     pub(crate) fn resolve(&self, text: &str, at: usize) -> Option<(T, Source, u8)> {
         if let Some(list) = self.exact.get(text)
             && let Some((_, _, target)) = Self::last_before(list, at)
         {
             return Some((target, Source::Person, PERSON_CONFIDENCE));
         }
-        let lower = text.to_lowercase();
-        if lower.chars().count() < 5 || lower.len() > MAX_VARIANT_BYTES {
+        if self.deletions.is_empty() {
             return None;
         }
-        let first = lower.chars().next();
-        let mut best: Option<(usize, usize, T)> = None;
-        let mut tried: HashSet<&str> = HashSet::default();
-        for d in deletions(&lower) {
-            for cand in self.deletions.get(&d).into_iter().flatten() {
-                if !tried.insert(cand.as_str())
-                    || cand.chars().next() != first
-                    || edit_distance(&lower, cand, 1) != 1
+        with_lowercase(text, |lower| {
+            if lower.chars().count() < 5 || lower.len() > MAX_VARIANT_BYTES {
+                return None;
+            }
+            let first = lower.chars().next();
+            // The latest of the candidates' hits: the order they are met
+            // in does not matter.
+            let mut best: Option<(usize, usize, T)> = None;
+            each_deletion(lower, |d| {
+                for &c in self
+                    .deletions
+                    .get(&FxBuildHasher.hash_one(d))
+                    .into_iter()
+                    .flatten()
                 {
-                    continue;
+                    let (cand, list) = &self.lower[c as usize];
+                    if cand.chars().next() != first || edit_distance(lower, cand, 1) != 1 {
+                        continue;
+                    }
+                    if let Some(hit) = Self::last_before(list, at)
+                        && best.is_none_or(|b| (hit.0, hit.1) >= (b.0, b.1))
+                    {
+                        best = Some(hit);
+                    }
                 }
-                let Some(list) = self.lower.get(cand) else {
-                    continue;
-                };
-                if let Some(hit) = Self::last_before(list, at)
-                    && best.is_none_or(|b| (hit.0, hit.1) >= (b.0, b.1))
-                {
-                    best = Some(hit);
-                }
+            });
+            best.map(|(_, _, target)| (target, Source::Variant, 75))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_deletion_gives_the_deletions_in_order() {
+        for k in ["sharif", "zarb e azb", "müller", "aab", "a", "", "ćevapi-ş"] {
+            let mut got: Vec<String> = Vec::new();
+            each_deletion(k, |d| got.push(String::from_utf8(d.to_vec()).unwrap()));
+            assert_eq!(got, deletions(k), "{k}");
+        }
+        // Too long to be a variant: nothing at all.
+        let mut n = 0;
+        each_deletion(&"x".repeat(MAX_VARIANT_BYTES + 1), |_| n += 1);
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn has_deletion_agrees_with_the_deletions() {
+        let words = [
+            "sharif", "shariff", "sharf", "hsarif", "aab", "ab", "müller", "muller", "mller",
+        ];
+        for t in words {
+            for d in words {
+                let want = deletions(t).iter().any(|x| x == d);
+                assert_eq!(has_deletion(t, d.as_bytes()), want, "{t} / {d}");
             }
         }
-        best.map(|(_, _, target)| (target, Source::Variant, 75))
+    }
+
+    #[test]
+    fn typos_and_transliterations_find_the_known_name() {
+        let mut v = VariantIndex::with_capacity(4);
+        v.add("pakistani taliban", 1);
+        v.add("al qaida", 2);
+        v.add("swat", 3); // too few letters to be indexed
+        assert_eq!(v.lookup("pakistani talban"), Some((1, 80)));
+        assert_eq!(v.lookup("al qaeeda"), Some((2, 70)));
+        // The name itself is not its own variant, nor is a different number.
+        assert_eq!(v.lookup("pakistani taliban"), None);
+        assert_eq!(v.lookup("swot"), None);
+        v.add("brigade 313", 4);
+        assert_eq!(v.lookup("brigade 312"), None);
+        assert_eq!(v.lookup("brigad 313"), Some((4, 80)));
+    }
+
+    #[test]
+    fn the_first_name_added_wins_among_equal_variants() {
+        let mut v = VariantIndex::default();
+        v.add("rahman", 1);
+        v.add("rahmat", 2);
+        assert_eq!(v.lookup("rahmaa"), Some((1, 80)));
+    }
+
+    #[test]
+    fn a_surname_goes_to_the_latest_person_before_it_then_to_a_typo() {
+        let surnames = [
+            ("Sharif", 10, 'n'),
+            ("Sharif", 30, 's'),
+            ("Jeffery", 50, 'j'),
+        ];
+        let index = SurnameIndex::new(&surnames);
+        assert_eq!(
+            index.resolve("Sharif", 20),
+            Some(('n', Source::Person, PERSON_CONFIDENCE))
+        );
+        assert_eq!(
+            index.resolve("Sharif", 40),
+            Some(('s', Source::Person, PERSON_CONFIDENCE))
+        );
+        assert_eq!(index.resolve("Sharif", 5), None);
+        assert_eq!(
+            index.resolve("Jeffrey", 60),
+            Some(('j', Source::Variant, 75))
+        );
+        assert_eq!(index.resolve("Jeffrey", 40), None);
+        assert_eq!(SurnameIndex::<char>::new(&[]).resolve("Jeffrey", 60), None);
     }
 }
