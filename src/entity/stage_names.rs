@@ -23,7 +23,7 @@ use super::normalize::{key, key_into};
 use super::stage_learn::{LEARNED_CONFIDENCE, guess_kind};
 use super::stage_match::{WordSets, contains_lowercased};
 use super::tokens::Token;
-use super::variants::{SurnameIndex, VariantIndex};
+use super::variants::{Earlier, Hits, RankedNames, SurnameIndex, VariantIndex};
 use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
@@ -337,7 +337,7 @@ pub fn resolve_names<'a>(
     // Keys are distinct, so the order is total.
     order.par_sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     // Variants of known names, then new names, most frequent first.
-    let mut variants = VariantIndex::with_capacity(kb_keys.len() + order.len());
+    let mut variants = VariantIndex::with_capacity(kb_keys.len());
     for (k, &e) in kb_keys {
         variants.add(k, e);
     }
@@ -349,10 +349,21 @@ pub fn resolve_names<'a>(
             known.entry(k).or_insert(i as EntityId);
         }
     }
+    // Every name's variants among the known names and among the names
+    // ranked before it, found in parallel; which of those earlier names
+    // become names of their own is decided below, in rank order.
+    let keys: Vec<&str> = order.iter().map(|o| o.0).collect();
+    let ranked = RankedNames::new(&keys);
+    let lookups: Vec<(Hits, Earlier)> = (0..keys.len())
+        .into_par_iter()
+        .map(|rank| (variants.hits(keys[rank]), ranked.earlier(rank)))
+        .collect();
+    drop((ranked, variants));
+    let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
     let mut resolved: Resolved<'a> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
     let mut probe = String::new();
-    for (k, _, (d, i)) in order {
+    for (rank, ((k, _, (d, i)), (hits, earlier))) in order.into_iter().zip(&lookups).enumerate() {
         let r = &runs[d].runs[i];
         // "Pak-ISI" is the ISI.
         let prefixed = k
@@ -378,7 +389,7 @@ pub fn resolve_names<'a>(
         }
         // A variant is a suggestion: it is not added to the entity's
         // aliases until a person accepts it.
-        let target = match variants.lookup(k) {
+        let target = match earlier.first(hits, &entity_of) {
             Some((e, conf)) => (e, Source::Variant, conf),
             None => {
                 let kind = if person_runs.contains(k) {
@@ -400,7 +411,7 @@ pub fn resolve_names<'a>(
                 });
                 let e = (entities.len() - 1) as EntityId;
                 name_entity.insert(k, e);
-                variants.add(k, e);
+                entity_of[rank] = Some(e);
                 (e, Source::Name, NAME_CONFIDENCE)
             }
         };

@@ -139,20 +139,31 @@ impl VariantIndex {
     }
 
     /// The best known name that `k` is a spelling variant of, with a confidence.
+    #[cfg(test)]
     pub(crate) fn lookup(&self, k: &str) -> Option<(EntityId, u8)> {
+        let hits = self.hits(k);
+        hits.by_deletion
+            .map(|(_, e)| (e, 80))
+            .or(hits.by_skeleton.map(|e| (e, 70)))
+    }
+
+    /// The first name that `k` is one edit from, in the order of `k`'s
+    /// neighbours and then of the names added, with the place of the
+    /// neighbour; and the first name that shares `k`'s skeleton and is a
+    /// few edits from it.
+    pub(crate) fn hits(&self, k: &str) -> Hits {
+        let mut hits = Hits::default();
         if !variant_candidate(k) {
-            return None;
+            return hits;
         }
-        let words = k.split(' ').count();
-        let first = k.chars().next();
-        let compatible = |t: &str| {
-            t != k
-                && same_digits(t, k)
-                && t.split(' ').count() == words
-                && t.chars().next() == first
-        };
-        let mut best: Option<(usize, EntityId)> = None;
+        let compatible = compatible_with(k);
+        let mut place = 0;
         each_deletion(k, |d| {
+            let at = place;
+            place += 1;
+            if hits.by_deletion.is_some() {
+                return;
+            }
             let Some(&(mut link, _)) = self.heads.get(&FxBuildHasher.hash_one(d)) else {
                 return;
             };
@@ -160,26 +171,165 @@ impl VariantIndex {
                 let (name, next) = self.links[link as usize];
                 link = next;
                 let (t, target) = &self.names[name as usize];
-                if has_deletion(t, d) && compatible(t) {
-                    let dist = edit_distance(k, t, 1);
-                    if dist <= 1 && best.is_none_or(|(b, _)| dist < b) {
-                        best = Some((dist, *target));
-                    }
+                if has_deletion(t, d) && compatible(t) && edit_distance(k, t, 1) <= 1 {
+                    hits.by_deletion = Some((at, *target));
+                    return;
                 }
             }
         });
-        if let Some((_, target)) = best {
-            return Some((target, 80));
-        }
         let sk = skeleton(k);
         let max = (k.chars().count() / 4).max(2);
-        for &name in self.skeletons.get(&sk).into_iter().flatten() {
-            let (t, target) = &self.names[name as usize];
+        hits.by_skeleton = self
+            .skeletons
+            .get(&sk)
+            .into_iter()
+            .flatten()
+            .map(|&name| &self.names[name as usize])
+            .find(|(t, _)| compatible(t) && edit_distance(k, t, max) <= max)
+            .map(|(_, target)| *target);
+        hits
+    }
+}
+
+/// What a lookup of a name finds: see [`VariantIndex::hits`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Hits {
+    /// (place of the neighbour in `k`'s neighbourhood, entity).
+    pub by_deletion: Option<(usize, EntityId)>,
+    pub by_skeleton: Option<EntityId>,
+}
+
+/// Can `t` be a spelling variant of `k`: another name, with the same
+/// digits, number of words and first letter?
+fn compatible_with(k: &str) -> impl Fn(&str) -> bool + '_ {
+    let words = k.split(' ').count();
+    let first = k.chars().next();
+    move |t: &str| {
+        t != k && same_digits(t, k) && t.split(' ').count() == words && t.chars().next() == first
+    }
+}
+
+/// The names of a corpus ranked most frequent first, indexed at once so
+/// that the spelling variants of every name among those ranked before it
+/// are found for all names in parallel. Which of those earlier names
+/// become names of their own is decided later, in rank order
+/// ([`Earlier::first`]).
+pub(crate) struct RankedNames<'a> {
+    keys: &'a [&'a str],
+    /// (hash of a one-deletion neighbour, rank), sorted.
+    deletions: Vec<(u64, u32)>,
+    /// (skeleton, rank), sorted.
+    skeletons: Vec<(String, u32)>,
+}
+
+/// The names ranked before a name that it may be a variant of, in the
+/// order a [`VariantIndex`] holding just them would try them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Earlier {
+    /// (place of the neighbour in the name's neighbourhood, rank).
+    pub by_deletion: Vec<(usize, u32)>,
+    /// Ranks.
+    pub by_skeleton: Vec<u32>,
+}
+
+impl<'a> RankedNames<'a> {
+    pub(crate) fn new(keys: &'a [&'a str]) -> Self {
+        use rayon::prelude::*;
+        let mut deletions: Vec<(u64, u32)> = keys
+            .par_iter()
+            .enumerate()
+            .filter(|(_, k)| variant_candidate(k))
+            .flat_map_iter(|(rank, k)| {
+                let mut hashes = Vec::with_capacity(k.len() + 1);
+                each_deletion(k, |d| hashes.push((FxBuildHasher.hash_one(d), rank as u32)));
+                hashes
+            })
+            .collect();
+        deletions.par_sort_unstable();
+        let mut skeletons: Vec<(String, u32)> = keys
+            .par_iter()
+            .enumerate()
+            .filter(|(_, k)| variant_candidate(k))
+            .filter_map(|(rank, k)| {
+                let sk = skeleton(k);
+                (sk.chars().count() >= 4).then_some((sk, rank as u32))
+            })
+            .collect();
+        skeletons.par_sort_unstable();
+        RankedNames {
+            keys,
+            deletions,
+            skeletons,
+        }
+    }
+
+    /// The names ranked before `rank` that its name may be a variant of.
+    pub(crate) fn earlier(&self, rank: usize) -> Earlier {
+        let mut out = Earlier::default();
+        let k = self.keys[rank];
+        if !variant_candidate(k) {
+            return out;
+        }
+        let compatible = compatible_with(k);
+        let mut place = 0;
+        each_deletion(k, |d| {
+            let at = place;
+            place += 1;
+            let h = FxBuildHasher.hash_one(d);
+            let from = self.deletions.partition_point(|&(x, _)| x < h);
+            for &(x, r) in &self.deletions[from..] {
+                if x != h || r as usize >= rank {
+                    break;
+                }
+                let t = self.keys[r as usize];
+                if has_deletion(t, d) && compatible(t) && edit_distance(k, t, 1) <= 1 {
+                    out.by_deletion.push((at, r));
+                }
+            }
+        });
+        let sk = skeleton(k);
+        let max = (k.chars().count() / 4).max(2);
+        let from = self
+            .skeletons
+            .partition_point(|(x, _)| x.as_str() < sk.as_str());
+        for (x, r) in &self.skeletons[from..] {
+            if *x != sk || *r as usize >= rank {
+                break;
+            }
+            let t = self.keys[*r as usize];
             if compatible(t) && edit_distance(k, t, max) <= max {
-                return Some((*target, 70));
+                out.by_skeleton.push(*r);
             }
         }
-        None
+        out
+    }
+}
+
+impl Earlier {
+    /// What a [`VariantIndex`] holding the known names (`known`, found
+    /// first in each list) and then the earlier names that became names
+    /// (`entity_of[rank]`) would answer, with a confidence.
+    pub(crate) fn first(
+        &self,
+        known: &Hits,
+        entity_of: &[Option<EntityId>],
+    ) -> Option<(EntityId, u8)> {
+        let earlier = self
+            .by_deletion
+            .iter()
+            .find_map(|&(at, r)| entity_of[r as usize].map(|e| (at, e)));
+        match (known.by_deletion, earlier) {
+            (Some((k_at, e)), Some((at, _))) if k_at <= at => return Some((e, 80)),
+            (_, Some((_, e))) | (Some((_, e)), None) => return Some((e, 80)),
+            (None, None) => {}
+        }
+        if let Some(e) = known.by_skeleton {
+            return Some((e, 70));
+        }
+        self.by_skeleton
+            .iter()
+            .find_map(|&r| entity_of[r as usize])
+            .map(|e| (e, 70))
     }
 }
 
@@ -371,5 +521,48 @@ mod tests {
         );
         assert_eq!(index.resolve("Jeffrey", 40), None);
         assert_eq!(SurnameIndex::<char>::new(&[]).resolve("Jeffrey", 60), None);
+    }
+
+    /// The ranked lookup gives what adding each new name to one index in
+    /// rank order gives, however the names crowd each other.
+    #[test]
+    fn ranked_names_agree_with_adding_names_in_rank_order() {
+        let mut keys: Vec<String> = Vec::new();
+        for a in ["rahman", "rahmat", "rehman", "rahmaa", "rahma", "rhman"] {
+            for b in ["", " khan", " kahn", " 2", " 3"] {
+                keys.push(format!("{a}{b}"));
+            }
+        }
+        keys.extend(["al qaida", "al qaeda", "al qaeeda", "el qaida"].map(String::from));
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut known = VariantIndex::default();
+        known.add("rahman khan", 1000);
+        known.add("al qaidah", 1001);
+
+        let mut one = VariantIndex::default();
+        one.add("rahman khan", 1000);
+        one.add("al qaidah", 1001);
+        let mut want = Vec::new();
+        for (rank, k) in keys.iter().enumerate() {
+            let got = one.lookup(k);
+            if got.is_none() {
+                one.add(k, rank as EntityId);
+            }
+            want.push(got);
+        }
+
+        let ranked = RankedNames::new(&keys);
+        let mut entity_of = vec![None; keys.len()];
+        let mut got = Vec::new();
+        for (rank, k) in keys.iter().enumerate() {
+            let found = ranked.earlier(rank).first(&known.hits(k), &entity_of);
+            if found.is_none() {
+                entity_of[rank] = Some(rank as EntityId);
+            }
+            got.push(found);
+        }
+        assert_eq!(got, want);
+        assert!(want.iter().filter(|w| w.is_some()).count() > 10, "{want:?}");
+        assert!(want.iter().filter(|w| w.is_none()).count() > 3, "{want:?}");
     }
 }
