@@ -20,6 +20,11 @@ pub struct AbbrDef {
 /// Small words that a long form may contain without a letter in its
 /// abbreviation ("South Asian Association for Regional Cooperation").
 pub fn is_connector(word: &str) -> bool {
+    // No connector is longer than three letters (ASCII keeps its length in
+    // lower case).
+    if word.is_ascii() && word.len() > 3 {
+        return false;
+    }
     super::normalize::with_lowercase(word, is_connector_lower)
 }
 
