@@ -218,6 +218,11 @@ pub(crate) struct RankedNames<'a> {
     keys: &'a [&'a str],
     /// (hash of a one-deletion neighbour, rank), sorted.
     deletions: Vec<(u64, u32)>,
+    /// Where the hashes with each value of their top `bits` bits start in
+    /// `deletions` (one more entry for the end): a lookup reads one slot
+    /// and a few neighbours instead of searching the whole list.
+    starts: Vec<u32>,
+    bits: u32,
     /// (skeleton, rank), sorted.
     skeletons: Vec<(String, u32)>,
 }
@@ -246,6 +251,16 @@ impl<'a> RankedNames<'a> {
             })
             .collect();
         deletions.par_sort_unstable();
+        // About one hash per slot.
+        let bits = deletions.len().next_power_of_two().trailing_zeros().max(1);
+        let mut starts = Vec::with_capacity((1 << bits) + 1);
+        let mut at = 0;
+        for slot in 0..=(1u64 << bits) {
+            while at < deletions.len() && top_bits(deletions[at].0, bits) < slot {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
         let mut skeletons: Vec<(String, u32)> = keys
             .par_iter()
             .enumerate()
@@ -259,6 +274,8 @@ impl<'a> RankedNames<'a> {
         RankedNames {
             keys,
             deletions,
+            starts,
+            bits,
             skeletons,
         }
     }
@@ -276,8 +293,11 @@ impl<'a> RankedNames<'a> {
             let at = place;
             place += 1;
             let h = FxBuildHasher.hash_one(d);
-            let from = self.deletions.partition_point(|&(x, _)| x < h);
-            for &(x, r) in &self.deletions[from..] {
+            let slot = top_bits(h, self.bits) as usize;
+            let (lo, hi) = (self.starts[slot] as usize, self.starts[slot + 1] as usize);
+            let near = &self.deletions[lo..hi];
+            let from = near.partition_point(|&(x, _)| x < h);
+            for &(x, r) in &near[from..] {
                 if x != h || r as usize >= rank {
                     break;
                 }
@@ -303,6 +323,11 @@ impl<'a> RankedNames<'a> {
         }
         out
     }
+}
+
+/// The top `bits` bits of `h` (`bits` from 1 to 63).
+fn top_bits(h: u64, bits: u32) -> u64 {
+    h >> (64 - bits)
 }
 
 impl Earlier {
