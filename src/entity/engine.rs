@@ -82,7 +82,9 @@ pub fn unique_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 
 /// Runs `work` (which counts what it has done in its argument) on another
-/// thread while this one reports its progress as `stage`.
+/// thread while this one reports its progress as `stage`. On a thread of a
+/// rayon pool it runs in place, in that pool, and reports only its start:
+/// a worker that waited would take a thread from the work.
 fn with_progress<R: Send>(
     stage: &'static str,
     total: usize,
@@ -95,6 +97,9 @@ fn with_progress<R: Send>(
         done: 0,
         total,
     });
+    if rayon::current_thread_index().is_some() {
+        return work(&done);
+    }
     let (finished, wait) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
@@ -620,6 +625,25 @@ mod tests {
             let t = &corpus.docs[m.doc as usize].text;
             assert!(t.is_char_boundary(m.start as usize) && t.is_char_boundary(m.end as usize));
         }
+    }
+
+    #[test]
+    fn one_thread_and_many_give_the_same_analysis() {
+        let corpus = crate::load::bundled_corpus();
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| e.analyse(&corpus));
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap()
+            .install(|| e.analyse(&corpus));
+        assert_eq!(one.mentions, many.mentions);
+        assert_eq!(one.entities, many.entities);
+        assert!(one.mentions.len() > 300);
     }
 
     #[test]

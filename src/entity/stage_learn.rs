@@ -323,3 +323,48 @@ impl Clusters {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "Operation X" phrases over the words of every whole piece, as before
+    /// only lines were split.
+    fn operations_in_whole_pieces(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+        let mut out = Vec::new();
+        for piece in crate::text::pieces(text, TOKEN_PIECE) {
+            operations_in(text, &tokens_in(text, piece), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn operations_split_only_their_lines_and_find_the_same_phrases() {
+        let long_line =
+            "Troops began Operation Zarb-e-Azb and then Operation Radd ul Fasaad. ".repeat(2_000); // ~140 KB with no line break: several pieces
+        let texts = [
+            "Title\n\nThe army launched Operation Zarb-e-Azb in June.\nOperation\nKhyber One ended.",
+            "Operation Black Thunderstorm, Operation's end, non-Operation Rah-e-Nijat.\n\nCoOperation Talks and Operation the Big One",
+            "Operation Azm-e-Istehkam\nOperation Azm-i-Istehkam goes on. Operation",
+            long_line.as_str(),
+        ];
+        for text in texts {
+            let got = operations(text);
+            assert_eq!(got, operations_in_whole_pieces(text), "{text:.80}");
+            assert!(!got.is_empty());
+        }
+        let got = operations(texts[0]);
+        assert_eq!(&texts[0][got[0].0.clone()], "Operation Zarb-e-Azb");
+        assert_eq!(&texts[0][got[0].1.clone()], "Zarb-e-Azb");
+        // "Operation" ends its line: "Khyber One" on the next is not its name.
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn definitions_of_a_text_depend_on_it_alone() {
+        let d = definitions("The Harkat Liberation Front (HLF) struck in Operation Black Rain.");
+        assert_eq!(d.abbreviations.len(), 1);
+        assert_eq!(d.operations.len(), 1);
+        assert_eq!(definitions("No names here."), DocDefinitions::default());
+    }
+}

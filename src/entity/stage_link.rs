@@ -95,3 +95,46 @@ pub fn doc_mentions(
     });
     mentions
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::Source;
+    use crate::entity::matcher::Target;
+    use rustc_hash::FxHashMap as HashMap;
+
+    fn found(start: usize, end: usize, entity: u32) -> Found {
+        Found {
+            start,
+            end,
+            target: Target::for_alias("Name", entity, Source::Kb, 100),
+        }
+    }
+
+    #[test]
+    fn a_document_has_sorted_mentions_without_overlaps_and_matches_win_ties() {
+        let matches = [found(0, 5, 1), found(10, 20, 2)];
+        let resolved: Resolved<'_> = HashMap::default();
+        let m = doc_mentions(
+            3,
+            &matches,
+            &DocRuns::default(),
+            &DocPeople::default(),
+            &resolved,
+        );
+        let spans: Vec<(u32, u32, u32)> = m.iter().map(|m| (m.start, m.end, m.entity)).collect();
+        assert_eq!(spans, vec![(0, 5, 1), (10, 20, 2)]);
+        assert!(m.iter().all(|m| m.doc == 3));
+    }
+
+    #[test]
+    fn documents_are_joined_in_order() {
+        let a = [found(4, 8, 1)];
+        let b = [found(0, 2, 2)];
+        let runs = [DocRuns::default(), DocRuns::default()];
+        let people = [DocPeople::default(), DocPeople::default()];
+        let m = assemble(&[&a[..], &b[..]], &runs, &people, &HashMap::default());
+        let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();
+        assert_eq!(docs, vec![(0, 4), (1, 0)]);
+    }
+}

@@ -358,6 +358,9 @@ impl Earlier {
     }
 }
 
+/// (where a full name ends, its place in the list of surnames, target).
+type Named<T> = (usize, usize, T);
+
 /// The surnames of the people named in one document, for resolving a
 /// surname used alone: the nearest person named before it wins ("Nawaz
 /// Sharif and Shehbaz Sharif ... Sharif said" is Shehbaz), an exact surname
@@ -370,7 +373,7 @@ pub(crate) struct SurnameIndex<'a, T> {
     /// sorted.
     exact: HashMap<&'a str, Vec<(usize, usize, T)>>,
     /// Each distinct lower-cased surname with the same, for typos.
-    lower: Vec<(String, Vec<(usize, usize, T)>)>,
+    lower: Vec<(String, Vec<Named<T>>)>,
     /// The hash of a one-deletion neighbour of a lower-cased surname -> the
     /// surnames (places in `lower`) that have it. A collision only adds a
     /// candidate, which is checked.
@@ -380,7 +383,7 @@ pub(crate) struct SurnameIndex<'a, T> {
 impl<'a, T: Copy> SurnameIndex<'a, T> {
     pub(crate) fn new(surnames: &'a [(&'a str, usize, T)]) -> Self {
         let mut exact: HashMap<&str, Vec<(usize, usize, T)>> = HashMap::default();
-        let mut lower: Vec<(String, Vec<(usize, usize, T)>)> = Vec::new();
+        let mut lower: Vec<(String, Vec<Named<T>>)> = Vec::new();
         let mut lower_at: HashMap<String, usize> = HashMap::default();
         for (n, (surname, after, target)) in surnames.iter().enumerate() {
             exact
