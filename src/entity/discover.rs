@@ -20,8 +20,18 @@ pub struct AbbrDef {
 /// Small words that a long form may contain without a letter in its
 /// abbreviation ("South Asian Association for Regional Cooperation").
 pub fn is_connector(word: &str) -> bool {
+    // No connector is longer than three letters (ASCII keeps its length in
+    // lower case).
+    if word.is_ascii() && word.len() > 3 {
+        return false;
+    }
+    super::normalize::with_lowercase(word, is_connector_lower)
+}
+
+/// [`is_connector`] of a word already in lower case.
+fn is_connector_lower(word: &str) -> bool {
     matches!(
-        word.to_lowercase().as_str(),
+        word,
         "of" | "the"
             | "and"
             | "for"
@@ -322,6 +332,21 @@ pub fn is_role_word(word: &str) -> bool {
     }
     let w = word.trim_end_matches('.');
     // Lower-case roles count too ("government spokesman Shahid Rind").
+    // Nearly every word is short ASCII: its title case needs no allocation.
+    let mut buf = [0u8; 32];
+    if w.is_ascii() {
+        let Some(title) = buf.get_mut(..w.len()) else {
+            // No title is this long, in any case.
+            return false;
+        };
+        title.copy_from_slice(w.as_bytes());
+        if let Some(first) = title.first_mut() {
+            first.make_ascii_uppercase();
+        }
+        let title = std::str::from_utf8(title).unwrap_or_default();
+        return is_title_word(title)
+            || (w.bytes().all(|b| b.is_ascii_uppercase()) && is_title_word(w));
+    }
     let mut title = String::with_capacity(w.len());
     let mut cs = w.chars();
     if let Some(first) = cs.next() {
@@ -421,8 +446,13 @@ fn is_title_word(word: &str) -> bool {
 /// Nouns that name a kind of institution or place rather than one: alone,
 /// "Army" or "Corps" is not a name ("Army chief", "Corps Commander").
 pub fn is_generic_noun(word: &str) -> bool {
+    super::normalize::with_lowercase(word, is_generic_noun_lower)
+}
+
+/// [`is_generic_noun`] of a word already in lower case.
+fn is_generic_noun_lower(word: &str) -> bool {
     matches!(
-        word.to_lowercase().as_str(),
+        word,
         "army"
             | "corps"
             | "police"

@@ -10,6 +10,13 @@ pub mod engine;
 pub mod kb;
 pub mod matcher;
 pub mod normalize;
+pub mod stage_kb;
+pub mod stage_learn;
+pub mod stage_link;
+pub mod stage_match;
+pub mod stage_names;
+mod tokens;
+mod variants;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,0 +1,370 @@
+//! Stage: learning from the corpus. Abbreviation definitions ("Harkat
+//! Liberation Front (HLF)") and "Operation X" phrases are read from every
+//! document, clustered with each other and with the knowledge base's
+//! aliases (transliterations of one name are one), and the learned aliases
+//! join the knowledge base's in one matcher.
+//!
+//! - [`definitions`] is per document: its output depends on the document's
+//!   text only.
+//! - [`learn`] is the corpus-wide reduce: it needs every document's
+//!   definitions and the knowledge base's aliases.
+
+use super::discover::{AbbrDef, abbreviations, is_function_word};
+use super::engine::unique_id;
+use super::matcher::{Matcher, Target};
+use super::normalize::{digits, edit_distance, key, skeleton};
+use super::stage_kb::KbAliases;
+use super::tokens::{TOKEN_PIECE, Token, tokens_in};
+use super::{Entity, EntityId, Kind, Source};
+use crate::corpus::Document;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// The confidence of a mention found by a learned alias.
+pub(crate) const LEARNED_CONFIDENCE: u8 = 95;
+
+/// What one document defines, as byte ranges into its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocDefinitions {
+    pub abbreviations: Vec<AbbrDef>,
+    /// "Operation X" phrases: (whole name, bare X).
+    pub operations: Vec<(Range<usize>, Range<usize>)>,
+}
+
+/// The definitions of one document's text.
+pub fn definitions(text: &str) -> DocDefinitions {
+    DocDefinitions {
+        abbreviations: abbreviations(text),
+        operations: operations(text),
+    }
+}
+
+/// The entities and the matcher once the corpus's definitions are learned.
+pub struct Learned {
+    /// The knowledge base's entities, then the learned ones.
+    pub entities: Vec<Entity>,
+    /// How many of `entities` come from the knowledge base.
+    pub kb_len: usize,
+    /// The knowledge base's normalised aliases, to their entity.
+    pub kb_keys: HashMap<String, EntityId>,
+    /// The ids in use.
+    pub ids: HashSet<String>,
+    /// Every alias, the knowledge base's and the learned ones.
+    pub matcher: Matcher,
+}
+
+/// Clusters every document's definitions with each other and with the
+/// knowledge base, makes entities of the clusters the knowledge base does
+/// not know, and builds the matcher. `defs[i]` belongs to `docs[i]`.
+pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learned {
+    let KbAliases {
+        mut entities,
+        keys: kb_keys,
+        mut builder,
+    } = kb;
+    let kb_len = entities.len();
+    let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
+    let mut clusters = Clusters::default();
+    let mut surface: BTreeMap<String, (String, Source)> = BTreeMap::new();
+    let note = |k: &str, text: &str, source: Source, s: &mut BTreeMap<String, (String, Source)>| {
+        s.entry(k.to_string())
+            .or_insert_with(|| (text.to_string(), source));
+    };
+    for (doc, learned) in docs.iter().zip(defs) {
+        let text: &str = &doc.text;
+        for def in &learned.abbreviations {
+            let (st, lt) = (&text[def.short.clone()], &text[def.long.clone()]);
+            let (ks, kl) = (key(st), key(lt));
+            note(&ks, st, Source::Abbreviation, &mut surface);
+            note(&kl, lt, Source::Abbreviation, &mut surface);
+            clusters.union(&ks, &kl);
+        }
+        for (name, bare) in &learned.operations {
+            let (kn, kb) = (key(&text[name.clone()]), key(&text[bare.clone()]));
+            note(&kn, &text[name.clone()], Source::Rule, &mut surface);
+            clusters.id(&kn);
+            // The bare name ("Zarb-e-Azb") links only when distinctive.
+            let bare_text = &text[bare.clone()];
+            let distinctive = bare_text.contains(['-', ' ']) || bare_text.chars().count() >= 7;
+            let other_kind = kb_keys
+                .get(&kb)
+                .is_some_and(|&e| entities[e as usize].kind != Kind::Event);
+            if distinctive && !other_kind {
+                note(&kb, bare_text, Source::Rule, &mut surface);
+                clusters.union(&kn, &kb);
+            }
+        }
+    }
+    // Learned names that are transliterations of each other are one
+    // ("Operation Azm-e-Istehkam", "Operation Azm-i-Istehkam").
+    let mut by_skeleton: HashMap<(String, usize, String), String> = HashMap::default();
+    for k in clusters.keys.clone() {
+        let sk = skeleton(&k);
+        if sk.chars().count() < 6 {
+            continue;
+        }
+        match by_skeleton.entry((sk, k.split(' ').count(), digits(&k))) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let other = o.get().clone();
+                let max = (k.chars().count() / 4).max(2);
+                if edit_distance(&k, &other, max) <= max {
+                    clusters.union(&other, &k);
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(k);
+            }
+        }
+    }
+    let mut members: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for k in clusters.keys.clone() {
+        let i = clusters.id(&k);
+        let root = clusters.find(i);
+        members.entry(root).or_default().push(k);
+    }
+    for keys in members.values() {
+        let mut kb_hits: BTreeMap<EntityId, usize> = BTreeMap::new();
+        for k in keys {
+            if let Some(&e) = kb_keys.get(k) {
+                *kb_hits.entry(e).or_default() += 1;
+            }
+        }
+        let owner = match kb_hits
+            .iter()
+            .max_by_key(|&(e, n)| (*n, std::cmp::Reverse(*e)))
+        {
+            Some((&e, _)) => e,
+            None => {
+                // A new entity, named by its longest form.
+                let name = keys
+                    .iter()
+                    .filter_map(|k| surface.get(k))
+                    .map(|(t, _)| t.as_str())
+                    .max_by_key(|t| (t.chars().count(), std::cmp::Reverse(t.to_string())))
+                    .unwrap_or("?")
+                    .to_string();
+                let id = unique_id(&name, |c| ids.contains(c));
+                ids.insert(id.clone());
+                entities.push(Entity {
+                    id,
+                    kind: guess_kind(&name),
+                    name,
+                    aliases: Vec::new(),
+                    description: None,
+                    external: Default::default(),
+                });
+                (entities.len() - 1) as EntityId
+            }
+        };
+        for k in keys {
+            if kb_keys.contains_key(k) {
+                continue;
+            }
+            if let Some((text, source)) = surface.get(k) {
+                builder.add(
+                    text,
+                    Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE),
+                );
+                let e = &mut entities[owner as usize];
+                if e.name != *text && !e.aliases.contains(text) {
+                    e.aliases.push(text.clone());
+                }
+            }
+        }
+    }
+    Learned {
+        entities,
+        kb_len,
+        kb_keys,
+        ids,
+        matcher: builder.build(),
+    }
+}
+
+/// A kind for a name learned from an abbreviation or a rule, by its words.
+pub(crate) fn guess_kind(name: &str) -> Kind {
+    let lower = key(name);
+    let has = |words: &[&str]| lower.split(' ').any(|w| words.contains(&w));
+    if has(&[
+        "taliban",
+        "lashkar",
+        "jaish",
+        "tehreek",
+        "tehrik",
+        "mujahideen",
+        "militia",
+        "brigade",
+        "front",
+        "movement",
+        "network",
+        "liberation",
+        "jihad",
+        "jamaat",
+        "sipah",
+        "harkat",
+    ]) || lower.contains("islamic state")
+    {
+        Kind::Group
+    } else if has(&[
+        "operation",
+        "attack",
+        "attacks",
+        "bombing",
+        "massacre",
+        "war",
+        "siege",
+        "agreement",
+        "accord",
+        "hijacking",
+        "assassination",
+        "offensive",
+        "uprising",
+        "raid",
+    ]) {
+        Kind::Event
+    } else if has(&[
+        "province",
+        "district",
+        "area",
+        "areas",
+        "region",
+        "valley",
+        "territory",
+        "territories",
+        "city",
+        "state",
+        "pass",
+        "line",
+    ]) && !has(&["organization", "organisation", "committee", "council"])
+    {
+        Kind::Place
+    } else {
+        Kind::Org
+    }
+}
+
+/// "Operation X" phrases: (whole name, bare X).
+///
+/// Only the lines that contain "Operation" are split into words: a line
+/// break ends a phrase, and a piece's words never cross its line breaks, so
+/// the words of one line are the same as in the whole piece.
+fn operations(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    const WORD: &str = "Operation";
+    if !text.contains(WORD) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for piece in crate::text::pieces(text, TOKEN_PIECE) {
+        let mut from = piece.start;
+        while let Some(p) = text[from..piece.end].find(WORD) {
+            let at = from + p;
+            let line_start = text[from..at].rfind('\n').map_or(from, |i| from + i + 1);
+            let line_end = text[at..piece.end].find('\n').map_or(piece.end, |i| at + i);
+            operations_in(text, &tokens_in(text, line_start..line_end), &mut out);
+            from = line_end;
+        }
+    }
+    out
+}
+
+/// [`operations`] over the tokens of one line of `text`.
+fn operations_in(text: &str, toks: &[Token], out: &mut Vec<(Range<usize>, Range<usize>)>) {
+    for (i, t) in toks.iter().enumerate() {
+        if &text[t.start..t.end] != "Operation" {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < toks.len()
+            && j < i + 4
+            && toks[j].cap
+            && toks[j].joined
+            && !is_function_word(&text[toks[j].start..toks[j].end])
+        {
+            j += 1;
+        }
+        if j > i + 1 {
+            out.push((t.start..toks[j - 1].end, toks[i + 1].start..toks[j - 1].end));
+        }
+    }
+}
+
+/// Union–find over cluster keys.
+#[derive(Default)]
+struct Clusters {
+    parent: Vec<usize>,
+    index: HashMap<String, usize>,
+    keys: Vec<String>,
+}
+
+impl Clusters {
+    fn id(&mut self, k: &str) -> usize {
+        if let Some(&i) = self.index.get(k) {
+            return i;
+        }
+        let i = self.parent.len();
+        self.parent.push(i);
+        self.index.insert(k.to_string(), i);
+        self.keys.push(k.to_string());
+        i
+    }
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+    fn union(&mut self, a: &str, b: &str) {
+        let (a, b) = (self.id(a), self.id(b));
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[rb.max(ra)] = ra.min(rb);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "Operation X" phrases over the words of every whole piece, as before
+    /// only lines were split.
+    fn operations_in_whole_pieces(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+        let mut out = Vec::new();
+        for piece in crate::text::pieces(text, TOKEN_PIECE) {
+            operations_in(text, &tokens_in(text, piece), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn operations_split_only_their_lines_and_find_the_same_phrases() {
+        let long_line =
+            "Troops began Operation Zarb-e-Azb and then Operation Radd ul Fasaad. ".repeat(2_000); // ~140 KB with no line break: several pieces
+        let texts = [
+            "Title\n\nThe army launched Operation Zarb-e-Azb in June.\nOperation\nKhyber One ended.",
+            "Operation Black Thunderstorm, Operation's end, non-Operation Rah-e-Nijat.\n\nCoOperation Talks and Operation the Big One",
+            "Operation Azm-e-Istehkam\nOperation Azm-i-Istehkam goes on. Operation",
+            long_line.as_str(),
+        ];
+        for text in texts {
+            let got = operations(text);
+            assert_eq!(got, operations_in_whole_pieces(text), "{text:.80}");
+            assert!(!got.is_empty());
+        }
+        let got = operations(texts[0]);
+        assert_eq!(&texts[0][got[0].0.clone()], "Operation Zarb-e-Azb");
+        assert_eq!(&texts[0][got[0].1.clone()], "Zarb-e-Azb");
+        // "Operation" ends its line: "Khyber One" on the next is not its name.
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn definitions_of_a_text_depend_on_it_alone() {
+        let d = definitions("The Harkat Liberation Front (HLF) struck in Operation Black Rain.");
+        assert_eq!(d.abbreviations.len(), 1);
+        assert_eq!(d.operations.len(), 1);
+        assert_eq!(definitions("No names here."), DocDefinitions::default());
+    }
+}

@@ -1,0 +1,140 @@
+//! Stage: linking and assembly. Every document's matches, resolved name
+//! runs and references to people become its mentions, sorted and without
+//! overlaps; the documents are done in parallel and joined in order.
+//!
+//! [`doc_mentions`] is per document: it depends on the document's matches,
+//! runs and people, and on the corpus-wide [`Resolved`] names.
+
+use super::matcher::Found;
+use super::stage_names::{DocPeople, DocRuns, PersonTarget, Resolved};
+use super::{DocId, Mention};
+use rayon::prelude::*;
+
+/// The mentions of every document, in document order. `found`, `runs` and
+/// `people` have one entry per document.
+pub fn assemble(
+    found: &[&[Found]],
+    runs: &[DocRuns],
+    people: &[DocPeople],
+    resolved: &Resolved<'_>,
+) -> Vec<Mention> {
+    let per_doc: Vec<Vec<Mention>> = (0..found.len())
+        .into_par_iter()
+        .map(|d| doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved))
+        .collect();
+    let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+    for m in per_doc {
+        all.extend(m);
+    }
+    all
+}
+
+/// The mentions of one document, sorted by start (the longer first where
+/// two start together) with overlaps dropped: a match first, then a name,
+/// then a reference to a person.
+pub fn doc_mentions(
+    doc: DocId,
+    found: &[Found],
+    runs: &DocRuns,
+    people: &DocPeople,
+    resolved: &Resolved<'_>,
+) -> Vec<Mention> {
+    let mut mentions: Vec<Mention> = Vec::with_capacity(found.len() + runs.runs.len());
+    for m in found {
+        mentions.push(Mention {
+            doc,
+            start: m.start as u32,
+            end: m.end as u32,
+            entity: m.target.entity,
+            source: m.target.source,
+            confidence: m.target.confidence,
+        });
+    }
+    for (i, r) in runs.runs.iter().enumerate() {
+        if people.consumed[i] {
+            continue;
+        }
+        if let Some(&(entity, source, confidence)) = resolved.get(runs.key(i)) {
+            mentions.push(Mention {
+                doc,
+                start: r.start as u32,
+                end: r.end as u32,
+                entity,
+                source,
+                confidence,
+            });
+        }
+    }
+    for &(i, target, source, confidence) in &people.refs {
+        let r = &runs.runs[i];
+        let entity = match target {
+            PersonTarget::Entity(e) => Some(e),
+            PersonTarget::Run(j) => resolved.get(runs.key(j)).map(|t| t.0),
+        };
+        if let Some(entity) = entity {
+            mentions.push(Mention {
+                doc,
+                start: r.start as u32,
+                end: r.end as u32,
+                entity,
+                source,
+                confidence,
+            });
+        }
+    }
+    // A stable sort: where two mentions have the same span, the one pushed
+    // first (a match, then a name, then a person) stays.
+    mentions.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut end = 0;
+    mentions.retain(|m| {
+        let keep = m.start >= end;
+        if keep {
+            end = m.end;
+        }
+        keep
+    });
+    mentions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::Source;
+    use crate::entity::matcher::Target;
+    use rustc_hash::FxHashMap as HashMap;
+
+    fn found(start: usize, end: usize, entity: u32) -> Found {
+        Found {
+            start,
+            end,
+            target: Target::for_alias("Name", entity, Source::Kb, 100),
+        }
+    }
+
+    #[test]
+    fn a_document_has_sorted_mentions_without_overlaps_and_matches_win_ties() {
+        let matches = [found(0, 5, 1), found(10, 20, 2)];
+        let resolved: Resolved<'_> = HashMap::default();
+        let m = doc_mentions(
+            3,
+            &matches,
+            &DocRuns::default(),
+            &DocPeople::default(),
+            &resolved,
+        );
+        let spans: Vec<(u32, u32, u32)> = m.iter().map(|m| (m.start, m.end, m.entity)).collect();
+        assert_eq!(spans, vec![(0, 5, 1), (10, 20, 2)]);
+        assert!(m.iter().all(|m| m.doc == 3));
+    }
+
+    #[test]
+    fn documents_are_joined_in_order() {
+        let a = [found(4, 8, 1)];
+        let b = [found(0, 2, 2)];
+        let runs = [DocRuns::default(), DocRuns::default()];
+        let people = [DocPeople::default(), DocPeople::default()];
+        let m = assemble(&[&a[..], &b[..]], &runs, &people, &HashMap::default());
+        let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();
+        assert_eq!(docs, vec![(0, 4), (1, 0)]);
+    }
+}

@@ -1,0 +1,198 @@
+//! Stage: matching every document against the knowledge base's and the
+//! learned aliases, in parallel.
+//!
+//! [`match_doc`] is per document. Its output, [`DocMatches`], depends on the
+//! document's text, the matcher (the knowledge base and the learned
+//! aliases) and the kinds and names of the entities (for the rules that
+//! widen a match). While its words are at hand, it also adds them to the
+//! corpus-wide [`WordSets`] and gathers the capitalised words that no alias
+//! covers, so that a text is split into words once.
+
+use super::matcher::{Found, Matcher};
+use super::normalize::is_word_char;
+use super::stage_names::{RunCandidates, candidates};
+use super::tokens::{TOKEN_PIECE, Token, tokens_in};
+use super::{Entity, Kind, Source};
+use crate::corpus::Document;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet as HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What the matcher finds in one document.
+#[derive(Debug, Clone, Default)]
+pub struct DocMatches {
+    /// Sorted, disjoint matches.
+    pub found: Vec<Found>,
+    /// The capitalised words no match covers, grouped for the name stage.
+    pub candidates: RunCandidates,
+}
+
+/// Matches every document on all cores, counting them in `done`.
+/// Returns the matches in document order and the corpus's word sets.
+pub fn match_all(
+    docs: &[Document],
+    matcher: &Matcher,
+    entities: &[Entity],
+    done: &AtomicUsize,
+) -> (Vec<DocMatches>, WordSets) {
+    // One word set per worker's share, not per document: most words
+    // repeat, and each new set allocates them again.
+    let parts: Vec<(Vec<(usize, DocMatches)>, WordSets)> = docs
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Vec::new(), WordSets::default()),
+            |(mut out, mut sets), (i, doc)| {
+                out.push((i, match_doc(&doc.text, matcher, entities, &mut sets)));
+                done.fetch_add(1, Ordering::Relaxed);
+                (out, sets)
+            },
+        )
+        .collect();
+    let mut words = WordSets::default();
+    let mut all: Vec<(usize, DocMatches)> = Vec::with_capacity(docs.len());
+    for (part, sets) in parts {
+        all.extend(part);
+        words.merge(sets);
+    }
+    // Rayon keeps the shares in order; this only guards that promise.
+    if !all.is_sorted_by_key(|(i, _)| *i) {
+        all.sort_by_key(|(i, _)| *i);
+    }
+    (all.into_iter().map(|(_, m)| m).collect(), words)
+}
+
+/// Matches one document's text, widens the matches by rule, adds its words
+/// to `words` and gathers its name candidates.
+pub fn match_doc(
+    text: &str,
+    matcher: &Matcher,
+    entities: &[Entity],
+    words: &mut WordSets,
+) -> DocMatches {
+    let mut found = matcher.find_all(text);
+    extend_by_rules(text, &mut found, entities);
+    let mut cands = RunCandidates::default();
+    for piece in crate::text::pieces(text, TOKEN_PIECE) {
+        // The matches in this piece only.
+        let from = found.partition_point(|m| m.end <= piece.start);
+        let to = found.partition_point(|m| m.start < piece.end);
+        let toks = tokens_in(text, piece);
+        words.add(text, &toks);
+        candidates(text, &toks, &found[from..to.max(from)], &mut cands);
+    }
+    DocMatches {
+        found,
+        candidates: cands,
+    }
+}
+
+/// Rules that widen a match: an organisation's "Pak-" prefix ("Pak-ISI"), and
+/// an event's trailing year ("Kabul Airport incident of 2021").
+fn extend_by_rules(text: &str, found: &mut [Found], entities: &[Entity]) {
+    for i in 0..found.len() {
+        let kind = entities[found[i].target.entity as usize].kind;
+        let prev_end = if i > 0 { found[i - 1].end } else { 0 };
+        let next_start = found.get(i + 1).map_or(text.len(), |f| f.start);
+        let f = &mut found[i];
+        if kind == Kind::Org {
+            for prefix in ["Pak-", "Pak\u{2011}"] {
+                if f.start >= prefix.len() + prev_end
+                    && text[..f.start].ends_with(prefix)
+                    && text[..f.start - prefix.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !is_word_char(c))
+                {
+                    f.start -= prefix.len();
+                    f.target.source = Source::Rule;
+                }
+            }
+        }
+        if kind == Kind::Person {
+            // "Mullah Hibatullah" + " Akhundzada": the rest of the name.
+            let name = &entities[f.target.entity as usize].name;
+            let rest = &text[f.end..next_start];
+            if let Some(after) = rest.strip_prefix(' ') {
+                let word: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphabetic() || *c == '-')
+                    .collect();
+                let boundary = after[word.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !is_word_char(c));
+                let matched = &text[f.start..f.end];
+                if !word.is_empty()
+                    && boundary
+                    && name.split(' ').any(|w| w == word)
+                    && !matched.split(' ').any(|w| w == word)
+                {
+                    f.end += 1 + word.len();
+                }
+            }
+        }
+        if kind == Kind::Event {
+            let rest = &text[f.end..next_start];
+            if let Some(year) = rest.strip_prefix(" of ") {
+                let y: String = year.chars().take_while(char::is_ascii_digit).collect();
+                let after = year[y.len()..].chars().next();
+                if y.len() == 4 && after.is_none_or(|c| !is_word_char(c)) {
+                    f.end += 4 + y.len();
+                    f.target.source = Source::Rule;
+                }
+            }
+        }
+    }
+}
+
+/// Corpus-wide word facts that tell names from ordinary words.
+#[derive(Default)]
+pub struct WordSets {
+    /// Words the corpus uses in lower case (so "Tensions" opening a heading
+    /// is an ordinary word).
+    pub(crate) lowercase: HashSet<String>,
+    /// Capitalised words seen inside a sentence, not only opening one.
+    pub(crate) mid_sentence: HashSet<String>,
+}
+
+/// `set.contains(w.to_lowercase())`, without allocating for a short ASCII
+/// word (nearly every word).
+pub(crate) fn contains_lowercased(set: &HashSet<String>, w: &str) -> bool {
+    super::normalize::with_lowercase(w, |l| set.contains(l))
+}
+
+impl WordSets {
+    /// Adds the words of one text.
+    pub(crate) fn add(&mut self, text: &str, toks: &[Token]) {
+        for t in toks {
+            let w = &text[t.start..t.end];
+            if !t.cap {
+                if !self.lowercase.contains(w) {
+                    self.lowercase.insert(w.to_lowercase());
+                }
+            } else if !t.sentence_start && !self.mid_sentence.contains(w) {
+                self.mid_sentence.insert(w.to_string());
+            }
+        }
+    }
+
+    /// Adds another share's words.
+    pub fn merge(&mut self, other: WordSets) {
+        // The larger set absorbs the smaller.
+        let (mut a, b) = if self.lowercase.len() >= other.lowercase.len() {
+            (std::mem::take(&mut self.lowercase), other.lowercase)
+        } else {
+            (other.lowercase, std::mem::take(&mut self.lowercase))
+        };
+        a.extend(b);
+        self.lowercase = a;
+        let (mut a, b) = if self.mid_sentence.len() >= other.mid_sentence.len() {
+            (std::mem::take(&mut self.mid_sentence), other.mid_sentence)
+        } else {
+            (other.mid_sentence, std::mem::take(&mut self.mid_sentence))
+        };
+        a.extend(b);
+        self.mid_sentence = a;
+    }
+}
