@@ -40,11 +40,23 @@ fn main() {
 fn engine_hash() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in ["src/corpus", "src/entity", "src/text"] {
-        let dir = root.join(dir);
+    // Every file under these, at any depth: a stage moved into a folder
+    // still counts.
+    let mut dirs: Vec<std::path::PathBuf> = ["src/corpus", "src/entity", "src/text"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    while let Some(dir) = dirs.pop() {
         println!("cargo:rerun-if-changed={}", dir.display());
         if let Ok(rd) = std::fs::read_dir(&dir) {
-            files.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()));
+            for e in rd.filter_map(|e| e.ok()) {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
         }
     }
     files.sort();
