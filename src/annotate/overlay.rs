@@ -349,12 +349,18 @@ impl Overlay {
         let matcher = builder.build();
         // Every document is searched: the corpus keeps no index of its
         // words (see the module notes of `crate::index`).
-        for d in 0..step.index.docs().len() as DocId {
-            // Read for this search only: a text not in memory stays so.
-            let found = matcher.find_all(&step.index.doc(d).text.fetch());
-            if found.is_empty() {
-                continue;
-            }
+        // On every core; each text read for this search only (a text not
+        // in memory stays so).
+        use rayon::prelude::*;
+        let index = &*step.index;
+        let hits: Vec<(DocId, Vec<_>)> = (0..index.docs().len() as DocId)
+            .into_par_iter()
+            .filter_map(|d| {
+                let found = matcher.find_all(&index.doc(d).text.fetch());
+                (!found.is_empty()).then_some((d, found))
+            })
+            .collect();
+        for (d, found) in hits {
             let list = step.list(d);
             for f in found {
                 put(list, annotation(d, f.start..f.end, f.target.entity));

@@ -11,6 +11,17 @@ use super::Document;
 use super::boilerplate::find_boilerplate;
 use super::title::derive_title_opt;
 
+/// The text of the `record`-th document [`parse_jsonl`] gives for `text`,
+/// without the rest of its work (titles, boilerplate).
+pub(crate) fn record_text(text: &str, record: usize) -> Option<String> {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| parse_line(l).ok())
+        .nth(record)
+        .map(|r| r.text)
+}
+
 /// Parses `text` (the whole decoded file). Bad lines become warnings
 /// (`line N: reason`) and are skipped.
 pub(crate) fn parse_jsonl(path: &str, text: &str, warnings: &mut Vec<String>) -> Vec<Document> {
