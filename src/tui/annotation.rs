@@ -808,9 +808,13 @@ pub fn accept_link(app: &mut App) {
 }
 
 /// True for the links the review queue offers to accept or reject: the
-/// engine only suggested them.
+/// engine only suggested them (spelling variants, abbreviations, and the
+/// names it found on its own, which are the least sure).
 pub fn reviewable(source: Source) -> bool {
-    matches!(source, Source::Variant | Source::Abbreviation)
+    matches!(
+        source,
+        Source::Variant | Source::Abbreviation | Source::Name
+    )
 }
 
 /// How a mention of this source came to be linked, for questions and
@@ -1544,13 +1548,18 @@ pub fn review_queue(index: &Index) -> Vec<ReviewItem> {
         source: Source,
     }
     let mut groups: HashMap<(String, EntityId), Group> = HashMap::new();
-    for m in index.mentions() {
+    // Each mention's text is its form: no document is read.
+    let all = (0..index.docs().len() as DocId).flat_map(|d| {
+        index
+            .doc_mentions(d)
+            .iter()
+            .enumerate()
+            .map(move |(i, m)| (index.form(d, i), m))
+    });
+    for (t, m) in all {
         if !reviewable(m.source) {
             continue;
         }
-        let Some(t) = index.doc(m.doc).text.get(m.range()) else {
-            continue;
-        };
         let g = groups.entry((key(t), m.entity)).or_insert_with(|| Group {
             forms: BTreeMap::new(),
             count: 0,
@@ -1597,7 +1606,7 @@ pub fn open_review(app: &mut App) {
     };
     let items = review_queue(index);
     if items.is_empty() {
-        app.set_message("No suggested links to review (sources variant and abbreviation)");
+        app.set_message("No suggested links to review (spelling variants, abbreviations and names found in the text)");
         return;
     }
     app.visual = None;
