@@ -86,7 +86,7 @@ enum Command {
         /// Corpus file or directory (default: the bundled seeds).
         path: Option<PathBuf>,
         #[arg(long, value_enum)]
-        format: Format,
+        format: ImportFormat,
     },
     /// The knowledge base.
     Kb {
@@ -104,6 +104,25 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+}
+
+/// The formats `dossier import` reads (CoNLL is written only: its tokens
+/// do not say where they sit in the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFormat {
+    Brat,
+    Doccano,
+    Spacy,
+}
+
+impl From<ImportFormat> for Format {
+    fn from(f: ImportFormat) -> Format {
+        match f {
+            ImportFormat::Brat => Format::Brat,
+            ImportFormat::Doccano => Format::Doccano,
+            ImportFormat::Spacy => Format::Spacy,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -265,7 +284,7 @@ fn run(cli: Cli) -> Result<()> {
             if ws.read_only() {
                 bail!("another dossier is annotating this corpus; try again when it has quit");
             }
-            let spans = export::import(format, &from, ws.index().corpus())
+            let spans = export::import(format.into(), &from, ws.index().corpus())
                 .with_context(|| format!("cannot import {}", from.display()))?;
             let ops = dossier::annotate::ops::spans_to_ops(&spans, ws.index());
             let n = ops.len();

@@ -178,21 +178,24 @@ fn doccano_and_spacy_have_their_documented_shapes() {
 }
 
 #[test]
-fn conll_tags_tokens_with_bio_and_entity_ids() {
+fn conll_tags_tokens_with_bio_and_puts_entity_ids_in_their_own_file() {
     let index = index();
     let dir = tempfile::tempdir().unwrap();
     export::export(&index, Format::Conll, dir.path(), &HashMap::new()).unwrap();
     let text = std::fs::read_to_string(dir.path().join("conll.txt")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let i = lines.iter().position(|l| l.starts_with("Ned\t")).unwrap();
-    assert_eq!(lines[i], "Ned\tB-PERSON\tned-price");
-    assert_eq!(lines[i + 1], "Price\tI-PERSON\tned-price");
-    assert!(lines.contains(&"TTP\tB-GROUP\tttp"));
-    assert!(lines.contains(&"met\tO\t_"));
-    assert_eq!(
-        lines.iter().filter(|l| l.starts_with("-DOCSTART-")).count(),
-        3
-    );
+    assert_eq!(lines[i], "Ned\tB-PERSON");
+    assert_eq!(lines[i + 1], "Price\tI-PERSON");
+    assert!(lines.contains(&"TTP\tB-GROUP"));
+    assert!(lines.contains(&"met\tO"));
+    assert_eq!(lines.iter().filter(|l| **l == export::DOCSTART).count(), 3);
+    let ids = std::fs::read_to_string(dir.path().join("conll.ids.txt")).unwrap();
+    let ids: Vec<&str> = ids.lines().collect();
+    assert_eq!(ids[i], "Ned\tned-price");
+    assert_eq!(ids[i + 1], "Price\tned-price");
+    assert!(ids.contains(&"TTP\tttp"));
+    assert!(ids.contains(&"met\t_"));
 }
 
 #[test]

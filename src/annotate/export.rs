@@ -5,10 +5,12 @@
 //! | brat standoff | `<doc>.txt` + `<doc>.ann`, `annotation.conf`, `documents.tsv` | `T` lines, `N` Reference lines with the entity id, `#` AnnotatorNotes |
 //! | doccano JSONL | `doccano.jsonl` | `{"text", "label": [[start, end, "LABEL"]]}` |
 //! | spaCy JSONL | `spacy.jsonl` | `{"text", "entities": [[start, end, "LABEL"]]}` |
-//! | CoNLL BIO | `conll.txt` | `token TAB B-LABEL/I-LABEL/O TAB entity-id` |
+//! | CoNLL BIO | `conll.txt` + `conll.ids.txt` | `token TAB B-LABEL/I-LABEL/O` (the tag last, as CoNLL-2003 and `spacy convert` want); the ids file has `token TAB entity-id` line for line |
 //!
 //! These tools count offsets in Unicode code points; the conversion from the
-//! byte offsets used everywhere else happens here and nowhere else.
+//! byte offsets used everywhere else happens here and nowhere else. brat
+//! reads its `.txt` with universal newlines, so the `.txt` is written with
+//! "\n" line ends and its offsets count in that text.
 
 use crate::corpus::Corpus;
 use crate::entity::{Kind, Mention};
@@ -20,6 +22,10 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
+
+/// The line that starts each document of a CoNLL file, as CoNLL-2003 and
+/// `spacy convert --converter ner` write it.
+pub const DOCSTART: &str = "-DOCSTART- -X- O O";
 
 /// An export or import format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -188,6 +194,77 @@ fn bytes_of(text: &str, chars: &[usize]) -> Vec<Option<usize>> {
         out[i] = offsets.byte(chars[i]);
     }
     out
+}
+
+/// A document's text as brat reads it. brat's reader opens the `.txt` with
+/// universal newlines ("\r\n" and a lone "\r" read as "\n") and counts
+/// its offsets in that text, so that is the text exported, and offsets are
+/// converted between it and the document's own.
+#[derive(Debug)]
+struct BratText<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// The byte offset, in the document's text, of each "\r" dropped (the
+    /// first of a "\r\n"), ascending.
+    dropped: Vec<usize>,
+}
+
+impl<'a> BratText<'a> {
+    fn new(text: &'a str) -> Self {
+        if !text.contains('\r') {
+            return BratText {
+                text: std::borrow::Cow::Borrowed(text),
+                dropped: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut dropped = Vec::new();
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        for (at, _) in text.match_indices('\r') {
+            out.push_str(&text[from..at]);
+            if bytes.get(at + 1) == Some(&b'\n') {
+                dropped.push(at);
+            } else {
+                out.push('\n');
+            }
+            from = at + 1;
+        }
+        out.push_str(&text[from..]);
+        BratText {
+            text: std::borrow::Cow::Owned(out),
+            dropped,
+        }
+    }
+
+    /// The text as it is, offsets unchanged.
+    fn unchanged(text: &'a str) -> Self {
+        BratText {
+            text: std::borrow::Cow::Borrowed(text),
+            dropped: Vec::new(),
+        }
+    }
+
+    /// A byte offset of the document's text → the same place in brat's.
+    fn to_brat(&self, byte: usize) -> usize {
+        byte - self.dropped.partition_point(|&p| p < byte)
+    }
+
+    /// A byte offset of brat's text → the same place in the document's.
+    fn from_brat(&self, byte: usize) -> usize {
+        // The k-th dropped "\r" (from 0) stood just before brat's byte
+        // `dropped[k] - k`, its "\n"; an offset there is before the "\r".
+        let mut lo = 0;
+        let mut hi = self.dropped.len();
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.dropped[mid] - mid < byte {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        byte + lo
+    }
 }
 
 /// Every mention of the index as spans, per document, with notes attached.
@@ -402,11 +479,12 @@ pub fn export(
                 // Read for this document only: an export of a lazily held
                 // corpus does not keep every text.
                 let text = doc.text.fetch();
-                write_file(&txt, &text)?;
+                let brat = BratText::new(&text);
+                write_file(&txt, &brat.text)?;
                 let ann = out.join(format!("{s}.ann"));
                 let mentions = index.doc_mentions(d as u32);
                 write_file_with(&ann, |w| {
-                    brat_ann(&text, mentions, index, notes_of(&doc.id), w)
+                    brat_ann(&brat, mentions, index, notes_of(&doc.id), w)
                 })?;
                 written.push(txt);
                 written.push(ann);
@@ -441,15 +519,28 @@ pub fn export(
             written.push(path);
         }
         Format::Conll => {
-            let path = out.join("conll.txt");
-            write_file_with(&path, |w| {
-                for (d, doc) in index.docs().iter().enumerate() {
-                    writeln!(w, "-DOCSTART-\tO\t_\t# {}\n", doc.id)?;
-                    conll_doc(&doc.text.fetch(), index.doc_mentions(d as u32), index, w)?;
-                }
-                Ok(())
-            })?;
-            written.push(path);
+            // Tags in one file, as CoNLL-2003 and `spacy convert` want them
+            // (the tag last); the entity ids in another, line for line.
+            for (name, column) in [
+                ("conll.txt", ConllColumn::Tag),
+                ("conll.ids.txt", ConllColumn::Entity),
+            ] {
+                let path = out.join(name);
+                write_file_with(&path, |w| {
+                    for (d, doc) in index.docs().iter().enumerate() {
+                        match column {
+                            ConllColumn::Tag => writeln!(w, "{DOCSTART}\n")?,
+                            ConllColumn::Entity => {
+                                writeln!(w, "-DOCSTART-\t{}\n", escape_id(&doc.id))?
+                            }
+                        }
+                        let text = doc.text.fetch();
+                        conll_doc(&text, index.doc_mentions(d as u32), index, column, w)?;
+                    }
+                    Ok(())
+                })?;
+                written.push(path);
+            }
         }
     }
     Ok(written)
@@ -487,7 +578,7 @@ fn jsonl_line(index: &Index, d: usize, field: &str, w: &mut dyn Write) -> std::i
 }
 
 fn brat_ann(
-    text: &str,
+    brat: &BratText,
     mentions: &[Mention],
     index: &Index,
     notes: &HashMap<(usize, usize), &str>,
@@ -495,10 +586,12 @@ fn brat_ann(
 ) -> std::io::Result<()> {
     let mut n_note = 0;
     let mut n_ref = 0;
+    let text: &str = &brat.text;
     let mut offsets = Offsets::new(text);
     for (i, m) in mentions.iter().enumerate() {
         let t = i + 1;
-        let (start, end) = (m.start as usize, m.end as usize);
+        let note = notes.get(&(m.start as usize, m.end as usize));
+        let (start, end) = (brat.to_brat(m.start as usize), brat.to_brat(m.end as usize));
         let entity = index.entity(m.entity);
         // A span that crosses a line break becomes fragments, as brat wants.
         let mut frags = Vec::new();
@@ -527,7 +620,7 @@ fn brat_ann(
             n_ref += 1;
             writeln!(out, "N{n_ref}\tReference T{t} Wikidata:{wd}\t{name}")?;
         }
-        if let Some(note) = notes.get(&(start, end)) {
+        if let Some(note) = note {
             n_note += 1;
             writeln!(
                 out,
@@ -539,39 +632,140 @@ fn brat_ann(
     Ok(())
 }
 
+/// Python's `str.split()` separates columns at these, so a CoNLL token
+/// holds none of them: Unicode white space, and the separators
+/// U+001C–U+001F that Python counts as white space too.
+fn splits_columns(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// One CoNLL token: a byte range of the text, and whether a sentence (or a
+/// line) ends before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    start: usize,
+    end: usize,
+    after_break: bool,
+}
+
+/// The tokens of a text for CoNLL: words (UAX #29), cut again at every
+/// mention's start and end, so that every mention starts and ends on a
+/// token boundary ("Pakistan" "’s", "Afghanistan" "." "State"), and at any
+/// white space; white space is no token. Sentences (UAX #29) and lines end
+/// before the token that follows them.
+fn conll_tokens(text: &str, mentions: &[Mention]) -> Vec<Token> {
+    let mut cuts: Vec<usize> = mentions
+        .iter()
+        .flat_map(|m| [m.start as usize, m.end as usize])
+        .filter(|&b| text.is_char_boundary(b))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let sentences: Vec<usize> = text
+        .split_sentence_bound_indices()
+        .map(|(at, _)| at)
+        .collect();
+    let (mut ci, mut si) = (0, 0);
+    let mut after_break = false;
+    let mut out = Vec::new();
+    for (at, word) in text.split_word_bound_indices() {
+        while si < sentences.len() && sentences[si] <= at {
+            after_break |= sentences[si] > 0;
+            si += 1;
+        }
+        if word.contains(['\n', '\r']) {
+            after_break = true;
+            continue;
+        }
+        let end = at + word.len();
+        while ci < cuts.len() && cuts[ci] <= at {
+            ci += 1;
+        }
+        let mut pieces = Vec::new();
+        let mut from = at;
+        while ci < cuts.len() && cuts[ci] < end {
+            pieces.push((from, cuts[ci]));
+            from = cuts[ci];
+            ci += 1;
+        }
+        pieces.push((from, end));
+        for (a, z) in pieces {
+            let piece = &text[a..z];
+            let mut start = None;
+            for (i, c) in piece
+                .char_indices()
+                .chain(std::iter::once((piece.len(), ' ')))
+            {
+                match (start, splits_columns(c)) {
+                    (None, false) => start = Some(i),
+                    (Some(s), true) => {
+                        out.push(Token {
+                            start: a + s,
+                            end: a + i,
+                            after_break,
+                        });
+                        after_break = false;
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the second column of a CoNLL file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConllColumn {
+    /// The IOB2 tag (`conll.txt`).
+    Tag,
+    /// The entity id, `_` outside mentions (`conll.ids.txt`).
+    Entity,
+}
+
+/// One document as CoNLL lines: `token TAB tag` (or `token TAB entity-id`),
+/// a blank line between sentences. A sentence never ends inside a mention,
+/// so the IOB2 tags are well formed: `I-` only after `B-` or `I-` of the
+/// same mention.
 fn conll_doc(
     text: &str,
     mentions: &[Mention],
     index: &Index,
+    column: ConllColumn,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut si = 0;
-    let mut line_had_tokens = false;
-    for (at, tok) in text.split_word_bound_indices() {
-        if tok.contains('\n') {
-            if line_had_tokens {
-                out.write_all(b"\n")?;
-                line_had_tokens = false;
+    let mut mi = 0;
+    // The mention of the token before, if any.
+    let mut last: Option<usize> = None;
+    let mut any = false;
+    for t in conll_tokens(text, mentions) {
+        while mi < mentions.len() && mentions[mi].end as usize <= t.start {
+            mi += 1;
+        }
+        let inside = mentions
+            .get(mi)
+            .filter(|m| m.start as usize <= t.start && t.end <= m.end as usize)
+            .map(|_| mi);
+        let continues = inside.is_some() && inside == last;
+        if t.after_break && any && !continues {
+            out.write_all(b"\n")?;
+        }
+        let tok = &text[t.start..t.end];
+        let second = match (inside, column) {
+            (Some(i), ConllColumn::Tag) => {
+                let e = index.entity(mentions[i].entity);
+                format!("{}-{}", if continues { "I" } else { "B" }, label(e.kind))
             }
-            continue;
-        }
-        if tok.trim().is_empty() {
-            continue;
-        }
-        while si < mentions.len() && mentions[si].end as usize <= at {
-            si += 1;
-        }
-        match mentions.get(si) {
-            Some(m) if m.start as usize <= at && at < m.end as usize => {
-                let bio = if at == m.start as usize { "B" } else { "I" };
-                let e = index.entity(m.entity);
-                writeln!(out, "{tok}\t{bio}-{}\t{}", label(e.kind), e.id)?;
-            }
-            _ => writeln!(out, "{tok}\tO\t_")?,
-        }
-        line_had_tokens = true;
+            (Some(i), ConllColumn::Entity) => index.entity(mentions[i].entity).id.clone(),
+            (None, ConllColumn::Tag) => "O".to_string(),
+            (None, ConllColumn::Entity) => "_".to_string(),
+        };
+        writeln!(out, "{tok}\t{second}")?;
+        last = inside;
+        any = true;
     }
-    if line_had_tokens {
+    if any {
         out.write_all(b"\n")?;
     }
     Ok(())
@@ -622,7 +816,7 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
             )));
         }
         let doc = unescape_id(escaped);
-        let Some(&text) = texts.get(doc.as_str()) else {
+        let Some(&original) = texts.get(doc.as_str()) else {
             return Err(bad(format!("no document {} in the corpus", short(&doc))));
         };
         if let Some(first) = stems.insert(stem, ln + 1) {
@@ -637,10 +831,15 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
                 short(&doc)
             )));
         }
-        // The offsets count in the .txt: it must be the corpus's text.
+        // The offsets count in the .txt: it must be the corpus's text, as
+        // brat reads it.
+        let mut brat = BratText::new(original);
         let txt_path = dir.join(format!("{stem}.txt"));
         match files::read_regular_string(&txt_path, files::DATA_CAP) {
-            Ok(txt) if txt != text => {
+            // An export from before brat's own newlines were followed holds
+            // the document's text as it is, and its offsets count in that.
+            Ok(txt) if txt == original => brat = BratText::unchanged(original),
+            Ok(txt) if txt != *brat.text => {
                 return Err(bad(format!(
                     "{} differs from the document {} in the corpus",
                     short(&format!("{stem}.txt")),
@@ -659,7 +858,15 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
         }
         let ann_path = dir.join(format!("{stem}.ann"));
         let ann = read_text(&ann_path)?;
-        out.extend(parse_ann(&ann_path, &ann, &doc, text)?);
+        out.extend(
+            parse_ann(&ann_path, &ann, &doc, &brat.text)?
+                .into_iter()
+                .map(|mut s| {
+                    s.start = brat.from_brat(s.start);
+                    s.end = brat.from_brat(s.end);
+                    s
+                }),
+        );
     }
     out.sort();
     Ok(out)
