@@ -250,7 +250,7 @@ impl<'a> BratText<'a> {
     }
 
     /// A byte offset of brat's text → the same place in the document's.
-    fn from_brat(&self, byte: usize) -> usize {
+    fn to_document(&self, byte: usize) -> usize {
         // The k-th dropped "\r" (from 0) stood just before brat's byte
         // `dropped[k] - k`, its "\n"; an offset there is before the "\r".
         let mut lo = 0;
@@ -862,8 +862,8 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
             parse_ann(&ann_path, &ann, &doc, &brat.text)?
                 .into_iter()
                 .map(|mut s| {
-                    s.start = brat.from_brat(s.start);
-                    s.end = brat.from_brat(s.end);
+                    s.start = brat.to_document(s.start);
+                    s.end = brat.to_document(s.end);
                     s
                 }),
         );
