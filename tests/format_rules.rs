@@ -223,13 +223,18 @@ fn import_offers_only_the_formats_it_reads() {
         .output()
         .unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
-    let values = help
-        .lines()
-        .find(|l| l.contains("--format") && l.contains("possible values"))
-        .unwrap_or_default();
+    // The possible values, listed after the option (one line or several).
+    let at = help.find("--format <FORMAT>").unwrap();
+    let mut lines = help[at..].lines();
+    let first = lines.next().unwrap_or_default();
+    let values: String = std::iter::once(first)
+        .chain(lines.take_while(|l| !l.trim_start().starts_with("--")))
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         values.contains("brat") && values.contains("doccano"),
         "{help}"
     );
+    assert!(values.contains("decisions"), "{help}");
     assert!(!values.contains("conll"), "{values}");
 }
