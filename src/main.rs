@@ -81,12 +81,13 @@ enum Command {
     /// Import annotations from a brat directory or a doccano/spaCy JSONL file
     /// into the journal.
     Import {
-        /// The export to read: a brat directory or a JSONL file.
+        /// The export to read: a brat directory or a JSONL file (doccano,
+        /// spaCy, decisions).
         from: PathBuf,
         /// Corpus file or directory (default: the bundled seeds).
         path: Option<PathBuf>,
         #[arg(long, value_enum)]
-        format: Format,
+        format: ImportFormat,
     },
     /// The knowledge base.
     Kb {
@@ -104,6 +105,18 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+}
+
+/// The formats `dossier import` reads (CoNLL is written only: its tokens
+/// do not say where they sit in the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFormat {
+    Brat,
+    Doccano,
+    Spacy,
+    /// `dossier export --format decisions`, or the JSON lines the reader
+    /// prints when it quits with decisions it could not save.
+    Decisions,
 }
 
 #[derive(Subcommand, Debug)]
@@ -249,7 +262,7 @@ fn run(cli: Cli) -> Result<()> {
             out: dir,
         } => {
             let ws = open(path, &cli.kb)?;
-            let files = export::export(ws.index(), format, &dir, &ws.mention_notes())
+            let files = export::export_decided(ws.index(), format, &dir, &ws.decided())
                 .with_context(|| format!("cannot export to {}", dir.display()))?;
             writeln!(
                 out,
@@ -265,10 +278,31 @@ fn run(cli: Cli) -> Result<()> {
             if ws.read_only() {
                 bail!("another dossier is annotating this corpus; try again when it has quit");
             }
-            let spans = export::import(format, &from, ws.index().corpus())
-                .with_context(|| format!("cannot import {}", from.display()))?;
-            let ops = dossier::annotate::ops::spans_to_ops(&spans, ws.index());
-            let n = ops.len();
+            let cannot = || format!("cannot import {}", from.display());
+            let span_format = match format {
+                ImportFormat::Brat => Some(Format::Brat),
+                ImportFormat::Doccano => Some(Format::Doccano),
+                ImportFormat::Spacy => Some(Format::Spacy),
+                ImportFormat::Decisions => None,
+            };
+            let (ops, n) = match span_format {
+                Some(f) => {
+                    let spans =
+                        export::import(f, &from, ws.index().corpus()).with_context(cannot)?;
+                    let ops = dossier::annotate::ops::spans_to_ops(&spans, ws.index());
+                    let n = ops.len();
+                    // One step of undo for the whole import.
+                    let ops =
+                        dossier::annotate::ops::batches(ops, dossier::annotate::ops::BATCH_BYTES);
+                    (ops, n)
+                }
+                // Each decision as it was made: one step of undo each.
+                None => {
+                    let ops = export::import_decisions(&from).with_context(cannot)?;
+                    let n = ops.len();
+                    (ops, n)
+                }
+            };
             for op in ops {
                 if let dossier::annotate::Saved::Pending(e) = ws.decide(op)? {
                     bail!("could not save the journal: {e}");

@@ -178,21 +178,24 @@ fn doccano_and_spacy_have_their_documented_shapes() {
 }
 
 #[test]
-fn conll_tags_tokens_with_bio_and_entity_ids() {
+fn conll_tags_tokens_with_bio_and_puts_entity_ids_in_their_own_file() {
     let index = index();
     let dir = tempfile::tempdir().unwrap();
     export::export(&index, Format::Conll, dir.path(), &HashMap::new()).unwrap();
     let text = std::fs::read_to_string(dir.path().join("conll.txt")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let i = lines.iter().position(|l| l.starts_with("Ned\t")).unwrap();
-    assert_eq!(lines[i], "Ned\tB-PERSON\tned-price");
-    assert_eq!(lines[i + 1], "Price\tI-PERSON\tned-price");
-    assert!(lines.contains(&"TTP\tB-GROUP\tttp"));
-    assert!(lines.contains(&"met\tO\t_"));
-    assert_eq!(
-        lines.iter().filter(|l| l.starts_with("-DOCSTART-")).count(),
-        3
-    );
+    assert_eq!(lines[i], "Ned\tB-PERSON");
+    assert_eq!(lines[i + 1], "Price\tI-PERSON");
+    assert!(lines.contains(&"TTP\tB-GROUP"));
+    assert!(lines.contains(&"met\tO"));
+    assert_eq!(lines.iter().filter(|l| **l == export::DOCSTART).count(), 3);
+    let ids = std::fs::read_to_string(dir.path().join("conll.ids.txt")).unwrap();
+    let ids: Vec<&str> = ids.lines().collect();
+    assert_eq!(ids[i], "Ned\tned-price");
+    assert_eq!(ids[i + 1], "Price\tned-price");
+    assert!(ids.contains(&"TTP\tttp"));
+    assert!(ids.contains(&"met\t_"));
 }
 
 #[test]
@@ -321,24 +324,61 @@ fn re_importing_an_unchanged_export_decides_nothing() {
 }
 
 #[test]
-fn a_relabelled_span_in_doccano_re_kinds_its_entity() {
+fn a_span_label_re_kinds_its_entity_only_when_every_span_of_it_says_so() {
     let index = index();
-    let dir = tempfile::tempdir().unwrap();
-    export::export(&index, Format::Doccano, dir.path(), &HashMap::new()).unwrap();
-    let path = dir.path().join("doccano.jsonl");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replacen("\"PLACE\"", "\"ORG\"", 1);
-    std::fs::write(&path, text).unwrap();
-    let spans = export::import(Format::Doccano, &path, index.corpus()).unwrap();
-    let ops = dossier::annotate::ops::spans_to_ops(&spans, &index);
-    assert_eq!(
-        ops,
-        vec![Op::SetKind {
-            entity: "kabul".into(),
-            kind: Kind::Org
-        }]
-    );
+    for (meta, all) in [(true, false), (false, false), (true, true), (false, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        export::export(&index, Format::Doccano, dir.path(), &HashMap::new()).unwrap();
+        let path = dir.path().join("doccano.jsonl");
+        // Kabul is in every document: relabel it in the first, or in all.
+        let mut done = 0;
+        let lines: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                if !meta {
+                    v.as_object_mut().unwrap().remove("dossier");
+                }
+                let chars: Vec<char> = v["text"].as_str().unwrap().chars().collect();
+                for span in v["label"].as_array_mut().unwrap() {
+                    let (a, z) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+                    let t: String = chars[a as usize..z as usize].iter().collect();
+                    if t == "Kabul" && (all || done == 0) {
+                        span[2] = Value::from("ORG");
+                        done += 1;
+                    }
+                }
+                v.to_string()
+            })
+            .collect();
+        assert_eq!(done, if all { 3 } else { 1 });
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let spans = export::import(Format::Doccano, &path, index.corpus()).unwrap();
+        let ops = dossier::annotate::ops::spans_to_ops(&spans, &index);
+        if all {
+            // Every span of the entity says so: one decision about it.
+            assert_eq!(
+                ops,
+                vec![Op::SetKind {
+                    entity: "kabul".into(),
+                    kind: Kind::Org
+                }],
+                "metadata: {meta}"
+            );
+        } else {
+            // One span's label describes that span: it becomes an ORG of
+            // its own, and Kabul stays a place.
+            assert_eq!(ops.len(), 1, "{ops:?}");
+            let Op::LinkSpan { anchor, new, .. } = &ops[0] else {
+                panic!("{ops:?}");
+            };
+            assert_eq!(anchor.exact, "Kabul");
+            let new = new.as_ref().expect("a new entity");
+            assert_eq!((new.name.as_str(), new.kind), ("Kabul", Kind::Org));
+            assert_ne!(new.id, "kabul");
+        }
+    }
 }
 
 #[test]

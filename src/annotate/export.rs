@@ -5,13 +5,15 @@
 //! | brat standoff | `<doc>.txt` + `<doc>.ann`, `annotation.conf`, `documents.tsv` | `T` lines, `N` Reference lines with the entity id, `#` AnnotatorNotes |
 //! | doccano JSONL | `doccano.jsonl` | `{"text", "label": [[start, end, "LABEL"]]}` |
 //! | spaCy JSONL | `spacy.jsonl` | `{"text", "entities": [[start, end, "LABEL"]]}` |
-//! | CoNLL BIO | `conll.txt` | `token TAB B-LABEL/I-LABEL/O TAB entity-id` |
+//! | CoNLL BIO | `conll.txt` + `conll.ids.txt` | `token TAB B-LABEL/I-LABEL/O` (the tag last, as CoNLL-2003 and `spacy convert` want); the ids file has `token TAB entity-id` line for line |
 //!
 //! These tools count offsets in Unicode code points; the conversion from the
-//! byte offsets used everywhere else happens here and nowhere else.
+//! byte offsets used everywhere else happens here and nowhere else. brat
+//! reads its `.txt` with universal newlines, so the `.txt` is written with
+//! "\n" line ends and its offsets count in that text.
 
 use crate::corpus::Corpus;
-use crate::entity::{Kind, Mention};
+use crate::entity::{EntityId, Kind, Mention, Source};
 use crate::files::{self, ReadError};
 use crate::index::Index;
 use serde_json::Value;
@@ -21,6 +23,10 @@ use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 use unicode_segmentation::UnicodeSegmentation;
 
+/// The line that starts each document of a CoNLL file, as CoNLL-2003 and
+/// `spacy convert --converter ner` write it.
+pub const DOCSTART: &str = "-DOCSTART- -X- O O";
+
 /// An export or import format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -28,6 +34,9 @@ pub enum Format {
     Doccano,
     Spacy,
     Conll,
+    /// The decisions themselves, one JSON object a line, as the journal
+    /// holds them: lossless.
+    Decisions,
 }
 
 #[derive(Debug, Error)]
@@ -50,7 +59,7 @@ pub enum ExportError {
         line: usize,
         reason: String,
     },
-    #[error("import from {0:?} is not supported (brat, doccano and spacy are)")]
+    #[error("import from {0:?} is not supported (brat, doccano, spacy and decisions are)")]
     Unsupported(Format),
 }
 
@@ -89,6 +98,13 @@ pub struct Span {
     /// The entity id, where the format carries one.
     pub entity: Option<String>,
     pub note: Option<String>,
+    /// The entity's name, where the format carries one.
+    pub name: Option<String>,
+    /// A person made or accepted this span (its source is an annotation).
+    pub accepted: bool,
+    /// A person rejected this span: it is no mention of `entity` (of
+    /// anything, without one).
+    pub rejected: bool,
 }
 
 /// The label a kind gets in exported files.
@@ -190,6 +206,77 @@ fn bytes_of(text: &str, chars: &[usize]) -> Vec<Option<usize>> {
     out
 }
 
+/// A document's text as brat reads it. brat's reader opens the `.txt` with
+/// universal newlines ("\r\n" and a lone "\r" read as "\n") and counts
+/// its offsets in that text, so that is the text exported, and offsets are
+/// converted between it and the document's own.
+#[derive(Debug)]
+struct BratText<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// The byte offset, in the document's text, of each "\r" dropped (the
+    /// first of a "\r\n"), ascending.
+    dropped: Vec<usize>,
+}
+
+impl<'a> BratText<'a> {
+    fn new(text: &'a str) -> Self {
+        if !text.contains('\r') {
+            return BratText {
+                text: std::borrow::Cow::Borrowed(text),
+                dropped: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut dropped = Vec::new();
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        for (at, _) in text.match_indices('\r') {
+            out.push_str(&text[from..at]);
+            if bytes.get(at + 1) == Some(&b'\n') {
+                dropped.push(at);
+            } else {
+                out.push('\n');
+            }
+            from = at + 1;
+        }
+        out.push_str(&text[from..]);
+        BratText {
+            text: std::borrow::Cow::Owned(out),
+            dropped,
+        }
+    }
+
+    /// The text as it is, offsets unchanged.
+    fn unchanged(text: &'a str) -> Self {
+        BratText {
+            text: std::borrow::Cow::Borrowed(text),
+            dropped: Vec::new(),
+        }
+    }
+
+    /// A byte offset of the document's text → the same place in brat's.
+    fn to_brat(&self, byte: usize) -> usize {
+        byte - self.dropped.partition_point(|&p| p < byte)
+    }
+
+    /// A byte offset of brat's text → the same place in the document's.
+    fn to_document(&self, byte: usize) -> usize {
+        // The k-th dropped "\r" (from 0) stood just before brat's byte
+        // `dropped[k] - k`, its "\n"; an offset there is before the "\r".
+        let mut lo = 0;
+        let mut hi = self.dropped.len();
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.dropped[mid] - mid < byte {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        byte + lo
+    }
+}
+
 /// Every mention of the index as spans, per document, with notes attached.
 pub fn spans(
     index: &Index,
@@ -214,6 +301,9 @@ pub fn spans(
                         note: mention_notes
                             .get(&(doc.id.clone(), m.start as usize, m.end as usize))
                             .cloned(),
+                        name: Some(e.name.clone()),
+                        accepted: m.source == Source::Annotation,
+                        rejected: false,
                     }
                 })
                 .collect()
@@ -375,20 +465,128 @@ fn notes_by_doc(mention_notes: &HashMap<(String, usize, usize), String>) -> Note
     by
 }
 
+/// What a person decided that the index's mentions do not show, for the
+/// formats that can hold it (see [`crate::annotate::Workspace::decided`]).
+#[derive(Debug, Clone, Default)]
+pub struct Decided {
+    /// Notes on mentions, by (document id, start, end) in bytes.
+    pub notes: HashMap<(String, usize, usize), String>,
+    /// Rejected spans (byte ranges that are no mention), by document id.
+    pub rejected_spans: HashMap<String, Vec<(usize, usize)>>,
+    /// Rejected suggestions: (text, entity id), the text is never that
+    /// entity. Exported on each occurrence of the text.
+    pub rejected_texts: Vec<(String, String)>,
+    /// The decisions in force, in order ([`Format::Decisions`]).
+    pub ops: Vec<crate::annotate::Op>,
+}
+
+/// One rejection in a document: a byte range, and the entity it is not
+/// (none for a span that is no mention of anything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Rejection {
+    start: usize,
+    end: usize,
+    entity: Option<EntityId>,
+}
+
+/// Finds a document's rejections: its rejected spans, and each occurrence
+/// of a rejected suggestion's text.
+struct Rejections<'a> {
+    spans: &'a HashMap<String, Vec<(usize, usize)>>,
+    /// The rejected texts, each matched as the entity it is not.
+    matcher: Option<crate::entity::matcher::Matcher>,
+}
+
+impl<'a> Rejections<'a> {
+    fn new(index: &Index, decided: &'a Decided) -> Self {
+        use crate::entity::matcher::{MatcherBuilder, Target};
+        let mut builder = MatcherBuilder::new();
+        for (text, id) in &decided.rejected_texts {
+            if let Some(e) = index.entity_by_id(id)
+                && !text.is_empty()
+            {
+                builder.add(text, Target::for_alias(text, e, Source::Annotation, 100));
+            }
+        }
+        let matcher = builder.build();
+        Rejections {
+            spans: &decided.rejected_spans,
+            matcher: (!matcher.is_empty()).then_some(matcher),
+        }
+    }
+
+    /// The rejections in force in a document: a rejected span that a
+    /// mention now overlaps, or a rejected suggestion that is a mention of
+    /// that entity again, was decided otherwise later.
+    fn of(&self, doc: &str, text: &str, mentions: &[Mention]) -> Vec<Rejection> {
+        let mut out: Vec<Rejection> = self
+            .spans
+            .get(doc)
+            .into_iter()
+            .flatten()
+            .filter(|&&(a, z)| a < z && text.get(a..z).is_some())
+            .map(|&(start, end)| Rejection {
+                start,
+                end,
+                entity: None,
+            })
+            .collect();
+        if let Some(m) = &self.matcher {
+            out.extend(m.find_all(text).into_iter().map(|f| Rejection {
+                start: f.start,
+                end: f.end,
+                entity: Some(f.target.entity),
+            }));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|r| {
+            let from = mentions.partition_point(|m| (m.end as usize) <= r.start);
+            !mentions[from..]
+                .iter()
+                .take_while(|m| (m.start as usize) < r.end)
+                .any(|m| match r.entity {
+                    None => true,
+                    Some(e) => m.entity == e && m.range() == (r.start..r.end),
+                })
+        });
+        out
+    }
+}
+
 /// Writes `index`'s mentions in `format` under `out` (created 0700 when
-/// missing); returns the files written.
-///
-/// Every file is written a document at a time, straight from the index:
-/// nothing per mention is copied, so an export costs no more memory than
-/// the index itself, however many mentions there are.
+/// missing), with notes on mentions; returns the files written. See
+/// [`export_decided`].
 pub fn export(
     index: &Index,
     format: Format,
     out: &Path,
     mention_notes: &HashMap<(String, usize, usize), String>,
 ) -> Result<Vec<PathBuf>, ExportError> {
+    let decided = Decided {
+        notes: mention_notes.clone(),
+        ..Decided::default()
+    };
+    export_decided(index, format, out, &decided)
+}
+
+/// Writes `index`'s mentions in `format` under `out` (created 0700 when
+/// missing), with what a person decided that the mentions do not show
+/// (notes, rejections, which spans a person made or accepted) where the
+/// format can hold it; returns the files written.
+///
+/// Every file is written a document at a time, straight from the index:
+/// nothing per mention is copied, so an export costs no more memory than
+/// the index itself, however many mentions there are.
+pub fn export_decided(
+    index: &Index,
+    format: Format,
+    out: &Path,
+    decided: &Decided,
+) -> Result<Vec<PathBuf>, ExportError> {
     files::private_dir(out).map_err(io(out))?;
-    let notes = notes_by_doc(mention_notes);
+    let notes = notes_by_doc(&decided.notes);
+    let rejections = Rejections::new(index, decided);
     let no_notes = HashMap::new();
     let notes_of = |id: &str| notes.get(id).unwrap_or(&no_notes);
     let mut written = Vec::new();
@@ -402,11 +600,13 @@ pub fn export(
                 // Read for this document only: an export of a lazily held
                 // corpus does not keep every text.
                 let text = doc.text.fetch();
-                write_file(&txt, &text)?;
+                let brat = BratText::new(&text);
+                write_file(&txt, &brat.text)?;
                 let ann = out.join(format!("{s}.ann"));
                 let mentions = index.doc_mentions(d as u32);
+                let rejected = rejections.of(&doc.id, &text, mentions);
                 write_file_with(&ann, |w| {
-                    brat_ann(&text, mentions, index, notes_of(&doc.id), w)
+                    brat_ann(&brat, mentions, &rejected, index, notes_of(&doc.id), w)
                 })?;
                 written.push(txt);
                 written.push(ann);
@@ -418,6 +618,9 @@ pub fn export(
                 c.push('\n');
             }
             c.push_str("\n[relations]\n\n[events]\n\n[attributes]\n");
+            c.push_str(&format!(
+                "{ACCEPTED}\tArg:<ENTITY>\n{REJECTED}\tArg:<ENTITY>\n"
+            ));
             write_file(&conf, &c)?;
             let man = out.join("documents.tsv");
             write_file(&man, &manifest)?;
@@ -432,74 +635,166 @@ pub fn export(
             };
             let path = out.join(name);
             write_file_with(&path, |w| {
-                for d in 0..index.docs().len() {
-                    jsonl_line(index, d, field, w)?;
+                for (d, doc) in index.docs().iter().enumerate() {
+                    jsonl_line(index, d, field, &rejections, notes_of(&doc.id), w)?;
                     w.write_all(b"\n")?;
                 }
                 Ok(())
             })?;
             written.push(path);
         }
-        Format::Conll => {
-            let path = out.join("conll.txt");
+        Format::Decisions => {
+            let path = out.join("decisions.jsonl");
             write_file_with(&path, |w| {
-                for (d, doc) in index.docs().iter().enumerate() {
-                    writeln!(w, "-DOCSTART-\tO\t_\t# {}\n", doc.id)?;
-                    conll_doc(&doc.text.fetch(), index.doc_mentions(d as u32), index, w)?;
+                for op in &decided.ops {
+                    writeln!(w, "{}", crate::text::safe::to_json(op))?;
                 }
                 Ok(())
             })?;
             written.push(path);
         }
+        Format::Conll => {
+            // Tags in one file, as CoNLL-2003 and `spacy convert` want them
+            // (the tag last); the entity ids in another, line for line.
+            for (name, column) in [
+                ("conll.txt", ConllColumn::Tag),
+                ("conll.ids.txt", ConllColumn::Entity),
+            ] {
+                let path = out.join(name);
+                write_file_with(&path, |w| {
+                    for (d, doc) in index.docs().iter().enumerate() {
+                        match column {
+                            ConllColumn::Tag => writeln!(w, "{DOCSTART}\n")?,
+                            ConllColumn::Entity => {
+                                writeln!(w, "-DOCSTART-\t{}\n", escape_id(&doc.id))?
+                            }
+                        }
+                        let text = doc.text.fetch();
+                        conll_doc(&text, index.doc_mentions(d as u32), index, column, w)?;
+                    }
+                    Ok(())
+                })?;
+                written.push(path);
+            }
+        }
     }
     Ok(written)
 }
 
-/// One doccano or spaCy line: `{"doc", "id", FIELD: [[start, end, LABEL],
-/// …], "text"}`, keys in alphabetical order, with code-point offsets.
-fn jsonl_line(index: &Index, d: usize, field: &str, w: &mut dyn Write) -> std::io::Result<()> {
+/// One doccano or spaCy line: `{"doc", "dossier", "id", FIELD: [[start,
+/// end, LABEL], …], "text"}`, keys in alphabetical order, with code-point
+/// offsets. `"dossier"` is metadata (doccano keeps a line's other fields as
+/// its metadata; spaCy reads only "text" and "entities"):
+///
+/// - `"ids"`: `[[start, end, entity id, entity name], …]` for each span;
+/// - `"accepted"`: `[[start, end], …]`, the spans a person made or accepted;
+/// - `"notes"`: `[[start, end, note], …]`;
+/// - `"rejected"`: `[[start, end, LABEL, entity id or null], …]`, spans that
+///   are no mention of that entity (of anything, with null): never in FIELD.
+fn jsonl_line(
+    index: &Index,
+    d: usize,
+    field: &str,
+    rejections: &Rejections,
+    notes: &HashMap<(usize, usize), &str>,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     use crate::text::safe::to_json;
+    use serde_json::json;
     let doc = index.doc(d as u32);
-    write!(w, "{{\"doc\":{},", to_json(&doc.id))?;
-    // Before "id" or after it, so that the keys stay in order.
-    if field < "id" {
-        write!(w, "\"{field}\":[")?;
-    } else {
-        write!(w, "\"id\":{},\"{field}\":[", d + 1)?;
-    }
     let text = doc.text.fetch();
     let mut offsets = Offsets::new(&text);
-    for (i, m) in index.doc_mentions(d as u32).iter().enumerate() {
-        let kind = index.entity(m.entity).kind;
+    let mentions = index.doc_mentions(d as u32);
+    let mut labels = Vec::with_capacity(mentions.len());
+    let mut ids = Vec::with_capacity(mentions.len());
+    let mut accepted = Vec::new();
+    let mut noted = Vec::new();
+    for m in mentions {
+        let e = index.entity(m.entity);
         let (start, end) = (
             offsets.chars(m.start as usize),
             offsets.chars(m.end as usize),
         );
-        let sep = if i == 0 { "" } else { "," };
-        write!(w, "{sep}[{start},{end},\"{}\"]", label(kind))?;
+        labels.push(json!([start, end, label(e.kind)]));
+        ids.push(json!([start, end, e.id, e.name]));
+        if m.source == Source::Annotation {
+            accepted.push(json!([start, end]));
+        }
+        if let Some(note) = notes.get(&(m.start as usize, m.end as usize)) {
+            noted.push(json!([start, end, note]));
+        }
     }
+    let rejected: Vec<Value> = rejections
+        .of(&doc.id, &text, mentions)
+        .into_iter()
+        .map(|r| {
+            let e = r.entity.map(|e| index.entity(e));
+            json!([
+                offsets.chars(r.start),
+                offsets.chars(r.end),
+                label(e.map_or(Kind::Other, |e| e.kind)),
+                e.map(|e| e.id.as_str())
+            ])
+        })
+        .collect();
+    let dossier = json!({"accepted": accepted, "ids": ids, "notes": noted, "rejected": rejected});
+    write!(
+        w,
+        "{{\"doc\":{},\"dossier\":{},",
+        to_json(&doc.id),
+        to_json(&dossier)
+    )?;
+    // Before "id" or after it, so that the keys stay in order.
     if field < "id" {
-        write!(w, "],\"id\":{},", d + 1)?;
+        write!(w, "\"{field}\":{},\"id\":{},", to_json(&labels), d + 1)?;
     } else {
-        write!(w, "],")?;
+        write!(w, "\"id\":{},\"{field}\":{},", d + 1, to_json(&labels))?;
     }
     write!(w, "\"text\":{}}}", to_json(&*text))
 }
 
+/// The brat attribute of a span a person made or accepted.
+pub const ACCEPTED: &str = "Accepted";
+/// The brat attribute of a span a person rejected: its `T` line says where,
+/// its `N` line (if any) which entity it is not.
+pub const REJECTED: &str = "Rejected";
+
 fn brat_ann(
-    text: &str,
+    brat: &BratText,
     mentions: &[Mention],
+    rejected: &[Rejection],
     index: &Index,
     notes: &HashMap<(usize, usize), &str>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut n_note = 0;
     let mut n_ref = 0;
+    let mut n_attr = 0;
+    let text: &str = &brat.text;
     let mut offsets = Offsets::new(text);
-    for (i, m) in mentions.iter().enumerate() {
+    let spans = mentions
+        .iter()
+        .map(|m| {
+            (
+                m.start,
+                m.end,
+                Some(m.entity),
+                m.source == Source::Annotation,
+                false,
+            )
+        })
+        .chain(
+            rejected
+                .iter()
+                .map(|r| (r.start as u32, r.end as u32, r.entity, false, true)),
+        );
+    for (i, (start, end, entity, accepted, is_rejected)) in spans.enumerate() {
         let t = i + 1;
-        let (start, end) = (m.start as usize, m.end as usize);
-        let entity = index.entity(m.entity);
+        let note = (!is_rejected)
+            .then(|| notes.get(&(start as usize, end as usize)))
+            .flatten();
+        let (start, end) = (brat.to_brat(start as usize), brat.to_brat(end as usize));
+        let entity = entity.map(|e| index.entity(e));
         // A span that crosses a line break becomes fragments, as brat wants.
         let mut frags = Vec::new();
         let mut at = start;
@@ -514,20 +809,18 @@ fn brat_ann(
             at += piece.len() + 1;
         }
         let quoted = text[start..end].replace('\n', " ");
-        writeln!(
-            out,
-            "T{t}\t{} {}\t{quoted}",
-            label(entity.kind),
-            frags.join(";")
-        )?;
-        let (id, name) = (&entity.id, &entity.name);
-        n_ref += 1;
-        writeln!(out, "N{n_ref}\tReference T{t} dossier:{id}\t{name}")?;
-        if let Some(wd) = entity.external.get("wikidata") {
+        let kind = entity.map_or(Kind::Other, |e| e.kind);
+        writeln!(out, "T{t}\t{} {}\t{quoted}", label(kind), frags.join(";"))?;
+        if let Some(entity) = entity {
+            let (id, name) = (&entity.id, entity.name.replace(['\n', '\t'], " "));
             n_ref += 1;
-            writeln!(out, "N{n_ref}\tReference T{t} Wikidata:{wd}\t{name}")?;
+            writeln!(out, "N{n_ref}\tReference T{t} dossier:{id}\t{name}")?;
+            if let Some(wd) = entity.external.get("wikidata") {
+                n_ref += 1;
+                writeln!(out, "N{n_ref}\tReference T{t} Wikidata:{wd}\t{name}")?;
+            }
         }
-        if let Some(note) = notes.get(&(start, end)) {
+        if let Some(note) = note {
             n_note += 1;
             writeln!(
                 out,
@@ -535,43 +828,150 @@ fn brat_ann(
                 note.replace(['\n', '\t'], " ")
             )?;
         }
+        for (on, attr) in [(accepted, ACCEPTED), (is_rejected, REJECTED)] {
+            if on {
+                n_attr += 1;
+                writeln!(out, "A{n_attr}\t{attr} T{t}")?;
+            }
+        }
     }
     Ok(())
 }
 
+/// Python's `str.split()` separates columns at these, so a CoNLL token
+/// holds none of them: Unicode white space, and the separators
+/// U+001C–U+001F that Python counts as white space too.
+fn splits_columns(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// One CoNLL token: a byte range of the text, and whether a sentence (or a
+/// line) ends before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    start: usize,
+    end: usize,
+    after_break: bool,
+}
+
+/// The tokens of a text for CoNLL: words (UAX #29), cut again at every
+/// mention's start and end, so that every mention starts and ends on a
+/// token boundary ("Pakistan" "’s", "Afghanistan" "." "State"), and at any
+/// white space; white space is no token. Sentences (UAX #29) and lines end
+/// before the token that follows them.
+fn conll_tokens(text: &str, mentions: &[Mention]) -> Vec<Token> {
+    let mut cuts: Vec<usize> = mentions
+        .iter()
+        .flat_map(|m| [m.start as usize, m.end as usize])
+        .filter(|&b| text.is_char_boundary(b))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let sentences: Vec<usize> = text
+        .split_sentence_bound_indices()
+        .map(|(at, _)| at)
+        .collect();
+    let (mut ci, mut si) = (0, 0);
+    let mut after_break = false;
+    let mut out = Vec::new();
+    for (at, word) in text.split_word_bound_indices() {
+        while si < sentences.len() && sentences[si] <= at {
+            after_break |= sentences[si] > 0;
+            si += 1;
+        }
+        if word.contains(['\n', '\r']) {
+            after_break = true;
+            continue;
+        }
+        let end = at + word.len();
+        while ci < cuts.len() && cuts[ci] <= at {
+            ci += 1;
+        }
+        let mut pieces = Vec::new();
+        let mut from = at;
+        while ci < cuts.len() && cuts[ci] < end {
+            pieces.push((from, cuts[ci]));
+            from = cuts[ci];
+            ci += 1;
+        }
+        pieces.push((from, end));
+        for (a, z) in pieces {
+            let piece = &text[a..z];
+            let mut start = None;
+            for (i, c) in piece
+                .char_indices()
+                .chain(std::iter::once((piece.len(), ' ')))
+            {
+                match (start, splits_columns(c)) {
+                    (None, false) => start = Some(i),
+                    (Some(s), true) => {
+                        out.push(Token {
+                            start: a + s,
+                            end: a + i,
+                            after_break,
+                        });
+                        after_break = false;
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the second column of a CoNLL file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConllColumn {
+    /// The IOB2 tag (`conll.txt`).
+    Tag,
+    /// The entity id, `_` outside mentions (`conll.ids.txt`).
+    Entity,
+}
+
+/// One document as CoNLL lines: `token TAB tag` (or `token TAB entity-id`),
+/// a blank line between sentences. A sentence never ends inside a mention,
+/// so the IOB2 tags are well formed: `I-` only after `B-` or `I-` of the
+/// same mention.
 fn conll_doc(
     text: &str,
     mentions: &[Mention],
     index: &Index,
+    column: ConllColumn,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut si = 0;
-    let mut line_had_tokens = false;
-    for (at, tok) in text.split_word_bound_indices() {
-        if tok.contains('\n') {
-            if line_had_tokens {
-                out.write_all(b"\n")?;
-                line_had_tokens = false;
+    let mut mi = 0;
+    // The mention of the token before, if any.
+    let mut last: Option<usize> = None;
+    let mut any = false;
+    for t in conll_tokens(text, mentions) {
+        while mi < mentions.len() && mentions[mi].end as usize <= t.start {
+            mi += 1;
+        }
+        let inside = mentions
+            .get(mi)
+            .filter(|m| m.start as usize <= t.start && t.end <= m.end as usize)
+            .map(|_| mi);
+        let continues = inside.is_some() && inside == last;
+        if t.after_break && any && !continues {
+            out.write_all(b"\n")?;
+        }
+        let tok = &text[t.start..t.end];
+        let second = match (inside, column) {
+            (Some(i), ConllColumn::Tag) => {
+                let e = index.entity(mentions[i].entity);
+                format!("{}-{}", if continues { "I" } else { "B" }, label(e.kind))
             }
-            continue;
-        }
-        if tok.trim().is_empty() {
-            continue;
-        }
-        while si < mentions.len() && mentions[si].end as usize <= at {
-            si += 1;
-        }
-        match mentions.get(si) {
-            Some(m) if m.start as usize <= at && at < m.end as usize => {
-                let bio = if at == m.start as usize { "B" } else { "I" };
-                let e = index.entity(m.entity);
-                writeln!(out, "{tok}\t{bio}-{}\t{}", label(e.kind), e.id)?;
-            }
-            _ => writeln!(out, "{tok}\tO\t_")?,
-        }
-        line_had_tokens = true;
+            (Some(i), ConllColumn::Entity) => index.entity(mentions[i].entity).id.clone(),
+            (None, ConllColumn::Tag) => "O".to_string(),
+            (None, ConllColumn::Entity) => "_".to_string(),
+        };
+        writeln!(out, "{tok}\t{second}")?;
+        last = inside;
+        any = true;
     }
-    if line_had_tokens {
+    if any {
         out.write_all(b"\n")?;
     }
     Ok(())
@@ -593,8 +993,51 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
         Format::Brat => import_brat(path, &texts),
         Format::Doccano => import_jsonl(path, corpus, &texts, "label"),
         Format::Spacy => import_jsonl(path, corpus, &texts, "entities"),
-        Format::Conll => Err(ExportError::Unsupported(format)),
+        Format::Conll | Format::Decisions => Err(ExportError::Unsupported(format)),
     }
+}
+
+/// Reads decisions back: `dossier export --format decisions`, the lines
+/// the reader prints when it quits with decisions it could not save (their
+/// heading line included), `dossier annotations --json`, or a journal's
+/// decision lines. Undo and redo lines are refused: they are not decisions
+/// (export the decisions in force instead). Blank lines are skipped.
+pub fn import_decisions(path: &Path) -> Result<Vec<crate::annotate::Op>, ExportError> {
+    let content = read_text(path)?;
+    let mut out = Vec::new();
+    for (i, line) in content.lines().enumerate() {
+        let line = line.trim();
+        // The heading the reader prints before unsaved decisions.
+        if line.is_empty() || line.starts_with("dossier: ") {
+            continue;
+        }
+        let bad = |reason: String| ExportError::Parse {
+            path: path.to_path_buf(),
+            line: i + 1,
+            reason,
+        };
+        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| bad("expected a JSON object".into()))?;
+        if obj.contains_key("dossier_journal") {
+            continue;
+        }
+        if obj.contains_key("undo") || obj.contains_key("redo") {
+            return Err(bad(
+                "an undo or redo line is no decision (export the decisions in force with `dossier export --format decisions`)".into(),
+            ));
+        }
+        // `dossier annotations --json` nests the decision under "op".
+        let op = match obj.get("op") {
+            Some(inner @ Value::Object(_)) => inner.clone(),
+            _ => v.clone(),
+        };
+        let op: crate::annotate::Op =
+            serde_json::from_value(op).map_err(|e| bad(format!("not a decision: {e}")))?;
+        out.push(op);
+    }
+    Ok(out)
 }
 
 fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, ExportError> {
@@ -622,7 +1065,7 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
             )));
         }
         let doc = unescape_id(escaped);
-        let Some(&text) = texts.get(doc.as_str()) else {
+        let Some(&original) = texts.get(doc.as_str()) else {
             return Err(bad(format!("no document {} in the corpus", short(&doc))));
         };
         if let Some(first) = stems.insert(stem, ln + 1) {
@@ -637,10 +1080,15 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
                 short(&doc)
             )));
         }
-        // The offsets count in the .txt: it must be the corpus's text.
+        // The offsets count in the .txt: it must be the corpus's text, as
+        // brat reads it.
+        let mut brat = BratText::new(original);
         let txt_path = dir.join(format!("{stem}.txt"));
         match files::read_regular_string(&txt_path, files::DATA_CAP) {
-            Ok(txt) if txt != text => {
+            // An export from before brat's own newlines were followed holds
+            // the document's text as it is, and its offsets count in that.
+            Ok(txt) if txt == original => brat = BratText::unchanged(original),
+            Ok(txt) if txt != *brat.text => {
                 return Err(bad(format!(
                     "{} differs from the document {} in the corpus",
                     short(&format!("{stem}.txt")),
@@ -659,7 +1107,15 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
         }
         let ann_path = dir.join(format!("{stem}.ann"));
         let ann = read_text(&ann_path)?;
-        out.extend(parse_ann(&ann_path, &ann, &doc, text)?);
+        out.extend(
+            parse_ann(&ann_path, &ann, &doc, &brat.text)?
+                .into_iter()
+                .map(|mut s| {
+                    s.start = brat.to_document(s.start);
+                    s.end = brat.to_document(s.end);
+                    s
+                }),
+        );
     }
     out.sort();
     Ok(out)
@@ -683,8 +1139,9 @@ fn parse_ann(path: &Path, ann: &str, doc: &str, text: &str) -> Result<Vec<Span>,
     let mut bounds: Vec<TextBound> = Vec::new();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     // (T id, entity id) and (T id, note), applied once every T is known.
-    let mut refs: Vec<(&str, &str)> = Vec::new();
+    let mut refs: Vec<(&str, &str, Option<&str>)> = Vec::new();
     let mut notes: Vec<(&str, &str)> = Vec::new();
+    let mut attributes: Vec<(&str, &str)> = Vec::new();
     for (i, l) in ann.lines().enumerate() {
         let line = i + 1;
         let cols: Vec<&str> = l.splitn(3, '\t').collect();
@@ -744,7 +1201,13 @@ fn parse_ann(path: &Path, ann: &str, doc: &str, text: &str) -> Result<Vec<Span>,
                 if let [_, t, reference] = parts.as_slice()
                     && let Some(id) = reference.strip_prefix("dossier:")
                 {
-                    refs.push((t, id));
+                    refs.push((t, id, cols.get(2).copied()));
+                }
+            }
+            Some('A') => {
+                // A binary attribute: "A1 TAB Name T3".
+                if let Some((name, t)) = cols.get(1).and_then(|c| c.split_once(' ')) {
+                    attributes.push((name, t));
                 }
             }
             Some('#') => {
@@ -819,11 +1282,24 @@ fn parse_ann(path: &Path, ann: &str, doc: &str, text: &str) -> Result<Vec<Span>,
             kind: b.kind,
             entity: None,
             note: None,
+            name: None,
+            accepted: false,
+            rejected: false,
         });
     }
-    for (t, id) in refs {
+    for (t, id, name) in refs {
         if let Some(&i) = by_id.get(t) {
             spans[i].entity = Some(id.to_string());
+            spans[i].name = name.map(str::to_string);
+        }
+    }
+    for (name, t) in attributes {
+        if let Some(&i) = by_id.get(t) {
+            match name {
+                ACCEPTED => spans[i].accepted = true,
+                REJECTED => spans[i].rejected = true,
+                _ => {}
+            }
         }
     }
     for (t, note) in notes {
@@ -843,6 +1319,83 @@ fn opt_str<'v>(
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(format!("\"{name}\" must be a string")),
+    }
+}
+
+/// The `"dossier"` metadata of a doccano or spaCy line (see
+/// [`jsonl_line`]), its offsets still in code points.
+#[derive(Debug, Default)]
+struct Metadata {
+    ids: HashMap<(usize, usize), (String, String)>,
+    accepted: HashSet<(usize, usize)>,
+    notes: HashMap<(usize, usize), String>,
+    rejected: Vec<(usize, usize, Kind, Option<String>)>,
+}
+
+impl Metadata {
+    fn parse(v: Option<&Value>) -> Result<Metadata, String> {
+        let mut meta = Metadata::default();
+        let obj = match v {
+            None | Some(Value::Null) => return Ok(meta),
+            Some(Value::Object(o)) => o,
+            Some(_) => return Err("expected an object".into()),
+        };
+        let list = |name: &str| -> Result<&[Value], String> {
+            match obj.get(name) {
+                None | Some(Value::Null) => Ok(&[]),
+                Some(Value::Array(a)) => Ok(a),
+                Some(_) => Err(format!("\"{name}\" must be a list")),
+            }
+        };
+        let range = |name: &str, n: usize, item: &Value| -> Result<(usize, usize), String> {
+            match (
+                item.get(0).and_then(Value::as_u64),
+                item.get(1).and_then(Value::as_u64),
+            ) {
+                (Some(s), Some(e)) if s < e => Ok((s as usize, e as usize)),
+                _ => Err(format!(
+                    "\"{name}\" item {n}: expected [start, end, …] with start before end"
+                )),
+            }
+        };
+        let string = |name: &str, n: usize, item: &Value, i: usize| -> Result<String, String> {
+            item.get(i)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("\"{name}\" item {n}: item {} must be a string", i + 1))
+        };
+        for (n, item) in list("ids")?.iter().enumerate() {
+            let r = range("ids", n + 1, item)?;
+            let id = string("ids", n + 1, item, 2)?;
+            let name = string("ids", n + 1, item, 3)?;
+            meta.ids.insert(r, (id, name));
+        }
+        for (n, item) in list("accepted")?.iter().enumerate() {
+            meta.accepted.insert(range("accepted", n + 1, item)?);
+        }
+        for (n, item) in list("notes")?.iter().enumerate() {
+            let r = range("notes", n + 1, item)?;
+            meta.notes.insert(r, string("notes", n + 1, item, 2)?);
+        }
+        for (n, item) in list("rejected")?.iter().enumerate() {
+            let (s, e) = range("rejected", n + 1, item)?;
+            let lab = string("rejected", n + 1, item, 2)?;
+            let kind = kind_of_label(&lab).ok_or_else(|| {
+                format!("\"rejected\" item {}: unknown label {}", n + 1, short(&lab))
+            })?;
+            let entity = match item.get(3) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(id)) => Some(id.clone()),
+                Some(_) => {
+                    return Err(format!(
+                        "\"rejected\" item {}: the entity must be a string or null",
+                        n + 1
+                    ));
+                }
+            };
+            meta.rejected.push((s, e, kind, entity));
+        }
+        Ok(meta)
     }
 }
 
@@ -930,23 +1483,44 @@ fn import_jsonl(
             }
             parsed.push((s, e, kind));
         }
+        let meta =
+            Metadata::parse(obj.get("dossier")).map_err(|e| bad(format!("\"dossier\": {e}")))?;
+        let labelled = parsed.len();
+        parsed.extend(meta.rejected.iter().map(|r| (r.0, r.1, r.2)));
         let chars: Vec<usize> = parsed.iter().flat_map(|&(s, e, _)| [s, e]).collect();
         let bytes = bytes_of(doc_text, &chars);
         for (j, &(s, e, kind)) in parsed.iter().enumerate() {
             let (Some(start), Some(end)) = (bytes[2 * j], bytes[2 * j + 1]) else {
+                let which = if j < labelled {
+                    format!("span {}", j + 1)
+                } else {
+                    format!("rejected span {}", j - labelled + 1)
+                };
                 return Err(bad(format!(
-                    "span {}: {s}–{e} is past the end of the text ({} characters)",
-                    j + 1,
+                    "{which}: {s}–{e} is past the end of the text ({} characters)",
                     doc_text.chars().count()
                 )));
+            };
+            let (entity, name, rejected) = if j < labelled {
+                match meta.ids.get(&(s, e)) {
+                    Some((id, name)) => (Some(id.clone()), Some(name.clone()), false),
+                    None => (None, None, false),
+                }
+            } else {
+                (meta.rejected[j - labelled].3.clone(), None, true)
             };
             out.push(Span {
                 doc: doc.to_string(),
                 start,
                 end,
                 kind,
-                entity: None,
-                note: None,
+                entity,
+                note: (!rejected)
+                    .then(|| meta.notes.get(&(s, e)).cloned())
+                    .flatten(),
+                name,
+                accepted: !rejected && meta.accepted.contains(&(s, e)),
+                rejected,
             });
         }
     }

@@ -82,12 +82,26 @@ pub enum Op {
         target: NoteTarget,
         text: String,
     },
+    /// Several decisions taken as one (an import): one line of the journal
+    /// and one step of undo. Never nested.
+    Batch {
+        ops: Vec<Op>,
+    },
 }
 
 impl Op {
+    /// The decisions this one is made of, in order: itself, or a batch's.
+    pub fn flat(&self) -> Box<dyn Iterator<Item = &Op> + '_> {
+        match self {
+            Op::Batch { ops } => Box::new(ops.iter().flat_map(Op::flat)),
+            op => Box::new(std::iter::once(op)),
+        }
+    }
+
     /// The ids of the entities this decision touches.
     pub fn entities(&self) -> Vec<&str> {
         match self {
+            Op::Batch { ops } => ops.iter().flat_map(Op::entities).collect(),
             Op::LinkText { entity, .. } | Op::LinkSpan { entity, .. } => vec![entity.as_str()],
             Op::RejectSpan { .. } => Vec::new(),
             Op::RejectText { entity, .. }
@@ -151,6 +165,10 @@ impl Op {
                 }
             }
             Op::SetKind { entity, kind } => format!("{}: kind is now {kind}", n(entity)),
+            Op::Batch { ops } => match ops.as_slice() {
+                [one] => one.describe_with(name),
+                ops => format!("{} decisions at once", ops.len()),
+            },
             Op::Note { target, .. } => match target {
                 NoteTarget::Mention { anchor } => format!("note on “{}”", anchor.exact),
                 NoteTarget::Entity { id } => format!("note on {}", n(id)),
@@ -197,7 +215,8 @@ impl Op {
                 target: NoteTarget::Entity { id },
                 ..
             } => vec![id.as_str()],
-            Op::RejectSpan { .. } | Op::Note { .. } => Vec::new(),
+            // Each part is checked as it is applied.
+            Op::RejectSpan { .. } | Op::Note { .. } | Op::Batch { .. } => Vec::new(),
         }
     }
 }
@@ -228,45 +247,56 @@ pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayRe
 
 pub use crate::entity::engine::unique_id as fresh_id;
 
-/// Decisions from imported spans. A span that the index already has as a
-/// mention of the same entity (the entity the export names, or for formats
-/// without ids, whichever entity is there) decides nothing, except a kind
-/// that differs, which re-kinds the entity once. Other spans are linked to
-/// the entity their export names (created if new), else to an entity with
-/// that text and kind, else to a new entity named by the text.
+/// Decisions from imported spans, in this order:
+///
+/// - an entity all of whose mentions are spans naming one other entity is
+///   merged into it;
+/// - an entity changes kind only when every one of its mentions is a span
+///   with the new label (one decision); otherwise a span's label describes
+///   that span alone, and a span whose label is not its entity's kind is
+///   linked to an entity of that text and kind (created if there is none);
+/// - an entity is renamed when its spans name it by one new name;
+/// - a span a person accepted that is still a suggestion accepts the
+///   suggestion (every occurrence, as in the reader), and one that the
+///   engine found is confirmed;
+/// - spans that are not mentions of the entity they name (or, for formats
+///   without ids, of whichever entity is there) are linked to it (created
+///   if new), else to an entity with that text and kind, else to a new
+///   entity named by the text;
+/// - a rejected span naming an entity rejects that text for the entity
+///   (a rejected suggestion); one naming none rejects the span;
+/// - notes ("entity: …" on a span of an entity is a note on the entity).
+///
+/// A span that the index already has as it says decides nothing.
 pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) -> Vec<Op> {
-    let mut out = Vec::new();
-    let mut created: HashMap<(String, Kind), String> = HashMap::new();
-    let mut rekinded: Vec<String> = Vec::new();
-    let mut rekind = |id: &str, kind: Kind, out: &mut Vec<Op>| {
-        let current = index.entity_by_id(id).map(|e| index.entity(e).kind);
-        if current.is_some_and(|k| k != kind) && !rekinded.iter().any(|r| r == id) {
-            rekinded.push(id.to_string());
-            out.push(Op::SetKind {
-                entity: id.to_string(),
-                kind,
-            });
-        }
-    };
-    // Built on first need: (key of a name or alias, kind) → the first entity.
-    let mut by_name: Option<HashMap<(String, Kind), String>> = None;
+    /// One span placed in the index.
+    struct Item<'a> {
+        span: &'a super::export::Span,
+        anchor: Anchor,
+        /// The current mention at exactly this span: its entity, its source.
+        current: Option<(EntityId, Source)>,
+    }
+    let mut items: Vec<Item> = Vec::new();
+    let mut seen: std::collections::HashSet<(&str, usize, usize, bool)> = Default::default();
+    let mut text_of: Option<(crate::entity::DocId, std::sync::Arc<str>)> = None;
     for s in spans {
         let Some(d) = index.doc_by_id(&s.doc) else {
             continue;
         };
+        if !seen.insert((s.doc.as_str(), s.start, s.end, s.rejected)) {
+            continue;
+        }
         let doc = index.doc(d);
+        if text_of.as_ref().is_none_or(|(at, _)| *at != d) {
+            // Read for this document's spans only.
+            text_of = Some((d, std::sync::Arc::from(&*doc.text.fetch())));
+        }
+        let Some((_, text)) = &text_of else { continue };
         // Import checks every span against the corpus; never panic on one
         // that slipped through.
-        let Some(text) = doc.text.get(s.start..s.end).filter(|t| !t.is_empty()) else {
+        if text.get(s.start..s.end).is_none_or(str::is_empty) {
             continue;
-        };
-        let anchor = Anchor::new(&doc.id, &doc.text, s.start..s.end);
-        let note = s.note.as_ref().map(|n| Op::Note {
-            target: NoteTarget::Mention {
-                anchor: anchor.clone(),
-            },
-            text: n.clone(),
-        });
+        }
         // A document's mentions are sorted by (start, end).
         let mentions = index.doc_mentions(d);
         let at =
@@ -274,65 +304,299 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
         let current = mentions
             .get(at)
             .filter(|m| m.start as usize == s.start && m.end as usize == s.end)
-            .map(|m| index.entity(m.entity).id.clone());
-        let unchanged = match (&current, &s.entity) {
-            (Some(cur), Some(wanted)) => cur == wanted,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        if unchanged {
-            if let Some(cur) = &current {
-                rekind(cur, s.kind, &mut out);
-            }
-            out.extend(note);
+            .map(|m| (m.entity, m.source));
+        // A rejected span that no mention overlaps has nothing to reject.
+        if s.rejected
+            && !mentions[mentions.partition_point(|m| (m.end as usize) <= s.start)..]
+                .iter()
+                .take_while(|m| (m.start as usize) < s.end)
+                .any(|m| match &s.entity {
+                    Some(id) => index.entity(m.entity).id == *id,
+                    None => true,
+                })
+        {
             continue;
         }
-        let known = s
+        items.push(Item {
+            span: s,
+            anchor: Anchor::new(&doc.id, text, s.start..s.end),
+            current,
+        });
+    }
+    let text = |it: &Item| it.anchor.exact.clone();
+    let (rejected, kept): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|it| it.span.rejected);
+    // The entity each kept span names: its own id, else the one there now.
+    let wanted = |it: &Item| -> Option<String> {
+        it.span
             .entity
+            .clone()
+            .or_else(|| it.current.map(|(e, _)| index.entity(e).id.clone()))
+    };
+
+    // Merges: every mention of F is a span naming one other known entity.
+    let mut covered: HashMap<EntityId, usize> = HashMap::new();
+    let mut names_for: HashMap<EntityId, Vec<String>> = HashMap::new();
+    for it in &kept {
+        if let Some((e, _)) = it.current {
+            *covered.entry(e).or_default() += 1;
+            names_for
+                .entry(e)
+                .or_default()
+                .push(wanted(it).unwrap_or_default());
+        }
+    }
+    let mut merged_into: HashMap<EntityId, EntityId> = HashMap::new();
+    let mut out = Vec::new();
+    let mut merges: Vec<(EntityId, EntityId)> = names_for
+        .iter()
+        .filter_map(|(&f, ids)| {
+            let first = ids.first()?;
+            let into = index.entity_by_id(first)?;
+            let all = ids.iter().all(|i| i == first)
+                && into != f
+                && covered.get(&f) == Some(&(index.stats(f).mentions as usize));
+            all.then_some((f, into))
+        })
+        .collect();
+    merges.sort_unstable();
+    for (f, into) in merges {
+        merged_into.insert(f, into);
+        out.push(Op::Merge {
+            from: index.entity(f).id.clone(),
+            into: index.entity(into).id.clone(),
+        });
+    }
+    let now = |e: EntityId| merged_into.get(&e).copied().unwrap_or(e);
+
+    // Kinds and names, per entity the spans name.
+    let mut labels: BTreeMap<EntityId, Vec<Kind>> = BTreeMap::new();
+    let mut renames: BTreeMap<EntityId, Vec<&str>> = BTreeMap::new();
+    let mut now_covered: HashMap<EntityId, usize> = HashMap::new();
+    for it in &kept {
+        if let Some((e, _)) = it.current {
+            *now_covered.entry(now(e)).or_default() += 1;
+        }
+        let Some(e) = wanted(it).and_then(|id| index.entity_by_id(&id)) else {
+            continue;
+        };
+        labels.entry(e).or_default().push(it.span.kind);
+        if let Some(n) = it
+            .span
+            .name
             .as_deref()
-            .filter(|id| index.entity_by_id(id).is_some())
-            .map(str::to_string)
-            .or_else(|| {
-                by_name
-                    .get_or_insert_with(|| names_by_key(index))
-                    .get(&(key(text), s.kind))
-                    .cloned()
+            .filter(|n| *n != index.entity(e).name)
+            && !renames.get(&e).is_some_and(|r| r.contains(&n))
+        {
+            renames.entry(e).or_default().push(n);
+        }
+    }
+    let mut kind_of: HashMap<EntityId, Kind> = HashMap::new();
+    for (&e, ls) in &labels {
+        let entity = index.entity(e);
+        let mentions: usize = index.stats(e).mentions as usize
+            + merged_into
+                .iter()
+                .filter(|(_, i)| **i == e)
+                .map(|(f, _)| index.stats(*f).mentions as usize)
+                .sum::<usize>();
+        let kind = ls[0];
+        if kind != entity.kind
+            && ls.iter().all(|k| *k == kind)
+            && now_covered.get(&e) == Some(&mentions)
+        {
+            kind_of.insert(e, kind);
+            out.push(Op::SetKind {
+                entity: entity.id.clone(),
+                kind,
             });
+        }
+    }
+    for (e, names) in renames {
+        if let [name] = names.as_slice() {
+            out.push(Op::Rename {
+                entity: index.entity(e).id.clone(),
+                name: name.to_string(),
+            });
+        }
+    }
+    let kind = |e: EntityId| kind_of.get(&e).copied().unwrap_or(index.entity(e).kind);
+
+    // Links.
+    let mut accepted: Vec<Op> = Vec::new();
+    let mut accepted_keys: std::collections::HashSet<(String, String)> = Default::default();
+    let mut links: Vec<Op> = Vec::new();
+    let mut created: HashMap<(String, Kind), String> = HashMap::new();
+    let mut created_ids: std::collections::HashSet<String> = Default::default();
+    // Built on first need: (key of a name or alias, kind) → the first entity.
+    let mut by_name: Option<HashMap<(String, Kind), String>> = None;
+    for it in &kept {
+        let s = it.span;
+        let text = text(it);
+        let current = it.current.map(|(e, src)| (now(e), src));
+        let known = wanted(it)
+            .and_then(|id| index.entity_by_id(&id))
+            .filter(|&e| kind(e) == s.kind);
         let (entity, new) = match known {
-            Some(id) => {
-                rekind(&id, s.kind, &mut out);
+            Some(e) if current.is_some_and(|(c, _)| c == e) => {
+                let Some((_, source)) = current else { continue };
+                if !s.accepted || source == Source::Annotation {
+                    continue;
+                }
+                let id = index.entity(e).id.clone();
+                if source == Source::Variant {
+                    if accepted_keys.insert((key(&text), id.clone())) {
+                        accepted.push(Op::LinkText {
+                            text,
+                            entity: id,
+                            new: None,
+                        });
+                    }
+                    continue;
+                }
                 (id, None)
             }
+            Some(e) => (index.entity(e).id.clone(), None),
             None => {
-                let k = (key(text), s.kind);
-                match created.get(&k) {
-                    Some(id) => (id.clone(), None),
-                    None => {
-                        let id = match s.entity.clone().filter(|w| !w.is_empty()) {
-                            Some(wanted) => wanted,
-                            None => fresh_id(text, |c| {
-                                index.entity_by_id(c).is_some() || created.values().any(|v| v == c)
-                            }),
-                        };
-                        created.insert(k, id.clone());
+                let named_new = s
+                    .entity
+                    .clone()
+                    .filter(|id| !id.is_empty() && index.entity_by_id(id).is_none());
+                match named_new {
+                    Some(id) if created_ids.contains(&id) => (id, None),
+                    Some(id) => {
+                        created_ids.insert(id.clone());
                         let new = NewEntity {
                             id: id.clone(),
-                            name: text.to_string(),
+                            name: s.name.clone().unwrap_or_else(|| text.clone()),
                             kind: s.kind,
                         };
                         (id, Some(new))
                     }
+                    None => {
+                        let k = (key(&text), s.kind);
+                        let found = by_name
+                            .get_or_insert_with(|| names_by_key(index))
+                            .get(&k)
+                            .cloned();
+                        match found.or_else(|| created.get(&k).cloned()) {
+                            Some(id) => {
+                                let e = index.entity_by_id(&id).map(now);
+                                if e.is_some() && current.map(|(c, _)| Some(c)) == Some(e) {
+                                    continue;
+                                }
+                                (id, None)
+                            }
+                            None => {
+                                let id = fresh_id(&text, |c| {
+                                    index.entity_by_id(c).is_some() || created_ids.contains(c)
+                                });
+                                created.insert(k, id.clone());
+                                created_ids.insert(id.clone());
+                                let new = NewEntity {
+                                    id: id.clone(),
+                                    name: text.clone(),
+                                    kind: s.kind,
+                                };
+                                (id, Some(new))
+                            }
+                        }
+                    }
                 }
             }
         };
-        out.push(Op::LinkSpan {
-            anchor,
+        links.push(Op::LinkSpan {
+            anchor: it.anchor.clone(),
             entity,
             new,
         });
-        out.extend(note);
+    }
+    out.extend(accepted);
+    out.extend(links);
+
+    // Rejections.
+    let mut rejected_texts: Vec<(String, String)> = Vec::new();
+    for it in rejected {
+        match &it.span.entity {
+            Some(id) if index.entity_by_id(id).is_some() => {
+                let text = text(it);
+                if !rejected_texts
+                    .iter()
+                    .any(|(t, e)| e == id && key(t) == key(&text))
+                {
+                    rejected_texts.push((text.clone(), id.clone()));
+                    out.push(Op::RejectText {
+                        text,
+                        entity: id.clone(),
+                    });
+                }
+            }
+            _ => out.push(Op::RejectSpan {
+                anchor: it.anchor.clone(),
+            }),
+        }
+    }
+
+    // Notes.
+    let mut entity_notes: Vec<(String, String)> = Vec::new();
+    for it in &kept {
+        let Some(note) = &it.span.note else { continue };
+        let on_entity = note
+            .strip_prefix("entity: ")
+            .filter(|n| !n.contains(" | "))
+            .zip(wanted(it));
+        match on_entity {
+            Some((n, id)) => {
+                if !entity_notes.iter().any(|(i, t)| *i == id && t == n) {
+                    entity_notes.push((id.clone(), n.to_string()));
+                    out.push(Op::Note {
+                        target: NoteTarget::Entity { id },
+                        text: n.to_string(),
+                    });
+                }
+            }
+            None => out.push(Op::Note {
+                target: NoteTarget::Mention {
+                    anchor: it.anchor.clone(),
+                },
+                text: note.clone(),
+            }),
+        }
     }
     out
+}
+
+/// The longest batch, as a journal line, that [`batches`] makes: well
+/// under the journal's longest line.
+pub const BATCH_BYTES: usize = (super::journal::MAX_LINE / 4) as usize;
+
+/// Decisions as few batches as fit in journal lines of at most `max_bytes`
+/// each (one, unless there are very many), so that an import is one step
+/// of undo. A single decision stays as it is.
+pub fn batches(ops: Vec<Op>, max_bytes: usize) -> Vec<Op> {
+    let mut out = Vec::new();
+    let mut batch: Vec<Op> = Vec::new();
+    let mut size = 0;
+    for op in ops {
+        let n = serde_json::to_string(&op).map_or(0, |s| s.len()) + 1;
+        if !batch.is_empty() && size + n > max_bytes {
+            out.push(std::mem::take(&mut batch));
+            size = 0;
+        }
+        size += n;
+        batch.push(op);
+    }
+    if !batch.is_empty() {
+        out.push(batch);
+    }
+    out.into_iter()
+        .map(|mut b| {
+            if b.len() == 1 {
+                b.remove(0)
+            } else {
+                Op::Batch { ops: b }
+            }
+        })
+        .collect()
 }
 
 /// Every entity by the key of its name and of each alias, with its kind;

@@ -47,6 +47,9 @@ struct Change {
     entities: Vec<(EntityId, Entity)>,
     /// How many entities it created, at the end of the table.
     created: usize,
+    /// For a batch, the changes of its decisions, in order (undone last
+    /// first); the fields above are then empty.
+    parts: Vec<Change>,
     merged_into: Vec<(EntityId, Option<EntityId>)>,
     never: Vec<(EntityId, Option<Vec<String>>)>,
     /// The report's lists' lengths before it.
@@ -226,6 +229,23 @@ impl Overlay {
     /// [`Overlay::apply`], leaving the index's lookups by entity to be
     /// settled ([`Index::settle_all`]).
     fn apply_unsettled(&mut self, op: &Op, index: &mut Index) {
+        if let Op::Batch { ops } = op {
+            let before = self.applied.len();
+            let (unplaced, notes) = (self.report.unplaced.len(), self.report.notes.len());
+            let not_applied = self.report.not_applied.len();
+            for op in ops {
+                self.apply_unsettled(op, index);
+            }
+            let parts = self.applied.split_off(before);
+            self.applied.push(Change {
+                parts,
+                unplaced,
+                notes,
+                not_applied,
+                ..Change::default()
+            });
+            return;
+        }
         let first_created = index.entities().len() as EntityId;
         let mut step = Step {
             index,
@@ -310,6 +330,7 @@ impl Overlay {
                 }
                 self.report.notes.push((target.clone(), text.clone()));
             }
+            Op::Batch { .. } => {}
         }
         let Step {
             index,
@@ -503,6 +524,15 @@ impl Overlay {
         let Some(c) = self.applied.pop() else {
             return false;
         };
+        self.revert(c, index);
+        true
+    }
+
+    /// Puts back what one change replaced.
+    fn revert(&mut self, c: Change, index: &mut Index) {
+        for part in c.parts.into_iter().rev() {
+            self.revert(part, index);
+        }
         if !c.docs.is_empty() {
             index.replace_docs_unsettled(c.docs);
         }
@@ -535,7 +565,6 @@ impl Overlay {
                 None => self.report.merged.remove(&from),
             };
         }
-        true
     }
 
     /// Takes back every decision, leaving the index as the engine made it.

@@ -10,6 +10,7 @@ use super::ops::{NoteTarget, Op, OverlayReport};
 use super::overlay::Overlay;
 use crate::corpus::Corpus;
 use crate::entity::Analysis;
+use crate::entity::normalize::key;
 use crate::index::{Forms, Index};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -146,6 +147,51 @@ impl Workspace {
         Ok(op)
     }
 
+    /// What the decisions in force say that the mentions do not show, for
+    /// export: notes on mentions, rejected spans where they are placed now,
+    /// and rejected suggestions.
+    pub fn decided(&self) -> super::export::Decided {
+        let mut decided = super::export::Decided {
+            notes: self.mention_notes(),
+            ..Default::default()
+        };
+        let ops = self.journal.effective();
+        decided.ops = ops
+            .iter()
+            .map(|(_, op)| (*op).clone())
+            .chain(self.pending.iter().cloned())
+            .collect();
+        for op in ops
+            .iter()
+            .map(|(_, op)| *op)
+            .chain(&self.pending)
+            .flat_map(Op::flat)
+        {
+            match op {
+                Op::RejectSpan { anchor } => {
+                    if let Some(doc) = self.index.doc_by_id(&anchor.doc).map(|d| self.index.doc(d))
+                        && let Some(r) = anchor.resolve(&doc.text.fetch())
+                    {
+                        decided
+                            .rejected_spans
+                            .entry(doc.id.clone())
+                            .or_default()
+                            .push((r.start, r.end));
+                    }
+                }
+                Op::RejectText { text, entity } => {
+                    decided.rejected_texts.push((text.clone(), entity.clone()));
+                }
+                // A link undoes an earlier rejection of the same text.
+                Op::LinkText { text, entity, .. } => decided
+                    .rejected_texts
+                    .retain(|(t, e)| !(e == entity && key(t) == key(text))),
+                _ => {}
+            }
+        }
+        decided
+    }
+
     /// Notes for export, keyed by (doc id, start, end) where they are placed
     /// now: notes on mentions, and notes on entities on each document's
     /// first mention of the entity (prefixed "entity: "). Several notes on
@@ -164,7 +210,7 @@ impl Workspace {
             match target {
                 NoteTarget::Mention { anchor } => {
                     if let Some(doc) = self.index.doc_by_id(&anchor.doc).map(|d| self.index.doc(d))
-                        && let Some(r) = anchor.resolve(&doc.text)
+                        && let Some(r) = anchor.resolve(&doc.text.fetch())
                     {
                         add((doc.id.clone(), r.start, r.end), text.clone());
                     }
