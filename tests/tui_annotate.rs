@@ -1673,3 +1673,55 @@ fn accepting_links_as_many_as_the_card_says() {
     assert_eq!(said, 6);
     assert_eq!(linked, said);
 }
+
+/// `A` accepts the suggestion and every later one of its kind as one
+/// decision; Backspace takes it back and puts them in the queue again. Names
+/// the engine found on its own are in the queue too.
+#[test]
+fn bulk_accept_takes_the_rest_of_a_kind_as_one_decision() {
+    let base = index();
+    let mut analysis: Analysis = base.analysis().clone();
+    for m in analysis.mentions.iter_mut() {
+        m.source = match &base.doc(m.doc).text[m.range()] {
+            "ISIS-K" | "Blinken" => Source::Variant,
+            "IS-K" => Source::Abbreviation,
+            "Kabul" => Source::Name,
+            _ => Source::Kb,
+        };
+    }
+    let index = Index::new(corpus(), analysis);
+    let sources: Vec<Source> = review_queue(&index).iter().map(|i| i.source).collect();
+    assert!(sources.contains(&Source::Name), "{sources:?}");
+    let mut app = App::new("fixture", 80, 24);
+    update::index_ready(&mut app, Ok(index));
+    press(&mut app, "r");
+    let before = app.review.as_ref().expect("review").items.len();
+    assert_eq!(
+        app.review
+            .as_ref()
+            .and_then(|r| r.current())
+            .map(|i| i.source),
+        Some(Source::Variant)
+    );
+    press(&mut app, "A");
+    let Some(Effect::Decide(Op::Batch { ops })) = decisions(&app).pop() else {
+        panic!("one decision: {:?}", app.effects)
+    };
+    let texts: Vec<&str> = ops
+        .iter()
+        .map(|o| match o {
+            Op::LinkText { text, .. } => text.as_str(),
+            _ => "?",
+        })
+        .collect();
+    assert_eq!(texts, ["ISIS-K", "Blinken"]);
+    let r = app.review.as_ref().expect("review");
+    assert_eq!(r.accepted, 2);
+    assert_eq!(r.items.len(), before - 1, "Blinken left the queue");
+    assert!(r.items[r.pos..].iter().all(|i| i.source != Source::Variant));
+    app.effects.clear();
+    press(&mut app, "<Backspace>");
+    let r = app.review.as_ref().expect("review");
+    assert_eq!((r.pos, r.accepted, r.items.len()), (0, 0, before));
+    assert_eq!(decisions(&app), vec![Effect::Undo]);
+}

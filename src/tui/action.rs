@@ -103,6 +103,9 @@ pub enum Action {
     ChooseKind(crate::entity::Kind),
     /// Review: accept the suggestion.
     ReviewAccept,
+    /// Review: accept it and every later suggestion of its kind (source),
+    /// as one decision.
+    ReviewAcceptAll,
     /// Review: reject the suggestion.
     ReviewReject,
     /// Review: skip the suggestion.
@@ -217,6 +220,7 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("kind_place", Action::ChooseKind(Kind::Place)),
     ("kind_other", Action::ChooseKind(Kind::Other)),
     ("review_accept", Action::ReviewAccept),
+    ("review_accept_all", Action::ReviewAcceptAll),
     ("review_reject", Action::ReviewReject),
     ("review_skip", Action::ReviewSkip),
     ("review_back", Action::ReviewBack),

@@ -1665,6 +1665,52 @@ pub fn review_accept(app: &mut App) {
     review_step(app, ReviewStep::Accepted);
 }
 
+/// `A` in the review: accepts the suggestion and every later one of the
+/// same kind (source), as one decision (one undo step); the queue goes on
+/// with the others.
+pub fn review_accept_all(app: &mut App) {
+    if refuse_if_read_only(app) {
+        return;
+    }
+    let Some(r) = app.review.as_mut() else { return };
+    let Some(item) = r.current().cloned() else {
+        return;
+    };
+    let later: Vec<usize> = (r.pos + 1..r.items.len())
+        .filter(|&j| r.items[j].source == item.source)
+        .collect();
+    let mut removed: Vec<(usize, ReviewItem)> = Vec::with_capacity(later.len());
+    for &j in later.iter().rev() {
+        removed.push((j, r.items.remove(j)));
+    }
+    removed.reverse();
+    let ops: Vec<Op> = std::iter::once(&item)
+        .chain(removed.iter().map(|(_, i)| i))
+        .map(|i| Op::LinkText {
+            text: i.text.clone(),
+            entity: i.entity.clone(),
+            new: None,
+        })
+        .collect();
+    let n = ops.len();
+    r.history.push((r.pos, ReviewStep::Accepted));
+    r.accepted += n;
+    r.bulk.push((r.history.len(), removed));
+    r.pos += 1;
+    let what = match item.source {
+        Source::Variant => "spelling variants",
+        Source::Abbreviation => "abbreviations",
+        Source::Name => "names",
+        _ => "suggestions",
+    };
+    decide(app, Op::Batch { ops });
+    app.set_overlay_message(if n == 1 {
+        format!("Accepted the last of the {what} (Backspace undoes it)")
+    } else {
+        format!("Accepted {n} {what} as one decision (Backspace undoes it)")
+    });
+}
+
 pub fn review_reject(app: &mut App) {
     review_step(app, ReviewStep::Rejected);
 }
@@ -1681,6 +1727,18 @@ pub fn review_back(app: &mut App) {
         return;
     };
     r.pos = pos;
+    // A bulk accept puts back the suggestions it took out of the queue.
+    if r.bulk
+        .last()
+        .is_some_and(|(at, _)| *at == r.history.len() + 1)
+        && let Some((_, removed)) = r.bulk.pop()
+    {
+        r.accepted = r.accepted.saturating_sub(removed.len());
+        for (j, item) in removed {
+            let j = j.min(r.items.len());
+            r.items.insert(j, item);
+        }
+    }
     match step {
         ReviewStep::Accepted => r.accepted = r.accepted.saturating_sub(1),
         ReviewStep::Rejected => r.rejected = r.rejected.saturating_sub(1),

@@ -492,6 +492,10 @@ pub struct Review {
     pub accepted: usize,
     pub rejected: usize,
     pub skipped: usize,
+    /// Bulk accepts: (the history's length after it, the later suggestions
+    /// it took out of the queue, with their places), so that Backspace can
+    /// put them back.
+    pub bulk: Vec<(usize, Vec<(usize, ReviewItem)>)>,
 }
 
 impl Review {

@@ -776,6 +776,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     b(
         Context::Review,
+        &["A"],
+        Action::ReviewAcceptAll,
+        "Accept this and every later suggestion of its kind (variants, abbreviations or names), as one decision",
+    ),
+    b(
+        Context::Review,
         &["x"],
         Action::ReviewReject,
         "Reject: the text is never this entity",

@@ -326,6 +326,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::ConfirmOne => annotation::answer(app, false),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
         Action::ReviewAccept => annotation::review_accept(app),
+        Action::ReviewAcceptAll => annotation::review_accept_all(app),
         Action::ReviewReject => annotation::review_reject(app),
         Action::ReviewSkip => annotation::review_skip(app),
         Action::ReviewBack => annotation::review_back(app),
