@@ -680,6 +680,7 @@ fn decisions(
         let entry = Entry {
             seq: i as u64 + 1,
             at: 0,
+            by: "bench".to_string(),
             action: JournalAction::Op(reject(m)),
         };
         let line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;

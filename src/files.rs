@@ -244,6 +244,21 @@ pub fn current_uid() -> Option<u32> {
     None
 }
 
+/// The user's login name, for the journal's record of who decided what:
+/// `$USER`, else `$LOGNAME`, else the numeric user id. Control characters
+/// are never part of it.
+pub fn login_name() -> String {
+    let name = ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>())
+        .find(|n| !n.trim().is_empty());
+    match name {
+        Some(n) => n,
+        None => current_uid().map_or_else(|| "unknown".to_string(), |u| format!("uid {u}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,8 @@ pub struct OpenOptions {
     /// [`crate::index::cache`]); off unless asked for. The bundled seeds are
     /// never cached.
     pub cache: bool,
+    /// Who the decisions made now are by; `None` means the login name.
+    pub annotator: Option<String>,
 }
 
 /// Opening a corpus failed.
@@ -250,6 +252,7 @@ pub fn open_read_only(
         Err(_) => Journal::read(std::path::Path::new(""))?,
     };
     journal.check_corpus(&corpus_key(opts));
+    set_annotator(&mut journal, opts);
     Ok(analysed.workspace(journal))
 }
 
@@ -260,7 +263,8 @@ pub fn open_workspace(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Workspace, OpenError> {
     let path = journal_path(opts)?;
-    let journal = Journal::open(&path, &corpus_key(opts))?;
+    let mut journal = Journal::open(&path, &corpus_key(opts))?;
+    set_annotator(&mut journal, opts);
     Ok(analyse(opts, progress, &mut |_| {})?.workspace(journal))
 }
 
@@ -297,7 +301,27 @@ pub fn open_for_reader(
     };
     let mut journal = journal;
     journal.check_corpus(&corpus_key(opts));
+    set_annotator(&mut journal, opts);
     Ok((analyse(opts, progress, listed)?.workspace(journal), trouble))
+}
+
+fn set_annotator(journal: &mut Journal, opts: &OpenOptions) {
+    if let Some(name) = opts.annotator.as_deref() {
+        journal.set_annotator(name);
+    }
+}
+
+/// The engine's analysis of the corpus of `opts`, indexed, with no
+/// decision applied (what the journals of several annotators are compared
+/// against).
+pub fn open_base(
+    opts: &OpenOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<crate::index::Index, OpenError> {
+    let a = analyse(opts, progress, &mut |_| {})?;
+    Ok(crate::index::Index::with_forms(
+        a.corpus, a.analysis, a.forms,
+    ))
 }
 
 /// A short display name for what `opts` opens.

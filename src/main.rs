@@ -52,6 +52,10 @@ struct KbArgs {
     /// which lets an unchanged corpus open without being analysed again.
     #[arg(long, global = true)]
     no_cache: bool,
+    /// Who the annotations made now are by (recorded in the journal and
+    /// carried by the exports; default: the login name).
+    #[arg(long, value_name = "NAME", global = true)]
+    annotator: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -104,6 +108,10 @@ enum Command {
         /// Rewrite the journal with only the decisions in force.
         #[arg(long)]
         compact: bool,
+        /// Span-level agreement (Cohen's kappa and F1) between two
+        /// annotators' journals over this corpus.
+        #[arg(long, num_args = 2, value_names = ["JOURNAL1", "JOURNAL2"], conflicts_with = "compact")]
+        agreement: Option<Vec<PathBuf>>,
     },
 }
 
@@ -190,6 +198,7 @@ fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
         no_default_kb: kb.no_default_kb,
         annotations: kb.annotations.clone(),
         cache: !kb.no_cache,
+        annotator: kb.annotator.clone(),
     })
 }
 
@@ -345,7 +354,17 @@ fn run(cli: Cli) -> Result<()> {
         Command::Annotations {
             path,
             json,
+            compact: _,
+            agreement: Some(journals),
+        } => {
+            let opts = open_options(path, &cli.kb)?;
+            agreement(&opts, &journals, json, &mut out)?;
+        }
+        Command::Annotations {
+            path,
+            json,
             compact,
+            agreement: None,
         } => {
             let opts = open_options(path, &cli.kb)?;
             let journal_path = load::journal_path(&opts)?;
@@ -543,6 +562,92 @@ fn annotations(
             )?;
         }
     }
+    Ok(())
+}
+
+/// `annotations --agreement J1 J2`: how far two annotators agree.
+fn agreement(
+    opts: &OpenOptions,
+    journals: &[PathBuf],
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let [j1, j2] = journals else {
+        bail!("--agreement takes two journals");
+    };
+    for j in [j1, j2] {
+        if !j.is_file() {
+            bail!("{}: no such journal", sanitize(&j.display().to_string()));
+        }
+    }
+    let base = load::open_base(opts, &mut |_| {})?;
+    let open_with = |j: &PathBuf| -> Result<Workspace> {
+        let o = OpenOptions {
+            annotations: Some(j.clone()),
+            ..opts.clone()
+        };
+        let ws = load::open_read_only(&o, &mut |_| {})?;
+        for w in &ws.journal().warnings {
+            say(&format!("warning: {w}"));
+        }
+        Ok(ws)
+    };
+    let (w1, w2) = (open_with(j1)?, open_with(j2)?);
+    let a = dossier::annotate::agreement::agreement(&base, w1.index(), w2.index());
+    let who = |w: &Workspace| w.journal().annotators().join(", ");
+    if json {
+        writeln!(
+            out,
+            "{}",
+            to_json(&json!({
+                "journals": [j1.display().to_string(), j2.display().to_string()],
+                "annotators": [who(&w1), who(&w2)],
+                "spans": a.units, "agreed": a.agreed,
+                "observed": a.observed, "chance": a.chance, "kappa": a.kappa,
+                "precision": a.precision, "recall": a.recall, "f1": a.f1,
+            }))
+        )?;
+        return Ok(());
+    }
+    let name = |j: &PathBuf, w: &Workspace| {
+        let by = who(w);
+        let by = if by.is_empty() {
+            "annotator not recorded".to_string()
+        } else {
+            by
+        };
+        format!(
+            "{} ({}, {})",
+            sanitize(&j.display().to_string()),
+            plural(w.journal().effective().len(), "decision", "decisions"),
+            sanitize(&by)
+        )
+    };
+    writeln!(out, "1: {}", name(j1, &w1))?;
+    writeln!(out, "2: {}", name(j2, &w2))?;
+    if a.units == 0 {
+        writeln!(out, "no span was decided by either journal")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} decided by either; {} labelled alike (kind, or not a mention)",
+        plural(a.units, "span", "spans"),
+        a.agreed
+    )?;
+    let kappa = a
+        .kappa
+        .map_or("n/a (one label only)".to_string(), |k| format!("{k:.3}"));
+    writeln!(
+        out,
+        "observed agreement {:.3}, by chance {:.3}, Cohen's kappa {kappa}",
+        a.observed, a.chance
+    )?;
+    writeln!(
+        out,
+        "F1 of 2 against 1 (span and kind) {:.3}: precision {:.3}, recall {:.3}",
+        a.f1, a.precision, a.recall
+    )?;
     Ok(())
 }
 

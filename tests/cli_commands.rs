@@ -465,3 +465,104 @@ fn decisions_that_cannot_be_applied_or_another_corpus_are_said() {
         "{err}"
     );
 }
+
+/// Each decision records who made it; two annotators' journals are
+/// compared span by span.
+#[test]
+fn annotators_are_recorded_and_their_agreement_measured() {
+    let dir = tempfile::tempdir().unwrap();
+    let (j1, j2) = (dir.path().join("j1.jsonl"), dir.path().join("j2.jsonl"));
+    // Two annotators re-kind names the engine found: the journal lines
+    // themselves, as the reader would write them.
+    for (j, who, lines) in [
+        (
+            &j1,
+            "ann1",
+            ["brekh\",\"kind\":\"place", "twitter\",\"kind\":\"org"],
+        ),
+        (
+            &j2,
+            "ann2",
+            ["brekh\",\"kind\":\"place", "say\",\"kind\":\"person"],
+        ),
+    ] {
+        let mut text = "{\"dossier_journal\":1,\"corpus\":\"bundled-seeds\"}\n".to_string();
+        for (i, l) in lines.iter().enumerate() {
+            text.push_str(&format!(
+                "{{\"seq\":{},\"at\":0,\"by\":\"{who}\",\"op\":\"set_kind\",\"entity\":\"{l}\"}}\n",
+                i + 1
+            ));
+        }
+        std::fs::write(j, text).unwrap();
+    }
+    let o = dossier(&[
+        "annotations",
+        "--agreement",
+        j1.to_str().unwrap(),
+        j2.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("(2 decisions, ann1)") && out.contains("(2 decisions, ann2)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 spans decided by either; 1 labelled alike"),
+        "{out}"
+    );
+    // By chance: 1/3·1/3 (place) + 1/3·1/3 (other) = 2/9; kappa 1/7.
+    assert!(
+        out.contains("by chance 0.222, Cohen's kappa 0.143"),
+        "{out}"
+    );
+    assert!(
+        out.contains("F1 of 2 against 1 (span and kind) 0.333"),
+        "{out}"
+    );
+
+    // A decision made now records its annotator.
+    let j3 = dir.path().join("j3.jsonl");
+    let brat = dir.path().join("brat");
+    let o = dossier(&[
+        "export",
+        "--format",
+        "brat",
+        "--out",
+        brat.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let ann = brat.join("000_d85bfbec747d7f53.ann");
+    let text = std::fs::read_to_string(&ann).unwrap();
+    let t = text
+        .lines()
+        .find(|l| l.ends_with("\tBrekh") && l.contains("\tOTHER "))
+        .and_then(|l| l.split('\t').next())
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &ann,
+        text.replace(&format!("{t}\tOTHER"), &format!("{t}\tPLACE")),
+    )
+    .unwrap();
+    let o = dossier(&[
+        "import",
+        brat.to_str().unwrap(),
+        "--format",
+        "brat",
+        "--annotations",
+        j3.to_str().unwrap(),
+        "--annotator",
+        "Ayesha K.",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let journal = std::fs::read_to_string(&j3).unwrap();
+    assert!(
+        journal
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("\"by\":\"Ayesha K.\""),
+        "{journal}"
+    );
+}

@@ -613,6 +613,7 @@ fn entry_line(seq: u64) -> String {
     serde_json::to_string(&Entry {
         seq,
         at: 1,
+        by: String::new(),
         action: Action::Op(op),
     })
     .unwrap()

@@ -106,6 +106,10 @@ pub struct Entry {
     /// Seconds since the Unix epoch.
     #[serde(default)]
     pub at: u64,
+    /// Who made it (`--annotator`, by default the login name); empty in
+    /// lines written before annotators were recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
     #[serde(flatten)]
     pub action: Action,
 }
@@ -139,6 +143,8 @@ pub struct Journal {
     pub warnings: Vec<String>,
     /// The corpus its header names ("" when it names none).
     made_for: String,
+    /// Who the decisions written now are by.
+    annotator: String,
     /// Lines that could not be read: (line number, byte range, what is
     /// wrong), in order.
     bad: Vec<(usize, std::ops::Range<u64>, &'static str)>,
@@ -268,6 +274,7 @@ impl Journal {
             next_seq: 1,
             warnings: Vec::new(),
             made_for: String::new(),
+            annotator: crate::files::login_name(),
             bad: Vec::new(),
         };
         let len = journal.load()?;
@@ -314,6 +321,7 @@ impl Journal {
             next_seq: 1,
             warnings: Vec::new(),
             made_for: String::new(),
+            annotator: crate::files::login_name(),
             bad: Vec::new(),
         };
         let len = journal.load()?;
@@ -490,6 +498,27 @@ impl Journal {
         &self.path
     }
 
+    /// Who the decisions written from now on are by.
+    pub fn set_annotator(&mut self, name: &str) {
+        self.annotator = name.to_string();
+    }
+
+    /// Who the decisions written now are by.
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+
+    /// Who made the decisions in force, each once, in order of appearance.
+    pub fn annotators(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in &self.entries {
+            if !e.by.is_empty() && !out.contains(&e.by.as_str()) {
+                out.push(&e.by);
+            }
+        }
+        out
+    }
+
     /// Warns when the header names another corpus than `corpus` (its key:
     /// the canonical path, or `bundled-seeds`): its decisions were made on
     /// other documents, and may not fit these.
@@ -522,6 +551,7 @@ impl Journal {
         let entry = Entry {
             seq: self.next_seq,
             at: now(),
+            by: self.annotator.clone(),
             action,
         };
         let mut line = serde_json::to_string(&entry).map_err(|e| JournalError::Corrupt {
@@ -1227,6 +1257,7 @@ mod tests {
         let long = Entry {
             seq: 2,
             at: 0,
+            by: String::new(),
             action: Action::Op(Op::SetKind {
                 entity: "e".repeat(MAX_LINE as usize),
                 kind: crate::entity::Kind::Org,

@@ -1,6 +1,7 @@
 //! Annotation: a person's decisions, journalled durably, applied over the
 //! engine's analysis, and exported to the formats annotation tools read.
 
+pub mod agreement;
 pub mod anchor;
 pub mod export;
 pub mod journal;

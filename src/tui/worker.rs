@@ -335,10 +335,12 @@ pub fn take_over(
             error: false,
         };
     }
-    let opened = match Journal::open(journal, corpus_key) {
+    let mut opened = match Journal::open(journal, corpus_key) {
         Ok(j) => j,
         Err(e) => return refused(ws, trouble, e.to_string()),
     };
+    // The same annotator as before (`--annotator`).
+    opened.set_annotator(ws.journal().annotator());
     if opened.is_read_only() {
         return refused(ws, trouble, "another dossier holds the journal".to_string());
     }
