@@ -303,20 +303,24 @@ fn run(cli: Cli) -> Result<()> {
                     // One step of undo for the whole import.
                     let ops =
                         dossier::annotate::ops::batches(ops, dossier::annotate::ops::BATCH_BYTES);
-                    (ops, n)
+                    (ops.into_iter().map(|op| (op, None)).collect::<Vec<_>>(), n)
                 }
-                // Each decision as it was made: one step of undo each.
+                // Each decision as it was made, by whom it was made: one
+                // step of undo each.
                 None => {
                     let ops = export::import_decisions(&from).with_context(cannot)?;
                     let n = ops.len();
                     (ops, n)
                 }
             };
-            for op in ops {
+            let me = ws.journal().annotator().to_string();
+            for (op, by) in ops {
+                ws.set_annotator(by.as_deref().unwrap_or(&me));
                 if let dossier::annotate::Saved::Pending(e) = ws.decide(op)? {
                     bail!("could not save the journal: {e}");
                 }
             }
+            ws.set_annotator(&me);
             writeln!(
                 out,
                 "imported {} into {}",

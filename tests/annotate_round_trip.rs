@@ -279,9 +279,14 @@ fn the_decisions_export_is_lossless_and_reads_what_quitting_printed() {
     decide_everything(&mut ws);
     let first = export(&ws, Format::Decisions, &dir.path().join("out1"));
     let mut fresh = workspace(&dir.path().join("second"));
+    fresh.set_annotator("someone else");
     let ops = export::import_decisions(&dir.path().join("out1/decisions.jsonl")).unwrap();
     assert_eq!(ops.len(), 9);
-    for op in ops {
+    // Each decision says who made it, and is made again in that name.
+    let me = dossier::files::login_name();
+    assert!(ops.iter().all(|(_, by)| by.as_deref() == Some(me.as_str())));
+    for (op, by) in ops {
+        fresh.set_annotator(by.as_deref().unwrap_or("?"));
         fresh.decide(op).unwrap();
     }
     assert_eq!(
@@ -302,7 +307,10 @@ fn the_decisions_export_is_lossless_and_reads_what_quitting_printed() {
     );
     let path = dir.path().join("unsaved.txt");
     std::fs::write(&path, printed).unwrap();
-    assert_eq!(export::import_decisions(&path).unwrap(), vec![op.clone()]);
+    assert_eq!(
+        export::import_decisions(&path).unwrap(),
+        vec![(op.clone(), None)]
+    );
     // `dossier annotations --json` lines, too.
     std::fs::write(
         &path,
@@ -312,7 +320,7 @@ fn the_decisions_export_is_lossless_and_reads_what_quitting_printed() {
         ),
     )
     .unwrap();
-    assert_eq!(export::import_decisions(&path).unwrap(), vec![op]);
+    assert_eq!(export::import_decisions(&path).unwrap(), vec![(op, None)]);
     // An undo line is no decision.
     std::fs::write(&path, "{\"seq\":5,\"at\":0,\"undo\":4}\n").unwrap();
     assert!(export::import_decisions(&path).is_err());

@@ -478,6 +478,8 @@ pub struct Decided {
     pub rejected_texts: Vec<(String, String)>,
     /// The decisions in force, in order ([`Format::Decisions`]).
     pub ops: Vec<crate::annotate::Op>,
+    /// Who made each of `ops` ("" when the journal does not say).
+    pub by: Vec<String>,
 }
 
 /// One rejection in a document: a byte range, and the entity it is not
@@ -646,8 +648,15 @@ pub fn export_decided(
         Format::Decisions => {
             let path = out.join("decisions.jsonl");
             write_file_with(&path, |w| {
-                for op in &decided.ops {
-                    writeln!(w, "{}", crate::text::safe::to_json(op))?;
+                for (i, op) in decided.ops.iter().enumerate() {
+                    // Each decision with who made it, where that is known.
+                    let mut line = serde_json::to_value(op).unwrap_or(Value::Null);
+                    if let (Value::Object(map), Some(by)) =
+                        (&mut line, decided.by.get(i).filter(|b| !b.is_empty()))
+                    {
+                        map.insert("by".to_string(), Value::String(by.clone()));
+                    }
+                    writeln!(w, "{}", crate::text::safe::to_json(&line))?;
                 }
                 Ok(())
             })?;
@@ -1002,7 +1011,10 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
 /// heading line included), `dossier annotations --json`, or a journal's
 /// decision lines. Undo and redo lines are refused: they are not decisions
 /// (export the decisions in force instead). Blank lines are skipped.
-pub fn import_decisions(path: &Path) -> Result<Vec<crate::annotate::Op>, ExportError> {
+/// Each decision comes with who made it, when its line says (`"by"`).
+pub fn import_decisions(
+    path: &Path,
+) -> Result<Vec<(crate::annotate::Op, Option<String>)>, ExportError> {
     let content = read_text(path)?;
     let mut out = Vec::new();
     for (i, line) in content.lines().enumerate() {
@@ -1033,9 +1045,14 @@ pub fn import_decisions(path: &Path) -> Result<Vec<crate::annotate::Op>, ExportE
             Some(inner @ Value::Object(_)) => inner.clone(),
             _ => v.clone(),
         };
+        let by = obj
+            .get("by")
+            .and_then(Value::as_str)
+            .filter(|b| !b.is_empty())
+            .map(str::to_string);
         let op: crate::annotate::Op =
             serde_json::from_value(op).map_err(|e| bad(format!("not a decision: {e}")))?;
-        out.push(op);
+        out.push((op, by));
     }
     Ok(out)
 }

@@ -508,6 +508,21 @@ impl Journal {
         &self.annotator
     }
 
+    /// The decisions in force, in order, with who made each ("" when the
+    /// line does not say).
+    pub fn effective_by(&self) -> Vec<(&Op, &str)> {
+        let by: std::collections::HashMap<u64, &str> = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.action, Action::Op(_)))
+            .map(|e| (e.seq, e.by.as_str()))
+            .collect();
+        self.effective()
+            .into_iter()
+            .map(|(seq, op)| (op, by.get(&seq).copied().unwrap_or("")))
+            .collect()
+    }
+
     /// Who made the decisions in force, each once, in order of appearance.
     pub fn annotators(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -81,6 +81,11 @@ impl Workspace {
         &self.journal
     }
 
+    /// Who the decisions made from now on are by.
+    pub fn set_annotator(&mut self, name: &str) {
+        self.journal.set_annotator(name);
+    }
+
     pub fn read_only(&self) -> bool {
         self.journal.is_read_only()
     }
@@ -160,6 +165,17 @@ impl Workspace {
             .iter()
             .map(|(_, op)| (*op).clone())
             .chain(self.pending.iter().cloned())
+            .collect();
+        decided.by = self
+            .journal
+            .effective_by()
+            .into_iter()
+            .map(|(_, by)| by.to_string())
+            .chain(
+                self.pending
+                    .iter()
+                    .map(|_| self.journal.annotator().to_string()),
+            )
             .collect();
         for op in ops
             .iter()
