@@ -418,7 +418,7 @@ fn tagging_asks_for_a_kind_and_makes_a_new_entity() {
     assert_eq!(app.overlay, Some(Overlay::Picker));
     let text = screen_text(&draw_with(&app, &dark()));
     assert!(
-        text.contains("“Pakistan” is already Pakistan: Enter links it"),
+        text.contains("“Pakistan” is already Pakistan: Enter links it (Esc, t: a new entity)"),
         "{text}"
     );
     let picker = app.picker.as_ref().expect("picker");

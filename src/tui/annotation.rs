@@ -684,7 +684,7 @@ pub fn tag(app: &mut App) {
             }
             refilter_picker(app);
             app.set_overlay_message(format!(
-                "“{}” is already {}: Enter links it; Esc, then t again, tags a new entity",
+                "“{}” is already {}: Enter links it (Esc, t: a new entity)",
                 crate::text::truncate(&text, 30),
                 crate::text::truncate(&name, 30)
             ));
