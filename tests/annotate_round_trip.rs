@@ -278,12 +278,17 @@ fn the_decisions_export_is_lossless_and_reads_what_quitting_printed() {
     let mut ws = workspace(&dir.path().join("first"));
     decide_everything(&mut ws);
     let first = export(&ws, Format::Decisions, &dir.path().join("out1"));
+    // doccano and spaCy lines say who made the decisions, in their metadata.
+    let me = dossier::files::login_name();
+    let doccano = export(&ws, Format::Doccano, &dir.path().join("doccano"));
+    let line: serde_json::Value =
+        serde_json::from_str(doccano["doccano.jsonl"].lines().next().unwrap()).unwrap();
+    assert_eq!(line["dossier"]["annotators"], serde_json::json!([me]));
     let mut fresh = workspace(&dir.path().join("second"));
     fresh.set_annotator("someone else");
     let ops = export::import_decisions(&dir.path().join("out1/decisions.jsonl")).unwrap();
     assert_eq!(ops.len(), 9);
     // Each decision says who made it, and is made again in that name.
-    let me = dossier::files::login_name();
     assert!(ops.iter().all(|(_, by)| by.as_deref() == Some(me.as_str())));
     for (op, by) in ops {
         fresh.set_annotator(by.as_deref().unwrap_or("?"));

@@ -636,9 +636,22 @@ pub fn export_decided(
                 ("spacy.jsonl", "entities")
             };
             let path = out.join(name);
+            // Who made the decisions in force, each once.
+            let mut annotators: Vec<&str> = Vec::new();
+            for by in &decided.by {
+                if !by.is_empty() && !annotators.contains(&by.as_str()) {
+                    annotators.push(by);
+                }
+            }
             write_file_with(&path, |w| {
                 for (d, doc) in index.docs().iter().enumerate() {
-                    jsonl_line(index, d, field, &rejections, notes_of(&doc.id), w)?;
+                    let line = Line {
+                        field,
+                        rejections: &rejections,
+                        notes: notes_of(&doc.id),
+                        annotators: &annotators,
+                    };
+                    jsonl_line(index, d, &line, w)?;
                     w.write_all(b"\n")?;
                 }
                 Ok(())
@@ -690,6 +703,15 @@ pub fn export_decided(
     Ok(written)
 }
 
+/// What every doccano or spaCy line is written with.
+struct Line<'a> {
+    field: &'a str,
+    rejections: &'a Rejections<'a>,
+    notes: &'a HashMap<(usize, usize), &'a str>,
+    /// Who made the decisions in force (`"annotators"` in the metadata).
+    annotators: &'a [&'a str],
+}
+
 /// One doccano or spaCy line: `{"doc", "dossier", "id", FIELD: [[start,
 /// end, LABEL], …], "text"}`, keys in alphabetical order, with code-point
 /// offsets. `"dossier"` is metadata (doccano keeps a line's other fields as
@@ -699,15 +721,15 @@ pub fn export_decided(
 /// - `"accepted"`: `[[start, end], …]`, the spans a person made or accepted;
 /// - `"notes"`: `[[start, end, note], …]`;
 /// - `"rejected"`: `[[start, end, LABEL, entity id or null], …]`, spans that
-///   are no mention of that entity (of anything, with null): never in FIELD.
-fn jsonl_line(
-    index: &Index,
-    d: usize,
-    field: &str,
-    rejections: &Rejections,
-    notes: &HashMap<(usize, usize), &str>,
-    w: &mut dyn Write,
-) -> std::io::Result<()> {
+///   are no mention of that entity (of anything, with null): never in FIELD;
+/// - `"annotators"`: who made the decisions in force (when any did).
+fn jsonl_line(index: &Index, d: usize, line: &Line, w: &mut dyn Write) -> std::io::Result<()> {
+    let Line {
+        field,
+        rejections,
+        notes,
+        annotators,
+    } = *line;
     use crate::text::safe::to_json;
     use serde_json::json;
     let doc = index.doc(d as u32);
@@ -746,7 +768,13 @@ fn jsonl_line(
             ])
         })
         .collect();
-    let dossier = json!({"accepted": accepted, "ids": ids, "notes": noted, "rejected": rejected});
+    let mut dossier =
+        json!({"accepted": accepted, "ids": ids, "notes": noted, "rejected": rejected});
+    if !annotators.is_empty()
+        && let Value::Object(map) = &mut dossier
+    {
+        map.insert("annotators".to_string(), json!(annotators));
+    }
     write!(
         w,
         "{{\"doc\":{},\"dossier\":{},",
