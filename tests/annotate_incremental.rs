@@ -8,8 +8,10 @@
 //! DOSSIER_FUZZ_CASES=5000 nice -n 19 cargo test --release --test annotate_incremental
 //! ```
 
+mod common;
+
 use dossier::annotate::{Anchor, Journal, NewEntity, NoteTarget, Op, OverlayReport, Workspace};
-use dossier::corpus::{Corpus, load_embedded};
+use dossier::corpus::Corpus;
 use dossier::entity::{Analysis, Engine, Entity, Kind, KnowledgeBase, Source};
 use dossier::index::Index;
 use proptest::prelude::*;
@@ -123,23 +125,20 @@ aliases = ["Pak Army"]
 "#;
 
 fn small() -> (Arc<Corpus>, Analysis) {
-    let files: Vec<(&str, &[u8])> = vec![
-        (
-            "a.txt",
-            "Title one\n\nThe TTP or Pakistani-Talban attacked. The ISI and the Pak Army replied."
-                .as_bytes(),
-        ),
-        (
-            "b.txt",
-            "Title two\n\nAgain the Pakistani-Talban struck; the TTP denied it. Pak Army said so."
-                .as_bytes(),
-        ),
-    ];
-    let corpus = load_embedded("t", &files);
-    let mut kb = KnowledgeBase::new();
-    kb.add_toml(Path::new("kb.toml"), KB).unwrap();
-    let analysis = Engine::new(kb).analyse(&corpus);
-    (Arc::new(corpus), analysis)
+    common::analysed(
+        "t",
+        &[
+            (
+                "a.txt",
+                "Title one\n\nThe TTP or Pakistani-Talban attacked. The ISI and the Pak Army replied.",
+            ),
+            (
+                "b.txt",
+                "Title two\n\nAgain the Pakistani-Talban struck; the TTP denied it. Pak Army said so.",
+            ),
+        ],
+        KB,
+    )
 }
 
 fn anchor(corpus: &Corpus, doc: usize, quote: &str) -> Anchor {
@@ -482,13 +481,7 @@ id = "washington"
 name = "Washington"
 kind = "place"
 "#;
-    let mut kb = KnowledgeBase::new();
-    kb.add_toml(Path::new("test.toml"), kb_text).expect("kb");
-    let analyse = |text: &str| {
-        let corpus = Arc::new(load_embedded("t", &[("a.txt", text.as_bytes())]));
-        let analysis = Engine::new(kb.clone()).analyse(&corpus);
-        (corpus, analysis)
-    };
+    let analyse = |text: &str| common::analysed("t", &[("a.txt", text)], kb_text);
     let before = "Report\n\nThe PM met the press in Washington. Later, the PMLN said no.\n";
     let (corpus, base) = analyse(before);
     let dir = tempfile::tempdir().expect("tempdir");

@@ -2,11 +2,13 @@
 //! a fresh journal, export again, and the files are the same. An import is
 //! one step of undo.
 
+mod common;
+
 use dossier::annotate::export::{self, Format};
 use dossier::annotate::ops::{BATCH_BYTES, batches, spans_to_ops};
 use dossier::annotate::{Anchor, Journal, NewEntity, NoteTarget, Op, Saved, Workspace};
-use dossier::corpus::{Corpus, load_embedded};
-use dossier::entity::{Analysis, Engine, Kind, KnowledgeBase, Source};
+use dossier::corpus::Corpus;
+use dossier::entity::{Analysis, Kind, Source};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -49,23 +51,20 @@ kind = "place"
 "#;
 
 fn corpus() -> (Arc<Corpus>, Analysis) {
-    let files: Vec<(&str, &[u8])> = vec![
-        (
-            "a.txt",
-            "Title one 😀\r\n\r\nThe TTP or Pakistani-Talban attacked. The ISI and the Pak Army replied.\r\nFaran Jeffery spoke; Jeffrey said the PM left Kabul.\r\n"
-                .as_bytes(),
-        ),
-        (
-            "b.txt",
-            "Title two\n\nAgain the Pakistani-Talban struck; the TTP denied it. Faran Jeffery wrote that Jeffrey and the PM met in Kabul, as Jeffrey said."
-                .as_bytes(),
-        ),
-    ];
-    let corpus = load_embedded("fixtures", &files);
-    let mut kb = KnowledgeBase::new();
-    kb.add_toml(Path::new("kb.toml"), KB).unwrap();
-    let analysis = Engine::new(kb).analyse(&corpus);
-    (Arc::new(corpus), analysis)
+    common::analysed(
+        "fixtures",
+        &[
+            (
+                "a.txt",
+                "Title one 😀\r\n\r\nThe TTP or Pakistani-Talban attacked. The ISI and the Pak Army replied.\r\nFaran Jeffery spoke; Jeffrey said the PM left Kabul.\r\n",
+            ),
+            (
+                "b.txt",
+                "Title two\n\nAgain the Pakistani-Talban struck; the TTP denied it. Faran Jeffery wrote that Jeffrey and the PM met in Kabul, as Jeffrey said.",
+            ),
+        ],
+        KB,
+    )
 }
 
 fn workspace(dir: &Path) -> Workspace {

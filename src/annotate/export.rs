@@ -1040,6 +1040,12 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
 /// decision lines. Undo and redo lines are refused: they are not decisions
 /// (export the decisions in force instead). Blank lines are skipped.
 /// Each decision comes with who made it, when its line says (`"by"`).
+/// One line of a JSON Lines file, read as JSON (an object is checked for
+/// by the caller, which names the line).
+fn object_line(line: &str) -> Result<Value, String> {
+    serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))
+}
+
 pub fn import_decisions(
     path: &Path,
 ) -> Result<Vec<(crate::annotate::Op, Option<String>)>, ExportError> {
@@ -1056,10 +1062,10 @@ pub fn import_decisions(
             line: i + 1,
             reason,
         };
-        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let obj = v
-            .as_object()
-            .ok_or_else(|| bad("expected a JSON object".into()))?;
+        let v = object_line(line).map_err(&bad)?;
+        let Some(obj) = v.as_object() else {
+            return Err(bad("expected a JSON object".into()));
+        };
         if obj.contains_key("dossier_journal") {
             continue;
         }
@@ -1466,10 +1472,10 @@ fn import_jsonl(
             line: i + 1,
             reason,
         };
-        let v: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let obj = v
-            .as_object()
-            .ok_or_else(|| bad("expected a JSON object".into()))?;
+        let v = object_line(line).map_err(&bad)?;
+        let Some(obj) = v.as_object() else {
+            return Err(bad("expected a JSON object".into()));
+        };
         let text = opt_str(obj, "text").map_err(&bad)?;
         let named = opt_str(obj, "doc").map_err(&bad)?;
         let (doc, doc_text) = match (named, text) {

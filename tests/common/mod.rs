@@ -317,3 +317,20 @@ pub fn output_within(mut cmd: Command, wait: Duration, what: &str) -> std::proce
         }
     }
 }
+
+/// A corpus made of `files` (relative path, text), analysed with the
+/// knowledge base `kb` (TOML) alone.
+pub fn analysed(
+    name: &str,
+    files: &[(&str, &str)],
+    kb: &str,
+) -> (Arc<dossier::corpus::Corpus>, dossier::entity::Analysis) {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    let corpus = dossier::corpus::load_embedded(name, &files);
+    let mut knowledge = dossier::entity::KnowledgeBase::new();
+    knowledge
+        .add_toml(Path::new("kb.toml"), kb)
+        .expect("a knowledge base");
+    let analysis = dossier::entity::Engine::new(knowledge).analyse(&corpus);
+    (Arc::new(corpus), analysis)
+}
