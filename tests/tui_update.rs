@@ -48,10 +48,12 @@ fn the_quick_tour_in_ten_keys() {
     let Some(XrefItem::Mention(i)) = app.xref.selected_item() else {
         panic!("selection {:?}", app.xref.selected_item())
     };
-    assert_eq!(
-        (app.xref.mentions[i].doc, app.xref.mentions[i].start),
-        (3, 30)
-    );
+    let m = app
+        .xref
+        .mentions
+        .get(i, app.index.as_ref().expect("index"))
+        .expect("the mention");
+    assert_eq!((m.doc, m.start), (3, 30));
     // Focus the panel; at 80 columns it takes the list's place.
     press(&mut app, "l");
     assert_eq!(app.focus, Pane::Xref);
@@ -730,4 +732,69 @@ fn a_growing_listing_keeps_the_reader_on_its_document_and_line() {
         app.list.selected_doc().map(|d| index.doc(d).id.clone()),
         Some(id)
     );
+}
+
+/// The panel opens on an entity named everywhere without reading every
+/// document's mentions: its mentions are shared with the index, and the
+/// co-occurring entities are counted when the list comes near them.
+#[test]
+fn the_panel_counts_co_occurrence_when_the_list_comes_near_it() {
+    use dossier::corpus::{Corpus, Document};
+    use dossier::entity::{Analysis, Entity, Kind, Mention, Source};
+    use dossier::index::Index;
+    use dossier::tui::app::Pane;
+    use dossier::tui::update::{COOC_AT_ONCE, set_xref_entity};
+    let (n_docs, per_doc) = (2_000u32, 20u32);
+    let corpus = Corpus {
+        docs: (0..n_docs)
+            .map(|d| Document {
+                id: format!("d{d:05}"),
+                path: format!("d{d:05}"),
+                title: format!("Document {d}"),
+                text: "ab ".repeat(per_doc as usize).into(),
+                boilerplate: Vec::new(),
+                url: None,
+                date: None,
+            })
+            .collect(),
+        ..Corpus::default()
+    };
+    let entities: Vec<Entity> = (0..3)
+        .map(|i| Entity {
+            id: format!("e{i}"),
+            name: format!("E{i}"),
+            kind: Kind::Group,
+            aliases: Vec::new(),
+            description: None,
+            external: Default::default(),
+        })
+        .collect();
+    let mentions: Vec<Mention> = (0..n_docs)
+        .flat_map(|d| {
+            (0..per_doc).map(move |k| Mention {
+                doc: d,
+                start: k * 3,
+                end: k * 3 + 2,
+                entity: if k == 0 { 1 + d % 2 } else { 0 },
+                source: Source::Kb,
+                confidence: 100,
+            })
+        })
+        .collect();
+    let index = Index::new(corpus, Analysis { entities, mentions });
+    assert!(index.stats(0).mentions as usize > COOC_AT_ONCE);
+    let want = index.cooccurring(0);
+    let mut app = App::new("big", 120, 40);
+    dossier::tui::update::index_ready(&mut app, Ok(index));
+    set_xref_entity(&mut app, 0);
+    app.focus = Pane::Xref;
+    update(&mut app, Action::Resize(120, 40));
+    assert!(app.xref.cooc_pending, "not counted at once");
+    assert!(app.xref.cooc.is_empty());
+    // The selection goes to the end of the mentions: now they are counted.
+    app.xref.selected = app.xref.docs.len() + app.xref.mentions.len() - 1;
+    update(&mut app, Action::Resize(120, 40));
+    assert!(!app.xref.cooc_pending);
+    assert_eq!(app.xref.cooc, want);
+    assert_eq!(want.len(), 2);
 }

@@ -260,6 +260,14 @@ impl Index {
         }
     }
 
+    /// [`Index::entity_places`], shared (not copied).
+    pub fn entity_places_shared(&self, e: EntityId) -> Arc<[(DocId, u32)]> {
+        match self.by_entity.get(e as usize) {
+            Some(places) => Arc::clone(places),
+            None => Arc::from(Vec::new()),
+        }
+    }
+
     /// Entity `e`, to change (the table is copied first when a clone of
     /// this index shares it).
     pub fn entity_mut(&mut self, e: EntityId) -> Option<&mut Entity> {
@@ -487,18 +495,6 @@ impl Index {
                 _ => out.push((doc, 1)),
             }
         }
-        out
-    }
-
-    /// An entity's mentions, copied, in (doc, start) order.
-    pub fn entity_mentions_vec(&self, e: EntityId) -> Vec<Mention> {
-        let places = self.entity_places(e);
-        let mut out = Vec::with_capacity(places.len());
-        out.extend(
-            places
-                .iter()
-                .filter_map(|&(d, i)| self.doc_mentions(d).get(i as usize).copied()),
-        );
         out
     }
 

@@ -179,7 +179,10 @@ fn target_mention(app: &App) -> Option<Mention> {
     }
     match app.focus {
         Pane::Xref => match app.xref.selected_item() {
-            Some(XrefItem::Mention(i)) => app.xref.mentions.get(i).copied(),
+            Some(XrefItem::Mention(i)) => app
+                .index
+                .as_ref()
+                .and_then(|index| app.xref.mentions.get(i, index)),
             _ => None,
         },
         Pane::Article => app.cursor_mention(),
@@ -1908,7 +1911,7 @@ pub fn swap_index(app: &mut App, index: Index) {
     let cursor_at = app.cursor_mention().map(|m| m.start as usize);
     let xref_id = app.xref.entity.and_then(id);
     let xref_mention = match app.xref.selected_item() {
-        Some(XrefItem::Mention(i)) => app.xref.mentions.get(i).map(|m| (m.doc, m.start)),
+        Some(XrefItem::Mention(i)) => app.xref.mentions.get(i, old).map(|m| (m.doc, m.start)),
         _ => None,
     };
     let xref_selected = app.xref.selected;
@@ -1947,9 +1950,11 @@ pub fn swap_index(app: &mut App, index: Index) {
         sync_xref_to_cursor(app);
     } else if let Some(e) = keep {
         set_xref_entity(app, e);
-        app.xref.selected = xref_mention
-            .and_then(|(d, s)| app.xref.mention_row(d, s))
-            .unwrap_or(xref_selected.min(app.xref.len().saturating_sub(1)));
+        let row = xref_mention.and_then(|(d, s)| {
+            let index = app.index.as_ref()?;
+            app.xref.mention_row(index, d, s)
+        });
+        app.xref.selected = row.unwrap_or(xref_selected.min(app.xref.len().saturating_sub(1)));
     } else {
         app.xref = Default::default();
         sync_xref_to_cursor(app);

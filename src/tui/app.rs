@@ -122,15 +122,54 @@ pub struct Xref {
     pub entity: Option<EntityId>,
     /// (document, number of mentions), in corpus order.
     pub docs: Vec<(DocId, u32)>,
-    /// Every mention, in (document, start) order.
-    pub mentions: Vec<Mention>,
+    /// Every mention, in (document, start) order: their places in the
+    /// index, shared with it (an entity named a million times is not
+    /// copied).
+    pub mentions: Places,
     pub cooc: Vec<EntityCount>,
+    /// The co-occurring entities are not counted yet: the entity is named
+    /// so often that they are counted only when the list comes near them.
+    pub cooc_pending: bool,
     /// Surface forms seen, most frequent first.
     pub aliases: Vec<(String, u32)>,
     /// Index over docs, then mentions, then co-occurring entities.
     pub selected: usize,
     pub docs_offset: usize,
     pub list_offset: usize,
+}
+
+/// Mentions as places in an index: (document, position in its mentions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places(pub std::sync::Arc<[(DocId, u32)]>);
+
+impl Places {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `i`-th mention, as `index` has it.
+    pub fn get(&self, i: usize, index: &Index) -> Option<Mention> {
+        let &(d, k) = self.0.get(i)?;
+        index.doc_mentions(d).get(k as usize).copied()
+    }
+
+    /// How many of the mentions come before `(doc, start)` (or at it, with
+    /// `inclusive`).
+    pub fn count_before(&self, index: &Index, doc: DocId, start: u32, inclusive: bool) -> usize {
+        let key = |&(d, k): &(DocId, u32)| {
+            let s = index.doc_mentions(d).get(k as usize).map_or(0, |m| m.start);
+            (d, s)
+        };
+        if inclusive {
+            self.0.partition_point(|p| key(p) <= (doc, start))
+        } else {
+            self.0.partition_point(|p| key(p) < (doc, start))
+        }
+    }
 }
 
 impl Xref {
@@ -160,11 +199,10 @@ impl Xref {
     }
 
     /// The row of a mention, if it is one of this entity's.
-    pub fn mention_row(&self, doc: DocId, start: u32) -> Option<usize> {
-        self.mentions
-            .binary_search_by_key(&(doc, start), |m| (m.doc, m.start))
-            .ok()
-            .map(|i| self.docs.len() + i)
+    pub fn mention_row(&self, index: &Index, doc: DocId, start: u32) -> Option<usize> {
+        let i = self.mentions.count_before(index, doc, start, false);
+        let m = self.mentions.get(i, index)?;
+        ((m.doc, m.start) == (doc, start)).then_some(self.docs.len() + i)
     }
 }
 

@@ -381,6 +381,18 @@ pub(crate) fn after(app: &mut App) {
     }
     if let Some(r) = panes.xref {
         fix_xref_offsets(app, r);
+        // The list has come near the co-occurring entities: count them.
+        let x = &app.xref;
+        if x.cooc_pending
+            && (x.list_offset + 2 * usize::from(r.height) >= x.mentions.len()
+                || x.selected + 1 >= x.docs.len() + x.mentions.len())
+            && let (Some(e), Some(index)) = (x.entity, app.index.as_ref())
+        {
+            let cooc = index.cooccurring(e);
+            app.xref.cooc = cooc;
+            app.xref.cooc_pending = false;
+            fix_xref_offsets(app, r);
+        }
     }
     let over = layout::inner(layout::overlay(panes.main));
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
@@ -591,10 +603,18 @@ pub(crate) fn sync_xref_to_cursor(app: &mut App) {
     if app.xref.entity != Some(m.entity) {
         set_xref_entity(app, m.entity);
     }
-    if let Some(row) = app.xref.mention_row(m.doc, m.start) {
+    let row = app
+        .index
+        .as_ref()
+        .and_then(|index| app.xref.mention_row(index, m.doc, m.start));
+    if let Some(row) = row {
         app.xref.selected = row;
     }
 }
+
+/// Entities with at most this many mentions have their co-occurring
+/// entities counted when the panel opens on them.
+pub const COOC_AT_ONCE: usize = 20_000;
 
 /// Shows an entity in the cross-link panel.
 pub fn set_xref_entity(app: &mut App, e: EntityId) {
@@ -607,8 +627,16 @@ pub fn set_xref_entity(app: &mut App, e: EntityId) {
     let x = &mut app.xref;
     x.entity = Some(e);
     x.docs = index.entity_doc_counts(e);
-    x.mentions = index.entity_mentions_vec(e);
-    x.cooc = index.cooccurring(e);
+    x.mentions = crate::tui::app::Places(index.entity_places_shared(e));
+    // Counting co-occurrence reads every mention of every document that
+    // names the entity: for one named everywhere, that waits until the list
+    // comes near it (see `after`).
+    x.cooc_pending = x.mentions.len() > COOC_AT_ONCE;
+    x.cooc = if x.cooc_pending {
+        Vec::new()
+    } else {
+        index.cooccurring(e)
+    };
     x.aliases = index.aliases_seen(e);
     x.selected = if x.mentions.is_empty() {
         0
@@ -678,19 +706,21 @@ fn step_same(app: &mut App, forward: bool) {
         (None, Some(d)) => (d, visible_bytes(app).start as u32),
         (None, None) => (0, 0),
     };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
     let i = if forward {
-        let i = ms.partition_point(|m| (m.doc, m.start) <= here);
+        let i = ms.count_before(index, here.0, here.1, true);
         if i < ms.len() { i } else { 0 }
     } else {
-        match ms
-            .partition_point(|m| (m.doc, m.start) < here)
-            .checked_sub(1)
-        {
+        match ms.count_before(index, here.0, here.1, false).checked_sub(1) {
             Some(i) => i,
             None => ms.len() - 1,
         }
     };
-    let m = ms[i];
+    let Some(m) = ms.get(i, index) else {
+        return;
+    };
     go_to_mention(app, m);
 }
 
@@ -951,14 +981,21 @@ fn open_xref_item(app: &mut App) {
             let Some(&(doc, _)) = app.xref.docs.get(i) else {
                 return;
             };
-            let first = app.xref.mentions.iter().find(|m| m.doc == doc).copied();
+            let first = app.index.as_ref().and_then(|index| {
+                let i = app.xref.mentions.count_before(index, doc, 0, false);
+                app.xref.mentions.get(i, index).filter(|m| m.doc == doc)
+            });
             if let Some(m) = first {
                 push_jump(app);
                 open_doc(app, m.doc, Some(m.start as usize));
             }
         }
         Some(XrefItem::Mention(i)) => {
-            if let Some(&m) = app.xref.mentions.get(i) {
+            if let Some(m) = app
+                .index
+                .as_ref()
+                .and_then(|index| app.xref.mentions.get(i, index))
+            {
                 push_jump(app);
                 open_doc(app, m.doc, Some(m.start as usize));
             }

@@ -158,7 +158,9 @@ impl Widget for &XrefView<'_> {
                 );
             } else if row <= n {
                 let i = row - 1;
-                let m = x.mentions[i];
+                let Some(m) = x.mentions.get(i, index) else {
+                    continue;
+                };
                 let selected = sel == Some(XrefItem::Mention(i));
                 let current = cursor.is_some_and(|c| c.doc == m.doc && c.start == m.start);
                 let row_rect = Rect::new(l.x, y, w, 1);
@@ -194,7 +196,11 @@ impl Widget for &XrefView<'_> {
             } else if row == n + 1 {
                 // A blank line between the sections.
             } else if row == n + 2 {
-                let heading = format!("Co-occurring ({})", x.cooc.len());
+                let heading = if x.cooc_pending {
+                    "Co-occurring (…)".to_string()
+                } else {
+                    format!("Co-occurring ({})", x.cooc.len())
+                };
                 put_spans(buf, l.x, y, &[Span::styled(heading, theme.heading)], w);
             } else {
                 let i = row - n - 3;
