@@ -119,6 +119,34 @@ fn ctrl_z_suspends_and_resumes() {
     s.assert_restored();
 }
 
+/// After Ctrl-Z, a resize while stopped, and `fg`, the article is wrapped
+/// to the new width: `G` reaches its end.
+#[test]
+fn a_resize_while_stopped_is_seen_on_fg() {
+    // A shell with job control, as in a terminal: while the reader is
+    // stopped the shell has the terminal, so the resize signal goes to the
+    // shell, and `fg` only continues the reader.
+    let mut s = Session::start_script(
+        100,
+        30,
+        "set -m; \"$DOSSIER\"; echo 'stopped [ok]'; read x; fg; echo \"exit [$?]\"",
+    );
+    s.wait_text("1/5");
+    s.send("\r");
+    s.wait_text("1/5 Kicking Terrorist Ass");
+    s.send("\x1a");
+    s.wait_text("stopped [ok]");
+    s.resize(80, 24);
+    s.send("\r");
+    s.wait_for("the reader again", |sc| sc.alternate_screen());
+    s.send("G");
+    s.wait_for("the end of the article", |sc| {
+        sc.contents().contains("You might also like")
+    });
+    s.send("q");
+    s.wait_text("exit [0]");
+}
+
 #[test]
 fn a_background_reader_says_so_and_exits() {
     if !cfg!(target_os = "linux") {

@@ -798,3 +798,44 @@ fn the_panel_counts_co_occurrence_when_the_list_comes_near_it() {
     assert_eq!(app.xref.cooc, want);
     assert_eq!(want.len(), 2);
 }
+
+/// A resize, and the cross-link panel opening and closing, keep the
+/// article's top line, as less and vim do: they never send the reader back
+/// to the mention cursor.
+#[test]
+fn the_top_line_stays_across_a_resize_and_a_panel_toggle() {
+    // The bundled seeds: long enough to scroll far.
+    let mut app = App::new("seeds", 80, 24);
+    dossier::tui::update::index_ready(
+        &mut app,
+        Ok(dossier::index::Index::new(
+            dossier::load::bundled_corpus(),
+            dossier::entity::Engine::new(dossier::entity::KnowledgeBase::default_kb())
+                .analyse(&dossier::load::bundled_corpus()),
+        )),
+    );
+    press(&mut app, "<Enter>n");
+    press(&mut app, &"j".repeat(40));
+    let top = |app: &App| app.article.lines[app.article.scroll].start;
+    let before = top(&app);
+    assert!(app.article.scroll >= 40, "scrolled: {}", app.article.scroll);
+    let keeps = |app: &App, what: &str| {
+        let line = &app.article.lines[app.article.scroll];
+        assert!(
+            line.contains(&before) || line.start == before,
+            "{what}: the top line moved from byte {before} to {:?}",
+            line
+        );
+    };
+    update(&mut app, Action::Resize(200, 60));
+    keeps(&app, "200x60");
+    update(&mut app, Action::Resize(80, 24));
+    keeps(&app, "back to 80x24");
+    press(&mut app, "x");
+    keeps(&app, "panel opened");
+    press(&mut app, "x");
+    keeps(&app, "panel closed");
+    update(&mut app, Action::Resize(100, 30));
+    press(&mut app, "xx");
+    keeps(&app, "x twice at 100 columns");
+}

@@ -94,6 +94,10 @@ pub struct Article {
     /// Byte ranges of the screen lines, for `wrap_width`.
     pub lines: Vec<Range<usize>>,
     pub wrap_width: usize,
+    /// The byte the top line was wrapped around the last time: kept while
+    /// the reader does not scroll, so that resizes back and forth come back
+    /// to the same top line.
+    pub anchor: Option<usize>,
 }
 
 impl Article {

@@ -125,6 +125,17 @@ struct Generations {
 /// Searches on a thread of its own, sending hits at most every
 /// [`SEARCH_BATCH_TIME`] and a last batch when done. It gives up as soon as
 /// a newer search starts or the search is stopped.
+/// Tells the reader the terminal's size when it may have changed unseen
+/// (after Ctrl-Z and `fg`, or SIGCONT), so that the article is wrapped
+/// again to the width it now has.
+fn resized(term: &mut terminal::Term, app: &mut App) -> std::io::Result<()> {
+    let size = term.terminal.size()?;
+    if (size.width, size.height) != (app.width, app.height) {
+        update::update(app, Action::Resize(size.width, size.height));
+    }
+    Ok(())
+}
+
 fn spawn_search(
     app: &App,
     generation: u64,
@@ -385,11 +396,14 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         if app.suspend {
             app.suspend = false;
             term.suspend()?;
+            // The terminal may have been resized while stopped.
+            resized(&mut term, &mut app)?;
             dirty = true;
         }
         if app.redraw {
             app.redraw = false;
             term.resume()?;
+            resized(&mut term, &mut app)?;
             dirty = true;
         }
         if let Some(text) = edit.take() {

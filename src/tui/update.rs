@@ -484,16 +484,22 @@ fn rewrap(app: &mut App, width: usize) {
         return;
     };
     let Some(doc) = app.article.doc else { return };
-    let anchor = app.article.lines.get(app.article.scroll).map(|r| r.start);
+    // The top line stays the top line, as in less and vim: a resize or a
+    // pane opening never sends the reader back to the mention cursor. The
+    // byte it was kept by is kept in turn while the reader does not scroll,
+    // so that 80 → 200 → 80 columns comes back to the same line.
+    let a = &app.article;
+    let top = a.lines.get(a.scroll).map(|r| r.start);
+    let anchor = match a.anchor {
+        Some(b) if a.line_of(b) == a.scroll => Some(b),
+        _ => top,
+    };
     app.article.lines = text::wrap(&index.doc(doc).text, width);
     app.article.wrap_width = width;
     if let Some(a) = anchor {
         app.article.scroll = app.article.line_of(a);
     }
-    if cursor_visible(app) != Some(false) {
-        return;
-    }
-    reveal_cursor(app);
+    app.article.anchor = anchor;
 }
 
 /// Columns of article text: the article pane's, or the whole screen's when

@@ -158,6 +158,21 @@ impl Session {
         }
     }
 
+    /// Resizes the terminal (the pty and the emulated screen).
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+        if let Ok(mut p) = self.parser.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
+    }
+
     pub fn screen(&self) -> String {
         self.parser
             .lock()
