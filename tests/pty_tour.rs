@@ -147,6 +147,28 @@ fn a_resize_while_stopped_is_seen_on_fg() {
     s.wait_text("exit [0]");
 }
 
+/// Every frame is one synchronized update, so a slow link never shows a
+/// half-drawn one.
+#[test]
+fn every_frame_is_a_synchronized_update() {
+    let mut s = Session::start(80, 24, &[]);
+    wait_ready(&s);
+    s.send("jjj\r");
+    s.wait_text("4/5 Pakistan and US Unite");
+    // The frame's last bytes may still be on their way.
+    let start = Instant::now();
+    while s.synchronized() && start.elapsed() < TIMEOUT {
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!s.synchronized(), "a frame left open");
+    let (begun, ended) = s.sync_counts();
+    assert!(begun >= 2, "frames drawn: {begun}");
+    assert!(ended >= begun, "{begun} begun, {ended} ended");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+}
+
 #[test]
 fn a_background_reader_says_so_and_exits() {
     if !cfg!(target_os = "linux") {

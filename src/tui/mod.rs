@@ -289,7 +289,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
 
     loop {
         if dirty {
-            term.terminal.draw(|f| {
+            term.draw(|f| {
                 view::draw(
                     f,
                     &view::Screen {

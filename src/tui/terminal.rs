@@ -52,6 +52,31 @@ pub enum Event {
     Tick,
 }
 
+/// The reader's output: buffered, and held (its flushes deferred) while a
+/// frame is drawn, so that a frame leaves in one write.
+pub struct FrameWriter {
+    out: BufWriter<Stdout>,
+    hold: Arc<AtomicBool>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.hold.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            self.out.flush()
+        }
+    }
+}
+
+/// Synchronized output: the terminal holds the screen between these.
+pub const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
+pub const END_SYNC: &[u8] = b"\x1b[?2026l";
+
 /// Mouse capture is on and must be turned off on restore.
 static MOUSE_ON: AtomicBool = AtomicBool::new(false);
 /// The terminal is set up (raw mode, alternate screen).
@@ -86,6 +111,9 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
+    // A frame cut short (a crash, a signal) must not leave the terminal
+    // holding the screen.
+    let _ = out.write_all(END_SYNC);
     if MOUSE_ON.swap(false, Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);
     }
@@ -116,8 +144,10 @@ fn install_panic_hook() {
 
 /// The terminal while the reader owns it. Dropping it restores the terminal.
 pub struct Term {
-    pub terminal: Terminal<CrosstermBackend<BufWriter<Stdout>>>,
+    pub terminal: Terminal<CrosstermBackend<FrameWriter>>,
     mouse: bool,
+    /// While set, the writer's flushes wait (see [`Term::draw`]).
+    hold: Arc<AtomicBool>,
 }
 
 impl Term {
@@ -130,14 +160,41 @@ impl Term {
             restore();
             return Err(e);
         }
-        let terminal = match Terminal::new(CrosstermBackend::new(BufWriter::new(io::stdout()))) {
+        let hold = Arc::new(AtomicBool::new(false));
+        let writer = FrameWriter {
+            out: BufWriter::new(io::stdout()),
+            hold: Arc::clone(&hold),
+        };
+        let terminal = match Terminal::new(CrosstermBackend::new(writer)) {
             Ok(t) => t,
             Err(e) => {
                 restore();
                 return Err(e);
             }
         };
-        Ok(Term { terminal, mouse })
+        Ok(Term {
+            terminal,
+            mouse,
+            hold,
+        })
+    }
+
+    /// Draws a frame inside a synchronized update (`CSI ? 2026 h` … `l`):
+    /// a terminal that knows the mode shows the frame whole, never half
+    /// drawn, however slow the link; one that does not ignores it.
+    ///
+    /// The whole frame, markers included, leaves in one write.
+    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        self.hold.store(true, Ordering::SeqCst);
+        let begun = self.terminal.backend_mut().write_all(BEGIN_SYNC);
+        let drawn = begun.and_then(|()| self.terminal.draw(render).map(|_| ()));
+        // Always end it, even when drawing failed half way.
+        self.hold.store(false, Ordering::SeqCst);
+        let backend = self.terminal.backend_mut();
+        let ended = backend
+            .write_all(END_SYNC)
+            .and_then(|()| Backend::flush(backend));
+        drawn.and(ended)
     }
 
     /// Hands the terminal back to the shell and stops the process, as

@@ -265,6 +265,26 @@ impl Session {
         if let Some(cooked) = self.cooked() {
             assert!(cooked, "terminal left in raw mode");
         }
+        assert!(!self.synchronized(), "synchronized output left on");
+    }
+
+    /// Is a synchronized update (`CSI ? 2026 h`) open at the end of the
+    /// output? Every frame must close it.
+    pub fn synchronized(&self) -> bool {
+        let raw = self.raw.lock().expect("raw");
+        let find = |pat: &[u8]| raw.windows(pat.len()).rposition(|w| w == pat);
+        match (find(b"\x1b[?2026h"), find(b"\x1b[?2026l")) {
+            (Some(begin), Some(end)) => begin > end,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// How many synchronized updates began and ended in the output.
+    pub fn sync_counts(&self) -> (usize, usize) {
+        let raw = self.raw.lock().expect("raw");
+        let count = |pat: &[u8]| raw.windows(pat.len()).filter(|w| *w == pat).count();
+        (count(b"\x1b[?2026h"), count(b"\x1b[?2026l"))
     }
 }
 
