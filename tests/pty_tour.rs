@@ -190,3 +190,31 @@ fn a_background_reader_says_so_and_exits() {
     s.wait_exit();
     s.assert_restored();
 }
+
+/// On a 16-colour terminal the colours are basic SGR (30–37, 90–97), never
+/// the 256-colour form a 16-colour terminal may not know.
+#[test]
+fn sixteen_colours_are_written_as_basic_sgr() {
+    let mut s = Session::start(80, 24, &[("TERM", "xterm"), ("COLORTERM", "")]);
+    wait_ready(&s);
+    s.send("\r");
+    s.wait_text("1/5 Kicking Terrorist Ass");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let raw = s.raw.lock().expect("raw").clone();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(!text.contains("8;5;"), "256-colour form at 16 colours");
+    assert!(
+        ["\x1b[3", "\x1b[9", ";3", ";9"]
+            .iter()
+            .any(|p| text.contains(p)),
+        "basic colours used"
+    );
+    // And at 256 colours the indexed form is what goes out.
+    let mut s = Session::start(80, 24, &[("TERM", "xterm-256color"), ("COLORTERM", "")]);
+    wait_ready(&s);
+    s.send("q");
+    assert!(s.wait_exit().success());
+    let raw = s.raw.lock().expect("raw").clone();
+    assert!(String::from_utf8_lossy(&raw).contains("8;5;"));
+}

@@ -16,6 +16,7 @@ pub mod editor;
 pub mod keymap;
 pub mod layout;
 pub mod select;
+pub mod sgr;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -269,7 +270,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         None => (None, None),
     };
     terminal::spawn_signals(tx.clone())?;
-    let mut term = Term::enter(mouse)?;
+    let mut term = Term::enter(mouse, depth)?;
     let input_gate = Arc::new(terminal::InputGate::default());
     terminal::spawn_input(tx.clone(), Arc::clone(&input_gate))?;
     let generations = Generations::default();

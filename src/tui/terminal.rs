@@ -21,7 +21,7 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Once, OnceLock, PoisonError};
@@ -53,23 +53,36 @@ pub enum Event {
 }
 
 /// The reader's output: buffered, and held (its flushes deferred) while a
-/// frame is drawn, so that a frame leaves in one write.
+/// frame is drawn, so that a frame leaves in one write. On a 16-colour
+/// terminal its colours are written in the basic form (see
+/// [`super::sgr`]).
 pub struct FrameWriter {
-    out: BufWriter<Stdout>,
+    buf: Vec<u8>,
+    out: Stdout,
     hold: Arc<AtomicBool>,
+    basic_colours: bool,
 }
 
 impl Write for FrameWriter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.write(buf)
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.hold.load(Ordering::SeqCst) {
-            Ok(())
-        } else {
-            self.out.flush()
+        if self.hold.load(Ordering::SeqCst) || self.buf.is_empty() {
+            return Ok(());
         }
+        // Whole commands only reach here: a flush never splits one.
+        let bytes = if self.basic_colours {
+            super::sgr::basic_colours(&self.buf)
+        } else {
+            std::borrow::Cow::Borrowed(&self.buf[..])
+        };
+        let mut out = self.out.lock();
+        let written = out.write_all(&bytes).and_then(|()| out.flush());
+        self.buf.clear();
+        written
     }
 }
 
@@ -153,7 +166,7 @@ pub struct Term {
 impl Term {
     /// Takes over the terminal: raw mode, alternate screen, bracketed
     /// paste, and mouse capture if asked for.
-    pub fn enter(mouse: bool) -> io::Result<Term> {
+    pub fn enter(mouse: bool, depth: super::theme::ColorDepth) -> io::Result<Term> {
         let _ = UI_THREAD.set(thread::current().id());
         install_panic_hook();
         if let Err(e) = setup(mouse) {
@@ -162,8 +175,10 @@ impl Term {
         }
         let hold = Arc::new(AtomicBool::new(false));
         let writer = FrameWriter {
-            out: BufWriter::new(io::stdout()),
+            buf: Vec::with_capacity(64 * 1024),
+            out: io::stdout(),
             hold: Arc::clone(&hold),
+            basic_colours: depth == super::theme::ColorDepth::Ansi16,
         };
         let terminal = match Terminal::new(CrosstermBackend::new(writer)) {
             Ok(t) => t,
