@@ -218,3 +218,50 @@ fn sixteen_colours_are_written_as_basic_sgr() {
     let raw = s.raw.lock().expect("raw").clone();
     assert!(String::from_utf8_lossy(&raw).contains("8;5;"));
 }
+
+/// Context switches of every thread of a process, from /proc.
+fn context_switches(pid: u32) -> u64 {
+    let mut total = 0;
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    for t in tasks.flatten() {
+        let status = std::fs::read_to_string(t.path().join("status")).unwrap_or_default();
+        for line in status.lines() {
+            if line.starts_with("voluntary_ctxt_switches")
+                || line.starts_with("nonvoluntary_ctxt_switches")
+            {
+                total += line
+                    .split_whitespace()
+                    .last()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+        }
+    }
+    total
+}
+
+/// An idle reader sleeps: no thread wakes up while nothing happens.
+#[test]
+fn an_idle_reader_never_wakes_up() {
+    if !cfg!(target_os = "linux") {
+        // The count reads /proc.
+        return;
+    }
+    let mut s = Session::start(80, 24, &[]);
+    wait_ready(&s);
+    s.send("\r");
+    s.wait_text("1/5 Kicking Terrorist Ass");
+    // Let the last message time out and everything settle.
+    thread::sleep(Duration::from_secs(4));
+    let before = context_switches(s.pid());
+    thread::sleep(Duration::from_secs(5));
+    let woke = context_switches(s.pid()) - before;
+    assert!(woke <= 2, "{woke} wake-ups in 5 s of idling");
+    // And it still answers at once.
+    s.send("j");
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+}

@@ -312,7 +312,8 @@ pub(crate) fn process_groups(stat: &str) -> Option<ProcessGroups> {
 }
 
 /// How long the input thread waits for input before it looks again at
-/// whether it should pause. Four wake-ups a second cost next to nothing.
+/// whether it should pause, where it cannot sleep until woken (no pipe
+/// could be made, or not on Unix).
 const INPUT_POLL: Duration = Duration::from_millis(250);
 
 /// How long [`InputGate::pause`] waits for the input thread to stop.
@@ -320,13 +321,72 @@ const PAUSE_WAIT: Duration = Duration::from_secs(1);
 
 /// Lets the event loop stop the input thread from reading the terminal, so
 /// that a program run in the foreground (the note editor) gets every key.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct InputGate {
     /// The event loop wants the input thread to stop reading.
     pause: AtomicBool,
     /// The input thread has stopped reading (its acknowledgement).
     paused: Mutex<bool>,
     changed: Condvar,
+    /// A pipe that wakes the input thread from its sleep (a pause is asked
+    /// for), so that it never needs to wake up on a timer.
+    wake: Option<Wake>,
+}
+
+impl Default for InputGate {
+    fn default() -> InputGate {
+        InputGate {
+            pause: AtomicBool::new(false),
+            paused: Mutex::new(false),
+            changed: Condvar::new(),
+            wake: Wake::new(),
+        }
+    }
+}
+
+/// The two ends of a non-blocking pipe.
+#[derive(Debug)]
+struct Wake {
+    read: std::os::fd::OwnedFd,
+    write: std::os::fd::OwnedFd,
+}
+
+impl Wake {
+    fn new() -> Option<Wake> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::FromRawFd;
+            let mut fds = [0 as libc::c_int; 2];
+            // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+            let r = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) };
+            if r != 0 {
+                return None;
+            }
+            // SAFETY: pipe2 succeeded, so both are open descriptors we own.
+            Some(unsafe {
+                Wake {
+                    read: std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+                    write: std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+                }
+            })
+        }
+        #[cfg(not(unix))]
+        None
+    }
+
+    fn ring(&self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: writing one byte from a valid buffer to our own pipe; a
+        // full pipe (EAGAIN) already wakes the reader.
+        let _ = unsafe { libc::write(self.write.as_raw_fd(), [1u8].as_ptr().cast(), 1) };
+    }
+
+    /// Empties the pipe.
+    fn drain(fd: libc::c_int) {
+        let mut buf = [0u8; 64];
+        // SAFETY: reading into our own buffer from a non-blocking pipe.
+        while unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+    }
 }
 
 impl InputGate {
@@ -339,6 +399,9 @@ impl InputGate {
     /// Returns true when it answered.
     pub fn pause(&self) -> bool {
         self.pause.store(true, Ordering::SeqCst);
+        if let Some(w) = &self.wake {
+            w.ring();
+        }
         let deadline = Instant::now() + PAUSE_WAIT;
         let mut paused = self.paused();
         while !*paused {
@@ -381,14 +444,17 @@ impl InputGate {
     }
 }
 
-/// Reads terminal events on a thread of its own. It waits for input at
-/// most [`INPUT_POLL`] at a time, so that it can stop reading while `gate`
-/// asks it to.
+/// Reads terminal events on a thread of its own. Between events it sleeps
+/// until the terminal has input, the window is resized, or `gate` asks it
+/// to pause (through a pipe): an idle reader never wakes up. Where it cannot
+/// sleep so, it looks every [`INPUT_POLL`].
 pub fn spawn_input(tx: Sender<Event>, gate: Arc<InputGate>) -> io::Result<()> {
     thread::Builder::new().name("input".into()).spawn(move || {
+        let sleeper = Sleeper::new(&gate);
         loop {
             gate.hold();
-            let ready = match event::poll(INPUT_POLL) {
+            // What crossterm has read already, or can read now.
+            let ready = match event::poll(Duration::ZERO) {
                 Ok(ready) => ready,
                 Err(_) => {
                     let _ = tx.send(Event::InputClosed);
@@ -396,6 +462,19 @@ pub fn spawn_input(tx: Sender<Event>, gate: Arc<InputGate>) -> io::Result<()> {
                 }
             };
             if !ready {
+                match &sleeper {
+                    Some(s) => {
+                        if s.sleep() == Woken::Closed {
+                            let _ = tx.send(Event::InputClosed);
+                            return;
+                        }
+                    }
+                    None => {
+                        if let Err(_) | Ok(false) = event::poll(INPUT_POLL) {
+                            continue;
+                        }
+                    }
+                }
                 continue;
             }
             match event::read() {
@@ -412,6 +491,93 @@ pub fn spawn_input(tx: Sender<Event>, gate: Arc<InputGate>) -> io::Result<()> {
         }
     })?;
     Ok(())
+}
+
+/// Why the input thread woke.
+#[derive(Debug, PartialEq, Eq)]
+enum Woken {
+    /// Input, a resize or a pause: look again.
+    Again,
+    /// The terminal is gone (the SSH connection dropped).
+    Closed,
+}
+
+/// Sleeps the input thread on the terminal, a resize signal and the gate's
+/// pipe at once (`poll(2)` with no timeout).
+struct Sleeper {
+    tty: std::os::fd::RawFd,
+    /// Kept open while the thread reads from it (when not stdin).
+    _tty_file: Option<std::fs::File>,
+    wake: std::os::fd::RawFd,
+    winch: Wake,
+}
+
+impl Sleeper {
+    fn new(gate: &InputGate) -> Option<Sleeper> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let wake = gate.wake.as_ref()?.read.as_raw_fd();
+            // The terminal crossterm reads: stdin when it is one, else the
+            // controlling terminal.
+            // SAFETY: isatty only inspects the descriptor.
+            let (tty, file) = if unsafe { libc::isatty(0) } == 1 {
+                (0, None)
+            } else {
+                let f = std::fs::File::open("/dev/tty").ok()?;
+                (f.as_raw_fd(), Some(f))
+            };
+            let winch = Wake::new()?;
+            let write = winch.write.try_clone().ok()?;
+            signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, write).ok()?;
+            Some(Sleeper {
+                tty,
+                _tty_file: file,
+                wake,
+                winch,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = gate;
+            None
+        }
+    }
+
+    fn sleep(&self) -> Woken {
+        use std::os::fd::AsRawFd;
+        let winch = self.winch.read.as_raw_fd();
+        let mut fds = [
+            libc::pollfd {
+                fd: self.tty,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: self.wake,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: winch,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: `fds` is a valid array of three pollfd structures.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+        if n < 0 {
+            // A signal arrived (EINTR): look again.
+            return Woken::Again;
+        }
+        Wake::drain(self.wake);
+        Wake::drain(winch);
+        let gone = libc::POLLHUP | libc::POLLERR | libc::POLLNVAL;
+        if fds[0].revents & gone != 0 {
+            return Woken::Closed;
+        }
+        Woken::Again
+    }
 }
 
 /// Ignores SIGXFSZ: a write past the file-size limit (`ulimit -f`) then
