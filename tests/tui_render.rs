@@ -761,3 +761,40 @@ fn the_search_prompt_preselects_the_last_query() {
     press(&mut app, "/<Enter>");
     assert_eq!(app.search.ran, "isk", "Enter searches it again");
 }
+
+/// A list that does not fit says how far it is shown, on its bottom border.
+#[test]
+fn a_list_that_scrolls_shows_its_position() {
+    use dossier::corpus::{Corpus, Document};
+    use dossier::entity::Analysis;
+    use dossier::index::Index;
+    let corpus = Corpus {
+        docs: (0..50)
+            .map(|i| Document {
+                id: format!("d{i:02}"),
+                path: format!("d{i:02}"),
+                title: format!("Story number {i}"),
+                text: format!("Story number {i}\n\nText.").into(),
+                boilerplate: Vec::new(),
+                url: None,
+                date: None,
+            })
+            .collect(),
+        ..Corpus::default()
+    };
+    let mut app = App::new("many", 80, 24);
+    dossier::tui::update::index_ready(&mut app, Ok(Index::new(corpus, Analysis::default())));
+    let bottom = |app: &App| {
+        let t = draw(app);
+        let buf = t.backend().buffer();
+        let y = buf.area.height - 2;
+        (0..buf.area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect::<String>()
+    };
+    let first = bottom(&app);
+    assert!(first.contains(" 10/50 "), "{first}");
+    press(&mut app, "G");
+    let last = bottom(&app);
+    assert!(last.contains(" 50/50 "), "{last}");
+}

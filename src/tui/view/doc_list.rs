@@ -122,6 +122,10 @@ impl Widget for &DocListView<'_> {
         }
         let cap = usize::from(rows.height / LIST_ROW_HEIGHT);
         let row_style = selection(theme, focused);
+        let n = app.list.rows.len();
+        if n > cap {
+            super::scroll_mark(buf, area, (app.list.offset + cap).min(n), n);
+        }
         // Only the visible rows are drawn.
         for (slot, i) in (app.list.offset..app.list.rows.len()).take(cap).enumerate() {
             let d = app.list.rows[i];

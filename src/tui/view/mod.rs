@@ -293,15 +293,7 @@ pub(crate) fn render_scrolled(
         );
     }
     if lines.len() > h {
-        let more = format!(" {}/{} ", (scroll + h).min(lines.len()), lines.len());
-        let x = area.right().saturating_sub(more.len() as u16 + 2);
-        buf.set_stringn(
-            x,
-            area.bottom().saturating_sub(1),
-            &more,
-            more.len(),
-            Style::default(),
-        );
+        scroll_mark(buf, area, (scroll + h).min(lines.len()), lines.len());
     }
 }
 
@@ -360,3 +352,21 @@ pub(crate) fn has_focus(app: &App, pane: Pane) -> bool {
 }
 
 pub use status::{contexts as status_contexts, mode_name};
+
+/// Marks how far a scrolling list is shown: ` 19/156 ` (the last row in
+/// view, of all) on the bottom border of `area`, at the right.
+pub fn scroll_mark(buf: &mut Buffer, area: Rect, last_in_view: usize, total: usize) {
+    let more = format!(" {last_in_view}/{total} ");
+    let width = more.chars().count() as u16;
+    if area.width < width + 4 || area.height == 0 {
+        return;
+    }
+    let x = area.right().saturating_sub(width + 2);
+    buf.set_stringn(
+        x,
+        area.bottom().saturating_sub(1),
+        &more,
+        more.len(),
+        Style::default(),
+    );
+}

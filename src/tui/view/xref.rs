@@ -143,6 +143,12 @@ impl Widget for &XrefView<'_> {
         let l = areas.list;
         let n = x.mentions.len();
         let total = xref_list_len(app);
+        // Where the list is, when it does not fit (its headings scroll
+        // away with it).
+        if total > usize::from(l.height) {
+            let last = (x.list_offset + usize::from(l.height)).min(total);
+            super::scroll_mark(buf, area, last, total);
+        }
         for (slot, row) in (x.list_offset..total)
             .take(usize::from(l.height))
             .enumerate()
