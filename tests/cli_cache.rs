@@ -50,10 +50,16 @@ impl Setup {
 
     /// `dossier mentions --json CORPUS EXTRA…`: (stdout, stderr).
     fn mentions(&self, extra: &[&str]) -> (String, String) {
+        let corpus = self.corpus();
+        let mut args = vec!["mentions", "--json", corpus.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// `dossier ARGS…` with this setup's cache and data: (stdout, stderr).
+    fn run(&self, args: &[&str]) -> (String, String) {
         let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args(["mentions", "--json"])
-            .arg(self.corpus())
-            .args(extra)
+            .args(args)
             .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .output()
@@ -210,20 +216,7 @@ fn a_cache_directory_others_can_write_is_not_used() {
 fn a_warm_start_reads_texts_when_used() {
     let s = Setup::new();
     s.mentions(&[]);
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args(args)
-            .env("XDG_CACHE_HOME", s.dir.path().join("cache"))
-            .env("XDG_DATA_HOME", s.dir.path().join("data"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| s.run(args).0;
     let corpus = s.corpus();
     let corpus = corpus.to_str().unwrap();
     for format in ["brat", "doccano", "conll"] {

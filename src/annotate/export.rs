@@ -1040,10 +1040,27 @@ pub fn import(format: Format, path: &Path, corpus: &Corpus) -> Result<Vec<Span>,
 /// decision lines. Undo and redo lines are refused: they are not decisions
 /// (export the decisions in force instead). Blank lines are skipped.
 /// Each decision comes with who made it, when its line says (`"by"`).
-/// One line of a JSON Lines file, read as JSON (an object is checked for
-/// by the caller, which names the line).
-fn object_line(line: &str) -> Result<Value, String> {
-    serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))
+/// The error maker for line `n` (1-based) of `path`.
+fn at_line(path: &Path, n: usize) -> impl Fn(String) -> ExportError + '_ {
+    move |reason| ExportError::Parse {
+        path: path.to_path_buf(),
+        line: n,
+        reason,
+    }
+}
+
+/// Line `n` of the JSON Lines file `path`: a JSON object, or an error that
+/// names the line.
+fn object_line(
+    path: &Path,
+    n: usize,
+    line: &str,
+) -> Result<serde_json::Map<String, Value>, ExportError> {
+    match serde_json::from_str(line) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        Ok(_) => Err(at_line(path, n)("expected a JSON object".into())),
+        Err(e) => Err(at_line(path, n)(format!("not JSON: {e}"))),
+    }
 }
 
 pub fn import_decisions(
@@ -1057,15 +1074,8 @@ pub fn import_decisions(
         if line.is_empty() || line.starts_with("dossier: ") {
             continue;
         }
-        let bad = |reason: String| ExportError::Parse {
-            path: path.to_path_buf(),
-            line: i + 1,
-            reason,
-        };
-        let v = object_line(line).map_err(&bad)?;
-        let Some(obj) = v.as_object() else {
-            return Err(bad("expected a JSON object".into()));
-        };
+        let bad = at_line(path, i + 1);
+        let obj = object_line(path, i + 1, line)?;
         if obj.contains_key("dossier_journal") {
             continue;
         }
@@ -1077,7 +1087,7 @@ pub fn import_decisions(
         // `dossier annotations --json` nests the decision under "op".
         let op = match obj.get("op") {
             Some(inner @ Value::Object(_)) => inner.clone(),
-            _ => v.clone(),
+            _ => Value::Object(obj.clone()),
         };
         let by = obj
             .get("by")
@@ -1101,11 +1111,7 @@ fn import_brat(dir: &Path, texts: &HashMap<&str, &str>) -> Result<Vec<Span>, Exp
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let bad = |reason: String| ExportError::Parse {
-            path: manifest_path.clone(),
-            line: ln + 1,
-            reason,
-        };
+        let bad = at_line(&manifest_path, ln + 1);
         let Some((stem, escaped)) = line.split_once('\t') else {
             return Err(bad("expected stem TAB document id".into()));
         };
@@ -1467,15 +1473,8 @@ fn import_jsonl(
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |reason: String| ExportError::Parse {
-            path: path.to_path_buf(),
-            line: i + 1,
-            reason,
-        };
-        let v = object_line(line).map_err(&bad)?;
-        let Some(obj) = v.as_object() else {
-            return Err(bad("expected a JSON object".into()));
-        };
+        let bad = at_line(path, i + 1);
+        let obj = &object_line(path, i + 1, line)?;
         let text = opt_str(obj, "text").map_err(&bad)?;
         let named = opt_str(obj, "doc").map_err(&bad)?;
         let (doc, doc_text) = match (named, text) {

@@ -160,29 +160,18 @@ impl Workspace {
             notes: self.mention_notes(),
             ..Default::default()
         };
-        let ops = self.journal.effective();
-        decided.ops = ops
-            .iter()
-            .map(|(_, op)| (*op).clone())
-            .chain(self.pending.iter().cloned())
-            .collect();
-        decided.by = self
+        // The decisions in force with who made each; pending ones are the
+        // current annotator's.
+        let me = self.journal.annotator();
+        let ops: Vec<(&Op, &str)> = self
             .journal
             .effective_by()
             .into_iter()
-            .map(|(_, by)| by.to_string())
-            .chain(
-                self.pending
-                    .iter()
-                    .map(|_| self.journal.annotator().to_string()),
-            )
+            .chain(self.pending.iter().map(|op| (op, me)))
             .collect();
-        for op in ops
-            .iter()
-            .map(|(_, op)| *op)
-            .chain(&self.pending)
-            .flat_map(Op::flat)
-        {
+        decided.ops = ops.iter().map(|(op, _)| (*op).clone()).collect();
+        decided.by = ops.iter().map(|(_, by)| by.to_string()).collect();
+        for op in ops.iter().map(|(op, _)| *op).flat_map(Op::flat) {
             match op {
                 Op::RejectSpan { anchor } => {
                     if let Some(doc) = self.index.doc_by_id(&anchor.doc).map(|d| self.index.doc(d))

@@ -88,22 +88,8 @@ impl Corpus {
     /// Reads every text that is not in memory (in parallel), so that a
     /// pass over the whole corpus does not read them one at a time.
     pub fn hold_texts(&mut self) {
-        let lazy: Vec<&mut Document> = self.docs.iter_mut().filter(|d| !d.text.is_held()).collect();
-        if lazy.is_empty() {
-            return;
-        }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = lazy.len().div_ceil(threads);
-        let mut lazy = lazy;
-        std::thread::scope(|scope| {
-            for part in lazy.chunks_mut(chunk) {
-                scope.spawn(move || {
-                    for d in part {
-                        d.text.hold();
-                    }
-                });
-            }
-        });
+        use rayon::prelude::*;
+        self.docs.par_iter_mut().for_each(|d| d.text.hold());
     }
 
     /// The same corpus with every text left on disk, read again when used

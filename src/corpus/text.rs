@@ -100,10 +100,6 @@ impl Text {
         self.hash
     }
 
-    pub fn origin(&self) -> Option<&Origin> {
-        self.origin.as_deref()
-    }
-
     /// Is it in memory?
     pub fn is_held(&self) -> bool {
         self.held.get().is_some()

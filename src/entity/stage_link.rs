@@ -55,14 +55,7 @@ pub fn doc_mentions(
             continue;
         }
         if let Some(&(entity, source, confidence)) = resolved.get(runs.key(i)) {
-            mentions.push(Mention {
-                doc,
-                start: r.start as u32,
-                end: r.end as u32,
-                entity,
-                source,
-                confidence,
-            });
+            mentions.push(run_mention(doc, r, entity, source, confidence));
         }
     }
     for &(i, target, source, confidence) in &people.refs {
@@ -72,14 +65,7 @@ pub fn doc_mentions(
             PersonTarget::Run(j) => resolved.get(runs.key(j)).map(|t| t.0),
         };
         if let Some(entity) = entity {
-            mentions.push(Mention {
-                doc,
-                start: r.start as u32,
-                end: r.end as u32,
-                entity,
-                source,
-                confidence,
-            });
+            mentions.push(run_mention(doc, r, entity, source, confidence));
         }
     }
     // A stable sort: where two mentions have the same span, the one pushed
@@ -94,6 +80,24 @@ pub fn doc_mentions(
         keep
     });
     mentions
+}
+
+/// The mention a name run becomes.
+fn run_mention(
+    doc: DocId,
+    r: &super::stage_names::Run,
+    entity: super::EntityId,
+    source: super::Source,
+    confidence: u8,
+) -> Mention {
+    Mention {
+        doc,
+        start: r.start as u32,
+        end: r.end as u32,
+        entity,
+        source,
+        confidence,
+    }
 }
 
 #[cfg(test)]

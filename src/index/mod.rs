@@ -51,6 +51,10 @@ pub struct EntityStats {
 /// list.
 type Place = (DocId, u32);
 
+/// From how many mentions on an entity's co-occurrence is counted on every
+/// core (the entity with the most mentions is in nearly every document).
+const PARALLEL_COOC: usize = 50_000;
+
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
@@ -335,15 +339,7 @@ impl Index {
             self.total = self.total - old.len() + new.len();
             // Every entity named before or after gets its places in the
             // document as it is now (none, when it is no longer named).
-            for m in old.iter() {
-                if (m.entity as usize) < n_entities {
-                    self.unsettled
-                        .entry(m.entity)
-                        .or_default()
-                        .insert(d, Vec::new());
-                }
-            }
-            for m in new.iter() {
+            for m in old.iter().chain(new.iter()) {
                 if (m.entity as usize) < n_entities {
                     self.unsettled
                         .entry(m.entity)
@@ -564,59 +560,35 @@ impl Index {
         // the documents that name `e`, with no sorting and no hashing.
         let n = self.entities().len();
         let places = self.entity_places(e);
-        // The documents, each once, counted on every core: the entity with
-        // the most mentions is in nearly every document.
-        let count = |places: &[(DocId, u32)]| {
-            let mut counts = vec![0u32; n];
-            let mut last_doc = vec![u32::MAX; n];
-            let mut prev = None;
-            for &(doc, _) in places {
-                if prev == Some(doc) {
-                    continue;
-                }
-                prev = Some(doc);
-                for m in self.doc_mentions(doc) {
-                    let i = m.entity as usize;
-                    if i < n && last_doc[i] != doc && m.entity != e {
-                        last_doc[i] = doc;
-                        counts[i] += 1;
-                    }
+        // Each document once; an entity counted once per document (the
+        // document it was last counted in is kept beside its count).
+        let fresh = || (vec![0u32; n], vec![u32::MAX; n]);
+        let add = |(mut counts, mut last_doc): (Vec<u32>, Vec<u32>), same_doc: &[(DocId, u32)]| {
+            let doc = same_doc[0].0;
+            for m in self.doc_mentions(doc) {
+                let i = m.entity as usize;
+                if i < n && last_doc[i] != doc && m.entity != e {
+                    last_doc[i] = doc;
+                    counts[i] += 1;
                 }
             }
-            counts
+            (counts, last_doc)
         };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .min(places.len() / 50_000)
-            .max(1);
-        let counts = if threads == 1 {
-            count(places)
+        let counts = if places.len() < PARALLEL_COOC {
+            places.chunk_by(|a, b| a.0 == b.0).fold(fresh(), add).0
         } else {
-            // Split between documents, so that none is counted twice.
-            let mut parts = Vec::with_capacity(threads);
-            let mut from = 0;
-            for k in 1..=threads {
-                let mut to = (places.len() * k / threads).max(from);
-                while to < places.len() && to > 0 && places[to].0 == places[to - 1].0 {
-                    to += 1;
-                }
-                parts.push(&places[from..to]);
-                from = to;
-            }
-            let partials: Vec<Vec<u32>> = std::thread::scope(|s| {
-                let handles: Vec<_> = parts.iter().map(|part| s.spawn(|| count(part))).collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
-            });
-            let mut total = vec![0u32; n];
-            for p in partials {
-                for (t, c) in total.iter_mut().zip(p) {
-                    *t += c;
-                }
-            }
-            total
+            use rayon::prelude::*;
+            places
+                .par_chunk_by(|a, b| a.0 == b.0)
+                .fold(fresh, add)
+                .map(|(counts, _)| counts)
+                .reduce(
+                    || vec![0u32; n],
+                    |mut a, b| {
+                        a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                )
         };
         let mut out: Vec<EntityCount> = counts
             .into_iter()

@@ -135,6 +135,7 @@ pub const WRITABLE_NOW: &str = "journal is writable now";
 pub fn journal_info(ws: &Workspace, trouble: Option<String>) -> JournalInfo {
     let j = ws.journal();
     let report = ws.report();
+    let in_force = j.effective();
     JournalInfo {
         path: Some(j.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()),
         read_only: ws.read_only(),
@@ -144,13 +145,12 @@ pub fn journal_info(ws: &Workspace, trouble: Option<String>) -> JournalInfo {
         notes: report.notes.clone(),
         merged: report.merged.keys().cloned().collect(),
         mention_notes: ws.mention_notes(),
-        decisions: j.effective().len(),
-        recent: j
-            .effective()
-            .into_iter()
+        decisions: in_force.len(),
+        recent: in_force
+            .iter()
             .rev()
             .take(crate::tui::app::RECENT_DECISIONS)
-            .map(|(seq, op)| (seq, op.describe_in(ws.index())))
+            .map(|&(seq, op)| (seq, op.describe_in(ws.index())))
             .collect(),
         not_applied: report
             .not_applied
