@@ -390,7 +390,9 @@ fn run(cli: Cli) -> Result<()> {
 /// Prints one line on standard error, through the sanitiser: messages echo
 /// file names and file contents.
 fn say(msg: &str) {
-    eprintln!("dossier: {}", sanitize_lines(msg));
+    // Never `eprintln!`: with the terminal gone (a dropped SSH link) it
+    // panics, and in the panic hook that aborts the process.
+    let _ = writeln!(std::io::stderr(), "dossier: {}", sanitize_lines(msg));
 }
 
 /// Cuts to `width` terminal cells with an ellipsis, showing any control

@@ -15,6 +15,8 @@ pub enum Action {
     Entities,
     /// Move focus to the cross-link panel, or back to the article.
     ToggleXref,
+    /// Give the focused pane the whole screen, or give the others back.
+    Zoom,
     FocusLeft,
     FocusRight,
     JumpBack,
@@ -161,6 +163,7 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("search", Action::Search),
     ("entities", Action::Entities),
     ("toggle_xref", Action::ToggleXref),
+    ("zoom", Action::Zoom),
     ("focus_left", Action::FocusLeft),
     ("focus_right", Action::FocusRight),
     ("jump_back", Action::JumpBack),

@@ -590,6 +590,8 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub focus: Pane,
+    /// The focused pane has the whole screen (`z`).
+    pub zoom: bool,
     pub overlay: Option<Overlay>,
     /// The text field taking typed characters, if any.
     pub input: Option<Field>,
@@ -639,6 +641,7 @@ impl App {
             width,
             height,
             focus: Pane::List,
+            zoom: false,
             overlay: None,
             input: None,
             list: DocList::default(),

@@ -438,6 +438,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     b(
         Context::Global,
+        &["z"],
+        Action::Zoom,
+        "Zoom the focused pane to the whole screen (again: back)",
+    ),
+    b(
+        Context::Global,
         &["<C-l>"],
         Action::Redraw,
         "Redraw the screen",
@@ -1276,12 +1282,12 @@ mod tests {
         let map = Keymap::with_overrides(&[KeyOverride {
             context: Context::List,
             action: Action::Down,
-            keys: vec![vec![Key::char('z')]],
+            keys: vec![vec![Key::char('Z')]],
         }])
         .unwrap_or_else(|e| panic!("{e}"));
         let list = [Context::List, Context::Global];
         assert_eq!(
-            map.lookup(&list, &[Key::char('z')]),
+            map.lookup(&list, &[Key::char('Z')]),
             Lookup::Action(Action::Down)
         );
         assert_eq!(map.lookup(&list, &[Key::char('j')]), Lookup::None);
@@ -1289,7 +1295,7 @@ mod tests {
             map.lookup(&list, &[Key::new(KeyCode::Down, KeyModifiers::NONE)]),
             Lookup::None
         );
-        assert_eq!(map.key_for(&list, &Action::Down).as_deref(), Some("z"));
+        assert_eq!(map.key_for(&list, &Action::Down).as_deref(), Some("Z"));
         // Other actions and other contexts keep their keys.
         assert_eq!(
             map.lookup(&list, &[Key::char('k')]),
@@ -1300,7 +1306,7 @@ mod tests {
             map.lookup(&article, &[Key::char('j')]),
             Lookup::Action(Action::Down)
         );
-        assert_eq!(map.lookup(&article, &[Key::char('z')]), Lookup::None);
+        assert_eq!(map.lookup(&article, &[Key::char('Z')]), Lookup::None);
         // An empty list unbinds the action in that context.
         let map = Keymap::with_overrides(&[KeyOverride {
             context: Context::List,
@@ -1341,7 +1347,7 @@ mod tests {
             KeyOverride {
                 context: Context::Global,
                 action: Action::Down,
-                keys: vec![vec![Key::char('z')]],
+                keys: vec![vec![Key::char('Z')]],
             },
         ]);
         assert!(map.is_ok());

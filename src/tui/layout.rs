@@ -3,8 +3,9 @@
 //!
 //! - At 120 columns and more: list, article and cross-links side by side.
 //! - From 70 to 119 columns: two panes. The cross-link panel takes the
-//!   list's place while it has the focus (`x`, `l` or Enter in the article).
-//! - Below 70 columns: only the focused pane.
+//!   list's place while it has the focus (`x`, `l` or Enter in the article),
+//!   so that the article neither moves nor wraps again.
+//! - Below 70 columns, or zoomed (`z`): only the focused pane.
 //! - Below [`MIN_WIDTH`]×[`MIN_HEIGHT`]: a message instead of the panes.
 
 use super::app::{App, Pane};
@@ -45,7 +46,7 @@ pub fn too_small(area: Rect) -> bool {
 }
 
 /// The layout for `area` with `focus` on one pane.
-pub fn panes(area: Rect, focus: Pane) -> Panes {
+pub fn panes(area: Rect, focus: Pane, zoom: bool) -> Panes {
     let main = Rect {
         height: area.height.saturating_sub(1),
         ..area
@@ -66,7 +67,14 @@ pub fn panes(area: Rect, focus: Pane) -> Panes {
         width,
         ..main
     };
-    if w >= WIDE {
+    if zoom {
+        let r = Some(col(0, w));
+        match focus {
+            Pane::List => p.list = r,
+            Pane::Article => p.article = r,
+            Pane::Xref => p.xref = r,
+        }
+    } else if w >= WIDE {
         let list_w = (w * 22 / 100).clamp(26, 36);
         let xref_w = (w * 33 / 100).clamp(40, 64);
         let art_w = w - list_w - xref_w;
@@ -74,15 +82,16 @@ pub fn panes(area: Rect, focus: Pane) -> Panes {
         p.article = Some(col(list_w, art_w));
         p.xref = Some(col(list_w + art_w, xref_w));
     } else if w >= TWO_PANES {
+        // The panel takes the list's place, so that the article stays
+        // where it is, as wide as it was (`z` gives the panel the screen).
+        let list_w = (w * 30 / 100).clamp(24, 32);
+        let left = Some(col(0, list_w));
         if focus == Pane::Xref {
-            let xref_w = w.div_ceil(2);
-            p.article = Some(col(0, w - xref_w));
-            p.xref = Some(col(w - xref_w, xref_w));
+            p.xref = left;
         } else {
-            let list_w = (w * 30 / 100).clamp(24, 32);
-            p.list = Some(col(0, list_w));
-            p.article = Some(col(list_w, w - list_w));
+            p.list = left;
         }
+        p.article = Some(col(list_w, w - list_w));
     } else {
         let r = Some(col(0, w));
         match focus {
@@ -96,7 +105,18 @@ pub fn panes(area: Rect, focus: Pane) -> Panes {
 
 /// The layout for the app's current size and focus.
 pub fn app_panes(app: &App) -> Panes {
-    panes(Rect::new(0, 0, app.width, app.height), app.focus)
+    panes(Rect::new(0, 0, app.width, app.height), app.focus, app.zoom)
+}
+
+/// The areas that may scroll: the inside of each pane. The terminal layer
+/// scrolls one of them where that writes less than drawing it again.
+pub fn scroll_areas(app: &App) -> Vec<Rect> {
+    let p = app_panes(app);
+    [p.list, p.article, p.xref]
+        .into_iter()
+        .flatten()
+        .map(inner)
+        .collect()
 }
 
 /// The inside of a bordered block.
@@ -156,12 +176,19 @@ pub fn list_capacity(app: &App, pane: Rect) -> usize {
     usize::from((list_rows(app, pane).height / LIST_ROW_HEIGHT).max(1))
 }
 
-/// The article pane's text area: a one-column gutter on the left.
+/// The widest the article's lines get: wider lines are hard to read (a
+/// zoomed article on a wide screen is set in a centred column).
+pub const MEASURE: u16 = 100;
+
+/// The article pane's text area: a one-column gutter on the left, at most
+/// [`MEASURE`] columns, centred in what is left.
 pub fn article_text(pane: Rect) -> Rect {
     let inner = inner(pane);
+    let room = inner.width.saturating_sub(1);
+    let width = room.min(MEASURE);
     Rect {
-        x: inner.x + inner.width.min(1),
-        width: inner.width.saturating_sub(1),
+        x: inner.x + inner.width.min(1) + (room - width) / 2,
+        width,
         ..inner
     }
 }
@@ -214,7 +241,7 @@ mod tests {
 
     #[test]
     fn three_panes_when_wide() {
-        let p = panes(Rect::new(0, 0, 160, 48), Pane::List);
+        let p = panes(Rect::new(0, 0, 160, 48), Pane::List, false);
         let (l, a, x) = (
             p.list.unwrap_or_default(),
             p.article.unwrap_or_default(),
@@ -227,9 +254,9 @@ mod tests {
 
     #[test]
     fn side_panel_swaps_in_at_80_columns() {
-        let p = panes(Rect::new(0, 0, 80, 24), Pane::Article);
+        let p = panes(Rect::new(0, 0, 80, 24), Pane::Article, false);
         assert!(p.list.is_some() && p.article.is_some() && p.xref.is_none());
-        let p = panes(Rect::new(0, 0, 80, 24), Pane::Xref);
+        let p = panes(Rect::new(0, 0, 80, 24), Pane::Xref, false);
         assert!(p.list.is_none() && p.article.is_some() && p.xref.is_some());
     }
 
@@ -239,7 +266,7 @@ mod tests {
             for h in 0..60 {
                 for f in [Pane::List, Pane::Article, Pane::Xref] {
                     let area = Rect::new(0, 0, w, h);
-                    let p = panes(area, f);
+                    let p = panes(area, f, false);
                     for r in [p.list, p.article, p.xref, Some(p.status)]
                         .into_iter()
                         .flatten()
@@ -253,7 +280,38 @@ mod tests {
                 }
             }
         }
-        let p = panes(Rect::new(0, 0, 60, 20), Pane::Xref);
+        let p = panes(Rect::new(0, 0, 60, 20), Pane::Xref, false);
         assert_eq!(p.xref.map(|r| r.width), Some(60));
+    }
+
+    #[test]
+    fn the_panel_opens_without_moving_the_article() {
+        for w in TWO_PANES..WIDE {
+            let area = Rect::new(0, 0, w, 30);
+            let before = panes(area, Pane::Article, false).article;
+            let after = panes(area, Pane::Xref, false);
+            assert_eq!(after.article, before, "{w} columns");
+            assert!(after.xref.is_some() && after.list.is_none(), "{w} columns");
+        }
+    }
+
+    #[test]
+    fn zoom_gives_the_focused_pane_the_whole_screen() {
+        for (w, h) in [(80, 24), (100, 30), (200, 60)] {
+            let area = Rect::new(0, 0, w, h);
+            for f in [Pane::List, Pane::Article, Pane::Xref] {
+                let p = panes(area, f, true);
+                assert_eq!(p.rect(f), Some(p.main), "{w}x{h} {f:?}");
+                let shown = [p.list, p.article, p.xref].iter().flatten().count();
+                assert_eq!(shown, 1, "{w}x{h} {f:?}");
+            }
+        }
+        // A zoomed article is set in a readable column, centred.
+        let text = article_text(panes(Rect::new(0, 0, 200, 60), Pane::Article, true).main);
+        assert_eq!(text.width, MEASURE);
+        assert!(text.x > 40 && text.right() < 160, "{text:?}");
+        // Narrower panes keep every column they have.
+        let text = article_text(Rect::new(0, 0, 80, 24));
+        assert_eq!((text.x, text.width), (2, 77));
     }
 }

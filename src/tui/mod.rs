@@ -15,8 +15,8 @@ pub mod config;
 pub mod editor;
 pub mod keymap;
 pub mod layout;
+pub mod screen;
 pub mod select;
-pub mod sgr;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -270,7 +270,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
         None => (None, None),
     };
     terminal::spawn_signals(tx.clone())?;
-    let mut term = Term::enter(mouse, depth)?;
+    let mut term = Term::enter(mouse)?;
     let input_gate = Arc::new(terminal::InputGate::default());
     terminal::spawn_input(tx.clone(), Arc::clone(&input_gate))?;
     let generations = Generations::default();
@@ -290,6 +290,11 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
 
     loop {
         if dirty {
+            // Any pane may have scrolled: the backend scrolls the terminal
+            // where that writes less than drawing again.
+            for area in layout::scroll_areas(&app) {
+                term.hint_scroll(area);
+            }
             term.draw(|f| {
                 view::draw(
                     f,

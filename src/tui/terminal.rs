@@ -14,7 +14,7 @@ use crate::entity::{Analysis, Progress};
 use crate::index::Index;
 use crate::load::OpenOptions;
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
@@ -52,43 +52,8 @@ pub enum Event {
     Tick,
 }
 
-/// The reader's output: buffered, and held (its flushes deferred) while a
-/// frame is drawn, so that a frame leaves in one write. On a 16-colour
-/// terminal its colours are written in the basic form (see
-/// [`super::sgr`]).
-pub struct FrameWriter {
-    buf: Vec<u8>,
-    out: Stdout,
-    hold: Arc<AtomicBool>,
-    basic_colours: bool,
-}
-
-impl Write for FrameWriter {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.buf.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if self.hold.load(Ordering::SeqCst) || self.buf.is_empty() {
-            return Ok(());
-        }
-        // Whole commands only reach here: a flush never splits one.
-        let bytes = if self.basic_colours {
-            super::sgr::basic_colours(&self.buf)
-        } else {
-            std::borrow::Cow::Borrowed(&self.buf[..])
-        };
-        let mut out = self.out.lock();
-        let written = out.write_all(&bytes).and_then(|()| out.flush());
-        self.buf.clear();
-        written
-    }
-}
-
-/// Synchronized output: the terminal holds the screen between these.
-pub const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
-pub const END_SYNC: &[u8] = b"\x1b[?2026l";
+use super::screen::ScreenBackend;
+pub use super::screen::{BEGIN_SYNC, END_SYNC};
 
 /// Mouse capture is on and must be turned off on restore.
 static MOUSE_ON: AtomicBool = AtomicBool::new(false);
@@ -157,59 +122,43 @@ fn install_panic_hook() {
 
 /// The terminal while the reader owns it. Dropping it restores the terminal.
 pub struct Term {
-    pub terminal: Terminal<CrosstermBackend<FrameWriter>>,
+    pub terminal: Terminal<ScreenBackend<Stdout>>,
     mouse: bool,
-    /// While set, the writer's flushes wait (see [`Term::draw`]).
-    hold: Arc<AtomicBool>,
 }
 
 impl Term {
     /// Takes over the terminal: raw mode, alternate screen, bracketed
     /// paste, and mouse capture if asked for.
-    pub fn enter(mouse: bool, depth: super::theme::ColorDepth) -> io::Result<Term> {
+    pub fn enter(mouse: bool) -> io::Result<Term> {
         let _ = UI_THREAD.set(thread::current().id());
         install_panic_hook();
         if let Err(e) = setup(mouse) {
             restore();
             return Err(e);
         }
-        let hold = Arc::new(AtomicBool::new(false));
-        let writer = FrameWriter {
-            buf: Vec::with_capacity(64 * 1024),
-            out: io::stdout(),
-            hold: Arc::clone(&hold),
-            basic_colours: depth == super::theme::ColorDepth::Ansi16,
-        };
-        let terminal = match Terminal::new(CrosstermBackend::new(writer)) {
+        let terminal = match Terminal::new(ScreenBackend::new(io::stdout())) {
             Ok(t) => t,
             Err(e) => {
                 restore();
                 return Err(e);
             }
         };
-        Ok(Term {
-            terminal,
-            mouse,
-            hold,
-        })
+        Ok(Term { terminal, mouse })
     }
 
-    /// Draws a frame inside a synchronized update (`CSI ? 2026 h` … `l`):
-    /// a terminal that knows the mode shows the frame whole, never half
-    /// drawn, however slow the link; one that does not ignores it.
-    ///
-    /// The whole frame, markers included, leaves in one write.
+    /// Draws a frame: the backend writes what changed, in one write inside
+    /// a synchronized update (`CSI ? 2026 h` … `l`), so that a terminal
+    /// that knows the mode shows the frame whole, never half drawn, however
+    /// slow the link; one that does not ignores it. A frame that changes
+    /// nothing writes nothing.
     pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        self.hold.store(true, Ordering::SeqCst);
-        let begun = self.terminal.backend_mut().write_all(BEGIN_SYNC);
-        let drawn = begun.and_then(|()| self.terminal.draw(render).map(|_| ()));
-        // Always end it, even when drawing failed half way.
-        self.hold.store(false, Ordering::SeqCst);
-        let backend = self.terminal.backend_mut();
-        let ended = backend
-            .write_all(END_SYNC)
-            .and_then(|()| Backend::flush(backend));
-        drawn.and(ended)
+        super::screen::draw(&mut self.terminal, render)
+    }
+
+    /// Says that the contents of `area` may have moved up or down, so that
+    /// the next frame may scroll them instead of drawing them again.
+    pub fn hint_scroll(&mut self, area: Rect) {
+        self.terminal.backend_mut().hint_scroll(area);
     }
 
     /// Hands the terminal back to the shell and stops the process, as

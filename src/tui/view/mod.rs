@@ -55,7 +55,7 @@ impl Widget for &Screen<'_> {
             settle_wide_graphemes(buf);
             return;
         }
-        let panes = layout::panes(area, app.focus);
+        let panes = layout::panes(area, app.focus, app.zoom);
         if let Some(r) = panes.list {
             DocListView {
                 app,
