@@ -577,9 +577,7 @@ proptest! {
     #[test]
     fn theme_parser_never_panics(
         text in prop_oneof![config_text(), hostile(30)],
-        depth in prop::sample::select(vec![
-            ColorDepth::Mono, ColorDepth::Ansi16, ColorDepth::Ansi256, ColorDepth::TrueColor,
-        ]),
+        depth in prop::sample::select(ColorDepth::ALL.to_vec()),
     ) {
         match timed("theme::parse", || theme::parse(&text, "fuzz.toml", depth))? {
             Ok(_) => {}

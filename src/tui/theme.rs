@@ -2,9 +2,12 @@
 //! (`themes/*.toml`) are embedded at build time; a user's theme file patches
 //! one of them (`extends = "light"`, default `dark`).
 //!
-//! Colours fall back from truecolor to 256 to 16 colours depending on the
-//! terminal (`COLORTERM`, `TERM`), and `NO_COLOR` selects the `mono` theme,
-//! which tells entity kinds apart by bold, underline, reverse and italic.
+//! Colours fall back from truecolor to 256 to 16 to 8 colours depending on
+//! the terminal (`COLORTERM`, `TERM`), and `NO_COLOR` selects the `mono`
+//! theme, which tells entity kinds apart by bold, underline, reverse and
+//! italic. At 16 and 8 colours every colour is an `Indexed` palette entry
+//! (0–15, or 0–7), so that the terminal layer can write it as a basic SGR
+//! colour (30–37, 90–97).
 
 use super::config::{line_of, toml_problem};
 use crate::entity::Kind;
@@ -33,10 +36,45 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub enum ColorDepth {
     /// No colour: `NO_COLOR` is set, or `TERM=dumb`.
     Mono,
+    /// The 8 basic colours and no bright ones: a terminal whose terminfo
+    /// entry has `colors#8` and that does not take SGR 90–97 either (see
+    /// [`EIGHT_COLOUR_TERMS`]).
+    Ansi8,
+    /// The 8 basic colours and their 8 bright forms (SGR 90–97).
     Ansi16,
     Ansi256,
     TrueColor,
 }
+
+impl ColorDepth {
+    /// Every depth, richest first.
+    pub const ALL: [ColorDepth; 5] = [
+        ColorDepth::TrueColor,
+        ColorDepth::Ansi256,
+        ColorDepth::Ansi16,
+        ColorDepth::Ansi8,
+        ColorDepth::Mono,
+    ];
+}
+
+/// `TERM` values of terminals with 8 colours: the ANSI.SYS family of PC
+/// consoles, the FreeBSD `syscons` console, the Sun console and the
+/// generic 8-colour xterm entry. Their terminfo entries say `colors#8` and
+/// their terminals know no bright colours (SGR 90–97). The entries of
+/// `xterm`, `screen` and `linux` say `colors#8` too, but those terminals
+/// take SGR 90–97, so they get 16 colours.
+pub const EIGHT_COLOUR_TERMS: &[&str] = &[
+    "ansi",
+    "ansi.sys",
+    "ansi.sysk",
+    "pcansi",
+    "cons25",
+    "cons25l1",
+    "cons25r",
+    "cons25w",
+    "sun-color",
+    "xterm-color",
+];
 
 /// The colour depth the environment asks for.
 pub fn detect_depth(var: impl Fn(&str) -> Option<String>) -> ColorDepth {
@@ -54,6 +92,8 @@ pub fn detect_depth(var: impl Fn(&str) -> Option<String>) -> ColorDepth {
         ColorDepth::TrueColor
     } else if term.contains("256") {
         ColorDepth::Ansi256
+    } else if EIGHT_COLOUR_TERMS.contains(&term.as_str()) {
+        ColorDepth::Ansi8
     } else {
         ColorDepth::Ansi16
     }
@@ -86,8 +126,14 @@ pub enum ThemeError {
 struct StyleSpec {
     fg: Option<String>,
     bg: Option<String>,
+    /// The colours on a 16-colour terminal, when not the nearest of `fg`
+    /// and `bg`.
     fg16: Option<String>,
     bg16: Option<String>,
+    /// The colours on an 8-colour terminal, when not the normal form of
+    /// `fg16` and `bg16` (or the nearest of `fg` and `bg`).
+    fg8: Option<String>,
+    bg8: Option<String>,
     bold: Option<bool>,
     dim: Option<bool>,
     italic: Option<bool>,
@@ -231,6 +277,24 @@ impl Theme {
         }
     }
 
+    /// Black or white, whichever reads better on `bg`, as this theme's
+    /// depth has them: for text that would be drawn with less than
+    /// [`MIN_CONTRAST`] (a kind's colour on a selected row of that colour).
+    pub fn ink_on(&self, bg: Color) -> Color {
+        const BLACK: (u8, u8, u8) = (0, 0, 0);
+        const WHITE: (u8, u8, u8) = (255, 255, 255);
+        let paper = approx_rgb(bg).unwrap_or(BLACK);
+        let ink = if contrast(paper, BLACK) >= contrast(paper, WHITE) {
+            BLACK
+        } else {
+            WHITE
+        };
+        downgrade(
+            Color::Rgb(ink.0, ink.1, ink.2),
+            self.depth.unwrap_or(ColorDepth::TrueColor),
+        )
+    }
+
     /// A built-in theme at full colour.
     pub fn builtin(name: &str) -> Option<Theme> {
         let text = BUILTIN.iter().find(|(n, _)| *n == name)?.1;
@@ -343,21 +407,28 @@ pub fn parse(text: &str, origin: &str, depth: ColorDepth) -> Result<Theme, Theme
 }
 
 fn to_style(spec: &StyleSpec, depth: ColorDepth) -> Result<Style, String> {
-    let colour = |full: &Option<String>, low: &Option<String>| -> Result<Option<Color>, String> {
-        let chosen = match depth {
+    // Each depth's own choice first, then the nearest richer or poorer one.
+    let colour = |full: &Option<String>,
+                  c16: &Option<String>,
+                  c8: &Option<String>|
+     -> Result<Option<Color>, String> {
+        let order = match depth {
             ColorDepth::Mono => return Ok(None),
-            ColorDepth::Ansi16 => low.as_ref().or(full.as_ref()),
-            _ => full.as_ref().or(low.as_ref()),
+            ColorDepth::Ansi8 => [c8, c16, full],
+            ColorDepth::Ansi16 => [c16, full, c8],
+            ColorDepth::Ansi256 | ColorDepth::TrueColor => [full, c16, c8],
         };
-        let Some(s) = chosen else { return Ok(None) };
+        let Some(s) = order.into_iter().find_map(Option::as_ref) else {
+            return Ok(None);
+        };
         let c = Color::from_str(s).map_err(|_| format!("unknown colour {s:?}"))?;
         Ok(Some(downgrade(c, depth)))
     };
     let mut style = Style::default();
-    if let Some(c) = colour(&spec.fg, &spec.fg16)? {
+    if let Some(c) = colour(&spec.fg, &spec.fg16, &spec.fg8)? {
         style = style.fg(c);
     }
-    if let Some(c) = colour(&spec.bg, &spec.bg16)? {
+    if let Some(c) = colour(&spec.bg, &spec.bg16, &spec.bg8)? {
         style = style.bg(c);
     }
     let flags = [
@@ -441,22 +512,107 @@ pub fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
     }
 }
 
-/// The nearest of the 16 ANSI colours.
-pub fn nearest_16(rgb: (u8, u8, u8)) -> Color {
-    ANSI16
-        .iter()
-        .min_by_key(|(_, c)| dist(*c, rgb))
-        .map(|(c, _)| *c)
-        .unwrap_or(Color::Reset)
+/// The palette index of one of the 16 basic colours, named or indexed.
+fn basic_index(c: Color) -> Option<u8> {
+    Some(match c {
+        Color::Black => 0,
+        Color::Red => 1,
+        Color::Green => 2,
+        Color::Yellow => 3,
+        Color::Blue => 4,
+        Color::Magenta => 5,
+        Color::Cyan => 6,
+        Color::Gray => 7,
+        Color::DarkGray => 8,
+        Color::LightRed => 9,
+        Color::LightGreen => 10,
+        Color::LightYellow => 11,
+        Color::LightBlue => 12,
+        Color::LightMagenta => 13,
+        Color::LightCyan => 14,
+        Color::White => 15,
+        Color::Indexed(i) if i < 16 => i,
+        _ => return None,
+    })
 }
 
-/// A colour the terminal can show at `depth`.
+/// A colour as xterm shows it by default; `None` for `Reset` (the
+/// terminal's own colour).
+pub fn approx_rgb(c: Color) -> Option<(u8, u8, u8)> {
+    match (c, basic_index(c)) {
+        (Color::Reset, _) => None,
+        (_, Some(i)) => Some(ANSI16[usize::from(i)].1),
+        (Color::Indexed(i), None) => Some(rgb_of_index(i)),
+        (Color::Rgb(r, g, b), None) => Some((r, g, b)),
+        (_, None) => None,
+    }
+}
+
+/// The least contrast (a WCAG ratio, see [`contrast`]) text is drawn with.
+/// Below it text is all but invisible: white on yellow, cyan on light
+/// gray, a colour on itself. The reader draws such text in black or white
+/// instead (see [`Theme::ink_on`]). Higher ratios are the theme's to choose.
+pub const MIN_CONTRAST: f64 = 1.5;
+
+/// The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black
+/// and white).
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let lum = |(r, g, b): (u8, u8, u8)| {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The nearest of the 16 ANSI colours.
+pub fn nearest_16(rgb: (u8, u8, u8)) -> Color {
+    (0..ANSI16.len())
+        .min_by_key(|&i| dist(ANSI16[i].1, rgb))
+        .map_or(Color::Reset, |i| Color::Indexed(i as u8))
+}
+
+/// The nearest of the 8 basic ANSI colours by hue. With so few, the
+/// distance that [`nearest_16`] goes by would make most pale and pastel
+/// colours gray, and so alike: here a colour with a hue keeps it (each
+/// channel well above its dimmest counts), and only grays become black or
+/// white (gray 7).
+pub fn nearest_8(rgb: (u8, u8, u8)) -> Color {
+    let (r, g, b) = rgb;
+    let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+    if max - min < 48 {
+        let mean = (u16::from(r) + u16::from(g) + u16::from(b)) / 3;
+        return Color::Indexed(if mean >= 0x60 { 7 } else { 0 });
+    }
+    // A channel counts when it is nearer the brightest than the dimmest,
+    // and not dark itself; the brightest always counts.
+    let mid = (u16::from(max) + u16::from(min)).div_ceil(2);
+    let on = |c: u8| c == max || (u16::from(c) >= mid && c >= 0x60);
+    Color::Indexed(u8::from(on(r)) | (u8::from(on(g)) << 1) | (u8::from(on(b)) << 2))
+}
+
+/// A colour the terminal can show at `depth`. At 16 colours it is one of
+/// `Indexed(0..16)`, at 8 one of `Indexed(0..8)` (a bright colour becomes
+/// its normal form: light red becomes red, dark gray black), or `Reset`.
 pub fn downgrade(c: Color, depth: ColorDepth) -> Color {
+    let basic = |count: u8| match (basic_index(c), approx_rgb(c)) {
+        (Some(i), _) => Color::Indexed(i % count),
+        (None, Some(rgb)) if count == 8 => nearest_8(rgb),
+        (None, Some(rgb)) => nearest_16(rgb),
+        (None, None) => Color::Reset,
+    };
     match (c, depth) {
         (_, ColorDepth::Mono) => Color::Reset,
+        (_, ColorDepth::Ansi8) => basic(8),
+        (_, ColorDepth::Ansi16) => basic(16),
         (Color::Rgb(r, g, b), ColorDepth::Ansi256) => Color::Indexed(nearest_256((r, g, b))),
-        (Color::Rgb(r, g, b), ColorDepth::Ansi16) => nearest_16((r, g, b)),
-        (Color::Indexed(i), ColorDepth::Ansi16) => nearest_16(rgb_of_index(i)),
         (c, _) => c,
     }
 }
@@ -482,12 +638,7 @@ mod tests {
             for s in STYLE_NAMES {
                 assert!(file.styles.contains_key(*s), "{name} lacks {s}");
             }
-            for depth in [
-                ColorDepth::TrueColor,
-                ColorDepth::Ansi256,
-                ColorDepth::Ansi16,
-                ColorDepth::Mono,
-            ] {
+            for depth in ColorDepth::ALL {
                 let t = parse(text, name, depth).unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(t.name, *name);
             }
@@ -495,22 +646,93 @@ mod tests {
     }
 
     #[test]
-    fn kinds_differ_in_every_builtin() {
+    fn kinds_differ_in_every_builtin_at_every_depth() {
         for (name, _) in BUILTIN {
-            let Some(t) = Theme::builtin(name) else {
-                panic!("{name}")
-            };
-            for (i, a) in Kind::ALL.iter().enumerate() {
-                for b in &Kind::ALL[i + 1..] {
-                    assert_ne!(t.entity(*a), t.entity(*b), "{name}: {a} vs {b}");
+            for depth in ColorDepth::ALL {
+                let t = Theme::load(Some(name), depth).unwrap_or_else(|e| panic!("{name}: {e}"));
+                for (i, a) in Kind::ALL.iter().enumerate() {
+                    for b in &Kind::ALL[i + 1..] {
+                        assert_ne!(
+                            t.entity(*a),
+                            t.entity(*b),
+                            "{name} at {depth:?}: {a} vs {b}"
+                        );
+                    }
+                    assert_ne!(
+                        t.mention(*a, true),
+                        t.mention(*a, false),
+                        "{name} at {depth:?}: suggestion {a}"
+                    );
+                    // A mention stands out from the text around it.
+                    assert_ne!(
+                        t.base.patch(t.entity(*a)),
+                        t.base,
+                        "{name} at {depth:?}: {a} looks like plain text"
+                    );
                 }
-                assert_ne!(
-                    t.mention(*a, true),
-                    t.mention(*a, false),
-                    "{name}: suggestion {a}"
-                );
             }
         }
+    }
+
+    /// The terminal's own colours, text and background, where a theme
+    /// sets none: the built-in themes that leave them alone (`dark`,
+    /// `mono`) are for dark terminals. xterm's gray on black.
+    const TERMINAL_TEXT: (u8, u8, u8) = ANSI16[7].1;
+    const TERMINAL_PAPER: (u8, u8, u8) = ANSI16[0].1;
+
+    /// The styles that show by their background (or, without colour, a
+    /// modifier).
+    const HIGHLIGHTS: [&str; 5] = [
+        "selected",
+        "selected_unfocused",
+        "status_mode",
+        "search_hit",
+        "selection",
+    ];
+
+    /// A colour as the terminal shows it: `Reset` is the terminal's own
+    /// colour, `default`.
+    fn shown(c: Option<Color>, default: (u8, u8, u8)) -> (u8, u8, u8) {
+        c.and_then(approx_rgb).unwrap_or(default)
+    }
+
+    #[test]
+    fn every_style_is_readable_at_every_depth() {
+        let mut problems = Vec::new();
+        for (name, _) in BUILTIN {
+            for depth in ColorDepth::ALL {
+                let mut t =
+                    Theme::load(Some(name), depth).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let pane = shown(t.base.bg, TERMINAL_PAPER);
+                let pane_text = shown(t.base.fg, TERMINAL_TEXT);
+                for s in STYLE_NAMES {
+                    let style = t.slot(s).map(|s| *s).unwrap_or_default();
+                    // Its own colours, where it sets both.
+                    if let (Some(fg), Some(bg)) = (style.fg, style.bg)
+                        && approx_rgb(fg) == approx_rgb(bg)
+                    {
+                        problems.push(format!("{name} at {depth:?}: {s} is {fg:?} on {bg:?}"));
+                    }
+                    // Text in it, on the pane's background.
+                    let (fg, bg) = (shown(style.fg, pane_text), shown(style.bg, pane));
+                    if fg == bg {
+                        problems.push(format!(
+                            "{name} at {depth:?}: {s} is {fg:?} on the background {bg:?}"
+                        ));
+                    }
+                    if HIGHLIGHTS.contains(s) && bg == pane && style.add_modifier.is_empty() {
+                        problems.push(format!(
+                            "{name} at {depth:?}: {s} does not show on the background {bg:?}"
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    fn env_of(k: &'static str, v: &'static str) -> impl Fn(&str) -> Option<String> {
+        move |n: &str| (n == k).then(|| v.to_string())
     }
 
     #[test]
@@ -537,6 +759,32 @@ mod tests {
         );
         assert_eq!(detect_depth(env(&[("TERM", "xterm")])), ColorDepth::Ansi16);
         assert_eq!(detect_depth(env(&[("TERM", "dumb")])), ColorDepth::Mono);
+        for term in ["screen", "linux", "xterm", "rxvt", "vt220", ""] {
+            assert_eq!(
+                detect_depth(env_of("TERM", term)),
+                ColorDepth::Ansi16,
+                "{term}"
+            );
+        }
+        for term in [
+            "ansi",
+            "xterm-color",
+            "cons25",
+            "sun-color",
+            "pcansi",
+            "ANSI.SYS",
+        ] {
+            assert_eq!(
+                detect_depth(env_of("TERM", term)),
+                ColorDepth::Ansi8,
+                "{term}"
+            );
+        }
+        // COLORTERM still wins.
+        assert_eq!(
+            detect_depth(env(&[("TERM", "xterm-color"), ("COLORTERM", "truecolor")])),
+            ColorDepth::TrueColor
+        );
         assert_eq!(
             detect_depth(env(&[("TERM", "tmux-256color"), ("COLORTERM", "24bit")])),
             ColorDepth::TrueColor
@@ -555,16 +803,86 @@ mod tests {
         assert!(
             all_colours(&t16)
                 .iter()
-                .all(|c| !matches!(c, Color::Rgb(..) | Color::Indexed(_)))
+                .all(|c| matches!(c, Color::Indexed(0..16) | Color::Reset))
         );
-        // The explicit 16-colour choice is used.
-        assert_eq!(t16.entity_group.fg, Some(Color::LightRed));
+        // The explicit 16-colour choice is used: light red.
+        assert_eq!(t16.entity_group.fg, Some(Color::Indexed(9)));
         let mono = Theme::load(Some("light"), ColorDepth::Mono).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(mono.name, "mono");
         assert!(all_colours(&mono).is_empty());
         assert_eq!(nearest_256((255, 0, 0)), 196);
         assert_eq!(nearest_256((128, 128, 128)), 244);
-        assert_eq!(nearest_16((250, 10, 10)), Color::LightRed);
+        assert_eq!(nearest_16((250, 10, 10)), Color::Indexed(9));
+        assert_eq!(nearest_8((250, 10, 10)), Color::Indexed(1));
+        assert_eq!(nearest_8((255, 255, 255)), Color::Indexed(7));
+    }
+
+    #[test]
+    fn eight_colours_are_the_basic_ones() {
+        for (name, _) in BUILTIN {
+            let t = Theme::load(Some(name), ColorDepth::Ansi8).unwrap_or_else(|e| panic!("{e}"));
+            for c in all_colours(&t) {
+                assert!(
+                    matches!(c, Color::Indexed(0..8) | Color::Reset),
+                    "{name}: {c:?}"
+                );
+            }
+        }
+        let d = |c| downgrade(c, ColorDepth::Ansi8);
+        // A bright colour becomes its normal form, by name or by index.
+        assert_eq!(d(Color::LightRed), Color::Indexed(1));
+        assert_eq!(d(Color::Indexed(14)), Color::Indexed(6));
+        assert_eq!(d(Color::White), Color::Indexed(7));
+        assert_eq!(d(Color::DarkGray), Color::Indexed(0));
+        assert_eq!(d(Color::Blue), Color::Indexed(4));
+        assert_eq!(d(Color::Reset), Color::Reset);
+        // Anything else: the nearest of the 8, never a bright one.
+        assert_eq!(d(Color::Rgb(0xff, 0x87, 0x87)), Color::Indexed(1));
+        assert_eq!(d(Color::Indexed(196)), Color::Indexed(1));
+        assert_eq!(d(Color::Indexed(255)), Color::Indexed(7));
+        assert_eq!(d(Color::Rgb(0x30, 0x30, 0x30)), Color::Indexed(0));
+        // Pale colours keep their hue rather than all turning gray.
+        for (rgb, want) in [
+            ((0x87, 0xd7, 0xff), 6),
+            ((0xd7, 0xaf, 0xff), 5),
+            ((0x87, 0xd7, 0x87), 2),
+            ((0xff, 0xaf, 0x5f), 3),
+            ((0x5f, 0xaf, 0xd7), 6),
+            ((0x00, 0x5f, 0x00), 2),
+            ((0x26, 0x4f, 0x78), 4),
+            ((0x8a, 0x8a, 0x8a), 7),
+            ((0x58, 0x58, 0x58), 0),
+        ] {
+            assert_eq!(nearest_8(rgb), Color::Indexed(want), "{rgb:?}");
+        }
+        for i in 0..=255 {
+            assert!(matches!(d(Color::Indexed(i)), Color::Indexed(0..8)), "{i}");
+            assert!(
+                matches!(
+                    downgrade(Color::Indexed(i), ColorDepth::Ansi16),
+                    Color::Indexed(0..16)
+                ),
+                "{i}"
+            );
+        }
+        // The 16-colour names stay what they are at 16 colours.
+        assert_eq!(
+            downgrade(Color::LightRed, ColorDepth::Ansi16),
+            Color::Indexed(9)
+        );
+        // A theme's `fg8` is used at 8 colours, its `fg16` only at 16.
+        let t = |depth| {
+            parse(
+                "[styles]\nmuted = { fg = \"#808080\", fg16 = \"darkgray\", fg8 = \"cyan\" }\n",
+                "mine.toml",
+                depth,
+            )
+            .map(|t| t.muted.fg)
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(t(ColorDepth::Ansi8), Some(Color::Indexed(6)));
+        assert_eq!(t(ColorDepth::Ansi16), Some(Color::Indexed(8)));
+        assert_eq!(t(ColorDepth::TrueColor), Some(Color::Rgb(128, 128, 128)));
     }
 
     #[test]

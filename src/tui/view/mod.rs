@@ -29,13 +29,13 @@ use super::action::Action;
 use super::app::{App, LoadState, Overlay, Pane};
 use super::keymap::{Context, Keymap};
 use super::layout;
-use super::theme::Theme;
+use super::theme::{self, Theme};
 use crate::entity::Kind;
 use crate::text;
 use ratatui::Frame;
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
@@ -52,6 +52,7 @@ impl Widget for &Screen<'_> {
         buf.set_style(area, theme.base);
         if layout::too_small(area) {
             render_too_small(app, area, buf, theme, self.keymap);
+            keep_text_visible(buf, theme);
             settle_wide_graphemes(buf);
             return;
         }
@@ -105,6 +106,7 @@ impl Widget for &Screen<'_> {
             keymap: self.keymap,
         }
         .render(panes.status, buf);
+        keep_text_visible(buf, theme);
         settle_wide_graphemes(buf);
     }
 }
@@ -131,6 +133,38 @@ pub(crate) fn clear_area(buf: &mut Buffer, area: Rect, style: Style) {
         }
     }
     buf.set_style(area, style);
+}
+
+/// No text goes out in its background's colour, or nearly. A span that
+/// sets only a colour takes the background of what it is drawn on, and in
+/// some themes that is its own colour or close to it: a kind's colour, or
+/// the open-document marker, on a selected row (yellow or white on yellow
+/// in `high-contrast`, blue on blue in `light` at 16 colours). A cell with
+/// less than [`theme::MIN_CONTRAST`] is drawn in black or white instead,
+/// whichever reads better there. The terminal's own colours (`Reset`) are
+/// unknown, and left alone.
+fn keep_text_visible(buf: &mut Buffer, theme: &Theme) {
+    // Neighbouring cells mostly look alike: the last answer is kept.
+    let mut last: Option<((Color, Color), Option<Color>)> = None;
+    for cell in &mut buf.content {
+        let key = (cell.fg, cell.bg);
+        let ink = match last {
+            Some((k, ink)) if k == key => ink,
+            _ => {
+                let ink = match (theme::approx_rgb(cell.fg), theme::approx_rgb(cell.bg)) {
+                    (Some(fg), Some(bg)) if theme::contrast(fg, bg) < theme::MIN_CONTRAST => {
+                        Some(theme.ink_on(cell.bg))
+                    }
+                    _ => None,
+                };
+                last = Some((key, ink));
+                ink
+            }
+        };
+        if let Some(ink) = ink {
+            cell.fg = ink;
+        }
+    }
 }
 
 /// Makes every wide grapheme on screen safe to draw over in the next frame.
