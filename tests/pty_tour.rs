@@ -270,7 +270,6 @@ fn colours_beyond_eight(text: &str) -> std::collections::BTreeSet<String> {
 /// The themes only use `Indexed(0..8)` there (see `tests/tui_colours.rs`);
 /// the terminal writer must write them as basic colours.
 #[test]
-#[ignore = "until the terminal writer writes basic SGR colours at 8 colours too"]
 fn eight_colours_are_written_as_basic_sgr() {
     let mut s = Session::start(80, 24, &[("TERM", "xterm-color"), ("COLORTERM", "")]);
     wait_ready(&s);
