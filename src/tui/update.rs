@@ -228,14 +228,8 @@ pub fn update(app: &mut App, action: Action) {
                 Pane::Xref
             };
         }
-        Action::Zoom => {
-            app.zoom = !app.zoom;
-            app.set_message(if app.zoom {
-                "zoomed: z again shows every pane"
-            } else {
-                "every pane shown"
-            });
-        }
+        // The status line's first key hint says how to come back.
+        Action::Zoom => app.zoom = !app.zoom,
         Action::FocusLeft => {
             if app.overlay.is_none() {
                 app.focus = match app.focus {

@@ -249,13 +249,25 @@ TCP[dossier/start]=$(tcp_bytes "$(pane_pid dossier)")
 start_ms=$(($(ms) - t0))
 screen dossier | grep -q "ARTICLE\|LIST" || fail "no reader on screen"
 
-measure dossier open grow Enter
+# The longest seed (the third): two pages when zoomed.
+measure dossier open grow j j Enter
 wait_screen dossier " ARTICLE "
 measure dossier line grow j
 measure dossier page grow PageDown
 measure dossier next grow n
 measure dossier focus grow x
+# Full-width reading: the article zoomed to the whole screen scrolls by
+# scrolling the terminal.
+measure dossier unfocus grow x
+wait_screen dossier " ARTICLE "
+measure dossier zoom grow z
+measure dossier zline grow j
+measure dossier zpage grow PageDown
+measure dossier unzoom grow z
 measure dossier idle idle
+# Back to the panel, where the decision below starts.
+tm send-keys -t dossier x
+wait_screen dossier " LINKS "
 
 # --- less, for comparison --------------------------------------------------
 have_less=
@@ -303,11 +315,16 @@ row() {
     fi
 }
 row "start to first settled screen (${start_ms} ms)" start start
-row "open the first article (Enter)" open
+row "open the third article (j j Enter)" open
 row "scroll one line (j)" line line
 row "page down (PageDown; less: Space)" page page
 row "next mention (n)" next
 row "focus the cross-link panel (x)" focus
+row "back to the article (x)" unfocus
+row "zoom the article (z)" zoom
+row "zoomed: scroll one line (j)" zline line
+row "zoomed: page down (PageDown; less: Space)" zpage page
+row "every pane back (z)" unzoom
 row "idle ${IDLE_SECS} s" idle idle
 echo
 

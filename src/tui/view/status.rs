@@ -150,8 +150,11 @@ impl StatusView<'_> {
                 (Action::ToggleXref, "article"),
             ],
         };
-        wanted
-            .iter()
+        // While zoomed, how to give the other panes back comes first.
+        let zoom = (app.zoom && app.overlay.is_none() && app.prompt.is_none())
+            .then_some(&(Action::Zoom, "all panes"));
+        zoom.into_iter()
+            .chain(wanted)
             .filter_map(|(a, label)| self.keymap.key_for(&ctx, a).map(|k| (k, *label)))
             .collect()
     }
