@@ -6,6 +6,7 @@
 //! ```toml
 //! theme = "light"          # or a path to a theme file
 //! mouse = false
+//! margins = true           # ask the terminal for left and right margins
 //!
 //! [keys.global]            # global, list, article, xref, entities, results, help,
 //!                          # visual, prompt, review, journal
@@ -31,6 +32,11 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub theme: Option<String>,
     pub mouse: Option<bool>,
+    /// Ask the terminal whether it has left and right margins (DECSLRM),
+    /// so that a pane beside others scrolls by scrolling: `true` always
+    /// asks, `false` never; unset asks only where the environment names a
+    /// terminal known to have them (xterm, iTerm2, WezTerm).
+    pub margins: Option<bool>,
     pub keys: Vec<KeyOverride>,
 }
 
@@ -89,6 +95,7 @@ pub(crate) fn toml_problem(text: &str, e: &toml::de::Error) -> (Option<usize>, S
 struct RawConfig {
     theme: Option<String>,
     mouse: Option<bool>,
+    margins: Option<bool>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
 }
@@ -212,6 +219,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         path: Some(path.to_path_buf()),
         theme: raw.theme,
         mouse: raw.mouse,
+        margins: raw.margins,
         keys,
     })
 }
@@ -242,12 +250,13 @@ mod tests {
     #[test]
     fn reads_theme_mouse_and_keys() {
         let c = parse(
-            "theme = \"light\"\nmouse = true\n[keys.article]\nnext_mention = [\"w\", \"<C-n>\"]\n[keys.global]\nquit = \"Q\"\n",
+            "theme = \"light\"\nmouse = true\nmargins = false\n[keys.article]\nnext_mention = [\"w\", \"<C-n>\"]\n[keys.global]\nquit = \"Q\"\n",
             p(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.mouse, Some(true));
+        assert_eq!(c.margins, Some(false));
         assert_eq!(c.keys.len(), 2);
         assert!(c.keys.iter().any(|o| o.context == Context::Article
             && o.action == Action::NextMention

@@ -271,6 +271,11 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
     };
     terminal::spawn_signals(tx.clone())?;
     let mut term = Term::enter(mouse)?;
+    // Before the input thread reads the terminal.
+    if terminal::should_ask_margins(config.margins, |k| std::env::var(k).ok()) {
+        let margins = terminal::ask_margins(Duration::from_millis(1000));
+        term.terminal.backend_mut().set_margins(margins);
+    }
     let input_gate = Arc::new(terminal::InputGate::default());
     terminal::spawn_input(tx.clone(), Arc::clone(&input_gate))?;
     let generations = Generations::default();

@@ -92,6 +92,9 @@ pub fn restore() {
     // A frame cut short (a crash, a signal) must not leave the terminal
     // holding the screen.
     let _ = out.write_all(END_SYNC);
+    // Nor with a scroll region or margins set (a frame is written whole,
+    // but a write can be cut short).
+    let _ = out.write_all(b"\x1b[?69l\x1b[r");
     if MOUSE_ON.swap(false, Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);
     }
@@ -207,6 +210,115 @@ impl Drop for Term {
             restore();
         }
     }
+}
+
+/// Whether to ask the terminal for left and right margins: the config's
+/// choice, else only where the environment names a terminal known to have
+/// them. (Terminal multiplexers have none; a terminal that is asked and
+/// never answers would hold up the reader's first keys.)
+pub fn should_ask_margins(choice: Option<bool>, var: impl Fn(&str) -> Option<String>) -> bool {
+    let term = var("TERM").unwrap_or_default();
+    let multiplexed = var("TMUX").is_some()
+        || var("STY").is_some()
+        || term.starts_with("screen")
+        || term.starts_with("tmux");
+    match choice {
+        Some(c) => c,
+        None if multiplexed => false,
+        None => {
+            var("XTERM_VERSION").is_some()
+                || matches!(
+                    var("TERM_PROGRAM").as_deref(),
+                    Some("iTerm.app" | "WezTerm")
+                )
+        }
+    }
+}
+
+/// Asks the terminal whether it has left and right margins (DECSLRM, mode
+/// 69, by DECRQM), before the input thread reads it. A primary device
+/// attributes query (DA1), which every terminal answers, goes first on its
+/// own, so that a terminal that answers nothing is given up on without
+/// ever having been sent the DECRQM (whose late answer the input parser
+/// could not read); then DECRQM and DA1 again, and the DA1 answer says
+/// that the DECRQM answer, if any, has come. Bytes typed meanwhile are
+/// dropped.
+#[cfg(unix)]
+pub fn ask_margins(wait: Duration) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: isatty only inspects the descriptor.
+    let (fd, _file) = if unsafe { libc::isatty(0) } == 1 {
+        (0, None)
+    } else {
+        match std::fs::File::open("/dev/tty") {
+            Ok(f) => (f.as_raw_fd(), Some(f)),
+            Err(_) => return false,
+        }
+    };
+    let ask = |query: &[u8], wait: Duration| -> Option<Vec<u8>> {
+        let mut out = io::stdout();
+        out.write_all(query).and_then(|()| out.flush()).ok()?;
+        let deadline = Instant::now() + wait;
+        let mut got = Vec::new();
+        while !has_device_attributes(&got) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            let mut pfd = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = left.as_millis().clamp(1, 10_000) as libc::c_int;
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&mut pfd, 1, ms) } <= 0 {
+                continue;
+            }
+            let mut buf = [0u8; 256];
+            // SAFETY: reads into a buffer of that length.
+            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                return None;
+            }
+            got.extend_from_slice(&buf[..n as usize]);
+        }
+        Some(got)
+    };
+    let start = Instant::now();
+    if ask(b"\x1b[c", wait).is_none() {
+        return false;
+    }
+    let round_trip = start.elapsed();
+    ask(b"\x1b[?69$p\x1b[c", (round_trip * 8).max(wait))
+        .is_some_and(|answer| margins_answer(&answer))
+}
+
+#[cfg(not(unix))]
+pub fn ask_margins(_wait: Duration) -> bool {
+    false
+}
+
+/// The bytes hold a primary device attributes answer (`CSI ? … c`).
+fn has_device_attributes(bytes: &[u8]) -> bool {
+    bytes.windows(3).enumerate().any(|(i, w)| {
+        w == b"\x1b[?"
+            && bytes[i + 3..]
+                .iter()
+                .find(|b| !(b.is_ascii_digit() || **b == b';'))
+                .is_some_and(|&b| b == b'c')
+    })
+}
+
+/// The terminal said that mode 69 (left and right margins) is known:
+/// `CSI ? 69 ; Ps $ y` with Ps 1 (set), 2 (reset) or 3 (always set).
+fn margins_answer(bytes: &[u8]) -> bool {
+    let key = b"\x1b[?69;";
+    bytes
+        .windows(key.len())
+        .position(|w| w == key)
+        .and_then(|i| bytes.get(i + key.len()..i + key.len() + 3))
+        .is_some_and(|rest| matches!(rest, [b'1' | b'2' | b'3', b'$', b'y']))
 }
 
 /// True when the process was started in the background of its terminal
@@ -671,6 +783,46 @@ pub fn spawn_workspace(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn margins_are_used_only_where_the_terminal_says_so() {
+        assert!(margins_answer(b"\x1b[?69;2$y\x1b[?64;1;2c"));
+        assert!(margins_answer(b"junk\x1b[?69;1$y"));
+        assert!(!margins_answer(b"\x1b[?69;0$y\x1b[?1;2c"));
+        assert!(!margins_answer(b"\x1b[?1;2c"));
+        assert!(has_device_attributes(b"x\x1b[?64;1;2;6c"));
+        assert!(!has_device_attributes(b"\x1b[?69;2$y"));
+        assert!(!has_device_attributes(b"\x1b[?64;1"));
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(should_ask_margins(
+            None,
+            env(&[("TERM", "xterm-256color"), ("XTERM_VERSION", "XTerm(390)")])
+        ));
+        assert!(!should_ask_margins(
+            None,
+            env(&[("TERM", "xterm-256color")])
+        ));
+        assert!(!should_ask_margins(
+            None,
+            env(&[("TERM", "tmux-256color"), ("XTERM_VERSION", "XTerm(390)")])
+        ));
+        assert!(!should_ask_margins(
+            None,
+            env(&[("TERM", "xterm"), ("TMUX", "/tmp/t,1,0")])
+        ));
+        assert!(should_ask_margins(Some(true), env(&[("TERM", "screen")])));
+        assert!(!should_ask_margins(
+            Some(false),
+            env(&[("XTERM_VERSION", "XTerm(390)")])
+        ));
+    }
 
     #[test]
     fn reads_the_process_groups_from_proc_stat() {
