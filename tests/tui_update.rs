@@ -838,4 +838,27 @@ fn the_top_line_stays_across_a_resize_and_a_panel_toggle() {
     update(&mut app, Action::Resize(100, 30));
     press(&mut app, "xx");
     keeps(&app, "x twice at 100 columns");
+    // From 70 to 119 columns the panel opens where the list was: the
+    // article stays in its pane, as wide as it was, and is not wrapped again.
+    for w in [70, 80, 100, 119] {
+        update(&mut app, Action::Resize(w, 30));
+        let pane = dossier::tui::layout::app_panes(&app).article;
+        let (width, lines, scroll) = (
+            app.article.wrap_width,
+            app.article.lines.clone(),
+            app.article.scroll,
+        );
+        press(&mut app, "x");
+        assert_eq!(app.focus, dossier::tui::app::Pane::Xref);
+        assert_eq!(dossier::tui::layout::app_panes(&app).article, pane, "{w} columns");
+        assert_eq!(app.article.wrap_width, width, "{w} columns");
+        assert_eq!(app.article.lines, lines, "{w} columns");
+        assert_eq!(app.article.scroll, scroll, "{w} columns");
+        press(&mut app, "x");
+    }
+    // Zooming and back keeps the top line too.
+    press(&mut app, "z");
+    keeps(&app, "zoomed");
+    press(&mut app, "z");
+    keeps(&app, "unzoomed");
 }
