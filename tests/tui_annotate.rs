@@ -702,7 +702,7 @@ fn w_asks_to_take_a_read_only_journal_over() {
     // The workspace's answer puts the new index and journal state in place.
     let mut info = app.journal.clone();
     info.read_only = false;
-    annotation::applied(
+    dossier::tui::update::applied(
         &mut app,
         worker::Applied {
             index: Some(index()),
@@ -860,7 +860,7 @@ fn settle(app: &mut App, ws: &mut Workspace) {
             }
         };
         let a = worker::execute(ws, cmd, None);
-        annotation::applied(app, a);
+        dossier::tui::update::applied(app, a);
         annotation::resolve_counts(app);
     }
 }
@@ -880,7 +880,7 @@ fn a_decision_applies_everywhere_keeps_the_place_and_undoes_as_one_step() {
     let mut ws = workspace(&path);
     let mut app = App::new("fixture", 80, 24);
     update::index_ready(&mut app, Ok(ws.index().clone()));
-    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    dossier::tui::update::journal_ready(&mut app, worker::journal_info(&ws, None));
     press(&mut app, "jj<Enter>");
     while cursor_text(&app).as_deref() != Some("Blinken") {
         press(&mut app, "n");
@@ -937,7 +937,7 @@ fn a_decision_applies_everywhere_keeps_the_place_and_undoes_as_one_step() {
     );
     let mut app = App::new("fixture", 80, 24);
     update::index_ready(&mut app, Ok(ws.index().clone()));
-    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    dossier::tui::update::journal_ready(&mut app, worker::journal_info(&ws, None));
     press(&mut app, "u");
     settle(&mut app, &mut ws);
     let index = app.index.as_ref().expect("index");
@@ -970,7 +970,7 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
     let ws = workspace(&path);
     let mut app = App::new("fixture", 80, 24);
     update::index_ready(&mut app, Ok(ws.index().clone()));
-    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    dossier::tui::update::journal_ready(&mut app, worker::journal_info(&ws, None));
     let m = app.message.clone().expect("message");
     assert!(m.error, "{m:?}");
     // Short enough for the status line; the file and line are in J.
@@ -986,7 +986,7 @@ fn unplaced_annotations_and_journal_warnings_are_said_at_start_and_listed() {
     let mut info = worker::journal_info(&ws, None);
     info.unplaced.clear();
     let mut other = tui_fixture::app(100, 30);
-    annotation::journal_ready(&mut other, info);
+    dossier::tui::update::journal_ready(&mut other, info);
     let status = status_line(&draw_with(&other, &dark()));
     assert!(
         status.contains("journal: 1 warning (J for details)"),
@@ -1088,7 +1088,7 @@ fn answer(app: &mut App, pending: usize, message: &str, error: bool) {
     let mut journal = app.journal.clone();
     journal.pending = pending;
     journal.save_error = None;
-    annotation::applied(
+    dossier::tui::update::applied(
         app,
         worker::Applied {
             index: None,
@@ -1465,7 +1465,7 @@ fn read_only_after_a_longer_startup_message_is_not_counted_as_a_repeat() {
     let mut info = app.journal.clone();
     info.read_only = true;
     info.warnings = vec!["j.jsonl:3: torn or unreadable line ignored".into()];
-    annotation::journal_ready(&mut app, info);
+    dossier::tui::update::journal_ready(&mut app, info);
     let m = app.message.clone().expect("a message");
     assert_eq!(
         m.text,
@@ -1603,7 +1603,7 @@ fn the_journal_view_lists_the_decisions_and_those_not_applied() {
     let ws = workspace(&path);
     let mut app = App::new("fixture", 100, 40);
     update::index_ready(&mut app, Ok(ws.index().clone()));
-    annotation::journal_ready(&mut app, worker::journal_info(&ws, None));
+    dossier::tui::update::journal_ready(&mut app, worker::journal_info(&ws, None));
     press(&mut app, "J");
     assert_eq!(app.overlay, Some(Overlay::Journal));
     let screen = screen_text(&draw_with(&app, &dark()));

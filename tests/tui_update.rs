@@ -850,7 +850,11 @@ fn the_top_line_stays_across_a_resize_and_a_panel_toggle() {
         );
         press(&mut app, "x");
         assert_eq!(app.focus, dossier::tui::app::Pane::Xref);
-        assert_eq!(dossier::tui::layout::app_panes(&app).article, pane, "{w} columns");
+        assert_eq!(
+            dossier::tui::layout::app_panes(&app).article,
+            pane,
+            "{w} columns"
+        );
         assert_eq!(app.article.wrap_width, width, "{w} columns");
         assert_eq!(app.article.lines, lines, "{w} columns");
         assert_eq!(app.article.scroll, scroll, "{w} columns");

@@ -11,11 +11,11 @@ use super::app::{
     Pane, PickFor, PickRow, Picker, Prompt, Review, ReviewItem, ReviewStep, Subject, TextFor,
     Visual, XrefItem,
 };
-use super::select;
-use super::update::{
+use super::nav::{
     keep_in_view, open_doc, push_jump, refilter_browser, refilter_list, reveal, set_xref_entity,
     sync_xref_to_cursor,
 };
+use super::select;
 use super::worker::{Applied, READ_ONLY};
 use crate::annotate::ops::fresh_id;
 use crate::annotate::{Anchor, NewEntity, NoteTarget, Op};
@@ -1848,7 +1848,6 @@ pub fn applied(app: &mut App, a: Applied) {
             *retrying = false;
         }
     }
-    super::update::after(app);
 }
 
 /// `q` (or Ctrl-c): quits, unless decisions are not on disk (a full

@@ -15,6 +15,7 @@ pub mod config;
 pub mod editor;
 pub mod keymap;
 pub mod layout;
+pub mod nav;
 pub mod screen;
 pub mod select;
 pub mod terminal;
@@ -349,7 +350,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     match *result {
                         Ok(o) => {
                             update::index_ready(&mut app, Ok(o.index));
-                            annotation::journal_ready(&mut app, o.journal);
+                            update::journal_ready(&mut app, o.journal);
                             opened = true;
                         }
                         Err(e) => update::index_ready(&mut app, Err(e)),
@@ -357,7 +358,7 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     dirty = true;
                 }
                 Event::Applied(a) => {
-                    annotation::applied(&mut app, *a);
+                    update::applied(&mut app, *a);
                     dirty = true;
                 }
                 Event::Counted(text, n, d) => {

@@ -7,8 +7,8 @@ use super::{has_focus, kind_letter, pane_block, put_paragraph, put_spans, select
 use crate::text;
 use crate::tui::app::{App, Pane, XrefItem};
 use crate::tui::layout;
+use crate::tui::nav::xref_list_len;
 use crate::tui::theme::Theme;
-use crate::tui::update::xref_list_len;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
