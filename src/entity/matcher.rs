@@ -118,6 +118,12 @@ pub struct MatcherBuilder {
     by_key: HashMap<String, usize>,
 }
 
+/// True when the matcher never links `text`, whatever words it is: fewer
+/// than two letters or digits once normalised.
+pub fn too_short(text: &str) -> bool {
+    key(text).chars().filter(|c| c.is_alphanumeric()).count() < 2
+}
+
 impl MatcherBuilder {
     pub fn new() -> Self {
         Self::default()
@@ -126,10 +132,10 @@ impl MatcherBuilder {
     /// Adds an alias. Earlier targets of the same normalised alias take
     /// priority; a target for the same entity is not added twice.
     pub fn add(&mut self, alias: &str, target: Target) {
-        let k = key(alias);
-        if k.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        if too_short(alias) {
             return;
         }
+        let k = key(alias);
         let i = *self.by_key.entry(k.clone()).or_insert_with(|| {
             self.patterns.push(k);
             self.targets.push(Vec::new());

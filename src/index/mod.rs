@@ -8,6 +8,7 @@
 
 pub mod cache;
 mod forms;
+pub mod query;
 
 pub use forms::Forms;
 

@@ -379,6 +379,12 @@ pub fn find_all_ignore_case(hay: &str, needle: &str, limit: usize) -> Vec<Range<
     out
 }
 
+/// Runs of white space (line breaks included) become one space, and the
+/// ends are trimmed: the form a selection is named and linked by.
+pub fn flatten(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use crate::annotate::{Anchor, NoteTarget, Op};
 use crate::entity::{DocId, EntityId, Kind, Mention, Progress, Source};
+pub use crate::index::query::{PickRow, ReviewItem};
 use crate::index::{EntityCount, Index};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -390,15 +391,6 @@ pub enum PickFor {
     Merge { from: String },
 }
 
-/// One row of the picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PickRow {
-    pub entity: EntityId,
-    /// The alias that matched, when it is not the name.
-    pub via: Option<String>,
-    pub score: i64,
-}
-
 /// The fuzzy entity picker: names and aliases of every entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picker {
@@ -500,20 +492,6 @@ pub enum Prompt {
     Quit {
         retrying: bool,
     },
-}
-
-/// One entry of the review queue: a suggested link of a surface form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewItem {
-    /// The surface form, as most often written.
-    pub text: String,
-    /// The entity's id.
-    pub entity: String,
-    pub source: Source,
-    /// How many mentions the suggestion makes.
-    pub count: usize,
-    /// A few of them, for context.
-    pub examples: Vec<Mention>,
 }
 
 /// What was done with a suggestion in the review queue.

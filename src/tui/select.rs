@@ -208,11 +208,7 @@ pub fn name_at(text: &str, at: usize) -> Option<Range<usize>> {
     Some(start.start..end.end)
 }
 
-/// Runs of white space (line breaks included) become one space, and the
-/// ends are trimmed: the form a selection is named and linked by.
-pub fn flatten(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::text::flatten;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,289 @@
+//! Queries over the index that the reader and the headless commands share:
+//! how often a text occurs (counted as linking it everywhere would find
+//! it), the fuzzy scoring of entity names, and the queue of suggested
+//! links to review.
+
+use super::Index;
+use crate::corpus::Corpus;
+use crate::entity::matcher::{MatcherBuilder, Target};
+use crate::entity::normalize::key;
+use crate::entity::{DocId, EntityId, Mention, Source};
+use crate::text::flatten;
+use std::collections::{BTreeMap, HashMap};
+
+/// One row of the entity picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickRow {
+    pub entity: EntityId,
+    /// The alias that matched, when it is not the name.
+    pub via: Option<String>,
+    pub score: i64,
+}
+
+/// One entry of the review queue: a suggested link of a surface form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewItem {
+    /// The surface form, as most often written.
+    pub text: String,
+    /// The entity's id.
+    pub entity: String,
+    pub source: Source,
+    /// How many mentions the suggestion makes.
+    pub count: usize,
+    /// A few of them, for context.
+    pub examples: Vec<Mention>,
+}
+
+fn entity_id(index: &Index, e: EntityId) -> String {
+    index
+        .entities()
+        .get(e as usize)
+        .map(|x| x.id.clone())
+        .unwrap_or_default()
+}
+
+fn matcher_for(text: &str) -> crate::entity::matcher::Matcher {
+    let mut b = MatcherBuilder::new();
+    b.add(text, Target::for_alias(text, 0, Source::Annotation, 100));
+    b.build()
+}
+
+/// True when linking `text` everywhere in `doc_text` would link exactly
+/// the span `range` (the span is whole words, long enough to match).
+pub fn links_span(doc_text: &str, text: &str, range: std::ops::Range<usize>) -> bool {
+    matcher_for(text)
+        .find_all(doc_text)
+        .iter()
+        .any(|f| f.start == range.start && f.end == range.end)
+}
+
+/// How many times `text` occurs in the corpus, and in how many documents,
+/// counted the way linking it everywhere finds it (whole words; case,
+/// dashes and diacritics folded; acronyms in capitals).
+pub fn count_occurrences(corpus: &Corpus, text: &str) -> (usize, usize) {
+    count_occurrences_until(corpus, text, || false).unwrap_or((0, 0))
+}
+
+/// [`count_occurrences`] that gives up (`None`) as soon as `stop` says so;
+/// it is asked every few documents.
+pub fn count_occurrences_until(
+    corpus: &Corpus,
+    text: &str,
+    stop: impl Fn() -> bool,
+) -> Option<(usize, usize)> {
+    let m = matcher_for(text);
+    if m.is_empty() {
+        return Some((0, 0));
+    }
+    let mut n = 0;
+    let mut docs = 0;
+    for (i, d) in corpus.docs.iter().enumerate() {
+        if i % 64 == 63 && stop() {
+            return None;
+        }
+        // Read for this count only: a text not in memory stays so.
+        let found = m.find_all(&d.text.fetch()).len();
+        n += found;
+        docs += usize::from(found > 0);
+    }
+    Some((n, docs))
+}
+
+/// Why a text can be linked at this span only: too short for the matcher
+/// (a single letter or digit is a word, but never linked everywhere), or
+/// not whole words.
+pub fn span_only_reason(text: &str) -> &'static str {
+    if too_short_to_match(text) {
+        "too short to link everywhere"
+    } else {
+        "not whole words"
+    }
+}
+
+/// True when the matcher never links `text` everywhere, whatever words it
+/// is: fewer than two letters or digits.
+pub fn too_short_to_match(text: &str) -> bool {
+    crate::entity::matcher::too_short(text)
+}
+
+/// How well `query` fits `candidate`, ignoring case, dashes and
+/// diacritics; `None` when it does not fit at all. The thousands give the
+/// class of fit (exact 10, prefix 8, at a word start 6, inside 4, every
+/// query word inside 3, a subsequence 2); the rest prefers shorter
+/// candidates, earlier positions and fewer gaps.
+pub fn score(query: &str, candidate: &str) -> Option<i64> {
+    let q = key(query);
+    if q.is_empty() {
+        return Some(0);
+    }
+    let c = key(candidate);
+    let fine = |penalty: usize| 999 - (penalty.min(999) as i64);
+    let len = c.chars().count();
+    if c == q {
+        return Some(10_000);
+    }
+    if c.starts_with(&q) {
+        return Some(8_000 + fine(len));
+    }
+    if let Some(pos) = c.find(&format!(" {q}")) {
+        return Some(6_000 + fine(pos + len));
+    }
+    if let Some(pos) = c.find(&q) {
+        return Some(4_000 + fine(pos + len));
+    }
+    let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() > 1 && words.iter().all(|w| c.contains(w)) {
+        return Some(3_000 + fine(len));
+    }
+    // A subsequence: more word starts and fewer gaps score higher.
+    let cs: Vec<char> = c.chars().collect();
+    let mut ci = 0;
+    let mut gaps = 0usize;
+    let mut starts = 0usize;
+    let mut last: Option<usize> = None;
+    for qc in q.chars().filter(|c| *c != ' ') {
+        let mut found = None;
+        while ci < cs.len() {
+            if cs[ci] == qc {
+                found = Some(ci);
+                ci += 1;
+                break;
+            }
+            ci += 1;
+        }
+        let i = found?;
+        if i == 0 || cs.get(i - 1) == Some(&' ') {
+            starts += 1;
+        }
+        if let Some(l) = last
+            && i > l + 1
+        {
+            gaps += 1;
+        }
+        last = Some(i);
+    }
+    // Scattered letters are noise unless half of them start words.
+    if starts * 2 < q.chars().filter(|c| *c != ' ').count() {
+        return None;
+    }
+    let bonus = 500 + 40 * starts as i64 - 10 * gaps as i64 - len as i64;
+    Some(2_000 + bonus.clamp(0, 999))
+}
+
+/// The picker's rows for `query`: every entity whose name or an alias fits,
+/// best first, then by mentions; entities merged away are left out.
+pub fn pick_rows(index: &Index, query: &str, hidden: &[String]) -> Vec<PickRow> {
+    let mut rows: Vec<PickRow> = Vec::new();
+    for (i, e) in index.entities().iter().enumerate() {
+        if hidden.contains(&e.id) {
+            continue;
+        }
+        // An alias is shown only when it fits in a better class than the name.
+        let mut best: Option<(i64, Option<String>)> = score(query, &e.name).map(|s| (s, None));
+        for a in &e.aliases {
+            if let Some(s) = score(query, a)
+                && best.as_ref().is_none_or(|(b, _)| s / 1000 > *b / 1000)
+            {
+                best = Some((s, Some(a.clone())));
+            }
+        }
+        if let Some((score, via)) = best {
+            rows.push(PickRow {
+                entity: i as EntityId,
+                via,
+                score,
+            });
+        }
+    }
+    // By class of fit, then by how often the entity is mentioned.
+    rows.sort_by(|a, b| {
+        (b.score / 1000)
+            .cmp(&(a.score / 1000))
+            .then_with(|| {
+                index
+                    .stats(b.entity)
+                    .mentions
+                    .cmp(&index.stats(a.entity).mentions)
+            })
+            .then_with(|| b.score.cmp(&a.score))
+            .then_with(|| {
+                index
+                    .entity(a.entity)
+                    .name
+                    .cmp(&index.entity(b.entity).name)
+            })
+    });
+    rows.truncate(5_000);
+    rows
+}
+
+/// The suggested links (sources `variant` and `abbreviation`), grouped by
+/// surface form and entity, most frequent first.
+pub fn review_queue(index: &Index) -> Vec<ReviewItem> {
+    struct Group {
+        forms: BTreeMap<String, usize>,
+        count: usize,
+        examples: Vec<Mention>,
+        source: Source,
+    }
+    let mut groups: HashMap<(String, EntityId), Group> = HashMap::new();
+    // Each mention's text is its form: no document is read.
+    let all = (0..index.docs().len() as DocId).flat_map(|d| {
+        index
+            .doc_mentions(d)
+            .iter()
+            .enumerate()
+            .map(move |(i, m)| (index.form(d, i), m))
+    });
+    for (t, m) in all {
+        if !reviewable(m.source) {
+            continue;
+        }
+        let g = groups.entry((key(t), m.entity)).or_insert_with(|| Group {
+            forms: BTreeMap::new(),
+            count: 0,
+            examples: Vec::new(),
+            source: m.source,
+        });
+        *g.forms.entry(flatten(t)).or_default() += 1;
+        g.count += 1;
+        if g.examples.len() < 3 {
+            g.examples.push(*m);
+        }
+    }
+    let mut items: Vec<ReviewItem> = groups
+        .into_iter()
+        .map(|((_, e), g)| {
+            let text = g
+                .forms
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(t, _)| t.clone())
+                .unwrap_or_default();
+            ReviewItem {
+                text,
+                entity: entity_id(index, e),
+                source: g.source,
+                count: g.count,
+                examples: g.examples,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.text.cmp(&b.text))
+            .then_with(|| a.entity.cmp(&b.entity))
+    });
+    items
+}
+
+/// True for the links the review queue offers to accept or reject: the
+/// engine only suggested them (spelling variants, abbreviations, and the
+/// names it found on its own, which are the least sure).
+pub fn reviewable(source: Source) -> bool {
+    matches!(
+        source,
+        Source::Variant | Source::Abbreviation | Source::Name
+    )
+}
