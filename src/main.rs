@@ -301,8 +301,10 @@ fn run(cli: Cli) -> Result<()> {
                     let ops = dossier::annotate::ops::spans_to_ops(&spans, ws.index());
                     let n = ops.len();
                     // One step of undo for the whole import.
-                    let ops =
-                        dossier::annotate::ops::batches(ops, dossier::annotate::ops::BATCH_BYTES);
+                    let ops = dossier::annotate::ops::batches(
+                        ops,
+                        dossier::annotate::journal::BATCH_BYTES,
+                    );
                     (ops.into_iter().map(|op| (op, None)).collect::<Vec<_>>(), n)
                 }
                 // Each decision as it was made, by whom it was made: one

@@ -5,7 +5,8 @@
 mod common;
 
 use dossier::annotate::export::{self, Format};
-use dossier::annotate::ops::{BATCH_BYTES, batches, spans_to_ops};
+use dossier::annotate::journal::BATCH_BYTES;
+use dossier::annotate::ops::{batches, spans_to_ops};
 use dossier::annotate::{Anchor, Journal, NewEntity, NoteTarget, Op, Saved, Workspace};
 use dossier::corpus::Corpus;
 use dossier::entity::{Analysis, Kind, Source};

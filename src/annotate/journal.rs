@@ -44,6 +44,10 @@ pub const MAX_LINE: u64 = 16 << 20;
 // The warnings say so in words.
 const _: () = assert!(MAX_LINE == 16 << 20);
 
+/// The longest batch, as a journal line, that
+/// [`super::ops::batches`] should make: well under the longest line.
+pub const BATCH_BYTES: usize = (MAX_LINE / 4) as usize;
+
 #[derive(Debug, Error)]
 pub enum JournalError {
     #[error("annotation journal {path}")]

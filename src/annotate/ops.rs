@@ -8,9 +8,8 @@
 //! after the engine and always wins.
 
 use super::anchor::Anchor;
-use crate::corpus::Corpus;
 use crate::entity::normalize::key;
-use crate::entity::{Analysis, EntityId, Kind, Source};
+use crate::entity::{EntityId, Kind, Source};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -219,30 +218,6 @@ impl Op {
             Op::RejectSpan { .. } | Op::Note { .. } | Op::Batch { .. } => Vec::new(),
         }
     }
-}
-
-/// Replays decisions, in order, over an engine's analysis: the state a
-/// restart reaches. [`super::overlay::Overlay`] takes the same steps one at
-/// a time.
-pub fn replay(
-    corpus: std::sync::Arc<Corpus>,
-    base: Analysis,
-    ops: &[&Op],
-) -> (crate::index::Index, super::overlay::Overlay) {
-    let mut index = crate::index::Index::new(corpus, base);
-    let mut overlay = super::overlay::Overlay::default();
-    overlay.replay(ops.iter().copied(), &mut index);
-    (index, overlay)
-}
-
-/// Applies the operations, in order, to an engine's analysis (a copy of
-/// the corpus is indexed for it: for tests and tools; the reader keeps an
-/// [`super::overlay::Overlay`]).
-pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayReport {
-    let base = std::mem::take(analysis);
-    let (index, overlay) = replay(std::sync::Arc::new(corpus.clone()), base, ops);
-    *analysis = index.analysis();
-    overlay.report().clone()
 }
 
 pub use crate::entity::engine::unique_id as fresh_id;
@@ -565,11 +540,8 @@ pub fn spans_to_ops(spans: &[super::export::Span], index: &crate::index::Index) 
     out
 }
 
-/// The longest batch, as a journal line, that [`batches`] makes: well
-/// under the journal's longest line.
-pub const BATCH_BYTES: usize = (super::journal::MAX_LINE / 4) as usize;
-
 /// Decisions as few batches as fit in journal lines of at most `max_bytes`
+/// ([`super::journal::BATCH_BYTES`] in the journal)
 /// each (one, unless there are very many), so that an import is one step
 /// of undo. A single decision stays as it is.
 pub fn batches(ops: Vec<Op>, max_bytes: usize) -> Vec<Op> {
@@ -666,7 +638,9 @@ pub fn merged_kb(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::load_embedded;
+    use crate::annotate::overlay::apply;
+    use crate::corpus::{Corpus, load_embedded};
+    use crate::entity::Analysis;
     use crate::entity::{Engine, KnowledgeBase};
     use std::path::Path;
 

@@ -14,6 +14,8 @@
 
 use super::anchor::Anchor;
 use super::ops::{NewEntity, NoteTarget, Op, OverlayReport};
+use crate::corpus::Corpus;
+use crate::entity::Analysis;
 use crate::entity::matcher::{MatcherBuilder, Target};
 use crate::entity::normalize::key;
 use crate::entity::{DocId, Entity, EntityId, Mention, Source};
@@ -572,4 +574,27 @@ impl Overlay {
         while self.undo_unsettled(index) {}
         index.settle_all();
     }
+}
+/// Replays decisions, in order, over an engine's analysis: the state a
+/// restart reaches. [`Overlay`] takes the same steps one at
+/// a time.
+pub fn replay(
+    corpus: std::sync::Arc<Corpus>,
+    base: Analysis,
+    ops: &[&Op],
+) -> (crate::index::Index, Overlay) {
+    let mut index = crate::index::Index::new(corpus, base);
+    let mut overlay = Overlay::default();
+    overlay.replay(ops.iter().copied(), &mut index);
+    (index, overlay)
+}
+
+/// Applies the operations, in order, to an engine's analysis (a copy of
+/// the corpus is indexed for it: for tests and tools; the reader keeps an
+/// [`Overlay`]).
+pub fn apply(ops: &[&Op], corpus: &Corpus, analysis: &mut Analysis) -> OverlayReport {
+    let base = std::mem::take(analysis);
+    let (index, overlay) = replay(std::sync::Arc::new(corpus.clone()), base, ops);
+    *analysis = index.analysis();
+    overlay.report().clone()
 }
