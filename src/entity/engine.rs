@@ -19,7 +19,6 @@
 //! step 4. Every step is linear in the corpus, and the result does not
 //! depend on the number of threads.
 
-use super::normalize::key;
 use super::stage_learn::DocDefinitions;
 use super::stage_names::{DocPeople, DocRuns};
 use super::{
@@ -52,31 +51,7 @@ pub struct Engine {
     kb: KnowledgeBase,
 }
 
-/// A readable entity id from a name ("Pak Army" → `pak-army`), made unique
-/// with a numeric suffix while `taken` says the id is in use.
-pub fn unique_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
-    let mut base = String::new();
-    for c in key(name).chars() {
-        if c.is_alphanumeric() {
-            base.push(c);
-        } else if !base.ends_with('-') && !base.is_empty() {
-            base.push('-');
-        }
-    }
-    while base.ends_with('-') {
-        base.pop();
-    }
-    if base.is_empty() {
-        base.push_str("entity");
-    }
-    let mut id = base.clone();
-    let mut n = 2;
-    while taken(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
+pub use super::unique_id;
 
 /// How often a long stage reports its progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);

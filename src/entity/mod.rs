@@ -156,3 +156,28 @@ impl Mention {
         self.start as usize..self.end as usize
     }
 }
+/// A readable entity id from a name ("Pak Army" → `pak-army`), made unique
+/// with a numeric suffix while `taken` says the id is in use.
+pub fn unique_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base = String::new();
+    for c in normalize::key(name).chars() {
+        if c.is_alphanumeric() {
+            base.push(c);
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
+        }
+    }
+    while base.ends_with('-') {
+        base.pop();
+    }
+    if base.is_empty() {
+        base.push_str("entity");
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}

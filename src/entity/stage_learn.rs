@@ -10,11 +10,11 @@
 //!   definitions and the knowledge base's aliases.
 
 use super::discover::{AbbrDef, abbreviations, is_function_word};
-use super::engine::unique_id;
 use super::matcher::{Matcher, Target};
 use super::normalize::{digits, edit_distance, key, skeleton};
 use super::stage_kb::KbAliases;
 use super::tokens::{TOKEN_PIECE, Token, tokens_in};
+use super::unique_id;
 use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

@@ -11,11 +11,11 @@
 use super::matcher::{Found, Matcher};
 use super::normalize::is_word_char;
 use super::stage_names::{RunCandidates, candidates};
-use super::tokens::{TOKEN_PIECE, Token, tokens_in};
+pub use super::tokens::WordSets;
+use super::tokens::{TOKEN_PIECE, tokens_in};
 use super::{Entity, Kind, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
-use rustc_hash::FxHashSet as HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What the matcher finds in one document.
@@ -143,56 +143,5 @@ fn extend_by_rules(text: &str, found: &mut [Found], entities: &[Entity]) {
                 }
             }
         }
-    }
-}
-
-/// Corpus-wide word facts that tell names from ordinary words.
-#[derive(Default)]
-pub struct WordSets {
-    /// Words the corpus uses in lower case (so "Tensions" opening a heading
-    /// is an ordinary word).
-    pub(crate) lowercase: HashSet<String>,
-    /// Capitalised words seen inside a sentence, not only opening one.
-    pub(crate) mid_sentence: HashSet<String>,
-}
-
-/// `set.contains(w.to_lowercase())`, without allocating for a short ASCII
-/// word (nearly every word).
-pub(crate) fn contains_lowercased(set: &HashSet<String>, w: &str) -> bool {
-    super::normalize::with_lowercase(w, |l| set.contains(l))
-}
-
-impl WordSets {
-    /// Adds the words of one text.
-    pub(crate) fn add(&mut self, text: &str, toks: &[Token]) {
-        for t in toks {
-            let w = &text[t.start..t.end];
-            if !t.cap {
-                if !self.lowercase.contains(w) {
-                    self.lowercase.insert(w.to_lowercase());
-                }
-            } else if !t.sentence_start && !self.mid_sentence.contains(w) {
-                self.mid_sentence.insert(w.to_string());
-            }
-        }
-    }
-
-    /// Adds another share's words.
-    pub fn merge(&mut self, other: WordSets) {
-        // The larger set absorbs the smaller.
-        let (mut a, b) = if self.lowercase.len() >= other.lowercase.len() {
-            (std::mem::take(&mut self.lowercase), other.lowercase)
-        } else {
-            (other.lowercase, std::mem::take(&mut self.lowercase))
-        };
-        a.extend(b);
-        self.lowercase = a;
-        let (mut a, b) = if self.mid_sentence.len() >= other.mid_sentence.len() {
-            (std::mem::take(&mut self.mid_sentence), other.mid_sentence)
-        } else {
-            (other.mid_sentence, std::mem::take(&mut self.mid_sentence))
-        };
-        a.extend(b);
-        self.mid_sentence = a;
     }
 }

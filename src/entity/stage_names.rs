@@ -17,12 +17,12 @@
 use super::discover::{
     is_calendar_word, is_connector, is_demonym, is_function_word, is_generic_noun, is_role_word,
 };
-use super::engine::unique_id;
 use super::matcher::Found;
 use super::normalize::{key, key_into};
 use super::stage_learn::{LEARNED_CONFIDENCE, guess_kind};
-use super::stage_match::{WordSets, contains_lowercased};
 use super::tokens::Token;
+use super::tokens::{WordSets, contains_lowercased};
+use super::unique_id;
 use super::variants::{Earlier, Hits, RankedNames, SurnameIndex, VariantIndex};
 use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
