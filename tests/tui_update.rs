@@ -866,3 +866,28 @@ fn the_top_line_stays_across_a_resize_and_a_panel_toggle() {
     press(&mut app, "z");
     keeps(&app, "unzoomed");
 }
+
+/// Typing has its keys in the one keymap: a user may rebind them, and a
+/// printable key with no binding types itself.
+#[test]
+fn typing_keys_come_from_the_keymap() {
+    let keymap = Keymap::with_overrides(&[KeyOverride {
+        context: Context::Input,
+        action: Action::InputClear,
+        keys: vec![Key::parse_seq("<C-w>").expect("key")],
+    }])
+    .expect("keymap");
+    let mut router = Router::default();
+    let mut app = app(120, 40);
+    press_with(&mut app, &keymap, &mut router, "fkab");
+    assert_eq!(
+        app.list.title_filter, "kab",
+        "f starts the filter; keys type"
+    );
+    press_with(&mut app, &keymap, &mut router, "<C-w>");
+    assert_eq!(app.list.title_filter, "", "the rebound key clears it");
+    press_with(&mut app, &keymap, &mut router, "x<C-u>");
+    assert_eq!(app.list.title_filter, "x", "<C-u> no longer clears");
+    press_with(&mut app, &keymap, &mut router, "<Esc>");
+    assert!(app.input.is_none());
+}

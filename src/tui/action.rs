@@ -149,7 +149,7 @@ pub enum Action {
     Searched(crate::tui::app::SearchBatch),
     /// In the question on quitting with unsaved decisions: write them
     /// again, and quit if that works (keys fixed, see
-    /// [`crate::tui::keymap::QUIT_BINDINGS`]).
+    /// [`crate::tui::keymap::Context::Quit`]).
     RetrySave,
     /// Quit without asking, even with unsaved decisions: a signal or a
     /// terminal gone (the workspace still makes a last attempt to write).
@@ -172,6 +172,12 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("clear_filters", Action::ClearFilters),
     ("suspend", Action::Suspend),
     ("redraw", Action::Redraw),
+    ("input_accept", Action::InputAccept),
+    ("input_cancel", Action::InputCancel),
+    ("input_backspace", Action::InputBackspace),
+    ("input_clear", Action::InputClear),
+    ("input_tab", Action::InputTab),
+    ("input_editor", Action::InputEditor),
     ("down", Action::Down),
     ("up", Action::Up),
     ("page_down", Action::PageDown),

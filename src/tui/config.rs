@@ -188,6 +188,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
                 ),
             )
         })?;
+        if context == Context::Quit {
+            return Err(invalid(
+                at,
+                "[keys.quit]: the keys of the question on quitting cannot be changed: the question names them".to_string(),
+            ));
+        }
         for (action_name, list) in actions {
             let at = action_name.span().start;
             let action_name = action_name.get_ref();
@@ -278,6 +284,9 @@ mod tests {
         );
         let e = err("[keys.sidebar]\nquit = \"q\"\n");
         assert!(e.contains("unknown context \"sidebar\""), "{e}");
+        let e = err("\n[keys.quit]\nquit = \"x\"\n");
+        assert!(e.contains("cannot be changed"), "{e}");
+        assert!(e.starts_with("config.toml:2: "), "{e}");
         let e = err("[keys.global]\nquit = \"<Hyper-q>\"\n");
         assert!(e.contains("unknown key <Hyper-q>"), "{e}");
         let e = err("colour = \"red\"\n");

@@ -233,10 +233,16 @@ pub enum Context {
     Prompt,
     Review,
     Journal,
+    /// Typing into a text field: a filter, the search, the picker's query,
+    /// an answer. A printable key with no binding here types itself.
+    Input,
+    /// The question on quitting with decisions not on disk (a full disk).
+    /// Its keys are not configurable: the question names them.
+    Quit,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::List,
         Context::Article,
@@ -248,6 +254,8 @@ impl Context {
         Context::Prompt,
         Context::Review,
         Context::Journal,
+        Context::Input,
+        Context::Quit,
     ];
 
     /// The name used in the config file (`[keys.article]`).
@@ -264,6 +272,8 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Review => "review",
             Context::Journal => "journal",
+            Context::Input => "input",
+            Context::Quit => "quit",
         }
     }
 
@@ -281,6 +291,8 @@ impl Context {
             Context::Prompt => "Questions (confirm, choose a kind)",
             Context::Review => "Review queue",
             Context::Journal => "Journal",
+            Context::Input => "Typing (filters, search, the picker, prompts)",
+            Context::Quit => "Quitting with unsaved decisions (a full disk)",
         }
     }
 
@@ -817,77 +829,90 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Action::Back,
         "Close the journal",
     ),
-];
-
-/// Keys while typing a filter, a search, the picker's query or an answer
-/// to a prompt; not configurable.
-pub const INPUT_BINDINGS: &[(&str, &str)] = &[
-    (
-        "any character",
-        "Type into the filter, search, picker or prompt",
+    b(
+        Context::Input,
+        &["<Enter>"],
+        Action::InputAccept,
+        "Accept (in the picker: pick the entity)",
     ),
-    ("<Enter>", "Accept (in the picker: pick the entity)"),
-    ("<Esc>", "Cancel"),
-    ("<Backspace>", "Delete a character"),
-    ("<C-u>", "Clear the field"),
-    ("<Up> <Down> <C-p> <C-n>", "Move the selection while typing"),
-    (
-        "<Tab>",
+    b(
+        Context::Input,
+        &["<Esc>", "<C-c>"],
+        Action::InputCancel,
+        "Cancel",
+    ),
+    b(
+        Context::Input,
+        &["<Backspace>", "<C-h>"],
+        Action::InputBackspace,
+        "Delete a character",
+    ),
+    b(
+        Context::Input,
+        &["<C-u>"],
+        Action::InputClear,
+        "Clear the field",
+    ),
+    b(
+        Context::Input,
+        &["<Up>", "<C-p>"],
+        Action::Up,
+        "Move the selection up while typing",
+    ),
+    b(
+        Context::Input,
+        &["<Down>", "<C-n>"],
+        Action::Down,
+        "Move the selection down while typing",
+    ),
+    b(
+        Context::Input,
+        &["<PageUp>"],
+        Action::PageUp,
+        "Page up while typing",
+    ),
+    b(
+        Context::Input,
+        &["<PageDown>"],
+        Action::PageDown,
+        "Page down while typing",
+    ),
+    b(
+        Context::Input,
+        &["<Tab>"],
+        Action::InputTab,
         "Note: attach it to the mention, entity or document",
     ),
-    (
-        "<C-e>",
+    b(
+        Context::Input,
+        &["<C-e>"],
+        Action::InputEditor,
         "Note: write it in $VISUAL or $EDITOR (several lines allowed)",
     ),
-];
-
-/// Keys of the question asked when quitting with decisions that are not
-/// saved (a full disk); not configurable, so that they always match what
-/// the question says.
-pub const QUIT_BINDINGS: &[(&str, &str)] = &[
-    ("r", "Retry writing them; quit once they are saved"),
-    (
-        "q <C-c>",
+    b(
+        Context::Quit,
+        &["r"],
+        Action::RetrySave,
+        "Retry writing them; quit once they are saved",
+    ),
+    b(
+        Context::Quit,
+        &["q", "<C-c>"],
+        Action::Quit,
         "Quit anyway: they are printed to standard error as JSON lines",
     ),
-    ("<Esc> n", "Stay"),
+    b(Context::Quit, &["<Esc>", "n"], Action::Back, "Stay"),
 ];
 
-/// What a key does in the question on quitting with unsaved decisions.
-pub fn quit_prompt_action(key: Key) -> Option<Action> {
-    let ctrl = key.mods.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('r') if !ctrl => Action::RetrySave,
-        KeyCode::Char('q') if !ctrl => Action::Quit,
-        KeyCode::Char('c') if ctrl => Action::Quit,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('n') if !ctrl => Action::Back,
-        _ => return None,
-    })
-}
-
-/// What a text field does with a key, or `None` for keys it ignores.
-pub fn input_action(key: Key) -> Option<Action> {
+/// What a key types into a text field when no binding of
+/// [`Context::Input`] takes it: a printable character.
+pub fn typed(key: Key) -> Option<Action> {
     let ctrl = key.mods.contains(KeyModifiers::CONTROL);
     let alt = key.mods.contains(KeyModifiers::ALT);
-    Some(match key.code {
-        KeyCode::Enter => Action::InputAccept,
-        KeyCode::Esc => Action::InputCancel,
-        KeyCode::Backspace => Action::InputBackspace,
-        KeyCode::Tab => Action::InputTab,
-        KeyCode::Up => Action::Up,
-        KeyCode::Down => Action::Down,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Char('u') if ctrl => Action::InputClear,
-        KeyCode::Char('p') if ctrl => Action::Up,
-        KeyCode::Char('n') if ctrl => Action::Down,
-        KeyCode::Char('c') if ctrl => Action::InputCancel,
-        KeyCode::Char('h') if ctrl => Action::InputBackspace,
-        KeyCode::Char('e') if ctrl => Action::InputEditor,
-        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => Action::InputChar(c),
-        _ => return None,
-    })
+    match key.code {
+        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => Some(Action::InputChar(c)),
+        _ => None,
+    }
 }
 
 /// One live binding.
@@ -1116,6 +1141,9 @@ impl Keymap {
                     .collect();
                 rows.push((keys.join(" "), b.desc.clone()));
             }
+            if ctx == Context::Input {
+                rows.push(("any other".into(), "Types itself".into()));
+            }
             if !rows.is_empty() {
                 out.push((ctx, rows));
             }
@@ -1170,7 +1198,10 @@ mod tests {
     fn default_table_parses_and_describes_every_binding() {
         for d in DEFAULT_BINDINGS {
             assert!(!d.desc.is_empty());
-            assert!(d.action.name().is_some(), "{:?} is not bindable", d.action);
+            // The question on quitting keeps its keys (it names them).
+            if d.context != Context::Quit {
+                assert!(d.action.name().is_some(), "{:?} is not bindable", d.action);
+            }
             for k in d.keys {
                 let keys = Key::parse_seq(k).unwrap_or_else(|e| panic!("{k}: {e}"));
                 assert_eq!(seq_to_string(&keys), *k, "round trip");

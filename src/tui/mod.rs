@@ -60,14 +60,17 @@ pub fn handle_key(app: &mut App, router: &mut Router, keymap: &Keymap, key: Key)
     let asking_to_quit = matches!(app.prompt, Some(app::Prompt::Quit { .. }));
     let action = if asking_to_quit {
         router.clear();
-        keymap::quit_prompt_action(key)
+        router.route(keymap, &[keymap::Context::Quit], key)
     } else if too_small {
         // Only quitting works, with the global key the screen names, even
         // over an overlay or while typing.
         router.route(keymap, &[keymap::Context::Global], key)
     } else if app.input.is_some() {
+        // The field's own keys, then what a printable key types.
         router.clear();
-        keymap::input_action(key)
+        router
+            .route(keymap, &[keymap::Context::Input], key)
+            .or_else(|| keymap::typed(key))
     } else {
         router.route(keymap, &view::status_contexts(app), key)
     };

@@ -5,7 +5,7 @@ use super::{pane_block, title_line};
 use crate::entity::Kind;
 use crate::text;
 use crate::tui::app::App;
-use crate::tui::keymap::{INPUT_BINDINGS, Keymap, QUIT_BINDINGS};
+use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -58,22 +58,6 @@ pub fn help_lines_for<'a>(keymap: &Keymap, theme: &Theme, width: usize) -> Vec<V
         for (keys, desc) in rows {
             entry(&mut out, &keys, &desc, theme, width);
         }
-    }
-    out.push(Vec::new());
-    out.push(vec![Span::styled(
-        "Typing (filters, search, the picker, prompts)",
-        theme.heading,
-    )]);
-    for (keys, desc) in INPUT_BINDINGS {
-        entry(&mut out, keys, desc, theme, width);
-    }
-    out.push(Vec::new());
-    out.push(vec![Span::styled(
-        "Quitting with unsaved decisions (a full disk)",
-        theme.heading,
-    )]);
-    for (keys, desc) in QUIT_BINDINGS {
-        entry(&mut out, keys, desc, theme, width);
     }
     out.push(Vec::new());
     let note = "Keys can be changed in $XDG_CONFIG_HOME/dossier/config.toml (see README).";

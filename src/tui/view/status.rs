@@ -59,7 +59,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
     if matches!(app.prompt, Some(Prompt::Confirm(_) | Prompt::Kind(_))) {
         return vec![Context::Prompt];
     }
-    // Its keys are fixed (see `keymap::QUIT_BINDINGS`).
+    // Its keys are fixed (see `keymap::Context::Quit`).
     if matches!(app.prompt, Some(Prompt::Quit { .. })) {
         return Vec::new();
     }
@@ -89,7 +89,14 @@ impl StatusView<'_> {
         // While typing, keys type: only the text field's own keys help.
         match app.input {
             Some(Field::ListFilter | Field::EntityFilter) => {
-                return vec![("<Enter>".into(), "keep"), ("<Esc>".into(), "clear")];
+                let input = [Context::Input];
+                return [
+                    (Action::InputAccept, "keep"),
+                    (Action::InputCancel, "clear"),
+                ]
+                .iter()
+                .filter_map(|(a, label)| self.keymap.key_for(&input, a).map(|k| (k, *label)))
+                .collect();
             }
             Some(_) => return Vec::new(),
             None => {}
