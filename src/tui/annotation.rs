@@ -1,6 +1,9 @@
-//! Annotation in the reader: selecting a span, the decisions a person makes
-//! about it, the fuzzy entity picker, the review queue, and keeping the
-//! screen in place when a decision changes the index.
+//! Annotation in the reader: the decisions a person makes about a span or
+//! an entity (tag, link, reject, rename, merge, split, notes, undo), the
+//! corpus-wide count of the selection, and keeping the screen in place
+//! when a decision changes the index. The modes that lead to decisions sit
+//! above it: [`super::visual`] (the selection), [`super::picker`] (choosing
+//! an entity), [`super::review`] (the queue of suggestions).
 //!
 //! Like the rest of `update`, nothing here does I/O. A decision becomes an
 //! [`Effect`] that the event loop hands to the workspace thread
@@ -8,13 +11,10 @@
 
 use super::app::{
     App, Confirm, ConfirmCount, ConfirmWhat, Count, Effect, Field, JournalInfo, KindFor, Overlay,
-    Pane, PickFor, Picker, Prompt, Review, ReviewItem, ReviewStep, Subject, TextFor, Visual,
-    XrefItem,
+    Pane, PickFor, Prompt, Subject, TextFor, XrefItem,
 };
-use super::nav::{
-    keep_in_view, open_doc, push_jump, refilter_browser, refilter_list, reveal, set_xref_entity,
-    sync_xref_to_cursor,
-};
+use super::nav::{refilter_browser, refilter_list, set_xref_entity, sync_xref_to_cursor};
+use super::picker::{close_picker, open_picker, refilter_picker};
 use super::select;
 use super::worker::{Applied, READ_ONLY};
 use crate::annotate::ops::fresh_id;
@@ -42,7 +42,7 @@ pub fn links_everywhere(index: &Index, s: &Subject) -> bool {
 }
 
 /// The text whose corpus-wide count should be on screen, if any.
-fn counted_text(app: &App) -> Option<String> {
+pub(crate) fn counted_text(app: &App) -> Option<String> {
     match &app.prompt {
         Some(Prompt::Confirm(c)) if c.count == ConfirmCount::Corpus => Some(c.text.clone()),
         Some(_) => None,
@@ -110,7 +110,7 @@ pub fn count_of(app: &App, text: &str) -> Option<(usize, usize)> {
 // ---------------------------------------------------------------------------
 // What a decision is about.
 
-fn subject_of(index: &Index, doc: DocId, range: Range<usize>) -> Subject {
+pub(crate) fn subject_of(index: &Index, doc: DocId, range: Range<usize>) -> Subject {
     let exact = index
         .docs()
         .get(doc as usize)
@@ -133,7 +133,7 @@ fn subject_of(index: &Index, doc: DocId, range: Range<usize>) -> Subject {
 
 /// The mention a key acts on outside visual mode: the one selected in the
 /// cross-link panel when it has the focus, else the one under the cursor.
-fn target_mention(app: &App) -> Option<Mention> {
+pub(crate) fn target_mention(app: &App) -> Option<Mention> {
     if app.overlay.is_some() {
         return None;
     }
@@ -162,7 +162,7 @@ pub fn subject(app: &App) -> Option<Subject> {
 
 /// The mention a key acts on: the selected mention, or the one under the
 /// start of the selection.
-fn subject_mention(app: &App) -> Option<Mention> {
+pub(crate) fn subject_mention(app: &App) -> Option<Mention> {
     let index = app.index.as_ref()?;
     match app.visual {
         Some(v) => index
@@ -177,7 +177,7 @@ fn subject_mention(app: &App) -> Option<Mention> {
 
 /// The entity a key acts on: the browser's selection, the cross-link
 /// panel's entity when it has the focus, or the mention's.
-fn target_entity(app: &App) -> Option<EntityId> {
+pub(crate) fn target_entity(app: &App) -> Option<EntityId> {
     match app.overlay {
         Some(Overlay::Entities) => app.browser.rows.get(app.browser.selected).copied(),
         Some(_) => None,
@@ -192,7 +192,7 @@ fn target_entity(app: &App) -> Option<EntityId> {
 
 /// The two ways to link a subject to `entity` (created by `new` if given):
 /// every occurrence of its text (when that can be matched), and this span.
-fn link_ops(
+pub(crate) fn link_ops(
     index: &Index,
     s: &Subject,
     entity: &str,
@@ -211,14 +211,14 @@ fn link_ops(
     (all, one)
 }
 
-fn anchor_of(index: &Index, s: &Subject) -> Option<Anchor> {
+pub(crate) fn anchor_of(index: &Index, s: &Subject) -> Option<Anchor> {
     let d = index.docs().get(s.doc as usize)?;
     d.text
         .get(s.range.clone())
         .map(|_| Anchor::new(&d.id, &d.text, s.range.clone()))
 }
 
-fn entity_id(index: &Index, e: EntityId) -> String {
+pub(crate) fn entity_id(index: &Index, e: EntityId) -> String {
     index
         .entities()
         .get(e as usize)
@@ -237,7 +237,7 @@ pub fn entity_name(index: &Index, id: &str) -> String {
 /// Says why nothing can be decided, and returns true, when the journal is
 /// read-only. Said on every press: when the same words are already on
 /// the status line, a count of the presses shows that the key was heard.
-fn refuse_if_read_only(app: &mut App) -> bool {
+pub(crate) fn refuse_if_read_only(app: &mut App) -> bool {
     if !app.journal.read_only {
         return false;
     }
@@ -268,7 +268,7 @@ fn refuse_if_read_only(app: &mut App) -> bool {
 const NO_SUBJECT: &str =
     "Nothing selected: v selects text, s the mention under the cursor (n: next mention)";
 
-fn need_subject(app: &mut App) -> Option<Subject> {
+pub(crate) fn need_subject(app: &mut App) -> Option<Subject> {
     match subject(app) {
         Some(s) if s.text.chars().any(char::is_alphanumeric) => Some(s),
         Some(_) => {
@@ -282,7 +282,7 @@ fn need_subject(app: &mut App) -> Option<Subject> {
     }
 }
 
-fn need_mention(app: &mut App) -> Option<(Subject, Mention)> {
+pub(crate) fn need_mention(app: &mut App) -> Option<(Subject, Mention)> {
     let Some(m) = subject_mention(app) else {
         app.set_message("No mention here (n: next mention)");
         return None;
@@ -291,7 +291,7 @@ fn need_mention(app: &mut App) -> Option<(Subject, Mention)> {
     Some((subject_of(index, m.doc, m.range()), m))
 }
 
-fn need_entity(app: &mut App) -> Option<(EntityId, String)> {
+pub(crate) fn need_entity(app: &mut App) -> Option<(EntityId, String)> {
     let Some(e) = target_entity(app) else {
         app.set_message("No entity here: put the cursor on a mention (n), or choose one (e)");
         return None;
@@ -301,7 +301,7 @@ fn need_entity(app: &mut App) -> Option<(EntityId, String)> {
 }
 
 /// Sends a decision to the journal.
-fn decide(app: &mut App, op: Op) {
+pub(crate) fn decide(app: &mut App, op: Op) {
     if refuse_if_read_only(app) {
         return;
     }
@@ -318,299 +318,10 @@ fn decide(app: &mut App, op: Op) {
 // ---------------------------------------------------------------------------
 // Visual mode.
 
-fn doc_text(app: &App, doc: DocId) -> Option<&str> {
-    app.index
-        .as_ref()?
-        .docs()
-        .get(doc as usize)
-        .map(|d| d.text.as_str())
-}
-
-fn set_visual(app: &mut App, doc: DocId, r: Range<usize>) {
-    app.visual = Some(Visual {
-        doc,
-        start: r.start,
-        end: r.end,
-        start_active: false,
-    });
-    app.focus = Pane::Article;
-    reveal(app, r.start);
-}
-
-/// The first byte on screen in the article.
-fn first_visible(app: &App) -> usize {
-    app.article
-        .lines
-        .get(app.article.scroll)
-        .map_or(0, |r| r.start)
-}
-
-/// `v`: selects the word at the cursor's mention (or the first word on
-/// screen); `v` again leaves visual mode.
-pub fn start_visual(app: &mut App) {
-    if app.visual.take().is_some() {
-        return;
-    }
-    let Some(doc) = app.article.doc else {
-        app.set_message("Open a document first (Enter in the list)");
-        return;
-    };
-    let at = match app.cursor_mention() {
-        Some(m) if m.doc == doc => m.start as usize,
-        _ => first_visible(app),
-    };
-    let Some(text) = doc_text(app, doc) else {
-        return;
-    };
-    let r = match select::word_at_or_near(text, at) {
-        Some(w) => w,
-        None => {
-            app.set_message("No words in this document");
-            return;
-        }
-    };
-    set_visual(app, doc, r);
-}
-
-/// `s`: selects the mention under the cursor (or in visual mode grows the
-/// selection to the mention or name around its start).
-pub fn select_name(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    match app.visual {
-        Some(v) => {
-            let Some(text) = doc_text(app, v.doc) else {
-                return;
-            };
-            let mention = index
-                .mention_at(v.doc, v.start)
-                .map(Mention::range)
-                .filter(|r| r.start <= v.start && r.end >= v.end && *r != v.range());
-            let name = select::name_at(text, v.start)
-                .filter(|r| r.start <= v.start && r.end >= v.end && *r != v.range());
-            if let Some(r) = mention.or(name) {
-                set_visual(app, v.doc, r);
-            }
-        }
-        None => {
-            if app.focus == Pane::Xref
-                && let Some(m) = target_mention(app)
-            {
-                push_jump(app);
-                open_doc(app, m.doc, Some(m.start as usize));
-                set_visual(app, m.doc, m.range());
-                return;
-            }
-            let Some(doc) = app.article.doc else {
-                app.set_message("Open a document first (Enter in the list)");
-                return;
-            };
-            if let Some(m) = app.cursor_mention() {
-                set_visual(app, doc, m.range());
-                return;
-            }
-            let at = first_visible(app);
-            let Some(text) = doc_text(app, doc) else {
-                return;
-            };
-            if let Some(r) = select::word_at_or_near(text, at)
-                .and_then(|w| select::name_at(text, w.start).or(Some(w)))
-            {
-                set_visual(app, doc, r);
-            }
-        }
-    }
-}
-
-/// A motion of the moving end of the selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Motion {
-    WordOn,
-    WordBack,
-    CharOn,
-    CharBack,
-}
-
-/// The selection after `motion`, or `None` when it cannot move.
-pub fn moved(text: &str, v: Visual, motion: Motion) -> Option<Visual> {
-    let mut v = v;
-    // The start of the word before `at` (or of the one `at` is inside).
-    let word_start_before = |at: usize| -> Option<usize> {
-        match select::word_containing(text, at) {
-            Some(w) if w.start < at => Some(w.start),
-            _ => select::prev_word(text, at).map(|w| w.start),
-        }
-    };
-    match (motion, v.start_active) {
-        (Motion::WordOn, false) => {
-            v.end = match select::word_containing(text, v.end) {
-                Some(w) if w.start < v.end => w.end,
-                _ => select::next_word(text, v.end)?.end,
-            };
-        }
-        (Motion::WordOn, true) => {
-            let s = select::next_word(text, select::next_grapheme(text, v.start))?.start;
-            if s >= v.end {
-                return None;
-            }
-            v.start = s;
-        }
-        (Motion::WordBack, false) => {
-            let before = select::prev_grapheme(text, v.end);
-            match select::prev_word(text, before) {
-                Some(w) if w.end > v.start => v.end = w.end,
-                // From a single word, grow to the left instead.
-                _ => v.start = word_start_before(v.start)?,
-            }
-        }
-        (Motion::WordBack, true) => v.start = word_start_before(v.start)?,
-        (Motion::CharOn, false) => {
-            if v.end >= text.len() {
-                return None;
-            }
-            v.end = select::next_grapheme(text, v.end);
-        }
-        (Motion::CharOn, true) => {
-            let s = select::next_grapheme(text, v.start);
-            if s >= v.end {
-                return None;
-            }
-            v.start = s;
-        }
-        (Motion::CharBack, false) => {
-            let e = select::prev_grapheme(text, v.end);
-            if e <= v.start {
-                return None;
-            }
-            v.end = e;
-        }
-        (Motion::CharBack, true) => {
-            if v.start == 0 {
-                return None;
-            }
-            v.start = select::prev_grapheme(text, v.start);
-        }
-    }
-    Some(v)
-}
-
-pub fn move_end(app: &mut App, motion: Motion) {
-    let Some(v) = app.visual else { return };
-    let Some(text) = doc_text(app, v.doc) else {
-        return;
-    };
-    if let Some(n) = moved(text, v, motion) {
-        app.visual = Some(n);
-        reveal(app, if n.start_active { n.start } else { n.end });
-    }
-}
-
-pub fn swap_ends(app: &mut App) {
-    if let Some(v) = app.visual.as_mut() {
-        v.start_active = !v.start_active;
-    }
-}
-
-/// `W` / `B`: selects the next or previous word instead.
-pub fn other_word(app: &mut App, forward: bool) {
-    let Some(v) = app.visual else { return };
-    let Some(text) = doc_text(app, v.doc) else {
-        return;
-    };
-    let w = if forward {
-        select::next_word(text, v.end)
-    } else {
-        select::prev_word(text, v.start)
-    };
-    if let Some(w) = w {
-        set_visual(app, v.doc, w);
-    }
-}
-
-/// `j` / `k`: selects the word at the same column on the next line (or the
-/// nearest line with a word) below or above.
-pub fn other_line(app: &mut App, down: bool) {
-    let Some(v) = app.visual else { return };
-    let Some(text) = doc_text(app, v.doc) else {
-        return;
-    };
-    let lines = &app.article.lines;
-    if lines.is_empty() {
-        return;
-    }
-    let here = app.article.line_of(v.start);
-    let col = lines
-        .get(here)
-        .and_then(|r| {
-            text::layout_line(text, r.clone())
-                .find(|(b, _, _)| *b >= v.start)
-                .map(|(_, _, c)| c)
-        })
-        .unwrap_or(0);
-    let mut li = here;
-    for _ in 0..200 {
-        li = if down {
-            if li + 1 >= lines.len() {
-                return;
-            }
-            li + 1
-        } else {
-            match li.checked_sub(1) {
-                Some(l) => l,
-                None => return,
-            }
-        };
-        let r = lines[li].clone();
-        if r.is_empty() {
-            continue;
-        }
-        let b = text::byte_at_column(text, r.clone(), col);
-        let within = |w: &Range<usize>| w.start >= r.start && w.start < r.end;
-        let w = select::word_containing(text, b)
-            .or_else(|| select::next_word(text, b).filter(within))
-            .or_else(|| select::prev_word(text, b).filter(within));
-        if let Some(w) = w {
-            set_visual(app, v.doc, w);
-            return;
-        }
-    }
-}
-
-/// `n` / `N` in visual mode: selects the next or previous mention.
-pub fn other_mention(app: &mut App, forward: bool) {
-    let Some(v) = app.visual else { return };
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let ms = index.doc_mentions(v.doc);
-    let i = if forward {
-        let i = ms.partition_point(|m| (m.start as usize) < v.end);
-        if i < ms.len() { Some(i) } else { None }
-    } else {
-        ms.partition_point(|m| (m.end as usize) <= v.start)
-            .checked_sub(1)
-    };
-    let Some(i) = i else {
-        app.set_message(if forward {
-            "No more mentions below"
-        } else {
-            "No more mentions above"
-        });
-        return;
-    };
-    let m = ms[i];
-    if app.article.doc == Some(v.doc) {
-        app.article.cursor = Some(i);
-    }
-    set_visual(app, v.doc, m.range());
-    sync_xref_to_cursor(app);
-}
-
 // ---------------------------------------------------------------------------
 // Decisions.
 
-fn confirm(app: &mut App, c: Confirm) {
+pub(crate) fn confirm(app: &mut App, c: Confirm) {
     app.prompt = Some(Prompt::Confirm(Box::new(c)));
 }
 
@@ -785,7 +496,7 @@ pub fn linked_by(source: Source) -> &'static str {
 }
 
 /// How many mentions of entity `e` have the text `text`.
-fn mentions_with_text(index: &Index, e: EntityId, text: &str) -> usize {
+pub(crate) fn mentions_with_text(index: &Index, e: EntityId, text: &str) -> usize {
     let k = key(text);
     index
         .entity_mentions(e)
@@ -918,7 +629,7 @@ pub fn split(app: &mut App) {
     );
 }
 
-fn latest_note(app: &App, target: &NoteTarget) -> Option<String> {
+pub(crate) fn latest_note(app: &App, target: &NoteTarget) -> Option<String> {
     app.journal
         .notes
         .iter()
@@ -1266,45 +977,6 @@ pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)
 // ---------------------------------------------------------------------------
 // The picker.
 
-fn open_picker(app: &mut App, purpose: PickFor) {
-    app.picker = Some(Picker {
-        purpose,
-        query: String::new(),
-        rows: Vec::new(),
-        selected: 0,
-        offset: 0,
-    });
-    app.overlay = Some(Overlay::Picker);
-    app.input = Some(Field::Picker);
-    refilter_picker(app);
-}
-
-/// Recomputes the picker's rows after its query changed.
-pub fn refilter_picker(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let mut hidden = app.journal.merged.clone();
-    if let Some(PickFor::Merge { from }) = app.picker.as_ref().map(|p| &p.purpose) {
-        hidden.push(from.clone());
-    }
-    if let Some(p) = app.picker.as_mut() {
-        p.rows = pick_rows(index, &p.query, &hidden);
-        p.selected = 0;
-        p.offset = 0;
-    }
-}
-
-pub fn close_picker(app: &mut App) {
-    app.picker = None;
-    if app.overlay == Some(Overlay::Picker) {
-        app.overlay = None;
-    }
-    if app.input == Some(Field::Picker) {
-        app.input = None;
-    }
-}
-
 /// Enter in the picker: the selected entity.
 pub fn pick(app: &mut App) {
     let Some(p) = app.picker.clone() else { return };
@@ -1362,172 +1034,6 @@ pub fn pick(app: &mut App) {
 
 // ---------------------------------------------------------------------------
 // The review queue.
-
-/// `r`: opens the review queue.
-pub fn open_review(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let items = review_queue(index);
-    if items.is_empty() {
-        app.set_message("No suggested links to review (spelling variants, abbreviations and names found in the text)");
-        return;
-    }
-    app.visual = None;
-    app.input = None;
-    app.review = Some(Review {
-        items,
-        ..Review::default()
-    });
-    app.overlay = Some(Overlay::Review);
-}
-
-fn review_step(app: &mut App, step: ReviewStep) {
-    let Some(item) = app.review.as_ref().and_then(|r| r.current().cloned()) else {
-        return;
-    };
-    match step {
-        ReviewStep::Accepted | ReviewStep::Rejected => {
-            if refuse_if_read_only(app) {
-                return;
-            }
-            let op = if step == ReviewStep::Accepted {
-                Op::LinkText {
-                    text: item.text.clone(),
-                    entity: item.entity.clone(),
-                    new: None,
-                }
-            } else {
-                Op::RejectText {
-                    text: item.text.clone(),
-                    entity: item.entity.clone(),
-                }
-            };
-            decide(app, op);
-        }
-        ReviewStep::Skipped => {}
-    }
-    let Some(r) = app.review.as_mut() else { return };
-    r.history.push((r.pos, step));
-    match step {
-        ReviewStep::Accepted => r.accepted += 1,
-        ReviewStep::Rejected => r.rejected += 1,
-        ReviewStep::Skipped => r.skipped += 1,
-    }
-    r.pos += 1;
-    if r.pos >= r.items.len() {
-        let (a, x, s) = (r.accepted, r.rejected, r.skipped);
-        if step == ReviewStep::Skipped {
-            app.set_message(format!(
-                "Review done: {a} accepted, {x} rejected, {s} skipped"
-            ));
-        }
-    }
-}
-
-pub fn review_accept(app: &mut App) {
-    review_step(app, ReviewStep::Accepted);
-}
-
-/// `A` in the review: accepts the suggestion and every later one of the
-/// same kind (source), as one decision (one undo step); the queue goes on
-/// with the others.
-pub fn review_accept_all(app: &mut App) {
-    if refuse_if_read_only(app) {
-        return;
-    }
-    let Some(r) = app.review.as_mut() else { return };
-    let Some(item) = r.current().cloned() else {
-        return;
-    };
-    let later: Vec<usize> = (r.pos + 1..r.items.len())
-        .filter(|&j| r.items[j].source == item.source)
-        .collect();
-    let mut removed: Vec<(usize, ReviewItem)> = Vec::with_capacity(later.len());
-    for &j in later.iter().rev() {
-        removed.push((j, r.items.remove(j)));
-    }
-    removed.reverse();
-    let ops: Vec<Op> = std::iter::once(&item)
-        .chain(removed.iter().map(|(_, i)| i))
-        .map(|i| Op::LinkText {
-            text: i.text.clone(),
-            entity: i.entity.clone(),
-            new: None,
-        })
-        .collect();
-    let n = ops.len();
-    r.history.push((r.pos, ReviewStep::Accepted));
-    r.accepted += n;
-    r.bulk.push((r.history.len(), removed));
-    r.pos += 1;
-    let what = match item.source {
-        Source::Variant => "spelling variants",
-        Source::Abbreviation => "abbreviations",
-        Source::Name => "names",
-        _ => "suggestions",
-    };
-    decide(app, Op::Batch { ops });
-    app.set_overlay_message(if n == 1 {
-        format!("Accepted the last of the {what} (Backspace undoes it)")
-    } else {
-        format!("Accepted {n} {what} as one decision (Backspace undoes it)")
-    });
-}
-
-pub fn review_reject(app: &mut App) {
-    review_step(app, ReviewStep::Rejected);
-}
-
-pub fn review_skip(app: &mut App) {
-    review_step(app, ReviewStep::Skipped);
-}
-
-/// Backspace: undoes the last decision (if it was one) and steps back to it.
-pub fn review_back(app: &mut App) {
-    let Some(r) = app.review.as_mut() else { return };
-    let Some((pos, step)) = r.history.pop() else {
-        app.set_overlay_message("Already at the first suggestion");
-        return;
-    };
-    r.pos = pos;
-    // A bulk accept puts back the suggestions it took out of the queue.
-    if r.bulk
-        .last()
-        .is_some_and(|(at, _)| *at == r.history.len() + 1)
-        && let Some((_, removed)) = r.bulk.pop()
-    {
-        r.accepted = r.accepted.saturating_sub(removed.len());
-        for (j, item) in removed {
-            let j = j.min(r.items.len());
-            r.items.insert(j, item);
-        }
-    }
-    match step {
-        ReviewStep::Accepted => r.accepted = r.accepted.saturating_sub(1),
-        ReviewStep::Rejected => r.rejected = r.rejected.saturating_sub(1),
-        ReviewStep::Skipped => r.skipped = r.skipped.saturating_sub(1),
-    }
-    if step != ReviewStep::Skipped {
-        undo(app, false);
-    }
-}
-
-/// Enter in the review: leave it at the suggestion's first mention.
-pub fn review_open(app: &mut App) {
-    let Some(m) = app
-        .review
-        .as_ref()
-        .and_then(|r| r.current())
-        .and_then(|i| i.examples.first().copied())
-    else {
-        return;
-    };
-    app.overlay = None;
-    push_jump(app);
-    open_doc(app, m.doc, Some(m.start as usize));
-    app.focus = Pane::Article;
-}
 
 // ---------------------------------------------------------------------------
 // The journal's answers.
@@ -1730,14 +1236,6 @@ pub fn swap_index(app: &mut App, index: Index) {
     }
 }
 
-fn new_entity(app: &App, id: &str) -> Option<EntityId> {
+pub(crate) fn new_entity(app: &App, id: &str) -> Option<EntityId> {
     app.index.as_ref()?.entity_by_id(id)
-}
-
-/// Keeps the picker's selection in view among `rows` visible rows.
-pub fn fix_picker_offset(app: &mut App, rows: usize) {
-    if let Some(p) = app.picker.as_mut() {
-        p.selected = p.selected.min(p.rows.len().saturating_sub(1));
-        p.offset = keep_in_view(p.offset, p.selected, rows, p.rows.len());
-    }
 }

@@ -16,12 +16,15 @@ pub mod editor;
 pub mod keymap;
 pub mod layout;
 pub mod nav;
+pub mod picker;
+pub mod review;
 pub mod screen;
 pub mod select;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod visual;
 pub mod worker;
 
 use crate::load::{self, OpenOptions};

@@ -2,7 +2,7 @@
 //! through here. No I/O, so it is tested without a terminal.
 
 use super::action::Action;
-use super::annotation::{self, Motion};
+use super::annotation;
 use super::app::{
     App, Effect, Field, LoadState, Overlay, Pane, Prompt, SEARCH_LIMIT, SearchBatch, XrefItem,
 };
@@ -11,6 +11,8 @@ use super::nav::{
     self, article_height, current_location, cursor_visible, push_jump, refilter_browser,
     refilter_list, restore, reveal, reveal_cursor, sync_xref_to_cursor, visible_bytes,
 };
+use super::visual::{self, Motion};
+use super::{picker, review};
 use crate::entity::{DocId, Mention};
 use crate::index::Index;
 use crate::text;
@@ -277,8 +279,8 @@ pub fn update(app: &mut App, action: Action) {
                 app.input = Some(Field::ListFilter);
             }
         },
-        Action::NextMention if app.visual.is_some() => annotation::other_mention(app, true),
-        Action::PrevMention if app.visual.is_some() => annotation::other_mention(app, false),
+        Action::NextMention if app.visual.is_some() => visual::other_mention(app, true),
+        Action::PrevMention if app.visual.is_some() => visual::other_mention(app, false),
         Action::NextMention => step_mention(app, true),
         Action::PrevMention => step_mention(app, false),
         Action::NextSame => step_same(app, true),
@@ -295,18 +297,18 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::Visual => {
             app.overlay = None;
-            annotation::start_visual(app);
+            visual::start_visual(app);
         }
-        Action::SelectName => annotation::select_name(app),
-        Action::ExtendWord => annotation::move_end(app, Motion::WordOn),
-        Action::ExtendWordLeft => annotation::move_end(app, Motion::WordBack),
-        Action::ExtendChar => annotation::move_end(app, Motion::CharOn),
-        Action::ShrinkChar => annotation::move_end(app, Motion::CharBack),
-        Action::SwapEnds => annotation::swap_ends(app),
-        Action::NextWord => annotation::other_word(app, true),
-        Action::PrevWord => annotation::other_word(app, false),
-        Action::LineDown => annotation::other_line(app, true),
-        Action::LineUp => annotation::other_line(app, false),
+        Action::SelectName => visual::select_name(app),
+        Action::ExtendWord => visual::move_end(app, Motion::WordOn),
+        Action::ExtendWordLeft => visual::move_end(app, Motion::WordBack),
+        Action::ExtendChar => visual::move_end(app, Motion::CharOn),
+        Action::ShrinkChar => visual::move_end(app, Motion::CharBack),
+        Action::SwapEnds => visual::swap_ends(app),
+        Action::NextWord => visual::other_word(app, true),
+        Action::PrevWord => visual::other_word(app, false),
+        Action::LineDown => visual::other_line(app, true),
+        Action::LineUp => visual::other_line(app, false),
         Action::Tag => annotation::tag(app),
         Action::Link => annotation::link(app),
         Action::RejectMention => annotation::reject_mention(app),
@@ -319,7 +321,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Note => annotation::note(app),
         Action::Undo => annotation::undo(app, false),
         Action::Redo => annotation::undo(app, true),
-        Action::Review => annotation::open_review(app),
+        Action::Review => review::open_review(app),
         Action::Journal => {
             app.input = None;
             app.visual = None;
@@ -330,11 +332,11 @@ pub fn update(app: &mut App, action: Action) {
         Action::ConfirmAll => annotation::answer(app, true),
         Action::ConfirmOne => annotation::answer(app, false),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
-        Action::ReviewAccept => annotation::review_accept(app),
-        Action::ReviewAcceptAll => annotation::review_accept_all(app),
-        Action::ReviewReject => annotation::review_reject(app),
-        Action::ReviewSkip => annotation::review_skip(app),
-        Action::ReviewBack => annotation::review_back(app),
+        Action::ReviewAccept => review::review_accept(app),
+        Action::ReviewAcceptAll => review::review_accept_all(app),
+        Action::ReviewReject => review::review_reject(app),
+        Action::ReviewSkip => review::review_skip(app),
+        Action::ReviewBack => review::review_back(app),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
         Action::Searched(batch) => searched(app, batch),
         Action::InputTab => annotation::input_tab(app),
@@ -377,7 +379,7 @@ pub(crate) fn after(app: &mut App) {
     let main = layout::app_panes(app).main;
     let over = layout::inner(layout::overlay(main));
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
-    annotation::fix_picker_offset(app, rows);
+    picker::fix_picker_offset(app, rows);
     // A search runs only while its results are on screen.
     if app.overlay != Some(Overlay::Results) {
         stop_search(app);
@@ -645,7 +647,7 @@ fn step_section(app: &mut App, forward: bool) {
 fn open(app: &mut App) {
     match app.overlay {
         Some(Overlay::Help) | Some(Overlay::Journal) => app.overlay = None,
-        Some(Overlay::Review) => annotation::review_open(app),
+        Some(Overlay::Review) => review::review_open(app),
         Some(Overlay::Picker) => annotation::pick(app),
         Some(Overlay::Entities) => {
             if let Some(&e) = app.browser.rows.get(app.browser.selected) {
@@ -730,7 +732,7 @@ fn back(app: &mut App) {
         return;
     }
     if app.overlay == Some(Overlay::Picker) {
-        annotation::close_picker(app);
+        picker::close_picker(app);
         return;
     }
     if let Some(o) = app.overlay.take() {
@@ -789,7 +791,7 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
             if let Some(p) = app.picker.as_mut() {
                 f(&mut p.query);
             }
-            annotation::refilter_picker(app);
+            picker::refilter_picker(app);
         }
         Some(Field::Prompt) => {
             if let Some(Prompt::Text { value, .. }) = app.prompt.as_mut() {
@@ -827,7 +829,7 @@ fn cancel_field(app: &mut App) {
             app.browser.filter.clear();
             refilter_browser(app);
         }
-        Some(Field::Picker) => annotation::close_picker(app),
+        Some(Field::Picker) => picker::close_picker(app),
         Some(Field::Prompt) => app.prompt = None,
         _ => {}
     }
@@ -942,7 +944,7 @@ fn click(app: &mut App, x: u16, y: u16) {
         let over = layout::inner(layout::overlay(panes.main));
         if !contains(over, x, y) {
             if app.overlay == Some(Overlay::Picker) {
-                annotation::close_picker(app);
+                picker::close_picker(app);
             }
             app.overlay = None;
             return;
