@@ -3,16 +3,15 @@
 
 use super::action::Action;
 use super::annotation;
-use super::app::{
-    App, Effect, Field, LoadState, Overlay, Pane, Prompt, SEARCH_LIMIT, SearchBatch, XrefItem,
-};
+use super::app::{App, Field, LoadState, Overlay, Pane, Prompt, XrefItem};
 use super::layout::{self, LIST_ROW_HEIGHT};
 use super::nav::{
     self, article_height, current_location, cursor_visible, push_jump, refilter_browser,
     refilter_list, restore, reveal, reveal_cursor, sync_xref_to_cursor, visible_bytes,
 };
+use super::search::{run_search, searched, stop_search};
 use super::visual::{self, Motion};
-use super::{picker, review};
+use super::{picker, prompt, review};
 use crate::entity::{DocId, Mention};
 use crate::index::Index;
 use crate::text;
@@ -186,9 +185,9 @@ pub fn update(app: &mut App, action: Action) {
         app.message = None;
     }
     match action {
-        Action::Quit => annotation::quit(app),
+        Action::Quit => prompt::quit(app),
         Action::ForceQuit => app.quit = true,
-        Action::RetrySave => annotation::retry_save(app),
+        Action::RetrySave => prompt::retry_save(app),
         Action::Suspend => app.suspend = true,
         Action::Redraw => app.redraw = true,
         Action::Resize(w, h) => {
@@ -329,8 +328,8 @@ pub fn update(app: &mut App, action: Action) {
             app.journal_scroll = 0;
         }
         Action::TakeOver => annotation::take_over(app),
-        Action::ConfirmAll => annotation::answer(app, true),
-        Action::ConfirmOne => annotation::answer(app, false),
+        Action::ConfirmAll => prompt::answer(app, true),
+        Action::ConfirmOne => prompt::answer(app, false),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
         Action::ReviewAccept => review::review_accept(app),
         Action::ReviewAcceptAll => review::review_accept_all(app),
@@ -339,9 +338,9 @@ pub fn update(app: &mut App, action: Action) {
         Action::ReviewBack => review::review_back(app),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
         Action::Searched(batch) => searched(app, batch),
-        Action::InputTab => annotation::input_tab(app),
-        Action::InputEditor => annotation::input_editor(app),
-        Action::Edited(result) => annotation::edited(app, result),
+        Action::InputTab => prompt::input_tab(app),
+        Action::InputEditor => prompt::input_editor(app),
+        Action::Edited(result) => prompt::edited(app, result),
         Action::InputChar(c) => {
             replace_selection(app);
             edit_field(app, |s| s.push(c));
@@ -814,7 +813,7 @@ fn accept_field(app: &mut App) {
             });
         }
         Some(Field::Picker) => annotation::pick(app),
-        Some(Field::Prompt) => annotation::accept_text(app),
+        Some(Field::Prompt) => prompt::accept_text(app),
         _ => {}
     }
 }
@@ -870,64 +869,6 @@ fn mark_entity(app: &mut App) {
             format!("{n} documents mention")
         };
         app.set_message(format!("{docs} {}", names.join(" + ")));
-    }
-}
-
-/// Starts a full-text search of every document. The search runs in the
-/// background (see [`crate::tui::worker::search`]); the results overlay
-/// says "searching…" until its hits arrive as [`Action::Searched`].
-fn run_search(app: &mut App) {
-    let q = app.search.query.trim().to_string();
-    if q.is_empty() {
-        return;
-    }
-    let s = &mut app.search;
-    s.generation += 1;
-    s.searching = true;
-    s.truncated = false;
-    s.hits.clear();
-    s.ran = q.clone();
-    s.selected = 0;
-    s.offset = 0;
-    let generation = s.generation;
-    app.overlay = Some(Overlay::Results);
-    app.effects.push(Effect::Search {
-        generation,
-        query: q,
-    });
-}
-
-/// Hits of a background search. Hits for any search but the running one
-/// (an older query, or one stopped) are dropped.
-fn searched(app: &mut App, batch: SearchBatch) {
-    let s = &mut app.search;
-    if !s.searching || batch.generation != s.generation {
-        return;
-    }
-    let room = SEARCH_LIMIT.saturating_sub(s.hits.len());
-    s.hits.extend(batch.hits.into_iter().take(room));
-    if !batch.done {
-        return;
-    }
-    s.searching = false;
-    s.truncated = batch.truncated;
-    if s.hits.is_empty() {
-        let q = s.ran.clone();
-        if app.overlay == Some(Overlay::Results) {
-            app.overlay = None;
-        }
-        app.set_message(format!("No matches for \"{q}\""));
-    }
-}
-
-/// Stops the running search: its results are no longer shown.
-fn stop_search(app: &mut App) {
-    let s = &mut app.search;
-    if s.searching {
-        s.searching = false;
-        // What was found so far is not all there is.
-        s.truncated = true;
-        app.effects.push(Effect::StopSearch);
     }
 }
 

@@ -217,7 +217,7 @@ pub fn draw(frame: &mut Frame, screen: &Screen) {
 fn render_too_small(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme, keymap: &Keymap) {
     let lines = if matches!(app.prompt, Some(super::app::Prompt::Quit { .. })) {
         // The question on quitting must be seen to be answered.
-        let (q, keys) = super::annotation::quit_question(app);
+        let (q, keys) = super::prompt::quit_question(app);
         let keys: Vec<String> = keys.iter().map(|(k, l)| format!("{k} {l}")).collect();
         let mut lines: Vec<String> = text::wrap(&q, usize::from(area.width).max(1))
             .into_iter()

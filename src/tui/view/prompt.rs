@@ -51,7 +51,7 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
     };
     match prompt {
         Prompt::Quit { .. } => {
-            let (q, keys) = annotation::quit_question(app);
+            let (q, keys) = crate::tui::prompt::quit_question(app);
             let mut lines = wrapped(&q, width, theme.error);
             let them = if app.journal.pending == 1 {
                 "it to standard error as a line of JSON"
@@ -67,7 +67,7 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
             ("Quit?".to_string(), lines)
         }
         Prompt::Confirm(c) => {
-            let (q, keys) = annotation::confirm_question(app, c);
+            let (q, keys) = crate::tui::prompt::confirm_question(app, c);
             let mut lines = wrapped(&q, width, theme.title);
             lines.push(keys_line(&keys, theme));
             ("Confirm".to_string(), lines)
