@@ -15,6 +15,7 @@ pub mod config;
 pub mod editor;
 pub mod keymap;
 pub mod layout;
+pub mod mouse;
 pub mod nav;
 pub mod picker;
 pub mod prompt;

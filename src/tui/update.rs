@@ -4,14 +4,14 @@
 use super::action::Action;
 use super::annotation;
 use super::app::{App, Field, LoadState, Overlay, Pane, Prompt, XrefItem};
-use super::layout::{self, LIST_ROW_HEIGHT};
+use super::layout::{self};
 use super::nav::{
     self, article_height, current_location, cursor_visible, push_jump, refilter_browser,
     refilter_list, restore, reveal, reveal_cursor, sync_xref_to_cursor, visible_bytes,
 };
 use super::search::{run_search, searched, stop_search};
 use super::visual::{self, Motion};
-use super::{picker, prompt, review};
+use super::{mouse, picker, prompt, review};
 use crate::entity::{DocId, Mention};
 use crate::index::Index;
 use crate::text;
@@ -361,8 +361,17 @@ pub fn update(app: &mut App, action: Action) {
         Action::InputClear => edit_field(app, String::clear),
         Action::InputAccept => accept_field(app),
         Action::InputCancel => cancel_field(app),
-        Action::Click(x, y) => click(app, x, y),
-        Action::Wheel(x, y, down) => wheel(app, x, y, down),
+        Action::Click(x, y) => {
+            if mouse::click(app, x, y).is_some() {
+                open(app);
+            }
+        }
+        Action::Wheel(x, y, down) => {
+            let step = mouse::wheel(app, x, y, down);
+            for _ in 0..3 {
+                move_selection(app, &step);
+            }
+        }
     }
     after(app);
 }
@@ -874,135 +883,3 @@ fn mark_entity(app: &mut App) {
 
 // ---------------------------------------------------------------------------
 // The mouse.
-
-fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
-    x >= r.x && x < r.right() && y >= r.y && y < r.bottom()
-}
-
-fn click(app: &mut App, x: u16, y: u16) {
-    let panes = layout::app_panes(app);
-    if app.overlay.is_some() {
-        let over = layout::inner(layout::overlay(panes.main));
-        if !contains(over, x, y) {
-            if app.overlay == Some(Overlay::Picker) {
-                picker::close_picker(app);
-            }
-            app.overlay = None;
-            return;
-        }
-        let row = usize::from(y - over.y);
-        match app.overlay {
-            Some(Overlay::Entities) if row >= 2 => {
-                let i = app.browser.offset + row - 2;
-                if i < app.browser.rows.len() {
-                    let again = app.browser.selected == i;
-                    app.browser.selected = i;
-                    if again {
-                        open(app);
-                    }
-                }
-            }
-            Some(Overlay::Results) if row >= 1 => {
-                let i = app.search.offset + row - 1;
-                if i < app.search.hits.len() {
-                    let again = app.search.selected == i;
-                    app.search.selected = i;
-                    if again {
-                        open(app);
-                    }
-                }
-            }
-            _ => {}
-        }
-        return;
-    }
-    if let Some(r) = panes.list
-        && contains(r, x, y)
-    {
-        app.focus = Pane::List;
-        let rows = layout::list_rows(app, r);
-        if contains(rows, x, y) {
-            let i = app.list.offset + usize::from((y - rows.y) / LIST_ROW_HEIGHT);
-            if i < app.list.rows.len() {
-                let again = app.list.selected == i;
-                app.list.selected = i;
-                if again {
-                    open(app);
-                }
-            }
-        }
-        return;
-    }
-    if let Some(r) = panes.article
-        && contains(r, x, y)
-    {
-        app.focus = Pane::Article;
-        let t = layout::article_text(r);
-        let (Some(index), Some(doc)) = (app.index.as_ref(), app.article.doc) else {
-            return;
-        };
-        let line = app.article.scroll + usize::from(y.saturating_sub(t.y));
-        let Some(range) = app.article.lines.get(line).cloned() else {
-            return;
-        };
-        let byte = text::byte_at_column(
-            &index.doc(doc).text,
-            range,
-            usize::from(x.saturating_sub(t.x)),
-        );
-        if let Some(i) = index
-            .doc_mentions(doc)
-            .iter()
-            .position(|m| m.range().contains(&byte))
-        {
-            app.article.cursor = Some(i);
-            sync_xref_to_cursor(app);
-        }
-        return;
-    }
-    if let Some(r) = panes.xref
-        && contains(r, x, y)
-    {
-        app.focus = Pane::Xref;
-        let areas = layout::xref_areas(r, app.xref.docs.len());
-        let target = if contains(areas.docs, x, y) && y > areas.docs.y {
-            let i = app.xref.docs_offset + usize::from(y - areas.docs.y - 1);
-            (i < app.xref.docs.len()).then_some(i)
-        } else if contains(areas.list, x, y) {
-            let row = app.xref.list_offset + usize::from(y - areas.list.y);
-            let n = app.xref.mentions.len();
-            let d = app.xref.docs.len();
-            if (1..=n).contains(&row) {
-                Some(d + row - 1)
-            } else if row >= n + 3 && row - n - 3 < app.xref.cooc.len() {
-                Some(d + n + row - n - 3)
-            } else {
-                None
-            }
-        } else {
-            None
-        };
-        if let Some(i) = target {
-            let again = app.xref.selected == i;
-            app.xref.selected = i;
-            if again {
-                open_xref_item(app);
-            }
-        }
-    }
-}
-
-fn wheel(app: &mut App, x: u16, y: u16, down: bool) {
-    let panes = layout::app_panes(app);
-    let action = if down { Action::Down } else { Action::Up };
-    if app.overlay.is_none() {
-        for pane in [Pane::List, Pane::Article, Pane::Xref] {
-            if panes.rect(pane).is_some_and(|r| contains(r, x, y)) {
-                app.focus = pane;
-            }
-        }
-    }
-    for _ in 0..3 {
-        move_selection(app, &action);
-    }
-}
