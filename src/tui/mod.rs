@@ -11,10 +11,12 @@
 pub mod action;
 pub mod annotation;
 pub mod app;
+pub mod article;
 pub mod config;
 pub mod editor;
 pub mod keymap;
 pub mod layout;
+pub mod list;
 pub mod mouse;
 pub mod nav;
 pub mod picker;
@@ -29,6 +31,7 @@ pub mod update;
 pub mod view;
 pub mod visual;
 pub mod worker;
+pub mod xref;
 
 use crate::load::{self, OpenOptions};
 use action::Action;

@@ -76,9 +76,7 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Option<Action> {
             return None;
         };
         let line = app.article.scroll + usize::from(y.saturating_sub(t.y));
-        let Some(range) = app.article.lines.get(line).cloned() else {
-            return None;
-        };
+        let range = app.article.lines.get(line).cloned()?;
         let byte = text::byte_at_column(
             &index.doc(doc).text,
             range,

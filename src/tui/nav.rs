@@ -432,3 +432,40 @@ pub fn refilter_browser(app: &mut App) {
         .and_then(|k| app.browser.rows.iter().position(|&e| e == k))
         .unwrap_or(0);
 }
+
+pub(crate) fn jump_back(app: &mut App) {
+    let here = current_location(app);
+    let j = &mut app.jumps;
+    if j.pos >= j.entries.len() {
+        j.pos = j.entries.len();
+        match here {
+            Some(h) if j.entries.last() != Some(&h) => j.entries.push(h),
+            _ => {}
+        }
+        let newest = j.entries.len();
+        // From "newer than every entry", step to the entry before where we are.
+        if newest < 2 && j.entries.last() == here.as_ref() {
+            app.set_message("Already at the oldest jump");
+            return;
+        }
+        j.pos = newest - 1;
+    }
+    if j.pos == 0 {
+        app.set_message("Already at the oldest jump");
+        return;
+    }
+    j.pos -= 1;
+    let loc = j.entries[j.pos];
+    restore(app, loc);
+}
+
+pub(crate) fn jump_forward(app: &mut App) {
+    let j = &mut app.jumps;
+    if j.pos + 1 >= j.entries.len() {
+        app.set_message("Already at the newest jump");
+        return;
+    }
+    j.pos += 1;
+    let loc = j.entries[j.pos];
+    restore(app, loc);
+}

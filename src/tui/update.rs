@@ -3,16 +3,17 @@
 
 use super::action::Action;
 use super::annotation;
-use super::app::{App, Field, LoadState, Overlay, Pane, Prompt, XrefItem};
+use super::app::{App, Field, LoadState, Overlay, Pane, Prompt};
+use super::article::{step_mention, step_same};
 use super::layout::{self};
-use super::nav::{
-    self, article_height, current_location, cursor_visible, push_jump, refilter_browser,
-    refilter_list, restore, reveal, reveal_cursor, sync_xref_to_cursor, visible_bytes,
-};
+use super::list::mark_entity;
+use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
+use super::nav::{jump_back, jump_forward};
 use super::search::{run_search, searched, stop_search};
 use super::visual::{self, Motion};
+use super::xref::{open_xref_item, step_section};
 use super::{mouse, picker, prompt, review};
-use crate::entity::{DocId, Mention};
+use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
 
@@ -418,131 +419,8 @@ pub fn journal_ready(app: &mut App, info: super::app::JournalInfo) {
 // ---------------------------------------------------------------------------
 // Documents and the cursor.
 
-fn step_mention(app: &mut App, forward: bool) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let Some(doc) = app.article.doc else { return };
-    let mentions = index.doc_mentions(doc);
-    if mentions.is_empty() {
-        app.set_message("No mentions in this document");
-        return;
-    }
-    let visible = visible_bytes(app);
-    let from_cursor = cursor_visible(app) == Some(true);
-    let next = match (forward, from_cursor, app.article.cursor) {
-        (true, true, Some(c)) => (c + 1 < mentions.len()).then_some(c + 1),
-        (false, true, Some(c)) => c.checked_sub(1),
-        (true, _, _) => {
-            let i = mentions.partition_point(|m| (m.start as usize) < visible.start);
-            (i < mentions.len()).then_some(i)
-        }
-        (false, _, _) => mentions
-            .partition_point(|m| (m.start as usize) < visible.end)
-            .checked_sub(1),
-    };
-    let target = match next {
-        Some(i) => i,
-        None if forward => {
-            app.set_message("Wrapped to the first mention");
-            0
-        }
-        None => {
-            let last = mentions.len() - 1;
-            app.set_message("Wrapped to the last mention");
-            last
-        }
-    };
-    app.article.cursor = Some(target);
-    reveal_cursor(app);
-    sync_xref_to_cursor(app);
-}
-
-/// Goes to the next or previous mention of the panel's entity, across
-/// documents; a move to another document is a jump.
-fn step_same(app: &mut App, forward: bool) {
-    let Some(e) = app.cursor_mention().map(|m| m.entity).or(app.xref.entity) else {
-        app.set_message("No entity selected");
-        return;
-    };
-    if app.xref.entity != Some(e) {
-        set_xref_entity(app, e);
-    }
-    let ms = &app.xref.mentions;
-    if ms.is_empty() {
-        return;
-    }
-    let here = match (app.cursor_mention(), app.article.doc) {
-        (Some(m), _) => (m.doc, m.start),
-        (None, Some(d)) => (d, visible_bytes(app).start as u32),
-        (None, None) => (0, 0),
-    };
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let i = if forward {
-        let i = ms.count_before(index, here.0, here.1, true);
-        if i < ms.len() { i } else { 0 }
-    } else {
-        match ms.count_before(index, here.0, here.1, false).checked_sub(1) {
-            Some(i) => i,
-            None => ms.len() - 1,
-        }
-    };
-    let Some(m) = ms.get(i, index) else {
-        return;
-    };
-    go_to_mention(app, m);
-}
-
-/// Opens a mention's document with the cursor on it, recording a jump when
-/// the document changes.
-fn go_to_mention(app: &mut App, m: Mention) {
-    if app.article.doc != Some(m.doc) {
-        push_jump(app);
-    }
-    open_doc(app, m.doc, Some(m.start as usize));
-}
-
 // ---------------------------------------------------------------------------
 // The jump list.
-
-fn jump_back(app: &mut App) {
-    let here = current_location(app);
-    let j = &mut app.jumps;
-    if j.pos >= j.entries.len() {
-        j.pos = j.entries.len();
-        match here {
-            Some(h) if j.entries.last() != Some(&h) => j.entries.push(h),
-            _ => {}
-        }
-        let newest = j.entries.len();
-        // From "newer than every entry", step to the entry before where we are.
-        if newest < 2 && j.entries.last() == here.as_ref() {
-            app.set_message("Already at the oldest jump");
-            return;
-        }
-        j.pos = newest - 1;
-    }
-    if j.pos == 0 {
-        app.set_message("Already at the oldest jump");
-        return;
-    }
-    j.pos -= 1;
-    let loc = j.entries[j.pos];
-    restore(app, loc);
-}
-
-fn jump_forward(app: &mut App) {
-    let j = &mut app.jumps;
-    if j.pos + 1 >= j.entries.len() {
-        app.set_message("Already at the newest jump");
-        return;
-    }
-    j.pos += 1;
-    let loc = j.entries[j.pos];
-    restore(app, loc);
-}
 
 // ---------------------------------------------------------------------------
 // Lists.
@@ -629,29 +507,6 @@ fn move_selection(app: &mut App, action: &Action) {
     }
 }
 
-fn step_section(app: &mut App, forward: bool) {
-    let x = &mut app.xref;
-    let starts = [0, x.docs.len(), x.docs.len() + x.mentions.len()];
-    let sizes = [x.docs.len(), x.mentions.len(), x.cooc.len()];
-    let here = match x.selected_item() {
-        Some(XrefItem::Doc(_)) => 0,
-        Some(XrefItem::Mention(_)) => 1,
-        Some(XrefItem::Cooc(_)) => 2,
-        None => return,
-    };
-    let mut s = here;
-    loop {
-        s = if forward { (s + 1) % 3 } else { (s + 2) % 3 };
-        if s == here {
-            return;
-        }
-        if sizes[s] > 0 {
-            x.selected = starts[s];
-            return;
-        }
-    }
-}
-
 fn open(app: &mut App) {
     match app.overlay {
         Some(Overlay::Help) | Some(Overlay::Journal) => app.overlay = None,
@@ -694,41 +549,6 @@ fn open(app: &mut App) {
             }
             Pane::Xref => open_xref_item(app),
         },
-    }
-}
-
-fn open_xref_item(app: &mut App) {
-    match app.xref.selected_item() {
-        Some(XrefItem::Doc(i)) => {
-            let Some(&(doc, _)) = app.xref.docs.get(i) else {
-                return;
-            };
-            let first = app.index.as_ref().and_then(|index| {
-                let i = app.xref.mentions.count_before(index, doc, 0, false);
-                app.xref.mentions.get(i, index).filter(|m| m.doc == doc)
-            });
-            if let Some(m) = first {
-                push_jump(app);
-                open_doc(app, m.doc, Some(m.start as usize));
-            }
-        }
-        Some(XrefItem::Mention(i)) => {
-            if let Some(m) = app
-                .index
-                .as_ref()
-                .and_then(|index| app.xref.mentions.get(i, index))
-            {
-                push_jump(app);
-                open_doc(app, m.doc, Some(m.start as usize));
-            }
-        }
-        Some(XrefItem::Cooc(i)) => {
-            if let Some(c) = app.xref.cooc.get(i).copied() {
-                push_jump(app);
-                set_xref_entity(app, c.entity);
-            }
-        }
-        None => {}
     }
 }
 
@@ -840,44 +660,6 @@ fn cancel_field(app: &mut App) {
         Some(Field::Picker) => picker::close_picker(app),
         Some(Field::Prompt) => app.prompt = None,
         _ => {}
-    }
-}
-
-fn mark_entity(app: &mut App) {
-    let e = match app.overlay {
-        Some(Overlay::Entities) => app.browser.rows.get(app.browser.selected).copied(),
-        _ => app.xref.entity,
-    };
-    let Some(e) = e else {
-        app.set_message("Select an entity first (n in the article, or e)");
-        return;
-    };
-    let l = &mut app.list;
-    if let Some(p) = l.entities.iter().position(|&x| x == e) {
-        l.entities.remove(p);
-    } else {
-        l.entities.push(e);
-    }
-    refilter_list(app);
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let names: Vec<&str> = app
-        .list
-        .entities
-        .iter()
-        .map(|&e| index.entity(e).name.as_str())
-        .collect();
-    let n = app.list.rows.len();
-    if names.is_empty() {
-        app.set_message("Entity filter cleared");
-    } else {
-        let docs = if n == 1 {
-            "1 document mentions".to_string()
-        } else {
-            format!("{n} documents mention")
-        };
-        app.set_message(format!("{docs} {}", names.join(" + ")));
     }
 }
 
