@@ -1,10 +1,29 @@
 //! The article pane: stepping through its mentions, and through the
 //! mentions of one entity across documents.
 
+use super::action::Action;
 use super::app::App;
 use super::nav::{cursor_visible, push_jump, reveal_cursor, sync_xref_to_cursor, visible_bytes};
 use super::nav::{open_doc, set_xref_entity};
 use crate::entity::Mention;
+
+/// The status line's key hints in the article.
+pub const HINTS: &[(Action, &str)] = &[
+    (Action::Help, "help"),
+    (Action::NextMention, "next"),
+    (Action::Visual, "select"),
+    (Action::ToggleXref, "links"),
+    (Action::JumpBack, "back"),
+    (Action::Quit, "quit"),
+];
+
+/// The hints with a suggested link under the cursor.
+pub const SUGGESTION_HINTS: &[(Action, &str)] = &[
+    (Action::AcceptLink, "accept"),
+    (Action::RejectLink, "reject"),
+    (Action::Link, "link"),
+    (Action::Help, "help"),
+];
 
 pub(crate) fn step_mention(app: &mut App, forward: bool) {
     let Some(index) = app.index.as_ref() else {

@@ -1,8 +1,17 @@
 //! The document list: narrowing it to the documents that mention the
 //! selected entities.
 
+use super::action::Action;
 use super::app::{App, Overlay};
 use super::nav::refilter_list;
+
+/// The status line's key hints in the document list.
+pub const HINTS: &[(Action, &str)] = &[
+    (Action::Help, "help"),
+    (Action::Open, "open"),
+    (Action::Filter, "filter"),
+    (Action::Quit, "quit"),
+];
 
 pub(crate) fn mark_entity(app: &mut App) {
     let e = match app.overlay {

@@ -3,10 +3,19 @@
 //! document, the jump list, and refreshing the filtered lists. The modes
 //! (`update`, `annotation`) call these; these call none of them.
 
+use super::action::Action;
 use super::app::{App, Location, Pane, SortBy, XrefItem};
 use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
+
+/// The status line's key hints in the entity browser.
+pub const BROWSER_HINTS: &[(Action, &str)] = &[
+    (Action::Open, "open"),
+    (Action::Filter, "filter"),
+    (Action::Sort, "sort"),
+    (Action::Back, "close"),
+];
 
 /// Entities with at most this many mentions have their co-occurring
 /// entities counted when the panel opens on them.

@@ -2,6 +2,7 @@
 //! names found in the text), one surface form at a time, accepted or
 //! rejected as decisions.
 
+use super::action::Action;
 use super::annotation::{decide, refuse_if_read_only, undo};
 use super::app::{App, Overlay, Pane, Review, ReviewItem, ReviewStep};
 use super::nav::{open_doc, push_jump};
@@ -11,6 +12,15 @@ pub use crate::index::query::{
     count_occurrences, count_occurrences_until, pick_rows, review_queue, reviewable, score,
     span_only_reason, too_short_to_match,
 };
+
+/// The status line's key hints in the review queue.
+pub const HINTS: &[(Action, &str)] = &[
+    (Action::ReviewAccept, "accept"),
+    (Action::ReviewReject, "reject"),
+    (Action::ReviewSkip, "skip"),
+    (Action::ReviewBack, "back"),
+    (Action::Back, "leave"),
+];
 
 /// `r`: opens the review queue.
 pub fn open_review(app: &mut App) {

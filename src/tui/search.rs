@@ -2,7 +2,11 @@
 //! (the event loop runs it), its hits arriving in batches while the
 //! results are on screen, and stopped when they leave it.
 
+use super::action::Action;
 use super::app::{App, Effect, Overlay, SEARCH_LIMIT, SearchBatch};
+
+/// The status line's key hints over the search results.
+pub const HINTS: &[(Action, &str)] = &[(Action::Open, "open"), (Action::Back, "close")];
 
 /// Starts a full-text search of every document. The search runs in the
 /// background (see [`crate::tui::worker::search`]); the results overlay

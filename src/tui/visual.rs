@@ -2,6 +2,7 @@
 //! cursor or the whole mention, moved and extended by word, character and
 //! line, and kept counted across the corpus while it changes.
 
+use super::action::Action;
 use super::annotation::target_mention;
 use super::app::{App, Pane, Visual};
 use super::nav::{open_doc, push_jump, reveal, sync_xref_to_cursor};
@@ -13,6 +14,14 @@ pub use crate::index::query::{
 };
 use crate::text;
 use std::ops::Range;
+
+/// The status line's key hints while text is selected.
+pub const HINTS: &[(Action, &str)] = &[
+    (Action::Tag, "tag"),
+    (Action::Link, "link"),
+    (Action::RejectMention, "reject"),
+    (Action::Back, "cancel"),
+];
 
 pub(crate) fn doc_text(app: &App, doc: DocId) -> Option<&str> {
     app.index

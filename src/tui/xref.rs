@@ -1,9 +1,18 @@
 //! The cross-link panel: its sections (documents, mentions, co-occurring
 //! entities) and what Enter does on each row.
 
+use super::action::Action;
 use super::app::{App, XrefItem};
 use super::nav::push_jump;
 use super::nav::{open_doc, set_xref_entity};
+
+/// The status line's key hints in the cross-link panel.
+pub const HINTS: &[(Action, &str)] = &[
+    (Action::Help, "help"),
+    (Action::Open, "go"),
+    (Action::JumpBack, "back"),
+    (Action::ToggleXref, "article"),
+];
 
 pub(crate) fn step_section(app: &mut App, forward: bool) {
     let x = &mut app.xref;

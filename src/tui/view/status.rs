@@ -3,6 +3,7 @@
 
 use super::loading_text;
 use crate::text;
+use crate::tui;
 use crate::tui::action::Action;
 use crate::tui::annotation;
 use crate::tui::app::{App, Field, LoadState, Message, Overlay, Pane, Prompt, TextFor};
@@ -105,57 +106,19 @@ impl StatusView<'_> {
         let suggestion = app
             .cursor_mention()
             .is_some_and(|m| m.source.is_suggestion());
+        // Each mode's hints are its own (labels; the keys come from the keymap).
         let wanted: &[(Action, &'static str)] = match (app.overlay, app.focus) {
             _ if app.prompt.is_some() => &[],
-            (None, _) if app.visual.is_some() => &[
-                (Action::Tag, "tag"),
-                (Action::Link, "link"),
-                (Action::RejectMention, "reject"),
-                (Action::Back, "cancel"),
-            ],
-            (Some(Overlay::Help), _) => &[(Action::Back, "close")],
-            (Some(Overlay::Review), _) => &[
-                (Action::ReviewAccept, "accept"),
-                (Action::ReviewReject, "reject"),
-                (Action::ReviewSkip, "skip"),
-                (Action::ReviewBack, "back"),
-                (Action::Back, "leave"),
-            ],
-            (Some(Overlay::Journal), _) => &[(Action::Back, "close")],
+            (None, _) if app.visual.is_some() => tui::visual::HINTS,
+            (Some(Overlay::Help | Overlay::Journal), _) => &[(Action::Back, "close")],
+            (Some(Overlay::Review), _) => tui::review::HINTS,
             (Some(Overlay::Picker), _) => &[],
-            (None, Pane::Article) if suggestion => &[
-                (Action::AcceptLink, "accept"),
-                (Action::RejectLink, "reject"),
-                (Action::Link, "link"),
-                (Action::Help, "help"),
-            ],
-            (Some(Overlay::Entities), _) => &[
-                (Action::Open, "open"),
-                (Action::Filter, "filter"),
-                (Action::Sort, "sort"),
-                (Action::Back, "close"),
-            ],
-            (Some(Overlay::Results), _) => &[(Action::Open, "open"), (Action::Back, "close")],
-            (None, Pane::List) => &[
-                (Action::Help, "help"),
-                (Action::Open, "open"),
-                (Action::Filter, "filter"),
-                (Action::Quit, "quit"),
-            ],
-            (None, Pane::Article) => &[
-                (Action::Help, "help"),
-                (Action::NextMention, "next"),
-                (Action::Visual, "select"),
-                (Action::ToggleXref, "links"),
-                (Action::JumpBack, "back"),
-                (Action::Quit, "quit"),
-            ],
-            (None, Pane::Xref) => &[
-                (Action::Help, "help"),
-                (Action::Open, "go"),
-                (Action::JumpBack, "back"),
-                (Action::ToggleXref, "article"),
-            ],
+            (None, Pane::Article) if suggestion => tui::article::SUGGESTION_HINTS,
+            (Some(Overlay::Entities), _) => tui::nav::BROWSER_HINTS,
+            (Some(Overlay::Results), _) => tui::search::HINTS,
+            (None, Pane::List) => tui::list::HINTS,
+            (None, Pane::Article) => tui::article::HINTS,
+            (None, Pane::Xref) => tui::xref::HINTS,
         };
         // While zoomed, how to give the other panes back comes first.
         let zoom = (app.zoom && app.overlay.is_none() && app.prompt.is_none())
