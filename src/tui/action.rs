@@ -147,6 +147,16 @@ pub enum Action {
     Progress(crate::entity::Progress),
     /// Hits of a full-text search running in the background.
     Searched(crate::tui::app::SearchBatch),
+    /// The documents are read (more may follow); the engine is at work.
+    Listed(Answer<crate::index::Index>),
+    /// The corpus is indexed, or indexing failed.
+    Indexed(Answer<Result<crate::index::Index, String>>),
+    /// The annotation journal is open (or could not be).
+    JournalReady(Answer<crate::tui::app::JournalInfo>),
+    /// The workspace carried out a decision, undo or redo.
+    Applied(Answer<crate::tui::worker::Applied>),
+    /// A decision could not be handed to the workspace (no journal open).
+    NotSent,
     /// In the question on quitting with unsaved decisions: write them
     /// again, and quit if that works (keys fixed, see
     /// [`crate::tui::keymap::Context::Quit`]).
@@ -154,6 +164,44 @@ pub enum Action {
     /// Quit without asking, even with unsaved decisions: a signal or a
     /// terminal gone (the workspace still makes a last attempt to write).
     ForceQuit,
+}
+
+/// A worker's answer carried by an action to [`crate::tui::update::update`]:
+/// compared by identity (so that actions stay comparable), and taken once.
+pub struct Answer<T>(std::sync::Arc<std::sync::Mutex<Option<T>>>);
+
+impl<T> Clone for Answer<T> {
+    fn clone(&self) -> Self {
+        Answer(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<T> Answer<T> {
+    pub fn new(value: T) -> Answer<T> {
+        Answer(std::sync::Arc::new(std::sync::Mutex::new(Some(value))))
+    }
+
+    /// The value, the first time only.
+    pub fn take(&self) -> Option<T> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+}
+
+impl<T> PartialEq for Answer<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Eq for Answer<T> {}
+
+impl<T> std::fmt::Debug for Answer<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Answer(..)")
+    }
 }
 
 /// The actions a user may bind, with the names used in the config file.
@@ -261,5 +309,16 @@ mod tests {
             assert_eq!(action.name(), Some(*name));
         }
         assert_eq!(Action::from_name("nope"), None);
+    }
+
+    #[test]
+    fn an_answer_is_taken_once_and_equal_only_to_itself() {
+        let a = Answer::new(7);
+        let same = a.clone();
+        assert_eq!(Action::NotSent, Action::NotSent);
+        assert_eq!(a, same);
+        assert_ne!(a, Answer::new(7));
+        assert_eq!(same.take(), Some(7));
+        assert_eq!(a.take(), None);
     }
 }

@@ -34,7 +34,7 @@ pub mod worker;
 pub mod xref;
 
 use crate::load::{self, OpenOptions};
-use action::Action;
+use action::{Action, Answer};
 use app::{App, Effect};
 use keymap::{Key, Keymap, Router};
 use ratatui::crossterm::event::{Event as CtEvent, KeyEventKind, MouseButton, MouseEventKind};
@@ -246,12 +246,7 @@ fn run_effects(
         };
         let sent = commands.is_some_and(|c| c.send(cmd).is_ok());
         if !sent {
-            app.in_flight = app.in_flight.saturating_sub(1);
-            app.set_error("NOT SAVED: the annotation journal is not open");
-            // No answer will come: a retry before quitting failed.
-            if let Some(app::Prompt::Quit { retrying }) = app.prompt.as_mut() {
-                *retrying = false;
-            }
+            update::update(app, Action::NotSent);
         }
     }
     edit
@@ -354,23 +349,25 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                     update::update(&mut app, Action::Progress(p));
                     dirty = true;
                 }
+                // Workers' answers are actions too: every change of state
+                // goes through `update`.
                 Event::Listed(index) => {
-                    update::index_listed(&mut app, *index);
+                    update::update(&mut app, Action::Listed(Answer::new(*index)));
                     dirty = true;
                 }
                 Event::Indexed(result) => {
                     match *result {
                         Ok(o) => {
-                            update::index_ready(&mut app, Ok(o.index));
-                            update::journal_ready(&mut app, o.journal);
+                            update::update(&mut app, Action::Indexed(Answer::new(Ok(o.index))));
+                            update::update(&mut app, Action::JournalReady(Answer::new(o.journal)));
                             opened = true;
                         }
-                        Err(e) => update::index_ready(&mut app, Err(e)),
+                        Err(e) => update::update(&mut app, Action::Indexed(Answer::new(Err(e)))),
                     }
                     dirty = true;
                 }
                 Event::Applied(a) => {
-                    update::applied(&mut app, *a);
+                    update::update(&mut app, Action::Applied(Answer::new(*a)));
                     dirty = true;
                 }
                 Event::Counted(text, n, d) => {

@@ -206,6 +206,35 @@ pub fn update(app: &mut App, action: Action) {
             app.overlay = Some(Overlay::Help);
             app.help_scroll = 0;
         }
+        // Workers' answers come whatever the reader is doing.
+        Action::Listed(a) => {
+            if let Some(index) = a.take() {
+                index_listed(app, index);
+            }
+        }
+        Action::Indexed(a) => {
+            if let Some(result) = a.take() {
+                index_ready(app, result);
+            }
+        }
+        Action::JournalReady(a) => {
+            if let Some(info) = a.take() {
+                annotation::journal_ready(app, info);
+            }
+        }
+        Action::Applied(a) => {
+            if let Some(answer) = a.take() {
+                annotation::applied(app, answer);
+            }
+        }
+        Action::NotSent => {
+            app.in_flight = app.in_flight.saturating_sub(1);
+            app.set_error("NOT SAVED: the annotation journal is not open");
+            // No answer will come: a retry before quitting failed.
+            if let Some(Prompt::Quit { retrying }) = app.prompt.as_mut() {
+                *retrying = false;
+            }
+        }
         _ if app.index.is_none() => {
             if matches!(action, Action::Back) {
                 app.overlay = None;
@@ -404,16 +433,15 @@ pub fn open_doc(app: &mut App, doc: DocId, at: Option<usize>) {
     after(app);
 }
 
-/// The workspace carried out a decision, undo or redo.
+/// The workspace carried out a decision, undo or redo (as the event loop
+/// hands it over: an [`Action::Applied`]).
 pub fn applied(app: &mut App, a: super::worker::Applied) {
-    annotation::applied(app, a);
-    after(app);
+    update(app, Action::Applied(super::action::Answer::new(a)));
 }
 
-/// The journal opened (or failed to).
+/// The journal opened, or failed to ([`Action::JournalReady`]).
 pub fn journal_ready(app: &mut App, info: super::app::JournalInfo) {
-    annotation::journal_ready(app, info);
-    after(app);
+    update(app, Action::JournalReady(super::action::Answer::new(info)));
 }
 
 // ---------------------------------------------------------------------------
