@@ -3,6 +3,7 @@
 //! (or writing it in an editor), and the question on quitting with
 //! decisions not yet on disk.
 
+use super::action::Action;
 use super::annotation::{count_of, decide, entity_name, linked_by};
 use super::app::{App, Confirm, ConfirmCount, ConfirmWhat, Effect, Field, Prompt, TextFor};
 use super::select;
@@ -331,4 +332,19 @@ pub fn retry_save(app: &mut App) {
     app.effects.push(Effect::RetrySave);
     app.in_flight += 1;
     app.set_message("retrying the write…");
+}
+
+/// A question's actions: answering it for every occurrence or this one,
+/// the note's target and editor, and the editor's result. True when it
+/// took the action.
+pub fn handle(app: &mut App, action: &Action) -> bool {
+    match action {
+        Action::ConfirmAll => answer(app, true),
+        Action::ConfirmOne => answer(app, false),
+        Action::InputTab => input_tab(app),
+        Action::InputEditor => input_editor(app),
+        Action::Edited(result) => edited(app, result.clone()),
+        _ => return false,
+    }
+    true
 }

@@ -187,3 +187,18 @@ pub fn review_open(app: &mut App) {
     open_doc(app, m.doc, Some(m.start as usize));
     app.focus = Pane::Article;
 }
+
+/// The review queue's actions: opening it and answering each suggestion.
+/// True when it took the action.
+pub fn handle(app: &mut App, action: &Action) -> bool {
+    match action {
+        Action::Review => open_review(app),
+        Action::ReviewAccept => review_accept(app),
+        Action::ReviewAcceptAll => review_accept_all(app),
+        Action::ReviewReject => review_reject(app),
+        Action::ReviewSkip => review_skip(app),
+        Action::ReviewBack => review_back(app),
+        _ => return false,
+    }
+    true
+}

@@ -10,7 +10,7 @@ use super::list::mark_entity;
 use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
 use super::nav::{jump_back, jump_forward};
 use super::search::{run_search, searched, stop_search};
-use super::visual::{self, Motion};
+use super::visual;
 use super::xref::{open_xref_item, step_section};
 use super::{mouse, picker, prompt, review};
 use crate::entity::DocId;
@@ -244,6 +244,10 @@ pub fn update(app: &mut App, action: Action) {
                 app.set_message("Still indexing; the keys work as soon as it is done");
             }
         }
+        // The modes take the actions that are theirs.
+        _ if visual::handle(app, &action)
+            || review::handle(app, &action)
+            || prompt::handle(app, &action) => {}
         Action::Search => {
             app.overlay = None;
             app.input = Some(Field::Search);
@@ -308,8 +312,6 @@ pub fn update(app: &mut App, action: Action) {
                 app.input = Some(Field::ListFilter);
             }
         },
-        Action::NextMention if app.visual.is_some() => visual::other_mention(app, true),
-        Action::PrevMention if app.visual.is_some() => visual::other_mention(app, false),
         Action::NextMention => step_mention(app, true),
         Action::PrevMention => step_mention(app, false),
         Action::NextSame => step_same(app, true),
@@ -324,20 +326,6 @@ pub fn update(app: &mut App, action: Action) {
                 app.set_overlay_message(format!("Sorted by {label}"));
             }
         }
-        Action::Visual => {
-            app.overlay = None;
-            visual::start_visual(app);
-        }
-        Action::SelectName => visual::select_name(app),
-        Action::ExtendWord => visual::move_end(app, Motion::WordOn),
-        Action::ExtendWordLeft => visual::move_end(app, Motion::WordBack),
-        Action::ExtendChar => visual::move_end(app, Motion::CharOn),
-        Action::ShrinkChar => visual::move_end(app, Motion::CharBack),
-        Action::SwapEnds => visual::swap_ends(app),
-        Action::NextWord => visual::other_word(app, true),
-        Action::PrevWord => visual::other_word(app, false),
-        Action::LineDown => visual::other_line(app, true),
-        Action::LineUp => visual::other_line(app, false),
         Action::Tag => annotation::tag(app),
         Action::Link => annotation::link(app),
         Action::RejectMention => annotation::reject_mention(app),
@@ -350,7 +338,6 @@ pub fn update(app: &mut App, action: Action) {
         Action::Note => annotation::note(app),
         Action::Undo => annotation::undo(app, false),
         Action::Redo => annotation::undo(app, true),
-        Action::Review => review::open_review(app),
         Action::Journal => {
             app.input = None;
             app.visual = None;
@@ -358,19 +345,9 @@ pub fn update(app: &mut App, action: Action) {
             app.journal_scroll = 0;
         }
         Action::TakeOver => annotation::take_over(app),
-        Action::ConfirmAll => prompt::answer(app, true),
-        Action::ConfirmOne => prompt::answer(app, false),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
-        Action::ReviewAccept => review::review_accept(app),
-        Action::ReviewAcceptAll => review::review_accept_all(app),
-        Action::ReviewReject => review::review_reject(app),
-        Action::ReviewSkip => review::review_skip(app),
-        Action::ReviewBack => review::review_back(app),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
         Action::Searched(batch) => searched(app, batch),
-        Action::InputTab => prompt::input_tab(app),
-        Action::InputEditor => prompt::input_editor(app),
-        Action::Edited(result) => prompt::edited(app, result),
         Action::InputChar(c) => {
             replace_selection(app);
             edit_field(app, |s| s.push(c));
@@ -402,6 +379,29 @@ pub fn update(app: &mut App, action: Action) {
                 move_selection(app, &step);
             }
         }
+        // Taken by the modes above (or, with no index yet, by nothing).
+        Action::Visual
+        | Action::SelectName
+        | Action::ExtendWord
+        | Action::ExtendWordLeft
+        | Action::ExtendChar
+        | Action::ShrinkChar
+        | Action::SwapEnds
+        | Action::NextWord
+        | Action::PrevWord
+        | Action::LineDown
+        | Action::LineUp
+        | Action::Review
+        | Action::ReviewAccept
+        | Action::ReviewAcceptAll
+        | Action::ReviewReject
+        | Action::ReviewSkip
+        | Action::ReviewBack
+        | Action::ConfirmAll
+        | Action::ConfirmOne
+        | Action::InputTab
+        | Action::InputEditor
+        | Action::Edited(_) => {}
     }
     after(app);
 }

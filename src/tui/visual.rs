@@ -311,3 +311,28 @@ pub fn other_mention(app: &mut App, forward: bool) {
     set_visual(app, v.doc, m.range());
     sync_xref_to_cursor(app);
 }
+
+/// The actions that are visual mode's: starting it, and moving or
+/// extending the selection. True when it took the action.
+pub fn handle(app: &mut App, action: &Action) -> bool {
+    match action {
+        Action::NextMention if app.visual.is_some() => other_mention(app, true),
+        Action::PrevMention if app.visual.is_some() => other_mention(app, false),
+        Action::Visual => {
+            app.overlay = None;
+            start_visual(app);
+        }
+        Action::SelectName => select_name(app),
+        Action::ExtendWord => move_end(app, Motion::WordOn),
+        Action::ExtendWordLeft => move_end(app, Motion::WordBack),
+        Action::ExtendChar => move_end(app, Motion::CharOn),
+        Action::ShrinkChar => move_end(app, Motion::CharBack),
+        Action::SwapEnds => swap_ends(app),
+        Action::NextWord => other_word(app, true),
+        Action::PrevWord => other_word(app, false),
+        Action::LineDown => other_line(app, true),
+        Action::LineUp => other_line(app, false),
+        _ => return false,
+    }
+    true
+}
