@@ -2,10 +2,13 @@
 //! mentions of one entity across documents.
 
 use super::action::Action;
-use super::app::App;
+use super::app::{App, Pane};
+use super::layout;
 use super::nav::{cursor_visible, push_jump, reveal_cursor, sync_xref_to_cursor, visible_bytes};
 use super::nav::{open_doc, set_xref_entity};
 use crate::entity::Mention;
+use crate::text;
+use ratatui::layout::Rect;
 
 /// The status line's key hints in the article.
 pub const HINTS: &[(Action, &str)] = &[
@@ -109,4 +112,30 @@ pub(crate) fn go_to_mention(app: &mut App, m: Mention) {
         push_jump(app);
     }
     open_doc(app, m.doc, Some(m.start as usize));
+}
+
+/// A click in the article's pane `r`: puts the mention cursor on the
+/// mention clicked.
+pub fn click(app: &mut App, r: Rect, x: u16, y: u16) -> Option<Action> {
+    app.focus = Pane::Article;
+    let t = layout::article_text(r);
+    let (Some(index), Some(doc)) = (app.index.as_ref(), app.article.doc) else {
+        return None;
+    };
+    let line = app.article.scroll + usize::from(y.saturating_sub(t.y));
+    let range = app.article.lines.get(line).cloned()?;
+    let byte = text::byte_at_column(
+        &index.doc(doc).text,
+        range,
+        usize::from(x.saturating_sub(t.x)),
+    );
+    if let Some(i) = index
+        .doc_mentions(doc)
+        .iter()
+        .position(|m| m.range().contains(&byte))
+    {
+        app.article.cursor = Some(i);
+        sync_xref_to_cursor(app);
+    }
+    None
 }

@@ -2,8 +2,10 @@
 //! selected entities.
 
 use super::action::Action;
-use super::app::{App, Overlay};
+use super::app::{App, Overlay, Pane};
+use super::layout::{self, LIST_ROW_HEIGHT};
 use super::nav::refilter_list;
+use ratatui::layout::{Position, Rect};
 
 /// The status line's key hints in the document list.
 pub const HINTS: &[(Action, &str)] = &[
@@ -49,4 +51,21 @@ pub(crate) fn mark_entity(app: &mut App) {
         };
         app.set_message(format!("{docs} {}", names.join(" + ")));
     }
+}
+
+/// A click in the document list's pane `r`: selects the row; a second
+/// click on it opens it (the action returned).
+pub fn click(app: &mut App, r: Rect, x: u16, y: u16) -> Option<Action> {
+    app.focus = Pane::List;
+    let rows = layout::list_rows(app, r);
+    if !rows.contains(Position::new(x, y)) {
+        return None;
+    }
+    let i = app.list.offset + usize::from((y - rows.y) / LIST_ROW_HEIGHT);
+    if i >= app.list.rows.len() {
+        return None;
+    }
+    let again = app.list.selected == i;
+    app.list.selected = i;
+    again.then_some(Action::Open)
 }

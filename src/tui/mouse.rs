@@ -2,10 +2,8 @@
 //! what it lands on in each pane, the wheel scrolls the pane under it.
 use super::action::Action;
 use super::app::{App, Overlay, Pane};
-use super::layout::{self, LIST_ROW_HEIGHT};
-use super::nav::sync_xref_to_cursor;
+use super::layout::{self};
 use super::picker;
-use crate::text;
 
 pub(crate) fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.right() && y >= r.y && y < r.bottom()
@@ -50,76 +48,16 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Option<Action> {
         }
         return None;
     }
-    if let Some(r) = panes.list
-        && contains(r, x, y)
-    {
-        app.focus = Pane::List;
-        let rows = layout::list_rows(app, r);
-        if contains(rows, x, y) {
-            let i = app.list.offset + usize::from((y - rows.y) / LIST_ROW_HEIGHT);
-            if i < app.list.rows.len() {
-                let again = app.list.selected == i;
-                app.list.selected = i;
-                if again {
-                    return Some(Action::Open);
-                }
-            }
-        }
-        return None;
-    }
-    if let Some(r) = panes.article
-        && contains(r, x, y)
-    {
-        app.focus = Pane::Article;
-        let t = layout::article_text(r);
-        let (Some(index), Some(doc)) = (app.index.as_ref(), app.article.doc) else {
-            return None;
-        };
-        let line = app.article.scroll + usize::from(y.saturating_sub(t.y));
-        let range = app.article.lines.get(line).cloned()?;
-        let byte = text::byte_at_column(
-            &index.doc(doc).text,
-            range,
-            usize::from(x.saturating_sub(t.x)),
-        );
-        if let Some(i) = index
-            .doc_mentions(doc)
-            .iter()
-            .position(|m| m.range().contains(&byte))
+    // Each pane hit-tests its own clicks.
+    for pane in [Pane::List, Pane::Article, Pane::Xref] {
+        if let Some(r) = panes.rect(pane)
+            && contains(r, x, y)
         {
-            app.article.cursor = Some(i);
-            sync_xref_to_cursor(app);
-        }
-        return None;
-    }
-    if let Some(r) = panes.xref
-        && contains(r, x, y)
-    {
-        app.focus = Pane::Xref;
-        let areas = layout::xref_areas(r, app.xref.docs.len());
-        let target = if contains(areas.docs, x, y) && y > areas.docs.y {
-            let i = app.xref.docs_offset + usize::from(y - areas.docs.y - 1);
-            (i < app.xref.docs.len()).then_some(i)
-        } else if contains(areas.list, x, y) {
-            let row = app.xref.list_offset + usize::from(y - areas.list.y);
-            let n = app.xref.mentions.len();
-            let d = app.xref.docs.len();
-            if (1..=n).contains(&row) {
-                Some(d + row - 1)
-            } else if row >= n + 3 && row - n - 3 < app.xref.cooc.len() {
-                Some(d + n + row - n - 3)
-            } else {
-                None
-            }
-        } else {
-            None
-        };
-        if let Some(i) = target {
-            let again = app.xref.selected == i;
-            app.xref.selected = i;
-            if again {
-                return Some(Action::Open);
-            }
+            return match pane {
+                Pane::List => super::list::click(app, r, x, y),
+                Pane::Article => super::article::click(app, r, x, y),
+                Pane::Xref => super::xref::click(app, r, x, y),
+            };
         }
     }
     None

@@ -2,9 +2,11 @@
 //! entities) and what Enter does on each row.
 
 use super::action::Action;
-use super::app::{App, XrefItem};
+use super::app::{App, Pane, XrefItem};
+use super::layout;
 use super::nav::push_jump;
 use super::nav::{open_doc, set_xref_entity};
+use ratatui::layout::{Position, Rect};
 
 /// The status line's key hints in the cross-link panel.
 pub const HINTS: &[(Action, &str)] = &[
@@ -70,4 +72,33 @@ pub(crate) fn open_xref_item(app: &mut App) {
         }
         None => {}
     }
+}
+
+/// A click in the cross-link panel's pane `r`: selects the document,
+/// mention or co-occurring entity clicked; a second click goes to it (the
+/// action returned).
+pub fn click(app: &mut App, r: Rect, x: u16, y: u16) -> Option<Action> {
+    app.focus = Pane::Xref;
+    let areas = layout::xref_areas(r, app.xref.docs.len());
+    let at = Position::new(x, y);
+    let target = if areas.docs.contains(at) && y > areas.docs.y {
+        let i = app.xref.docs_offset + usize::from(y - areas.docs.y - 1);
+        (i < app.xref.docs.len()).then_some(i)
+    } else if areas.list.contains(at) {
+        let row = app.xref.list_offset + usize::from(y - areas.list.y);
+        let n = app.xref.mentions.len();
+        let d = app.xref.docs.len();
+        if (1..=n).contains(&row) {
+            Some(d + row - 1)
+        } else if row >= n + 3 && row - n - 3 < app.xref.cooc.len() {
+            Some(d + n + row - n - 3)
+        } else {
+            None
+        }
+    } else {
+        None
+    }?;
+    let again = app.xref.selected == target;
+    app.xref.selected = target;
+    again.then_some(Action::Open)
 }
