@@ -3,12 +3,16 @@
 
 use super::action::Action;
 use super::app::{App, Pane};
+use super::keymap::Context;
 use super::layout;
 use super::nav::{cursor_visible, push_jump, reveal_cursor, sync_xref_to_cursor, visible_bytes};
 use super::nav::{open_doc, set_xref_entity};
 use crate::entity::Mention;
 use crate::text;
 use ratatui::layout::Rect;
+
+/// The keymap context of the article.
+pub const CONTEXT: Context = Context::Article;
 
 /// The status line's key hints in the article.
 pub const HINTS: &[(Action, &str)] = &[

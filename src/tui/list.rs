@@ -3,9 +3,13 @@
 
 use super::action::Action;
 use super::app::{App, Overlay, Pane};
+use super::keymap::Context;
 use super::layout::{self, LIST_ROW_HEIGHT};
 use super::nav::refilter_list;
 use ratatui::layout::{Position, Rect};
+
+/// The keymap context of the document list.
+pub const CONTEXT: Context = Context::List;
 
 /// The status line's key hints in the document list.
 pub const HINTS: &[(Action, &str)] = &[

@@ -81,7 +81,7 @@ pub fn handle_key(app: &mut App, router: &mut Router, keymap: &Keymap, key: Key)
             .route(keymap, &[keymap::Context::Input], key)
             .or_else(|| keymap::typed(key))
     } else {
-        router.route(keymap, &view::status_contexts(app), key)
+        router.route(keymap, &update::contexts(app), key)
     };
     let pending = router.pending();
     let pending_changed = pending != app.pending_keys;

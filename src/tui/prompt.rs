@@ -6,6 +6,7 @@
 use super::action::Action;
 use super::annotation::{count_of, decide, entity_name, linked_by};
 use super::app::{App, Confirm, ConfirmCount, ConfirmWhat, Effect, Field, Prompt, TextFor};
+use super::keymap::Context;
 use super::select;
 use crate::annotate::Op;
 pub use crate::index::query::{
@@ -13,6 +14,9 @@ pub use crate::index::query::{
     span_only_reason, too_short_to_match,
 };
 use crate::text::{self, plural};
+
+/// The keymap context of a question.
+pub const CONTEXT: Context = Context::Prompt;
 
 /// Tab in the note prompt: the next target.
 pub fn input_tab(app: &mut App) {

@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::annotation::{decide, refuse_if_read_only, undo};
 use super::app::{App, Overlay, Pane, Review, ReviewItem, ReviewStep};
+use super::keymap::Context;
 use super::nav::{open_doc, push_jump};
 use crate::annotate::Op;
 use crate::entity::Source;
@@ -12,6 +13,9 @@ pub use crate::index::query::{
     count_occurrences, count_occurrences_until, pick_rows, review_queue, reviewable, score,
     span_only_reason, too_short_to_match,
 };
+
+/// The keymap context of the review queue.
+pub const CONTEXT: Context = Context::Review;
 
 /// The status line's key hints in the review queue.
 pub const HINTS: &[(Action, &str)] = &[

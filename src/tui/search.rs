@@ -4,6 +4,10 @@
 
 use super::action::Action;
 use super::app::{App, Effect, Overlay, SEARCH_LIMIT, SearchBatch};
+use super::keymap::Context;
+
+/// The keymap context of the search results.
+pub const CONTEXT: Context = Context::Results;
 
 /// The status line's key hints over the search results.
 pub const HINTS: &[(Action, &str)] = &[(Action::Open, "open"), (Action::Back, "close")];

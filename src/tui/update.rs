@@ -5,6 +5,7 @@ use super::action::Action;
 use super::annotation;
 use super::app::{App, Field, LoadState, Overlay, Pane, Prompt};
 use super::article::{step_mention, step_same};
+use super::keymap::Context;
 use super::layout::{self};
 use super::list::mark_entity;
 use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
@@ -12,7 +13,7 @@ use super::nav::{jump_back, jump_forward};
 use super::search::{run_search, searched, stop_search};
 use super::visual;
 use super::xref::{open_xref_item, step_section};
-use super::{mouse, picker, prompt, review};
+use super::{article, list, mouse, picker, prompt, review, search, xref};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -408,6 +409,35 @@ pub fn update(app: &mut App, action: Action) {
 
 // ---------------------------------------------------------------------------
 // Keeping the state consistent after each action.
+
+/// The contexts whose bindings apply now, most specific first. A question
+/// in the prompt box takes only its own keys.
+pub fn contexts(app: &App) -> Vec<Context> {
+    if matches!(app.prompt, Some(Prompt::Confirm(_) | Prompt::Kind(_))) {
+        return vec![prompt::CONTEXT];
+    }
+    // Its keys are fixed (see `keymap::Context::Quit`).
+    if matches!(app.prompt, Some(Prompt::Quit { .. })) {
+        return Vec::new();
+    }
+    match app.overlay {
+        Some(Overlay::Help) => vec![Context::Help, Context::Global],
+        Some(Overlay::Entities) => vec![Context::Entities, Context::Global],
+        Some(Overlay::Results) => vec![search::CONTEXT, Context::Global],
+        Some(Overlay::Review) => vec![review::CONTEXT, Context::Global],
+        Some(Overlay::Journal) => vec![Context::Journal, Context::Global],
+        Some(Overlay::Picker) => vec![Context::Global],
+        None if app.visual.is_some() => vec![visual::CONTEXT, article::CONTEXT, Context::Global],
+        None => {
+            let first = match app.focus {
+                Pane::List => list::CONTEXT,
+                Pane::Article => article::CONTEXT,
+                Pane::Xref => xref::CONTEXT,
+            };
+            vec![first, Context::Global]
+        }
+    }
+}
 
 /// After every action: the layout's consistency (see [`nav::settle`]),
 /// then the modes' own: the picker's rows in view, a search running only

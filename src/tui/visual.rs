@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::annotation::target_mention;
 use super::app::{App, Pane, Visual};
+use super::keymap::Context;
 use super::nav::{open_doc, push_jump, reveal, sync_xref_to_cursor};
 use super::select;
 use crate::entity::{DocId, Mention};
@@ -14,6 +15,9 @@ pub use crate::index::query::{
 };
 use crate::text;
 use std::ops::Range;
+
+/// The keymap context of visual mode.
+pub const CONTEXT: Context = Context::Visual;
 
 /// The status line's key hints while text is selected.
 pub const HINTS: &[(Action, &str)] = &[

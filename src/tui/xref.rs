@@ -3,10 +3,14 @@
 
 use super::action::Action;
 use super::app::{App, Pane, XrefItem};
+use super::keymap::Context;
 use super::layout;
 use super::nav::push_jump;
 use super::nav::{open_doc, set_xref_entity};
 use ratatui::layout::{Position, Rect};
+
+/// The keymap context of the cross-link panel.
+pub const CONTEXT: Context = Context::Xref;
 
 /// The status line's key hints in the cross-link panel.
 pub const HINTS: &[(Action, &str)] = &[

@@ -385,7 +385,7 @@ pub(crate) fn has_focus(app: &App, pane: Pane) -> bool {
     app.focus == pane && app.overlay.is_none()
 }
 
-pub use status::{contexts as status_contexts, mode_name};
+pub use status::mode_name;
 
 /// Marks how far a scrolling list is shown: ` 19/156 ` (the last row in
 /// view, of all) on the bottom border of `area`, at the right.

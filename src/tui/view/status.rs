@@ -54,35 +54,6 @@ pub fn mode_name(app: &App) -> &'static str {
     }
 }
 
-/// The contexts whose bindings apply now, most specific first. A question
-/// in the prompt box takes only its own keys.
-pub fn contexts(app: &App) -> Vec<Context> {
-    if matches!(app.prompt, Some(Prompt::Confirm(_) | Prompt::Kind(_))) {
-        return vec![Context::Prompt];
-    }
-    // Its keys are fixed (see `keymap::Context::Quit`).
-    if matches!(app.prompt, Some(Prompt::Quit { .. })) {
-        return Vec::new();
-    }
-    match app.overlay {
-        Some(Overlay::Help) => vec![Context::Help, Context::Global],
-        Some(Overlay::Entities) => vec![Context::Entities, Context::Global],
-        Some(Overlay::Results) => vec![Context::Results, Context::Global],
-        Some(Overlay::Review) => vec![Context::Review, Context::Global],
-        Some(Overlay::Journal) => vec![Context::Journal, Context::Global],
-        Some(Overlay::Picker) => vec![Context::Global],
-        None if app.visual.is_some() => vec![Context::Visual, Context::Article, Context::Global],
-        None => {
-            let first = match app.focus {
-                Pane::List => Context::List,
-                Pane::Article => Context::Article,
-                Pane::Xref => Context::Xref,
-            };
-            vec![first, Context::Global]
-        }
-    }
-}
-
 impl StatusView<'_> {
     /// Key hints for the current mode, most useful first.
     fn hints(&self) -> Vec<(String, &'static str)> {
@@ -102,7 +73,7 @@ impl StatusView<'_> {
             Some(_) => return Vec::new(),
             None => {}
         }
-        let ctx = contexts(app);
+        let ctx = tui::update::contexts(app);
         let suggestion = app
             .cursor_mention()
             .is_some_and(|m| m.source.is_suggestion());
