@@ -891,3 +891,21 @@ fn typing_keys_come_from_the_keymap() {
     press_with(&mut app, &keymap, &mut router, "<Esc>");
     assert!(app.input.is_none());
 }
+
+/// Esc in the list clears the title filter first, then the entity filters.
+#[test]
+fn esc_in_the_list_clears_the_entity_filters_too() {
+    let mut app = app(120, 40);
+    press(&mut app, "<Enter>nm");
+    assert!(!app.list.entities.is_empty(), "m filtered by the entity");
+    let narrowed = app.list.rows.len();
+    press(&mut app, "hfKick<Enter>");
+    assert_eq!(app.list.title_filter, "Kick");
+    press(&mut app, "<Esc>");
+    assert!(app.list.title_filter.is_empty());
+    assert!(!app.list.entities.is_empty(), "one Esc, one filter");
+    assert_eq!(app.list.rows.len(), narrowed);
+    press(&mut app, "<Esc>");
+    assert!(app.list.entities.is_empty());
+    assert_eq!(app.list.rows.len(), 5, "every document again");
+}

@@ -620,24 +620,37 @@ impl Index {
     }
 }
 
+/// One line of context: white space becomes one space, and a paragraph
+/// break (a blank line, as between a headline and its text) ` · `, so that
+/// two paragraphs do not read as one sentence; also at either end, where
+/// the context meets the mention.
 fn flatten(s: &str) -> String {
+    const BREAK: &str = " · ";
     let mut out = String::with_capacity(s.len());
-    let mut last_space = false;
+    let mut newlines = 0;
+    let mut space = false;
     for c in s.chars() {
-        let c = if c.is_whitespace() || c.is_control() {
-            ' '
-        } else {
-            c
-        };
-        if c == ' ' {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.push(c);
-            last_space = false;
+        if c == '\n' {
+            newlines += 1;
+            continue;
         }
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+            continue;
+        }
+        if newlines >= 2 {
+            out.push_str(BREAK);
+        } else if space || newlines == 1 {
+            out.push(' ');
+        }
+        newlines = 0;
+        space = false;
+        out.push(c);
+    }
+    if newlines >= 2 {
+        out.push_str(BREAK);
+    } else if space || newlines == 1 {
+        out.push(' ');
     }
     out
 }
@@ -678,6 +691,19 @@ pub fn kwic(text: &str, range: std::ops::Range<usize>, context: usize) -> KwicLi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paragraph_break_in_context_is_shown() {
+        let text = "Pakistan and US Unite Against ISKP\n\nPakistan and US Collaborate";
+        let k = kwic(text, 30..34, 40);
+        assert_eq!(k.hit, "ISKP");
+        assert_eq!(k.after, " · Pakistan and US Collaborate");
+        let k = kwic(text, 36..44, 60);
+        assert_eq!(k.before, "Pakistan and US Unite Against ISKP · ");
+        // A single line break is a space, as in a hard-wrapped paragraph.
+        let k = kwic("one\ntwo ISKP", 8..12, 20);
+        assert_eq!(k.before, "one two ");
+    }
 
     #[test]
     fn kwic_cuts_at_words_and_flattens_lines() {

@@ -636,10 +636,15 @@ fn back(app: &mut App) {
         return;
     }
     match app.focus {
+        // The title filter first, then the entity filters (`m`).
         Pane::List => {
             if !app.list.title_filter.is_empty() {
                 app.list.title_filter.clear();
                 refilter_list(app);
+            } else if !app.list.entities.is_empty() {
+                app.list.entities.clear();
+                refilter_list(app);
+                app.set_message("Showing all documents");
             }
         }
         Pane::Article => app.article.highlight = None,
