@@ -804,3 +804,21 @@ fn a_list_that_scrolls_shows_its_position() {
     let last = bottom(&app);
     assert!(last.contains(" 50/50 "), "{last}");
 }
+
+/// With the panel on another entity than the mention under the cursor, the
+/// status line names the panel's entity, not the cursor's.
+#[test]
+fn the_status_line_names_the_panels_entity() {
+    let mut app = app(120, 30);
+    press(&mut app, "<Enter>n");
+    let cursor = app.cursor_mention().map(|m| m.entity);
+    assert_eq!(cursor, Some(PAKISTAN));
+    // Another entity from the browser: the panel shows it, with the focus.
+    press(&mut app, "efKabul<Enter><Enter>");
+    assert_eq!(app.xref.entity, Some(KABUL));
+    assert_eq!(app.focus, dossier::tui::app::Pane::Xref);
+    assert_eq!(app.cursor_mention().map(|m| m.entity), cursor);
+    let status = row_text(&draw(&app), 29);
+    assert!(status.contains("links: Kabul"), "{status}");
+    assert!(!status.contains("Pakistan (place)"), "{status}");
+}

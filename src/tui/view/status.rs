@@ -136,6 +136,20 @@ impl StatusView<'_> {
         if let Some(c) = app.article.cursor {
             s.push_str(&format!(" M{}/{n}", c + 1));
         }
+        // The panel, when it has the focus, may show another entity than
+        // the mention under the cursor: the status line names the panel's.
+        if app.focus == Pane::Xref
+            && let Some(x) = app.xref.entity
+            && app.cursor_mention().is_none_or(|m| m.entity != x)
+        {
+            let e = index.entity(x);
+            s.push_str(&format!(
+                " · links: {} ({})",
+                text::truncate(&e.name, 28),
+                e.kind
+            ));
+            return s;
+        }
         if let Some(m) = app.cursor_mention()
             && let Some(e) = index.entities().get(m.entity as usize)
         {
