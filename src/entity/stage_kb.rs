@@ -5,7 +5,7 @@
 //! It depends on the knowledge base only, not on any document.
 
 use super::matcher::{MatcherBuilder, Target};
-use super::normalize::key;
+use super::normalize::{is_initialism, key};
 use super::{Entity, EntityId, KnowledgeBase, Source};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -26,11 +26,15 @@ pub fn kb_aliases(kb: &KnowledgeBase) -> KbAliases {
     let mut keys: HashMap<String, EntityId> = HashMap::default();
     let mut builder = MatcherBuilder::new();
     for (i, e) in entities.iter().enumerate() {
-        for alias in std::iter::once(&e.name).chain(&e.aliases) {
-            builder.add(
-                alias,
-                Target::for_alias(alias, i as EntityId, Source::Kb, 100),
-            );
+        let names = || std::iter::once(&e.name).chain(&e.aliases);
+        for alias in names() {
+            // "Nato" is the initials of "North Atlantic Treaty
+            // Organization": "NATO" is the same name.
+            let target = Target::for_alias(alias, i as EntityId, Source::Kb, 100)
+                .with_acronym_cases(alias, || {
+                    names().any(|other| other != alias && is_initialism(alias, other))
+                });
+            builder.add(alias, target);
             keys.entry(key(alias)).or_insert(i as EntityId);
         }
     }
