@@ -483,7 +483,7 @@ fn annotators_are_recorded_and_their_agreement_measured() {
         (
             &j2,
             "ann2",
-            ["brekh\",\"kind\":\"place", "say\",\"kind\":\"person"],
+            ["brekh\",\"kind\":\"place", "damocles\",\"kind\":\"person"],
         ),
     ] {
         let mut text = "{\"dossier_journal\":1,\"corpus\":\"bundled-seeds\"}\n".to_string();

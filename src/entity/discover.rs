@@ -767,6 +767,38 @@ fn is_function_word_lower(word: &str) -> bool {
     )
 }
 
+/// Is `abbr` the initials of `name`: "NATO" or "Nato" of "North Atlantic
+/// Treaty Organization", "ISIS" of "Islamic State of Iraq and Syria"? Small
+/// connecting words may give their initial or not; case is ignored.
+pub fn is_initialism(abbr: &str, name: &str) -> bool {
+    let letters: Vec<char> = abbr
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let words: Vec<(char, bool)> = name
+        .split(|c: char| super::normalize::is_dash_or_space(c) || c == '/')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            let initial = w.chars().next()?.to_lowercase().next()?;
+            Some((initial, is_connector(w)))
+        })
+        .collect();
+    // Letters and words are few (a name of a dozen words at most): a plain
+    // recursion over "take this word's initial or skip a connector".
+    fn go(l: &[char], w: &[(char, bool)]) -> bool {
+        match (l.first(), w.first()) {
+            (_, None) => l.is_empty(),
+            (None, Some(_)) => w.iter().all(|&(_, connector)| connector),
+            (Some(&c), Some(&(initial, connector))) => {
+                (c == initial && go(&l[1..], &w[1..])) || (connector && go(l, &w[1..]))
+            }
+        }
+    }
+    letters.len() >= 2 && words.len() >= 2 && words.len() <= 16 && go(&letters, &words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -587,6 +587,313 @@ mod tests {
         );
     }
 
+    fn texts_of<'a>(rows: &'a [(String, String, String, Source)], doc: &str) -> Vec<&'a str> {
+        rows.iter()
+            .filter(|r| r.0 == doc)
+            .map(|r| r.1.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn title_case_headlines_make_no_names_of_their_words() {
+        let (c, a) = analyse(
+            "",
+            &[
+                (
+                    "a.txt",
+                    "Rangers And Police Coordinate To Dismantle Extortion Ring In Sweeping Crackdown the city desk\n\nRangers arrested six men in Orangi Town on Monday. Officials in Orangi Town said more raids would follow.\n\nWho Funds The Militants?\n\nDownload The HTML Version\n",
+                ),
+                (
+                    "b.txt",
+                    "Orangi Town Braces For More Raids\n\nShopkeepers in Orangi Town closed early.",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        for junk in [
+            "Coordinate",
+            "Dismantle",
+            "Extortion Ring",
+            "Sweeping Crackdown",
+            "Funds",
+            "Militants",
+            "HTML",
+            "Braces",
+            "More Raids",
+            "Raids",
+        ] {
+            assert!(!rows.iter().any(|r| r.1.contains(junk)), "{junk}: {rows:?}");
+        }
+        // A name known from running text is found in a heading all the same.
+        let town = entity_of(&rows, "a.txt", "Orangi Town").unwrap().0;
+        let in_b: Vec<_> = rows
+            .iter()
+            .filter(|r| r.0 == "b.txt" && r.1 == "Orangi Town")
+            .collect();
+        assert_eq!(in_b.len(), 2, "{rows:?}");
+        assert!(in_b.iter().all(|r| r.2 == town));
+    }
+
+    #[test]
+    fn an_acronym_in_capitals_or_title_case_is_one_kb_entity() {
+        let files: Vec<(&str, &[u8])> = vec![
+            (
+                "a.txt",
+                b"Title line\n\nNATO troops left in 2021, and Nato officials said the SWAT team in Swat was ready.",
+            ),
+            ("b.txt", b"Title line\n\nThe alliance, NATO, met again."),
+        ];
+        let corpus = load_embedded("t", &files);
+        let a = Engine::new(KnowledgeBase::default_kb()).analyse(&corpus);
+        let rows = table(&corpus, &a);
+        assert_eq!(
+            entity_of(&rows, "a.txt", "NATO"),
+            Some(("nato".into(), Source::Kb))
+        );
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Nato"),
+            Some(("nato".into(), Source::Kb))
+        );
+        assert_eq!(
+            entity_of(&rows, "b.txt", "NATO"),
+            Some(("nato".into(), Source::Kb))
+        );
+        assert!(!a.entities.iter().any(|e| e.id.starts_with("nato-")));
+        // A short place name is still no acronym.
+        assert_eq!(
+            entity_of(&rows, "a.txt", "Swat").map(|r| r.0),
+            Some("swat".into())
+        );
+        assert_ne!(
+            entity_of(&rows, "a.txt", "SWAT").map(|r| r.0),
+            Some("swat".into())
+        );
+    }
+
+    #[test]
+    fn the_town_of_tank_is_found_in_running_text_and_a_tank_is_not() {
+        let files: Vec<(&str, &[u8])> = vec![(
+            "a.txt",
+            b"Attack on police post\n\nMilitants attacked a police post in Tank on Tuesday. A think tank in Islamabad condemned the attack on the town.",
+        )];
+        let corpus = load_embedded("t", &files);
+        let a = Engine::new(KnowledgeBase::default_kb()).analyse(&corpus);
+        let rows = table(&corpus, &a);
+        let tank = entity_of(&rows, "a.txt", "Tank").unwrap();
+        assert_eq!(
+            a.entities.iter().find(|e| e.id == tank.0).unwrap().kind,
+            Kind::Place
+        );
+        assert!(entity_of(&rows, "a.txt", "tank").is_none());
+    }
+
+    #[test]
+    fn names_glued_to_the_word_before_them_never_cut_it() {
+        let (c, a) = analyse(
+            "",
+            &[(
+                "a.txt",
+                "Title line\n\nTroops began Operation Black Rain in May, Nadia Qureshi wrote from the hills.\n\nRelated topicsOperation Black Rain\nFiled byNadia Qureshi\n\nRonald McDonald met the PakArmy chief on YouTube.",
+            )],
+        );
+        let rows = table(&c, &a);
+        let texts = texts_of(&rows, "a.txt");
+        // Found in running text; where scraping glued them to the word
+        // before, a mention would cut that word, so there is none.
+        assert_eq!(
+            texts
+                .iter()
+                .filter(|t| **t == "Operation Black Rain")
+                .count(),
+            1,
+            "{rows:?}"
+        );
+        assert_eq!(texts.iter().filter(|t| **t == "Nadia Qureshi").count(), 1);
+        let person = entity_of(&rows, "a.txt", "Nadia Qureshi").unwrap().0;
+        assert_eq!(
+            a.entities.iter().find(|e| e.id == person).unwrap().kind,
+            Kind::Person
+        );
+        // Inner capitals of real words are never a boundary either.
+        for cut in ["Donald", "Army", "Tube", "topics", "by"] {
+            assert!(!texts.contains(&cut), "{cut}: {rows:?}");
+        }
+    }
+
+    #[test]
+    fn inverted_names_link_to_the_person_known_by_name() {
+        let kb =
+            "[[entity]]\nid = \"shireen-kakar\"\nname = \"Shireen Kakar\"\nkind = \"person\"\n";
+        let (c, a) = analyse(
+            kb,
+            &[
+                (
+                    "a.txt",
+                    "Title line\n\nThe analyst Tariq Mengal said the talks failed. Mengal added that more was coming.",
+                ),
+                (
+                    "b.txt",
+                    "Title line\n\nThe border stayed closed.\n\nSources\n\nMengal, Tariq (2019). Border politics. Karachi.\nKakar, Shireen. 2020. Notes from the frontier.\nQuetta, Mastung and Kalat were named.\n",
+                ),
+            ],
+        );
+        let rows = table(&c, &a);
+        let tariq = entity_of(&rows, "a.txt", "Tariq Mengal").unwrap().0;
+        assert_eq!(
+            entity_of(&rows, "b.txt", "Mengal, Tariq"),
+            Some((tariq, Source::Person))
+        );
+        assert_eq!(
+            entity_of(&rows, "b.txt", "Kakar, Shireen"),
+            Some(("shireen-kakar".into(), Source::Person))
+        );
+        // A list of places is no inverted name.
+        assert!(entity_of(&rows, "b.txt", "Quetta, Mastung").is_none());
+        // The parts of an inverted name are not names of their own.
+        for part in ["Tariq", "Shireen"] {
+            assert!(!a.entities.iter().any(|e| e.name == part), "{part}");
+        }
+    }
+
+    #[test]
+    fn names_in_bylines_bullets_and_infoboxes_are_found() {
+        let (c, a) = analyse(
+            "",
+            &[(
+                "a.txt",
+                "Title line\n\nThe commander spoke at length.\n\nAuthor\n\n  • Zubair Hotak\n\nBy Samina Lodhi\n\nLeader: Qari Shakeel Durrani | Founded: 2009\n\nRelated Stories\n",
+            )],
+        );
+        let rows = table(&c, &a);
+        for name in ["Zubair Hotak", "Samina Lodhi", "Qari Shakeel Durrani"] {
+            let id = entity_of(&rows, "a.txt", name)
+                .unwrap_or_else(|| panic!("{name}: {rows:?}"))
+                .0;
+            if name != "Qari Shakeel Durrani" {
+                assert_eq!(
+                    a.entities.iter().find(|e| e.id == id).unwrap().kind,
+                    Kind::Person
+                );
+            }
+        }
+        assert!(!rows.iter().any(|r| r.1.contains("Stories")), "{rows:?}");
+    }
+
+    /// Mentions stand on word and grapheme boundaries whatever the text.
+    mod word_edges {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Every mention of `a` starts and ends on a grapheme boundary and on a
+        /// word boundary (as the scorer has it: no letter, digit, mark or
+        /// underscore on the other side); only its start may instead be a
+        /// glued boundary.
+        fn check_boundaries(c: &Corpus, a: &Analysis) -> Result<(), String> {
+            use unicode_segmentation::UnicodeSegmentation;
+            let word = |c: char| {
+                c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
+            };
+            for w in a.mentions.windows(2) {
+                if (w[0].doc, w[0].end) > (w[1].doc, w[1].start) {
+                    return Err(format!("overlap {w:?}"));
+                }
+            }
+            for m in &a.mentions {
+                let t: &str = &c.docs[m.doc as usize].text;
+                let (s, e) = (m.start as usize, m.end as usize);
+                if s >= e || e > t.len() || !t.is_char_boundary(s) || !t.is_char_boundary(e) {
+                    return Err(format!("bad range {m:?}"));
+                }
+                let graphemes: Vec<usize> = t
+                    .grapheme_indices(true)
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(t.len()))
+                    .collect();
+                if graphemes.binary_search(&s).is_err() || graphemes.binary_search(&e).is_err() {
+                    return Err(format!("{:?} cuts a grapheme in {t:?}", &t[s..e]));
+                }
+                let before = t[..s].chars().next_back();
+                let after = t[e..].chars().next();
+                if before.is_some_and(word) || after.is_some_and(word) {
+                    return Err(format!("{:?} cuts a word in {t:?}", &t[s..e]));
+                }
+            }
+            Ok(())
+        }
+
+        /// Pieces of text that test the edges of words: names of the test
+        /// knowledge base, glued words, inner capitals, hyphens, apostrophes,
+        /// accents, joiners, emoji and prepended marks.
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => proptest::sample::select(vec![
+                    "Nato", "NATO", "nato", "Tank", "tank", "TANK", "Zarb-e-Azb", "Operation",
+                    "Aamir", "Khan", "Khan,", "Operation Black Rain", "topicsOperation", "byAamir",
+                    "McDonald", "PakArmy", "iPhone", "alQaeda", "LeT", "al-Qaeda", "Pak-ISI",
+                    "Aamir Khan's", "ISIS-K", "non-NATO", "Islamabad-based", "Mullah", "of 2021",
+                    "Peshawar school massacre", "The", "By", "Related", "News", "Ali_Khan",
+                    "Kabul\u{301}", "Tank\u{200D}\u{1F642}", "\u{0600}Tank", "Tank\u{1F3FD}",
+                    "\u{1F1F5}\u{1F1F0}", "Ça", "İstanbul", "straße", "\u{0915}\u{094D}\u{0937}",
+                    "e\u{301}Nato", "x\u{200C}Tank", "Al-topicsOperation", "saidTank",
+                ]).prop_map(String::from),
+                3 => proptest::sample::select(vec![
+                    " ", " ", ", ", ". ", "\n", "\n\n", "• ", " | ", "-", "'", "’", "(", ")",
+                    ": ", "?", "\u{A0}", "\u{200D}", "\u{301}", "_", "",
+                ]).prop_map(String::from),
+                2 => "[A-Za-z]{1,8}",
+                1 => "\\PC{0,6}",
+            ]
+        }
+
+        /// The knowledge base of the property tests: names whose edges the
+        /// pieces probe.
+        const KB: &str = "[[entity]]\nid = \"nato\"\nname = \"North Atlantic Treaty Organization\"\nkind = \"org\"\naliases = [\"Nato\"]\n\n[[entity]]\nid = \"tank\"\nname = \"Tank\"\nkind = \"place\"\n\n[[entity]]\nid = \"aamir\"\nname = \"Aamir Khan\"\nkind = \"person\"\n\n[[entity]]\nid = \"zea\"\nname = \"Operation Zarb-e-Azb\"\nkind = \"event\"\naliases = [\"Zarb-e-Azb\"]\n\n[[entity]]\nid = \"isi\"\nname = \"ISI\"\nkind = \"org\"\n\n[[entity]]\nid = \"let\"\nname = \"Lashkar-e-Taiba\"\nkind = \"group\"\naliases = [\"LeT\"]\n\n[[entity]]\nid = \"aps\"\nname = \"Army Public School attack\"\nkind = \"event\"\naliases = [\"Peshawar school massacre\"]\n\n[[entity]]\nid = \"mullah\"\nname = \"Mullah Omar Akhund\"\nkind = \"person\"\naliases = [\"Mullah\"]\n";
+
+        /// One to three documents, each of pieces or of any characters.
+        fn documents() -> impl Strategy<Value = Vec<String>> {
+            proptest::collection::vec(
+                prop_oneof![
+                    4 => proptest::collection::vec(piece(), 0..40).prop_map(|p| p.concat()),
+                    1 => any::<String>(),
+                ],
+                1..4,
+            )
+        }
+
+        fn files(docs: &[String]) -> Vec<(String, &str)> {
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| (format!("{i}.txt"), d.as_str()))
+                .collect()
+        }
+
+        proptest::proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn no_mention_cuts_a_word_or_a_grapheme(docs in documents()) {
+                let named = files(&docs);
+                let files: Vec<(&str, &str)> = named.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+                let (c, a) = analyse(KB, &files);
+                let checked = check_boundaries(&c, &a);
+                prop_assert!(checked.is_ok(), "{:?}", checked);
+            }
+        }
+
+        proptest::proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+            #[test]
+            fn no_mention_cuts_a_word_or_a_grapheme_with_the_default_kb(docs in documents()) {
+                let named = files(&docs);
+                let files: Vec<(&str, &[u8])> =
+                    named.iter().map(|(n, t)| (n.as_str(), t.as_bytes())).collect();
+                let c = load_embedded("t", &files);
+                let a = Engine::new(KnowledgeBase::default_kb()).analyse(&c);
+                let checked = check_boundaries(&c, &a);
+                prop_assert!(checked.is_ok(), "{:?}", checked);
+            }
+        }
+    }
+
     #[test]
     fn mentions_are_sorted_disjoint_and_on_char_boundaries() {
         let files: Vec<(&str, &[u8])> = crate::load::bundled_files().to_vec();

@@ -7,7 +7,7 @@
 //! boundaries before choosing means "ISI" is never taken inside "ISIS", nor
 //! "KP" inside "ISKP", while the longer name still wins where both fit.
 
-use super::normalize::{is_acronym, is_word_char, key, normalize};
+use super::normalize::{is_acronym, is_grapheme_boundary, is_word_char, key, normalize};
 use super::{EntityId, Source};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
@@ -29,6 +29,10 @@ pub struct Target {
     /// where it is an acronym ("SWAT team"). Longer names still match in
     /// capitals, as in a "PESHAWAR:" dateline.
     pub short_word: bool,
+    /// An acronym of four letters or more that is the initials of its
+    /// entity's name: it matches in capitals and in title case alike
+    /// ("NATO" and "Nato", "FATA" and "Fata"), and in no other case.
+    pub acronym_cases: bool,
 }
 
 /// Bit i is set when letter i is a capital.
@@ -71,10 +75,27 @@ impl Target {
                 && alias.chars().filter(|c| c.is_alphabetic()).count() <= 4
                 && alias.chars().next().is_some_and(char::is_uppercase)
                 && alias.chars().skip(1).all(|c| !c.is_uppercase()),
+            acronym_cases: false,
         }
     }
 
+    /// This target, matching its acronym in capitals and in title case
+    /// when `alias` is an acronym of [`MIN_ACRONYM_LETTERS`] or more letters
+    /// written either way ("NATO", "Nato") and `initials_of` holds for it.
+    /// A shorter acronym in title case is too often an ordinary word
+    /// ("Raw", "Pop"), and so is a word that spells no name's initials
+    /// ("Swat" is not the SWAT team).
+    pub fn with_acronym_cases(mut self, alias: &str, initials_of: impl FnOnce() -> bool) -> Self {
+        if acronym_shaped(alias) && initials_of() {
+            self.acronym_cases = true;
+        }
+        self
+    }
+
     fn accepts(&self, original: &str) -> bool {
+        if self.acronym_cases {
+            return all_capitals(original) || title_case(original);
+        }
         if let Some(mask) = self.case_mask {
             capitals_mask(original) == mask
         } else if self.short_word
@@ -92,6 +113,30 @@ impl Target {
             true
         }
     }
+}
+
+/// The fewest letters of an acronym that matches in title case too.
+pub const MIN_ACRONYM_LETTERS: usize = 4;
+
+/// One word of [`MIN_ACRONYM_LETTERS`] or more letters, in capitals
+/// ("NATO") or in title case ("Nato").
+pub fn acronym_shaped(s: &str) -> bool {
+    s.chars().all(char::is_alphabetic)
+        && s.chars().count() >= MIN_ACRONYM_LETTERS
+        && (all_capitals(s) || title_case(s))
+}
+
+/// Every letter a capital.
+fn all_capitals(s: &str) -> bool {
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)
+}
+
+/// A capital, then only lower-case letters.
+fn title_case(s: &str) -> bool {
+    let mut letters = s.chars().filter(|c| c.is_alphabetic());
+    letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
 }
 
 /// A match in a text: a byte range of the original and its target.
@@ -146,6 +191,7 @@ impl MatcherBuilder {
             t.entity == target.entity
                 && t.capitals_only == target.capitals_only
                 && t.case_mask == target.case_mask
+                && t.acronym_cases == target.acronym_cases
         }) {
             list.push(target);
         }
@@ -177,13 +223,17 @@ impl MatcherBuilder {
     }
 }
 
-fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
+/// Does `start..end` stand as whole words: no word character on either
+/// side, and no grapheme cut? A name glued to the word before it by
+/// scraping ("topics|Operation") is not a mention there: a mention never
+/// cuts a word, as the scorer and every export count words.
+pub(crate) fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
     let before_ok = text[..start]
         .chars()
         .next_back()
         .is_none_or(|c| !is_word_char(c));
     let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
-    before_ok && after_ok
+    before_ok && after_ok && is_grapheme_boundary(text, start) && is_grapheme_boundary(text, end)
 }
 
 impl Matcher {
@@ -368,6 +418,79 @@ mod tests {
                 ("TURKEY".into(), 3)
             ]
         );
+    }
+
+    #[test]
+    fn an_acronym_that_spells_its_name_matches_in_capitals_and_title_case() {
+        let mut b = MatcherBuilder::new();
+        let nato = |alias: &str| {
+            Target::for_alias(alias, 1, Source::Kb, 100)
+                .with_acronym_cases(alias, || is_initialism_of_north_atlantic(alias))
+        };
+        b.add("Nato", nato("Nato"));
+        b.add(
+            "SIGAR",
+            Target::for_alias("SIGAR", 2, Source::Kb, 100).with_acronym_cases("SIGAR", || true),
+        );
+        // A short word that spells no name stays out of capitals.
+        b.add(
+            "Swat",
+            Target::for_alias("Swat", 3, Source::Kb, 100).with_acronym_cases("Swat", || false),
+        );
+        // Three letters are too few: "Raw" is an ordinary word.
+        b.add(
+            "RAW",
+            Target::for_alias("RAW", 4, Source::Kb, 100).with_acronym_cases("RAW", || true),
+        );
+        let m = b.build();
+        assert_eq!(
+            texts(&m, "NATO, Nato and nato; SIGAR and Sigar but not SiGaR"),
+            vec![
+                ("NATO".into(), 1),
+                ("Nato".into(), 1),
+                ("SIGAR".into(), 2),
+                ("Sigar".into(), 2)
+            ]
+        );
+        assert_eq!(
+            texts(&m, "A SWAT team in Swat. Raw data from RAW."),
+            vec![("Swat".into(), 3), ("RAW".into(), 4)]
+        );
+    }
+
+    fn is_initialism_of_north_atlantic(alias: &str) -> bool {
+        super::super::discover::is_initialism(alias, "North Atlantic Treaty Organization")
+    }
+
+    #[test]
+    fn names_glued_to_another_word_never_match_inside_it() {
+        let m = matcher(&[
+            ("Operation Black Rain", 1),
+            ("Army", 2),
+            ("Nadia Qureshi", 3),
+        ]);
+        // Glued to the word before, a name would cut that word: no mention.
+        assert_eq!(
+            texts(
+                &m,
+                "Related topicsOperation Black Rain. Filed byNadia Qureshi"
+            ),
+            vec![]
+        );
+        assert_eq!(texts(&m, "PakArmy and the_Army"), vec![]);
+        // A name ends where a word ends, even before a glued one.
+        assert_eq!(texts(&m, "Nadia Qureshireported"), vec![]);
+        assert_eq!(texts(&m, "the armyArmy"), vec![]);
+    }
+
+    #[test]
+    fn matches_never_split_a_grapheme() {
+        let m = matcher(&[("Tank", 1)]);
+        assert_eq!(
+            texts(&m, "Tank\u{200D}\u{1F642} \u{0600}Tank Tank\u{1F3FD}"),
+            vec![]
+        );
+        assert_eq!(texts(&m, "Tank \u{1F642}"), vec![("Tank".into(), 1)]);
     }
 
     #[test]

@@ -147,12 +147,138 @@ pub fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     f(&word.to_lowercase())
 }
 
-/// Is the character part of a word (for whole-word matching)?
+/// Is the character part of a word (for whole-word matching)? Letters,
+/// digits, combining marks and the underscore ("Asim_Munir" is one word, as
+/// the scorer and most word-boundary rules have it).
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
+        return c.is_ascii_alphanumeric() || c == '_';
     }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// The longest lower-case word that [`glued_at`] takes for a word run into
+/// the next ("topics" in "topicsOperation"), in letters.
+const MAX_GLUED_LETTERS: usize = 24;
+
+/// Is `at` a boundary between two words that scraping ran together at a
+/// lower-to-upper case change ("Related topicsOperation Black Rain",
+/// "Reported byAamir Khan")?
+///
+/// Guarded so that no real word is cut: the part before must be a whole
+/// lower-case word of 2 to 24 letters (so "McDonald", "DeLuca", "PakArmy",
+/// "YouTube", "iPhone" and "eBay" never split), not a name particle
+/// ("alQaeda", "binLaden", "macOS"), and the part after must start with a
+/// capital and two more letters (so "mmHg" stays whole). Only the letter
+/// case of the text is read, a few characters each side: constant time.
+#[inline]
+pub fn glued_at(text: &str, at: usize) -> bool {
+    // Most calls fall inside ordinary words: bytes decide those.
+    let bytes = text.as_bytes();
+    match (bytes.get(at.wrapping_sub(1)), bytes.get(at)) {
+        (Some(&before), Some(&here))
+            if (!here.is_ascii() || here.is_ascii_uppercase())
+                && (!before.is_ascii() || before.is_ascii_lowercase()) =>
+        {
+            glued_at_slow(text, at)
+        }
+        _ => false,
+    }
+}
+
+/// [`glued_at`] past its byte tests.
+fn glued_at_slow(text: &str, at: usize) -> bool {
+    if !text.is_char_boundary(at) {
+        return false;
+    }
+    let mut after = text[at..].chars();
+    match (after.next(), after.next(), after.next()) {
+        (Some(a), Some(b), Some(c))
+            if a.is_uppercase() && b.is_alphabetic() && c.is_alphabetic() => {}
+        _ => return false,
+    }
+    let mut letters = 0;
+    let mut from = at;
+    for c in text[..at].chars().rev() {
+        if c.is_lowercase() {
+            letters += 1;
+            if letters > MAX_GLUED_LETTERS {
+                return false;
+            }
+        } else if is_combining_mark(c) {
+            // A decomposed accent belongs to the letter before it.
+        } else if is_word_char(c) {
+            // A capital, digit or underscore: one word, not two.
+            return false;
+        } else {
+            break;
+        }
+        from -= c.len_utf8();
+    }
+    letters >= 2 && !is_name_particle(&text[from..at])
+}
+
+/// Lower-case particles that begin names, run into the rest of the name or
+/// not ("alQaeda", "binLaden", "deLuca", "vanDyke").
+fn is_name_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "al" | "el"
+            | "ul"
+            | "ud"
+            | "ur"
+            | "ad"
+            | "as"
+            | "an"
+            | "bin"
+            | "ibn"
+            | "abu"
+            | "bint"
+            | "de"
+            | "di"
+            | "da"
+            | "du"
+            | "del"
+            | "della"
+            | "des"
+            | "la"
+            | "le"
+            | "van"
+            | "von"
+            | "der"
+            | "den"
+            | "ten"
+            | "mc"
+            | "mac"
+    )
+}
+
+/// Is `at` a boundary between two extended grapheme clusters of `text`?
+/// A mention that starts or ends inside one would split a letter from its
+/// accent, or an emoji sequence. ASCII on both sides is always a boundary
+/// (bar CR LF), and costs no table lookup.
+#[inline]
+pub fn is_grapheme_boundary(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    match (bytes.get(at.wrapping_sub(1)), bytes.get(at)) {
+        (Some(&before), Some(&here)) if before.is_ascii() && here.is_ascii() => {
+            !(before == b'\r' && here == b'\n')
+        }
+        _ => grapheme_boundary_slow(text, at),
+    }
+}
+
+/// [`is_grapheme_boundary`] where a side is not ASCII, or is the text's end.
+fn grapheme_boundary_slow(text: &str, at: usize) -> bool {
+    if at == 0 || at >= text.len() {
+        return at <= text.len();
+    }
+    if !text.is_char_boundary(at) {
+        return false;
+    }
+    unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
+        .is_boundary(text, 0)
+        .unwrap_or(false)
 }
 
 /// An acronym: at least two capitals and no lower-case letters ("TTP",
@@ -241,6 +367,7 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::discover::is_initialism;
 
     #[test]
     fn dashes_spaces_and_case_fold_together() {
@@ -354,6 +481,88 @@ mod tests {
         assert_eq!(edit_distance("jeffery", "jeffrey", 2), 1);
         assert_eq!(edit_distance("pakistani talban", "pakistani taliban", 2), 1);
         assert_eq!(edit_distance("kabul", "karachi", 2), 3);
+    }
+
+    /// The text from each place where `glued_at` holds in `text`.
+    fn glue_points(text: &str) -> Vec<&str> {
+        (0..text.len())
+            .filter(|&i| glued_at(text, i))
+            .map(|i| &text[i..])
+            .collect()
+    }
+
+    #[test]
+    fn glued_words_split_at_a_lower_to_upper_change() {
+        assert_eq!(
+            glue_points("Related topicsOperation Black Rain"),
+            vec!["Operation Black Rain"]
+        );
+        assert_eq!(glue_points("Filed byNadia Qureshi"), vec!["Nadia Qureshi"]);
+        assert_eq!(glue_points("tags: newsTTP"), vec!["TTP"]);
+        assert_eq!(glue_points("photo cafe\u{301}Quetta"), vec!["Quetta"]);
+    }
+
+    #[test]
+    fn real_words_with_inner_capitals_are_never_cut() {
+        for word in [
+            "McDonald",
+            "MacArthur",
+            "DeLuca",
+            "PakArmy",
+            "YouTube",
+            "LinkedIn",
+            "iPhone",
+            "eBay",
+            "mRNA",
+            "alQaeda",
+            "binLaden",
+            "deGaulle",
+            "macOS",
+            "LeT",
+            "JeM",
+            "CommandEleven",
+            "mmHg",
+            "x2Go",
+            "Ali_Khan",
+            "ISIS-K",
+            "al-Qaeda",
+            "Zarb-e-Azb",
+            "ALLCAPS",
+            "abcdefghijklmnopqrstuvwxyzName",
+        ] {
+            assert!(glue_points(word).is_empty(), "{word}");
+            assert!(
+                glue_points(&format!("the {word} case")).is_empty(),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn initialisms_spell_a_name_skipping_small_words() {
+        assert!(is_initialism("NATO", "North Atlantic Treaty Organization"));
+        assert!(is_initialism("Nato", "North Atlantic Treaty Organisation"));
+        assert!(is_initialism("ISIS", "Islamic State of Iraq and Syria"));
+        assert!(is_initialism("ISPR", "Inter-Services Public Relations"));
+        assert!(is_initialism("PMLN", "Pakistan Muslim League (N)"));
+        assert!(!is_initialism("Swat", "Swat District"));
+        assert!(!is_initialism("Swat", "Swat"));
+        assert!(!is_initialism("NATO", "Nato"));
+    }
+
+    #[test]
+    fn grapheme_boundaries_keep_marks_and_joiners_with_their_base() {
+        let t = "Tank\u{200D}\u{1F642} Kabul\u{301} \u{0600}Swat Quetta";
+        let at = |s: &str| t.find(s).unwrap();
+        assert!(is_grapheme_boundary(t, 0));
+        assert!(is_grapheme_boundary(t, t.len()));
+        // A joiner, an accent and a prepended mark all belong to a letter.
+        assert!(!is_grapheme_boundary(t, at("\u{200D}")));
+        assert!(!is_grapheme_boundary(t, at("\u{301}")));
+        assert!(!is_grapheme_boundary(t, at("Swat")));
+        assert!(is_grapheme_boundary(t, at("Quetta")));
+        assert!(!is_grapheme_boundary("a\r\nb", 2));
+        assert!(!is_grapheme_boundary("é", 1));
     }
 
     #[test]

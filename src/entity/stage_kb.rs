@@ -4,6 +4,7 @@
 //! stage completes with what the corpus defines before the matcher is built.
 //! It depends on the knowledge base only, not on any document.
 
+use super::discover::is_initialism;
 use super::matcher::{MatcherBuilder, Target};
 use super::normalize::key;
 use super::{Entity, EntityId, KnowledgeBase, Source};
@@ -26,11 +27,15 @@ pub fn kb_aliases(kb: &KnowledgeBase) -> KbAliases {
     let mut keys: HashMap<String, EntityId> = HashMap::default();
     let mut builder = MatcherBuilder::new();
     for (i, e) in entities.iter().enumerate() {
-        for alias in std::iter::once(&e.name).chain(&e.aliases) {
-            builder.add(
-                alias,
-                Target::for_alias(alias, i as EntityId, Source::Kb, 100),
-            );
+        let names = || std::iter::once(&e.name).chain(&e.aliases);
+        for alias in names() {
+            // "Nato" is the initials of "North Atlantic Treaty
+            // Organization": "NATO" is the same name.
+            let target = Target::for_alias(alias, i as EntityId, Source::Kb, 100)
+                .with_acronym_cases(alias, || {
+                    names().any(|other| other != alias && is_initialism(alias, other))
+                });
+            builder.add(alias, target);
             keys.entry(key(alias)).or_insert(i as EntityId);
         }
     }

@@ -162,10 +162,11 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
                 continue;
             }
             if let Some((text, source)) = surface.get(k) {
-                builder.add(
-                    text,
-                    Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE),
-                );
+                // A defined abbreviation spells its long form's initials:
+                // "SIGAR" and "Sigar" are one name.
+                let target = Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE)
+                    .with_acronym_cases(text, || *source == Source::Abbreviation);
+                builder.add(text, target);
                 let e = &mut entities[owner as usize];
                 if e.name != *text && !e.aliases.contains(text) {
                     e.aliases.push(text.clone());

@@ -9,7 +9,7 @@
 //! covers, so that a text is split into words once.
 
 use super::matcher::{Found, Matcher};
-use super::normalize::is_word_char;
+use super::normalize::{is_grapheme_boundary, is_word_char};
 use super::stage_names::{RunCandidates, candidates};
 pub use super::tokens::WordSets;
 use super::tokens::{TOKEN_PIECE, tokens_in};
@@ -103,6 +103,7 @@ fn extend_by_rules(text: &str, found: &mut [Found], entities: &[Entity]) {
                         .chars()
                         .next_back()
                         .is_none_or(|c| !is_word_char(c))
+                    && is_grapheme_boundary(text, f.start - prefix.len())
                 {
                     f.start -= prefix.len();
                     f.target.source = Source::Rule;
@@ -114,14 +115,13 @@ fn extend_by_rules(text: &str, found: &mut [Found], entities: &[Entity]) {
             let name = &entities[f.target.entity as usize].name;
             let rest = &text[f.end..next_start];
             if let Some(after) = rest.strip_prefix(' ') {
-                let word: String = after
-                    .chars()
-                    .take_while(|c| c.is_alphabetic() || *c == '-')
-                    .collect();
-                let boundary = after[word.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !is_word_char(c));
+                let len = after
+                    .char_indices()
+                    .find(|&(_, c)| !(c.is_alphabetic() || c == '-'))
+                    .map_or(after.len(), |(i, _)| i);
+                let word = &after[..len];
+                let boundary = after[len..].chars().next().is_none_or(|c| !is_word_char(c))
+                    && is_grapheme_boundary(text, f.end + 1 + len);
                 let matched = &text[f.start..f.end];
                 if !word.is_empty()
                     && boundary
@@ -135,10 +135,13 @@ fn extend_by_rules(text: &str, found: &mut [Found], entities: &[Entity]) {
         if kind == Kind::Event {
             let rest = &text[f.end..next_start];
             if let Some(year) = rest.strip_prefix(" of ") {
-                let y: String = year.chars().take_while(char::is_ascii_digit).collect();
-                let after = year[y.len()..].chars().next();
-                if y.len() == 4 && after.is_none_or(|c| !is_word_char(c)) {
-                    f.end += 4 + y.len();
+                let y = year.bytes().take_while(u8::is_ascii_digit).count();
+                let after = year[y..].chars().next();
+                if y == 4
+                    && after.is_none_or(|c| !is_word_char(c))
+                    && is_grapheme_boundary(text, f.end + 4 + y)
+                {
+                    f.end += 4 + y;
                     f.target.source = Source::Rule;
                 }
             }

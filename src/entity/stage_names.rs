@@ -18,12 +18,12 @@ use super::discover::{
     is_calendar_word, is_connector, is_demonym, is_function_word, is_generic_noun, is_role_word,
 };
 use super::matcher::Found;
-use super::normalize::{key, key_into};
+use super::normalize::{is_grapheme_boundary, is_word_char, key, key_into, with_lowercase};
 use super::stage_learn::{LEARNED_CONFIDENCE, guess_kind};
 use super::tokens::Token;
 use super::tokens::{WordSets, contains_lowercased};
 use super::unique_id;
-use super::variants::{Earlier, Hits, RankedNames, SurnameIndex, VariantIndex};
+use super::variants::{Earlier, Hits, PERSON_CONFIDENCE, RankedNames, SurnameIndex, VariantIndex};
 use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
@@ -109,12 +109,75 @@ pub(crate) fn candidates(text: &str, toks: &[Token], found: &[Found], out: &mut 
             close(out, &mut current);
         }
         if name_word || (joiner && out.words.len() > current) {
-            let after_role =
-                i > 0 && t.joined && is_role_word(&text[toks[i - 1].start..toks[i - 1].end]);
+            let after_role = i > 0
+                && ((t.joined && is_role_word(&text[toks[i - 1].start..toks[i - 1].end]))
+                    || byline_before(text, toks, i));
             out.words.push(CandidateWord { tok: t, after_role });
         }
     }
     close(out, &mut current);
+}
+
+/// Does a byline or credit label come just before `toks[i]` ("By", "Reported
+/// by", "Author", "photo credit:"), so that the name there is a person's?
+/// Only spaces, line breaks, a colon, a dash, a bullet or a bar may come
+/// between.
+fn byline_before(text: &str, toks: &[Token], i: usize) -> bool {
+    let Some(&prev) = i.checked_sub(1).and_then(|j| toks.get(j)) else {
+        return false;
+    };
+    let w = &text[prev.start..prev.end];
+    // Nearly every word before a name is none of the labels: its length
+    // and first letter say so at once.
+    if !(matches!(w.len(), 2 | 6 | 7 | 12)
+        && matches!(w.as_bytes()[0] | 0x20, b'a' | b'b' | b'c' | b'p' | b'w'))
+    {
+        return false;
+    }
+    let gap = &text[prev.end..toks[i].start];
+    if !gap
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '•' | '|'))
+    {
+        return false;
+    }
+    if w.eq_ignore_ascii_case("by") {
+        // "By Aamir Khan" opening a line, or "Reported by Aamir Khan".
+        return prev.segment_start
+            || i.checked_sub(2).is_some_and(|j| {
+                let v = &text[toks[j].start..toks[j].end];
+                toks[j].end + 1 >= prev.start && is_byline_verb(v)
+            });
+    }
+    with_lowercase(w, |w| {
+        matches!(
+            w,
+            "author" | "authors" | "byline" | "credit" | "credits" | "photographer" | "writer"
+        )
+    })
+}
+
+/// Verbs and nouns that "by" follows in a byline: "Reported by", "Photo by".
+fn is_byline_verb(w: &str) -> bool {
+    with_lowercase(w, |w| {
+        matches!(
+            w,
+            "reported"
+                | "written"
+                | "posted"
+                | "edited"
+                | "compiled"
+                | "published"
+                | "filed"
+                | "produced"
+                | "photographed"
+                | "photo"
+                | "photos"
+                | "story"
+                | "text"
+                | "words"
+        )
+    })
 }
 
 /// A run of capitalised words that nothing matched.
@@ -128,6 +191,14 @@ pub struct Run {
     /// Possibly an ordinary word: it may refer to a person named in full, but
     /// does not become a name of its own.
     pub weak: bool,
+    /// Words of a title-case heading: weak, and one of several overlapping
+    /// runs tried there ("Imran Khan" in "Imran Khan Visits Kabul").
+    pub heading: bool,
+    /// An inverted name ("Khan, Aamir"): the runs of its surname and given
+    /// names. Its key is a comma and the key of the name in order
+    /// (",aamir khan"), so that it links only where [`resolve_names`]
+    /// says that person is known.
+    pub parts: Option<(usize, usize)>,
     /// Its normalised key, in [`DocRuns::keys`].
     key: Range<usize>,
 }
@@ -147,13 +218,35 @@ impl DocRuns {
     }
 }
 
+/// The most words of a name tried inside a heading.
+const MAX_HEADING_NAME_WORDS: usize = 5;
+
 /// Trims the groups of `cands` into name runs: connectors at the ends, and
-/// a common word opening a sentence, go.
+/// a common word opening a sentence, go. A heading's groups give every
+/// name they may hold, all weak; and a surname, a comma and given names
+/// ("Khan, Aamir") give an inverted name besides.
 pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
     let common = |w: &str| is_function_word(w) || contains_lowercased(&words.lowercase, w);
     let mut out = DocRuns::default();
     let mut scratch = String::new();
     for group in cands.groups() {
+        // A block alone on its line names someone ("• Zubair Hotak")
+        // unless its words are ordinary ones: then it is a heading
+        // ("Related Stories", "Top Picks").
+        let ordinary_block = || {
+            group[0].tok.name_block
+                && !group[0].after_role
+                && group.iter().enumerate().any(|(i, c)| {
+                    let w = &text[c.tok.start..c.tok.end];
+                    c.tok.cap
+                        && !(i == 0 && is_function_word(w))
+                        && (common(w) || is_generic_noun(w))
+                })
+        };
+        if group[0].tok.heading || ordinary_block() {
+            heading_runs(text, group, &mut out, &mut scratch);
+            continue;
+        }
         let mut s = 0;
         while let Some(f) = group.get(s).map(|c| c.tok) {
             let w = &text[f.start..f.end];
@@ -179,6 +272,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         let w = &text[first.tok.start..last.end];
         if (n == 1 && (is_demonym(w) || is_function_word(w) || w.chars().count() < 2))
             || w.chars().all(|c| !c.is_alphabetic())
+            || !whole(text, first.tok.start, last.end)
         {
             continue;
         }
@@ -191,7 +285,8 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             && !name_shaped
             && (common(w)
                 || is_generic_noun(w)
-                || (first.tok.sentence_start && !words.mid_sentence.contains(w)));
+                || ((first.tok.sentence_start || first.tok.name_block)
+                    && !words.mid_sentence.contains(w)));
         let from = out.keys.len();
         key_into(w, &mut scratch, &mut out.keys);
         out.runs.push(Run {
@@ -200,10 +295,99 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             words: n,
             after_role: first.after_role,
             weak,
+            heading: false,
+            parts: None,
             key: from..out.keys.len(),
         });
     }
+    inverted_runs(text, &mut out);
     out
+}
+
+/// Is `start..end` of `text` whole graphemes, ending where a word ends? A
+/// run never starts after a prepended mark nor ends before a joiner, and
+/// never ends where a glued word runs on ("Al-topics|Operation").
+fn whole(text: &str, start: usize, end: usize) -> bool {
+    is_grapheme_boundary(text, start)
+        && is_grapheme_boundary(text, end)
+        && text[end..].chars().next().is_none_or(|c| !is_word_char(c))
+}
+
+/// The runs of a heading's group: every stretch of up to
+/// [`MAX_HEADING_NAME_WORDS`] words that starts and ends with a capitalised
+/// word that is not a function word. All are weak: in a heading a capital
+/// is no evidence of a name, so each links only where the name is known
+/// from running text, and the longest known one wins.
+fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch: &mut String) {
+    let word = |c: &CandidateWord| &text[c.tok.start..c.tok.end];
+    for s in 0..group.len() {
+        let first = group[s];
+        if !first.tok.cap || is_function_word(word(&first)) {
+            continue;
+        }
+        for e in s + 1..=(s + MAX_HEADING_NAME_WORDS).min(group.len()) {
+            let last = group[e - 1];
+            if !last.tok.cap || is_function_word(word(&last)) {
+                continue;
+            }
+            let (start, end) = (first.tok.start, last.tok.end);
+            let w = &text[start..end];
+            if (e - s == 1 && (is_demonym(w) || w.chars().count() < 2))
+                || w.chars().all(|c| !c.is_alphabetic())
+                || !whole(text, start, end)
+            {
+                continue;
+            }
+            let from = out.keys.len();
+            key_into(w, scratch, &mut out.keys);
+            out.runs.push(Run {
+                start,
+                end,
+                words: e - s,
+                after_role: first.after_role,
+                weak: true,
+                heading: true,
+                parts: None,
+                key: from..out.keys.len(),
+            });
+        }
+    }
+}
+
+/// Adds an inverted name for each surname run followed by a comma, a space
+/// and a run of one or two given names ("Khan, Aamir" in a byline or a
+/// citation), outside headings.
+fn inverted_runs(text: &str, out: &mut DocRuns) {
+    for i in 1..out.runs.len() {
+        let (x, y) = (&out.runs[i - 1], &out.runs[i]);
+        if x.heading
+            || y.heading
+            || x.parts.is_some()
+            || x.words != 1
+            || !(1..=2).contains(&y.words)
+            || y.start < x.end
+            || &text[x.end..y.start] != ", "
+        {
+            continue;
+        }
+        let (start, end, words) = (x.start, y.end, x.words + y.words);
+        let (kx, ky) = (x.key.clone(), y.key.clone());
+        let from = out.keys.len();
+        out.keys.push(',');
+        out.keys.extend_from_within(ky);
+        out.keys.push(' ');
+        out.keys.extend_from_within(kx);
+        out.runs.push(Run {
+            start,
+            end,
+            words,
+            after_role: false,
+            weak: true,
+            heading: false,
+            parts: Some((i - 1, i)),
+            key: from..out.keys.len(),
+        });
+    }
 }
 
 /// Whom a short reference to a person points to.
@@ -254,16 +438,22 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
             }
         }
     }
+    // Heading runs overlap and say nothing by their capitals, unless a
+    // byline label comes before them ("photo credit: Sana Mirza");
+    // inverted names are judged corpus-wide.
+    let plain = |r: &&Run| !r.heading && r.parts.is_none();
+    let evidence = |r: &&Run| plain(r) || (r.heading && r.after_role);
     let singles: HashSet<&str> = runs
         .runs
         .iter()
+        .filter(plain)
         .filter(|r| r.words == 1)
         .map(|r| &text[r.start..r.end])
         .collect();
     let mut persons = Vec::new();
     for (i, r) in runs.runs.iter().enumerate() {
         let name = &text[r.start..r.end];
-        if (2..=3).contains(&r.words) && looks_like_person(name) {
+        if evidence(&r) && (2..=3).contains(&r.words) && looks_like_person(name) {
             let last = name.split(' ').next_back().unwrap_or("");
             if r.after_role || singles.contains(last) {
                 persons.push(i);
@@ -328,6 +518,47 @@ pub fn resolve_names<'a>(
                 continue;
             }
             freq.entry(dr.key(i)).or_insert((0, (d, i))).0 += 1;
+        }
+    }
+    // Inverted names ("Khan, Aamir") of people known by name: their parts
+    // are not names of their own.
+    let mut inverted: Vec<(&'a str, Option<EntityId>)> = Vec::new();
+    let mut given: Vec<&str> = Vec::new();
+    for (d, (dr, p)) in runs.iter().zip(people).enumerate() {
+        let text: &str = &docs[d].text;
+        let part = |j: usize| &text[dr.runs[j].start..dr.runs[j].end];
+        for (i, r) in dr.runs.iter().enumerate() {
+            let Some((x, y)) = r.parts else {
+                continue;
+            };
+            let k = dr.key(i);
+            let normal = &k[1..];
+            let kb = kb_keys
+                .get(normal)
+                .copied()
+                .filter(|&e| entities[e as usize].kind == Kind::Person);
+            let known = kb.is_some()
+                || (freq.contains_key(normal) && {
+                    given.clear();
+                    given.extend(part(y).split([' ', '\u{A0}']));
+                    given.push(part(x));
+                    person_runs.contains(normal) || looks_like_person_words(&given)
+                });
+            if !known {
+                continue;
+            }
+            inverted.push((k, kb));
+            for j in [x, y] {
+                if p.consumed[j] || dr.runs[j].weak {
+                    continue;
+                }
+                if let std::collections::hash_map::Entry::Occupied(mut o) = freq.entry(dr.key(j)) {
+                    o.get_mut().0 -= 1;
+                    if o.get().0 == 0 {
+                        o.remove();
+                    }
+                }
+            }
         }
     }
     let mut order: Vec<(&str, usize, (usize, usize))> = freq
@@ -417,12 +648,23 @@ pub fn resolve_names<'a>(
         };
         resolved.insert(k, target);
     }
+    for (k, kb) in inverted {
+        let normal = &k[1..];
+        if let Some(e) = kb.or_else(|| resolved.get(normal).map(|t| t.0)) {
+            resolved.insert(k, (e, Source::Person, PERSON_CONFIDENCE));
+        }
+    }
     resolved
 }
 
 /// Does a run of two or three words read like a personal name?
 fn looks_like_person(text: &str) -> bool {
     let words: Vec<&str> = text.split(' ').collect();
+    looks_like_person_words(&words)
+}
+
+/// [`looks_like_person`] of a name's words.
+fn looks_like_person_words(words: &[&str]) -> bool {
     words.iter().all(|w| {
         let mut cs = w.chars();
         cs.next().is_some_and(char::is_uppercase)

@@ -17,6 +17,17 @@ pub(crate) struct Token {
     pub(crate) sentence_start: bool,
     /// Only spaces (no line break) separate it from the previous token.
     pub(crate) joined: bool,
+    /// First word of a line, or of a bulleted or barred item ("•", "|"):
+    /// where one block of a page starts.
+    pub(crate) segment_start: bool,
+    /// In a title-case heading, where capitals say nothing: its names
+    /// are only those known from elsewhere.
+    pub(crate) heading: bool,
+    /// In a short block of capitalised words alone on its line or item
+    /// ("• Zubair Hotak", "By Aamir Khan"): a name, as in bylines, lists
+    /// and infoboxes, unless its words are ordinary ones ("Related
+    /// Stories").
+    pub(crate) name_block: bool,
 }
 
 /// Words are split a piece of text at a time (cut at paragraph or line
@@ -48,6 +59,8 @@ fn tokens(text: &str) -> Vec<Token> {
     let mut i = 0;
     let mut boundary = true; // sentence boundary seen since the last token
     let mut newline = true;
+    // A line break, bullet or bar seen since the last token.
+    let mut segment = true;
     while let Some(c) = ch(i) {
         let pos = i;
         if !is_word_char(c) {
@@ -57,9 +70,13 @@ fn tokens(text: &str) -> Vec<Token> {
             ) {
                 boundary = true;
             }
+            if matches!(c, '•' | '|' | '·') {
+                segment = true;
+            }
             if c == '\n' {
                 boundary = true;
                 newline = true;
+                segment = true;
             }
             i += c.len_utf8();
             continue;
@@ -82,6 +99,8 @@ fn tokens(text: &str) -> Vec<Token> {
                 break;
             }
         }
+        // A word glued to the next by scraping ("topicsOperation") stays
+        // one word: a mention there would cut it.
         loop {
             // ASCII letters and digits first, a byte at a time.
             while bytes.get(j).is_some_and(u8::is_ascii_alphanumeric) {
@@ -140,44 +159,149 @@ fn tokens(text: &str) -> Vec<Token> {
             cap,
             sentence_start: boundary || newline,
             joined,
+            segment_start: segment,
+            heading: false,
+            name_block: false,
         });
         boundary = false;
         newline = false;
+        segment = false;
         i = j;
     }
     mark_headings(text, &mut out);
     out
 }
 
+/// The most words a heading has: a headline with a site name run on to
+/// it ("… Talks Resume In Doha the daily courier") still is one.
+const MAX_HEADING_WORDS: usize = 24;
+
 /// In a title-case heading every word is capitalised, so capitals say nothing
-/// there: its words count as opening a sentence.
+/// there: its words are marked [`Token::heading`]. Each block of a line (cut
+/// at bullets, bars and glued boundaries) is judged on its own.
+///
+/// A short block that is all capitalised words with no function word
+/// inside ("• Zubair Hotak", "By Aamir Khan", "Leader: Noor Wali
+/// Mehsud") is a name, as in bylines, lists and infoboxes: not a heading.
 fn mark_headings(text: &str, toks: &mut [Token]) {
-    let mut line_start = 0;
-    let mut ti = 0;
-    for line in text.split_inclusive('\n') {
-        let line_end = line_start + line.len();
-        let first = ti;
-        while ti < toks.len() && toks[ti].start < line_end {
-            ti += 1;
+    let mut a = 0;
+    while a < toks.len() {
+        let mut b = a + 1;
+        while b < toks.len() && !toks[b].segment_start {
+            b += 1;
         }
-        let words = &toks[first..ti];
-        let trimmed = line.trim_end();
-        // The cheap tests first: most lines are paragraphs, not headings.
-        let heading_like = (2..=14).contains(&words.len())
-            && !trimmed.ends_with(['.', '!', '?', ',', ';', ':', '"', '”']);
-        let caps = || words.iter().filter(|t| t.cap).count();
-        let content = || {
-            words
-                .iter()
-                .filter(|t| t.cap || !is_function_word(&text[t.start..t.end]))
-                .count()
-        };
-        if heading_like && caps() * 10 >= content() * 7 {
-            for t in &mut toks[first..ti] {
-                t.sentence_start = true;
-            }
+        match block(
+            text,
+            &toks[a..b],
+            toks.get(b).map_or(text.len(), |t| t.start),
+        ) {
+            Block::Heading => toks[a..b].iter_mut().for_each(|t| t.heading = true),
+            Block::Name => toks[a..b].iter_mut().for_each(|t| t.name_block = true),
+            Block::Text => {}
         }
-        line_start = line_end;
+        a = b;
+    }
+}
+
+/// What a block of a line is.
+enum Block {
+    Text,
+    Heading,
+    Name,
+}
+
+/// What the block `words` (whose text runs on to `rest_end`) is.
+fn block(text: &str, words: &[Token], rest_end: usize) -> Block {
+    // The cheap tests first: most blocks are paragraphs, not headings.
+    let Some(last) = words.last() else {
+        return Block::Text;
+    };
+    if !(2..=MAX_HEADING_WORDS).contains(&words.len()) {
+        return Block::Text;
+    }
+    let tail = &text[last.end..rest_end.max(last.end)];
+    let tail = tail
+        .split(['\n', '•', '|', '·'])
+        .next()
+        .unwrap_or("")
+        .trim_end();
+    // A sentence ends so; a heading (even a question) does not.
+    if tail.ends_with(['.', ',', ';', ':', '"', '”']) {
+        return Block::Text;
+    }
+    let word = |t: &Token| &text[t.start..t.end];
+    if words.len() <= 4
+        && words.iter().all(|t| t.cap)
+        && words[1..].iter().all(|t| !is_function_word(word(t)))
+    {
+        return Block::Name;
+    }
+    let caps = words.iter().filter(|t| t.cap).count();
+    let content = words
+        .iter()
+        .filter(|t| t.cap || !is_function_word(word(t)))
+        .count();
+    if caps * 10 >= content * 7 {
+        Block::Heading
+    } else {
+        Block::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokens(text).iter().map(|t| &text[t.start..t.end]).collect()
+    }
+
+    /// The words of `text` marked `pick`.
+    fn marked(text: &str, pick: fn(&Token) -> bool) -> Vec<&str> {
+        tokens(text)
+            .iter()
+            .filter(|t| pick(t))
+            .map(|t| &text[t.start..t.end])
+            .collect()
+    }
+
+    #[test]
+    fn inner_capitals_of_real_words_stay_whole() {
+        let text =
+            "McDonald met the PakArmy on YouTube with an iPhone; alQaeda and DeLuca, al-Qaeda.";
+        assert_eq!(
+            words(text),
+            vec![
+                "McDonald", "met", "the", "PakArmy", "on", "YouTube", "with", "an", "iPhone",
+                "alQaeda", "and", "DeLuca", "al-Qaeda"
+            ]
+        );
+    }
+
+    #[test]
+    fn title_case_headings_are_marked_even_long_or_asking() {
+        let text = "Rangers And Police Coordinate To Dismantle Extortion Ring In Sweeping Karachi Crackdown Across Six Districts the daily herald\n\nWho Funds The Militants?\n\nPolice in Karachi said on Monday that they had arrested six men.";
+        let heading = marked(text, |t| t.heading);
+        assert!(heading.contains(&"Coordinate") && heading.contains(&"herald"));
+        assert!(heading.contains(&"Funds"));
+        assert!(!heading.contains(&"Police") || !heading.contains(&"arrested"));
+        assert!(!heading.contains(&"arrested"));
+    }
+
+    #[test]
+    fn short_blocks_of_names_are_names_not_headings() {
+        let text = "Author\n\n  • Nadia Qureshi\n\nBy Tariq Mengal\n\nLeader: Noor Wali Mehsud | Founded: 2007";
+        assert!(
+            marked(text, |t| t.heading).is_empty(),
+            "{:?}",
+            marked(text, |t| t.heading)
+        );
+        let names = marked(text, |t| t.name_block);
+        for w in [
+            "Nadia", "Qureshi", "By", "Tariq", "Mengal", "Noor", "Wali", "Mehsud",
+        ] {
+            assert!(names.contains(&w), "{w}: {names:?}");
+        }
     }
 }
 /// Corpus-wide word facts that tell names from ordinary words.
@@ -186,7 +310,8 @@ pub struct WordSets {
     /// Words the corpus uses in lower case (so "Tensions" opening a heading
     /// is an ordinary word).
     pub(crate) lowercase: HashSet<String>,
-    /// Capitalised words seen inside a sentence, not only opening one.
+    /// Capitalised words seen inside a sentence, not only opening one (nor
+    /// in a title-case heading or a block of names, where every word is).
     pub(crate) mid_sentence: HashSet<String>,
 }
 
@@ -205,7 +330,11 @@ impl WordSets {
                 if !self.lowercase.contains(w) {
                     self.lowercase.insert(w.to_lowercase());
                 }
-            } else if !t.sentence_start && !self.mid_sentence.contains(w) {
+            } else if !(t.sentence_start
+                || t.heading
+                || t.name_block
+                || self.mid_sentence.contains(w))
+            {
                 self.mid_sentence.insert(w.to_string());
             }
         }
