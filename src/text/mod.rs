@@ -166,8 +166,17 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// True for a string of printable ASCII only: nothing to sanitise, and one
+/// grapheme and one cell per byte.
+fn plain_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// The display width of a one-line string, as [`sanitize`] would show it.
 pub fn width(s: &str) -> usize {
+    if plain_ascii(s) {
+        return s.len();
+    }
     let s = sanitize(s);
     let mut col = 0;
     for g in s.graphemes(true) {
@@ -179,22 +188,34 @@ pub fn width(s: &str) -> usize {
 /// Cuts a one-line string to at most `max` cells, ending it with `…` when
 /// something was cut. Never splits a grapheme or a wide character.
 pub fn truncate(s: &str, max: usize) -> String {
+    if plain_ascii(s) {
+        return match max {
+            _ if s.len() <= max => s.to_string(),
+            0 => String::new(),
+            _ => format!("{}…", &s[..max - 1]),
+        };
+    }
     let s = sanitize(s);
-    if width(&s) <= max {
+    // One pass: what fits before the ellipsis, until it is clear whether
+    // everything fits.
+    let mut out = String::new();
+    let (mut col, mut cut) = (0, false);
+    for g in s.graphemes(true) {
+        let gl = glyph(g, col);
+        cut |= col + gl.width > max.saturating_sub(1);
+        if !cut {
+            out.push_str(&gl.symbol);
+        }
+        col += gl.width;
+        if col > max {
+            break;
+        }
+    }
+    if col <= max {
         return s.into_owned();
     }
     if max == 0 {
         return String::new();
-    }
-    let mut out = String::new();
-    let mut col = 0;
-    for g in s.graphemes(true) {
-        let gl = glyph(g, col);
-        if col + gl.width > max - 1 {
-            break;
-        }
-        col += gl.width;
-        out.push_str(&gl.symbol);
     }
     out.push('…');
     out
@@ -517,6 +538,47 @@ mod tests {
             }
         }
         assert_eq!(pieces("", 8).count(), 0);
+    }
+
+    #[test]
+    fn truncate_takes_one_pass_and_cuts_as_before() {
+        // What truncation was: the whole width first, then a second pass.
+        fn two_passes(s: &str, max: usize) -> String {
+            let s = sanitize(s);
+            if width(&s) <= max {
+                return s.into_owned();
+            }
+            if max == 0 {
+                return String::new();
+            }
+            let mut out = String::new();
+            let mut col = 0;
+            for g in s.graphemes(true) {
+                let gl = glyph(g, col);
+                if col + gl.width > max - 1 {
+                    break;
+                }
+                col += gl.width;
+                out.push_str(&gl.symbol);
+            }
+            out.push('…');
+            out
+        }
+        let samples = [
+            "",
+            "plain ASCII title",
+            "He said “no” — twice",
+            "日本語テキスト and more",
+            "tab\there\r\nand\u{1b}[31m escape",
+            "\u{301}combining first, e\u{301} later",
+            "zero\u{200b}width\u{200b}spaces",
+            "👨‍👩‍👧 family 🇵🇰 flag",
+        ];
+        for s in samples {
+            for max in 0..30 {
+                assert_eq!(truncate(s, max), two_passes(s, max), "{s:?} {max}");
+            }
+        }
     }
 
     #[test]
