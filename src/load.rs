@@ -4,7 +4,7 @@
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
-use crate::index::{Forms, cache};
+use crate::index::{Forms, Index, cache};
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -114,16 +114,31 @@ pub fn journal_path(opts: &OpenOptions) -> Result<PathBuf, OpenError> {
     }
 }
 
-/// A corpus and its analysis, with the forms of the analysis's mentions.
-struct Analysed {
-    corpus: Arc<Corpus>,
-    analysis: crate::entity::Analysis,
-    forms: Forms,
+/// A corpus and its analysis: computed, with the forms of its mentions, or
+/// read from the cache, indexed already.
+enum Analysed {
+    Computed {
+        corpus: Arc<Corpus>,
+        analysis: crate::entity::Analysis,
+        forms: Forms,
+    },
+    Cached(Index),
 }
 
 impl Analysed {
+    fn index(self) -> Index {
+        match self {
+            Analysed::Computed {
+                corpus,
+                analysis,
+                forms,
+            } => Index::with_forms(corpus, analysis, forms),
+            Analysed::Cached(index) => index,
+        }
+    }
+
     fn workspace(self, journal: Journal) -> Workspace {
-        Workspace::with_forms(self.corpus, self.analysis, self.forms, journal)
+        Workspace::over(self.index(), journal)
     }
 }
 
@@ -150,8 +165,17 @@ fn analyse(
         .then_some(opts.path.as_ref())
         .flatten()
         .and_then(|_| cache::default_path(&corpus_key(opts)));
+    // The cache's head is read while the files are listed and stat'ed.
+    let (read, listing) = std::thread::scope(|s| {
+        let reading = s.spawn(|| cache_path.as_deref().map(cache::read));
+        let listing = opts.path.as_deref().map(corpus::list_path);
+        let read = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, listing)
+    });
     let mut trouble: Option<(PathBuf, String)> = None;
-    let cached = match cache_path.as_deref().map(cache::read) {
+    let mut cached = match read {
         Some(Ok(c)) => Some(c),
         Some(Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why))) => {
             trouble = cache_path
@@ -161,11 +185,12 @@ fn analyse(
         }
         _ => None,
     };
-    let (mut corpus, reuse) = match &opts.path {
-        Some(p) => {
-            corpus::load_path_listing(p, cached.as_ref().map_or(&[], |c| c.files()), &mut |part| {
+    let previous = cached.as_mut().map(cache::Cached::take_files);
+    let (mut corpus, reuse) = match listing {
+        Some(listing) => {
+            corpus::load_listing(listing?, previous.unwrap_or_default(), &mut |part| {
                 listed(&Arc::new(part))
-            })?
+            })
         }
         None => (bundled_corpus(), corpus::Reuse::default()),
     };
@@ -180,8 +205,11 @@ fn analyse(
     }
     let key = cache::Key::new(&corpus, &kb);
     if let Some(c) = cached {
-        match c.analysis(&key, &corpus) {
-            Ok((analysis, forms)) => {
+        match c.check(&key, &corpus) {
+            Ok(ready) => {
+                // The files' records are not needed: freed on the side (or
+                // here, if no thread can be had).
+                let _ = std::thread::Builder::new().spawn(move || drop(reuse));
                 let corpus = Arc::new(corpus);
                 listed(&corpus);
                 let total = corpus.docs.len();
@@ -190,11 +218,7 @@ fn analyse(
                     done: total,
                     total,
                 });
-                return Ok(Analysed {
-                    corpus,
-                    analysis,
-                    forms,
-                });
+                return Ok(Analysed::Cached(ready.index(corpus)));
             }
             Err(cache::Miss::Absent | cache::Miss::Stale) => {}
             Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why)) => {
@@ -234,7 +258,7 @@ fn analyse(
     if let Some(lazy) = corpus.lazy_copy() {
         corpus = Arc::new(lazy);
     }
-    Ok(Analysed {
+    Ok(Analysed::Computed {
         corpus,
         analysis,
         forms,
@@ -318,10 +342,7 @@ pub fn open_base(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<crate::index::Index, OpenError> {
-    let a = analyse(opts, progress, &mut |_| {})?;
-    Ok(crate::index::Index::with_forms(
-        a.corpus, a.analysis, a.forms,
-    ))
+    Ok(analyse(opts, progress, &mut |_| {})?.index())
 }
 
 /// A short display name for what `opts` opens.

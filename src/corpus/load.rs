@@ -95,7 +95,7 @@ pub fn load_path_reusing(
     path: &Path,
     previous: &[FileRecord],
 ) -> Result<(Corpus, Reuse), CorpusError> {
-    load_path_listing(path, previous, &mut |_| {})
+    load_path_listing(path, previous.to_vec(), &mut |_| {})
 }
 
 /// Files read before the first partial listing; each later batch is twice
@@ -110,9 +110,22 @@ const FIRST_BATCH: usize = 512;
 /// batch.
 pub fn load_path_listing(
     path: &Path,
-    previous: &[FileRecord],
+    previous: Vec<FileRecord>,
     listed: &mut dyn FnMut(Corpus),
 ) -> Result<(Corpus, Reuse), CorpusError> {
+    Ok(load_listing(list_path(path)?, previous, listed))
+}
+
+/// The files of a corpus: found and stat'ed, not read yet.
+pub struct Listing {
+    root: PathBuf,
+    jobs: Vec<Job>,
+    skipped: Vec<Skipped>,
+}
+
+/// Finds the files of the corpus at `path` (see [`load_path`]), for
+/// [`load_listing`].
+pub fn list_path(path: &Path) -> Result<Listing, CorpusError> {
     let meta = fs::metadata(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             CorpusError::NotFound {
@@ -147,18 +160,44 @@ pub fn load_path_listing(
         };
         (root, vec![job])
     };
+    Ok(Listing {
+        root,
+        jobs,
+        skipped,
+    })
+}
 
-    let before: std::collections::HashMap<&str, &FileRecord> =
-        previous.iter().map(|r| (r.rel.as_str(), r)).collect();
-    let mut results: Vec<Option<ParseResult>> = jobs
-        .iter()
-        .map(|job| {
-            before
-                .get(job.rel.as_str())
-                .filter(|r| r.stamp == job.stamp)
-                .and_then(|r| r.restore(job))
-        })
+/// [`load_path_listing`] for files already found.
+pub fn load_listing(
+    listing: Listing,
+    previous: Vec<FileRecord>,
+    listed: &mut dyn FnMut(Corpus),
+) -> (Corpus, Reuse) {
+    let Listing {
+        root,
+        jobs,
+        skipped,
+    } = listing;
+    // Each unchanged file's record, and its documents made from it.
+    let mut unchanged: Vec<Option<usize>> = same_files(&jobs, &previous)
+        .into_iter()
+        .zip(&jobs)
+        .map(|(r, job)| r.filter(|&r| previous[r].stamp == job.stamp))
         .collect();
+    let mut results: Vec<Option<ParseResult>> = {
+        use rayon::prelude::*;
+        jobs.par_iter()
+            .zip(&unchanged)
+            .with_min_len(64)
+            .map(|(job, r)| r.and_then(|r| previous[r].restore(job)))
+            .collect()
+    };
+    // A record that does not restore is not kept: its file is read again.
+    for (r, result) in unchanged.iter_mut().zip(&results) {
+        if result.is_none() {
+            *r = None;
+        }
+    }
     let missing: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
     let mut batch = FIRST_BATCH;
     let mut from = 0;
@@ -183,13 +222,19 @@ pub fn load_path_listing(
         records: Vec::with_capacity(jobs.len()),
         read: missing.len(),
     };
-    for (job, result) in jobs.iter().zip(results) {
+    // A file restored from its record keeps that record (what reading it
+    // again would make of it).
+    let mut previous = previous;
+    for ((job, result), r) in jobs.iter().zip(results).zip(unchanged) {
         let result = result.unwrap_or_else(|| Err("internal error while parsing".to_string()));
-        reuse.records.push(FileRecord::of(job, &result));
+        reuse.records.push(match r {
+            Some(r) => std::mem::replace(&mut previous[r], FileRecord::taken()),
+            None => FileRecord::of(job, &result),
+        });
         add_result(&mut corpus, &job.rel, result);
     }
     finish(&mut corpus);
-    Ok((corpus, reuse))
+    (corpus, reuse)
 }
 
 /// Builds a corpus from in-memory files (`(relative path, bytes)`), parsed
@@ -209,6 +254,42 @@ pub fn load_embedded(name: &str, files: &[(&str, &[u8])]) -> Corpus {
 }
 
 type ParseResult = Result<(Vec<Document>, Vec<String>), String>;
+
+/// For each job, the record in `previous` of the same file, if any (the
+/// last, should there be several). Both are usually sorted by path, and
+/// are then matched in one pass.
+fn same_files(jobs: &[Job], previous: &[FileRecord]) -> Vec<Option<usize>> {
+    if !jobs.is_sorted_by(|a, b| a.rel < b.rel) {
+        let by_path: std::collections::HashMap<&str, usize> = previous
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.rel.as_str(), i))
+            .collect();
+        return jobs
+            .iter()
+            .map(|j| by_path.get(j.rel.as_str()).copied())
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..previous.len()).collect();
+    if !previous.is_sorted_by(|a, b| a.rel <= b.rel) {
+        // Stable: records of the same path stay in file order.
+        order.sort_by(|&a, &b| previous[a].rel.cmp(&previous[b].rel));
+    }
+    let mut k = 0;
+    jobs.iter()
+        .map(|job| {
+            while order.get(k).is_some_and(|&r| previous[r].rel < job.rel) {
+                k += 1;
+            }
+            let mut found = None;
+            while let Some(&r) = order.get(k).filter(|&&r| previous[r].rel == job.rel) {
+                found = Some(r);
+                k += 1;
+            }
+            found
+        })
+        .collect()
+}
 
 /// The documents of the files read so far, their texts left on disk.
 fn partial(root: &Path, jobs: &[Job], results: &[Option<ParseResult>]) -> Corpus {
@@ -253,29 +334,36 @@ fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
 
 fn finish(corpus: &mut Corpus) {
     corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
-    // Ids are unique: a JSON Lines record `e.jsonl#1` and a file named
-    // `e.jsonl#1` both want the same one. The first (in path order) keeps
-    // it; the next gets `~2`, and so on.
-    let mut seen: HashSet<String> = HashSet::with_capacity(corpus.docs.len());
-    let mut renamed = false;
-    for i in 0..corpus.docs.len() {
-        if !seen.insert(corpus.docs[i].id.clone()) {
-            let base = corpus.docs[i].id.clone();
-            let id = (2..)
-                .map(|n| format!("{base}~{n}"))
-                .find(|id| !seen.contains(id) && corpus.docs.iter().all(|d| &d.id != id))
-                .unwrap_or(base);
-            seen.insert(id.clone());
-            corpus.docs[i].id = id;
-            renamed = true;
-        }
-    }
-    if renamed {
-        corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    // Sorted, equal ids are neighbours: usually there are none.
+    if corpus.docs.windows(2).any(|w| w[0].id == w[1].id) {
+        unique_ids(&mut corpus.docs);
     }
     corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Stable: keeps the line order of one file's warnings.
     corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Makes the ids of `docs` (sorted by id) unique: a JSON Lines record
+/// `e.jsonl#1` and a file named `e.jsonl#1` both want the same one. The
+/// first (in path order) keeps it; the next gets `~2`, and so on.
+fn unique_ids(docs: &mut [Document]) {
+    let mut seen: HashSet<String> = HashSet::with_capacity(docs.len());
+    let mut renamed = false;
+    for i in 0..docs.len() {
+        if !seen.insert(docs[i].id.clone()) {
+            let base = docs[i].id.clone();
+            let id = (2..)
+                .map(|n| format!("{base}~{n}"))
+                .find(|id| !seen.contains(id) && docs.iter().all(|d| &d.id != id))
+                .unwrap_or(base);
+            seen.insert(id.clone());
+            docs[i].id = id;
+            renamed = true;
+        }
+    }
+    if renamed {
+        docs.sort_by(|a, b| a.id.cmp(&b.id));
+    }
 }
 
 /// Parses one file's bytes. `rel_path` (`/`-separated, relative to the corpus
@@ -479,6 +567,15 @@ pub struct FileRecord {
 }
 
 impl FileRecord {
+    /// What is left in the place of a record taken out (nothing allocated).
+    fn taken() -> FileRecord {
+        FileRecord {
+            rel: String::new(),
+            stamp: Stamp::default(),
+            outcome: Err(String::new()),
+        }
+    }
+
     fn of(job: &Job, result: &ParseResult) -> FileRecord {
         FileRecord {
             rel: job.rel.clone(),
@@ -591,6 +688,73 @@ struct Candidate {
     job: Job,
 }
 
+/// What a directory entry is to the walk.
+enum Found {
+    /// A directory to list; reached through a symlink?
+    Dir(PendingDir, bool),
+    File(Candidate),
+    Skipped(Skipped),
+    Nothing,
+}
+
+/// Looks at the entry `name` of the directory `prefix` (reached through a
+/// symlink if `via_link`).
+fn visit(prefix: &str, via_link: bool, name: &str, entry: &fs::DirEntry) -> Found {
+    let rel = format!("{prefix}{name}");
+    let path = entry.path();
+    let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+    let meta = if is_link {
+        fs::metadata(&path)
+    } else {
+        entry.metadata()
+    };
+    let meta = match meta {
+        Ok(m) => m,
+        Err(e) => {
+            if is_link || known_format(&rel).is_some() {
+                let what = if is_link { "broken symlink: " } else { "" };
+                return Found::Skipped(Skipped {
+                    path: PathBuf::from(&rel),
+                    reason: format!("{what}{e}"),
+                });
+            }
+            return Found::Nothing;
+        }
+    };
+    let link = via_link || is_link;
+    if meta.is_dir() {
+        Found::Dir(
+            PendingDir {
+                key: key(&path, &meta),
+                abs: path,
+                prefix: format!("{rel}/"),
+            },
+            link,
+        )
+    } else if known_format(&rel).is_none() {
+        Found::Nothing
+    } else if !meta.is_file() {
+        Found::Skipped(Skipped {
+            path: PathBuf::from(&rel),
+            reason: format!(
+                "not a regular file ({})",
+                crate::files::file_type_name(&meta.file_type())
+            ),
+        })
+    } else {
+        Found::File(Candidate {
+            via_link: link,
+            key: key(&path, &meta),
+            job: Job {
+                rel,
+                abs: path,
+                size: meta.len(),
+                stamp: Stamp::of(&meta),
+            },
+        })
+    }
+}
+
 /// Lists the files to read under `root`, each reached once, in a
 /// deterministic order.
 ///
@@ -667,63 +831,26 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
                 }),
             }
         }
+        // The entries' metadata on every core (a restart stats every file),
+        // then taken in order.
+        let found: Vec<Found> = {
+            use rayon::prelude::*;
+            let entries: Vec<(String, fs::DirEntry)> = entries.into_iter().collect();
+            entries
+                .into_par_iter()
+                .with_min_len(16)
+                .map(|(name, entry)| visit(&dir.prefix, via_link, &name, &entry))
+                .collect()
+        };
         let mut real_subdirs = Vec::new();
         let mut linked_subdirs = Vec::new();
-        for (name, entry) in entries {
-            let rel = format!("{}{name}", dir.prefix);
-            let path = entry.path();
-            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
-            let meta = if is_link {
-                fs::metadata(&path)
-            } else {
-                entry.metadata()
-            };
-            let meta = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    if is_link || known_format(&rel).is_some() {
-                        let what = if is_link { "broken symlink: " } else { "" };
-                        skipped.push(Skipped {
-                            path: PathBuf::from(&rel),
-                            reason: format!("{what}{e}"),
-                        });
-                    }
-                    continue;
-                }
-            };
-            let link = via_link || is_link;
-            if meta.is_dir() {
-                let pending = PendingDir {
-                    key: key(&path, &meta),
-                    abs: path,
-                    prefix: format!("{rel}/"),
-                };
-                if link {
-                    linked_subdirs.push(pending);
-                } else {
-                    real_subdirs.push(pending);
-                }
-            } else if !meta.is_file() {
-                if known_format(&rel).is_some() {
-                    skipped.push(Skipped {
-                        path: PathBuf::from(&rel),
-                        reason: format!(
-                            "not a regular file ({})",
-                            crate::files::file_type_name(&meta.file_type())
-                        ),
-                    });
-                }
-            } else if known_format(&rel).is_some() {
-                candidates.push(Candidate {
-                    via_link: link,
-                    key: key(&path, &meta),
-                    job: Job {
-                        rel,
-                        abs: path,
-                        size: meta.len(),
-                        stamp: Stamp::of(&meta),
-                    },
-                });
+        for f in found {
+            match f {
+                Found::Dir(pending, false) => real_subdirs.push(pending),
+                Found::Dir(pending, true) => linked_subdirs.push(pending),
+                Found::File(candidate) => candidates.push(candidate),
+                Found::Skipped(s) => skipped.push(s),
+                Found::Nothing => {}
             }
         }
         // Pop in sorted order.
@@ -1083,7 +1210,8 @@ mod tests {
             );
         }
         let mut seen = Vec::new();
-        let (corpus, reuse) = load_path_listing(d, &[], &mut |part| seen.push(part)).unwrap();
+        let (corpus, reuse) =
+            load_path_listing(d, Vec::new(), &mut |part| seen.push(part)).unwrap();
         assert_eq!(reuse.read, n);
         // One listing after the first batch: its documents, in order, with
         // titles, their texts on disk and readable.
@@ -1096,7 +1224,7 @@ mod tests {
         assert_eq!(&part.docs[7].text[..7], "Story 7");
         // Nothing to read, nothing listed early.
         let mut again = 0;
-        load_path_listing(d, &reuse.records, &mut |_| again += 1).unwrap();
+        load_path_listing(d, reuse.records.clone(), &mut |_| again += 1).unwrap();
         assert_eq!(again, 0);
     }
 
