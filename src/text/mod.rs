@@ -166,16 +166,42 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// True for a string of printable ASCII only: nothing to sanitise, and one
-/// grapheme and one cell per byte.
-fn plain_ascii(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+/// True for a character shown as it is, one cell wide, that is a grapheme
+/// of its own beside any other such one: printable ASCII, the Latin letters
+/// and signs, and the common punctuation (dashes, quotes, bullets, the
+/// ellipsis). Most titles are made of nothing else.
+fn simple(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{a0}'..='\u{ac}'
+        | '\u{ae}'..='\u{24f}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205e}')
+}
+
+/// The width of a string of [`simple`] characters only (one cell each,
+/// nothing to sanitise): `None` when it has another.
+fn simple_width(s: &str) -> Option<usize> {
+    if s.is_ascii() {
+        return s
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b))
+            .then_some(s.len());
+    }
+    let mut n = 0;
+    for c in s.chars() {
+        if !simple(c) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
 }
 
 /// The display width of a one-line string, as [`sanitize`] would show it.
 pub fn width(s: &str) -> usize {
-    if plain_ascii(s) {
-        return s.len();
+    if let Some(n) = simple_width(s) {
+        return n;
     }
     let s = sanitize(s);
     let mut col = 0;
@@ -188,11 +214,14 @@ pub fn width(s: &str) -> usize {
 /// Cuts a one-line string to at most `max` cells, ending it with `…` when
 /// something was cut. Never splits a grapheme or a wide character.
 pub fn truncate(s: &str, max: usize) -> String {
-    if plain_ascii(s) {
+    if let Some(n) = simple_width(s) {
         return match max {
-            _ if s.len() <= max => s.to_string(),
+            _ if n <= max => s.to_string(),
             0 => String::new(),
-            _ => format!("{}…", &s[..max - 1]),
+            _ => {
+                let end = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
+                format!("{}…", &s[..end])
+            }
         };
     }
     let s = sanitize(s);
@@ -567,6 +596,9 @@ mod tests {
         let samples = [
             "",
             "plain ASCII title",
+            "Café “déjà vu” — naïve…",
+            "Straße ‘quoted’ • – ‰ ‹x›",
+            "mixed “simple” and 日本",
             "He said “no” — twice",
             "日本語テキスト and more",
             "tab\there\r\nand\u{1b}[31m escape",
@@ -579,6 +611,36 @@ mod tests {
                 assert_eq!(truncate(s, max), two_passes(s, max), "{s:?} {max}");
             }
         }
+    }
+
+    #[test]
+    fn simple_characters_are_graphemes_of_their_own_one_cell_wide() {
+        let all: Vec<char> = (0..=0x2060u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| simple(c))
+            .collect();
+        assert!(all.len() > 590);
+        for &c in &all {
+            let one = c.to_string();
+            assert_eq!(glyph(&one, 0).width, 1, "{c:?}");
+            assert_eq!(glyph(&one, 0).symbol, one, "{c:?}");
+            assert!(!safe::is_unsafe(c), "{c:?}");
+        }
+        // No two of them make one grapheme, in either order.
+        for &a in &all {
+            for &b in all.iter().step_by(7).chain([&' ', &'a', &'\u{2026}']) {
+                let pair = format!("{a}{b}");
+                assert_eq!(pair.graphemes(true).count(), 2, "{a:?}{b:?}");
+                assert_eq!(pair.as_str().graphemes(true).rev().count(), 2, "{a:?}{b:?}");
+            }
+        }
+        let s: String = all.iter().collect();
+        assert_eq!(simple_width(&s), Some(all.len()));
+        let slow: usize = s.graphemes(true).map(|g| glyph(g, 0).width).sum();
+        assert_eq!(slow, all.len());
+        assert_eq!(simple_width("a\u{301}"), None);
+        assert_eq!(simple_width("a\tb"), None);
+        assert_eq!(simple_width("soft\u{ad}hyphen"), None);
     }
 
     #[test]
