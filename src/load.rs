@@ -203,13 +203,16 @@ fn analyse(
     if let Some((path, message)) = trouble {
         warn(&mut corpus, &path, message);
     }
-    let key = cache::Key::new(&corpus, &kb);
-    if let Some(c) = cached {
+    let mut key = cache::Key::new(&corpus, &kb);
+    let mut reuse = Some(reuse);
+    if let Some(c) = cached.filter(|c| c.is_for(&key)) {
+        // The files' records are needed again only if the lists turn out
+        // damaged: they are freed now, on the side (or here, if no thread
+        // can be had), before the lists are read.
+        let records = reuse.take();
+        let _ = std::thread::Builder::new().spawn(move || drop(records));
         match c.check(&key, &corpus) {
             Ok(ready) => {
-                // The files' records are not needed: freed on the side (or
-                // here, if no thread can be had).
-                let _ = std::thread::Builder::new().spawn(move || drop(reuse));
                 let corpus = Arc::new(corpus);
                 listed(&corpus);
                 let total = corpus.docs.len();
@@ -220,18 +223,29 @@ fn analyse(
                 });
                 return Ok(Analysed::Cached(ready.index(corpus)));
             }
-            Err(cache::Miss::Absent | cache::Miss::Stale) => {}
-            Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why)) => {
-                if let Some(path) = &cache_path {
-                    warn(
-                        &mut corpus,
-                        path,
-                        format!("index cache ignored and rebuilt: {why}"),
-                    );
+            Err(miss) => {
+                // The files are listed again for their records (the
+                // unchanged ones from the cache's head, not read).
+                if let (Some(dir), Some(path)) = (&opts.path, &cache_path) {
+                    let previous =
+                        cache::read(path).map_or_else(|_| Vec::new(), |mut c| c.take_files());
+                    let (again, records) =
+                        corpus::load_listing(corpus::list_path(dir)?, previous, &mut |_| {});
+                    corpus = again;
+                    reuse = Some(records);
+                    key = cache::Key::new(&corpus, &kb);
+                    if let cache::Miss::Invalid(why) | cache::Miss::Unreadable(why) = miss {
+                        warn(
+                            &mut corpus,
+                            path,
+                            format!("index cache ignored and rebuilt: {why}"),
+                        );
+                    }
                 }
             }
         }
     }
+    let reuse = reuse.unwrap_or_default();
     // Say now, while the corpus can still take a warning, if the analysis
     // cannot be kept.
     if let Some(path) = &cache_path
@@ -247,7 +261,7 @@ fn analyse(
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
     let forms = Forms::of(&corpus, &analysis.mentions);
     if let Some(path) = &cache_path
-        && let Err(e) = cache::store(path, &key, &reuse.records, &analysis, &forms)
+        && let Err(e) = cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms)
         && let Some(c) = Arc::get_mut(&mut corpus)
     {
         // A reader that holds the corpus already is not told: the cache is

@@ -1,6 +1,6 @@
 //! Loading a corpus from disk or from embedded files.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -178,26 +178,29 @@ pub fn load_listing(
         jobs,
         skipped,
     } = listing;
-    // Each unchanged file's record, and its documents made from it.
-    let mut unchanged: Vec<Option<usize>> = same_files(&jobs, &previous)
-        .into_iter()
-        .zip(&jobs)
-        .map(|(r, job)| r.filter(|&r| previous[r].stamp == job.stamp))
-        .collect();
-    let mut results: Vec<Option<ParseResult>> = {
-        use rayon::prelude::*;
-        jobs.par_iter()
-            .zip(&unchanged)
-            .with_min_len(64)
-            .map(|(job, r)| r.and_then(|r| previous[r].restore(job)))
-            .collect()
-    };
-    // A record that does not restore is not kept: its file is read again.
-    for (r, result) in unchanged.iter_mut().zip(&results) {
-        if result.is_none() {
-            *r = None;
+    // Each unchanged file's documents, made from its record (taken).
+    let mut records: Vec<Option<FileRecord>> = (0..jobs.len()).map(|_| None).collect();
+    let owners = same_files(&jobs, &previous);
+    let mut job_of: Vec<Option<usize>> = vec![None; previous.len()];
+    for (i, r) in owners.into_iter().enumerate() {
+        if let Some(r) = r.filter(|&r| previous[r].stamp == jobs[i].stamp) {
+            job_of[r] = Some(i);
         }
     }
+    for (record, i) in previous.into_iter().zip(job_of) {
+        if let Some(i) = i {
+            records[i] = Some(record);
+        }
+    }
+    let mut results: Vec<Option<ParseResult>> = {
+        use rayon::prelude::*;
+        records
+            .into_par_iter()
+            .zip(&jobs)
+            .with_min_len(64)
+            .map(|(record, job)| record.and_then(|r| r.restore(job)))
+            .collect()
+    };
     let missing: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
     let mut batch = FIRST_BATCH;
     let mut from = 0;
@@ -218,22 +221,33 @@ pub fn load_listing(
         skipped,
         ..Corpus::default()
     };
+    let n_docs = results
+        .iter()
+        .map(|r| match r {
+            Some(Ok((docs, _))) => docs.len(),
+            _ => 0,
+        })
+        .sum();
+    corpus.docs.reserve_exact(n_docs);
     let mut reuse = Reuse {
-        records: Vec::with_capacity(jobs.len()),
+        files: Vec::with_capacity(jobs.len()),
+        renamed: HashMap::new(),
         read: missing.len(),
     };
-    // A file restored from its record keeps that record (what reading it
-    // again would make of it).
-    let mut previous = previous;
-    for ((job, result), r) in jobs.iter().zip(results).zip(unchanged) {
+    for (job, result) in jobs.into_iter().zip(results) {
         let result = result.unwrap_or_else(|| Err("internal error while parsing".to_string()));
-        reuse.records.push(match r {
-            Some(r) => std::mem::replace(&mut previous[r], FileRecord::taken()),
-            None => FileRecord::of(job, &result),
-        });
+        let outcome = match &result {
+            Ok((_, warnings)) => Ok(warnings.clone()),
+            Err(reason) => Err(reason.clone()),
+        };
         add_result(&mut corpus, &job.rel, result);
+        reuse.files.push(FileOutcome {
+            rel: job.rel,
+            stamp: job.stamp,
+            outcome,
+        });
     }
-    finish(&mut corpus);
+    reuse.renamed = finish(&mut corpus);
     (corpus, reuse)
 }
 
@@ -332,38 +346,44 @@ fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
     }
 }
 
-fn finish(corpus: &mut Corpus) {
+/// Sorts the corpus and makes its ids unique; returns the ids changed,
+/// each with the id its document was read with.
+fn finish(corpus: &mut Corpus) -> HashMap<String, String> {
     corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
     // Sorted, equal ids are neighbours: usually there are none.
-    if corpus.docs.windows(2).any(|w| w[0].id == w[1].id) {
-        unique_ids(&mut corpus.docs);
-    }
+    let renamed = if corpus.docs.windows(2).any(|w| w[0].id == w[1].id) {
+        unique_ids(&mut corpus.docs)
+    } else {
+        HashMap::new()
+    };
     corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Stable: keeps the line order of one file's warnings.
     corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    renamed
 }
 
 /// Makes the ids of `docs` (sorted by id) unique: a JSON Lines record
 /// `e.jsonl#1` and a file named `e.jsonl#1` both want the same one. The
 /// first (in path order) keeps it; the next gets `~2`, and so on.
-fn unique_ids(docs: &mut [Document]) {
+fn unique_ids(docs: &mut [Document]) -> HashMap<String, String> {
     let mut seen: HashSet<String> = HashSet::with_capacity(docs.len());
-    let mut renamed = false;
+    let mut renamed = HashMap::new();
     for i in 0..docs.len() {
         if !seen.insert(docs[i].id.clone()) {
             let base = docs[i].id.clone();
             let id = (2..)
                 .map(|n| format!("{base}~{n}"))
                 .find(|id| !seen.contains(id) && docs.iter().all(|d| &d.id != id))
-                .unwrap_or(base);
+                .unwrap_or_else(|| base.clone());
             seen.insert(id.clone());
-            docs[i].id = id;
-            renamed = true;
+            docs[i].id = id.clone();
+            renamed.insert(id, base);
         }
     }
-    if renamed {
+    if !renamed.is_empty() {
         docs.sort_by(|a, b| a.id.cmp(&b.id));
     }
+    renamed
 }
 
 /// Parses one file's bytes. `rel_path` (`/`-separated, relative to the corpus
@@ -567,52 +587,15 @@ pub struct FileRecord {
 }
 
 impl FileRecord {
-    /// What is left in the place of a record taken out (nothing allocated).
-    fn taken() -> FileRecord {
-        FileRecord {
-            rel: String::new(),
-            stamp: Stamp::default(),
-            outcome: Err(String::new()),
-        }
-    }
-
-    fn of(job: &Job, result: &ParseResult) -> FileRecord {
-        FileRecord {
-            rel: job.rel.clone(),
-            stamp: job.stamp,
-            outcome: match result {
-                Ok((docs, warnings)) => Ok((
-                    docs.iter()
-                        .map(|d| DocMeta {
-                            id: d.id.clone(),
-                            title: d.title.clone(),
-                            len: d.text.len() as u64,
-                            hash: d.text.content_hash(),
-                            boilerplate: d
-                                .boilerplate
-                                .iter()
-                                .map(|r| (r.start as u64, r.end as u64))
-                                .collect(),
-                            url: d.url.clone(),
-                            date: d.date.clone(),
-                        })
-                        .collect(),
-                    warnings.clone(),
-                )),
-                Err(reason) => Err(reason.clone()),
-            },
-        }
-    }
-
     /// The file's documents again, their texts left on disk. `None` when
     /// the record does not describe a sane document (a damaged cache).
-    fn restore(&self, job: &Job) -> Option<ParseResult> {
-        let (metas, warnings) = match &self.outcome {
+    fn restore(self, job: &Job) -> Option<ParseResult> {
+        let (metas, warnings) = match self.outcome {
             Ok(ok) => ok,
-            Err(reason) => return Some(Err(reason.clone())),
+            Err(reason) => return Some(Err(reason)),
         };
         let mut docs = Vec::with_capacity(metas.len());
-        for (record, m) in metas.iter().enumerate() {
+        for (record, m) in metas.into_iter().enumerate() {
             let len = usize::try_from(m.len).ok()?;
             let boilerplate = m
                 .boilerplate
@@ -623,9 +606,9 @@ impl FileRecord {
                 })
                 .collect::<Option<Vec<_>>>()?;
             docs.push(Document {
-                id: m.id.clone(),
+                id: m.id,
                 path: job.rel.clone(),
-                title: m.title.clone(),
+                title: m.title,
                 text: Text::lazy(
                     len,
                     m.hash,
@@ -636,21 +619,81 @@ impl FileRecord {
                     },
                 ),
                 boilerplate,
-                url: m.url.clone(),
-                date: m.date.clone(),
+                url: m.url,
+                date: m.date,
             });
         }
-        Some(Ok((docs, warnings.clone())))
+        Some(Ok((docs, warnings)))
     }
 }
 
 /// What [`load_path_reusing`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reuse {
-    /// Every file's record, to keep for next time.
-    pub records: Vec<FileRecord>,
+    /// Every file, in order.
+    files: Vec<FileOutcome>,
+    /// Ids made unique, each with the id its document was read with.
+    renamed: HashMap<String, String>,
     /// How many files were read (the others were unchanged).
     pub read: usize,
+}
+
+/// A file and what reading it gave: its warnings (its documents are in the
+/// corpus), or why it was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileOutcome {
+    rel: String,
+    stamp: Stamp,
+    outcome: Result<Vec<String>, String>,
+}
+
+impl Reuse {
+    /// Every file's record, to keep for next time, from `corpus`, the
+    /// corpus loaded with it (records are not kept while it is loaded: a
+    /// restart rarely needs them).
+    pub fn records(&self, corpus: &Corpus) -> Vec<FileRecord> {
+        // Each file's documents, in the order it gave them.
+        let mut of_file: HashMap<&str, Vec<(u32, &Document)>> = HashMap::new();
+        for d in &corpus.docs {
+            if let Some(origin) = d.text.origin() {
+                of_file
+                    .entry(d.path.as_str())
+                    .or_default()
+                    .push((origin.record, d));
+            }
+        }
+        self.files
+            .iter()
+            .map(|f| FileRecord {
+                rel: f.rel.clone(),
+                stamp: f.stamp,
+                outcome: match &f.outcome {
+                    Ok(warnings) => {
+                        let mut docs = of_file.remove(f.rel.as_str()).unwrap_or_default();
+                        docs.sort_by_key(|&(record, _)| record);
+                        let metas = docs
+                            .into_iter()
+                            .map(|(_, d)| DocMeta {
+                                id: self.renamed.get(&d.id).unwrap_or(&d.id).clone(),
+                                title: d.title.clone(),
+                                len: d.text.len() as u64,
+                                hash: d.text.content_hash(),
+                                boilerplate: d
+                                    .boilerplate
+                                    .iter()
+                                    .map(|r| (r.start as u64, r.end as u64))
+                                    .collect(),
+                                url: d.url.clone(),
+                                date: d.date.clone(),
+                            })
+                            .collect();
+                        Ok((metas, warnings.clone()))
+                    }
+                    Err(reason) => Err(reason.clone()),
+                },
+            })
+            .collect()
+    }
 }
 
 /// Identity of a file or directory, to visit each once.
@@ -1133,9 +1176,21 @@ mod tests {
 
         // Nothing changed: nothing is read, and the corpus is the same,
         // down to its warnings, skipped files and texts (read when used).
-        let (warm, again) = load_path_reusing(d, &first.records).unwrap();
+        let records = first.records(&cold);
+        let rels: Vec<&str> = records.iter().map(|r| r.rel.as_str()).collect();
+        assert_eq!(rels, ["a/page.html", "b.txt", "empty.txt", "feed.jsonl"]);
+        assert!(matches!(&records[2].outcome, Err(reason) if reason == "empty file"));
+        match &records[3].outcome {
+            Ok((metas, warnings)) => {
+                let ids: Vec<&str> = metas.iter().map(|m| m.id.as_str()).collect();
+                assert_eq!(ids, ["feed.jsonl#1", "feed.jsonl#3"]);
+                assert_eq!(warnings.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        let (warm, again) = load_path_reusing(d, &records).unwrap();
         assert_eq!(again.read, 0);
-        assert_eq!(again.records, first.records);
+        assert_eq!(again.records(&warm), records);
         assert!(warm.docs.iter().all(|x| !x.text.is_held()));
         assert_eq!(warm.docs, cold.docs);
         assert_eq!(warm.warnings, cold.warnings);
@@ -1147,15 +1202,17 @@ mod tests {
         write(d, "b.txt", b"Beta Title\n\nThe IMF said so.");
         write(d, "c.txt", b"Gamma\n\nNew.");
         fs::remove_file(d.join("feed.jsonl")).unwrap();
-        let (changed, after) = load_path_reusing(d, &first.records).unwrap();
+        let (changed, after) = load_path_reusing(d, &records).unwrap();
         assert_eq!(after.read, 2);
         assert_eq!(changed.docs, load_path(d).unwrap().docs);
-        let rels: Vec<&str> = after.records.iter().map(|r| r.rel.as_str()).collect();
+        let (_, fresh) = load_path_reusing(d, &[]).unwrap();
+        assert_eq!(after.records(&changed), fresh.records(&changed));
+        let rels: Vec<String> = after.records(&changed).into_iter().map(|r| r.rel).collect();
         assert_eq!(rels, ["a/page.html", "b.txt", "c.txt", "empty.txt"]);
 
         // A damaged record (boilerplate past the text) is not trusted: the
         // file is read again.
-        let mut damaged = after.records.clone();
+        let mut damaged = after.records(&changed);
         if let Ok((metas, _)) = &mut damaged[1].outcome {
             metas[0].boilerplate = vec![(0, 1 << 40)];
         }
@@ -1224,7 +1281,7 @@ mod tests {
         assert_eq!(&part.docs[7].text[..7], "Story 7");
         // Nothing to read, nothing listed early.
         let mut again = 0;
-        load_path_listing(d, reuse.records.clone(), &mut |_| again += 1).unwrap();
+        load_path_listing(d, reuse.records(&corpus), &mut |_| again += 1).unwrap();
         assert_eq!(again, 0);
     }
 

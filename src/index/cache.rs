@@ -40,7 +40,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +112,49 @@ struct StoredEntity {
     external: Vec<(String, String)>,
 }
 
+impl From<StoredEntity> for Entity {
+    fn from(e: StoredEntity) -> Entity {
+        Entity {
+            id: e.id,
+            name: e.name,
+            kind: e.kind,
+            aliases: e.aliases,
+            description: e.description,
+            external: e.external.into_iter().collect(),
+        }
+    }
+}
+
+/// A sequence read into a vector of its length at once, each element read
+/// as an `S` and made a `T`. (Serde's vectors grow by doubling past a
+/// cautious first allocation: the entities of a 100k corpus took twice
+/// their room.) The length is the file's word, checked by its checksum; it
+/// is trusted with a million elements at most before the vector grows.
+struct Seq<T, S = T>(Vec<T>, std::marker::PhantomData<fn() -> S>);
+
+impl<'de, T: From<S>, S: Deserialize<'de>> Deserialize<'de> for Seq<T, S> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<T, S>(std::marker::PhantomData<fn() -> (T, S)>);
+        impl<'de, T: From<S>, S: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T, S> {
+            type Value = Seq<T, S>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(x) = seq.next_element::<S>()? {
+                    out.push(T::from(x));
+                }
+                Ok(Seq(out, std::marker::PhantomData))
+            }
+        }
+        d.deserialize_seq(Visitor(std::marker::PhantomData))
+    }
+}
+
 /// An entity as written: the same shape as [`StoredEntity`], borrowed.
 #[derive(Serialize)]
 struct EntityRef<'a> {
@@ -127,14 +170,14 @@ struct EntityRef<'a> {
 #[derive(Deserialize)]
 struct Head {
     key: Key,
-    files: Vec<FileRecord>,
-    entities: Vec<StoredEntity>,
-    form_names: Vec<String>,
+    files: Seq<FileRecord>,
+    entities: Seq<Entity, StoredEntity>,
+    form_names: Seq<Box<str>, String>,
     /// Each document's mention count, and the bytes of its mentions in the
     /// lists.
-    docs: Vec<(u32, u64)>,
+    docs: Seq<(u32, u64)>,
     /// The bytes of each entity's places in the lists.
-    places: Vec<u64>,
+    places: Seq<u64>,
 }
 
 /// The same, as written.
@@ -293,13 +336,18 @@ impl Cached {
     /// What each file was when it was read, for
     /// [`crate::corpus::load_path_listing`].
     pub fn files(&self) -> &[FileRecord] {
-        &self.head.files
+        &self.head.files.0
+    }
+
+    /// Was the analysis computed for `key`?
+    pub fn is_for(&self, key: &Key) -> bool {
+        self.head.key == *key
     }
 
     /// The same, taken out (they are not needed to check or index the
     /// analysis).
     pub fn take_files(&mut self) -> Vec<FileRecord> {
-        std::mem::take(&mut self.head.files)
+        std::mem::take(&mut self.head.files.0)
     }
 
     /// The analysis, if it was computed for `key` and fits `corpus`: every
@@ -318,7 +366,8 @@ impl Cached {
             return Err(Miss::Stale);
         }
         let invalid = |why: &str| Miss::Invalid(why.to_string());
-        if head.places.len() != head.entities.len() {
+        let (docs, places) = (&head.docs.0, &head.places.0);
+        if places.len() != head.entities.0.len() {
             return Err(invalid("its places do not fit its entities"));
         }
         // The lists, read only now: a restart holds no two large things at
@@ -336,30 +385,14 @@ impl Cached {
         if checksum(&[&bytes]) != lists_sum {
             return Err(invalid("damaged: its checksum does not match"));
         }
-        let lists = super::lists::Lists::new(bytes, &head.docs, &head.places)
+        let lists = super::lists::Lists::new(bytes, docs, places)
             .ok_or_else(|| invalid("its lists do not fit their sizes"))?;
         let checked = lists
-            .check(corpus, head.form_names.len())
+            .check(corpus, head.form_names.0.len())
             .map_err(Miss::Invalid)?;
-        let entities = head
-            .entities
-            .into_iter()
-            .map(|e| Entity {
-                id: e.id,
-                name: e.name,
-                kind: e.kind,
-                aliases: e.aliases,
-                description: e.description,
-                external: e.external.into_iter().collect(),
-            })
-            .collect();
         Ok(Ready {
-            entities,
-            form_names: head
-                .form_names
-                .into_iter()
-                .map(String::into_boxed_str)
-                .collect(),
+            entities: head.entities.0,
+            form_names: head.form_names.0,
             checked,
         })
     }

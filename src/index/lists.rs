@@ -10,7 +10,8 @@
 //!
 //! - a document's mentions, in order: the start's step from the previous
 //!   mention's end (from 0 for the first), the length, the entity, the
-//!   source (one byte), the confidence (one byte) and the form;
+//!   source (one byte, with a flag for a confidence other than 100), the
+//!   confidence when it is flagged (one byte) and the form;
 //! - an entity's places (document, position in its list), in order: the
 //!   document's step from the previous place's, then the position's step
 //!   from the one after the previous place's in the same document (from 0
@@ -57,6 +58,10 @@ pub(super) struct Checked {
     pub stats: Vec<EntityStats>,
     pub total: usize,
 }
+
+/// The flag of a source's code that says a confidence byte follows (it is
+/// 100 otherwise, as for every knowledge-base match).
+const OWN_CONFIDENCE: u8 = 0x80;
 
 /// The one-byte code of a source.
 fn source_code(s: Source) -> u8 {
@@ -122,8 +127,12 @@ fn mention(r: &mut &[u8], doc: DocId, at: &mut u32) -> Option<(Mention, u32)> {
     let step = get(r)?;
     let len = get(r)?;
     let entity = get(r)?;
-    let source = source_of(byte(r)?)?;
-    let confidence = byte(r)?;
+    let code = byte(r)?;
+    let source = source_of(code & !OWN_CONFIDENCE)?;
+    let confidence = match code & OWN_CONFIDENCE {
+        0 => 100,
+        _ => byte(r)?,
+    };
     let form = get(r)?;
     let start = at.checked_add(step)?;
     let end = start.checked_add(len)?;
@@ -186,8 +195,12 @@ pub(super) fn encode(
             put(&mut out, m.start.saturating_sub(at));
             put(&mut out, m.end.saturating_sub(m.start));
             put(&mut out, m.entity);
-            out.push(source_code(m.source));
-            out.push(m.confidence);
+            if m.confidence == 100 {
+                out.push(source_code(m.source));
+            } else {
+                out.push(source_code(m.source) | OWN_CONFIDENCE);
+                out.push(m.confidence);
+            }
             put(&mut out, form(k));
             at = m.end;
             k += 1;
@@ -430,7 +443,7 @@ mod tests {
             } else {
                 Source::Name
             },
-            confidence: 90,
+            confidence: if entity == 0 { 100 } else { 90 },
         };
         let mentions = [
             m(0, 0, 5, 0),
