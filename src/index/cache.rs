@@ -40,7 +40,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,10 +354,9 @@ impl Cached {
     /// mention within its document's text and of a known entity and form,
     /// every entity's list of places exactly its mentions.
     pub fn check(self, key: &Key, corpus: &Corpus) -> Result<Ready, Miss> {
-        use std::io::{Read, Seek};
         let Cached {
             head,
-            mut file,
+            file,
             lists_at,
             lists_len,
             lists_sum,
@@ -370,26 +369,17 @@ impl Cached {
         if places.len() != head.entities.0.len() {
             return Err(invalid("its places do not fit its entities"));
         }
-        // The lists, read only now: a restart holds no two large things at
-        // once. Their length was checked against the file's.
-        let unreadable = |e: std::io::Error| Miss::Unreadable(e.to_string());
-        file.seek(std::io::SeekFrom::Start(lists_at))
-            .map_err(unreadable)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(lists_len).unwrap_or(0));
-        file.take(lists_len)
-            .read_to_end(&mut bytes)
-            .map_err(unreadable)?;
-        if bytes.len() as u64 != lists_len {
-            return Err(invalid("truncated"));
-        }
-        if checksum(&[&bytes]) != lists_sum {
-            return Err(invalid("damaged: its checksum does not match"));
-        }
-        let lists = super::lists::Lists::new(bytes, docs, places)
+        // The lists are read only now, a window at a time, and kept in the
+        // file: the index reads each list when it is first used.
+        let bytes = super::lists::Bytes::file(file, lists_at);
+        let lists = super::lists::Lists::new(bytes, lists_len, docs, places)
             .ok_or_else(|| invalid("its lists do not fit their sizes"))?;
         let checked = lists
-            .check(corpus, head.form_names.0.len())
-            .map_err(Miss::Invalid)?;
+            .check(corpus, head.form_names.0.len(), lists_sum)
+            .map_err(|refused| match refused {
+                super::lists::Refused::Invalid(why) => Miss::Invalid(why),
+                super::lists::Refused::Unreadable(e) => Miss::Unreadable(e.to_string()),
+            })?;
         Ok(Ready {
             entities: head.entities.0,
             form_names: head.form_names.0,
@@ -454,7 +444,7 @@ pub fn store(
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
     let head_len = (head.len() as u64).to_le_bytes();
     let lists_len = (lists.len() as u64).to_le_bytes();
-    let lists_sum = checksum(&[&lists]).to_le_bytes();
+    let lists_sum = super::lists::checksum(&lists).to_le_bytes();
     let lists_fields = [lists_len, lists_sum].concat();
     let head_sum = checksum(&[&head_len, &lists_fields, &head]).to_le_bytes();
     files::write_private_with(path, |w| {
@@ -482,8 +472,9 @@ pub fn ready(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// A checksum of the parts of a file after its checksum: FxHash of their
-/// bytes, lengths included.
+/// The head's checksum: FxHash of the lengths and checksum it is read
+/// with and of its bytes, lengths included. (The lists have their own, made
+/// as they are read: see [`super::lists::checksum`].)
 fn checksum(parts: &[&[u8]]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     for bytes in parts {

@@ -23,14 +23,13 @@
 //! corpus, or places that are not exactly the mentions, refuse the file.
 
 use super::{DocList, EntityStats, Place};
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Text};
 use crate::entity::{DocId, EntityId, Mention, Source};
 use std::sync::{Arc, OnceLock};
 
 /// The encoded lists, and those decoded so far.
 pub(super) struct Lists {
-    /// The encoded lists.
-    bytes: Vec<u8>,
+    bytes: Bytes,
     /// Where each document's mentions start in `bytes`, and (last) where
     /// the places start.
     doc_at: Vec<usize>,
@@ -38,6 +37,10 @@ pub(super) struct Lists {
     doc_len: Vec<u32>,
     /// Where each entity's places start in `bytes`, and (last) the end.
     entity_at: Vec<usize>,
+    /// How many places each entity has (counted by the check).
+    entity_len: Vec<u32>,
+    /// How many forms there are.
+    forms: usize,
     docs: Vec<OnceLock<DocList>>,
     entities: Vec<OnceLock<Arc<[Place]>>>,
 }
@@ -45,11 +48,136 @@ pub(super) struct Lists {
 impl std::fmt::Debug for Lists {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lists")
-            .field("bytes", &self.bytes.len())
+            .field("bytes", &self.entity_at.last())
             .field("docs", &self.docs.len())
             .field("entities", &self.entities.len())
             .finish()
     }
+}
+
+/// Where the encoded lists are.
+pub(super) enum Bytes {
+    /// In memory (for the tests).
+    #[cfg(test)]
+    Memory(Vec<u8>),
+    /// In the cache file, from byte `at` on, read a list at a time (by
+    /// positioned reads, so that threads share no cursor). The file is
+    /// open: a cache written later, by rename, is not what is read.
+    File {
+        file: std::fs::File,
+        at: u64,
+        /// Where the file has no positioned reads, one read at a time.
+        #[cfg(not(unix))]
+        lock: std::sync::Mutex<()>,
+    },
+}
+
+impl Bytes {
+    /// The cache file's lists, from byte `at` of `file`.
+    pub(super) fn file(file: std::fs::File, at: u64) -> Bytes {
+        Bytes::File {
+            file,
+            at,
+            #[cfg(not(unix))]
+            lock: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// Bytes `range` of the lists: borrowed when in memory, otherwise read
+    /// into `buf`.
+    fn get<'a>(
+        &'a self,
+        range: std::ops::Range<usize>,
+        buf: &'a mut Vec<u8>,
+    ) -> std::io::Result<&'a [u8]> {
+        match self {
+            #[cfg(test)]
+            Bytes::Memory(bytes) => bytes.get(range).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "past the lists")
+            }),
+            Bytes::File {
+                file,
+                at,
+                #[cfg(not(unix))]
+                lock,
+            } => {
+                buf.clear();
+                buf.resize(range.len(), 0);
+                let from = at + range.start as u64;
+                #[cfg(unix)]
+                std::os::unix::fs::FileExt::read_exact_at(file, buf, from)?;
+                #[cfg(not(unix))]
+                {
+                    use std::io::{Read, Seek};
+                    let _one = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut f = file;
+                    f.seek(std::io::SeekFrom::Start(from))?;
+                    f.read_exact(buf)?;
+                }
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// How many bytes of lists are checked at a time (the lists of a large
+/// corpus are never all in memory).
+const WINDOW: usize = 4 << 20;
+
+/// The lists' checksum is made of blocks of this size.
+const BLOCK: usize = 64 << 10;
+
+/// The lists' checksum: FxHash of the FxHash of each [`BLOCK`] and of the
+/// length, so that it can be made a window at a time.
+#[derive(Default)]
+struct BlockSum {
+    sum: rustc_hash::FxHasher,
+    block: Vec<u8>,
+    len: u64,
+}
+
+impl BlockSum {
+    fn feed(&mut self, mut bytes: &[u8]) {
+        use std::hash::Hasher;
+        self.len += bytes.len() as u64;
+        while !bytes.is_empty() {
+            let take = (BLOCK - self.block.len()).min(bytes.len());
+            let (head, rest) = bytes.split_at(take);
+            if self.block.is_empty() && take == BLOCK {
+                self.sum.write_u64(block_hash(head));
+            } else {
+                self.block.extend_from_slice(head);
+                if self.block.len() == BLOCK {
+                    self.sum.write_u64(block_hash(&self.block));
+                    self.block.clear();
+                }
+            }
+            bytes = rest;
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        use std::hash::Hasher;
+        if !self.block.is_empty() {
+            self.sum.write_u64(block_hash(&self.block));
+        }
+        self.sum.write_u64(self.len);
+        self.sum.finish()
+    }
+}
+
+fn block_hash(block: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(block);
+    h.finish()
+}
+
+/// The checksum of encoded lists (see [`BlockSum`]).
+pub(super) fn checksum(bytes: &[u8]) -> u64 {
+    let mut sum = BlockSum::default();
+    sum.feed(bytes);
+    sum.finish()
 }
 
 /// The lists checked against a corpus, with what the check counted.
@@ -227,20 +355,43 @@ pub(super) fn encode(
 /// A mix of a mention's entity, document and position: the sums over the
 /// mentions and over the places must agree.
 fn mix(e: EntityId, d: DocId, i: u32) -> u64 {
-    fn splitmix(mut z: u64) -> u64 {
-        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+    // SplitMix64's finaliser, of the place and the entity's own odd
+    // multiple.
+    let mut z =
+        ((u64::from(d) << 32) | u64::from(i)) ^ u64::from(e).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Why lists were refused.
+#[derive(Debug)]
+pub(super) enum Refused {
+    /// They do not fit the corpus, or each other.
+    Invalid(String),
+    /// They could not be read.
+    Unreadable(std::io::Error),
+}
+
+impl From<std::io::Error> for Refused {
+    fn from(e: std::io::Error) -> Refused {
+        match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => Refused::Invalid("truncated".to_string()),
+            _ => Refused::Unreadable(e),
+        }
     }
-    splitmix(splitmix((u64::from(e) << 32) | u64::from(d)) ^ u64::from(i))
 }
 
 impl Lists {
-    /// The lists in `bytes`, laid out as `docs` (each document's mention
-    /// count and bytes) and `entities` (each entity's bytes) say. `None`
-    /// when the sizes do not add up.
-    pub(super) fn new(bytes: Vec<u8>, docs: &[(u32, u64)], entities: &[u64]) -> Option<Lists> {
+    /// The `len` bytes of lists in `bytes`, laid out as `docs` (each
+    /// document's mention count and bytes) and `entities` (each entity's
+    /// bytes) say. `None` when the sizes do not add up.
+    pub(super) fn new(
+        bytes: Bytes,
+        len: u64,
+        docs: &[(u32, u64)],
+        entities: &[u64],
+    ) -> Option<Lists> {
         let mut doc_at = Vec::with_capacity(docs.len() + 1);
         let mut end = 0usize;
         for &(_, n) in docs {
@@ -254,7 +405,12 @@ impl Lists {
             end = end.checked_add(usize::try_from(n).ok()?)?;
         }
         entity_at.push(end);
-        if end != bytes.len() {
+        let fits = match &bytes {
+            #[cfg(test)]
+            Bytes::Memory(b) => b.len() == end,
+            Bytes::File { .. } => true,
+        };
+        if !fits || u64::try_from(end).ok()? != len {
             return None;
         }
         Some(Lists {
@@ -262,94 +418,169 @@ impl Lists {
             doc_at,
             doc_len: docs.iter().map(|&(n, _)| n).collect(),
             entity_at,
+            entity_len: Vec::new(),
+            forms: 0,
             docs: (0..docs.len()).map(|_| OnceLock::new()).collect(),
             entities: (0..entities.len()).map(|_| OnceLock::new()).collect(),
         })
     }
 
-    fn doc_bytes(&self, d: usize) -> &[u8] {
-        &self.bytes[self.doc_at[d]..self.doc_at[d + 1]]
+    /// Reads document `d`'s mentions from `bytes`, giving each (with its
+    /// form) to `each`, if they all decode and fit `text`, the entities and
+    /// the forms. (Those of every document are checked by [`Lists::check`];
+    /// a list read again later is checked again.)
+    fn read_doc(
+        &self,
+        d: usize,
+        bytes: &[u8],
+        text: &Text,
+        mut each: impl FnMut(Mention, u32),
+    ) -> Option<()> {
+        // A text not in memory is not read to check the boundaries: its
+        // length and content hash are part of the key, and a text read
+        // later that is not the one indexed is replaced by a notice of
+        // the same length in ASCII (see `corpus::Text`).
+        let held = text.is_held().then(|| text.as_str());
+        let (mut r, mut at) = (bytes, 0u32);
+        for _ in 0..self.doc_len[d] {
+            let (m, form) = mention(&mut r, d as DocId, &mut at)?;
+            let fits = m.start < m.end
+                && (m.entity as usize) < self.entities.len()
+                && (form as usize) < self.forms
+                && held.is_none_or(|t| {
+                    t.is_char_boundary(m.start as usize) && t.is_char_boundary(m.end as usize)
+                });
+            if !fits {
+                return None;
+            }
+            each(m, form);
+        }
+        // Ends only grow: the last is within the text, or none is.
+        (r.is_empty() && at as usize <= text.len()).then_some(())
     }
 
-    fn entity_bytes(&self, e: usize) -> &[u8] {
-        &self.bytes[self.entity_at[e]..self.entity_at[e + 1]]
+    /// Entity `e`'s places, if they decode and name existing mentions.
+    fn decode_places(&self, bytes: &[u8]) -> Option<Vec<Place>> {
+        let mut r = bytes;
+        let (mut doc, mut next) = (0, 0);
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let (d, i) = place(&mut r, &mut doc, &mut next)?;
+            if i >= *self.doc_len.get(d as usize)? {
+                return None;
+            }
+            out.push((d, i));
+        }
+        Some(out)
     }
 
-    /// Checks every list against `corpus`, with `forms` forms: each
-    /// document's mentions lie within its text (on character boundaries,
-    /// when the text is in memory), name a known entity and form, and fill
-    /// their bytes exactly; each entity's places name existing mentions,
-    /// and the places are exactly the mentions. Counts each entity's
+    /// Checks every list against `corpus`, with `forms` forms, reading
+    /// them a window at a time: each document's mentions lie within its
+    /// text (on character boundaries, when the text is in memory), name a
+    /// known entity and form, and fill their bytes exactly; each entity's
+    /// places name existing mentions, and the places are exactly the
+    /// mentions (a sum of a mix of each one's entity, document and position
+    /// over both); the lists' checksum is `sum`. Counts each entity's
     /// mentions and documents on the way.
-    pub(super) fn check(self, corpus: &Corpus, forms: usize) -> Result<Checked, String> {
+    pub(super) fn check(
+        mut self,
+        corpus: &Corpus,
+        forms: usize,
+        sum: u64,
+    ) -> Result<Checked, Refused> {
         use rayon::prelude::*;
         let n_docs = self.docs.len();
         let n_entities = self.entities.len();
+        let invalid = |why: &str| Refused::Invalid(why.to_string());
         if n_docs != corpus.docs.len() {
-            return Err("its mentions do not fit the corpus".to_string());
+            return Err(invalid("its mentions do not fit the corpus"));
         }
-        // The mentions, a range of documents at a time: (count, sum of mixes).
-        let doc_check = |d: usize| -> Option<(usize, u64)> {
-            let text = &corpus.docs[d].text;
-            let mut r = self.doc_bytes(d);
-            let (mut at, mut sum) = (0u32, 0u64);
-            let n = self.doc_len[d];
-            for i in 0..n {
-                let (m, form) = mention(&mut r, d as DocId, &mut at)?;
-                let fits = m.start < m.end
-                    && (m.end as usize) <= text.len()
-                    && (!text.is_held()
-                        || (text.is_char_boundary(m.start as usize)
-                            && text.is_char_boundary(m.end as usize)))
-                    && (m.entity as usize) < n_entities
-                    && (form as usize) < forms;
-                if !fits {
-                    return None;
-                }
-                sum = sum.wrapping_add(mix(m.entity, d as DocId, i));
+        self.forms = forms;
+        let mut blocks = BlockSum::default();
+        let mut buf = Vec::new();
+        // The first thing found wrong; the rest is still read, to tell
+        // damage (a checksum that does not match) from lists that do not
+        // fit.
+        let mut wrong: Option<&str> = None;
+        // The mentions: (count, sum of mixes).
+        let mut mentions = (0usize, 0u64);
+        for docs in windows(&self.doc_at) {
+            let (from, to) = (self.doc_at[docs.start], self.doc_at[docs.end]);
+            let bytes = self.bytes.get(from..to, &mut buf)?;
+            blocks.feed(bytes);
+            if wrong.is_some() {
+                continue;
             }
-            r.is_empty().then_some((n as usize, sum))
-        };
-        let add = |a: Option<(usize, u64)>, b: Option<(usize, u64)>| {
-            let ((n, s), (m, t)) = (a?, b?);
-            Some((n + m, s.wrapping_add(t)))
-        };
-        let mentions = (0..n_docs)
-            .into_par_iter()
-            .with_min_len(256)
-            .map(doc_check)
-            .reduce(|| Some((0, 0)), add)
-            .ok_or_else(|| "its mentions do not fit the corpus".to_string())?;
+            let this = &self;
+            let part = docs
+                .into_par_iter()
+                .with_min_len(64)
+                .map(|d| {
+                    let list = &bytes[this.doc_at[d] - from..this.doc_at[d + 1] - from];
+                    let (mut i, mut sum) = (0u32, 0u64);
+                    this.read_doc(d, list, &corpus.docs[d].text, |m, _| {
+                        sum = sum.wrapping_add(mix(m.entity, m.doc, i));
+                        i += 1;
+                    })?;
+                    Some((i as usize, sum))
+                })
+                .try_reduce(|| (0, 0), |a, b| Some((a.0 + b.0, a.1.wrapping_add(b.1))));
+            match part {
+                Some((n, s)) => mentions = (mentions.0 + n, mentions.1.wrapping_add(s)),
+                None => wrong = Some("its mentions do not fit the corpus"),
+            }
+        }
         // The places, an entity at a time.
-        let entity_check = |e: usize| -> Option<(EntityStats, u64)> {
-            let mut r = self.entity_bytes(e);
-            let (mut doc, mut next, mut sum) = (0, 0, 0u64);
-            let mut stats = EntityStats::default();
-            let mut last = None;
-            while !r.is_empty() {
-                let (d, i) = place(&mut r, &mut doc, &mut next)?;
-                if d as usize >= n_docs || i >= self.doc_len[d as usize] {
-                    return None;
-                }
-                stats.mentions = stats.mentions.checked_add(1)?;
-                stats.docs += u32::from(last != Some(d));
-                last = Some(d);
-                sum = sum.wrapping_add(mix(e as EntityId, d, i));
+        let mut stats = Vec::with_capacity(n_entities);
+        let mut places = (0usize, 0u64);
+        for entities in windows(&self.entity_at) {
+            let (from, to) = (self.entity_at[entities.start], self.entity_at[entities.end]);
+            let bytes = self.bytes.get(from..to, &mut buf)?;
+            blocks.feed(bytes);
+            if wrong.is_some() {
+                continue;
             }
-            Some((stats, sum))
-        };
-        let per_entity: Option<Vec<(EntityStats, u64)>> =
-            (0..n_entities).into_par_iter().map(entity_check).collect();
-        let per_entity =
-            per_entity.ok_or_else(|| "its places do not fit its mentions".to_string())?;
-        let places = per_entity.iter().fold((0usize, 0u64), |(n, s), (st, t)| {
-            (n + st.mentions as usize, s.wrapping_add(*t))
-        });
-        if places != mentions {
-            return Err("its places do not fit its mentions".to_string());
+            let this = &self;
+            let part: Option<Vec<(EntityStats, u64)>> = entities
+                .into_par_iter()
+                .with_min_len(64)
+                .map(|e| {
+                    let list = &bytes[this.entity_at[e] - from..this.entity_at[e + 1] - from];
+                    let places = this.decode_places(list)?;
+                    let mut stats = EntityStats::default();
+                    let mut sum = 0u64;
+                    let mut last = None;
+                    for &(d, i) in &places {
+                        stats.mentions += 1;
+                        stats.docs += u32::from(last != Some(d));
+                        last = Some(d);
+                        sum = sum.wrapping_add(mix(e as EntityId, d, i));
+                    }
+                    Some((stats, sum))
+                })
+                .collect();
+            match part {
+                Some(part) => {
+                    for (st, s) in part {
+                        places = (places.0 + st.mentions as usize, places.1.wrapping_add(s));
+                        stats.push(st);
+                    }
+                }
+                None => wrong = Some("its places do not fit its mentions"),
+            }
         }
+        if blocks.finish() != sum {
+            return Err(invalid("damaged: its checksum does not match"));
+        }
+        if let Some(why) = wrong {
+            return Err(invalid(why));
+        }
+        if places != mentions {
+            return Err(invalid("its places do not fit its mentions"));
+        }
+        self.entity_len = stats.iter().map(|s| s.mentions).collect();
         Ok(Checked {
-            stats: per_entity.into_iter().map(|(s, _)| s).collect(),
+            stats,
             total: mentions.0,
             lists: self,
         })
@@ -365,19 +596,29 @@ impl Lists {
         self.doc_len.get(d as usize).map_or(0, |&n| n as usize)
     }
 
-    /// Document `d`'s mentions and forms, decoded on first use.
-    pub(super) fn doc(&self, d: DocId) -> Option<&DocList> {
+    /// Document `d`'s mentions and forms, decoded on first use; `text` is
+    /// its text. (Empty if the list no longer reads as it was checked: the
+    /// cache file changed in place under the index.)
+    pub(super) fn doc(&self, d: DocId, text: &Text) -> Option<&DocList> {
         let cell = self.docs.get(d as usize)?;
         Some(cell.get_or_init(|| {
-            let n = self.doc_len[d as usize] as usize;
-            let mut r = self.doc_bytes(d as usize);
-            let mut at = 0;
-            let mut mentions = Vec::with_capacity(n);
-            let mut forms = Vec::with_capacity(n);
-            // Checked when the lists were read: this cannot stop early.
-            while let Some((m, f)) = mention(&mut r, d, &mut at) {
-                mentions.push(m);
-                forms.push(f);
+            let d = d as usize;
+            let n = self.doc_len[d] as usize;
+            let (mut mentions, mut forms) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            let mut buf = Vec::new();
+            let read = self
+                .bytes
+                .get(self.doc_at[d]..self.doc_at[d + 1], &mut buf)
+                .ok()
+                .and_then(|bytes| {
+                    self.read_doc(d, bytes, text, |m, f| {
+                        mentions.push(m);
+                        forms.push(f);
+                    })
+                });
+            if read.is_none() {
+                mentions.clear();
+                forms.clear();
             }
             DocList {
                 mentions: Arc::from(mentions),
@@ -386,19 +627,42 @@ impl Lists {
         }))
     }
 
-    /// Entity `e`'s places, decoded on first use.
+    /// Entity `e`'s places, decoded on first use. (Empty if the list no
+    /// longer reads as it was checked.)
     pub(super) fn places(&self, e: EntityId) -> Option<&Arc<[Place]>> {
         let cell = self.entities.get(e as usize)?;
         Some(cell.get_or_init(|| {
-            let mut r = self.entity_bytes(e as usize);
-            let (mut doc, mut next) = (0, 0);
-            let mut out = Vec::new();
-            while let Some(p) = place(&mut r, &mut doc, &mut next) {
-                out.push(p);
-            }
-            Arc::from(out)
+            let e = e as usize;
+            let mut buf = Vec::new();
+            let places = self
+                .bytes
+                .get(self.entity_at[e]..self.entity_at[e + 1], &mut buf)
+                .ok()
+                .and_then(|bytes| self.decode_places(bytes))
+                .filter(|p| Some(&(p.len() as u32)) == self.entity_len.get(e))
+                .unwrap_or_default();
+            Arc::from(places)
         }))
     }
+}
+
+/// The lists at `at` (each one's start, and the end) in windows of
+/// consecutive lists of about [`WINDOW`] bytes (one list may be more).
+fn windows(at: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let n = at.len().saturating_sub(1);
+    let mut a = 0;
+    std::iter::from_fn(move || {
+        if a >= n {
+            return None;
+        }
+        let mut b = a + 1;
+        while b < n && at[b + 1] - at[a] <= WINDOW {
+            b += 1;
+        }
+        let window = a..b;
+        a = b;
+        Some(window)
+    })
 }
 
 #[cfg(test)]
@@ -454,28 +718,38 @@ mod tests {
         ];
         let (bytes, docs, places) = encode(&mentions, |k| k as u32 % 2, 2, 2);
         let lists = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64]| {
-            Lists::new(bytes.to_vec(), docs, places)
+            Lists::new(
+                Bytes::Memory(bytes.to_vec()),
+                bytes.len() as u64,
+                docs,
+                places,
+            )
         };
+        let sum = checksum(&bytes);
         let ok = lists(&bytes, &docs, &places)
             .unwrap()
-            .check(&corpus, 2)
+            .check(&corpus, 2, sum)
             .unwrap();
         assert_eq!(ok.total, 5);
         let stats = |mentions, docs| EntityStats { mentions, docs };
         assert_eq!(ok.stats, [stats(3, 2), stats(2, 2)]);
         assert_eq!(ok.lists.mention_count(1), 2);
-        let d0 = ok.lists.doc(0).unwrap();
+        let text = |d: usize| &corpus.docs[d].text;
+        let d0 = ok.lists.doc(0, text(0)).unwrap();
         assert_eq!(&d0.mentions[..], &mentions[..3]);
         assert_eq!(&d0.forms[..], &[0, 1, 0]);
-        assert_eq!(&ok.lists.doc(1).unwrap().mentions[..], &mentions[3..]);
-        assert!(ok.lists.doc(2).is_none());
+        assert_eq!(
+            &ok.lists.doc(1, text(1)).unwrap().mentions[..],
+            &mentions[3..]
+        );
+        assert!(ok.lists.doc(2, text(1)).is_none());
         assert_eq!(&ok.lists.places(0).unwrap()[..], &[(0, 0), (0, 2), (1, 1)]);
         assert_eq!(&ok.lists.places(1).unwrap()[..], &[(0, 1), (1, 0)]);
         // Sizes that do not add up.
         assert!(lists(&bytes, &docs, &places[..1]).is_none());
         assert!(lists(&bytes[1..], &docs, &places).is_none());
         let refused = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms| {
-            lists(bytes, docs, places).is_some_and(|l| l.check(c, forms).is_err())
+            lists(bytes, docs, places).is_some_and(|l| l.check(c, forms, checksum(bytes)).is_err())
         };
         // Too few forms; a text too short for its mentions; another
         // number of documents.

@@ -244,7 +244,10 @@ impl Index {
     fn doc_list(&self, d: DocId) -> Option<&DocList> {
         match self.docs.get(d as usize)? {
             Some(list) => Some(list),
-            None => self.stored.as_ref()?.doc(d),
+            None => self
+                .stored
+                .as_ref()?
+                .doc(d, &self.corpus.docs.get(d as usize)?.text),
         }
     }
 
