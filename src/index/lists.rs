@@ -226,7 +226,19 @@ fn put(out: &mut Vec<u8>, mut v: u32) {
 }
 
 /// Reads a varint of at most 32 bits.
+#[inline(always)]
 fn get(r: &mut &[u8]) -> Option<u32> {
+    // Most are one byte.
+    match r.split_first() {
+        Some((&b, rest)) if b < 0x80 => {
+            *r = rest;
+            Some(u32::from(b))
+        }
+        _ => get_long(r),
+    }
+}
+
+fn get_long(r: &mut &[u8]) -> Option<u32> {
     let mut v = 0u32;
     for shift in (0..35).step_by(7) {
         let (&b, rest) = r.split_first()?;
@@ -243,6 +255,7 @@ fn get(r: &mut &[u8]) -> Option<u32> {
     None
 }
 
+#[inline]
 fn byte(r: &mut &[u8]) -> Option<u8> {
     let (&b, rest) = r.split_first()?;
     *r = rest;
@@ -251,6 +264,7 @@ fn byte(r: &mut &[u8]) -> Option<u8> {
 
 /// Decodes one mention of document `doc`, whose previous mention ended at
 /// `at`; returns it with its form.
+#[inline(always)]
 fn mention(r: &mut &[u8], doc: DocId, at: &mut u32) -> Option<(Mention, u32)> {
     let step = get(r)?;
     let len = get(r)?;
@@ -279,6 +293,7 @@ fn mention(r: &mut &[u8], doc: DocId, at: &mut u32) -> Option<(Mention, u32)> {
 }
 
 /// Decodes one place, after the place `(doc, next - 1)` (or the start).
+#[inline]
 fn place(r: &mut &[u8], doc: &mut DocId, next: &mut u32) -> Option<Place> {
     let doc_step = get(r)?;
     let i_step = get(r)?;
