@@ -618,28 +618,62 @@ impl Lists {
         let cell = self.docs.get(d as usize)?;
         Some(cell.get_or_init(|| {
             let d = d as usize;
-            let n = self.doc_len[d] as usize;
-            let (mut mentions, mut forms) = (Vec::with_capacity(n), Vec::with_capacity(n));
             let mut buf = Vec::new();
-            let read = self
-                .bytes
-                .get(self.doc_at[d]..self.doc_at[d + 1], &mut buf)
-                .ok()
-                .and_then(|bytes| {
-                    self.read_doc(d, bytes, text, |m, f| {
-                        mentions.push(m);
-                        forms.push(f);
-                    })
-                });
-            if read.is_none() {
-                mentions.clear();
-                forms.clear();
-            }
-            DocList {
-                mentions: Arc::from(mentions),
-                forms: Arc::from(forms),
-            }
+            let bytes = self.bytes.get(self.doc_at[d]..self.doc_at[d + 1], &mut buf);
+            self.decode_doc(d, bytes.ok(), text)
         }))
+    }
+
+    /// Document `d`'s list from its `bytes` (none if they could not be
+    /// read): empty if it does not read as it was checked.
+    fn decode_doc(&self, d: usize, bytes: Option<&[u8]>, text: &Text) -> DocList {
+        let n = self.doc_len[d] as usize;
+        let (mut mentions, mut forms) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let read = bytes.and_then(|bytes| {
+            self.read_doc(d, bytes, text, |m, f| {
+                mentions.push(m);
+                forms.push(f);
+            })
+        });
+        if read.is_none() {
+            mentions.clear();
+            forms.clear();
+        }
+        DocList {
+            mentions: Arc::from(mentions),
+            forms: Arc::from(forms),
+        }
+    }
+
+    /// Decodes the lists of documents `docs` (sorted) not decoded yet, a
+    /// window of the file at a time and on every core: what a pass over
+    /// the documents of an entity named nearly everywhere needs, without a
+    /// read for each.
+    pub(super) fn decode_all(&self, docs: &[DocId], corpus: &Corpus) {
+        use rayon::prelude::*;
+        let todo: Vec<usize> = docs
+            .iter()
+            .map(|&d| d as usize)
+            .filter(|&d| self.docs.get(d).is_some_and(|c| c.get().is_none()))
+            .collect();
+        let mut buf = Vec::new();
+        let mut rest = todo.as_slice();
+        while let Some(&first) = rest.first() {
+            let from = self.doc_at[first];
+            let n = rest
+                .iter()
+                .take_while(|&&d| self.doc_at[d + 1] - from <= WINDOW)
+                .count()
+                .max(1);
+            let (window, after) = rest.split_at(n);
+            rest = after;
+            let to = self.doc_at[window[n - 1] + 1];
+            let bytes = self.bytes.get(from..to, &mut buf).ok();
+            window.par_iter().with_min_len(64).for_each(|&d| {
+                let list = bytes.map(|b| &b[self.doc_at[d] - from..self.doc_at[d + 1] - from]);
+                let _ = self.docs[d].get_or_init(|| self.decode_doc(d, list, &corpus.docs[d].text));
+            });
+        }
     }
 
     /// Entity `e`'s places, decoded on first use. (Empty if the list no
@@ -750,6 +784,21 @@ mod tests {
         assert_eq!(ok.stats, [stats(3, 2), stats(2, 2)]);
         assert_eq!(ok.lists.mention_count(1), 2);
         let text = |d: usize| &corpus.docs[d].text;
+        // Decoded all at once, or one at a time: the same lists.
+        let again = lists(&bytes, &docs, &places)
+            .unwrap()
+            .check(&corpus, 2, sum)
+            .unwrap();
+        again.lists.decode_all(&[0, 1], &corpus);
+        assert!(again.lists.docs.iter().all(|d| d.get().is_some()));
+        for d in 0..2 {
+            let (a, b) = (
+                again.lists.doc(d, text(d as usize)),
+                ok.lists.doc(d, text(d as usize)),
+            );
+            assert_eq!(a.map(|l| &l.mentions), b.map(|l| &l.mentions));
+            assert_eq!(a.map(|l| &l.forms), b.map(|l| &l.forms));
+        }
         let d0 = ok.lists.doc(0, text(0)).unwrap();
         assert_eq!(&d0.mentions[..], &mentions[..3]);
         assert_eq!(&d0.forms[..], &[0, 1, 0]);

@@ -90,6 +90,10 @@ impl DocIds {
 /// core (the entity with the most mentions is in nearly every document).
 const PARALLEL_COOC: usize = 50_000;
 
+/// From how many places a pass over an entity's documents decodes their
+/// stored lists first, a window of the cache file at a time.
+const DECODE_ALL: usize = 1_000;
+
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
@@ -248,6 +252,22 @@ impl Index {
                 .stored
                 .as_ref()?
                 .doc(d, &self.corpus.docs.get(d as usize)?.text),
+        }
+    }
+
+    /// Decodes at once the stored lists of the documents of `places`
+    /// (those of an entity), when they are many.
+    fn decode_docs_of(&self, places: &[Place]) {
+        if let Some(stored) = &self.stored
+            && places.len() >= DECODE_ALL
+        {
+            let mut docs: Vec<DocId> = places
+                .iter()
+                .map(|p| p.0)
+                .filter(|&d| matches!(self.docs.get(d as usize), Some(None)))
+                .collect();
+            docs.dedup();
+            stored.decode_all(&docs, &self.corpus);
         }
     }
 
@@ -611,6 +631,7 @@ impl Index {
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
         // Counted by form; no text is read. Runs of one form (an entity is
         // mostly written one way) are counted before they are looked up.
+        self.decode_docs_of(self.entity_places(e));
         let mut by_form: FxHashMap<u32, u32> = FxHashMap::default();
         let mut run: Option<(u32, u32)> = None;
         for &(d, i) in self.entity_places(e) {
@@ -669,6 +690,7 @@ impl Index {
         // the documents that name `e`, with no sorting and no hashing.
         let n = self.entities().len();
         let places = self.entity_places(e);
+        self.decode_docs_of(places);
         // Each document once; an entity counted once per document (the
         // document it was last counted in is kept beside its count).
         let fresh = || (vec![0u32; n], vec![u32::MAX; n]);
