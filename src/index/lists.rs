@@ -1,10 +1,12 @@
 //! The mention lists as the index cache stores them: every document's
-//! mentions (each with its form) and every entity's places, encoded, each
-//! list decoded the first time it is asked for and kept.
+//! mentions (each with its form) and every entity's places, encoded. They
+//! stay in the cache file; each list is read and decoded the first time it
+//! is asked for, and kept.
 //!
 //! A restart on an unchanged corpus then costs one checking pass over the
-//! encoded lists, not the decoding and copying of every mention: `dossier
-//! docs` decodes none, the reader the documents and entities it shows.
+//! encoded lists, a window of the file at a time, not the decoding and
+//! copying of every mention: `dossier docs` decodes none, the reader the
+//! documents and entities it shows.
 //!
 //! Encoding, all numbers LEB128 varints unless said otherwise:
 //!
