@@ -4,8 +4,17 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The package's directory, as cargo gives it to this run (not as it was
+/// when this script was compiled: a script built in another checkout, or
+/// before the checkout moved, would read that one's files).
+fn root() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR")
+        .into()
+}
+
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let dir = root().join("seeds");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -38,7 +47,7 @@ fn main() {
 /// engine), so that the index cache of one build is never taken for
 /// another's: `DOSSIER_ENGINE_HASH`.
 fn engine_hash() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &root();
     let mut files = Vec::new();
     // Every file under these, at any depth: a stage moved into a folder
     // still counts.

@@ -4,7 +4,7 @@
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
-use crate::index::{Forms, cache};
+use crate::index::{Forms, Index, cache};
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -114,16 +114,31 @@ pub fn journal_path(opts: &OpenOptions) -> Result<PathBuf, OpenError> {
     }
 }
 
-/// A corpus and its analysis, with the forms of the analysis's mentions.
-struct Analysed {
-    corpus: Arc<Corpus>,
-    analysis: crate::entity::Analysis,
-    forms: Forms,
+/// A corpus and its analysis: computed, with the forms of its mentions, or
+/// read from the cache, indexed already.
+enum Analysed {
+    Computed {
+        corpus: Arc<Corpus>,
+        analysis: crate::entity::Analysis,
+        forms: Forms,
+    },
+    Cached(Index),
 }
 
 impl Analysed {
+    fn index(self) -> Index {
+        match self {
+            Analysed::Computed {
+                corpus,
+                analysis,
+                forms,
+            } => Index::with_forms(corpus, analysis, forms),
+            Analysed::Cached(index) => index,
+        }
+    }
+
     fn workspace(self, journal: Journal) -> Workspace {
-        Workspace::with_forms(self.corpus, self.analysis, self.forms, journal)
+        Workspace::over(self.index(), journal)
     }
 }
 
@@ -150,8 +165,17 @@ fn analyse(
         .then_some(opts.path.as_ref())
         .flatten()
         .and_then(|_| cache::default_path(&corpus_key(opts)));
+    // The cache's head is read while the files are listed and stat'ed.
+    let (read, listing) = std::thread::scope(|s| {
+        let reading = s.spawn(|| cache_path.as_deref().map(cache::read));
+        let listing = opts.path.as_deref().map(corpus::list_path);
+        let read = reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, listing)
+    });
     let mut trouble: Option<(PathBuf, String)> = None;
-    let cached = match cache_path.as_deref().map(cache::read) {
+    let mut cached = match read {
         Some(Ok(c)) => Some(c),
         Some(Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why))) => {
             trouble = cache_path
@@ -161,11 +185,12 @@ fn analyse(
         }
         _ => None,
     };
-    let (mut corpus, reuse) = match &opts.path {
-        Some(p) => {
-            corpus::load_path_listing(p, cached.as_ref().map_or(&[], |c| c.files()), &mut |part| {
+    let previous = cached.as_mut().map(cache::Cached::take_files);
+    let (mut corpus, reuse) = match listing {
+        Some(listing) => {
+            corpus::load_listing(listing?, previous.unwrap_or_default(), &mut |part| {
                 listed(&Arc::new(part))
-            })?
+            })
         }
         None => (bundled_corpus(), corpus::Reuse::default()),
     };
@@ -178,10 +203,16 @@ fn analyse(
     if let Some((path, message)) = trouble {
         warn(&mut corpus, &path, message);
     }
-    let key = cache::Key::new(&corpus, &kb);
-    if let Some(c) = cached {
-        match c.analysis(&key, &corpus) {
-            Ok((analysis, forms)) => {
+    let mut key = cache::Key::new(&corpus, &kb);
+    let mut reuse = Some(reuse);
+    if let Some(c) = cached.filter(|c| c.is_for(&key)) {
+        // The files' records are needed again only if the lists turn out
+        // damaged: they are freed now, on the side (or here, if no thread
+        // can be had), before the lists are read.
+        let records = reuse.take();
+        let _ = std::thread::Builder::new().spawn(move || drop(records));
+        match c.check(&key, &corpus) {
+            Ok(ready) => {
                 let corpus = Arc::new(corpus);
                 listed(&corpus);
                 let total = corpus.docs.len();
@@ -190,24 +221,31 @@ fn analyse(
                     done: total,
                     total,
                 });
-                return Ok(Analysed {
-                    corpus,
-                    analysis,
-                    forms,
-                });
+                return Ok(Analysed::Cached(ready.index(corpus)));
             }
-            Err(cache::Miss::Absent | cache::Miss::Stale) => {}
-            Err(cache::Miss::Invalid(why) | cache::Miss::Unreadable(why)) => {
-                if let Some(path) = &cache_path {
-                    warn(
-                        &mut corpus,
-                        path,
-                        format!("index cache ignored and rebuilt: {why}"),
-                    );
+            Err(miss) => {
+                // The files are listed again for their records (the
+                // unchanged ones from the cache's head, not read).
+                if let (Some(dir), Some(path)) = (&opts.path, &cache_path) {
+                    let previous =
+                        cache::read(path).map_or_else(|_| Vec::new(), |mut c| c.take_files());
+                    let (again, records) =
+                        corpus::load_listing(corpus::list_path(dir)?, previous, &mut |_| {});
+                    corpus = again;
+                    reuse = Some(records);
+                    key = cache::Key::new(&corpus, &kb);
+                    if let cache::Miss::Invalid(why) | cache::Miss::Unreadable(why) = miss {
+                        warn(
+                            &mut corpus,
+                            path,
+                            format!("index cache ignored and rebuilt: {why}"),
+                        );
+                    }
                 }
             }
         }
     }
+    let reuse = reuse.unwrap_or_default();
     // Say now, while the corpus can still take a warning, if the analysis
     // cannot be kept.
     if let Some(path) = &cache_path
@@ -223,7 +261,7 @@ fn analyse(
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
     let forms = Forms::of(&corpus, &analysis.mentions);
     if let Some(path) = &cache_path
-        && let Err(e) = cache::store(path, &key, &reuse.records, &analysis, &forms)
+        && let Err(e) = cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms)
         && let Some(c) = Arc::get_mut(&mut corpus)
     {
         // A reader that holds the corpus already is not told: the cache is
@@ -234,7 +272,7 @@ fn analyse(
     if let Some(lazy) = corpus.lazy_copy() {
         corpus = Arc::new(lazy);
     }
-    Ok(Analysed {
+    Ok(Analysed::Computed {
         corpus,
         analysis,
         forms,
@@ -318,10 +356,7 @@ pub fn open_base(
     opts: &OpenOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<crate::index::Index, OpenError> {
-    let a = analyse(opts, progress, &mut |_| {})?;
-    Ok(crate::index::Index::with_forms(
-        a.corpus, a.analysis, a.forms,
-    ))
+    Ok(analyse(opts, progress, &mut |_| {})?.index())
 }
 
 /// A short display name for what `opts` opens.

@@ -55,7 +55,9 @@ impl Workspace {
         Workspace::over(Index::with_forms(corpus, base, forms), journal)
     }
 
-    fn over(mut index: Index, journal: Journal) -> Workspace {
+    /// Replays the journal's decisions in force over an index of the
+    /// engine's analysis (one read from the cache, say).
+    pub fn over(mut index: Index, journal: Journal) -> Workspace {
         let mut overlay = Overlay::default();
         overlay.replay(
             journal.effective().into_iter().map(|(_, op)| op),

@@ -1,6 +1,6 @@
 //! Loading a corpus from disk or from embedded files.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -95,7 +95,7 @@ pub fn load_path_reusing(
     path: &Path,
     previous: &[FileRecord],
 ) -> Result<(Corpus, Reuse), CorpusError> {
-    load_path_listing(path, previous, &mut |_| {})
+    load_path_listing(path, previous.to_vec(), &mut |_| {})
 }
 
 /// Files read before the first partial listing; each later batch is twice
@@ -110,9 +110,22 @@ const FIRST_BATCH: usize = 512;
 /// batch.
 pub fn load_path_listing(
     path: &Path,
-    previous: &[FileRecord],
+    previous: Vec<FileRecord>,
     listed: &mut dyn FnMut(Corpus),
 ) -> Result<(Corpus, Reuse), CorpusError> {
+    Ok(load_listing(list_path(path)?, previous, listed))
+}
+
+/// The files of a corpus: found and stat'ed, not read yet.
+pub struct Listing {
+    root: PathBuf,
+    jobs: Vec<Job>,
+    skipped: Vec<Skipped>,
+}
+
+/// Finds the files of the corpus at `path` (see [`load_path`]), for
+/// [`load_listing`].
+pub fn list_path(path: &Path) -> Result<Listing, CorpusError> {
     let meta = fs::metadata(path).map_err(|e| {
         if e.kind() == io::ErrorKind::NotFound {
             CorpusError::NotFound {
@@ -147,18 +160,47 @@ pub fn load_path_listing(
         };
         (root, vec![job])
     };
+    Ok(Listing {
+        root,
+        jobs,
+        skipped,
+    })
+}
 
-    let before: std::collections::HashMap<&str, &FileRecord> =
-        previous.iter().map(|r| (r.rel.as_str(), r)).collect();
-    let mut results: Vec<Option<ParseResult>> = jobs
-        .iter()
-        .map(|job| {
-            before
-                .get(job.rel.as_str())
-                .filter(|r| r.stamp == job.stamp)
-                .and_then(|r| r.restore(job))
-        })
-        .collect();
+/// [`load_path_listing`] for files already found.
+pub fn load_listing(
+    listing: Listing,
+    previous: Vec<FileRecord>,
+    listed: &mut dyn FnMut(Corpus),
+) -> (Corpus, Reuse) {
+    let Listing {
+        root,
+        jobs,
+        skipped,
+    } = listing;
+    // Each unchanged file's documents, made from its record (taken).
+    let mut records: Vec<Option<FileRecord>> = (0..jobs.len()).map(|_| None).collect();
+    let owners = same_files(&jobs, &previous);
+    let mut job_of: Vec<Option<usize>> = vec![None; previous.len()];
+    for (i, r) in owners.into_iter().enumerate() {
+        if let Some(r) = r.filter(|&r| previous[r].stamp == jobs[i].stamp) {
+            job_of[r] = Some(i);
+        }
+    }
+    for (record, i) in previous.into_iter().zip(job_of) {
+        if let Some(i) = i {
+            records[i] = Some(record);
+        }
+    }
+    let mut results: Vec<Option<ParseResult>> = {
+        use rayon::prelude::*;
+        records
+            .into_par_iter()
+            .zip(&jobs)
+            .with_min_len(64)
+            .map(|(record, job)| record.and_then(|r| r.restore(job)))
+            .collect()
+    };
     let missing: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
     let mut batch = FIRST_BATCH;
     let mut from = 0;
@@ -179,17 +221,34 @@ pub fn load_path_listing(
         skipped,
         ..Corpus::default()
     };
+    let n_docs = results
+        .iter()
+        .map(|r| match r {
+            Some(Ok((docs, _))) => docs.len(),
+            _ => 0,
+        })
+        .sum();
+    corpus.docs.reserve_exact(n_docs);
     let mut reuse = Reuse {
-        records: Vec::with_capacity(jobs.len()),
+        files: Vec::with_capacity(jobs.len()),
+        renamed: HashMap::new(),
         read: missing.len(),
     };
-    for (job, result) in jobs.iter().zip(results) {
+    for (job, result) in jobs.into_iter().zip(results) {
         let result = result.unwrap_or_else(|| Err("internal error while parsing".to_string()));
-        reuse.records.push(FileRecord::of(job, &result));
+        let outcome = match &result {
+            Ok((_, warnings)) => Ok(warnings.clone()),
+            Err(reason) => Err(reason.clone()),
+        };
         add_result(&mut corpus, &job.rel, result);
+        reuse.files.push(FileOutcome {
+            rel: job.rel,
+            stamp: job.stamp,
+            outcome,
+        });
     }
-    finish(&mut corpus);
-    Ok((corpus, reuse))
+    reuse.renamed = finish(&mut corpus);
+    (corpus, reuse)
 }
 
 /// Builds a corpus from in-memory files (`(relative path, bytes)`), parsed
@@ -209,6 +268,42 @@ pub fn load_embedded(name: &str, files: &[(&str, &[u8])]) -> Corpus {
 }
 
 type ParseResult = Result<(Vec<Document>, Vec<String>), String>;
+
+/// For each job, the record in `previous` of the same file, if any (the
+/// last, should there be several). Both are usually sorted by path, and
+/// are then matched in one pass.
+fn same_files(jobs: &[Job], previous: &[FileRecord]) -> Vec<Option<usize>> {
+    if !jobs.is_sorted_by(|a, b| a.rel < b.rel) {
+        let by_path: std::collections::HashMap<&str, usize> = previous
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.rel.as_str(), i))
+            .collect();
+        return jobs
+            .iter()
+            .map(|j| by_path.get(j.rel.as_str()).copied())
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..previous.len()).collect();
+    if !previous.is_sorted_by(|a, b| a.rel <= b.rel) {
+        // Stable: records of the same path stay in file order.
+        order.sort_by(|&a, &b| previous[a].rel.cmp(&previous[b].rel));
+    }
+    let mut k = 0;
+    jobs.iter()
+        .map(|job| {
+            while order.get(k).is_some_and(|&r| previous[r].rel < job.rel) {
+                k += 1;
+            }
+            let mut found = None;
+            while let Some(&r) = order.get(k).filter(|&&r| previous[r].rel == job.rel) {
+                found = Some(r);
+                k += 1;
+            }
+            found
+        })
+        .collect()
+}
 
 /// The documents of the files read so far, their texts left on disk.
 fn partial(root: &Path, jobs: &[Job], results: &[Option<ParseResult>]) -> Corpus {
@@ -251,31 +346,44 @@ fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
     }
 }
 
-fn finish(corpus: &mut Corpus) {
+/// Sorts the corpus and makes its ids unique; returns the ids changed,
+/// each with the id its document was read with.
+fn finish(corpus: &mut Corpus) -> HashMap<String, String> {
     corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
-    // Ids are unique: a JSON Lines record `e.jsonl#1` and a file named
-    // `e.jsonl#1` both want the same one. The first (in path order) keeps
-    // it; the next gets `~2`, and so on.
-    let mut seen: HashSet<String> = HashSet::with_capacity(corpus.docs.len());
-    let mut renamed = false;
-    for i in 0..corpus.docs.len() {
-        if !seen.insert(corpus.docs[i].id.clone()) {
-            let base = corpus.docs[i].id.clone();
-            let id = (2..)
-                .map(|n| format!("{base}~{n}"))
-                .find(|id| !seen.contains(id) && corpus.docs.iter().all(|d| &d.id != id))
-                .unwrap_or(base);
-            seen.insert(id.clone());
-            corpus.docs[i].id = id;
-            renamed = true;
-        }
-    }
-    if renamed {
-        corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
-    }
+    // Sorted, equal ids are neighbours: usually there are none.
+    let renamed = if corpus.docs.windows(2).any(|w| w[0].id == w[1].id) {
+        unique_ids(&mut corpus.docs)
+    } else {
+        HashMap::new()
+    };
     corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Stable: keeps the line order of one file's warnings.
     corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
+    renamed
+}
+
+/// Makes the ids of `docs` (sorted by id) unique: a JSON Lines record
+/// `e.jsonl#1` and a file named `e.jsonl#1` both want the same one. The
+/// first (in path order) keeps it; the next gets `~2`, and so on.
+fn unique_ids(docs: &mut [Document]) -> HashMap<String, String> {
+    let mut seen: HashSet<String> = HashSet::with_capacity(docs.len());
+    let mut renamed = HashMap::new();
+    for i in 0..docs.len() {
+        if !seen.insert(docs[i].id.clone()) {
+            let base = docs[i].id.clone();
+            let id = (2..)
+                .map(|n| format!("{base}~{n}"))
+                .find(|id| !seen.contains(id) && docs.iter().all(|d| &d.id != id))
+                .unwrap_or_else(|| base.clone());
+            seen.insert(id.clone());
+            docs[i].id = id.clone();
+            renamed.insert(id, base);
+        }
+    }
+    if !renamed.is_empty() {
+        docs.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    renamed
 }
 
 /// Parses one file's bytes. `rel_path` (`/`-separated, relative to the corpus
@@ -479,43 +587,15 @@ pub struct FileRecord {
 }
 
 impl FileRecord {
-    fn of(job: &Job, result: &ParseResult) -> FileRecord {
-        FileRecord {
-            rel: job.rel.clone(),
-            stamp: job.stamp,
-            outcome: match result {
-                Ok((docs, warnings)) => Ok((
-                    docs.iter()
-                        .map(|d| DocMeta {
-                            id: d.id.clone(),
-                            title: d.title.clone(),
-                            len: d.text.len() as u64,
-                            hash: d.text.content_hash(),
-                            boilerplate: d
-                                .boilerplate
-                                .iter()
-                                .map(|r| (r.start as u64, r.end as u64))
-                                .collect(),
-                            url: d.url.clone(),
-                            date: d.date.clone(),
-                        })
-                        .collect(),
-                    warnings.clone(),
-                )),
-                Err(reason) => Err(reason.clone()),
-            },
-        }
-    }
-
     /// The file's documents again, their texts left on disk. `None` when
     /// the record does not describe a sane document (a damaged cache).
-    fn restore(&self, job: &Job) -> Option<ParseResult> {
-        let (metas, warnings) = match &self.outcome {
+    fn restore(self, job: &Job) -> Option<ParseResult> {
+        let (metas, warnings) = match self.outcome {
             Ok(ok) => ok,
-            Err(reason) => return Some(Err(reason.clone())),
+            Err(reason) => return Some(Err(reason)),
         };
         let mut docs = Vec::with_capacity(metas.len());
-        for (record, m) in metas.iter().enumerate() {
+        for (record, m) in metas.into_iter().enumerate() {
             let len = usize::try_from(m.len).ok()?;
             let boilerplate = m
                 .boilerplate
@@ -526,9 +606,9 @@ impl FileRecord {
                 })
                 .collect::<Option<Vec<_>>>()?;
             docs.push(Document {
-                id: m.id.clone(),
+                id: m.id,
                 path: job.rel.clone(),
-                title: m.title.clone(),
+                title: m.title,
                 text: Text::lazy(
                     len,
                     m.hash,
@@ -539,21 +619,81 @@ impl FileRecord {
                     },
                 ),
                 boilerplate,
-                url: m.url.clone(),
-                date: m.date.clone(),
+                url: m.url,
+                date: m.date,
             });
         }
-        Some(Ok((docs, warnings.clone())))
+        Some(Ok((docs, warnings)))
     }
 }
 
 /// What [`load_path_reusing`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reuse {
-    /// Every file's record, to keep for next time.
-    pub records: Vec<FileRecord>,
+    /// Every file, in order.
+    files: Vec<FileOutcome>,
+    /// Ids made unique, each with the id its document was read with.
+    renamed: HashMap<String, String>,
     /// How many files were read (the others were unchanged).
     pub read: usize,
+}
+
+/// A file and what reading it gave: its warnings (its documents are in the
+/// corpus), or why it was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileOutcome {
+    rel: String,
+    stamp: Stamp,
+    outcome: Result<Vec<String>, String>,
+}
+
+impl Reuse {
+    /// Every file's record, to keep for next time, from `corpus`, the
+    /// corpus loaded with it (records are not kept while it is loaded: a
+    /// restart rarely needs them).
+    pub fn records(&self, corpus: &Corpus) -> Vec<FileRecord> {
+        // Each file's documents, in the order it gave them.
+        let mut of_file: HashMap<&str, Vec<(u32, &Document)>> = HashMap::new();
+        for d in &corpus.docs {
+            if let Some(origin) = d.text.origin() {
+                of_file
+                    .entry(d.path.as_str())
+                    .or_default()
+                    .push((origin.record, d));
+            }
+        }
+        self.files
+            .iter()
+            .map(|f| FileRecord {
+                rel: f.rel.clone(),
+                stamp: f.stamp,
+                outcome: match &f.outcome {
+                    Ok(warnings) => {
+                        let mut docs = of_file.remove(f.rel.as_str()).unwrap_or_default();
+                        docs.sort_by_key(|&(record, _)| record);
+                        let metas = docs
+                            .into_iter()
+                            .map(|(_, d)| DocMeta {
+                                id: self.renamed.get(&d.id).unwrap_or(&d.id).clone(),
+                                title: d.title.clone(),
+                                len: d.text.len() as u64,
+                                hash: d.text.content_hash(),
+                                boilerplate: d
+                                    .boilerplate
+                                    .iter()
+                                    .map(|r| (r.start as u64, r.end as u64))
+                                    .collect(),
+                                url: d.url.clone(),
+                                date: d.date.clone(),
+                            })
+                            .collect();
+                        Ok((metas, warnings.clone()))
+                    }
+                    Err(reason) => Err(reason.clone()),
+                },
+            })
+            .collect()
+    }
 }
 
 /// Identity of a file or directory, to visit each once.
@@ -589,6 +729,73 @@ struct Candidate {
     via_link: bool,
     key: Option<Key>,
     job: Job,
+}
+
+/// What a directory entry is to the walk.
+enum Found {
+    /// A directory to list; reached through a symlink?
+    Dir(PendingDir, bool),
+    File(Candidate),
+    Skipped(Skipped),
+    Nothing,
+}
+
+/// Looks at the entry `name` of the directory `prefix` (reached through a
+/// symlink if `via_link`).
+fn visit(prefix: &str, via_link: bool, name: &str, entry: &fs::DirEntry) -> Found {
+    let rel = format!("{prefix}{name}");
+    let path = entry.path();
+    let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+    let meta = if is_link {
+        fs::metadata(&path)
+    } else {
+        entry.metadata()
+    };
+    let meta = match meta {
+        Ok(m) => m,
+        Err(e) => {
+            if is_link || known_format(&rel).is_some() {
+                let what = if is_link { "broken symlink: " } else { "" };
+                return Found::Skipped(Skipped {
+                    path: PathBuf::from(&rel),
+                    reason: format!("{what}{e}"),
+                });
+            }
+            return Found::Nothing;
+        }
+    };
+    let link = via_link || is_link;
+    if meta.is_dir() {
+        Found::Dir(
+            PendingDir {
+                key: key(&path, &meta),
+                abs: path,
+                prefix: format!("{rel}/"),
+            },
+            link,
+        )
+    } else if known_format(&rel).is_none() {
+        Found::Nothing
+    } else if !meta.is_file() {
+        Found::Skipped(Skipped {
+            path: PathBuf::from(&rel),
+            reason: format!(
+                "not a regular file ({})",
+                crate::files::file_type_name(&meta.file_type())
+            ),
+        })
+    } else {
+        Found::File(Candidate {
+            via_link: link,
+            key: key(&path, &meta),
+            job: Job {
+                rel,
+                abs: path,
+                size: meta.len(),
+                stamp: Stamp::of(&meta),
+            },
+        })
+    }
 }
 
 /// Lists the files to read under `root`, each reached once, in a
@@ -667,63 +874,26 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
                 }),
             }
         }
+        // The entries' metadata on every core (a restart stats every file),
+        // then taken in order.
+        let found: Vec<Found> = {
+            use rayon::prelude::*;
+            let entries: Vec<(String, fs::DirEntry)> = entries.into_iter().collect();
+            entries
+                .into_par_iter()
+                .with_min_len(16)
+                .map(|(name, entry)| visit(&dir.prefix, via_link, &name, &entry))
+                .collect()
+        };
         let mut real_subdirs = Vec::new();
         let mut linked_subdirs = Vec::new();
-        for (name, entry) in entries {
-            let rel = format!("{}{name}", dir.prefix);
-            let path = entry.path();
-            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
-            let meta = if is_link {
-                fs::metadata(&path)
-            } else {
-                entry.metadata()
-            };
-            let meta = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    if is_link || known_format(&rel).is_some() {
-                        let what = if is_link { "broken symlink: " } else { "" };
-                        skipped.push(Skipped {
-                            path: PathBuf::from(&rel),
-                            reason: format!("{what}{e}"),
-                        });
-                    }
-                    continue;
-                }
-            };
-            let link = via_link || is_link;
-            if meta.is_dir() {
-                let pending = PendingDir {
-                    key: key(&path, &meta),
-                    abs: path,
-                    prefix: format!("{rel}/"),
-                };
-                if link {
-                    linked_subdirs.push(pending);
-                } else {
-                    real_subdirs.push(pending);
-                }
-            } else if !meta.is_file() {
-                if known_format(&rel).is_some() {
-                    skipped.push(Skipped {
-                        path: PathBuf::from(&rel),
-                        reason: format!(
-                            "not a regular file ({})",
-                            crate::files::file_type_name(&meta.file_type())
-                        ),
-                    });
-                }
-            } else if known_format(&rel).is_some() {
-                candidates.push(Candidate {
-                    via_link: link,
-                    key: key(&path, &meta),
-                    job: Job {
-                        rel,
-                        abs: path,
-                        size: meta.len(),
-                        stamp: Stamp::of(&meta),
-                    },
-                });
+        for f in found {
+            match f {
+                Found::Dir(pending, false) => real_subdirs.push(pending),
+                Found::Dir(pending, true) => linked_subdirs.push(pending),
+                Found::File(candidate) => candidates.push(candidate),
+                Found::Skipped(s) => skipped.push(s),
+                Found::Nothing => {}
             }
         }
         // Pop in sorted order.
@@ -1006,9 +1176,21 @@ mod tests {
 
         // Nothing changed: nothing is read, and the corpus is the same,
         // down to its warnings, skipped files and texts (read when used).
-        let (warm, again) = load_path_reusing(d, &first.records).unwrap();
+        let records = first.records(&cold);
+        let rels: Vec<&str> = records.iter().map(|r| r.rel.as_str()).collect();
+        assert_eq!(rels, ["a/page.html", "b.txt", "empty.txt", "feed.jsonl"]);
+        assert!(matches!(&records[2].outcome, Err(reason) if reason == "empty file"));
+        match &records[3].outcome {
+            Ok((metas, warnings)) => {
+                let ids: Vec<&str> = metas.iter().map(|m| m.id.as_str()).collect();
+                assert_eq!(ids, ["feed.jsonl#1", "feed.jsonl#3"]);
+                assert_eq!(warnings.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        let (warm, again) = load_path_reusing(d, &records).unwrap();
         assert_eq!(again.read, 0);
-        assert_eq!(again.records, first.records);
+        assert_eq!(again.records(&warm), records);
         assert!(warm.docs.iter().all(|x| !x.text.is_held()));
         assert_eq!(warm.docs, cold.docs);
         assert_eq!(warm.warnings, cold.warnings);
@@ -1020,15 +1202,17 @@ mod tests {
         write(d, "b.txt", b"Beta Title\n\nThe IMF said so.");
         write(d, "c.txt", b"Gamma\n\nNew.");
         fs::remove_file(d.join("feed.jsonl")).unwrap();
-        let (changed, after) = load_path_reusing(d, &first.records).unwrap();
+        let (changed, after) = load_path_reusing(d, &records).unwrap();
         assert_eq!(after.read, 2);
         assert_eq!(changed.docs, load_path(d).unwrap().docs);
-        let rels: Vec<&str> = after.records.iter().map(|r| r.rel.as_str()).collect();
+        let (_, fresh) = load_path_reusing(d, &[]).unwrap();
+        assert_eq!(after.records(&changed), fresh.records(&changed));
+        let rels: Vec<String> = after.records(&changed).into_iter().map(|r| r.rel).collect();
         assert_eq!(rels, ["a/page.html", "b.txt", "c.txt", "empty.txt"]);
 
         // A damaged record (boilerplate past the text) is not trusted: the
         // file is read again.
-        let mut damaged = after.records.clone();
+        let mut damaged = after.records(&changed);
         if let Ok((metas, _)) = &mut damaged[1].outcome {
             metas[0].boilerplate = vec![(0, 1 << 40)];
         }
@@ -1083,7 +1267,8 @@ mod tests {
             );
         }
         let mut seen = Vec::new();
-        let (corpus, reuse) = load_path_listing(d, &[], &mut |part| seen.push(part)).unwrap();
+        let (corpus, reuse) =
+            load_path_listing(d, Vec::new(), &mut |part| seen.push(part)).unwrap();
         assert_eq!(reuse.read, n);
         // One listing after the first batch: its documents, in order, with
         // titles, their texts on disk and readable.
@@ -1096,7 +1281,7 @@ mod tests {
         assert_eq!(&part.docs[7].text[..7], "Story 7");
         // Nothing to read, nothing listed early.
         let mut again = 0;
-        load_path_listing(d, &reuse.records, &mut |_| again += 1).unwrap();
+        load_path_listing(d, reuse.records(&corpus), &mut |_| again += 1).unwrap();
         assert_eq!(again, 0);
     }
 

@@ -78,8 +78,8 @@ mod title;
 pub use boilerplate::find_boilerplate;
 pub use html::{decode_entities, extract_html};
 pub use load::{
-    CorpusError, DocMeta, FileRecord, MAX_FILE_BYTES, Reuse, Stamp, load_embedded, load_path,
-    load_path_listing, load_path_reusing, parse_file,
+    CorpusError, DocMeta, FileRecord, Listing, MAX_FILE_BYTES, Reuse, Stamp, list_path,
+    load_embedded, load_listing, load_path, load_path_listing, load_path_reusing, parse_file,
 };
 pub use text::{Origin, Text, content_hash};
 pub use title::derive_title;

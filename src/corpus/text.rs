@@ -100,6 +100,11 @@ impl Text {
         self.hash
     }
 
+    /// Where it comes from, if it has a file to come back to.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_deref()
+    }
+
     /// Is it in memory?
     pub fn is_held(&self) -> bool {
         self.held.get().is_some()

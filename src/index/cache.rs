@@ -14,13 +14,21 @@
 //! - **Private.** The directory is 0700 and refused when another user could
 //!   write to it; files are 0600, written by temporary file and rename, never
 //!   through a link.
-//! - **Format.** [postcard]: a compact, fast serde binary format with no
-//!   schema to keep beside the structs. The structs here are the format; any
-//!   change to them bumps [`FORMAT`].
+//! - **Format.** The magic line, the format version, the checksum, then
+//!   the mention lists (see [`super::lists`]: each document's mentions and
+//!   each entity's places, encoded, decoded only when first used) and a
+//!   head in [postcard], a compact, fast serde binary format with no schema
+//!   to keep beside the structs: the key, the file records, the entities,
+//!   the forms, and where each list lies. The structs here and the lists'
+//!   encoding are the format; any change to them bumps [`FORMAT`].
+//! - **Read lazily.** A restart reads the file whole, decodes the head,
+//!   checks every list once against the corpus (in parallel) and keeps the
+//!   lists encoded: the index decodes a document's mentions, or an
+//!   entity's places, when they are first asked for.
 
 use super::Forms;
 use crate::corpus::{Corpus, FileRecord};
-use crate::entity::{Analysis, Entity, Kind, KnowledgeBase, Mention, Source};
+use crate::entity::{Analysis, Entity, Kind, KnowledgeBase};
 use crate::files;
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -32,7 +40,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 6;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +112,49 @@ struct StoredEntity {
     external: Vec<(String, String)>,
 }
 
+impl From<StoredEntity> for Entity {
+    fn from(e: StoredEntity) -> Entity {
+        Entity {
+            id: e.id,
+            name: e.name,
+            kind: e.kind,
+            aliases: e.aliases,
+            description: e.description,
+            external: e.external.into_iter().collect(),
+        }
+    }
+}
+
+/// A sequence read into a vector of its length at once, each element read
+/// as an `S` and made a `T`. (Serde's vectors grow by doubling past a
+/// cautious first allocation: the entities of a 100k corpus took twice
+/// their room.) The length is the file's word, checked by its checksum; it
+/// is trusted with a million elements at most before the vector grows.
+struct Seq<T, S = T>(Vec<T>, std::marker::PhantomData<fn() -> S>);
+
+impl<'de, T: From<S>, S: Deserialize<'de>> Deserialize<'de> for Seq<T, S> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<T, S>(std::marker::PhantomData<fn() -> (T, S)>);
+        impl<'de, T: From<S>, S: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T, S> {
+            type Value = Seq<T, S>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(x) = seq.next_element::<S>()? {
+                    out.push(T::from(x));
+                }
+                Ok(Seq(out, std::marker::PhantomData))
+            }
+        }
+        d.deserialize_seq(Visitor(std::marker::PhantomData))
+    }
+}
+
 /// An entity as written: the same shape as [`StoredEntity`], borrowed.
 #[derive(Serialize)]
 struct EntityRef<'a> {
@@ -115,110 +166,59 @@ struct EntityRef<'a> {
     external: Vec<(&'a String, &'a String)>,
 }
 
-/// The mentions as read, decoded straight into `Mention`s. Each is stored
-/// as the tuple `(doc step, start step, length, entity, source,
-/// confidence)` of varints: the step from the previous mention's document,
-/// and the start from the previous mention's end in the same document (or
-/// from 0 in a new one). Mentions are sorted and disjoint, so the steps are
-/// small and the file is about half the size of plain offsets.
-struct StoredMentions(Vec<Mention>);
-
-impl<'de> Deserialize<'de> for StoredMentions {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Seq;
-        impl<'de> serde::de::Visitor<'de> for Seq {
-            type Value = StoredMentions;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a sequence of mentions")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<StoredMentions, A::Error> {
-                // The length is the file's word: it is not trusted with
-                // more than a modest first allocation.
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-                let (mut doc, mut at) = (0u32, 0u32);
-                let overflow = || serde::de::Error::custom("a mention past the end of the corpus");
-                while let Some((doc_step, start_step, len, entity, source, confidence)) =
-                    seq.next_element::<(u32, u32, u32, u32, Source, u8)>()?
-                {
-                    if doc_step > 0 {
-                        doc = doc.checked_add(doc_step).ok_or_else(overflow)?;
-                        at = 0;
-                    }
-                    let start = at.checked_add(start_step).ok_or_else(overflow)?;
-                    let end = start.checked_add(len).ok_or_else(overflow)?;
-                    at = end;
-                    out.push(Mention {
-                        doc,
-                        start,
-                        end,
-                        entity,
-                        source,
-                        confidence,
-                    });
-                }
-                Ok(StoredMentions(out))
-            }
-        }
-        d.deserialize_seq(Seq)
-    }
-}
-
-/// The mentions as written: a sequence of [`StoredMention`]s, not copied.
-struct MentionsRef<'a>(&'a [Mention]);
-
-impl Serialize for MentionsRef<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // See `StoredMentions`. `store` writes only sorted, disjoint
-        // mentions, so no step is negative.
-        let (mut doc, mut at) = (0u32, 0u32);
-        s.collect_seq(self.0.iter().map(|m| {
-            let doc_step = m.doc.saturating_sub(doc);
-            if doc_step > 0 {
-                at = 0;
-            }
-            let start_step = m.start.saturating_sub(at);
-            doc = m.doc;
-            at = m.end;
-            (
-                doc_step,
-                start_step,
-                m.end.saturating_sub(m.start),
-                m.entity,
-                m.source,
-                m.confidence,
-            )
-        }))
-    }
-}
-
-/// A cache file's contents.
+/// A cache file's head: everything but the lists.
 #[derive(Deserialize)]
-struct Payload {
+struct Head {
     key: Key,
-    files: Vec<FileRecord>,
-    entities: Vec<StoredEntity>,
-    mentions: StoredMentions,
-    form_names: Vec<String>,
-    forms: Vec<u32>,
+    files: Seq<FileRecord>,
+    entities: Seq<Entity, StoredEntity>,
+    form_names: Seq<Box<str>, String>,
+    /// Each document's mention count, and the bytes of its mentions in the
+    /// lists.
+    docs: Seq<(u32, u64)>,
+    /// The bytes of each entity's places in the lists.
+    places: Seq<u64>,
 }
 
 /// The same, as written.
 #[derive(Serialize)]
-struct PayloadRef<'a> {
+struct HeadRef<'a> {
     key: &'a Key,
     files: &'a [FileRecord],
     entities: Vec<EntityRef<'a>>,
-    mentions: MentionsRef<'a>,
     form_names: &'a [Box<str>],
-    forms: &'a [u32],
+    docs: &'a [(u32, u64)],
+    places: &'a [u64],
 }
 
-/// A cache file, read and checked, but not yet matched with a corpus.
+/// The bytes after [`MAGIC`]: the format, then the head's length and
+/// checksum and the lists' length and checksum.
+const PREFIX: usize = 4 + 4 * 8;
+
+/// A cache file whose head is read and checked (the lists are read when
+/// the analysis is matched with a corpus).
 pub struct Cached {
-    payload: Payload,
+    head: Head,
+    /// The file, open: what a later write puts in its place is not read.
+    file: std::fs::File,
+    lists_at: u64,
+    lists_len: u64,
+    lists_sum: u64,
+}
+
+/// A cache file's analysis, checked against a corpus: ready to be indexed.
+pub struct Ready {
+    entities: Vec<Entity>,
+    form_names: Vec<Box<str>>,
+    checked: super::lists::Checked,
+}
+
+impl Ready {
+    /// The index of the corpus the analysis was checked against (see
+    /// [`Cached::check`]): no mention is decoded until it is used.
+    pub fn index(self, corpus: std::sync::Arc<Corpus>) -> super::Index {
+        super::Index::from_stored(corpus, self.entities, self.form_names, self.checked)
+    }
 }
 
 /// Where the cache of the corpus identified by `corpus_key` lives, if there
@@ -269,98 +269,122 @@ pub enum Miss {
 /// ([`Cached::files`]); its analysis only for the same key
 /// ([`Cached::analysis`]).
 pub fn read(path: &Path) -> Result<Cached, Miss> {
-    let bytes = match files::read_regular(path, u64::MAX >> 1) {
-        Ok(b) => b,
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| Miss::Unreadable(e.to_string());
+    let mut file = match files::open_regular(path) {
+        Ok(f) => f,
         Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Miss::Absent);
         }
         Err(e) => return Err(Miss::Unreadable(e.to_string())),
     };
+    let size = file.metadata().map_err(unreadable)?.len();
+    // Reads exactly `n` bytes (no more than the file has) at the current
+    // position; fewer means the file is truncated.
+    let mut take = |n: u64| -> Result<Vec<u8>, Miss> {
+        let mut out = Vec::with_capacity(usize::try_from(n.min(size)).unwrap_or(0));
+        (&mut file)
+            .take(n)
+            .read_to_end(&mut out)
+            .map_err(unreadable)?;
+        match out.len() as u64 == n {
+            true => Ok(out),
+            false => Err(Miss::Invalid("truncated".to_string())),
+        }
+    };
     let invalid = |why: &str| Miss::Invalid(why.to_string());
-    let rest = bytes
+    let start = take((MAGIC.len() + PREFIX) as u64);
+    let start = match &start {
+        Ok(bytes) => bytes.as_slice(),
+        Err(_) if size < MAGIC.len() as u64 => &[],
+        Err(e) => return Err(e.clone()),
+    };
+    let prefix = start
         .strip_prefix(MAGIC.as_slice())
         .ok_or_else(|| invalid("not a dossier cache file"))?;
-    let (head, payload) = rest
-        .split_at_checked(12)
-        .ok_or_else(|| invalid("truncated"))?;
-    let format = u32::from_le_bytes(head[..4].try_into().unwrap_or_default());
+    let word = |at: usize| u64::from_le_bytes(prefix[at..at + 8].try_into().unwrap_or_default());
+    let format = u32::from_le_bytes(prefix[..4].try_into().unwrap_or_default());
     if format != FORMAT {
         return Err(Miss::Invalid(format!(
             "written by another version (format {format})"
         )));
     }
-    let sum = u64::from_le_bytes(head[4..12].try_into().unwrap_or_default());
-    if checksum(payload) != sum {
+    let (head_len, head_sum, lists_len, lists_sum) = (word(4), word(12), word(20), word(28));
+    let body = size.saturating_sub(start.len() as u64);
+    if head_len.checked_add(lists_len).is_none_or(|n| n > body) {
+        return Err(invalid("truncated"));
+    }
+    let head = take(head_len)?;
+    if checksum(&[&prefix[4..12], &prefix[20..], &head]) != head_sum {
         return Err(invalid("damaged: its checksum does not match"));
     }
-    let payload: Payload =
-        postcard::from_bytes(payload).map_err(|e| Miss::Invalid(e.to_string()))?;
-    if payload.key.engine != engine() {
+    let head: Head = postcard::from_bytes(&head).map_err(|e| Miss::Invalid(e.to_string()))?;
+    if head.key.engine != engine() {
         // Another build: its file records may not be what this one reads.
         return Err(Miss::Stale);
     }
-    Ok(Cached { payload })
+    Ok(Cached {
+        head,
+        file,
+        lists_at: start.len() as u64 + head_len,
+        lists_len,
+        lists_sum,
+    })
 }
 
 impl Cached {
     /// What each file was when it was read, for
-    /// [`crate::corpus::load_path_reusing`].
+    /// [`crate::corpus::load_path_listing`].
     pub fn files(&self) -> &[FileRecord] {
-        &self.payload.files
+        &self.head.files.0
     }
 
-    /// The analysis and the mentions' forms, if they were computed for
-    /// `key`; they must fit `corpus`.
-    pub fn analysis(self, key: &Key, corpus: &Corpus) -> Result<(Analysis, Forms), Miss> {
-        let p = self.payload;
-        if &p.key != key {
+    /// Was the analysis computed for `key`?
+    pub fn is_for(&self, key: &Key) -> bool {
+        self.head.key == *key
+    }
+
+    /// The same, taken out (they are not needed to check or index the
+    /// analysis).
+    pub fn take_files(&mut self) -> Vec<FileRecord> {
+        std::mem::take(&mut self.head.files.0)
+    }
+
+    /// The analysis, if it was computed for `key` and fits `corpus`: every
+    /// mention within its document's text and of a known entity and form,
+    /// every entity's list of places exactly its mentions.
+    pub fn check(self, key: &Key, corpus: &Corpus) -> Result<Ready, Miss> {
+        let Cached {
+            head,
+            file,
+            lists_at,
+            lists_len,
+            lists_sum,
+        } = self;
+        if head.key != *key {
             return Err(Miss::Stale);
         }
         let invalid = |why: &str| Miss::Invalid(why.to_string());
-        let entities: Vec<Entity> = p
-            .entities
-            .into_iter()
-            .map(|e| Entity {
-                id: e.id,
-                name: e.name,
-                kind: e.kind,
-                aliases: e.aliases,
-                description: e.description,
-                external: e.external.into_iter().collect(),
-            })
-            .collect();
-        let mentions = p.mentions.0;
-        let mut last = (0u32, 0u32);
-        for &Mention {
-            doc,
-            start,
-            end,
-            entity,
-            ..
-        } in &mentions
-        {
-            // Sorted, disjoint, within its document, on char boundaries, of a
-            // known entity: or not used at all. A text not in memory is not
-            // read to check the boundaries: its length and content hash are
-            // part of the key, and a text read later that is not the one
-            // indexed is replaced by a notice of the same length in ASCII
-            // (see `corpus::Text`).
-            let text = corpus.docs.get(doc as usize).map(|d| &d.text);
-            let fits = text.is_some_and(|t| {
-                start < end
-                    && (end as usize) <= t.len()
-                    && (!t.is_held()
-                        || (t.is_char_boundary(start as usize) && t.is_char_boundary(end as usize)))
-            }) && (entity as usize) < entities.len()
-                && (doc, start) >= last;
-            if !fits {
-                return Err(invalid("its mentions do not fit the corpus"));
-            }
-            last = (doc, end);
+        let (docs, places) = (&head.docs.0, &head.places.0);
+        if places.len() != head.entities.0.len() {
+            return Err(invalid("its places do not fit its entities"));
         }
-        let forms = Forms::from_parts(p.form_names, p.forms, mentions.len())
-            .ok_or_else(|| invalid("its forms do not fit its mentions"))?;
-        Ok((Analysis { entities, mentions }, forms))
+        // The lists are read only now, a window at a time, and kept in the
+        // file: the index reads each list when it is first used.
+        let bytes = super::lists::Bytes::file(file, lists_at);
+        let lists = super::lists::Lists::new(bytes, lists_len, docs, places)
+            .ok_or_else(|| invalid("its lists do not fit their sizes"))?;
+        let checked = lists
+            .check(corpus, head.form_names.0.len(), lists_sum)
+            .map_err(|refused| match refused {
+                super::lists::Refused::Invalid(why) => Miss::Invalid(why),
+                super::lists::Refused::Unreadable(e) => Miss::Unreadable(e.to_string()),
+            })?;
+        Ok(Ready {
+            entities: head.entities.0,
+            form_names: head.form_names.0,
+            checked,
+        })
     }
 }
 
@@ -388,7 +412,16 @@ pub fn store(
             "the mentions are not sorted and disjoint",
         ));
     }
-    let payload = PayloadRef {
+    let ids = forms.ids();
+    // Forms that do not fit the mentions are written as they are: unknown,
+    // and the file is refused when read.
+    let (lists, docs, places) = super::lists::encode(
+        &analysis.mentions,
+        |k| ids.get(k).copied().unwrap_or(u32::MAX),
+        key.docs as usize,
+        analysis.entities.len(),
+    );
+    let head = HeadRef {
         key,
         files,
         entities: analysis
@@ -403,17 +436,25 @@ pub fn store(
                 external: e.external.iter().collect(),
             })
             .collect(),
-        mentions: MentionsRef(&analysis.mentions),
         form_names: forms.names(),
-        forms: forms.ids(),
+        docs: &docs,
+        places: &places,
     };
-    let body = postcard::to_stdvec(&payload)
+    let head = postcard::to_stdvec(&head)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+    let head_len = (head.len() as u64).to_le_bytes();
+    let lists_len = (lists.len() as u64).to_le_bytes();
+    let lists_sum = super::lists::checksum(&lists).to_le_bytes();
+    let lists_fields = [lists_len, lists_sum].concat();
+    let head_sum = checksum(&[&head_len, &lists_fields, &head]).to_le_bytes();
     files::write_private_with(path, |w| {
         w.write_all(MAGIC)?;
         w.write_all(&FORMAT.to_le_bytes())?;
-        w.write_all(&checksum(&body).to_le_bytes())?;
-        w.write_all(&body)
+        w.write_all(&head_len)?;
+        w.write_all(&head_sum)?;
+        w.write_all(&lists_fields)?;
+        w.write_all(&head)?;
+        w.write_all(&lists)
     })
 }
 
@@ -431,11 +472,15 @@ pub fn ready(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// A checksum of the payload: FxHash of its bytes, length included.
-fn checksum(bytes: &[u8]) -> u64 {
+/// The head's checksum: FxHash of the lengths and checksum it is read
+/// with and of its bytes, lengths included. (The lists have their own, made
+/// as they are read: see [`super::lists::checksum`].)
+fn checksum(parts: &[&[u8]]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    h.write_usize(bytes.len());
-    h.write(bytes);
+    for bytes in parts {
+        h.write_usize(bytes.len());
+        h.write(bytes);
+    }
     h.finish()
 }
 
@@ -449,6 +494,21 @@ mod tests {
         load_embedded("t", &[("a.txt", text.as_bytes())])
     }
 
+    /// The index of `c` read back from the cache file at `path` for `key`.
+    fn load(path: &Path, key: &Key, c: &Corpus) -> Result<super::super::Index, Miss> {
+        Ok(read(path)?
+            .check(key, c)?
+            .index(std::sync::Arc::new(c.clone())))
+    }
+
+    /// Every mention's form, in order.
+    fn forms_of(index: &super::super::Index) -> Vec<String> {
+        (0..index.docs().len() as u32)
+            .flat_map(|d| (0..index.doc_mentions(d).len()).map(move |i| (d, i)))
+            .map(|(d, i)| index.form(d, i).to_string())
+            .collect()
+    }
+
     #[test]
     fn round_trip_and_mentions_that_do_not_fit_are_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -459,12 +519,13 @@ mod tests {
         let analysis = Engine::new(kb.clone()).analyse(&c);
         assert!(!analysis.mentions.is_empty());
         let forms = Forms::of(&c, &analysis.mentions);
-        let load = |key: &Key, c: &Corpus| read(&path).and_then(|x| x.analysis(key, c));
+        let load = |key: &Key, c: &Corpus| load(&path, key, c);
         store(&path, &key, &[], &analysis, &forms).unwrap();
-        let (back, back_forms) = load(&key, &c).unwrap();
-        assert_eq!(back.mentions, analysis.mentions);
-        assert_eq!(back.entities, analysis.entities);
-        assert_eq!(back_forms, forms);
+        let back = load(&key, &c).unwrap();
+        assert_eq!(back.analysis().mentions, analysis.mentions);
+        assert_eq!(back.analysis().entities, analysis.entities);
+        let want: Vec<&str> = (0..forms.len()).map(|i| forms.get(i)).collect();
+        assert_eq!(forms_of(&back), want);
         assert!((0..forms.len()).any(|i| forms.get(i) == "TTP"));
         // A valid file whose mentions lie outside the texts is not used.
         let mut bad = analysis.clone();
@@ -495,6 +556,41 @@ mod tests {
             Miss::Stale
         );
         assert_eq!(read(&dir.path().join("none")).err().unwrap(), Miss::Absent);
+    }
+
+    #[test]
+    fn the_index_read_back_answers_as_the_one_built() {
+        use super::super::Index;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.index");
+        let c = crate::load::bundled_corpus();
+        let kb = KnowledgeBase::default_kb();
+        let key = Key::new(&c, &kb);
+        let analysis = Engine::new(kb).analyse(&c);
+        let forms = Forms::of(&c, &analysis.mentions);
+        store(&path, &key, &[], &analysis, &forms).unwrap();
+        let built = Index::with_forms(c.clone(), analysis, forms);
+        let back = load(&path, &key, &c).unwrap();
+        let docs = c.docs.len() as u32;
+        assert!(docs >= 5 && built.mention_count() > 100);
+        assert_eq!(back.mention_count(), built.mention_count());
+        assert_eq!(back.entities(), built.entities());
+        for d in 0..docs + 1 {
+            assert_eq!(back.doc_mention_count(d), built.doc_mentions(d).len());
+            assert_eq!(back.doc_mentions(d), built.doc_mentions(d));
+            assert_eq!(back.doc_entities(d), built.doc_entities(d));
+        }
+        assert_eq!(forms_of(&back), forms_of(&built));
+        for e in 0..built.entities().len() as u32 + 1 {
+            assert_eq!(back.stats(e), built.stats(e));
+            assert_eq!(back.entity_places(e), built.entity_places(e));
+            assert_eq!(back.aliases_seen(e), built.aliases_seen(e));
+            assert_eq!(back.cooccurring(e), built.cooccurring(e));
+        }
+        for doc in &c.docs {
+            assert_eq!(back.doc_by_id(&doc.id), built.doc_by_id(&doc.id));
+        }
+        assert_eq!(back.doc_by_id("no such document"), None);
     }
 
     #[test]

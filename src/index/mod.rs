@@ -8,6 +8,7 @@
 
 pub mod cache;
 mod forms;
+mod lists;
 pub mod query;
 
 pub use forms::Forms;
@@ -16,7 +17,7 @@ use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A keyword-in-context line: the mention and some text either side of it,
 /// on one line (line breaks and tabs become spaces).
@@ -52,31 +53,72 @@ pub struct EntityStats {
 /// list.
 type Place = (DocId, u32);
 
+/// A document's mentions, sorted by (start, end), and the form (text) of
+/// each: an index into `form_names`, then into `added_forms`.
+#[derive(Debug, Clone)]
+struct DocList {
+    mentions: Arc<[Mention]>,
+    forms: Arc<[u32]>,
+}
+
+/// How a document id is found.
+#[derive(Debug)]
+enum DocIds {
+    /// By binary search: the corpus's ids are sorted and unique (as a
+    /// corpus loaded from files always is).
+    Sorted,
+    Map(HashMap<String, DocId>),
+}
+
+impl DocIds {
+    fn of(corpus: &Corpus) -> DocIds {
+        if corpus.docs.windows(2).all(|w| w[0].id < w[1].id) {
+            DocIds::Sorted
+        } else {
+            DocIds::Map(
+                corpus
+                    .docs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (d.id.clone(), i as DocId))
+                    .collect(),
+            )
+        }
+    }
+}
+
 /// From how many mentions on an entity's co-occurrence is counted on every
 /// core (the entity with the most mentions is in nearly every document).
 const PARALLEL_COOC: usize = 50_000;
+
+/// From how many places a pass over an entity's documents decodes their
+/// stored lists first, a window of the cache file at a time.
+const DECODE_ALL: usize = 1_000;
 
 /// An analysed corpus with lookups by document and by entity.
 #[derive(Debug, Clone)]
 pub struct Index {
     corpus: Arc<Corpus>,
     entities: Arc<Vec<Entity>>,
-    /// Each document's mentions, sorted by (start, end).
-    doc_mentions: Vec<Arc<[Mention]>>,
-    /// The form (text) of each of those mentions: an index into
-    /// `form_names`, then into `added_forms`.
-    doc_forms: Vec<Arc<[u32]>>,
+    /// The lists of an index made from the cache, decoded when first used
+    /// (see [`lists`]).
+    stored: Option<Arc<lists::Lists>>,
+    /// Each document's mentions and their forms; `None` for the stored
+    /// list.
+    docs: Vec<Option<DocList>>,
     form_names: Arc<Vec<Box<str>>>,
     /// Forms first seen in a decision's mentions.
     added_forms: Vec<Box<str>>,
-    /// Each entity's mentions, in (doc, start) order.
-    by_entity: Vec<Arc<[Place]>>,
+    /// Each entity's mentions, in (doc, start) order; `None` for the
+    /// stored list.
+    by_entity: Vec<Option<Arc<[Place]>>>,
     stats: Vec<EntityStats>,
-    /// Entity ids as built, and those added since (a decision creating an
+    /// Entity ids as built (made when first needed, and always before the
+    /// entities change), and those added since (a decision creating an
     /// entity adds to the small map only).
-    by_id: Arc<HashMap<String, EntityId>>,
+    by_id: Arc<OnceLock<HashMap<String, EntityId>>>,
     added_ids: HashMap<String, EntityId>,
-    doc_by_id: Arc<HashMap<String, DocId>>,
+    doc_by_id: Arc<DocIds>,
     /// How many mentions in all.
     total: usize,
     /// Entities whose lists are out of date: the documents replaced since,
@@ -112,27 +154,20 @@ impl Index {
         };
         let n_docs = corpus.docs.len();
         let n_entities = analysis.entities.len();
-        let mut doc_mentions: Vec<Arc<[Mention]>> = Vec::with_capacity(n_docs);
-        let mut doc_forms: Vec<Arc<[u32]>> = Vec::with_capacity(n_docs);
-        let all = analysis.mentions.as_slice();
-        let mut by_entity: Vec<Vec<Place>> = vec![Vec::new(); n_entities];
+        let mut docs: Vec<Option<DocList>> = Vec::with_capacity(n_docs);
         let mut stats = vec![EntityStats::default(); n_entities];
         let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
+        // Mentions of documents the corpus does not have are left out (they
+        // sort last).
         let mut rest = analysis.mentions.as_slice();
+        let mut rest_forms = forms.ids();
         let mut total = 0;
         for d in 0..n_docs as DocId {
-            // Mentions of documents out of range sort before the next one.
-            let skip = rest.partition_point(|m| m.doc < d);
-            rest = &rest[skip..];
-            let n = rest.partition_point(|m| m.doc == d);
+            let n = rest.iter().take_while(|m| m.doc == d).count();
             let (list, after) = rest.split_at(n);
-            let at = all.len() - rest.len();
-            doc_forms.push(Arc::from(&forms.ids()[at..at + n]));
-            rest = after;
-            for (i, m) in list.iter().enumerate() {
+            for m in list {
                 let e = m.entity as usize;
                 if e < n_entities {
-                    by_entity[e].push((d, i as u32));
                     stats[e].mentions += 1;
                     if last_doc_of[e] != Some(d) {
                         stats[e].docs += 1;
@@ -140,36 +175,106 @@ impl Index {
                     }
                 }
             }
-            total += list.len();
-            doc_mentions.push(Arc::from(list));
+            total += n;
+            let (forms, forms_after) = rest_forms.split_at(n.min(rest_forms.len()));
+            docs.push(Some(DocList {
+                mentions: Arc::from(list),
+                forms: Arc::from(forms),
+            }));
+            rest = after;
+            rest_forms = forms_after;
         }
-        let by_id = analysis
-            .entities
+        // Each entity's places, in lists of the right size at once.
+        let mut by_entity: Vec<Vec<Place>> = stats
             .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i as EntityId))
+            .map(|s| Vec::with_capacity(s.mentions as usize))
             .collect();
-        let doc_by_id = corpus
-            .docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.clone(), i as DocId))
-            .collect();
+        for (d, list) in docs.iter().enumerate() {
+            for (i, m) in list.iter().flat_map(|l| l.mentions.iter()).enumerate() {
+                if let Some(places) = by_entity.get_mut(m.entity as usize) {
+                    places.push((d as DocId, i as u32));
+                }
+            }
+        }
+        let doc_by_id = DocIds::of(&corpus);
         Index {
             corpus,
             entities: Arc::new(analysis.entities),
-            doc_mentions,
-            doc_forms,
+            stored: None,
+            docs,
             form_names: forms.shared_names(),
             added_forms: Vec::new(),
-            by_entity: by_entity.into_iter().map(Arc::from).collect(),
+            by_entity: by_entity.into_iter().map(|p| Some(Arc::from(p))).collect(),
             stats,
-            by_id: Arc::new(by_id),
+            by_id: Arc::default(),
             added_ids: HashMap::new(),
             doc_by_id: Arc::new(doc_by_id),
             total,
             unsettled: FxHashMap::default(),
         }
+    }
+
+    /// The index of a corpus from the cache's checked lists: no list is
+    /// decoded until it is used.
+    fn from_stored(
+        corpus: Arc<Corpus>,
+        entities: Vec<Entity>,
+        form_names: Vec<Box<str>>,
+        checked: lists::Checked,
+    ) -> Self {
+        let lists::Checked {
+            lists,
+            stats,
+            total,
+        } = checked;
+        let doc_by_id = DocIds::of(&corpus);
+        Index {
+            docs: vec![None; lists.doc_count()],
+            by_entity: vec![None; entities.len()],
+            corpus,
+            entities: Arc::new(entities),
+            stored: Some(Arc::new(lists)),
+            form_names: Arc::new(form_names),
+            added_forms: Vec::new(),
+            stats,
+            by_id: Arc::default(),
+            added_ids: HashMap::new(),
+            doc_by_id: Arc::new(doc_by_id),
+            total,
+            unsettled: FxHashMap::default(),
+        }
+    }
+
+    /// Document `d`'s mentions and forms.
+    fn doc_list(&self, d: DocId) -> Option<&DocList> {
+        match self.docs.get(d as usize)? {
+            Some(list) => Some(list),
+            None => self
+                .stored
+                .as_ref()?
+                .doc(d, &self.corpus.docs.get(d as usize)?.text),
+        }
+    }
+
+    /// Decodes at once the stored lists of the documents of `places`
+    /// (those of an entity), when they are many.
+    fn decode_docs_of(&self, places: &[Place]) {
+        if let Some(stored) = &self.stored
+            && places.len() >= DECODE_ALL
+        {
+            let mut docs: Vec<DocId> = places
+                .iter()
+                .map(|p| p.0)
+                .filter(|&d| matches!(self.docs.get(d as usize), Some(None)))
+                .collect();
+            docs.dedup();
+            stored.decode_all(&docs, &self.corpus);
+        }
+    }
+
+    /// The forms of document `d`'s mentions.
+    fn doc_forms(&self, d: DocId) -> &[u32] {
+        self.doc_list(d).map_or(&[], |l| &l.forms)
     }
 
     pub fn corpus(&self) -> &Corpus {
@@ -199,20 +304,39 @@ impl Index {
 
     /// The document with this id, if any.
     pub fn doc_by_id(&self, id: &str) -> Option<DocId> {
-        self.doc_by_id.get(id).copied()
+        match &*self.doc_by_id {
+            DocIds::Sorted => self
+                .corpus
+                .docs
+                .binary_search_by(|d| d.id.as_str().cmp(id))
+                .ok()
+                .map(|i| i as DocId),
+            DocIds::Map(map) => map.get(id).copied(),
+        }
+    }
+
+    /// The ids of the entities as built.
+    fn ids(&self) -> &HashMap<String, EntityId> {
+        self.by_id.get_or_init(|| {
+            self.entities
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.clone(), i as EntityId))
+                .collect()
+        })
     }
 
     /// The entity with this id, if any.
     pub fn entity_by_id(&self, id: &str) -> Option<EntityId> {
         self.added_ids
             .get(id)
-            .or_else(|| self.by_id.get(id))
+            .or_else(|| self.ids().get(id))
             .copied()
     }
 
     /// All mentions, sorted by (doc, start).
     pub fn mentions(&self) -> impl Iterator<Item = &Mention> + '_ {
-        self.doc_mentions.iter().flat_map(|list| list.iter())
+        (0..self.docs.len() as DocId).flat_map(|d| self.doc_mentions(d).iter())
     }
 
     /// How many mentions there are in all.
@@ -230,9 +354,16 @@ impl Index {
 
     /// A document's mentions, sorted by start.
     pub fn doc_mentions(&self, doc: DocId) -> &[Mention] {
-        match self.doc_mentions.get(doc as usize) {
-            Some(list) => list,
-            None => &[],
+        self.doc_list(doc).map_or(&[], |l| &l.mentions)
+    }
+
+    /// How many mentions a document has ([`Index::doc_mentions`]'s length,
+    /// without decoding a stored list).
+    pub fn doc_mention_count(&self, doc: DocId) -> usize {
+        match (self.docs.get(doc as usize), &self.stored) {
+            (Some(Some(list)), _) => list.mentions.len(),
+            (Some(None), Some(stored)) => stored.mention_count(doc),
+            _ => 0,
         }
     }
 
@@ -249,33 +380,36 @@ impl Index {
 
     /// An entity's mentions in (doc, start) order.
     pub fn entity_mentions(&self, e: EntityId) -> impl Iterator<Item = &Mention> + '_ {
-        self.by_entity
-            .get(e as usize)
-            .into_iter()
-            .flat_map(|places| places.iter())
+        self.entity_places(e)
+            .iter()
             .filter_map(|&(d, i)| self.doc_mentions(d).get(i as usize))
     }
 
     /// Where an entity's mentions are: (document, position in
     /// [`Index::doc_mentions`]), in (doc, start) order.
     pub fn entity_places(&self, e: EntityId) -> &[(DocId, u32)] {
-        match self.by_entity.get(e as usize) {
-            Some(places) => places,
-            None => &[],
-        }
+        self.places(e).map_or(&[], |p| p)
     }
 
     /// [`Index::entity_places`], shared (not copied).
     pub fn entity_places_shared(&self, e: EntityId) -> Arc<[(DocId, u32)]> {
-        match self.by_entity.get(e as usize) {
+        match self.places(e) {
             Some(places) => Arc::clone(places),
             None => Arc::from(Vec::new()),
+        }
+    }
+
+    fn places(&self, e: EntityId) -> Option<&Arc<[Place]>> {
+        match self.by_entity.get(e as usize)? {
+            Some(places) => Some(places),
+            None => self.stored.as_ref()?.places(e),
         }
     }
 
     /// Entity `e`, to change (the table is copied first when a clone of
     /// this index shares it).
     pub fn entity_mut(&mut self, e: EntityId) -> Option<&mut Entity> {
+        self.ids();
         Arc::make_mut(&mut self.entities).get_mut(e as usize)
     }
 
@@ -283,20 +417,24 @@ impl Index {
     pub fn push_entity(&mut self, entity: Entity) -> EntityId {
         let e = self.entities.len() as EntityId;
         self.added_ids.insert(entity.id.clone(), e);
+        self.ids();
         Arc::make_mut(&mut self.entities).push(entity);
-        self.by_entity.push(Arc::from(Vec::new()));
+        self.by_entity.push(Some(Arc::from(Vec::new())));
         self.stats.push(EntityStats::default());
         e
     }
 
     /// Takes the last entity away again (its mentions must be gone).
     pub fn pop_entity(&mut self) -> Option<Entity> {
+        self.ids();
         let entity = Arc::make_mut(&mut self.entities).pop()?;
         let e = self.entities.len() as EntityId;
         if self.added_ids.get(&entity.id) == Some(&e) {
             self.added_ids.remove(&entity.id);
-        } else if self.by_id.get(&entity.id) == Some(&e) {
-            Arc::make_mut(&mut self.by_id).remove(&entity.id);
+        } else if self.ids().get(&entity.id) == Some(&e)
+            && let Some(ids) = Arc::make_mut(&mut self.by_id).get_mut()
+        {
+            ids.remove(&entity.id);
         }
         self.by_entity.pop();
         self.stats.pop();
@@ -328,15 +466,15 @@ impl Index {
         let n_entities = self.entities.len();
         let mut replaced = Vec::with_capacity(lists.len());
         for (d, list) in lists {
-            if d as usize >= self.doc_mentions.len() {
+            let Some(old) = self.doc_list(d).map(|l| Arc::clone(&l.mentions)) else {
                 continue;
-            }
+            };
             let forms = self.forms_for(d, &list);
-            let old = std::mem::replace(&mut self.doc_mentions[d as usize], list);
-            if let Some(f) = self.doc_forms.get_mut(d as usize) {
-                *f = forms;
-            }
-            let new = &self.doc_mentions[d as usize];
+            let new = Arc::clone(&list);
+            self.docs[d as usize] = Some(DocList {
+                mentions: list,
+                forms,
+            });
             self.total = self.total - old.len() + new.len();
             // Every entity named before or after gets its places in the
             // document as it is now (none, when it is no longer named).
@@ -367,7 +505,7 @@ impl Index {
     /// others (read once, when there are any).
     fn forms_for(&mut self, d: DocId, list: &[Mention]) -> Arc<[u32]> {
         let old = self.doc_mentions(d);
-        let old_forms = self.doc_forms.get(d as usize).map_or(&[][..], |f| &f[..]);
+        let old_forms = self.doc_forms(d);
         let mut text: Option<std::borrow::Cow<'_, str>> = None;
         let mut out = Vec::with_capacity(list.len());
         let mut fresh: Vec<(usize, String)> = Vec::new();
@@ -419,12 +557,7 @@ impl Index {
     /// The text of the `i`-th mention of document `d` (of
     /// [`Index::doc_mentions`]), without reading the document.
     pub fn form(&self, d: DocId, i: usize) -> &str {
-        let f = self
-            .doc_forms
-            .get(d as usize)
-            .and_then(|f| f.get(i))
-            .copied()
-            .unwrap_or(u32::MAX);
+        let f = self.doc_forms(d).get(i).copied().unwrap_or(u32::MAX);
         self.form_name(f)
     }
 
@@ -434,7 +567,7 @@ impl Index {
         let Some(docs) = self.unsettled.remove(&e) else {
             return;
         };
-        let Some(old) = self.by_entity.get(e as usize) else {
+        let Some(old) = self.places(e) else {
             return;
         };
         let added: usize = docs.values().map(Vec::len).sum();
@@ -457,7 +590,7 @@ impl Index {
             mentions: out.len() as u32,
             docs: n_docs,
         };
-        self.by_entity[e as usize] = Arc::from(out);
+        self.by_entity[e as usize] = Some(Arc::from(out));
     }
 
     /// Settles every entity (see [`Index::settle`]).
@@ -499,14 +632,11 @@ impl Index {
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
         // Counted by form; no text is read. Runs of one form (an entity is
         // mostly written one way) are counted before they are looked up.
+        self.decode_docs_of(self.entity_places(e));
         let mut by_form: FxHashMap<u32, u32> = FxHashMap::default();
         let mut run: Option<(u32, u32)> = None;
         for &(d, i) in self.entity_places(e) {
-            let Some(&f) = self
-                .doc_forms
-                .get(d as usize)
-                .and_then(|f| f.get(i as usize))
-            else {
+            let Some(&f) = self.doc_forms(d).get(i as usize) else {
                 continue;
             };
             match &mut run {
@@ -561,6 +691,7 @@ impl Index {
         // the documents that name `e`, with no sorting and no hashing.
         let n = self.entities().len();
         let places = self.entity_places(e);
+        self.decode_docs_of(places);
         // Each document once; an entity counted once per document (the
         // document it was last counted in is kept beside its count).
         let fresh = || (vec![0u32; n], vec![u32::MAX; n]);

@@ -166,8 +166,43 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// True for a character shown as it is, one cell wide, that is a grapheme
+/// of its own beside any other such one: printable ASCII, the Latin letters
+/// and signs, and the common punctuation (dashes, quotes, bullets, the
+/// ellipsis). Most titles are made of nothing else.
+fn simple(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{a0}'..='\u{ac}'
+        | '\u{ae}'..='\u{24f}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205e}')
+}
+
+/// The width of a string of [`simple`] characters only (one cell each,
+/// nothing to sanitise): `None` when it has another.
+fn simple_width(s: &str) -> Option<usize> {
+    if s.is_ascii() {
+        return s
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b))
+            .then_some(s.len());
+    }
+    let mut n = 0;
+    for c in s.chars() {
+        if !simple(c) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
+}
+
 /// The display width of a one-line string, as [`sanitize`] would show it.
 pub fn width(s: &str) -> usize {
+    if let Some(n) = simple_width(s) {
+        return n;
+    }
     let s = sanitize(s);
     let mut col = 0;
     for g in s.graphemes(true) {
@@ -179,22 +214,37 @@ pub fn width(s: &str) -> usize {
 /// Cuts a one-line string to at most `max` cells, ending it with `…` when
 /// something was cut. Never splits a grapheme or a wide character.
 pub fn truncate(s: &str, max: usize) -> String {
+    if let Some(n) = simple_width(s) {
+        return match max {
+            _ if n <= max => s.to_string(),
+            0 => String::new(),
+            _ => {
+                let end = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
+                format!("{}…", &s[..end])
+            }
+        };
+    }
     let s = sanitize(s);
-    if width(&s) <= max {
+    // One pass: what fits before the ellipsis, until it is clear whether
+    // everything fits.
+    let mut out = String::new();
+    let (mut col, mut cut) = (0, false);
+    for g in s.graphemes(true) {
+        let gl = glyph(g, col);
+        cut |= col + gl.width > max.saturating_sub(1);
+        if !cut {
+            out.push_str(&gl.symbol);
+        }
+        col += gl.width;
+        if col > max {
+            break;
+        }
+    }
+    if col <= max {
         return s.into_owned();
     }
     if max == 0 {
         return String::new();
-    }
-    let mut out = String::new();
-    let mut col = 0;
-    for g in s.graphemes(true) {
-        let gl = glyph(g, col);
-        if col + gl.width > max - 1 {
-            break;
-        }
-        col += gl.width;
-        out.push_str(&gl.symbol);
     }
     out.push('…');
     out
@@ -523,6 +573,80 @@ mod tests {
             }
         }
         assert_eq!(pieces("", 8).count(), 0);
+    }
+
+    #[test]
+    fn truncate_takes_one_pass_and_cuts_as_before() {
+        // What truncation was: the whole width first, then a second pass.
+        fn two_passes(s: &str, max: usize) -> String {
+            let s = sanitize(s);
+            if width(&s) <= max {
+                return s.into_owned();
+            }
+            if max == 0 {
+                return String::new();
+            }
+            let mut out = String::new();
+            let mut col = 0;
+            for g in s.graphemes(true) {
+                let gl = glyph(g, col);
+                if col + gl.width > max - 1 {
+                    break;
+                }
+                col += gl.width;
+                out.push_str(&gl.symbol);
+            }
+            out.push('…');
+            out
+        }
+        let samples = [
+            "",
+            "plain ASCII title",
+            "Café “déjà vu” — naïve…",
+            "Straße ‘quoted’ • – ‰ ‹x›",
+            "mixed “simple” and 日本",
+            "He said “no” — twice",
+            "日本語テキスト and more",
+            "tab\there\r\nand\u{1b}[31m escape",
+            "\u{301}combining first, e\u{301} later",
+            "zero\u{200b}width\u{200b}spaces",
+            "👨‍👩‍👧 family 🇵🇰 flag",
+        ];
+        for s in samples {
+            for max in 0..30 {
+                assert_eq!(truncate(s, max), two_passes(s, max), "{s:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn simple_characters_are_graphemes_of_their_own_one_cell_wide() {
+        let all: Vec<char> = (0..=0x2060u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| simple(c))
+            .collect();
+        assert!(all.len() > 590);
+        for &c in &all {
+            let one = c.to_string();
+            assert_eq!(glyph(&one, 0).width, 1, "{c:?}");
+            assert_eq!(glyph(&one, 0).symbol, one, "{c:?}");
+            assert!(!safe::is_unsafe(c), "{c:?}");
+        }
+        // No two of them make one grapheme, in either order.
+        for &a in &all {
+            for &b in all.iter().step_by(7).chain([&' ', &'a', &'\u{2026}']) {
+                let pair = format!("{a}{b}");
+                assert_eq!(pair.graphemes(true).count(), 2, "{a:?}{b:?}");
+                assert_eq!(pair.as_str().graphemes(true).rev().count(), 2, "{a:?}{b:?}");
+            }
+        }
+        let s: String = all.iter().collect();
+        assert_eq!(simple_width(&s), Some(all.len()));
+        let slow: usize = s.graphemes(true).map(|g| glyph(g, 0).width).sum();
+        assert_eq!(slow, all.len());
+        assert_eq!(simple_width("a\u{301}"), None);
+        assert_eq!(simple_width("a\tb"), None);
+        assert_eq!(simple_width("soft\u{ad}hyphen"), None);
     }
 
     #[test]

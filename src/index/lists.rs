@@ -1,0 +1,849 @@
+//! The mention lists as the index cache stores them: every document's
+//! mentions (each with its form) and every entity's places, encoded. They
+//! stay in the cache file; each list is read and decoded the first time it
+//! is asked for, and kept.
+//!
+//! A restart on an unchanged corpus then costs one checking pass over the
+//! encoded lists, a window of the file at a time, not the decoding and
+//! copying of every mention: `dossier docs` decodes none, the reader the
+//! documents and entities it shows.
+//!
+//! Encoding, all numbers LEB128 varints unless said otherwise:
+//!
+//! - a document's mentions, in order: the start's step from the previous
+//!   mention's end (from 0 for the first), the length, the entity, the
+//!   source (one byte, with a flag for a confidence other than 100), the
+//!   confidence when it is flagged (one byte) and the form;
+//! - an entity's places (document, position in its list), in order: the
+//!   document's step from the previous place's, then the position's step
+//!   from the one after the previous place's in the same document (from 0
+//!   in a new one).
+//!
+//! Steps make the order (sorted, disjoint mentions; strictly increasing
+//! places) a property of the encoding itself. [`Lists::check`] decodes
+//! everything once before anything is used: a list that does not fit the
+//! corpus, or places that are not exactly the mentions, refuse the file.
+
+use super::{DocList, EntityStats, Place};
+use crate::corpus::{Corpus, Text};
+use crate::entity::{DocId, EntityId, Mention, Source};
+use std::sync::{Arc, OnceLock};
+
+/// The encoded lists, and those decoded so far.
+pub(super) struct Lists {
+    bytes: Bytes,
+    /// Where each document's mentions start in `bytes`, and (last) where
+    /// the places start.
+    doc_at: Vec<usize>,
+    /// How many mentions each document has.
+    doc_len: Vec<u32>,
+    /// Where each entity's places start in `bytes`, and (last) the end.
+    entity_at: Vec<usize>,
+    /// How many places each entity has (counted by the check).
+    entity_len: Vec<u32>,
+    /// How many forms there are.
+    forms: usize,
+    docs: Vec<OnceLock<DocList>>,
+    entities: Vec<OnceLock<Arc<[Place]>>>,
+}
+
+impl std::fmt::Debug for Lists {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lists")
+            .field("bytes", &self.entity_at.last())
+            .field("docs", &self.docs.len())
+            .field("entities", &self.entities.len())
+            .finish()
+    }
+}
+
+/// Where the encoded lists are.
+pub(super) enum Bytes {
+    /// In memory (for the tests).
+    #[cfg(test)]
+    Memory(Vec<u8>),
+    /// In the cache file, from byte `at` on, read a list at a time (by
+    /// positioned reads, so that threads share no cursor). The file is
+    /// open: a cache written later, by rename, is not what is read.
+    File {
+        file: std::fs::File,
+        at: u64,
+        /// Where the file has no positioned reads, one read at a time.
+        #[cfg(not(unix))]
+        lock: std::sync::Mutex<()>,
+    },
+}
+
+impl Bytes {
+    /// The cache file's lists, from byte `at` of `file`.
+    pub(super) fn file(file: std::fs::File, at: u64) -> Bytes {
+        Bytes::File {
+            file,
+            at,
+            #[cfg(not(unix))]
+            lock: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// Bytes `range` of the lists: borrowed when in memory, otherwise read
+    /// into `buf`.
+    fn get<'a>(
+        &'a self,
+        range: std::ops::Range<usize>,
+        buf: &'a mut Vec<u8>,
+    ) -> std::io::Result<&'a [u8]> {
+        match self {
+            #[cfg(test)]
+            Bytes::Memory(bytes) => bytes.get(range).ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "past the lists")
+            }),
+            Bytes::File {
+                file,
+                at,
+                #[cfg(not(unix))]
+                lock,
+            } => {
+                buf.clear();
+                buf.resize(range.len(), 0);
+                let from = at + range.start as u64;
+                #[cfg(unix)]
+                std::os::unix::fs::FileExt::read_exact_at(file, buf, from)?;
+                #[cfg(not(unix))]
+                {
+                    use std::io::{Read, Seek};
+                    let _one = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut f = file;
+                    f.seek(std::io::SeekFrom::Start(from))?;
+                    f.read_exact(buf)?;
+                }
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// How many bytes of lists are checked at a time (the lists of a large
+/// corpus are never all in memory).
+const WINDOW: usize = 4 << 20;
+
+/// The lists' checksum is made of blocks of this size.
+const BLOCK: usize = 64 << 10;
+
+/// The lists' checksum: FxHash of the FxHash of each [`BLOCK`] and of the
+/// length, so that it can be made a window at a time.
+#[derive(Default)]
+struct BlockSum {
+    sum: rustc_hash::FxHasher,
+    block: Vec<u8>,
+    len: u64,
+}
+
+impl BlockSum {
+    fn feed(&mut self, mut bytes: &[u8]) {
+        use std::hash::Hasher;
+        self.len += bytes.len() as u64;
+        while !bytes.is_empty() {
+            let take = (BLOCK - self.block.len()).min(bytes.len());
+            let (head, rest) = bytes.split_at(take);
+            if self.block.is_empty() && take == BLOCK {
+                self.sum.write_u64(block_hash(head));
+            } else {
+                self.block.extend_from_slice(head);
+                if self.block.len() == BLOCK {
+                    self.sum.write_u64(block_hash(&self.block));
+                    self.block.clear();
+                }
+            }
+            bytes = rest;
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        use std::hash::Hasher;
+        if !self.block.is_empty() {
+            self.sum.write_u64(block_hash(&self.block));
+        }
+        self.sum.write_u64(self.len);
+        self.sum.finish()
+    }
+}
+
+fn block_hash(block: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(block);
+    h.finish()
+}
+
+/// The checksum of encoded lists (see [`BlockSum`]).
+pub(super) fn checksum(bytes: &[u8]) -> u64 {
+    let mut sum = BlockSum::default();
+    sum.feed(bytes);
+    sum.finish()
+}
+
+/// The lists checked against a corpus, with what the check counted.
+pub(super) struct Checked {
+    pub lists: Lists,
+    pub stats: Vec<EntityStats>,
+    pub total: usize,
+}
+
+/// The flag of a source's code that says a confidence byte follows (it is
+/// 100 otherwise, as for every knowledge-base match).
+const OWN_CONFIDENCE: u8 = 0x80;
+
+/// The one-byte code of a source.
+fn source_code(s: Source) -> u8 {
+    match s {
+        Source::Kb => 0,
+        Source::Abbreviation => 1,
+        Source::Person => 2,
+        Source::Variant => 3,
+        Source::Rule => 4,
+        Source::Name => 5,
+        Source::Annotation => 6,
+    }
+}
+
+fn source_of(code: u8) -> Option<Source> {
+    Some(match code {
+        0 => Source::Kb,
+        1 => Source::Abbreviation,
+        2 => Source::Person,
+        3 => Source::Variant,
+        4 => Source::Rule,
+        5 => Source::Name,
+        6 => Source::Annotation,
+        _ => return None,
+    })
+}
+
+fn put(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a varint of at most 32 bits.
+#[inline(always)]
+fn get(r: &mut &[u8]) -> Option<u32> {
+    // Most are one byte.
+    match r.split_first() {
+        Some((&b, rest)) if b < 0x80 => {
+            *r = rest;
+            Some(u32::from(b))
+        }
+        _ => get_long(r),
+    }
+}
+
+fn get_long(r: &mut &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for shift in (0..35).step_by(7) {
+        let (&b, rest) = r.split_first()?;
+        *r = rest;
+        let bits = u32::from(b & 0x7f);
+        if shift == 28 && bits > 0x0f {
+            return None;
+        }
+        v |= bits << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+#[inline]
+fn byte(r: &mut &[u8]) -> Option<u8> {
+    let (&b, rest) = r.split_first()?;
+    *r = rest;
+    Some(b)
+}
+
+/// Decodes one mention of document `doc`, whose previous mention ended at
+/// `at`; returns it with its form.
+#[inline(always)]
+fn mention(r: &mut &[u8], doc: DocId, at: &mut u32) -> Option<(Mention, u32)> {
+    let step = get(r)?;
+    let len = get(r)?;
+    let entity = get(r)?;
+    let code = byte(r)?;
+    let source = source_of(code & !OWN_CONFIDENCE)?;
+    let confidence = match code & OWN_CONFIDENCE {
+        0 => 100,
+        _ => byte(r)?,
+    };
+    let form = get(r)?;
+    let start = at.checked_add(step)?;
+    let end = start.checked_add(len)?;
+    *at = end;
+    Some((
+        Mention {
+            doc,
+            start,
+            end,
+            entity,
+            source,
+            confidence,
+        },
+        form,
+    ))
+}
+
+/// Decodes one place, after the place `(doc, next - 1)` (or the start).
+#[inline]
+fn place(r: &mut &[u8], doc: &mut DocId, next: &mut u32) -> Option<Place> {
+    let doc_step = get(r)?;
+    let i_step = get(r)?;
+    if doc_step > 0 {
+        *doc = doc.checked_add(doc_step)?;
+        *next = 0;
+    }
+    let i = next.checked_add(i_step)?;
+    *next = i.checked_add(1)?;
+    Some((*doc, i))
+}
+
+/// Encodes the lists of `mentions` (sorted by (doc, start) and disjoint)
+/// for a corpus of `n_docs` documents and `n_entities` entities: the bytes,
+/// each document's (mention count, bytes) and each entity's bytes.
+/// `form(i)` is the form of the `i`-th mention.
+pub(super) fn encode(
+    mentions: &[Mention],
+    form: impl Fn(usize) -> u32,
+    n_docs: usize,
+    n_entities: usize,
+) -> (Vec<u8>, Vec<(u32, u64)>, Vec<u64>) {
+    let n_docs = n_docs.max(mentions.last().map_or(0, |m| m.doc as usize + 1));
+    let n_entities = n_entities.max(
+        mentions
+            .iter()
+            .map(|m| m.entity as usize + 1)
+            .max()
+            .unwrap_or(0),
+    );
+    let mut out = Vec::with_capacity(mentions.len() * 8);
+    let mut docs = vec![(0u32, 0u64); n_docs];
+    let mut places: Vec<Vec<u8>> = vec![Vec::new(); n_entities];
+    // Per entity: the last place's document and the position after it.
+    let mut last: Vec<(DocId, u32)> = vec![(0, 0); n_entities];
+    let mut k = 0;
+    for same_doc in mentions.chunk_by(|a, b| a.doc == b.doc) {
+        let d = same_doc[0].doc;
+        let before = out.len();
+        let mut at = 0u32;
+        for (i, m) in same_doc.iter().enumerate() {
+            put(&mut out, m.start.saturating_sub(at));
+            put(&mut out, m.end.saturating_sub(m.start));
+            put(&mut out, m.entity);
+            if m.confidence == 100 {
+                out.push(source_code(m.source));
+            } else {
+                out.push(source_code(m.source) | OWN_CONFIDENCE);
+                out.push(m.confidence);
+            }
+            put(&mut out, form(k));
+            at = m.end;
+            k += 1;
+            let e = m.entity as usize;
+            let (doc, next) = &mut last[e];
+            let doc_step = d - *doc;
+            if doc_step > 0 {
+                *next = 0;
+            }
+            put(&mut places[e], doc_step);
+            put(&mut places[e], i as u32 - *next);
+            *doc = d;
+            *next = i as u32 + 1;
+        }
+        docs[d as usize] = (same_doc.len() as u32, (out.len() - before) as u64);
+    }
+    let entities = places.iter().map(|p| p.len() as u64).collect();
+    for p in places {
+        out.extend_from_slice(&p);
+    }
+    (out, docs, entities)
+}
+
+/// A mix of a mention's entity, document and position: the sums over the
+/// mentions and over the places must agree.
+fn mix(e: EntityId, d: DocId, i: u32) -> u64 {
+    // SplitMix64's finaliser, of the place and the entity's own odd
+    // multiple.
+    let mut z =
+        ((u64::from(d) << 32) | u64::from(i)) ^ u64::from(e).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Why lists were refused.
+#[derive(Debug)]
+pub(super) enum Refused {
+    /// They do not fit the corpus, or each other.
+    Invalid(String),
+    /// They could not be read.
+    Unreadable(std::io::Error),
+}
+
+impl From<std::io::Error> for Refused {
+    fn from(e: std::io::Error) -> Refused {
+        match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => Refused::Invalid("truncated".to_string()),
+            _ => Refused::Unreadable(e),
+        }
+    }
+}
+
+impl Lists {
+    /// The `len` bytes of lists in `bytes`, laid out as `docs` (each
+    /// document's mention count and bytes) and `entities` (each entity's
+    /// bytes) say. `None` when the sizes do not add up.
+    pub(super) fn new(
+        bytes: Bytes,
+        len: u64,
+        docs: &[(u32, u64)],
+        entities: &[u64],
+    ) -> Option<Lists> {
+        let mut doc_at = Vec::with_capacity(docs.len() + 1);
+        let mut end = 0usize;
+        for &(_, n) in docs {
+            doc_at.push(end);
+            end = end.checked_add(usize::try_from(n).ok()?)?;
+        }
+        doc_at.push(end);
+        let mut entity_at = Vec::with_capacity(entities.len() + 1);
+        for &n in entities {
+            entity_at.push(end);
+            end = end.checked_add(usize::try_from(n).ok()?)?;
+        }
+        entity_at.push(end);
+        let fits = match &bytes {
+            #[cfg(test)]
+            Bytes::Memory(b) => b.len() == end,
+            Bytes::File { .. } => true,
+        };
+        if !fits || u64::try_from(end).ok()? != len {
+            return None;
+        }
+        Some(Lists {
+            bytes,
+            doc_at,
+            doc_len: docs.iter().map(|&(n, _)| n).collect(),
+            entity_at,
+            entity_len: Vec::new(),
+            forms: 0,
+            docs: (0..docs.len()).map(|_| OnceLock::new()).collect(),
+            entities: (0..entities.len()).map(|_| OnceLock::new()).collect(),
+        })
+    }
+
+    /// Reads document `d`'s mentions from `bytes`, giving each (with its
+    /// form) to `each`, if they all decode and fit `text`, the entities and
+    /// the forms. (Those of every document are checked by [`Lists::check`];
+    /// a list read again later is checked again.)
+    fn read_doc(
+        &self,
+        d: usize,
+        bytes: &[u8],
+        text: &Text,
+        mut each: impl FnMut(Mention, u32),
+    ) -> Option<()> {
+        // A text not in memory is not read to check the boundaries: its
+        // length and content hash are part of the key, and a text read
+        // later that is not the one indexed is replaced by a notice of
+        // the same length in ASCII (see `corpus::Text`).
+        let held = text.is_held().then(|| text.as_str());
+        let (mut r, mut at) = (bytes, 0u32);
+        for _ in 0..self.doc_len[d] {
+            let (m, form) = mention(&mut r, d as DocId, &mut at)?;
+            let fits = m.start < m.end
+                && (m.entity as usize) < self.entities.len()
+                && (form as usize) < self.forms
+                && held.is_none_or(|t| {
+                    t.is_char_boundary(m.start as usize) && t.is_char_boundary(m.end as usize)
+                });
+            if !fits {
+                return None;
+            }
+            each(m, form);
+        }
+        // Ends only grow: the last is within the text, or none is.
+        (r.is_empty() && at as usize <= text.len()).then_some(())
+    }
+
+    /// Entity `e`'s places, if they decode and name existing mentions.
+    fn decode_places(&self, bytes: &[u8]) -> Option<Vec<Place>> {
+        let mut r = bytes;
+        let (mut doc, mut next) = (0, 0);
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let (d, i) = place(&mut r, &mut doc, &mut next)?;
+            if i >= *self.doc_len.get(d as usize)? {
+                return None;
+            }
+            out.push((d, i));
+        }
+        Some(out)
+    }
+
+    /// Checks every list against `corpus`, with `forms` forms, reading
+    /// them a window at a time: each document's mentions lie within its
+    /// text (on character boundaries, when the text is in memory), name a
+    /// known entity and form, and fill their bytes exactly; each entity's
+    /// places name existing mentions, and the places are exactly the
+    /// mentions (a sum of a mix of each one's entity, document and position
+    /// over both); the lists' checksum is `sum`. Counts each entity's
+    /// mentions and documents on the way.
+    pub(super) fn check(
+        mut self,
+        corpus: &Corpus,
+        forms: usize,
+        sum: u64,
+    ) -> Result<Checked, Refused> {
+        use rayon::prelude::*;
+        let n_docs = self.docs.len();
+        let n_entities = self.entities.len();
+        let invalid = |why: &str| Refused::Invalid(why.to_string());
+        if n_docs != corpus.docs.len() {
+            return Err(invalid("its mentions do not fit the corpus"));
+        }
+        self.forms = forms;
+        let mut blocks = BlockSum::default();
+        let mut buf = Vec::new();
+        // The first thing found wrong; the rest is still read, to tell
+        // damage (a checksum that does not match) from lists that do not
+        // fit.
+        let mut wrong: Option<&str> = None;
+        // The mentions: (count, sum of mixes).
+        let mut mentions = (0usize, 0u64);
+        for docs in windows(&self.doc_at) {
+            let (from, to) = (self.doc_at[docs.start], self.doc_at[docs.end]);
+            let bytes = self.bytes.get(from..to, &mut buf)?;
+            blocks.feed(bytes);
+            if wrong.is_some() {
+                continue;
+            }
+            let this = &self;
+            let part = docs
+                .into_par_iter()
+                .with_min_len(64)
+                .map(|d| {
+                    let list = &bytes[this.doc_at[d] - from..this.doc_at[d + 1] - from];
+                    let (mut i, mut sum) = (0u32, 0u64);
+                    this.read_doc(d, list, &corpus.docs[d].text, |m, _| {
+                        sum = sum.wrapping_add(mix(m.entity, m.doc, i));
+                        i += 1;
+                    })?;
+                    Some((i as usize, sum))
+                })
+                .try_reduce(|| (0, 0), |a, b| Some((a.0 + b.0, a.1.wrapping_add(b.1))));
+            match part {
+                Some((n, s)) => mentions = (mentions.0 + n, mentions.1.wrapping_add(s)),
+                None => wrong = Some("its mentions do not fit the corpus"),
+            }
+        }
+        // The places, an entity at a time.
+        let mut stats = Vec::with_capacity(n_entities);
+        let mut places = (0usize, 0u64);
+        for entities in windows(&self.entity_at) {
+            let (from, to) = (self.entity_at[entities.start], self.entity_at[entities.end]);
+            let bytes = self.bytes.get(from..to, &mut buf)?;
+            blocks.feed(bytes);
+            if wrong.is_some() {
+                continue;
+            }
+            let this = &self;
+            let part: Option<Vec<(EntityStats, u64)>> = entities
+                .into_par_iter()
+                .with_min_len(64)
+                .map(|e| {
+                    let list = &bytes[this.entity_at[e] - from..this.entity_at[e + 1] - from];
+                    let places = this.decode_places(list)?;
+                    let mut stats = EntityStats::default();
+                    let mut sum = 0u64;
+                    let mut last = None;
+                    for &(d, i) in &places {
+                        stats.mentions += 1;
+                        stats.docs += u32::from(last != Some(d));
+                        last = Some(d);
+                        sum = sum.wrapping_add(mix(e as EntityId, d, i));
+                    }
+                    Some((stats, sum))
+                })
+                .collect();
+            match part {
+                Some(part) => {
+                    for (st, s) in part {
+                        places = (places.0 + st.mentions as usize, places.1.wrapping_add(s));
+                        stats.push(st);
+                    }
+                }
+                None => wrong = Some("its places do not fit its mentions"),
+            }
+        }
+        if blocks.finish() != sum {
+            return Err(invalid("damaged: its checksum does not match"));
+        }
+        if let Some(why) = wrong {
+            return Err(invalid(why));
+        }
+        if places != mentions {
+            return Err(invalid("its places do not fit its mentions"));
+        }
+        self.entity_len = stats.iter().map(|s| s.mentions).collect();
+        Ok(Checked {
+            stats,
+            total: mentions.0,
+            lists: self,
+        })
+    }
+
+    /// How many documents there are.
+    pub(super) fn doc_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// How many mentions document `d` has, without decoding them.
+    pub(super) fn mention_count(&self, d: DocId) -> usize {
+        self.doc_len.get(d as usize).map_or(0, |&n| n as usize)
+    }
+
+    /// Document `d`'s mentions and forms, decoded on first use; `text` is
+    /// its text. (Empty if the list no longer reads as it was checked: the
+    /// cache file changed in place under the index.)
+    pub(super) fn doc(&self, d: DocId, text: &Text) -> Option<&DocList> {
+        let cell = self.docs.get(d as usize)?;
+        Some(cell.get_or_init(|| {
+            let d = d as usize;
+            let mut buf = Vec::new();
+            let bytes = self.bytes.get(self.doc_at[d]..self.doc_at[d + 1], &mut buf);
+            self.decode_doc(d, bytes.ok(), text)
+        }))
+    }
+
+    /// Document `d`'s list from its `bytes` (none if they could not be
+    /// read): empty if it does not read as it was checked.
+    fn decode_doc(&self, d: usize, bytes: Option<&[u8]>, text: &Text) -> DocList {
+        let n = self.doc_len[d] as usize;
+        let (mut mentions, mut forms) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let read = bytes.and_then(|bytes| {
+            self.read_doc(d, bytes, text, |m, f| {
+                mentions.push(m);
+                forms.push(f);
+            })
+        });
+        if read.is_none() {
+            mentions.clear();
+            forms.clear();
+        }
+        DocList {
+            mentions: Arc::from(mentions),
+            forms: Arc::from(forms),
+        }
+    }
+
+    /// Decodes the lists of documents `docs` (sorted) not decoded yet, a
+    /// window of the file at a time and on every core: what a pass over
+    /// the documents of an entity named nearly everywhere needs, without a
+    /// read for each.
+    pub(super) fn decode_all(&self, docs: &[DocId], corpus: &Corpus) {
+        use rayon::prelude::*;
+        let todo: Vec<usize> = docs
+            .iter()
+            .map(|&d| d as usize)
+            .filter(|&d| self.docs.get(d).is_some_and(|c| c.get().is_none()))
+            .collect();
+        let mut buf = Vec::new();
+        let mut rest = todo.as_slice();
+        while let Some(&first) = rest.first() {
+            let from = self.doc_at[first];
+            let n = rest
+                .iter()
+                .take_while(|&&d| self.doc_at[d + 1] - from <= WINDOW)
+                .count()
+                .max(1);
+            let (window, after) = rest.split_at(n);
+            rest = after;
+            let to = self.doc_at[window[n - 1] + 1];
+            let bytes = self.bytes.get(from..to, &mut buf).ok();
+            window.par_iter().with_min_len(64).for_each(|&d| {
+                let list = bytes.map(|b| &b[self.doc_at[d] - from..self.doc_at[d + 1] - from]);
+                let _ = self.docs[d].get_or_init(|| self.decode_doc(d, list, &corpus.docs[d].text));
+            });
+        }
+    }
+
+    /// Entity `e`'s places, decoded on first use. (Empty if the list no
+    /// longer reads as it was checked.)
+    pub(super) fn places(&self, e: EntityId) -> Option<&Arc<[Place]>> {
+        let cell = self.entities.get(e as usize)?;
+        Some(cell.get_or_init(|| {
+            let e = e as usize;
+            let mut buf = Vec::new();
+            let places = self
+                .bytes
+                .get(self.entity_at[e]..self.entity_at[e + 1], &mut buf)
+                .ok()
+                .and_then(|bytes| self.decode_places(bytes))
+                .filter(|p| Some(&(p.len() as u32)) == self.entity_len.get(e))
+                .unwrap_or_default();
+            Arc::from(places)
+        }))
+    }
+}
+
+/// The lists at `at` (each one's start, and the end) in windows of
+/// consecutive lists of about [`WINDOW`] bytes (one list may be more).
+fn windows(at: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let n = at.len().saturating_sub(1);
+    let mut a = 0;
+    std::iter::from_fn(move || {
+        if a >= n {
+            return None;
+        }
+        let mut b = a + 1;
+        while b < n && at[b + 1] - at[a] <= WINDOW {
+            b += 1;
+        }
+        let window = a..b;
+        a = b;
+        Some(window)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip_and_overlong_ones_are_refused() {
+        for v in [0, 1, 127, 128, 300, 1 << 21, u32::MAX - 1, u32::MAX] {
+            let mut out = Vec::new();
+            put(&mut out, v);
+            let mut r = out.as_slice();
+            assert_eq!(get(&mut r), Some(v));
+            assert!(r.is_empty());
+        }
+        // More than 32 bits, or a sixth byte.
+        assert_eq!(get(&mut [0xff, 0xff, 0xff, 0xff, 0x1f].as_slice()), None);
+        assert_eq!(
+            get(&mut [0x80, 0x80, 0x80, 0x80, 0x80, 0x01].as_slice()),
+            None
+        );
+        assert_eq!(get(&mut [0x80].as_slice()), None);
+        for s in 0..=6 {
+            assert_eq!(source_of(s).map(source_code), Some(s));
+        }
+        assert_eq!(source_of(7), None);
+    }
+
+    #[test]
+    fn lists_are_decoded_as_encoded_and_those_that_do_not_fit_are_refused() {
+        let load = |a: &str, b: &str| {
+            crate::corpus::load_embedded("t", &[("a.txt", a.as_bytes()), ("b.txt", b.as_bytes())])
+        };
+        let corpus = load("Alpha Beta Gamma Delta\n", "Beta Alpha\n");
+        let m = |doc, start, end, entity| Mention {
+            doc,
+            start,
+            end,
+            entity,
+            source: if entity == 0 {
+                Source::Kb
+            } else {
+                Source::Name
+            },
+            confidence: if entity == 0 { 100 } else { 90 },
+        };
+        let mentions = [
+            m(0, 0, 5, 0),
+            m(0, 6, 10, 1),
+            m(0, 11, 16, 0),
+            m(1, 0, 4, 1),
+            m(1, 5, 10, 0),
+        ];
+        let (bytes, docs, places) = encode(&mentions, |k| k as u32 % 2, 2, 2);
+        let lists = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64]| {
+            Lists::new(
+                Bytes::Memory(bytes.to_vec()),
+                bytes.len() as u64,
+                docs,
+                places,
+            )
+        };
+        let sum = checksum(&bytes);
+        let ok = lists(&bytes, &docs, &places)
+            .unwrap()
+            .check(&corpus, 2, sum)
+            .unwrap();
+        assert_eq!(ok.total, 5);
+        let stats = |mentions, docs| EntityStats { mentions, docs };
+        assert_eq!(ok.stats, [stats(3, 2), stats(2, 2)]);
+        assert_eq!(ok.lists.mention_count(1), 2);
+        let text = |d: usize| &corpus.docs[d].text;
+        // Decoded all at once, or one at a time: the same lists.
+        let again = lists(&bytes, &docs, &places)
+            .unwrap()
+            .check(&corpus, 2, sum)
+            .unwrap();
+        again.lists.decode_all(&[0, 1], &corpus);
+        assert!(again.lists.docs.iter().all(|d| d.get().is_some()));
+        for d in 0..2 {
+            let (a, b) = (
+                again.lists.doc(d, text(d as usize)),
+                ok.lists.doc(d, text(d as usize)),
+            );
+            assert_eq!(a.map(|l| &l.mentions), b.map(|l| &l.mentions));
+            assert_eq!(a.map(|l| &l.forms), b.map(|l| &l.forms));
+        }
+        let d0 = ok.lists.doc(0, text(0)).unwrap();
+        assert_eq!(&d0.mentions[..], &mentions[..3]);
+        assert_eq!(&d0.forms[..], &[0, 1, 0]);
+        assert_eq!(
+            &ok.lists.doc(1, text(1)).unwrap().mentions[..],
+            &mentions[3..]
+        );
+        assert!(ok.lists.doc(2, text(1)).is_none());
+        assert_eq!(&ok.lists.places(0).unwrap()[..], &[(0, 0), (0, 2), (1, 1)]);
+        assert_eq!(&ok.lists.places(1).unwrap()[..], &[(0, 1), (1, 0)]);
+        // Sizes that do not add up.
+        assert!(lists(&bytes, &docs, &places[..1]).is_none());
+        assert!(lists(&bytes[1..], &docs, &places).is_none());
+        let refused = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms| {
+            lists(bytes, docs, places).is_some_and(|l| l.check(c, forms, checksum(bytes)).is_err())
+        };
+        // Too few forms; a text too short for its mentions; another
+        // number of documents.
+        assert!(refused(&bytes, &docs, &places, &corpus, 1));
+        assert!(refused(
+            &bytes,
+            &docs,
+            &places,
+            &load("Alpha Beta\n", "Beta Alpha\n"),
+            2
+        ));
+        let one = crate::corpus::load_embedded("t", &[("a.txt", b"Alpha Beta Gamma Delta\n")]);
+        assert!(refused(&bytes, &docs, &places, &one, 2));
+        // A wrong mention count.
+        let mut miscounted = docs.clone();
+        miscounted[0].0 = 2;
+        assert!(refused(&bytes, &miscounted, &places, &corpus, 2));
+        // The entities' places swapped: each is a valid list, but not of
+        // that entity's mentions.
+        let at = docs.iter().map(|d| d.1 as usize).sum::<usize>();
+        let split = at + places[0] as usize;
+        let swapped = [&bytes[..at], &bytes[split..], &bytes[at..split]].concat();
+        assert!(refused(
+            &swapped,
+            &docs,
+            &[places[1], places[0]],
+            &corpus,
+            2
+        ));
+    }
+}
