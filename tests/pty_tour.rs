@@ -202,18 +202,24 @@ fn a_background_reader_says_so_and_exits() {
     s.assert_restored();
 }
 
-/// On a 16-colour terminal the colours are basic SGR (30–37, 90–97), never
-/// the 256-colour form a 16-colour terminal may not know.
-#[test]
-fn sixteen_colours_are_written_as_basic_sgr() {
-    let mut s = Session::start(80, 24, &[("TERM", "xterm"), ("COLORTERM", "")]);
+/// Everything the reader wrote while opening the first article on a
+/// terminal named `term`, then quitting.
+fn output_opening_an_article(term: &str) -> String {
+    let mut s = Session::start(80, 24, &[("TERM", term), ("COLORTERM", "")]);
     wait_ready(&s);
     s.send("\r");
     s.wait_text("1/5 Kicking Terrorist Ass");
     s.send("q");
     assert!(s.wait_exit().success());
     let raw = s.raw.lock().expect("raw").clone();
-    let text = String::from_utf8_lossy(&raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// On a 16-colour terminal the colours are basic SGR (30–37, 90–97), never
+/// the 256-colour form a 16-colour terminal may not know.
+#[test]
+fn sixteen_colours_are_written_as_basic_sgr() {
+    let text = output_opening_an_article("xterm");
     assert!(!text.contains("8;5;"), "256-colour form at 16 colours");
     assert!(
         ["\x1b[3", "\x1b[9", ";3", ";9"]
@@ -271,14 +277,7 @@ fn colours_beyond_eight(text: &str) -> std::collections::BTreeSet<String> {
 /// the terminal writer must write them as basic colours.
 #[test]
 fn eight_colours_are_written_as_basic_sgr() {
-    let mut s = Session::start(80, 24, &[("TERM", "xterm-color"), ("COLORTERM", "")]);
-    wait_ready(&s);
-    s.send("\r");
-    s.wait_text("1/5 Kicking Terrorist Ass");
-    s.send("q");
-    assert!(s.wait_exit().success());
-    let raw = s.raw.lock().expect("raw").clone();
-    let text = String::from_utf8_lossy(&raw);
+    let text = output_opening_an_article("xterm-color");
     let beyond = colours_beyond_eight(&text);
     assert!(beyond.is_empty(), "{beyond:?}");
     assert!(

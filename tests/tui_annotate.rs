@@ -14,7 +14,7 @@ use dossier::tui::app::{App, Effect, Field, Overlay, Pane, Prompt, ReviewStep};
 use dossier::tui::keymap::Keymap;
 use dossier::tui::theme::{ColorDepth, Theme};
 use dossier::tui::update;
-use dossier::tui::view::{self, Screen, help_lines};
+use dossier::tui::view::help_lines;
 use dossier::tui::worker::{self, Command};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -38,24 +38,6 @@ fn decisions(app: &App) -> Vec<Effect> {
         .filter(|e| !matches!(e, Effect::Count(_)))
         .cloned()
         .collect()
-}
-
-fn draw_with(app: &App, theme: &Theme) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
-    let keymap = Keymap::default();
-    terminal
-        .draw(|f| {
-            view::draw(
-                f,
-                &Screen {
-                    app,
-                    theme,
-                    keymap: &keymap,
-                },
-            )
-        })
-        .expect("draw");
-    terminal
 }
 
 fn dark() -> Theme {

@@ -11,12 +11,8 @@ use dossier::entity::{Engine, KnowledgeBase};
 use dossier::index::Index;
 use dossier::tui::annotation;
 use dossier::tui::app::App;
-use dossier::tui::keymap::Keymap;
 use dossier::tui::theme::{self, BUILTIN, ColorDepth, Theme};
 use dossier::tui::update;
-use dossier::tui::view::{self, Screen};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::collections::BTreeMap;
@@ -79,21 +75,10 @@ fn screens() -> Vec<(&'static str, App)> {
 }
 
 fn draw(app: &App, theme: &Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
-    let keymap = Keymap::default();
-    terminal
-        .draw(|f| {
-            view::draw(
-                f,
-                &Screen {
-                    app,
-                    theme,
-                    keymap: &keymap,
-                },
-            )
-        })
-        .expect("draw");
-    terminal.backend().buffer().clone()
+    tui_fixture::draw_with(app, theme)
+        .backend()
+        .buffer()
+        .clone()
 }
 
 /// The terminal's own colours (text, background), where a theme sets

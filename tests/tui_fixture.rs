@@ -12,7 +12,11 @@ use dossier::index::Index;
 use dossier::tui::action::Action;
 use dossier::tui::app::{App, Effect, SEARCH_LIMIT, SearchBatch};
 use dossier::tui::keymap::{Key, Keymap, Router};
+use dossier::tui::theme::Theme;
+use dossier::tui::view::{self, Screen};
 use dossier::tui::{update, worker};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -319,4 +323,24 @@ fn fixture_links_the_group_in_four_documents() {
         .map(|m| m.entity)
         .collect();
     assert_eq!(title, vec![PAKISTAN, US, ISKP]);
+}
+
+/// `app` drawn with `theme` and the default keymap into a `TestBackend`
+/// of the app's size.
+pub fn draw_with(app: &App, theme: &Theme) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
+    let keymap = Keymap::default();
+    terminal
+        .draw(|f| {
+            view::draw(
+                f,
+                &Screen {
+                    app,
+                    theme,
+                    keymap: &keymap,
+                },
+            )
+        })
+        .expect("draw");
+    terminal
 }

@@ -10,7 +10,7 @@ use dossier::tui::keymap::{DEFAULT_BINDINGS, Keymap};
 use dossier::tui::layout;
 use dossier::tui::theme::{ColorDepth, Theme};
 use dossier::tui::update::update;
-use dossier::tui::view::{self, Screen};
+use dossier::tui::view::{self};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -20,24 +20,6 @@ use tui_fixture::*;
 
 fn dark() -> Theme {
     Theme::load(Some("dark"), ColorDepth::TrueColor).expect("dark theme")
-}
-
-fn draw_with(app: &App, theme: &Theme) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
-    let keymap = Keymap::default();
-    terminal
-        .draw(|f| {
-            view::draw(
-                f,
-                &Screen {
-                    app,
-                    theme,
-                    keymap: &keymap,
-                },
-            )
-        })
-        .expect("draw");
-    terminal
 }
 
 fn draw(app: &App) -> Terminal<TestBackend> {

@@ -31,25 +31,13 @@ pub fn input_tab(app: &mut App) {
     *which = (*which + 1) % targets.len().max(1);
     let after = targets.get(*which).map(|(_, t)| t.clone());
     // Show the note the new target has, unless something is being typed.
-    let old_note = before.and_then(|t| {
-        app.journal
-            .notes
-            .iter()
-            .rev()
-            .find(|(x, _)| *x == t)
+    let notes = &app.journal.notes;
+    let note_of = |t: Option<_>| {
+        t.and_then(|t| notes.iter().rev().find(|(x, _)| *x == t))
             .map(|(_, n)| n.clone())
-    });
-    if value.is_empty() || old_note.as_deref() == Some(value.as_str()) {
-        *value = after
-            .and_then(|t| {
-                app.journal
-                    .notes
-                    .iter()
-                    .rev()
-                    .find(|(x, _)| *x == t)
-                    .map(|(_, n)| n.clone())
-            })
-            .unwrap_or_default();
+    };
+    if value.is_empty() || note_of(before).as_deref() == Some(value.as_str()) {
+        *value = note_of(after).unwrap_or_default();
     }
 }
 

@@ -447,8 +447,6 @@ pub struct ScreenBackend<W: Write> {
     hints: Vec<Rect>,
     /// The terminal has left and right margins (DECSLRM).
     margins: bool,
-    /// Bytes written since the count was last taken.
-    written: u64,
 }
 
 impl<W: Write> ScreenBackend<W> {
@@ -464,7 +462,6 @@ impl<W: Write> ScreenBackend<W> {
             cursor: None,
             hints: Vec::new(),
             margins: false,
-            written: 0,
         }
     }
 
@@ -483,11 +480,6 @@ impl<W: Write> ScreenBackend<W> {
         &mut self.out
     }
 
-    /// Bytes written since the last call.
-    pub fn take_written(&mut self) -> u64 {
-        std::mem::take(&mut self.written)
-    }
-
     /// Says that the terminal has left and right margins (DECSLRM), so
     /// that a pane narrower than the screen can scroll too.
     pub fn set_margins(&mut self, on: bool) {
@@ -500,10 +492,10 @@ impl<W: Write> ScreenBackend<W> {
         self.hints.push(area);
     }
 
-    /// Forgets what the terminal shows (it was lent, or cleared behind our
-    /// back): the next frame draws everything.
-    pub fn forget(&mut self) {
-        self.shown = Buffer::filled(self.shown.area, unknown_cell());
+    /// Forgets what the terminal of size `area` shows (part of it was
+    /// erased): the next frame draws everything.
+    fn forget(&mut self, area: Rect) {
+        self.shown = Buffer::filled(area, unknown_cell());
         self.cursor = None;
         self.cursor_visible = None;
     }
@@ -598,9 +590,7 @@ impl<W: Write> ScreenBackend<W> {
             self.cursor_visible = Some(self.want_cursor_visible);
         }
         self.cursor = w.cursor;
-        if !w.bytes.is_empty() || self.shown != self.model {
-            self.shown.clone_from(&self.model);
-        }
+        self.shown.clone_from(&self.model);
         w.bytes
     }
 
@@ -653,17 +643,6 @@ fn unknown_cell() -> Cell {
     c
 }
 
-impl<W: Write> Write for ScreenBackend<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.written += bytes.len() as u64;
-        self.out.write(bytes)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
 impl<W: Write> Backend for ScreenBackend<W> {
     type Error = io::Error;
 
@@ -706,7 +685,7 @@ impl<W: Write> Backend for ScreenBackend<W> {
         match clear_type {
             ClearType::All => {
                 let bytes = b"\x1b[m\x1b[H\x1b[2J";
-                self.write_all(bytes)?;
+                self.out.write_all(bytes)?;
                 self.shown = Buffer::empty(area);
                 self.cursor = Some((0, 0));
                 self.cursor_visible = None;
@@ -719,8 +698,8 @@ impl<W: Write> Backend for ScreenBackend<W> {
                     ClearType::UntilNewLine => b"\x1b[K",
                     ClearType::All => b"",
                 };
-                self.write_all(bytes)?;
-                self.shown = Buffer::filled(area, unknown_cell());
+                self.out.write_all(bytes)?;
+                self.forget(area);
             }
         }
         Ok(())
@@ -774,7 +753,7 @@ impl<W: Write> ScreenBackend<W> {
         frame.extend_from_slice(BEGIN_SYNC);
         frame.extend_from_slice(&bytes);
         frame.extend_from_slice(END_SYNC);
-        self.write_all(&frame)?;
+        self.out.write_all(&frame)?;
         self.out.flush()
     }
 }
