@@ -267,6 +267,7 @@ fn a_long_line_with_many_spans_exports_and_imports_in_one_pass() {
             aliases: Vec::new(),
             description: None,
             external: Default::default(),
+            facts: Default::default(),
         }],
         mentions,
     };
@@ -603,6 +604,7 @@ fn crossing_index() -> Index {
         aliases: Vec::new(),
         description: None,
         external: Default::default(),
+        facts: Default::default(),
     };
     let mention = |(start, end): (u32, u32), e: u32| Mention {
         doc: 0,

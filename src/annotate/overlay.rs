@@ -116,6 +116,7 @@ impl Step<'_> {
             aliases: Vec::new(),
             description: None,
             external: Default::default(),
+            facts: Default::default(),
         }))
     }
 

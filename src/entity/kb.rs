@@ -15,7 +15,7 @@
 //! define the same id, the later file's aliases are added and its other fields
 //! win, so a user's file can patch the default one.
 
-use super::{Entity, Kind};
+use super::{Entity, Facts, Kind};
 use crate::files;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -62,6 +62,20 @@ struct RawEntity {
     description: Option<String>,
     #[serde(default)]
     external: BTreeMap<String, String>,
+    #[serde(default)]
+    place: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    event_type: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    generic: Vec<String>,
+    #[serde(default)]
+    ambiguous: Vec<String>,
+    #[serde(default)]
+    source: Option<String>,
 }
 
 /// A set of entities with unique ids, in the order they were first defined.
@@ -185,6 +199,15 @@ impl KnowledgeBase {
                 aliases: raw.aliases.iter().map(|a| a.trim().to_string()).collect(),
                 description: raw.description.clone(),
                 external: raw.external.clone(),
+                facts: Facts {
+                    place: raw.place.clone(),
+                    date: raw.date.clone(),
+                    event_type: raw.event_type.clone(),
+                    country: raw.country.clone(),
+                    generic: raw.generic.iter().map(|a| a.trim().to_string()).collect(),
+                    ambiguous: raw.ambiguous.iter().map(|a| a.trim().to_string()).collect(),
+                    source: raw.source.clone(),
+                },
             });
         }
         for entity in parsed {
@@ -216,6 +239,9 @@ impl KnowledgeBase {
                     old.description = entity.description;
                 }
                 old.external.extend(entity.external);
+                if !entity.facts.is_empty() {
+                    old.facts = entity.facts;
+                }
             }
             None => {
                 self.by_id.insert(entity.id.clone(), self.entities.len());
@@ -248,6 +274,24 @@ impl KnowledgeBase {
                     .map(|(k, v)| format!("{} = {}", toml_string(k), toml_string(v)))
                     .collect();
                 out.push_str(&format!("external = {{ {} }}\n", pairs.join(", ")));
+            }
+            let f = &e.facts;
+            for (key, value) in [
+                ("place", &f.place),
+                ("date", &f.date),
+                ("event_type", &f.event_type),
+                ("country", &f.country),
+                ("source", &f.source),
+            ] {
+                if let Some(v) = value {
+                    out.push_str(&format!("{key} = {}\n", toml_string(v)));
+                }
+            }
+            for (key, list) in [("generic", &f.generic), ("ambiguous", &f.ambiguous)] {
+                if !list.is_empty() {
+                    let items: Vec<String> = list.iter().map(|a| toml_string(a)).collect();
+                    out.push_str(&format!("{key} = [{}]\n", items.join(", ")));
+                }
             }
             out.push('\n');
         }
@@ -363,6 +407,42 @@ external = { wikidata = "Q1" }
     }
 
     #[test]
+    fn facts_are_read_and_round_trip() {
+        let kb = parse(
+            r#"
+[[entity]]
+id = "quetta-hospital-bombing"
+name = "2016 Quetta hospital bombing"
+kind = "event"
+place = "quetta"
+date = "2016-08-08"
+event_type = "bombing"
+source = "reference: list of terrorist incidents in Pakistan"
+
+[[entity]]
+id = "interior-ministry-pakistan"
+name = "Ministry of Interior (Pakistan)"
+kind = "org"
+country = "pakistan"
+generic = ["Interior Ministry", " Ministry of Interior "]
+ambiguous = ["MoI"]
+"#,
+        )
+        .unwrap();
+        let event = kb.get("quetta-hospital-bombing").unwrap();
+        assert_eq!(event.facts.place.as_deref(), Some("quetta"));
+        assert_eq!(event.facts.date.as_deref(), Some("2016-08-08"));
+        assert_eq!(event.facts.event_type.as_deref(), Some("bombing"));
+        let body = kb.get("interior-ministry-pakistan").unwrap();
+        assert_eq!(
+            body.facts.generic,
+            ["Interior Ministry", "Ministry of Interior"]
+        );
+        assert_eq!(body.facts.ambiguous, ["MoI"]);
+        assert_eq!(parse(&kb.to_toml()).unwrap().entities(), kb.entities());
+    }
+
+    #[test]
     fn toml_export_escapes_controls_and_bidi_and_round_trips() {
         let hostile = "Evil\u{1b}]2;TITLE\u{7} \u{9b}2J \u{202e}gnp.exe 'q' \"d\" \\";
         let mut kb = KnowledgeBase::new();
@@ -373,6 +453,7 @@ external = { wikidata = "Q1" }
             aliases: vec![hostile.into(), "plain".into()],
             description: Some(hostile.into()),
             external: BTreeMap::from([("wikidata".into(), hostile.into())]),
+            facts: Default::default(),
         });
         let toml = kb.to_toml();
         assert!(

@@ -136,6 +136,46 @@ pub struct Entity {
     /// External identifiers, e.g. `wikidata = "Q123"`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub external: BTreeMap<String, String>,
+    /// What the knowledge base says of the entity beyond its names.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+}
+
+/// Fields a knowledge-base entry may carry beyond its names: where and when
+/// an event happened and what it was, whose body an organisation is, which
+/// partial names the article's context resolves to it, which of its aliases
+/// it deliberately shares with another entity, and where the entry came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// An event's place, or an organisation's seat: a place entity's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// An event's date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// An event's type: `attack`, `bombing`, `operation`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// The country (a place entity's id) a body belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Partial or generic names ("Interior Ministry") that link to this
+    /// entity only where the article's country is [`Facts::country`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generic: Vec<String>,
+    /// Aliases this entity shares with another on purpose ("Haqqani"):
+    /// context decides between them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<String>,
+    /// Where the entry came from (a reference work, a report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        *self == Facts::default()
+    }
 }
 
 /// One mention of an entity: a byte range of a document. Kept compact because

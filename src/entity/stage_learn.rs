@@ -153,6 +153,7 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
                     aliases: Vec::new(),
                     description: None,
                     external: Default::default(),
+                    facts: Default::default(),
                 });
                 (entities.len() - 1) as EntityId
             }

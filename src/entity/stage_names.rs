@@ -639,6 +639,7 @@ pub fn resolve_names<'a>(
                     aliases: Vec::new(),
                     description: None,
                     external: Default::default(),
+                    facts: Default::default(),
                 });
                 let e = (entities.len() - 1) as EntityId;
                 name_entity.insert(k, e);

@@ -40,7 +40,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +110,34 @@ struct StoredEntity {
     aliases: Vec<String>,
     description: Option<String>,
     external: Vec<(String, String)>,
+    facts: StoredFacts,
+}
+
+impl From<&crate::entity::Facts> for StoredFacts {
+    fn from(f: &crate::entity::Facts) -> Self {
+        let f = f.clone();
+        StoredFacts {
+            place: f.place,
+            date: f.date,
+            event_type: f.event_type,
+            country: f.country,
+            generic: f.generic,
+            ambiguous: f.ambiguous,
+            source: f.source,
+        }
+    }
+}
+
+/// [`crate::entity::Facts`] as stored: every field, none skipped.
+#[derive(Serialize, Deserialize)]
+struct StoredFacts {
+    place: Option<String>,
+    date: Option<String>,
+    event_type: Option<String>,
+    country: Option<String>,
+    generic: Vec<String>,
+    ambiguous: Vec<String>,
+    source: Option<String>,
 }
 
 impl From<StoredEntity> for Entity {
@@ -121,6 +149,15 @@ impl From<StoredEntity> for Entity {
             aliases: e.aliases,
             description: e.description,
             external: e.external.into_iter().collect(),
+            facts: crate::entity::Facts {
+                place: e.facts.place,
+                date: e.facts.date,
+                event_type: e.facts.event_type,
+                country: e.facts.country,
+                generic: e.facts.generic,
+                ambiguous: e.facts.ambiguous,
+                source: e.facts.source,
+            },
         }
     }
 }
@@ -164,6 +201,7 @@ struct EntityRef<'a> {
     aliases: &'a [String],
     description: &'a Option<String>,
     external: Vec<(&'a String, &'a String)>,
+    facts: StoredFacts,
 }
 
 /// A cache file's head: everything but the lists.
@@ -434,6 +472,7 @@ pub fn store(
                 aliases: &e.aliases,
                 description: &e.description,
                 external: e.external.iter().collect(),
+                facts: StoredFacts::from(&e.facts),
             })
             .collect(),
         form_names: forms.names(),

@@ -873,6 +873,7 @@ mod tests {
                 aliases: Vec::new(),
                 description: None,
                 external: Default::default(),
+                facts: Default::default(),
             })
             .collect();
         let mut mentions = Vec::new();
