@@ -459,6 +459,7 @@ fn entities() -> impl Strategy<Value = Vec<Entity>> {
                 aliases,
                 description,
                 external: external.into_iter().collect::<BTreeMap<_, _>>(),
+                facts: Default::default(),
             });
         }
         out

@@ -1490,6 +1490,7 @@ fn haqqani_app() -> App {
         aliases: Vec::new(),
         description: None,
         external: Default::default(),
+        facts: Default::default(),
     }];
     let mentions = vec![Mention {
         doc: 0,

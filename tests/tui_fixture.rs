@@ -83,6 +83,7 @@ fn entity(id: &str, name: &str, kind: Kind, aliases: &[&str]) -> Entity {
         aliases: aliases.iter().map(|s| s.to_string()).collect(),
         description: None,
         external: BTreeMap::new(),
+        facts: Default::default(),
     }
 }
 

@@ -767,6 +767,7 @@ fn the_panel_counts_co_occurrence_when_the_list_comes_near_it() {
             aliases: Vec::new(),
             description: None,
             external: Default::default(),
+            facts: Default::default(),
         })
         .collect();
     let mentions: Vec<Mention> = (0..n_docs)
