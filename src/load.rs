@@ -4,7 +4,7 @@
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
-use crate::index::{Forms, Index, cache};
+use crate::index::{Forms, Index, cache, words};
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -214,6 +214,9 @@ fn analyse(
         match c.check(&key, &corpus) {
             Ok(ready) => {
                 let corpus = Arc::new(corpus);
+                if let Some(path) = &cache_path {
+                    sign_in_background(&corpus, path, key.corpus);
+                }
                 listed(&corpus);
                 let total = corpus.docs.len();
                 progress(Progress {
@@ -260,6 +263,13 @@ fn analyse(
     listed(&corpus);
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
     let forms = Forms::of(&corpus, &analysis.mentions);
+    // The words of every text, while the texts are in memory: what lets a
+    // decision about a text search only the documents that may have it.
+    corpus.words.set(words::build(&corpus));
+    if let (Some(path), Some(sigs)) = (&cache_path, corpus.words.get()) {
+        // Without them a decision searches every document: nothing is lost.
+        let _ = words::store(&words::path_beside(path), key.corpus, sigs);
+    }
     if let Some(path) = &cache_path
         && let Err(e) = cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms)
         && let Some(c) = Arc::get_mut(&mut corpus)
@@ -277,6 +287,26 @@ fn analyse(
         analysis,
         forms,
     })
+}
+
+/// Gives a corpus opened from the cache its word signatures, on a thread
+/// of their own: read from beside the cache, or, when they are missing or
+/// damaged, made from the texts and stored there. Until they are set, a
+/// decision about a text searches every document.
+fn sign_in_background(corpus: &Arc<Corpus>, cache: &std::path::Path, fingerprint: u64) {
+    let corpus = Arc::clone(corpus);
+    let path = words::path_beside(cache);
+    let _ = std::thread::Builder::new()
+        .name("word signatures".into())
+        .spawn(move || {
+            if let Some(sigs) = words::read(&path, fingerprint, corpus.docs.len()) {
+                corpus.words.set(sigs);
+                return;
+            }
+            let sigs = words::build(&corpus);
+            let _ = words::store(&path, fingerprint, &sigs);
+            corpus.words.set(sigs);
+        });
 }
 
 /// Like [`open_workspace`], but reads the journal without taking the lock.

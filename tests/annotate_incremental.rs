@@ -533,3 +533,49 @@ kind = "place"
     let unplaced: Vec<&str> = report.unplaced.iter().map(|a| a.exact.as_str()).collect();
     assert_eq!(unplaced, ["PM", "Washington"]);
 }
+
+// ---------------------------------------------------------------------------
+// Linking a text everywhere reads only the documents whose word signatures
+// may hold it, and finds exactly what a search of every document finds.
+
+#[test]
+fn linking_a_text_everywhere_finds_the_same_with_word_signatures() {
+    let plain = Arc::new(dossier::load::bundled_corpus());
+    let signed = Arc::new(dossier::load::bundled_corpus());
+    signed.words.set(dossier::index::words::build(&signed));
+    let base = Engine::new(KnowledgeBase::default_kb()).analyse(&plain);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Names, ordinary words, hyphenated and possessive forms, a text in
+    // no document, and one that spans a line break.
+    let texts = [
+        "Waziristan",
+        "Pakistani-Talban",
+        "Radd ul Fasaad",
+        "security forces",
+        "Pakistan's",
+        "the",
+        "Qatar Airways Flight",
+        "Khorasan Province",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let op = Op::LinkText {
+            text: text.to_string(),
+            entity: format!("tag-{i}"),
+            new: Some(new_entity(&format!("tag-{i}"), text, Kind::Other)),
+        };
+        let mut states = Vec::new();
+        for (name, corpus) in [("plain", &plain), ("signed", &signed)] {
+            let path = dir.path().join(format!("{name}-{i}.jsonl"));
+            let journal = Journal::open(&path, "test").expect("journal");
+            let mut ws = Workspace::new(Arc::clone(corpus), base.clone(), journal);
+            ws.decide(op.clone()).expect("decide");
+            states.push(state(&ws));
+        }
+        assert_eq!(states[0], states[1], "{text}");
+        let searched = dossier::index::words::docs_to_search(&signed, text).len();
+        assert!(searched <= signed.docs.len());
+        if *text == "Qatar Airways Flight" {
+            assert_eq!(searched, 0, "a text in no document reads none");
+        }
+    }
+}

@@ -38,11 +38,12 @@ impl Setup {
         self.dir.path().join("cache").join("dossier")
     }
 
-    /// The one cache file.
+    /// The one cache file (its word signatures, beside it, aside).
     fn cache_file(&self) -> PathBuf {
         let files: Vec<PathBuf> = std::fs::read_dir(self.cache_dir())
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_none_or(|e| e != "words"))
             .collect();
         assert_eq!(files.len(), 1, "{files:?}");
         files[0].clone()
@@ -102,10 +103,15 @@ fn a_warm_start_reuses_the_cache_and_prints_the_same() {
         std::fs::metadata(s.cache_dir()).unwrap().mode() & 0o777,
         0o700
     );
+    // The word signatures lie beside it, as private.
+    let words = dossier::index::words::path_beside(&file);
+    assert_eq!(std::fs::metadata(&words).unwrap().mode() & 0o777, 0o600);
     let before = ino(&file);
+    let words_before = ino(&words);
     let (second, err) = s.mentions(&[]);
     assert_eq!(second, first);
     assert_eq!(ino(&file), before, "a hit must not rewrite the cache");
+    assert_eq!(ino(&words), words_before, "nor its signatures");
     assert!(err.is_empty(), "{err}");
     assert_eq!(first, s.cold(&[]));
     assert!(first.contains("\"text\":\"Zorblax Front\""), "{first}");

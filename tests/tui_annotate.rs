@@ -1482,6 +1482,7 @@ fn haqqani_app() -> App {
         }],
         skipped: Vec::new(),
         warnings: Vec::new(),
+        words: Default::default(),
     };
     let entities = vec![Entity {
         id: "haqqani-network".into(),

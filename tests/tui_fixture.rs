@@ -204,6 +204,7 @@ pub fn corpus() -> Corpus {
         docs,
         skipped: Vec::new(),
         warnings: Vec::new(),
+        words: Default::default(),
     }
 }
 

@@ -49,6 +49,7 @@ fn flag_index() -> Index {
         ],
         skipped: Vec::new(),
         warnings: Vec::new(),
+        words: Default::default(),
     };
     Index::new(
         corpus,

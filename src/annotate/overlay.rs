@@ -371,13 +371,13 @@ impl Overlay {
             Target::for_alias(text, target, Source::Annotation, 100),
         );
         let matcher = builder.build();
-        // Every document is searched: the corpus keeps no index of its
-        // words (see the module notes of `crate::index`).
-        // On every core; each text read for this search only (a text not
-        // in memory stays so).
+        // Only the documents whose word signatures may hold every word of
+        // the text are searched (all of them when the corpus has none), on
+        // every core; each text read for this search only (a text not in
+        // memory stays so).
         use rayon::prelude::*;
         let index = &*step.index;
-        let hits: Vec<(DocId, Vec<_>)> = (0..index.docs().len() as DocId)
+        let hits: Vec<(DocId, Vec<_>)> = crate::index::words::docs_to_search(index.corpus(), text)
             .into_par_iter()
             .filter_map(|d| {
                 let found = matcher.find_all(&index.doc(d).text.fetch());

@@ -66,6 +66,26 @@ pub struct Corpus {
     pub docs: Vec<Document>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
+    /// The documents' word signatures, once made (see [`words`]): shared
+    /// by every copy of the corpus, lazy or not.
+    pub words: WordSlot,
+}
+
+/// Where a corpus keeps its [`WordSignatures`]: empty until they are made
+/// or read, then set once for every copy that shares the slot.
+#[derive(Debug, Clone, Default)]
+pub struct WordSlot(std::sync::Arc<std::sync::OnceLock<WordSignatures>>);
+
+impl WordSlot {
+    /// The signatures, if they have been set.
+    pub fn get(&self) -> Option<&WordSignatures> {
+        self.0.get()
+    }
+
+    /// Sets the signatures; `false` when they were set already.
+    pub fn set(&self, words: WordSignatures) -> bool {
+        self.0.set(words).is_ok()
+    }
 }
 
 mod boilerplate;
@@ -74,6 +94,9 @@ mod jsonl;
 mod load;
 mod text;
 mod title;
+pub mod words;
+
+pub use words::WordSignatures;
 
 pub use boilerplate::find_boilerplate;
 pub use html::{decode_entities, extract_html};
@@ -111,6 +134,7 @@ impl Corpus {
             docs,
             skipped: self.skipped.clone(),
             warnings: self.warnings.clone(),
+            words: self.words.clone(),
         })
     }
 

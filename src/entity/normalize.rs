@@ -100,6 +100,55 @@ fn normalize_into(text: &str, out: &mut String, mut mark: impl FnMut(usize, usiz
     }
 }
 
+/// Calls `f` with a hash of each word of `text` as normalisation sees it:
+/// the maximal runs of letters and digits of the folded text (case,
+/// diacritics and quote styles folded). Every word of a name's [`key`] is
+/// such a word of any text the matcher finds the name in, so a text that
+/// lacks one of them cannot contain the name. No allocation; ASCII a byte
+/// at a time.
+pub fn each_word_hash(text: &str, mut f: impl FnMut(u64)) {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = 0;
+    let mut len = 0usize;
+    let mut push = |c: Option<char>, h: &mut u64, len: &mut usize| match c {
+        Some(c) if c.is_alphanumeric() => {
+            *h = (h.rotate_left(5) ^ c as u64).wrapping_mul(SEED);
+            *len += 1;
+        }
+        _ => {
+            if *len > 0 {
+                f(finish_word_hash(*h, *len));
+            }
+            *h = 0;
+            *len = 0;
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            push(Some(char::from(b.to_ascii_lowercase())), &mut h, &mut len);
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        fold(c, &mut |n| push(Some(n), &mut h, &mut len));
+        i += c.len_utf8();
+    }
+    push(None, &mut h, &mut len);
+}
+
+/// The last mix of a word's hash (splitmix64's finaliser), so that its
+/// bits are well spread for a Bloom filter.
+fn finish_word_hash(h: u64, len: usize) -> u64 {
+    let mut z = h ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// The normalised key of a name, trimmed, with a trailing possessive removed.
 pub fn key(name: &str) -> String {
     let mut out = String::new();

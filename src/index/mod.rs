@@ -10,6 +10,7 @@ pub mod cache;
 mod forms;
 mod lists;
 pub mod query;
+pub mod words;
 
 pub use forms::Forms;
 

@@ -77,12 +77,16 @@ pub fn count_occurrences_until(
     }
     let mut n = 0;
     let mut docs = 0;
-    for (i, d) in corpus.docs.iter().enumerate() {
+    // Only the documents that may hold every word of the text.
+    for (i, d) in super::words::docs_to_search(corpus, text)
+        .into_iter()
+        .enumerate()
+    {
         if i % 64 == 63 && stop() {
             return None;
         }
         // Read for this count only: a text not in memory stays so.
-        let found = m.find_all(&d.text.fetch()).len();
+        let found = m.find_all(&corpus.docs[d as usize].text.fetch()).len();
         n += found;
         docs += usize::from(found > 0);
     }
