@@ -85,8 +85,9 @@ const LEGEND: &str = "\
 - frame: median of 9 renders into a TestBackend buffer, each pane focused, and the whole screen.
 - decision: Workspace::decide (RejectSpan), with an empty journal and with 10,000 decisions in it;
   then, on the 10,000-line journal: undo (Workspace::undo), a link of the top entity's surface form
-  in one document to another entity (LinkSpan), a tag of a surface form in every document as a new
-  entity (LinkText), and the copy of the index handed to the screen after a decision (Index::clone).";
+  in one document to another entity (LinkSpan), a tag of that surface form in every document as a
+  new entity (LinkText), a tag of a rare name (an entity named 5 to 50 times; the word signatures
+  say which documents to read), and the copy of the index handed to the screen after a decision (Index::clone).";
 
 /// Decisions written to the journal before the second decision is timed.
 const JOURNAL_LINES: usize = 10_000;
@@ -195,7 +196,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("- corpus: {} ({} files)", root.display(), all.len());
     println!("{LEGEND}\n");
     println!(
-        "| files | MB | load MB/s | KB match MB/s (1 thread) | full index s | stages s: load / KB / learn / match / names / wrap-up / Index::new + words | limit s | index / limit | peak RSS MB (× corpus) | first frame s | first titles s | open top entity ms | frame ms 80x24: list / article / xref / screen | frame ms 200x60: list / article / xref / screen | cached restart (`dossier docs`) | decision ms: empty / 10k journal / undo / link / tag / copy |"
+        "| files | MB | load MB/s | KB match MB/s (1 thread) | full index s | stages s: load / KB / learn / match / names / wrap-up / Index::new + words | limit s | index / limit | peak RSS MB (× corpus) | first frame s | first titles s | open top entity ms | frame ms 80x24: list / article / xref / screen | frame ms 200x60: list / article / xref / screen | cached restart (`dossier docs`) | decision ms: empty / 10k journal / undo / link / tag of the top name / tag of a rare name / copy |"
     );
     println!("|{}", "---|".repeat(16));
 
@@ -738,6 +739,35 @@ fn decisions(
     })
     .map_err(err)?;
     v["tag_10k"] = json!(ms(t));
+    // A tag of a rare name: the text of an entity named 5 to 50 times,
+    // which the word signatures narrow to the few documents that may
+    // hold it (the tag above, of the most frequent name, reads nearly
+    // every document whatever is done).
+    let mut counts = vec![0u32; base.entities.len()];
+    for m in &base.mentions {
+        counts[m.entity as usize] += 1;
+    }
+    if let Some(m) = base
+        .mentions
+        .iter()
+        .find(|m| (5..=50).contains(&counts[m.entity as usize]))
+    {
+        let text = corpus.docs[m.doc as usize].text.fetch()[m.range()].to_string();
+        let t = Instant::now();
+        ws.decide(Op::LinkText {
+            text: text.clone(),
+            entity: "bench-tag-rare".into(),
+            new: Some(dossier::annotate::NewEntity {
+                id: "bench-tag-rare".into(),
+                name: text.clone(),
+                kind: dossier::entity::Kind::Other,
+            }),
+        })
+        .map_err(err)?;
+        v["tag_rare_10k"] = json!(ms(t));
+        v["tag_rare_text"] = json!(text);
+        v["tag_rare_docs_read"] = json!(dossier::index::words::docs_to_search(corpus, &text).len());
+    }
     // What the reader's workspace thread sends to the screen.
     let t = Instant::now();
     let copy = ws.index().clone();
@@ -1034,12 +1064,15 @@ fn markdown(r: &Value) -> String {
     let decision = match d["note"].as_str() {
         Some(n) => format!("n/a ({n})"),
         None => format!(
-            "{} / {} / {} / {} / {} / {}",
+            "{} / {} / {} / {} / {} / {} ({}, {} docs read) / {}",
             f(&d["empty"], 1),
             f(&d["journal_10k"], 1),
             f(&d["undo_10k"], 1),
             f(&d["link_10k"], 1),
             f(&d["tag_10k"], 1),
+            f(&d["tag_rare_10k"], 1),
+            d["tag_rare_text"].as_str().unwrap_or("-"),
+            d["tag_rare_docs_read"],
             f(&d["index_copy"], 1)
         ),
     };
