@@ -215,7 +215,7 @@ fn analyse(
             Ok(ready) => {
                 let corpus = Arc::new(corpus);
                 if let Some(path) = &cache_path {
-                    sign_in_background(&corpus, path, key.corpus);
+                    sign_when_asked(&corpus, path, key.corpus);
                 }
                 listed(&corpus);
                 let total = corpus.docs.len();
@@ -289,24 +289,22 @@ fn analyse(
     })
 }
 
-/// Gives a corpus opened from the cache its word signatures, on a thread
-/// of their own: read from beside the cache, or, when they are missing or
-/// damaged, made from the texts and stored there. Until they are set, a
-/// decision about a text searches every document.
-fn sign_in_background(corpus: &Arc<Corpus>, cache: &std::path::Path, fingerprint: u64) {
-    let corpus = Arc::clone(corpus);
+/// Gives a corpus opened from the cache a way to its word signatures when
+/// they are first needed (not at the start, which reads none of them): read
+/// from beside the cache or, when they are missing or damaged, made from
+/// the texts and stored there.
+fn sign_when_asked(corpus: &Arc<Corpus>, cache: &std::path::Path, fingerprint: u64) {
+    let weak = Arc::downgrade(corpus);
     let path = words::path_beside(cache);
-    let _ = std::thread::Builder::new()
-        .name("word signatures".into())
-        .spawn(move || {
-            if let Some(sigs) = words::read(&path, fingerprint, corpus.docs.len()) {
-                corpus.words.set(sigs);
-                return;
-            }
-            let sigs = words::build(&corpus);
-            let _ = words::store(&path, fingerprint, &sigs);
-            corpus.words.set(sigs);
-        });
+    corpus.words.load_with(Box::new(move || {
+        let corpus = weak.upgrade()?;
+        if let Some(sigs) = words::read(&path, fingerprint, corpus.docs.len()) {
+            return Some(sigs);
+        }
+        let sigs = words::build(&corpus);
+        let _ = words::store(&path, fingerprint, &sigs);
+        Some(sigs)
+    }));
 }
 
 /// Like [`open_workspace`], but reads the journal without taking the lock.

@@ -270,3 +270,33 @@ fn a_warm_start_reads_texts_when_used() {
     }
     assert_eq!(run(&["docs", corpus]), run(&["docs", corpus, "--no-cache"]));
 }
+
+#[test]
+fn word_signatures_are_read_only_when_a_decision_needs_them_and_made_again_if_missing() {
+    let s = Setup::new();
+    s.mentions(&[]);
+    let words = dossier::index::words::path_beside(&s.cache_file());
+    assert!(words.exists());
+    std::fs::remove_file(&words).unwrap();
+    // A restart reads (and makes) none of them.
+    s.mentions(&[]);
+    assert!(!words.exists());
+    // A decision about a text needs them: they are made and kept.
+    let decisions = s.dir.path().join("decisions.jsonl");
+    std::fs::write(
+        &decisions,
+        r#"{"op":"link_text","text":"Qasim Durrani","entity":"qasim-durrani","new":{"id":"qasim-durrani","name":"Qasim Durrani","kind":"person"}}"#,
+    )
+    .unwrap();
+    let corpus = s.corpus();
+    s.run(&[
+        "import",
+        decisions.to_str().unwrap(),
+        corpus.to_str().unwrap(),
+        "--format",
+        "decisions",
+    ]);
+    assert!(words.exists());
+    let (after, _) = s.mentions(&[]);
+    assert!(after.contains("qasim-durrani"), "{after}");
+}

@@ -72,19 +72,59 @@ pub struct Corpus {
 }
 
 /// Where a corpus keeps its [`WordSignatures`]: empty until they are made
-/// or read, then set once for every copy that shares the slot.
-#[derive(Debug, Clone, Default)]
-pub struct WordSlot(std::sync::Arc<std::sync::OnceLock<WordSignatures>>);
+/// or first asked for (then read by the loader given to
+/// [`WordSlot::load_with`]), and set once for every copy that shares the
+/// slot.
+#[derive(Clone, Default)]
+pub struct WordSlot(std::sync::Arc<WordSlotInner>);
+
+/// Reads or makes the signatures when they are first asked for.
+pub type WordLoader = Box<dyn FnOnce() -> Option<WordSignatures> + Send>;
+
+#[derive(Default)]
+struct WordSlotInner {
+    words: std::sync::OnceLock<Option<WordSignatures>>,
+    loader: std::sync::Mutex<Option<WordLoader>>,
+}
+
+impl std::fmt::Debug for WordSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.0.words.get() {
+            Some(Some(w)) => format!("{} documents", w.len()),
+            Some(None) => "unavailable".to_string(),
+            None => "not yet".to_string(),
+        };
+        write!(f, "WordSlot({state})")
+    }
+}
 
 impl WordSlot {
-    /// The signatures, if they have been set.
+    /// The signatures: set, or read now by the loader (once; a caller that
+    /// comes meanwhile waits for it). `None` when there are none.
     pub fn get(&self) -> Option<&WordSignatures> {
-        self.0.get()
+        if let Some(w) = self.0.words.get() {
+            return w.as_ref();
+        }
+        let mut loader = self.0.loader.lock().ok()?;
+        if self.0.words.get().is_none() {
+            let load = loader.take()?;
+            let _ = self.0.words.set(load());
+        }
+        drop(loader);
+        self.0.words.get()?.as_ref()
     }
 
     /// Sets the signatures; `false` when they were set already.
     pub fn set(&self, words: WordSignatures) -> bool {
-        self.0.set(words).is_ok()
+        self.0.words.set(Some(words)).is_ok()
+    }
+
+    /// Gives the slot a way to read or make the signatures when they are
+    /// first asked for (and not before: a restart reads none of them).
+    pub fn load_with(&self, loader: WordLoader) {
+        if let Ok(mut slot) = self.0.loader.lock() {
+            *slot = Some(loader);
+        }
     }
 }
 
@@ -213,5 +253,31 @@ mod summary_tests {
                  1 Permission denied (os error 13), 1 empty file"
             )
         );
+    }
+}
+
+#[cfg(test)]
+mod word_slot_tests {
+    use super::*;
+
+    #[test]
+    fn word_signatures_are_loaded_once_and_only_when_asked_for() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let slot = WordSlot::default();
+        assert!(slot.get().is_none(), "no signatures and no loader");
+        let counted = std::sync::Arc::clone(&calls);
+        slot.load_with(Box::new(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut w = WordSignatures::default();
+            w.push(&[1, 2, 3]);
+            Some(w)
+        }));
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "not before it is asked");
+        let copy = slot.clone();
+        assert_eq!(copy.get().map(WordSignatures::len), Some(1));
+        assert_eq!(slot.get().map(WordSignatures::len), Some(1));
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "once, for every copy");
+        assert!(!slot.set(WordSignatures::default()), "set once");
     }
 }
