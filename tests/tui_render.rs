@@ -804,3 +804,59 @@ fn the_status_line_names_the_panels_entity() {
     assert!(status.contains("links: Kabul"), "{status}");
     assert!(!status.contains("Pakistan (place)"), "{status}");
 }
+
+/// Every mode's hint line takes its keys from the keymap: a key rebound in
+/// a mode's context is the key its hint names.
+#[test]
+fn a_rebound_key_shows_in_each_modes_hints() {
+    use dossier::tui::keymap::{Context, Key, KeyOverride};
+    let cases: &[(&str, Context, Action, &str)] = &[
+        ("", Context::List, Action::Filter, "filter"),
+        ("jjj<Enter>", Context::Article, Action::NextMention, "next"),
+        ("jjj<Enter>nx", Context::Xref, Action::Open, "go"),
+        ("e", Context::Entities, Action::Sort, "sort"),
+        ("/is-k<Enter>", Context::Results, Action::Open, "open"),
+        ("?", Context::Help, Action::Back, "close"),
+        ("J", Context::Journal, Action::Back, "close"),
+        ("r", Context::Review, Action::ReviewSkip, "skip"),
+        ("jjj<Enter>nv", Context::Visual, Action::Tag, "tag"),
+    ];
+    let theme = dark();
+    for (keys, context, action, label) in cases {
+        let mut app = app(160, 48);
+        if !keys.is_empty() {
+            press(&mut app, keys);
+        }
+        let keymap = Keymap::with_overrides(&[KeyOverride {
+            context: *context,
+            action: action.clone(),
+            keys: vec![Key::parse_seq("<F7>").expect("a key")],
+        }])
+        .expect("no conflict");
+        let mut t = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
+        t.draw(|f| {
+            view::draw(
+                f,
+                &view::Screen {
+                    app: &app,
+                    theme: &theme,
+                    keymap: &keymap,
+                },
+            )
+        })
+        .expect("draw");
+        let status = row_text(&t, app.height - 1);
+        assert!(
+            status.contains(&format!("<F7> {label}")),
+            "{context:?} after {keys:?}: {status}"
+        );
+        // And the default key no longer stands beside that label.
+        let default = Keymap::default()
+            .key_for(&[*context, Context::Global], action)
+            .expect("bound by default");
+        assert!(
+            !status.contains(&format!("{default} {label}")),
+            "{context:?}: {status}"
+        );
+    }
+}

@@ -441,7 +441,7 @@ fn help_opens_scrolls_and_closes() {
     press(&mut app, "?");
     assert_eq!(app.overlay, Some(Overlay::Help));
     press(&mut app, "jj");
-    assert_eq!(app.help_scroll, 2);
+    assert_eq!(app.help.scroll, 2);
     press(&mut app, "q");
     assert_eq!(app.overlay, None);
     assert!(!app.quit, "q closes the help first");

@@ -146,15 +146,15 @@ pub enum Action {
     /// Background indexing has come this far.
     Progress(crate::entity::Progress),
     /// Hits of a full-text search running in the background.
-    Searched(crate::tui::app::SearchBatch),
+    Searched(crate::tui::answer::SearchBatch),
     /// The documents are read (more may follow); the engine is at work.
     Listed(Answer<crate::index::Index>),
     /// The corpus is indexed, or indexing failed.
     Indexed(Answer<Result<crate::index::Index, String>>),
     /// The annotation journal is open (or could not be).
-    JournalReady(Answer<crate::tui::app::JournalInfo>),
+    JournalReady(Answer<crate::tui::answer::JournalInfo>),
     /// The workspace carried out a decision, undo or redo.
-    Applied(Answer<crate::tui::worker::Applied>),
+    Applied(Answer<crate::tui::answer::Applied>),
     /// A decision could not be handed to the workspace (no journal open).
     NotSent,
     /// In the question on quitting with unsaved decisions: write them

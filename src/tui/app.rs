@@ -1,47 +1,17 @@
 //! The reader's state: plain data, changed only by
 //! [`crate::tui::update::update`] and read by the views.
 
-use crate::annotate::{Anchor, NoteTarget, Op};
+pub use super::browser::{Browser, SortBy};
+pub use super::help::Help;
+pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
+pub use super::list::DocList;
+pub use super::mode::{Effect, Field, Overlay, Pane};
+pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
+use crate::annotate::{NoteTarget, Op};
 use crate::entity::{DocId, EntityId, Kind, Mention, Progress, Source};
 pub use crate::index::query::{PickRow, ReviewItem};
 use crate::index::{EntityCount, Index};
-use std::collections::HashMap;
 use std::ops::Range;
-use std::path::PathBuf;
-
-/// The three panes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    List,
-    Article,
-    Xref,
-}
-
-/// A view drawn over the panes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    Help,
-    Entities,
-    Results,
-    /// The fuzzy entity picker ([`App::picker`]).
-    Picker,
-    /// The review queue of suggested links ([`App::review`]).
-    Review,
-    /// The journal: warnings, unplaced annotations, notes.
-    Journal,
-}
-
-/// A text field that is taking typed characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    ListFilter,
-    EntityFilter,
-    Search,
-    /// The picker's query.
-    Picker,
-    /// A one-line answer to a prompt (a new name, a note).
-    Prompt,
-}
 
 /// How far the background indexing has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,28 +28,6 @@ pub struct Message {
     pub error: bool,
     /// The overlay the message is about: it goes when the overlay closes.
     pub overlay: Option<Overlay>,
-}
-
-/// The document list: every document, narrowed by a title filter and by
-/// entities that must all be mentioned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DocList {
-    pub title_filter: String,
-    pub entities: Vec<EntityId>,
-    /// The documents shown, in corpus order.
-    pub rows: Vec<DocId>,
-    pub selected: usize,
-    pub offset: usize,
-}
-
-impl DocList {
-    pub fn selected_doc(&self) -> Option<DocId> {
-        self.rows.get(self.selected).copied()
-    }
-
-    pub fn is_filtered(&self) -> bool {
-        !self.title_filter.is_empty() || !self.entities.is_empty()
-    }
 }
 
 /// The open article, wrapped to the pane, with the mention cursor.
@@ -211,91 +159,6 @@ impl Xref {
     }
 }
 
-/// How the entity browser is sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortBy {
-    #[default]
-    Mentions,
-    Docs,
-    Kind,
-    Name,
-}
-
-impl SortBy {
-    pub fn next(self) -> SortBy {
-        match self {
-            SortBy::Mentions => SortBy::Docs,
-            SortBy::Docs => SortBy::Kind,
-            SortBy::Kind => SortBy::Name,
-            SortBy::Name => SortBy::Mentions,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortBy::Mentions => "mentions",
-            SortBy::Docs => "documents",
-            SortBy::Kind => "kind",
-            SortBy::Name => "name",
-        }
-    }
-}
-
-/// The entity browser: every mentioned entity, sorted and filtered.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Browser {
-    pub filter: String,
-    pub sort: SortBy,
-    pub rows: Vec<EntityId>,
-    pub selected: usize,
-    pub offset: usize,
-}
-
-/// A full-text search hit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hit {
-    pub doc: DocId,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// The full-text search and its results.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Search {
-    /// What is being typed.
-    pub query: String,
-    /// The query the hits are for.
-    pub ran: String,
-    pub hits: Vec<Hit>,
-    /// True when the hits stop at [`SEARCH_LIMIT`] (or the search was
-    /// stopped before the end).
-    pub truncated: bool,
-    pub selected: usize,
-    pub offset: usize,
-    /// Counts the searches started: hits for an older one are dropped.
-    pub generation: u64,
-    /// The search for `ran` is still running in the background.
-    pub searching: bool,
-    /// The prompt opened on the last query, selected: typing replaces it,
-    /// Enter searches it again (as in less).
-    pub preselected: bool,
-}
-
-/// Hits of one search, handed over by the search thread as it goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchBatch {
-    /// The search these hits are for ([`Search::generation`]).
-    pub generation: u64,
-    pub hits: Vec<Hit>,
-    /// The search is over: no more batches follow.
-    pub done: bool,
-    /// The search stopped at [`SEARCH_LIMIT`] hits.
-    pub truncated: bool,
-}
-
-/// A full-text search stops after this many hits.
-pub const SEARCH_LIMIT: usize = 10_000;
-
 /// A place the jump list can return to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
@@ -353,33 +216,6 @@ pub struct Count {
     pub text: String,
     /// (occurrences, documents).
     pub result: Option<(usize, usize)>,
-}
-
-/// Work that `update` asks the event loop to do: it does no I/O itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Record a decision in the journal and apply it.
-    Decide(Op),
-    Undo,
-    Redo,
-    /// Count a text's occurrences in the corpus (answered by
-    /// `Action::Counted`).
-    Count(String),
-    /// Search the full text for `query` (answered by `Action::Searched`
-    /// batches carrying the same generation). A newer search supersedes it.
-    Search {
-        generation: u64,
-        query: String,
-    },
-    /// The running search's hits are no longer wanted: stop it.
-    StopSearch,
-    /// Write the note being typed in the user's editor, starting from this
-    /// text (answered by `Action::Edited`).
-    EditNote(String),
-    /// Try again to open the read-only journal for writing.
-    TakeOver,
-    /// Try again to write the decisions that are not on disk yet.
-    RetrySave,
 }
 
 /// What the picker chooses an entity for.
@@ -524,39 +360,6 @@ impl Review {
     }
 }
 
-/// The state of the annotation journal, as the last operation left it.
-/// How many of the latest decisions the journal view lists (`dossier
-/// annotations` lists them all).
-pub const RECENT_DECISIONS: usize = 200;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JournalInfo {
-    pub path: Option<PathBuf>,
-    pub read_only: bool,
-    /// Why the journal is read-only, when it is not another instance's lock.
-    pub trouble: Option<String>,
-    /// Problems found when it was opened (a torn last line).
-    pub warnings: Vec<String>,
-    /// Span decisions that cannot be placed in their documents.
-    pub unplaced: Vec<Anchor>,
-    pub notes: Vec<(NoteTarget, String)>,
-    /// Ids of entities merged into others.
-    pub merged: Vec<String>,
-    /// Notes on mentions, by (document id, start, end).
-    pub mention_notes: HashMap<(String, usize, usize), String>,
-    /// Decisions in force.
-    pub decisions: usize,
-    /// The latest decisions in force (at most [`RECENT_DECISIONS`]),
-    /// newest first: (sequence number, what it did).
-    pub recent: Vec<(u64, String)>,
-    /// Decisions in force that could not be applied: (what, why).
-    pub not_applied: Vec<(String, String)>,
-    /// Decisions applied but not yet on disk.
-    pub pending: usize,
-    /// Why the last write failed, while decisions are pending.
-    pub save_error: Option<String>,
-}
-
 /// Everything the reader shows.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -581,7 +384,7 @@ pub struct App {
     /// The text (as a key) that `t` last offered to link to the entity it
     /// already names: `t` again on it tags a new entity anyway.
     pub tag_offered: Option<String>,
-    pub help_scroll: usize,
+    pub help: Help,
     pub jumps: JumpList,
     pub message: Option<Message>,
     /// Counts messages, so that the event loop can time each one out.
@@ -601,7 +404,8 @@ pub struct App {
     pub picker: Option<Picker>,
     pub review: Option<Review>,
     pub journal: JournalInfo,
-    pub journal_scroll: usize,
+    /// The journal view's place.
+    pub journal_overlay: JournalOverlay,
     /// The corpus-wide count of the selected text.
     pub count: Option<Count>,
     /// Work for the event loop, taken after every update.
@@ -628,7 +432,7 @@ impl App {
             browser: Browser::default(),
             search: Search::default(),
             tag_offered: None,
-            help_scroll: 0,
+            help: Help::default(),
             jumps: JumpList::default(),
             message: None,
             message_seq: 0,
@@ -642,7 +446,7 @@ impl App {
             picker: None,
             review: None,
             journal: JournalInfo::default(),
-            journal_scroll: 0,
+            journal_overlay: JournalOverlay::default(),
             count: None,
             effects: Vec::new(),
             in_flight: 0,

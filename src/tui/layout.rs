@@ -158,7 +158,7 @@ pub fn list_header_lines(app: &App) -> u16 {
 }
 
 /// Each document takes two lines: its title and its entity counts.
-pub const LIST_ROW_HEIGHT: u16 = 2;
+pub const LIST_ROW_HEIGHT: u16 = super::list::ROW_HEIGHT;
 
 /// The area of the document rows, inside the list pane's border.
 pub fn list_rows(app: &App, pane: Rect) -> Rect {

@@ -1,11 +1,12 @@
-//! The document list: narrowing it to the documents that mention the
-//! selected entities.
+//! The document list: every document, narrowed by a title filter and by
+//! entities that must all be mentioned. A mode (see [`super::mode`]): it
+//! owns its state, its actions, its keys and hints, and its clicks.
 
 use super::action::Action;
-use super::app::{App, Overlay, Pane};
 use super::keymap::Context;
-use super::layout::{self, LIST_ROW_HEIGHT};
-use super::nav::refilter_list;
+use super::mode::{Ctx, Outcome, matches_words, step};
+use crate::entity::{DocId, EntityId};
+use crate::index::Index;
 use ratatui::layout::{Position, Rect};
 
 /// The keymap context of the document list.
@@ -19,57 +20,169 @@ pub const HINTS: &[(Action, &str)] = &[
     (Action::Quit, "quit"),
 ];
 
-pub(crate) fn mark_entity(app: &mut App) {
-    let e = match app.overlay {
-        Some(Overlay::Entities) => app.browser.rows.get(app.browser.selected).copied(),
-        _ => app.xref.entity,
-    };
-    let Some(e) = e else {
-        app.set_message("Select an entity first (n in the article, or e)");
-        return;
-    };
-    let l = &mut app.list;
-    if let Some(p) = l.entities.iter().position(|&x| x == e) {
-        l.entities.remove(p);
-    } else {
-        l.entities.push(e);
+/// Screen lines per document row.
+pub const ROW_HEIGHT: u16 = 2;
+
+/// The document list's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocList {
+    pub title_filter: String,
+    pub entities: Vec<EntityId>,
+    /// The documents shown, in corpus order.
+    pub rows: Vec<DocId>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl DocList {
+    pub fn selected_doc(&self) -> Option<DocId> {
+        self.rows.get(self.selected).copied()
     }
-    refilter_list(app);
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let names: Vec<&str> = app
-        .list
-        .entities
-        .iter()
-        .map(|&e| index.entity(e).name.as_str())
-        .collect();
-    let n = app.list.rows.len();
-    if names.is_empty() {
-        app.set_message("Entity filter cleared");
-    } else {
+
+    pub fn is_filtered(&self) -> bool {
+        !self.title_filter.is_empty() || !self.entities.is_empty()
+    }
+
+    /// The list's actions while it has the focus: moving, opening the
+    /// selected document, and Esc, which clears the title filter first,
+    /// then the entity filters.
+    pub fn handle(&mut self, action: &Action, cx: &Ctx) -> Outcome {
+        if let Some(s) = step(action, self.selected, self.rows.len(), cx.page) {
+            self.selected = s;
+            return Outcome::Consumed;
+        }
+        match action {
+            Action::Open => match self.selected_doc() {
+                Some(doc) => Outcome::ReadDoc(doc),
+                None => Outcome::Consumed,
+            },
+            Action::Back => {
+                if !self.title_filter.is_empty() {
+                    self.title_filter.clear();
+                    self.refilter(cx.index);
+                } else if !self.entities.is_empty() {
+                    self.entities.clear();
+                    self.refilter(cx.index);
+                    return Outcome::Message("Showing all documents".into());
+                }
+                Outcome::Consumed
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    /// Drops every filter.
+    pub fn clear_filters(&mut self, index: Option<&Index>) -> Outcome {
+        self.title_filter.clear();
+        self.entities.clear();
+        self.refilter(index);
+        Outcome::Message("Showing all documents".into())
+    }
+
+    /// The title filter was edited: the list starts again at the top.
+    pub fn edit_filter(&mut self, index: Option<&Index>, edit: impl FnOnce(&mut String)) {
+        edit(&mut self.title_filter);
+        self.selected = 0;
+        self.refilter(index);
+    }
+
+    /// Enter in the title filter: says how many documents match.
+    pub fn filter_kept(&self) -> Outcome {
+        let n = self.rows.len();
+        Outcome::Message(if n == 1 {
+            "1 document matches".to_string()
+        } else {
+            format!("{n} documents match")
+        })
+    }
+
+    /// Adds an entity to the filter (the documents must mention it too),
+    /// or takes it out, and says what the list shows now.
+    pub fn toggle_entity(&mut self, e: EntityId, index: Option<&Index>) -> Outcome {
+        if let Some(p) = self.entities.iter().position(|&x| x == e) {
+            self.entities.remove(p);
+        } else {
+            self.entities.push(e);
+        }
+        self.refilter(index);
+        let Some(index) = index else {
+            return Outcome::Consumed;
+        };
+        let names: Vec<&str> = self
+            .entities
+            .iter()
+            .map(|&e| index.entity(e).name.as_str())
+            .collect();
+        let n = self.rows.len();
+        if names.is_empty() {
+            return Outcome::Message("Entity filter cleared".into());
+        }
         let docs = if n == 1 {
             "1 document mentions".to_string()
         } else {
             format!("{n} documents mention")
         };
-        app.set_message(format!("{docs} {}", names.join(" + ")));
+        Outcome::Message(format!("{docs} {}", names.join(" + ")))
     }
-}
 
-/// A click in the document list's pane `r`: selects the row; a second
-/// click on it opens it (the action returned).
-pub fn click(app: &mut App, r: Rect, x: u16, y: u16) -> Option<Action> {
-    app.focus = Pane::List;
-    let rows = layout::list_rows(app, r);
-    if !rows.contains(Position::new(x, y)) {
-        return None;
+    /// Recomputes the documents shown, keeping the selection on the same
+    /// document where possible.
+    pub fn refilter(&mut self, index: Option<&Index>) {
+        let Some(index) = index else {
+            return;
+        };
+        let keep = self.selected_doc();
+        let mut allowed: Option<Vec<DocId>> = None;
+        for &e in &self.entities {
+            let docs: Vec<DocId> = index
+                .entity_mentions_by_doc(e)
+                .into_iter()
+                .map(|(d, _)| d)
+                .collect();
+            allowed = Some(match allowed {
+                None => docs,
+                Some(prev) => prev
+                    .into_iter()
+                    .filter(|d| docs.binary_search(d).is_ok())
+                    .collect(),
+            });
+        }
+        let filter = &self.title_filter;
+        let candidates: Vec<DocId> = match allowed {
+            Some(a) => a,
+            None => (0..index.docs().len() as DocId).collect(),
+        };
+        self.rows = candidates
+            .into_iter()
+            .filter(|&d| filter.is_empty() || matches_words(&index.doc(d).title, filter))
+            .collect();
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&d| d == k))
+            .unwrap_or(0);
     }
-    let i = app.list.offset + usize::from((y - rows.y) / LIST_ROW_HEIGHT);
-    if i >= app.list.rows.len() {
-        return None;
+
+    /// The row at a screen position, given the rectangle the rows are
+    /// drawn in.
+    pub fn hit(&self, rows: Rect, x: u16, y: u16) -> Option<usize> {
+        if !rows.contains(Position::new(x, y)) {
+            return None;
+        }
+        let i = self.offset + usize::from((y - rows.y) / ROW_HEIGHT);
+        (i < self.rows.len()).then_some(i)
     }
-    let again = app.list.selected == i;
-    app.list.selected = i;
-    again.then_some(Action::Open)
+
+    /// A click at a screen position (the rows drawn in `rows`): selects
+    /// the row; a second click on it opens it.
+    pub fn click(&mut self, rows: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
+        let Some(i) = self.hit(rows, x, y) else {
+            return Outcome::Consumed;
+        };
+        let again = self.selected == i;
+        self.selected = i;
+        if again {
+            self.handle(&Action::Open, cx)
+        } else {
+            Outcome::Consumed
+        }
+    }
 }

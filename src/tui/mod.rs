@@ -10,13 +10,18 @@
 
 pub mod action;
 pub mod annotation;
+pub mod answer;
 pub mod app;
 pub mod article;
+pub mod browser;
 pub mod config;
 pub mod editor;
+pub mod help;
+pub mod journal;
 pub mod keymap;
 pub mod layout;
 pub mod list;
+pub mod mode;
 pub mod mouse;
 pub mod nav;
 pub mod picker;

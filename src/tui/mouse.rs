@@ -3,6 +3,7 @@
 use super::action::Action;
 use super::app::{App, Overlay, Pane};
 use super::layout::{self};
+use super::mode::{Ctx, Outcome};
 use super::picker;
 
 pub(crate) fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
@@ -11,7 +12,7 @@ pub(crate) fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
 
 /// A click: focuses and selects what it lands on. A second click on the
 /// selected row opens it: that is the action returned, for the router.
-pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Option<Action> {
+pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
     let panes = layout::app_panes(app);
     if app.overlay.is_some() {
         let over = layout::inner(layout::overlay(panes.main));
@@ -20,33 +21,14 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Option<Action> {
                 picker::close_picker(app);
             }
             app.overlay = None;
-            return None;
+            return Outcome::Consumed;
         }
-        let row = usize::from(y - over.y);
-        match app.overlay {
-            Some(Overlay::Entities) if row >= 2 => {
-                let i = app.browser.offset + row - 2;
-                if i < app.browser.rows.len() {
-                    let again = app.browser.selected == i;
-                    app.browser.selected = i;
-                    if again {
-                        return Some(Action::Open);
-                    }
-                }
-            }
-            Some(Overlay::Results) if row >= 1 => {
-                let i = app.search.offset + row - 1;
-                if i < app.search.hits.len() {
-                    let again = app.search.selected == i;
-                    app.search.selected = i;
-                    if again {
-                        return Some(Action::Open);
-                    }
-                }
-            }
-            _ => {}
-        }
-        return None;
+        let cx = Ctx::new(app.index.as_ref(), 1);
+        return match app.overlay {
+            Some(Overlay::Entities) => app.browser.click(over, x, y, &cx),
+            Some(Overlay::Results) => app.search.click(over, x, y, &cx),
+            _ => Outcome::Consumed,
+        };
     }
     // Each pane hit-tests its own clicks.
     for pane in [Pane::List, Pane::Article, Pane::Xref] {
@@ -54,13 +36,22 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Option<Action> {
             && contains(r, x, y)
         {
             return match pane {
-                Pane::List => super::list::click(app, r, x, y),
-                Pane::Article => super::article::click(app, r, x, y),
-                Pane::Xref => super::xref::click(app, r, x, y),
+                Pane::List => {
+                    app.focus = Pane::List;
+                    let rows = layout::list_rows(app, r);
+                    let cx = Ctx::new(app.index.as_ref(), 1);
+                    app.list.click(rows, x, y, &cx)
+                }
+                Pane::Article => then(super::article::click(app, r, x, y)),
+                Pane::Xref => then(super::xref::click(app, r, x, y)),
             };
         }
     }
-    None
+    Outcome::Consumed
+}
+
+fn then(a: Option<Action>) -> Outcome {
+    a.map_or(Outcome::Consumed, Outcome::Then)
 }
 
 /// The wheel: focuses the pane under it and says how to scroll it (three

@@ -3,19 +3,10 @@
 //! document, the jump list, and refreshing the filtered lists. The modes
 //! (`update`, `annotation`) call these; these call none of them.
 
-use super::action::Action;
-use super::app::{App, Location, Pane, SortBy, XrefItem};
+use super::app::{App, Location, Pane, XrefItem};
 use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
-
-/// The status line's key hints in the entity browser.
-pub const BROWSER_HINTS: &[(Action, &str)] = &[
-    (Action::Open, "open"),
-    (Action::Filter, "filter"),
-    (Action::Sort, "sort"),
-    (Action::Back, "close"),
-];
 
 /// Entities with at most this many mentions have their co-occurring
 /// entities counted when the panel opens on them.
@@ -56,12 +47,8 @@ pub fn settle(app: &mut App) {
     }
     let over = layout::inner(layout::overlay(panes.main));
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
-    let b = &mut app.browser;
-    b.selected = b.selected.min(b.rows.len().saturating_sub(1));
-    b.offset = keep_in_view(b.offset, b.selected, rows, b.rows.len());
-    let s = &mut app.search;
-    s.selected = s.selected.min(s.hits.len().saturating_sub(1));
-    s.offset = keep_in_view(s.offset, s.selected, rows + 1, s.hits.len());
+    app.browser.keep_in_view(rows);
+    app.search.keep_in_view(rows);
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     // A message about an overlay goes with it.
@@ -79,17 +66,7 @@ pub fn settle(app: &mut App) {
     }
 }
 
-/// An offset that shows `selected` among `visible` rows of `len`.
-pub fn keep_in_view(offset: usize, selected: usize, visible: usize, len: usize) -> usize {
-    let visible = visible.max(1);
-    let mut offset = offset.min(len.saturating_sub(visible));
-    if selected < offset {
-        offset = selected;
-    } else if selected >= offset + visible {
-        offset = selected + 1 - visible;
-    }
-    offset
-}
+pub use super::mode::keep_in_view;
 
 /// The rows of the cross-link panel's scrolling list: a heading, the
 /// mentions, a blank line, a heading, the co-occurring entities.
@@ -349,97 +326,15 @@ pub(crate) fn restore(app: &mut App, loc: Location) {
     }
 }
 
-/// True when every word of `filter` occurs in `s`, ignoring case.
-pub(crate) fn matches_words(s: &str, filter: &str) -> bool {
-    let s = s.to_lowercase();
-    filter
-        .to_lowercase()
-        .split_whitespace()
-        .all(|w| s.contains(w))
-}
-
 /// Recomputes the documents the list shows, keeping the selection on the
 /// same document where possible.
 pub fn refilter_list(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let keep = app.list.selected_doc();
-    let mut allowed: Option<Vec<DocId>> = None;
-    for &e in &app.list.entities {
-        let docs: Vec<DocId> = index
-            .entity_mentions_by_doc(e)
-            .into_iter()
-            .map(|(d, _)| d)
-            .collect();
-        allowed = Some(match allowed {
-            None => docs,
-            Some(prev) => prev
-                .into_iter()
-                .filter(|d| docs.binary_search(d).is_ok())
-                .collect(),
-        });
-    }
-    let filter = &app.list.title_filter;
-    let candidates: Vec<DocId> = match allowed {
-        Some(a) => a,
-        None => (0..index.docs().len() as DocId).collect(),
-    };
-    app.list.rows = candidates
-        .into_iter()
-        .filter(|&d| filter.is_empty() || matches_words(&index.doc(d).title, filter))
-        .collect();
-    app.list.selected = keep
-        .and_then(|k| app.list.rows.iter().position(|&d| d == k))
-        .unwrap_or(0);
+    app.list.refilter(app.index.as_ref());
 }
 
-/// Recomputes the entity browser's rows: mentioned entities, filtered by
-/// name or alias and sorted.
+/// Recomputes the entity browser's rows.
 pub fn refilter_browser(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    let keep = app.browser.rows.get(app.browser.selected).copied();
-    let filter = &app.browser.filter;
-    let mut rows: Vec<EntityId> = (0..index.entities().len() as EntityId)
-        .filter(|&e| index.stats(e).mentions > 0)
-        .filter(|&e| {
-            if filter.is_empty() {
-                return true;
-            }
-            let ent = index.entity(e);
-            matches_words(&ent.name, filter)
-                || ent.aliases.iter().any(|a| matches_words(a, filter))
-                || matches_words(ent.kind.as_str(), filter)
-        })
-        .collect();
-    let name = |e: EntityId| index.entity(e).name.to_lowercase();
-    match app.browser.sort {
-        SortBy::Mentions => {
-            rows.sort_by_key(|&e| (std::cmp::Reverse(index.stats(e).mentions), name(e)))
-        }
-        SortBy::Docs => rows.sort_by_key(|&e| {
-            let s = index.stats(e);
-            (
-                std::cmp::Reverse(s.docs),
-                std::cmp::Reverse(s.mentions),
-                name(e),
-            )
-        }),
-        SortBy::Kind => rows.sort_by_key(|&e| {
-            (
-                index.entity(e).kind,
-                std::cmp::Reverse(index.stats(e).mentions),
-                name(e),
-            )
-        }),
-        SortBy::Name => rows.sort_by_key(|&e| name(e)),
-    }
-    app.browser.rows = rows;
-    app.browser.selected = keep
-        .and_then(|k| app.browser.rows.iter().position(|&e| e == k))
-        .unwrap_or(0);
+    app.browser.refilter(app.index.as_ref());
 }
 
 pub(crate) fn jump_back(app: &mut App) {

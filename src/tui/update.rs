@@ -3,17 +3,17 @@
 
 use super::action::Action;
 use super::annotation;
+use super::app::Overlay as O;
 use super::app::{App, Field, LoadState, Overlay, Pane, Prompt};
 use super::article::{step_mention, step_same};
 use super::keymap::Context;
 use super::layout::{self};
-use super::list::mark_entity;
+use super::mode::{Ctx, Outcome};
 use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
 use super::nav::{jump_back, jump_forward};
-use super::search::{run_search, searched, stop_search};
 use super::visual;
 use super::xref::{open_xref_item, step_section};
-use super::{article, list, mouse, picker, prompt, review, search, xref};
+use super::{article, browser, help, journal, list, mouse, picker, prompt, review, search, xref};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -205,7 +205,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Help => {
             app.input = None;
             app.overlay = Some(Overlay::Help);
-            app.help_scroll = 0;
+            app.help = Default::default();
         }
         // Workers' answers come whatever the reader is doing.
         Action::Listed(a) => {
@@ -249,6 +249,16 @@ pub fn update(app: &mut App, action: Action) {
         _ if visual::handle(app, &action)
             || review::handle(app, &action)
             || prompt::handle(app, &action) => {}
+        // The open overlay takes the actions that are its own (a question
+        // takes Esc before it).
+        _ if app.overlay.is_some()
+            && !(action == Action::Back && app.prompt.is_some())
+            && open_overlay(app, &action) => {}
+        // The focused pane takes the actions that are its own (a question
+        // or a selection takes Esc before it).
+        _ if app.overlay.is_none()
+            && !(action == Action::Back && (app.prompt.is_some() || app.visual.is_some()))
+            && focused_pane(app, &action) => {}
         Action::Search => {
             app.overlay = None;
             app.input = Some(Field::Search);
@@ -289,13 +299,11 @@ pub fn update(app: &mut App, action: Action) {
         Action::JumpForward => jump_forward(app),
         Action::MarkEntity => mark_entity(app),
         Action::ClearFilters => {
-            app.list.title_filter.clear();
-            app.list.entities.clear();
             if app.input == Some(Field::ListFilter) {
                 app.input = None;
             }
-            refilter_list(app);
-            app.set_message("Showing all documents");
+            let o = app.list.clear_filters(app.index.as_ref());
+            apply(app, o);
         }
         Action::Down
         | Action::Up
@@ -306,7 +314,6 @@ pub fn update(app: &mut App, action: Action) {
         Action::Open => open(app),
         Action::Back => back(app),
         Action::Filter => match app.overlay {
-            Some(Overlay::Entities) => app.input = Some(Field::EntityFilter),
             Some(_) => {}
             None => {
                 app.focus = Pane::List;
@@ -319,14 +326,8 @@ pub fn update(app: &mut App, action: Action) {
         Action::PrevSame => step_same(app, false),
         Action::NextSection => step_section(app, true),
         Action::PrevSection => step_section(app, false),
-        Action::Sort => {
-            if app.overlay == Some(Overlay::Entities) {
-                app.browser.sort = app.browser.sort.next();
-                refilter_browser(app);
-                let label = app.browser.sort.label();
-                app.set_overlay_message(format!("Sorted by {label}"));
-            }
-        }
+        // The browser's own (see above).
+        Action::Sort => {}
         Action::Tag => annotation::tag(app),
         Action::Link => annotation::link(app),
         Action::RejectMention => annotation::reject_mention(app),
@@ -343,12 +344,16 @@ pub fn update(app: &mut App, action: Action) {
             app.input = None;
             app.visual = None;
             app.overlay = Some(Overlay::Journal);
-            app.journal_scroll = 0;
+            app.journal_overlay = Default::default();
         }
         Action::TakeOver => annotation::take_over(app),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
-        Action::Searched(batch) => searched(app, batch),
+        Action::Searched(batch) => {
+            let shown = app.overlay == Some(Overlay::Results);
+            let o = app.search.searched(batch, shown);
+            apply(app, o);
+        }
         Action::InputChar(c) => {
             replace_selection(app);
             edit_field(app, |s| s.push(c));
@@ -370,9 +375,8 @@ pub fn update(app: &mut App, action: Action) {
         Action::InputAccept => accept_field(app),
         Action::InputCancel => cancel_field(app),
         Action::Click(x, y) => {
-            if mouse::click(app, x, y).is_some() {
-                open(app);
-            }
+            let o = mouse::click(app, x, y);
+            apply(app, o);
         }
         Action::Wheel(x, y, down) => {
             let step = mouse::wheel(app, x, y, down);
@@ -421,11 +425,11 @@ pub fn contexts(app: &App) -> Vec<Context> {
         return Vec::new();
     }
     match app.overlay {
-        Some(Overlay::Help) => vec![Context::Help, Context::Global],
-        Some(Overlay::Entities) => vec![Context::Entities, Context::Global],
+        Some(Overlay::Help) => vec![help::CONTEXT, Context::Global],
+        Some(Overlay::Entities) => vec![browser::CONTEXT, Context::Global],
         Some(Overlay::Results) => vec![search::CONTEXT, Context::Global],
         Some(Overlay::Review) => vec![review::CONTEXT, Context::Global],
-        Some(Overlay::Journal) => vec![Context::Journal, Context::Global],
+        Some(Overlay::Journal) => vec![journal::CONTEXT, Context::Global],
         Some(Overlay::Picker) => vec![Context::Global],
         None if app.visual.is_some() => vec![visual::CONTEXT, article::CONTEXT, Context::Global],
         None => {
@@ -450,7 +454,8 @@ pub(crate) fn after(app: &mut App) {
     picker::fix_picker_offset(app, rows);
     // A search runs only while its results are on screen.
     if app.overlay != Some(Overlay::Results) {
-        stop_search(app);
+        let o = app.search.stop();
+        apply(app, o);
     }
     annotation::sync_count(app);
 }
@@ -475,22 +480,128 @@ pub fn journal_ready(app: &mut App, info: super::app::JournalInfo) {
 }
 
 // ---------------------------------------------------------------------------
-// Documents and the cursor.
+// Routing to the modes, and applying what they hand back.
 
-// ---------------------------------------------------------------------------
-// The jump list.
+/// The rows (or lines) a pane shows at once.
+fn pane_page(app: &App, pane: Pane) -> usize {
+    let panes = layout::app_panes(app);
+    match pane {
+        Pane::List => panes
+            .list
+            .map(|r| layout::list_capacity(app, r))
+            .unwrap_or(1),
+        Pane::Article => article_height(app),
+        Pane::Xref => panes
+            .xref
+            .map(|r| usize::from(layout::xref_areas(r, app.xref.docs.len()).list.height))
+            .unwrap_or(1),
+    }
+}
+
+/// Rows inside an overlay.
+fn overlay_page(app: &App) -> usize {
+    let main = layout::app_panes(app).main;
+    usize::from(
+        layout::inner(layout::overlay(main))
+            .height
+            .saturating_sub(2),
+    )
+    .max(1)
+}
+
+/// Hands an action to the open overlay's mode; true when it took it.
+fn open_overlay(app: &mut App, action: &Action) -> bool {
+    let cx = Ctx::new(app.index.as_ref(), overlay_page(app));
+    let o = match app.overlay {
+        Some(Overlay::Help) => app.help.handle(action, &cx),
+        Some(Overlay::Journal) => app.journal_overlay.handle(action, &cx),
+        Some(Overlay::Entities) => app.browser.handle(action, &cx),
+        Some(Overlay::Results) => app.search.handle(action, &cx),
+        Some(Overlay::Picker | Overlay::Review) | None => Outcome::Ignored,
+    };
+    let taken = o.taken();
+    apply(app, o);
+    taken
+}
+
+/// Hands an action to the focused pane; true when the pane took it.
+fn focused_pane(app: &mut App, action: &Action) -> bool {
+    let cx = Ctx::new(app.index.as_ref(), pane_page(app, app.focus));
+    let o = match app.focus {
+        Pane::List => app.list.handle(action, &cx),
+        Pane::Article | Pane::Xref => Outcome::Ignored,
+    };
+    let taken = o.taken();
+    apply(app, o);
+    taken
+}
+
+/// `m`: adds the selected entity (the browser's, else the cross-link
+/// panel's) to the document list's filter, or takes it out.
+fn mark_entity(app: &mut App) {
+    let e = match app.overlay {
+        Some(O::Entities) => app.browser.rows.get(app.browser.selected).copied(),
+        _ => app.xref.entity,
+    };
+    let Some(e) = e else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    let o = app.list.toggle_entity(e, app.index.as_ref());
+    apply(app, o);
+}
+
+/// Carries out what a mode handed back.
+pub(crate) fn apply(app: &mut App, outcome: Outcome) {
+    match outcome {
+        Outcome::Ignored | Outcome::Consumed => {}
+        Outcome::Message(m) => app.set_message(m),
+        Outcome::Error(m) => app.set_error(m),
+        Outcome::OverlayMessage(m) => app.set_overlay_message(m),
+        Outcome::Effect(e) => app.effects.push(e),
+        Outcome::Close => app.overlay = None,
+        Outcome::Show(o) => app.overlay = Some(o),
+        Outcome::Input(f) => app.input = Some(f),
+        Outcome::Focus(p) => app.focus = p,
+        Outcome::OpenDoc { doc, at, jump } => {
+            if jump {
+                push_jump(app);
+            }
+            open_doc(app, doc, at);
+        }
+        Outcome::ReadDoc(doc) => {
+            if app.article.doc != Some(doc) {
+                push_jump(app);
+                open_doc(app, doc, None);
+            }
+            app.focus = Pane::Article;
+        }
+        Outcome::Highlight(r) => {
+            let start = r.start;
+            app.article.highlight = Some(r);
+            reveal(app, start);
+        }
+        Outcome::ShowEntity { entity, jump } => {
+            if jump {
+                push_jump(app);
+            }
+            set_xref_entity(app, entity);
+        }
+        Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::Then(a) => update(app, a),
+        Outcome::All(v) => {
+            for o in v {
+                apply(app, o);
+            }
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Lists.
 
 fn move_selection(app: &mut App, action: &Action) {
     let panes = layout::app_panes(app);
-    let overlay_rows = usize::from(
-        layout::inner(layout::overlay(panes.main))
-            .height
-            .saturating_sub(2),
-    )
-    .max(1);
     let step = |sel: usize, len: usize, page: usize| -> usize {
         let last = len.saturating_sub(1);
         match action {
@@ -503,42 +614,13 @@ fn move_selection(app: &mut App, action: &Action) {
             _ => sel,
         }
     };
-    match app.overlay {
-        Some(Overlay::Help) => {
-            app.help_scroll = step(app.help_scroll, usize::MAX / 2, overlay_rows);
-            return;
-        }
-        Some(Overlay::Entities) => {
-            let b = &mut app.browser;
-            b.selected = step(b.selected, b.rows.len(), overlay_rows);
-            return;
-        }
-        Some(Overlay::Results) => {
-            let s = &mut app.search;
-            s.selected = step(s.selected, s.hits.len(), overlay_rows);
-            return;
-        }
-        Some(Overlay::Picker) => {
-            if let Some(p) = app.picker.as_mut() {
-                p.selected = step(p.selected, p.rows.len(), overlay_rows);
-            }
-            return;
-        }
-        Some(Overlay::Journal) => {
-            app.journal_scroll = step(app.journal_scroll, usize::MAX / 2, overlay_rows);
-            return;
-        }
-        Some(Overlay::Review) => return,
-        None => {}
+    if app.overlay.is_some() {
+        open_overlay(app, action);
+        return;
     }
     match app.focus {
         Pane::List => {
-            let page = panes
-                .list
-                .map(|r| layout::list_capacity(app, r))
-                .unwrap_or(1);
-            let l = &mut app.list;
-            l.selected = step(l.selected, l.rows.len(), page);
+            focused_pane(app, action);
         }
         Pane::Article => {
             let h = article_height(app);
@@ -567,36 +649,14 @@ fn move_selection(app: &mut App, action: &Action) {
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Help) | Some(Overlay::Journal) => app.overlay = None,
+        Some(Overlay::Help | Overlay::Journal | Overlay::Entities | Overlay::Results) => {
+            open_overlay(app, &Action::Open);
+        }
         Some(Overlay::Review) => review::review_open(app),
         Some(Overlay::Picker) => annotation::pick(app),
-        Some(Overlay::Entities) => {
-            if let Some(&e) = app.browser.rows.get(app.browser.selected) {
-                app.overlay = None;
-                push_jump(app);
-                set_xref_entity(app, e);
-                app.focus = Pane::Xref;
-            }
-        }
-        Some(Overlay::Results) => {
-            if let Some(&hit) = app.search.hits.get(app.search.selected) {
-                app.overlay = None;
-                push_jump(app);
-                open_doc(app, hit.doc, Some(hit.start));
-                app.article.highlight = Some(hit.start..hit.end);
-                reveal(app, hit.start);
-                app.focus = Pane::Article;
-            }
-        }
         None => match app.focus {
             Pane::List => {
-                if let Some(doc) = app.list.selected_doc() {
-                    if app.article.doc != Some(doc) {
-                        push_jump(app);
-                        open_doc(app, doc, None);
-                    }
-                    app.focus = Pane::Article;
-                }
+                focused_pane(app, &Action::Open);
             }
             Pane::Article => {
                 if app.xref.entity.is_some() {
@@ -636,16 +696,8 @@ fn back(app: &mut App) {
         return;
     }
     match app.focus {
-        // The title filter first, then the entity filters (`m`).
         Pane::List => {
-            if !app.list.title_filter.is_empty() {
-                app.list.title_filter.clear();
-                refilter_list(app);
-            } else if !app.list.entities.is_empty() {
-                app.list.entities.clear();
-                refilter_list(app);
-                app.set_message("Showing all documents");
-            }
+            focused_pane(app, &Action::Back);
         }
         Pane::Article => app.article.highlight = None,
         Pane::Xref => app.focus = Pane::Article,
@@ -658,25 +710,13 @@ fn back(app: &mut App) {
 /// A preselected search query goes as soon as anything is typed (or
 /// deleted); returns true when it did.
 fn replace_selection(app: &mut App) -> bool {
-    if app.input == Some(Field::Search) && std::mem::take(&mut app.search.preselected) {
-        app.search.query.clear();
-        return true;
-    }
-    false
+    app.input == Some(Field::Search) && app.search.replace_preselected()
 }
 
 fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
     match app.input {
-        Some(Field::ListFilter) => {
-            f(&mut app.list.title_filter);
-            app.list.selected = 0;
-            refilter_list(app);
-        }
-        Some(Field::EntityFilter) => {
-            f(&mut app.browser.filter);
-            app.browser.selected = 0;
-            refilter_browser(app);
-        }
+        Some(Field::ListFilter) => app.list.edit_filter(app.index.as_ref(), f),
+        Some(Field::EntityFilter) => app.browser.edit_filter(app.index.as_ref(), f),
         Some(Field::Search) => f(&mut app.search.query),
         Some(Field::Picker) => {
             if let Some(p) = app.picker.as_mut() {
@@ -695,14 +735,13 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
 
 fn accept_field(app: &mut App) {
     match app.input.take() {
-        Some(Field::Search) => run_search(app),
+        Some(Field::Search) => {
+            let o = app.search.run();
+            apply(app, o);
+        }
         Some(Field::ListFilter) => {
-            let n = app.list.rows.len();
-            app.set_message(if n == 1 {
-                "1 document matches".to_string()
-            } else {
-                format!("{n} documents match")
-            });
+            let o = app.list.filter_kept();
+            apply(app, o);
         }
         Some(Field::Picker) => annotation::pick(app),
         Some(Field::Prompt) => prompt::accept_text(app),
@@ -716,10 +755,7 @@ fn cancel_field(app: &mut App) {
             app.list.title_filter.clear();
             refilter_list(app);
         }
-        Some(Field::EntityFilter) => {
-            app.browser.filter.clear();
-            refilter_browser(app);
-        }
+        Some(Field::EntityFilter) => app.browser.clear_filter(app.index.as_ref()),
         Some(Field::Picker) => picker::close_picker(app),
         Some(Field::Prompt) => app.prompt = None,
         _ => {}

@@ -6,7 +6,8 @@
 //!
 //! [`execute`] is the whole of one step, so tests drive it directly.
 
-use super::app::{Hit, JournalInfo};
+pub use super::answer::Applied;
+use super::answer::{Hit, JournalInfo};
 use crate::annotate::{Journal, JournalError, Op, Saved, Workspace};
 use crate::corpus::Corpus;
 use crate::entity::{DocId, Progress};
@@ -112,16 +113,6 @@ pub fn flush_at_exit(ws: &mut Workspace) -> Option<Unsaved> {
 pub struct Opened {
     pub index: Index,
     pub journal: JournalInfo,
-}
-
-/// The answer to one [`Command`].
-#[derive(Debug)]
-pub struct Applied {
-    /// The new index, when something changed.
-    pub index: Option<Index>,
-    pub journal: JournalInfo,
-    pub message: String,
-    pub error: bool,
 }
 
 /// The message for a journal that refuses to write.

@@ -118,6 +118,6 @@ impl Widget for &HelpView<'_> {
             theme,
             usize::from(inner.width.saturating_sub(1)),
         );
-        super::render_scrolled(buf, area, inner, &lines, self.app.help_scroll);
+        super::render_scrolled(buf, area, inner, &lines, self.app.help.scroll);
     }
 }

@@ -178,6 +178,6 @@ impl Widget for &JournalView<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
         let lines = journal_lines(self.app, theme, usize::from(inner.width.saturating_sub(1)));
-        super::render_scrolled(buf, area, inner, &lines, self.app.journal_scroll);
+        super::render_scrolled(buf, area, inner, &lines, self.app.journal_overlay.scroll);
     }
 }
