@@ -11,6 +11,7 @@ use super::html::extract_html;
 use super::jsonl::{parse_jsonl, record_text};
 use super::title::{derive_title_opt, visible_title};
 use super::{Corpus, Document, Origin, Skipped, Text, Warning};
+use crate::text::natural_cmp;
 use serde::{Deserialize, Serialize};
 
 /// Largest file that is read.
@@ -346,10 +347,12 @@ fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
     }
 }
 
-/// Sorts the corpus and makes its ids unique; returns the ids changed,
+/// Sorts the corpus (in natural order of ids) and makes its ids unique; returns the ids changed,
 /// each with the id its document was read with.
 fn finish(corpus: &mut Corpus) -> HashMap<String, String> {
-    corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    // Natural order: `Copy 2` before `Copy 10`, a JSON Lines file's
+    // records in line order (`#2` before `#10`).
+    corpus.docs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
     // Sorted, equal ids are neighbours: usually there are none.
     let renamed = if corpus.docs.windows(2).any(|w| w[0].id == w[1].id) {
         unique_ids(&mut corpus.docs)
@@ -381,7 +384,7 @@ fn unique_ids(docs: &mut [Document]) -> HashMap<String, String> {
         }
     }
     if !renamed.is_empty() {
-        docs.sort_by(|a, b| a.id.cmp(&b.id));
+        docs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
     }
     renamed
 }
@@ -1369,7 +1372,31 @@ mod tests {
         let b = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.docs.len(), 100);
         assert_eq!(a.docs, b.docs);
-        assert!(a.docs.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(
+            a.docs
+                .windows(2)
+                .all(|w| natural_cmp(&w[0].id, &w[1].id).is_lt())
+        );
+    }
+
+    #[test]
+    fn documents_are_in_natural_order() {
+        let dir = tmp();
+        for name in ["Copy 100.txt", "Copy 10.txt", "Copy 2.txt", "Copy 1.txt"] {
+            write(dir.path(), name, b"Title\n\nBody.");
+        }
+        let lines: String = (1..=11)
+            .map(|i| format!("{{\"text\": \"Story {i}.\"}}\n"))
+            .collect();
+        write(dir.path(), "feed.jsonl", lines.as_bytes());
+        let c = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<&str> = c.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            &ids[..4],
+            ["Copy 1.txt", "Copy 2.txt", "Copy 10.txt", "Copy 100.txt"]
+        );
+        assert_eq!(&ids[4..7], ["feed.jsonl#1", "feed.jsonl#2", "feed.jsonl#3"]);
+        assert_eq!(ids[14], "feed.jsonl#11");
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub struct Warning {
 pub struct Corpus {
     /// Where it was loaded from (`<bundled seeds>` for the embedded corpus).
     pub root: PathBuf,
-    /// Documents in a deterministic order (sorted by id).
+    /// Documents in a deterministic order: by id, in natural order
+    /// ([`crate::text::natural_cmp`]: `Copy 2` before `Copy 10`).
     pub docs: Vec<Document>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
