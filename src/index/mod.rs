@@ -9,9 +9,11 @@
 pub mod cache;
 mod forms;
 mod lists;
+pub mod names;
 pub mod query;
 
 pub use forms::Forms;
+pub use names::{EntityLabel, NameRow};
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
