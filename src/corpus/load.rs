@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::boilerplate::find_boilerplate;
+use super::date::{DateSource, DocDate, date_in_text, date_of_unix, front_matter_date, html_date};
 use super::html::extract_html;
 use super::jsonl::{parse_jsonl, record_text};
 use super::title::{derive_title_opt, visible_title};
@@ -423,11 +424,13 @@ pub fn parse_file(rel_path: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<St
             let title = title
                 .or_else(|| derive_title_opt(&body))
                 .unwrap_or_else(|| file_name.to_string());
-            vec![document(rel_path, title, body)]
+            let date = html_date(&text);
+            vec![document(rel_path, title, body, date)]
         }
         Format::Text | Format::Markdown => {
             let title = derive_title_opt(&text).unwrap_or_else(|| file_name.to_string());
-            vec![document(rel_path, title, text)]
+            let date = front_matter_date(&text);
+            vec![document(rel_path, title, text, date)]
         }
     };
     let docs = docs
@@ -440,7 +443,13 @@ pub fn parse_file(rel_path: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<St
     Ok((docs, warnings))
 }
 
-fn document(rel_path: &str, title: String, text: String) -> Document {
+/// A document of a file, with the date its metadata gives (`meta_date`),
+/// or else the one its text's opening gives.
+fn document(rel_path: &str, title: String, text: String, meta_date: Option<String>) -> Document {
+    let date = match meta_date {
+        Some(d) => Some(DocDate::new(d, DateSource::Metadata)),
+        None => date_in_text(&text).map(|d| DocDate::new(d, DateSource::Text)),
+    };
     Document {
         id: rel_path.to_string(),
         path: rel_path.to_string(),
@@ -448,7 +457,7 @@ fn document(rel_path: &str, title: String, text: String) -> Document {
         boilerplate: find_boilerplate(&text),
         text: Text::new(text),
         url: None,
-        date: None,
+        date,
     }
 }
 
@@ -576,7 +585,7 @@ pub struct DocMeta {
     pub hash: u64,
     pub boilerplate: Vec<(u64, u64)>,
     pub url: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<DocDate>,
 }
 
 /// One file's part of a corpus, as the index cache keeps it: its stamp and
@@ -934,6 +943,13 @@ fn read_and_parse(job: &Job) -> ParseResult {
                 file: job.abs.clone(),
                 rel: job.rel.clone(),
                 record: record as u32,
+            }),
+            // Failing all else, when the file was saved (flagged so).
+            date: d.date.or_else(|| {
+                Some(DocDate::new(
+                    date_of_unix(job.stamp.mtime.0),
+                    DateSource::FileTime,
+                ))
             }),
             ..d
         })
@@ -1542,8 +1558,16 @@ mod tests {
                 "Following a string of deadly attacks in various parts…",
             ]
         );
-        // Same result from disk.
-        let disk = load_path(&dir).unwrap_or_else(|e| panic!("{e}"));
+        // Same result from disk, but for the files' times: the seeds have
+        // no date of their own, and embedded files no time.
+        let mut disk = load_path(&dir).unwrap_or_else(|e| panic!("{e}"));
+        for d in &mut disk.docs {
+            assert_eq!(
+                d.date.as_ref().map(|x| x.source),
+                Some(DateSource::FileTime)
+            );
+            d.date = None;
+        }
         assert_eq!(disk.docs, c.docs);
         for d in &c.docs {
             for r in &d.boilerplate {

@@ -25,7 +25,9 @@ pub struct Document {
     pub boilerplate: Vec<Range<usize>>,
     /// Optional metadata carried by some formats (JSON Lines).
     pub url: Option<String>,
-    pub date: Option<String>,
+    /// When the article was published, and where that was found (see
+    /// [`date`]).
+    pub date: Option<DocDate>,
 }
 
 impl Document {
@@ -70,6 +72,7 @@ pub struct Corpus {
 }
 
 mod boilerplate;
+pub mod date;
 mod html;
 mod jsonl;
 mod load;
@@ -77,6 +80,7 @@ mod text;
 mod title;
 
 pub use boilerplate::find_boilerplate;
+pub use date::{DateSource, DocDate};
 pub use html::{decode_entities, extract_html};
 pub use load::{
     CorpusError, DocMeta, FileRecord, Listing, MAX_FILE_BYTES, Reuse, Stamp, list_path,

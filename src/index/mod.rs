@@ -11,6 +11,7 @@ mod forms;
 mod lists;
 pub mod names;
 pub mod query;
+pub mod timeline;
 
 pub use forms::Forms;
 pub use names::{EntityLabel, NameRow};
