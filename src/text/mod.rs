@@ -10,6 +10,7 @@
 pub mod markdown;
 pub mod natural;
 pub mod safe;
+pub mod segment;
 
 pub use markdown::{markup_ranges, markup_ranges_from, strip_markup};
 pub use natural::natural_cmp;
