@@ -7,10 +7,12 @@
 //! little.
 
 pub mod cache;
+pub mod cooc;
 mod forms;
 mod lists;
 pub mod names;
 pub mod query;
+pub mod report;
 pub mod timeline;
 
 pub use forms::Forms;
