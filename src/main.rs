@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use dossier::annotate::Workspace;
 use dossier::annotate::export::{self, Format};
-use dossier::index::Index;
+use dossier::index::{Index, report};
 use dossier::load::{self, OpenOptions};
 use dossier::text::safe::to_json;
 use dossier::text::{sanitize, sanitize_lines};
@@ -97,6 +97,28 @@ enum Command {
     Kb {
         #[command(subcommand)]
         command: KbCommand,
+    },
+    /// The entities named with ENTITY, by sentence, paragraph or document,
+    /// ranked by log-likelihood (boilerplate left out).
+    Cooc {
+        /// An entity id, name or alias.
+        entity: String,
+        #[command(flatten)]
+        corpus: CorpusArgs,
+        #[arg(long, value_parser = parse_level, default_value = "sentence")]
+        level: dossier::index::cooc::Level,
+        /// Only entities of this kind (group, event, person, org, place, other).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<dossier::entity::Kind>,
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+    },
+    /// ENTITY's mentions per month, by the documents' dates.
+    Timeline {
+        /// An entity id, name or alias.
+        entity: String,
+        #[command(flatten)]
+        corpus: CorpusArgs,
     },
     /// List the annotations in force, and any that could not be placed.
     Annotations {
@@ -268,6 +290,24 @@ fn run(cli: Cli) -> Result<()> {
             mentions(index, filter, corpus.json, &mut out)?;
             leave(ws);
         }
+        Command::Cooc {
+            entity,
+            corpus,
+            level,
+            kind,
+            limit,
+        } => {
+            let ws = open(corpus.path, &cli.kb)?;
+            let e = resolve(ws.index(), &entity)?;
+            report::write_cooc(ws.index(), e, level, kind, limit, corpus.json, &mut out)?;
+            leave(ws);
+        }
+        Command::Timeline { entity, corpus } => {
+            let ws = open(corpus.path, &cli.kb)?;
+            let e = resolve(ws.index(), &entity)?;
+            report::write_timeline(ws.index(), e, corpus.json, &mut out)?;
+            leave(ws);
+        }
         Command::Export {
             path,
             format,
@@ -391,6 +431,26 @@ fn run(cli: Cli) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// The entity a command line names (id, name or alias).
+fn resolve(index: &Index, query: &str) -> Result<u32> {
+    dossier::index::query::resolve_entity(index, query).with_context(|| {
+        format!(
+            "no entity {:?} (see `dossier entities`)",
+            sanitize(query).into_owned()
+        )
+    })
+}
+
+fn parse_level(s: &str) -> Result<dossier::index::cooc::Level, String> {
+    dossier::index::cooc::Level::parse(s)
+        .ok_or_else(|| "expected sentence, paragraph or document".to_string())
+}
+
+fn parse_kind(s: &str) -> Result<dossier::entity::Kind, String> {
+    dossier::entity::Kind::parse(s)
+        .ok_or_else(|| "expected group, event, person, org, place or other".to_string())
 }
 
 /// Done with a read-only workspace: the process ends right after, and the

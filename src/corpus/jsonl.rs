@@ -1,7 +1,7 @@
 //! JSON Lines: one article per line.
 //!
 //! Each non-blank line is an object with a required string `text` and
-//! optional `title`, `url`, `date` and `id`. The document id is
+//! optional `title`, `url`, `date` (normalised, see [`super::date`]) and `id`. The document id is
 //! `<path>#<line>` (1-based physical line number); the `id` field is accepted
 //! but not used as the document id, which must stay stable and unique.
 
@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::Document;
 use super::boilerplate::find_boilerplate;
+use super::date::{DateSource, DocDate, date_in_text, normalize_date};
 use super::title::derive_title_opt;
 
 /// The text of the `record`-th document [`parse_jsonl`] gives for `text`,
@@ -42,6 +43,10 @@ pub(crate) fn parse_jsonl(path: &str, text: &str, warnings: &mut Vec<String>) ->
                     .or_else(|| derive_title_opt(&rec.text))
                     .unwrap_or_else(|| id.clone());
                 let boilerplate = find_boilerplate(&rec.text);
+                let date = match rec.date.as_deref().and_then(normalize_date) {
+                    Some(d) => Some(DocDate::new(d, DateSource::Metadata)),
+                    None => date_in_text(&rec.text).map(|d| DocDate::new(d, DateSource::Text)),
+                };
                 docs.push(Document {
                     id,
                     path: path.to_string(),
@@ -49,7 +54,7 @@ pub(crate) fn parse_jsonl(path: &str, text: &str, warnings: &mut Vec<String>) ->
                     text: rec.text.into(),
                     boilerplate,
                     url: rec.url,
-                    date: rec.date,
+                    date,
                 });
             }
             Err(reason) => warnings.push(format!("line {line_no}: {reason}")),
@@ -122,7 +127,10 @@ mod tests {
         assert_eq!(docs[0].path, "dir/a.jsonl");
         assert_eq!(docs[0].title, "First");
         assert_eq!(docs[0].url.as_deref(), Some("https://x.test/1"));
-        assert_eq!(docs[0].date.as_deref(), Some("2023-01-02"));
+        assert_eq!(
+            docs[0].date,
+            Some(DocDate::new("2023-01-02".into(), DateSource::Metadata))
+        );
         assert_eq!(docs[0].text, "First story body.");
         assert_eq!(docs[1].id, "dir/a.jsonl#7");
         assert_eq!(docs[1].title, "Headline Without Title Field");

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::boilerplate::find_boilerplate;
+use super::date::{DateSource, DocDate, date_in_text, date_of_unix, front_matter_date, html_date};
 use super::html::extract_html;
 use super::jsonl::{parse_jsonl, record_text};
 use super::title::{derive_title_opt, visible_title};
 use super::{Corpus, Document, Origin, Skipped, Text, Warning};
+use crate::text::natural_cmp;
 use serde::{Deserialize, Serialize};
 
 /// Largest file that is read.
@@ -346,10 +348,12 @@ fn add_result(corpus: &mut Corpus, rel: &str, result: ParseResult) {
     }
 }
 
-/// Sorts the corpus and makes its ids unique; returns the ids changed,
+/// Sorts the corpus (in natural order of ids) and makes its ids unique; returns the ids changed,
 /// each with the id its document was read with.
 fn finish(corpus: &mut Corpus) -> HashMap<String, String> {
-    corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    // Natural order: `Copy 2` before `Copy 10`, a JSON Lines file's
+    // records in line order (`#2` before `#10`).
+    corpus.docs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
     // Sorted, equal ids are neighbours: usually there are none.
     let renamed = if corpus.docs.windows(2).any(|w| w[0].id == w[1].id) {
         unique_ids(&mut corpus.docs)
@@ -381,7 +385,7 @@ fn unique_ids(docs: &mut [Document]) -> HashMap<String, String> {
         }
     }
     if !renamed.is_empty() {
-        docs.sort_by(|a, b| a.id.cmp(&b.id));
+        docs.sort_by(|a, b| natural_cmp(&a.id, &b.id));
     }
     renamed
 }
@@ -420,11 +424,13 @@ pub fn parse_file(rel_path: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<St
             let title = title
                 .or_else(|| derive_title_opt(&body))
                 .unwrap_or_else(|| file_name.to_string());
-            vec![document(rel_path, title, body)]
+            let date = html_date(&text);
+            vec![document(rel_path, title, body, date)]
         }
         Format::Text | Format::Markdown => {
             let title = derive_title_opt(&text).unwrap_or_else(|| file_name.to_string());
-            vec![document(rel_path, title, text)]
+            let date = front_matter_date(&text);
+            vec![document(rel_path, title, text, date)]
         }
     };
     let docs = docs
@@ -437,7 +443,13 @@ pub fn parse_file(rel_path: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<St
     Ok((docs, warnings))
 }
 
-fn document(rel_path: &str, title: String, text: String) -> Document {
+/// A document of a file, with the date its metadata gives (`meta_date`),
+/// or else the one its text's opening gives.
+fn document(rel_path: &str, title: String, text: String, meta_date: Option<String>) -> Document {
+    let date = match meta_date {
+        Some(d) => Some(DocDate::new(d, DateSource::Metadata)),
+        None => date_in_text(&text).map(|d| DocDate::new(d, DateSource::Text)),
+    };
     Document {
         id: rel_path.to_string(),
         path: rel_path.to_string(),
@@ -445,7 +457,7 @@ fn document(rel_path: &str, title: String, text: String) -> Document {
         boilerplate: find_boilerplate(&text),
         text: Text::new(text),
         url: None,
-        date: None,
+        date,
     }
 }
 
@@ -573,7 +585,7 @@ pub struct DocMeta {
     pub hash: u64,
     pub boilerplate: Vec<(u64, u64)>,
     pub url: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<DocDate>,
 }
 
 /// One file's part of a corpus, as the index cache keeps it: its stamp and
@@ -931,6 +943,13 @@ fn read_and_parse(job: &Job) -> ParseResult {
                 file: job.abs.clone(),
                 rel: job.rel.clone(),
                 record: record as u32,
+            }),
+            // Failing all else, when the file was saved (flagged so).
+            date: d.date.or_else(|| {
+                Some(DocDate::new(
+                    date_of_unix(job.stamp.mtime.0),
+                    DateSource::FileTime,
+                ))
             }),
             ..d
         })
@@ -1369,7 +1388,31 @@ mod tests {
         let b = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(a.docs.len(), 100);
         assert_eq!(a.docs, b.docs);
-        assert!(a.docs.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(
+            a.docs
+                .windows(2)
+                .all(|w| natural_cmp(&w[0].id, &w[1].id).is_lt())
+        );
+    }
+
+    #[test]
+    fn documents_are_in_natural_order() {
+        let dir = tmp();
+        for name in ["Copy 100.txt", "Copy 10.txt", "Copy 2.txt", "Copy 1.txt"] {
+            write(dir.path(), name, b"Title\n\nBody.");
+        }
+        let lines: String = (1..=11)
+            .map(|i| format!("{{\"text\": \"Story {i}.\"}}\n"))
+            .collect();
+        write(dir.path(), "feed.jsonl", lines.as_bytes());
+        let c = load_path(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<&str> = c.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            &ids[..4],
+            ["Copy 1.txt", "Copy 2.txt", "Copy 10.txt", "Copy 100.txt"]
+        );
+        assert_eq!(&ids[4..7], ["feed.jsonl#1", "feed.jsonl#2", "feed.jsonl#3"]);
+        assert_eq!(ids[14], "feed.jsonl#11");
     }
 
     #[test]
@@ -1515,8 +1558,16 @@ mod tests {
                 "Following a string of deadly attacks in various parts…",
             ]
         );
-        // Same result from disk.
-        let disk = load_path(&dir).unwrap_or_else(|e| panic!("{e}"));
+        // Same result from disk, but for the files' times: the seeds have
+        // no date of their own, and embedded files no time.
+        let mut disk = load_path(&dir).unwrap_or_else(|e| panic!("{e}"));
+        for d in &mut disk.docs {
+            assert_eq!(
+                d.date.as_ref().map(|x| x.source),
+                Some(DateSource::FileTime)
+            );
+            d.date = None;
+        }
         assert_eq!(disk.docs, c.docs);
         for d in &c.docs {
             for r in &d.boilerplate {

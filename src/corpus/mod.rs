@@ -25,7 +25,9 @@ pub struct Document {
     pub boilerplate: Vec<Range<usize>>,
     /// Optional metadata carried by some formats (JSON Lines).
     pub url: Option<String>,
-    pub date: Option<String>,
+    /// When the article was published, and where that was found (see
+    /// [`date`]).
+    pub date: Option<DocDate>,
 }
 
 impl Document {
@@ -62,7 +64,8 @@ pub struct Warning {
 pub struct Corpus {
     /// Where it was loaded from (`<bundled seeds>` for the embedded corpus).
     pub root: PathBuf,
-    /// Documents in a deterministic order (sorted by id).
+    /// Documents in a deterministic order: by id, in natural order
+    /// ([`crate::text::natural_cmp`]: `Copy 2` before `Copy 10`).
     pub docs: Vec<Document>,
     pub skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
@@ -129,6 +132,7 @@ impl WordSlot {
 }
 
 mod boilerplate;
+pub mod date;
 mod html;
 mod jsonl;
 mod load;
@@ -139,6 +143,7 @@ pub mod words;
 pub use words::WordSignatures;
 
 pub use boilerplate::find_boilerplate;
+pub use date::{DateSource, DocDate};
 pub use html::{decode_entities, extract_html};
 pub use load::{
     CorpusError, DocMeta, FileRecord, Listing, MAX_FILE_BYTES, Reuse, Stamp, list_path,

@@ -62,7 +62,8 @@ fn visible_char(c: char) -> char {
 /// quote, not CSS or code), otherwise the opening words of the first sentence
 /// (up to ten words, cut at a word boundary with `…` appended when cut).
 ///
-/// Markdown `#` markers, YAML front matter (its `title:` wins) and a leading
+/// Markdown markup (heading and quote marks, bold, emphasis, code marks,
+/// link targets; see [`crate::text::markdown`]), YAML front matter (its `title:` wins) and a leading
 /// boilerplate phrase such as "You might also like..." are skipped. Never
 /// empty: a text without any words gives `"Untitled"` (the loaders use the
 /// file name instead).
@@ -88,8 +89,9 @@ pub(crate) fn derive_title_opt(text: &str) -> Option<String> {
             }
         })
         .collect();
-    // Punctuation alone (". A.") is no title.
-    title_of(&head).filter(|t| t.chars().any(char::is_alphanumeric))
+    // Punctuation alone (". A.") is no title. Markdown marks are not
+    // part of it ("**Peace talks**", "[the report](url)").
+    title_of(&crate::text::strip_markup(&head)).filter(|t| t.chars().any(char::is_alphanumeric))
 }
 
 fn title_of(text: &str) -> Option<String> {
@@ -409,6 +411,21 @@ mod tests {
             derive_title("\r\n  \r\n# Heading Here\r\nx"),
             "Heading Here"
         );
+    }
+
+    #[test]
+    fn markdown_markup_is_not_part_of_a_title() {
+        assert_eq!(
+            derive_title("# **TTP** claims the *Bannu* attack\n\nText"),
+            "TTP claims the Bannu attack"
+        );
+        assert_eq!(
+            derive_title(
+                "> Read [the full report](https://x.test/r_1) on `ISKP` and more words here today.\n"
+            ),
+            "Read the full report on ISKP and more words here…"
+        );
+        assert_eq!(derive_title("my_var_name is kept\n"), "my_var_name is kept");
     }
 
     #[test]

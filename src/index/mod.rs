@@ -7,15 +7,21 @@
 //! little.
 
 pub mod cache;
+pub mod cooc;
 mod forms;
 mod lists;
+pub mod names;
 pub mod query;
+pub mod report;
+pub mod timeline;
 pub mod words;
 
 pub use forms::Forms;
+pub use names::{EntityLabel, NameRow};
 
 use crate::corpus::{Corpus, Document};
 use crate::entity::{Analysis, DocId, Entity, EntityId, Mention};
+use crate::text::natural_cmp;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -65,15 +71,19 @@ struct DocList {
 /// How a document id is found.
 #[derive(Debug)]
 enum DocIds {
-    /// By binary search: the corpus's ids are sorted and unique (as a
-    /// corpus loaded from files always is).
+    /// By binary search: the corpus's ids are unique and in natural order
+    /// (as a corpus loaded from files always is).
     Sorted,
     Map(HashMap<String, DocId>),
 }
 
 impl DocIds {
     fn of(corpus: &Corpus) -> DocIds {
-        if corpus.docs.windows(2).all(|w| w[0].id < w[1].id) {
+        if corpus
+            .docs
+            .windows(2)
+            .all(|w| natural_cmp(&w[0].id, &w[1].id).is_lt())
+        {
             DocIds::Sorted
         } else {
             DocIds::Map(
@@ -309,7 +319,7 @@ impl Index {
             DocIds::Sorted => self
                 .corpus
                 .docs
-                .binary_search_by(|d| d.id.as_str().cmp(id))
+                .binary_search_by(|d| natural_cmp(&d.id, id))
                 .ok()
                 .map(|i| i as DocId),
             DocIds::Map(map) => map.get(id).copied(),
@@ -787,14 +797,35 @@ fn flatten(s: &str) -> String {
     out
 }
 
-/// Keyword in context for `range` of `text`.
+/// Keyword in context for `range` of `text`, shown without Markdown
+/// markup (`**`, `[text](url)`, heading marks: see
+/// [`crate::text::markdown`]); the hit is the mention's own text, so its
+/// place in the line stays right whatever is removed around it.
 pub fn kwic(text: &str, range: std::ops::Range<usize>, context: usize) -> KwicLine {
-    let start = range.start.min(text.len());
-    let end = range.end.clamp(start, text.len());
-    let before_full = &text[..start];
-    let after_full = &text[end..];
+    use crate::text::markdown::{markup_ranges_from, without};
+    let start = floor_boundary(text, range.start.min(text.len()));
+    let end = floor_boundary(text, range.end.clamp(start, text.len()));
+    // A window a little wider than the context, so that the markup taken
+    // out of it still leaves `context` characters either side.
+    let reach = context * 2 + 16;
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .nth(reach.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let to = text[end..]
+        .char_indices()
+        .nth(reach)
+        .map_or(text.len(), |(i, _)| end + i);
+    let marks: Vec<std::ops::Range<usize>> =
+        markup_ranges_from(&text[from..to], from == 0 || text[..from].ends_with('\n'))
+            .into_iter()
+            .map(|r| r.start + from..r.end + from)
+            .collect();
+    let before_full = without(text, from..start, &marks);
+    let after_full = without(text, end..to, &marks);
     let mut before: Vec<char> = before_full.chars().rev().take(context + 1).collect();
-    let cut_before = before.len() > context;
+    let cut_before = before.len() > context || from > 0;
     before.truncate(context);
     before.reverse();
     let mut before: String = before.into_iter().collect();
@@ -805,7 +836,7 @@ pub fn kwic(text: &str, range: std::ops::Range<usize>, context: usize) -> KwicLi
         before.insert(0, '…');
     }
     let after_chars: Vec<char> = after_full.chars().take(context + 1).collect();
-    let cut_after = after_chars.len() > context;
+    let cut_after = after_chars.len() > context || to < text.len();
     let mut after: String = after_chars.into_iter().take(context).collect();
     if cut_after {
         if let Some(sp) = after.rfind(char::is_whitespace) {
@@ -815,9 +846,17 @@ pub fn kwic(text: &str, range: std::ops::Range<usize>, context: usize) -> KwicLi
     }
     KwicLine {
         before: flatten(&before).trim_start().to_string(),
-        hit: flatten(&text[start..end]),
+        hit: flatten(&without(text, start..end, &marks)),
         after: flatten(&after).trim_end().to_string(),
     }
+}
+
+/// The char boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -917,6 +956,25 @@ mod tests {
                 .then(a.entity.cmp(&b.entity))
         });
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn kwic_lines_show_no_markdown_and_keep_the_hit() {
+        let text = "## Heading\n\nThe **TTP** and [the ISKP](https://x.test/a_b) met _today_.";
+        let at = text.find("TTP").unwrap_or(0);
+        let k = kwic(text, at..at + 3, 60);
+        assert_eq!(k.hit, "TTP");
+        assert_eq!(k.before, "Heading · The ");
+        assert_eq!(k.after, " and the ISKP met today.");
+        let at = text.find("ISKP").unwrap_or(0);
+        let k = kwic(text, at..at + 4, 9);
+        assert_eq!((k.before.as_str(), k.hit.as_str()), ("…and the ", "ISKP"));
+        assert_eq!(k.after, " met…");
+        // A window that starts mid-line does not take a `#` there for a
+        // heading mark.
+        let text = format!("{}# ISKP", "x ".repeat(100));
+        let k = kwic(&text, 202..206, 4);
+        assert_eq!(k.before, "…# ");
     }
 
     #[test]

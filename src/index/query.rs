@@ -291,3 +291,239 @@ pub fn reviewable(source: Source) -> bool {
         Source::Variant | Source::Abbreviation | Source::Name
     )
 }
+
+/// The entity a person names on a command line or after `=` in a search:
+/// its id exactly; else its name or an alias, ignoring case, dashes and
+/// diacritics (the most mentioned when several share it); else the
+/// entity whose name or alias the query begins (see [`pick_rows`]).
+pub fn resolve_entity(index: &Index, query: &str) -> Option<EntityId> {
+    let q = query.trim();
+    if q.is_empty() {
+        return None;
+    }
+    if let Some(e) = index.entity_by_id(q) {
+        return Some(e);
+    }
+    let k = key(q);
+    let named = (0..index.entities().len() as EntityId)
+        .filter(|&e| {
+            let ent = index.entity(e);
+            std::iter::once(&ent.name)
+                .chain(&ent.aliases)
+                .any(|n| key(n) == k)
+        })
+        .max_by(|&a, &b| {
+            index
+                .stats(a)
+                .mentions
+                .cmp(&index.stats(b).mentions)
+                .then(b.cmp(&a))
+        });
+    named.or_else(|| {
+        pick_rows(index, q, &[])
+            .first()
+            .filter(|r| r.score >= 8_000)
+            .map(|r| r.entity)
+    })
+}
+
+/// Every mention of an entity, whatever its spelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityHits {
+    pub entity: EntityId,
+    /// Its mentions in (document, start) order.
+    pub hits: Vec<Mention>,
+}
+
+/// An entity search (`/=ttp` in the reader): `query`, with or without its
+/// leading `=`, names an entity (see [`resolve_entity`]), and the hits are
+/// all its mentions, every spelling, in document order. No text is read.
+pub fn entity_search(index: &Index, query: &str) -> Option<EntityHits> {
+    let q = query.trim();
+    let q = q.strip_prefix('=').unwrap_or(q);
+    let entity = resolve_entity(index, q)?;
+    Some(EntityHits {
+        entity,
+        hits: index.entity_mentions(entity).copied().collect(),
+    })
+}
+
+/// Every hit of a plain search for `query` in one text, ignoring case, as
+/// byte ranges in order: what an open article highlights.
+pub fn text_hits(text: &str, query: &str) -> Vec<std::ops::Range<usize>> {
+    crate::text::find_all_ignore_case(text, query, usize::MAX)
+}
+
+/// Which way to move between search hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Next,
+    Previous,
+}
+
+/// The hit of `query` after (or before) byte `at` of document `doc`,
+/// looking through the following (or preceding) documents and round from
+/// the other end, as `n` and `N` do in `less`: the document and the hit's
+/// range, or `None` when the corpus has no hit at all. Texts not in memory
+/// are read for this search only, one at a time, until a hit is found.
+pub fn next_hit(
+    corpus: &Corpus,
+    query: &str,
+    doc: DocId,
+    at: usize,
+    direction: Direction,
+) -> Option<(DocId, std::ops::Range<usize>)> {
+    let n = corpus.docs.len();
+    if n == 0 || query.is_empty() {
+        return None;
+    }
+    let start = (doc as usize).min(n - 1);
+    // The current document is looked at twice: past `at` first, and
+    // before it when the search comes round again.
+    for step in 0..=n {
+        let d = match direction {
+            Direction::Next => (start + step) % n,
+            Direction::Previous => (start + n - step % n) % n,
+        };
+        let text = corpus.docs[d].text.fetch();
+        let hits = text_hits(&text, query);
+        let found = match (direction, step) {
+            (Direction::Next, 0) => hits.into_iter().find(|h| h.start > at),
+            (Direction::Previous, 0) => hits.into_iter().rev().find(|h| h.start < at),
+            (Direction::Next, _) => hits.into_iter().next(),
+            (Direction::Previous, _) => hits.into_iter().next_back(),
+        };
+        if let Some(h) = found {
+            return Some((d as DocId, h));
+        }
+    }
+    None
+}
+
+/// The mention of `hits` (in document order) after (or before) byte `at`
+/// of document `doc`, coming round at the ends: `n` and `N` over an
+/// entity search.
+pub fn next_entity_hit(
+    hits: &[Mention],
+    doc: DocId,
+    at: usize,
+    direction: Direction,
+) -> Option<&Mention> {
+    let key = |m: &Mention| (m.doc, m.start as usize);
+    match direction {
+        Direction::Next => {
+            let i = hits.partition_point(|m| key(m) <= (doc, at));
+            hits.get(i).or_else(|| hits.first())
+        }
+        Direction::Previous => {
+            let i = hits.partition_point(|m| key(m) < (doc, at));
+            i.checked_sub(1)
+                .and_then(|i| hits.get(i))
+                .or_else(|| hits.last())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::load_embedded;
+    use crate::entity::{Engine, KnowledgeBase};
+
+    const KB: &str = "[[entity]]\nid = \"radd\"\nname = \"Radd-ul-Fasaad\"\nkind = \"event\"\n\
+        aliases = [\"Rudd-ul-Fasaad\"]\n\n[[entity]]\nid = \"ttp\"\nname = \"Tehrik-i-Taliban Pakistan\"\n\
+        kind = \"group\"\naliases = [\"TTP\"]\n";
+
+    fn index() -> Index {
+        let mut kb = KnowledgeBase::new();
+        if let Err(e) = kb.add_toml(std::path::Path::new("kb.toml"), KB) {
+            panic!("{e:?}");
+        }
+        let files: Vec<(&str, &[u8])> = vec![
+            (
+                "a.txt",
+                b"One\n\nThe Radd-ul-Fasaad began. The TTP fled." as &[u8],
+            ),
+            ("b.txt", b"Two\n\nNothing to see."),
+            (
+                "c.txt",
+                b"Three\n\nThe Rudd-ul-Fasaad push and the TTP, again the TTP.",
+            ),
+        ];
+        let corpus = load_embedded("t", &files);
+        let analysis = Engine::new(kb).analyse(&corpus);
+        Index::new(corpus, analysis)
+    }
+
+    #[test]
+    fn entities_resolve_by_id_name_alias_and_prefix() {
+        let idx = index();
+        let radd = idx.entity_by_id("radd");
+        assert!(radd.is_some());
+        assert_eq!(resolve_entity(&idx, "radd"), radd);
+        assert_eq!(resolve_entity(&idx, "RUDD-UL-FASAAD"), radd);
+        assert_eq!(resolve_entity(&idx, "radd ul fasaad"), radd);
+        assert_eq!(resolve_entity(&idx, "Radd-u"), radd);
+        assert_eq!(resolve_entity(&idx, "ttp"), idx.entity_by_id("ttp"));
+        assert_eq!(resolve_entity(&idx, "zzz"), None);
+        assert_eq!(resolve_entity(&idx, "  "), None);
+    }
+
+    #[test]
+    fn an_entity_search_finds_every_spelling() {
+        let idx = index();
+        let Some(found) = entity_search(&idx, "=radd") else {
+            panic!("no entity");
+        };
+        let forms: Vec<&str> = found
+            .hits
+            .iter()
+            .map(|m| &idx.doc(m.doc).text[m.range()])
+            .collect();
+        assert_eq!(forms, ["Radd-ul-Fasaad", "Rudd-ul-Fasaad"]);
+        assert!(entity_search(&idx, "=nothing").is_none());
+    }
+
+    #[test]
+    fn plain_hits_and_moving_between_them() {
+        let idx = index();
+        let corpus = idx.corpus();
+        let text = &corpus.docs[2].text;
+        let hits = text_hits(text, "ttp");
+        assert_eq!(hits.len(), 2);
+        assert!(hits.iter().all(|h| &text[h.clone()] == "TTP"));
+        let first_a = text_hits(&corpus.docs[0].text, "ttp")[0].clone();
+        // Forward: the next document with a hit, skipping one without.
+        let (d, h) = next_hit(corpus, "ttp", 0, first_a.start, Direction::Next).unwrap_or_default();
+        assert_eq!((d, h), (2, hits[0].clone()));
+        let (d, h) = next_hit(corpus, "ttp", 2, hits[0].start, Direction::Next).unwrap_or_default();
+        assert_eq!((d, h), (2, hits[1].clone()));
+        // Round from the end to the start, and back.
+        let (d, h) = next_hit(corpus, "ttp", 2, hits[1].start, Direction::Next).unwrap_or_default();
+        assert_eq!((d, h), (0, first_a.clone()));
+        let (d, h) =
+            next_hit(corpus, "ttp", 0, first_a.start, Direction::Previous).unwrap_or_default();
+        assert_eq!((d, h), (2, hits[1].clone()));
+        assert_eq!(next_hit(corpus, "absent", 0, 0, Direction::Next), None);
+        // A single hit in the corpus is found again from itself.
+        let (d, _) = next_hit(corpus, "nothing", 1, 9, Direction::Next).unwrap_or_default();
+        assert_eq!(d, 1);
+    }
+
+    #[test]
+    fn moving_between_entity_hits() {
+        let idx = index();
+        let Some(found) = entity_search(&idx, "=ttp") else {
+            panic!("no entity");
+        };
+        let h = &found.hits;
+        assert_eq!(h.len(), 3);
+        let at = |m: &Mention| (m.doc, m.start as usize);
+        let next = |m: &Mention, d| next_entity_hit(h, m.doc, m.start as usize, d).map(at);
+        assert_eq!(next(&h[0], Direction::Next), Some(at(&h[1])));
+        assert_eq!(next(&h[2], Direction::Next), Some(at(&h[0])));
+        assert_eq!(next(&h[0], Direction::Previous), Some(at(&h[2])));
+        assert_eq!(next(&h[2], Direction::Previous), Some(at(&h[1])));
+        assert_eq!(next_entity_hit(&[], 0, 0, Direction::Next), None);
+    }
+}

@@ -7,8 +7,13 @@
 //! escape sequences are mapped to visible symbols so that a document can
 //! never drive the terminal.
 
+pub mod markdown;
+pub mod natural;
 pub mod safe;
+pub mod segment;
 
+pub use markdown::{markup_ranges, markup_ranges_from, strip_markup};
+pub use natural::natural_cmp;
 pub use safe::{control_symbol, sanitize, sanitize_lines};
 use std::borrow::Cow;
 use std::ops::Range;
