@@ -24,7 +24,19 @@ use thiserror::Error;
 use toml::Spanned;
 
 /// The knowledge base that ships inside the binary.
-pub const DEFAULT_KB: &str = include_str!("../../kb/default.toml");
+pub const DEFAULT_KB: &str = concat!(
+    include_str!("../../kb/default.toml"),
+    "\n",
+    include_str!("../../kb/places.toml"),
+    "\n",
+    include_str!("../../kb/groups.toml"),
+    "\n",
+    include_str!("../../kb/events.toml"),
+    "\n",
+    include_str!("../../kb/orgs.toml"),
+    "\n",
+    include_str!("../../kb/people.toml"),
+);
 
 /// A knowledge-base file could not be used.
 #[derive(Debug, Error)]
