@@ -209,7 +209,10 @@ pub fn count(index: &Index, e: EntityId, level: Level) -> Counts {
                 c
             } else {
                 use rayon::prelude::*;
+                // A few pieces per thread: each has counts for every entity.
+                let piece = docs.len() / (4 * rayon::current_num_threads()).max(1);
                 docs.par_iter()
+                    .with_min_len(piece.max(1))
                     .fold(
                         || (fresh(), Scratch::new(n)),
                         |(mut c, mut s), &d| {
