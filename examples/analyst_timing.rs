@@ -6,7 +6,7 @@
 //! cache is used as the reader uses it).
 
 use dossier::index::cooc::{self, Level};
-use dossier::index::{query, timeline};
+use dossier::index::{order, query, timeline};
 use dossier::load::{OpenOptions, open_read_only};
 use std::time::Instant;
 
@@ -57,7 +57,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         format!("{} months", timeline::timeline(index, top).months.len())
     });
     time("docs by date", &mut || {
-        format!("{} documents", timeline::docs_by_date(index, true).len())
+        let order = order::doc_order(index, order::DocOrder::DateNewest);
+        format!("{} documents", order.len())
     });
     time("entity search", &mut || {
         let hits = query::entity_search(index, &format!("={}", index.entity(top).id));

@@ -62,7 +62,7 @@ impl DocDate {
 
 /// Orders documents by date, oldest first; documents without a date come
 /// last. Equal dates are left to the caller's next key (see
-/// [`crate::index::timeline::docs_by_date`], which breaks ties by id).
+/// [`crate::index::order::doc_order`], which breaks ties by id).
 pub fn compare_dates(a: Option<&DocDate>, b: Option<&DocDate>) -> Ordering {
     match (a, b) {
         (Some(a), Some(b)) => a.value.cmp(&b.value),
