@@ -10,8 +10,9 @@
 //! document is not counted, nor is a unit that starts in one.
 //!
 //! - At the **document** level the units are the corpus's documents, and
-//!   an entity's count is the number of documents naming it (from the
-//!   index; no text is read).
+//!   an entity's count is the number of documents naming it, taken from
+//!   the index as it is (so a document naming it only in boilerplate
+//!   counts there; the joint count never does). No text is read.
 //! - At the **sentence** and **paragraph** levels the units are those of
 //!   the documents that name the entity: the question is which entities
 //!   those articles put in the same sentence as it, rather than elsewhere
