@@ -481,8 +481,12 @@ fn docs(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
     for (d, doc) in index.docs().iter().enumerate() {
         let n = index.doc_mention_count(d as u32);
         if json {
-            let line =
-                json!({"id": doc.id, "title": doc.title, "bytes": doc.text.len(), "mentions": n});
+            let (date, date_source) = doc
+                .date
+                .as_ref()
+                .map_or((None, None), |d| (Some(&d.value), Some(d.source.as_str())));
+            let line = json!({"id": doc.id, "title": doc.title, "bytes": doc.text.len(), "mentions": n,
+                "date": date, "date_source": date_source});
             writeln!(out, "{}", to_json(&line))?;
         } else {
             writeln!(

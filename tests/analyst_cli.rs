@@ -162,11 +162,12 @@ fn cooc_filters_by_kind_and_limits() {
         ],
     ));
     assert_eq!(rows.len(), 1);
-    // The table says what was counted.
+    // The table says what was counted, and names the entity as the
+    // corpus writes it (never by its full name, which no article uses).
     let out = dossier(dir.path(), &["cooc", "ttp", p, "--level", "paragraph"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("Tehrik-i-Taliban Pakistan (ttp): named in 2 of"),
+        text.starts_with("TTP (ttp): named in 2 of 6 paragraphs"),
         "{text}"
     );
     assert!(
@@ -174,6 +175,15 @@ fn cooc_filters_by_kind_and_limits() {
         "{text}"
     );
     assert!(text.contains("bannu"), "{text}");
+    // Rows show how the corpus writes an entity.
+    let rows = json_lines(&dossier(
+        dir.path(),
+        &[
+            "cooc", "bannu", p, "--json", "--level", "document", "--kind", "group",
+        ],
+    ));
+    assert_eq!(rows[0]["name"], "Tehrik-i-Taliban Pakistan");
+    assert_eq!(rows[0]["label"], "TTP");
 }
 
 #[test]
@@ -252,6 +262,27 @@ fn timeline_takes_dates_from_every_source() {
         ]
     );
     assert!(rows.iter().all(|r| r["entity"] == "ttp"));
+    // Each document's date and where it was found.
+    let docs = json_lines(&dossier(p, &["docs", p.to_str().expect("path"), "--json"]));
+    let dates: Vec<(&str, &str, &str)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap_or("?"),
+                d["date"].as_str().unwrap_or("?"),
+                d["date_source"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("feed.jsonl#1", "2021-01-15", "metadata"),
+            ("page.html", "2021-03-02", "metadata"),
+            ("plain.txt", "2021-08-10", "file-time"),
+            ("wire.txt", "2021-05-04", "text"),
+        ]
+    );
     // The table draws a bar per month and flags the file's time.
     let out = dossier(p, &["timeline", "TTP", p.to_str().expect("path")]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -62,7 +62,7 @@ impl DocDate {
 
 /// Orders documents by date, oldest first; documents without a date come
 /// last. Equal dates are left to the caller's next key (see
-/// [`crate::index::timeline::docs_by_date`], which breaks ties by id).
+/// [`crate::index::order::doc_order`], which breaks ties by id).
 pub fn compare_dates(a: Option<&DocDate>, b: Option<&DocDate>) -> Ordering {
     match (a, b) {
         (Some(a), Some(b)) => a.value.cmp(&b.value),
@@ -441,8 +441,12 @@ pub fn html_date(html: &str) -> Option<String> {
         }
         from = at;
     }
-    // <time datetime="…">, or a <time> whose text is a date.
+    // <time datetime="…">, or a <time> whose short text is a date.
     let mut from = 0;
+    // The last `</time` found, and from where none is left: each byte is
+    // searched once, however many tags are left open.
+    let mut close: Option<usize> = None;
+    let mut none_from = usize::MAX;
     while let Some(p) = lower[from..].find("<time") {
         let at = from + p;
         let end = lower[at..].find('>').map_or(lower.len(), |e| at + e);
@@ -450,8 +454,24 @@ pub fn html_date(html: &str) -> Option<String> {
         if let Some(d) = attr(tag, tag_lower, "datetime").and_then(normalize_date) {
             return Some(d);
         }
-        let inner_end = lower[end..].find("</time").map_or(lower.len(), |e| end + e);
-        if let Some(d) = html.get(end + 1..inner_end).and_then(normalize_date) {
+        let inner_end = match close {
+            _ if end >= none_from => None,
+            Some(c) if c >= end => Some(c),
+            _ => match lower[end..].find("</time") {
+                Some(e) => {
+                    close = Some(end + e);
+                    close
+                }
+                None => {
+                    none_from = end;
+                    None
+                }
+            },
+        };
+        if let Some(inner) = inner_end.and_then(|e| html.get(end + 1..e))
+            && inner.len() <= 64
+            && let Some(d) = normalize_date(inner)
+        {
             return Some(d);
         }
         from = end.max(at + 5);
@@ -598,6 +618,13 @@ mod tests {
         let time_text = "<p><time>June 7, 2021</time></p>";
         assert_eq!(html_date(time_text).as_deref(), Some("2021-06-07"));
         assert_eq!(html_date("<p>No date here</p><meta name=x>"), None);
+        // Tags left open do not make it quadratic.
+        let open = "<time>x ".repeat(200_000);
+        let t = std::time::Instant::now();
+        assert_eq!(html_date(&open), None);
+        let meta = "<meta name=date content=".repeat(100_000);
+        assert_eq!(html_date(&meta), None);
+        assert!(t.elapsed().as_secs() < 2, "{:?}", t.elapsed());
         // Unquoted attributes, upper case.
         let bare = "<META PROPERTY=article:published_time CONTENT=2024-01-09>";
         assert_eq!(html_date(bare).as_deref(), Some("2024-01-09"));

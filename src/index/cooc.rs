@@ -10,8 +10,9 @@
 //! document is not counted, nor is a unit that starts in one.
 //!
 //! - At the **document** level the units are the corpus's documents, and
-//!   an entity's count is the number of documents naming it (from the
-//!   index; no text is read).
+//!   an entity's count is the number of documents naming it, taken from
+//!   the index as it is (so a document naming it only in boilerplate
+//!   counts there; the joint count never does). No text is read.
 //! - At the **sentence** and **paragraph** levels the units are those of
 //!   the documents that name the entity: the question is which entities
 //!   those articles put in the same sentence as it, rather than elsewhere
@@ -209,7 +210,10 @@ pub fn count(index: &Index, e: EntityId, level: Level) -> Counts {
                 c
             } else {
                 use rayon::prelude::*;
+                // A few pieces per thread: each has counts for every entity.
+                let piece = docs.len() / (4 * rayon::current_num_threads()).max(1);
                 docs.par_iter()
+                    .with_min_len(piece.max(1))
                     .fold(
                         || (fresh(), Scratch::new(n)),
                         |(mut c, mut s), &d| {

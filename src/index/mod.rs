@@ -11,6 +11,7 @@ pub mod cooc;
 mod forms;
 mod lists;
 pub mod names;
+pub mod order;
 pub mod query;
 pub mod report;
 pub mod timeline;

@@ -36,21 +36,24 @@ pub fn write_cooc(
         writeln!(
             out,
             "{} ({}): named in {with_e} of {units} {}s counted (boilerplate left out); ranked by log-likelihood",
-            sanitize(&me.name),
+            sanitize(&index.label(e).to_line()),
             sanitize(&me.id),
             level.as_str()
         )?;
         writeln!(
             out,
-            "{:<34} {:<6} {:>6} {:>7} {:>9} {:>6}  NAME",
+            "{:<34} {:<6} {:>6} {:>7} {:>9} {:>6}  NAME AS WRITTEN",
             "ID", "KIND", "JOINT", "OTHER", "LLR", "PMI"
         )?;
     }
     for r in rows.iter().take(limit) {
         let other = index.entity(r.entity);
+        // How the corpus writes it, never a name no article uses.
+        let label = index.label(r.entity).to_line();
         if json {
             let line = json!({
-                "entity": other.id, "name": other.name, "kind": other.kind.as_str(),
+                "entity": other.id, "name": other.name, "label": label,
+                "kind": other.kind.as_str(),
                 "level": level.as_str(), "joint": r.joint, "count_e": r.count_e,
                 "count_other": r.count_other, "units": r.units,
                 "llr": round3(r.llr), "pmi": round3(r.pmi),
@@ -66,7 +69,7 @@ pub fn write_cooc(
                 r.count_other,
                 r.llr,
                 r.pmi,
-                truncate(&other.name, 60)
+                truncate(&label, 60)
             )?;
         }
     }

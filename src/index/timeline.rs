@@ -1,11 +1,9 @@
 //! An entity over time: its mentions per month, by the dates of the
-//! documents that hold them (see [`crate::corpus::date`]), and the corpus's
-//! documents in order of date.
+//! documents that hold them (see [`crate::corpus::date`]).
 
 use super::Index;
 use crate::corpus::{DateSource, DocDate};
-use crate::entity::{DocId, EntityId};
-use crate::text::natural_cmp;
+use crate::entity::EntityId;
 
 /// One month of an entity's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,28 +99,11 @@ fn parse_month(m: &str) -> Option<(u32, u32)> {
     (y > 0 && (1..=12).contains(&mo)).then_some((y, mo))
 }
 
-/// The corpus's documents by date, oldest first (`newest_first` turns it
-/// round); documents without a date come last either way, and equal dates
-/// keep the natural order of ids.
-pub fn docs_by_date(index: &Index, newest_first: bool) -> Vec<DocId> {
-    let docs = index.docs();
-    let mut order: Vec<DocId> = (0..docs.len() as DocId).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&docs[a as usize], &docs[b as usize]);
-        let by_date = match (&x.date, &y.date) {
-            (Some(p), Some(q)) if newest_first => q.value.cmp(&p.value),
-            (p, q) => crate::corpus::date::compare_dates(p.as_ref(), q.as_ref()),
-        };
-        by_date.then_with(|| natural_cmp(&x.id, &y.id))
-    });
-    order
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::corpus::{Corpus, Document};
-    use crate::entity::{Analysis, Entity, Kind, Mention, Source};
+    use crate::entity::{Analysis, DocId, Entity, Kind, Mention, Source};
 
     fn doc(id: &str, date: Option<(&str, DateSource)>) -> Document {
         Document {
@@ -209,21 +190,5 @@ mod tests {
         assert_eq!(t.peak(), 4);
         // An entity never mentioned has no months.
         assert_eq!(timeline(&idx, 7), Timeline::default());
-    }
-
-    #[test]
-    fn documents_by_date() {
-        let idx = index(
-            vec![
-                doc("a", None),
-                doc("b 10", Some(("2024-01-01", DateSource::Text))),
-                doc("b 9", Some(("2024-01-01", DateSource::Text))),
-                doc("c", Some(("2022-05-05", DateSource::FileTime))),
-            ],
-            Vec::new(),
-        );
-        // Ids in natural order among equal dates; undated last.
-        assert_eq!(docs_by_date(&idx, false), [3, 2, 1, 0]);
-        assert_eq!(docs_by_date(&idx, true), [2, 1, 3, 0]);
     }
 }

@@ -76,35 +76,35 @@ const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 
 fn sentences_in(text: &str, para: Range<usize>, out: &mut Vec<Range<usize>>) {
     let p = &text[para.clone()];
+    let b = p.as_bytes();
     let base = para.start;
     let mut start = 0;
-    let mut chars = p.char_indices().peekable();
-    // The start of the current word (for the abbreviation test).
-    let mut word_start = 0;
-    let mut prev_space = true;
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            prev_space = true;
-            continue;
-        }
-        if prev_space {
-            word_start = i;
-            prev_space = false;
-        }
-        let terminal = matches!(c, '.' | '!' | '?' | '…' | '。' | '؟' | '۔');
-        if !terminal {
+    let mut i = 0;
+    // Only the bytes that may start a terminal mark are looked at: `.`,
+    // `!`, `?` and the lead bytes of `…`, `。`, `؟` and `۔` (lead bytes
+    // are always character boundaries).
+    while let Some(off) = b[i..]
+        .iter()
+        .position(|&x| matches!(x, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xD8 | 0xDB))
+    {
+        let at = i + off;
+        let Some(c) = p[at..].chars().next() else {
+            break;
+        };
+        i = at + c.len_utf8();
+        if !matches!(c, '.' | '!' | '?' | '…' | '。' | '؟' | '۔') {
             continue;
         }
         // The whole run of terminal marks and closing quotes.
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
+        let mut end = i;
+        for d in p[end..].chars() {
             if matches!(d, '.' | '!' | '?' | '…') || CLOSERS.contains(&d) {
-                end = j + d.len_utf8();
-                chars.next();
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
+        i = end;
         let rest = &p[end..];
         let after = rest.trim_start();
         if after.len() == rest.len() || after.is_empty() {
@@ -118,8 +118,17 @@ fn sentences_in(text: &str, para: Range<usize>, out: &mut Vec<Range<usize>>) {
         if !(starts_sentence || break_line) {
             continue;
         }
-        if c == '.' && !break_line && not_an_end(&p[word_start..i]) {
-            continue;
+        if c == '.' && !break_line {
+            // The word before the stop: white space follows the stop, so
+            // no other word is looked back over twice.
+            let word_start = p[..at]
+                .char_indices()
+                .rev()
+                .find(|(_, w)| w.is_whitespace())
+                .map_or(0, |(w, ch)| w + ch.len_utf8());
+            if not_an_end(&p[word_start..at]) {
+                continue;
+            }
         }
         out.push(base + start..base + end);
         start = end + (rest.len() - after.len());
@@ -145,8 +154,7 @@ fn not_an_end(word: &str) -> bool {
     if letters.next().is_some_and(char::is_alphabetic) && letters.next().is_none() {
         return true;
     }
-    let lower = w.to_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w))
 }
 
 /// The index in `units` (sorted, disjoint ranges) of the unit holding byte
