@@ -13,5 +13,6 @@ pub mod entity;
 pub mod files;
 pub mod index;
 pub mod load;
+pub mod report;
 pub mod text;
 pub mod tui;
