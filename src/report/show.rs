@@ -256,7 +256,10 @@ mod tests {
 
     #[test]
     fn colour_comes_from_the_theme_and_ends_at_each_line() {
-        let ix = index("TTP fled to Swat.\nFooter\nline", std::iter::once(18..29).collect());
+        let ix = index(
+            "TTP fled to Swat.\nFooter\nline",
+            std::iter::once(18..29).collect(),
+        );
         let theme = Theme::load(Some("dark"), ColorDepth::Ansi16).unwrap();
         let p = Palette::from_theme(&theme);
         let out = show(
