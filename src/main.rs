@@ -415,7 +415,10 @@ fn run(mut cli: Cli) -> Result<()> {
         }
         _ => {}
     }
+    // Every command checks the whole file, keys too, so that a mistake in
+    // it is said at once, with its place, whatever the command.
     let config = config::load()?;
+    config.keymap()?;
     cli.kb.config_kb = config.kb.clone();
     let Some(command) = cli.command else {
         let reading_list = cli.path.as_deref().is_some_and(|p| p.as_os_str() == "-");

@@ -66,8 +66,20 @@ pub fn mention_id(doc: &str, entity: &str) -> String {
 #[derive(Default)]
 struct Props(Map<String, Value>);
 
+/// A name as FtM keeps it: each run of white space one space (a name
+/// broken across two lines of an article is one name).
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Props {
+    /// Adds a value of one line (white space folded, see [`one_line`]).
     fn add(&mut self, name: &str, value: &str) {
+        self.add_text(name, &one_line(value));
+    }
+
+    /// Adds a value as it is (a document's text), trimmed.
+    fn add_text(&mut self, name: &str, value: &str) {
         let value = value.trim();
         if value.is_empty() {
             return;
@@ -128,7 +140,7 @@ fn write_entity(index: &Index, e: EntityId, out: &mut dyn Write) -> io::Result<b
     p.add("name", &ent.name);
     let seen = index.aliases_seen(e);
     for alias in ent.aliases.iter().chain(seen.iter().map(|(a, _)| a)) {
-        if alias != &ent.name {
+        if one_line(alias) != one_line(&ent.name) {
             p.add("alias", alias);
         }
     }
@@ -209,7 +221,7 @@ pub fn write(index: &Index, out: &mut dyn Write) -> io::Result<Written> {
             };
             p.add(prop, &ent.name);
         }
-        p.add("bodyText", &doc.text.fetch());
+        p.add_text("bodyText", &doc.text.fetch());
         p.line(&doc_ftm, "Document", out)?;
         written.documents += 1;
         for (id, (e, names)) in &forms {
@@ -257,5 +269,6 @@ mod tests {
         assert_eq!(iso_date("20240501"), None);
         assert_eq!(web_address("https://x.org/a"), Some("https://x.org/a"));
         assert_eq!(web_address("javascript:alert(1)"), None);
+        assert_eq!(one_line(" Olaf\n  Scholz "), "Olaf Scholz");
     }
 }

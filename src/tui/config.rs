@@ -52,6 +52,10 @@ pub struct Config {
     pub key_lines: Vec<usize>,
 }
 
+/// The names of the built-in themes (the theme module, which reads this
+/// file's errors, checks that they are its own).
+pub const THEME_NAMES: &[&str] = &["dark", "light", "high-contrast", "mono"];
+
 /// When to colour what is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -212,19 +216,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         None => None,
         Some(t) => {
             let name = t.get_ref();
-            if super::theme::BUILTIN.iter().any(|(n, _)| n == name) {
+            if THEME_NAMES.contains(&name.as_str()) {
                 Some(name.clone())
             } else if beside(name).is_file() {
                 Some(beside(name).display().to_string())
             } else if Path::new(name).is_file() {
                 Some(name.clone())
             } else {
-                let known: Vec<&str> = super::theme::BUILTIN.iter().map(|(n, _)| *n).collect();
                 return Err(invalid(
                     t.span().start,
                     format!(
                         "theme {name:?} is neither a built-in theme ({}) nor a file",
-                        known.join(", ")
+                        THEME_NAMES.join(", ")
                     ),
                 ));
             }

@@ -1003,6 +1003,12 @@ mod tests {
     }
 
     #[test]
+    fn the_config_knows_the_built_in_themes() {
+        let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, super::super::config::THEME_NAMES);
+    }
+
+    #[test]
     fn sgr_writes_basic_colours_in_their_basic_form() {
         let s = Style::default()
             .fg(Color::LightRed)
