@@ -151,7 +151,7 @@ impl<'a> Concordance<'a> {
             let mut head = vec![sanitize(&g.id).into_owned()];
             head.extend(g.date.as_deref().map(|d| sanitize(d).into_owned()));
             head.push(sanitize(&g.title).into_owned());
-            head.push(format!("({})", g.lines.len()));
+            head.push(plural(g.lines.len(), "mention", "mentions"));
             writeln!(out, "{}", head.join(" · "))?;
             for l in &g.lines {
                 let before = sanitize(&l.kwic.before);
