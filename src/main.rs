@@ -459,22 +459,12 @@ fn run(mut cli: Cli) -> Result<()> {
             color,
         } => {
             let ws = open(path, &cli.kb)?;
-            let index = ws.index();
-            let d = lookup::find_document(index, &doc)?;
             let palette = if plain {
                 None
             } else {
                 palette(color, &config, cli.theme.as_deref())?
             };
-            let opts = ShowOptions {
-                markup: match markup {
-                    MarkupArg::Brackets => show::Markup::Brackets,
-                    MarkupArg::None => show::Markup::None,
-                },
-                palette: palette.as_ref(),
-                header: !plain,
-            };
-            show::write_document(index, d, &opts, &mut out)?;
+            show_document(ws.index(), &doc, markup, plain, palette.as_ref(), &mut out)?;
             leave(ws);
         }
         Command::Xref {
@@ -486,24 +476,26 @@ fn run(mut cli: Cli) -> Result<()> {
             color,
         } => {
             let ws = open(path, &cli.kb)?;
-            let index = ws.index();
-            let e = lookup::find_entity(index, &entity)?;
-            let c = Concordance::new(index, e, context);
-            match format.unwrap_or(if json {
+            let format = format.unwrap_or(if json {
                 XrefFormat::Json
             } else {
                 XrefFormat::Text
-            }) {
-                XrefFormat::Text => {
-                    let palette = palette(color, &config, cli.theme.as_deref())?;
-                    c.write_text(&mut out, palette.as_ref())?
-                }
-                XrefFormat::Json => c.write_jsonl(&mut out)?,
-                XrefFormat::Markdown => c.write_markdown(&mut out)?,
-                XrefFormat::Csv => c.write_csv(&mut out)?,
-            }
+            });
+            let palette = match format {
+                XrefFormat::Text => palette(color, &config, cli.theme.as_deref())?,
+                _ => None,
+            };
+            xref(
+                ws.index(),
+                &entity,
+                format,
+                context,
+                palette.as_ref(),
+                &mut out,
+            )?;
             leave(ws);
         }
+        // Answered before the config file is read.
         Command::Completions { .. } | Command::Man => {}
         Command::Config { default: _ } => match &config.path {
             Some(p) => {
@@ -674,6 +666,48 @@ fn run(mut cli: Cli) -> Result<()> {
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// `dossier show`: the document `query` names, marked as asked.
+fn show_document(
+    index: &Index,
+    query: &str,
+    markup: MarkupArg,
+    plain: bool,
+    palette: Option<&Palette>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let d = lookup::find_document(index, query)?;
+    let opts = ShowOptions {
+        markup: match markup {
+            MarkupArg::Brackets if !plain => show::Markup::Brackets,
+            _ => show::Markup::None,
+        },
+        palette,
+        header: !plain,
+    };
+    show::write_document(index, d, &opts, out)?;
+    Ok(())
+}
+
+/// `dossier xref`: the concordance of the entity `query` names.
+fn xref(
+    index: &Index,
+    query: &str,
+    format: XrefFormat,
+    context: usize,
+    palette: Option<&Palette>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let e = lookup::find_entity(index, query)?;
+    let c = Concordance::new(index, e, context);
+    match format {
+        XrefFormat::Text => c.write_text(out, palette)?,
+        XrefFormat::Json => c.write_jsonl(out)?,
+        XrefFormat::Markdown => c.write_markdown(out)?,
+        XrefFormat::Csv => c.write_csv(out)?,
+    }
     Ok(())
 }
 

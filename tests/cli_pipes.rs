@@ -550,7 +550,7 @@ fn config_errors_name_the_file_and_the_line() {
         (
             "\ntheme = \"nope\"\n",
             2,
-            "theme \"nope\" is neither a built-in theme",
+            "unknown theme \"nope\": not a built-in theme",
         ),
         ("kb = [\"missing.toml\"]\n", 1, "no such file"),
         ("color = \"sometimes\"\n", 1, "unknown variant"),

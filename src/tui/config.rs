@@ -226,7 +226,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
                 return Err(invalid(
                     t.span().start,
                     format!(
-                        "theme {name:?} is neither a built-in theme ({}) nor a file",
+                        "unknown theme {name:?}: not a built-in theme ({}) nor a file",
                         THEME_NAMES.join(", ")
                     ),
                 ));
@@ -526,7 +526,7 @@ mod tests {
         };
         assert_eq!(
             err("mouse = true\ntheme = \"nope\"\n"),
-            "config.toml:2: theme \"nope\" is neither a built-in theme (dark, light, high-contrast, mono) nor a file"
+            "config.toml:2: unknown theme \"nope\": not a built-in theme (dark, light, high-contrast, mono) nor a file"
         );
         let e = err("\nkb = [\n  \"no-such-kb.toml\",\n]\n");
         assert!(
