@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Checks a `dossier export --format ftm` file with FollowTheMoney itself.
 
-    python3 -m venv /tmp/ftm && /tmp/ftm/bin/pip install followthemoney
+    python3 -m venv .ftm && .ftm/bin/pip install followthemoney
     dossier export --format ftm > corpus.ftm.json
-    /tmp/ftm/bin/python tests/ftm/validate.py corpus.ftm.json
+    .ftm/bin/python tests/ftm/validate.py corpus.ftm.json
 
 Every line must load with `model.get_proxy(data, cleaned=False)`: a known
 schema, only properties that schema has, each value still there after
