@@ -37,6 +37,9 @@ pub struct OpenOptions {
     pub cache: bool,
     /// Who the decisions made now are by; `None` means the login name.
     pub annotator: Option<String>,
+    /// A list of files to read instead of `path` (given on standard input:
+    /// see [`crate::pathlist`]). Never cached.
+    pub files: Option<Vec<PathBuf>>,
 }
 
 /// Opening a corpus failed.
@@ -66,6 +69,9 @@ pub fn bundled_files() -> &'static [(&'static str, &'static [u8])] {
 
 /// Loads the corpus named by `opts` (the bundled seeds when no path is given).
 pub fn load_corpus(opts: &OpenOptions) -> Result<Corpus, OpenError> {
+    if let Some(files) = &opts.files {
+        return Ok(crate::pathlist::load_files(files));
+    }
     Ok(match &opts.path {
         Some(p) => corpus::load_path(p)?,
         None => bundled_corpus(),
@@ -80,7 +86,12 @@ pub fn knowledge_base(opts: &OpenOptions) -> Result<KnowledgeBase, OpenError> {
     } else {
         KnowledgeBase::default_kb()
     };
-    if let Some(dir) = opts.path.as_deref().filter(|p| p.is_dir()) {
+    let root = opts.files.as_deref().map(crate::pathlist::root_of);
+    if let Some(dir) = root
+        .as_deref()
+        .or(opts.path.as_deref())
+        .filter(|p| p.is_dir())
+    {
         let own = dir.join(CORPUS_KB);
         if own.is_file() {
             kb.add_file(&own)?;
@@ -93,8 +104,15 @@ pub fn knowledge_base(opts: &OpenOptions) -> Result<KnowledgeBase, OpenError> {
 }
 
 /// What identifies a corpus for its journal: its canonical path, or
-/// `bundled-seeds`.
+/// `bundled-seeds`; for a list of files, `list:` and the canonical path of
+/// the directory that holds them (every list under one directory shares a
+/// journal, apart from the directory's own).
 pub fn corpus_key(opts: &OpenOptions) -> String {
+    if let Some(files) = &opts.files {
+        let root = crate::pathlist::root_of(files);
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        return format!("list:{}", root.display());
+    }
     match &opts.path {
         Some(p) => std::fs::canonicalize(p)
             .unwrap_or_else(|_| p.clone())
@@ -160,6 +178,17 @@ fn analyse(
         done: 0,
         total: 0,
     });
+    if let Some(files) = &opts.files {
+        let corpus = Arc::new(crate::pathlist::load_files(files));
+        listed(&corpus);
+        let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
+        let forms = Forms::of(&corpus, &analysis.mentions);
+        return Ok(Analysed::Computed {
+            corpus,
+            analysis,
+            forms,
+        });
+    }
     let mut cache_path = opts
         .cache
         .then_some(opts.path.as_ref())
@@ -389,6 +418,13 @@ pub fn open_base(
 
 /// A short display name for what `opts` opens.
 pub fn display_name(opts: &OpenOptions) -> String {
+    if let Some(files) = &opts.files {
+        return format!(
+            "{} listed under {}",
+            crate::text::plural(files.len(), "file", "files"),
+            crate::pathlist::root_of(files).display()
+        );
+    }
     match &opts.path {
         Some(p) => p.display().to_string(),
         None => BUNDLED.to_string(),

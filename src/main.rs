@@ -2,33 +2,64 @@
 //! headless command. Everything else lives in the library.
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use dossier::annotate::Workspace;
 use dossier::annotate::export::{self, Format};
 use dossier::index::{Index, report};
 use dossier::load::{self, OpenOptions};
+use dossier::report::concordance::{self, Concordance};
+use dossier::report::show::{self, Palette, ShowOptions};
+use dossier::report::{ftm, lookup, table};
 use dossier::text::safe::to_json;
 use dossier::text::{sanitize, sanitize_lines};
+use dossier::tui::config::{self, ColorWhen, Config};
+use dossier::tui::theme::{self, Theme};
 use serde_json::json;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Examples and exit codes, after the options in `--help` and in the man
+/// page.
+const AFTER_HELP: &str = "\
+Examples:
+  dossier                                   read the bundled sample corpus
+  dossier ~/news/                           read your own corpus
+  dossier show 003 | less -R                one article, entities coloured (--color always in a pipe)
+  dossier show 003 --markup brackets        [TTP]{group:tehrik-i-taliban-pakistan}, for grep and diff
+  dossier xref TTP                          every mention of an entity, in context, by document
+  dossier xref ISKP --format csv > iskp.csv
+  dossier mentions --entity tehrik-i-taliban-pakistan --json
+  dossier entities --format csv > entities.csv
+  find ~/news -name '*.html' | dossier docs -
+  find ~/news -name '*.html' -print0 | dossier -0 -
+  dossier export --format ftm > corpus.ftm.json
+  dossier completions bash > ~/.local/share/bash-completion/completions/dossier
+
+Exit status:
+  0  success (a closed pipe, as in `dossier mentions | head`, is one)
+  1  an error: a path, file, entity or document that cannot be used, a bad
+     configuration, theme or knowledge base (the message names the file and
+     line), a failed write; the reader quit with decisions it could not save
+  2  a usage error: an unknown command or option, a missing or bad argument";
 
 /// A terminal reader that cross-links the named entities of a news corpus.
 ///
 /// With no command, opens the reader on PATH (a file or a directory of .txt,
 /// .md, .html and .jsonl files), or on the bundled seed corpus.
 #[derive(Parser, Debug)]
-#[command(name = "dossier", version, about, long_about = None)]
+#[command(name = "dossier", version, about, long_about = None, after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Corpus to open in the reader (default: the bundled seeds).
+    /// Corpus to open in the reader (default: the bundled seeds); `-` reads
+    /// a list of files on standard input.
     path: Option<PathBuf>,
     #[command(flatten)]
     kb: KbArgs,
-    /// Theme: a built-in name (dark, light, high-contrast, mono) or a TOML file.
-    #[arg(long, value_name = "NAME|FILE")]
+    /// Theme: a built-in name (dark, light, high-contrast, mono) or a TOML
+    /// file (the reader, and the colours of show and xref).
+    #[arg(long, value_name = "NAME|FILE", global = true)]
     theme: Option<String>,
     /// Enable mouse clicks and the wheel (off by default so that terminal text
     /// selection keeps working).
@@ -56,6 +87,13 @@ struct KbArgs {
     /// carried by the exports; default: the login name).
     #[arg(long, value_name = "NAME", global = true)]
     annotator: Option<String>,
+    /// With `-` for PATH: the list of files on standard input is
+    /// NUL-separated (`find -print0`), not one a line.
+    #[arg(short = '0', long = "null", global = true)]
+    null: bool,
+    /// Knowledge-base files from the config file, read before `--kb`.
+    #[arg(skip)]
+    config_kb: Vec<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -64,6 +102,49 @@ enum Command {
     Docs(CorpusArgs),
     /// List the entities: id, name, kind, aliases seen, mentions, documents.
     Entities(CorpusArgs),
+    /// Print one document with its entities marked: coloured by kind in a
+    /// terminal, as `[text]{kind:id}` with --markup brackets, or the text
+    /// alone with --plain.
+    Show {
+        /// A document id, or a unique prefix of an id or of a title.
+        doc: String,
+        /// Corpus file or directory (default: the bundled seeds; `-`: a
+        /// list of files on standard input).
+        path: Option<PathBuf>,
+        /// Mark each mention inline: `brackets` writes `[TTP]{group:tehrik-i-taliban-pakistan}`.
+        #[arg(long, value_enum, default_value_t = MarkupArg::None)]
+        markup: MarkupArg,
+        /// The text alone: no header, no colour, no marks.
+        #[arg(long, conflicts_with = "markup")]
+        plain: bool,
+        /// Colour the entities by kind: auto (into a terminal, unless
+        /// NO_COLOR is set), always, never.
+        #[arg(long, value_enum, value_name = "WHEN")]
+        color: Option<ColorWhen>,
+    },
+    /// An entity's concordance: every mention in context, grouped by
+    /// document with titles and dates (the reader's cross-link panel,
+    /// headless).
+    Xref {
+        /// An entity id, name or alias (`TTP`, `tehrik-i-taliban-pakistan`).
+        entity: String,
+        /// Corpus file or directory (default: the bundled seeds; `-`: a
+        /// list of files on standard input).
+        path: Option<PathBuf>,
+        /// One JSON object a line, one line per mention (the same as
+        /// --format json).
+        #[arg(long)]
+        json: bool,
+        /// text (default), json, markdown (a report) or csv.
+        #[arg(long, value_enum, conflicts_with = "json")]
+        format: Option<XrefFormat>,
+        /// Characters of context either side of each mention.
+        #[arg(long, value_name = "CHARS", default_value_t = concordance::CONTEXT)]
+        context: usize,
+        /// Colour each mention by its kind: auto, always, never.
+        #[arg(long, value_enum, value_name = "WHEN")]
+        color: Option<ColorWhen>,
+    },
     /// List every mention, one per line.
     Mentions {
         #[command(flatten)]
@@ -72,15 +153,17 @@ enum Command {
         #[arg(long, value_name = "ID")]
         entity: Option<String>,
     },
-    /// Export every mention (engine and annotations) for annotation tools.
+    /// Export every mention (engine and annotations) for annotation tools,
+    /// or the corpus as FollowTheMoney entities for Aleph (ftm).
     Export {
         /// Corpus file or directory (default: the bundled seeds).
         path: Option<PathBuf>,
         #[arg(long, value_enum)]
-        format: Format,
-        /// Directory to write into (created if missing).
+        format: ExportFormat,
+        /// Directory to write into (created if missing). With ftm it may be
+        /// left out: the entities go to standard output.
         #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        out: Option<PathBuf>,
     },
     /// Import annotations from a brat directory or a doccano/spaCy JSONL file
     /// into the journal.
@@ -119,6 +202,22 @@ enum Command {
         entity: String,
         #[command(flatten)]
         corpus: CorpusArgs,
+    },
+    /// Print a completion script for a shell: `dossier completions bash >
+    /// ~/.local/share/bash-completion/completions/dossier`, `completions
+    /// zsh > ~/.zfunc/_dossier`, `completions fish >
+    /// ~/.config/fish/completions/dossier.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (`dossier man > dossier.1; man ./dossier.1`).
+    Man,
+    /// Check the config file and say where it is; --default prints a
+    /// config with every setting and key at its default, commented out.
+    Config {
+        #[arg(long)]
+        default: bool,
     },
     /// List the annotations in force, and any that could not be placed.
     Annotations {
@@ -164,11 +263,60 @@ enum KbCommand {
 
 #[derive(Args, Debug)]
 struct CorpusArgs {
-    /// Corpus file or directory (default: the bundled seeds).
+    /// Corpus file or directory (default: the bundled seeds; `-`: a list of
+    /// files on standard input, one a line, or NUL-separated with -0).
     path: Option<PathBuf>,
-    /// Print JSON Lines instead of a table.
+    /// Print JSON Lines instead of a table (the same as --format json).
     #[arg(long)]
     json: bool,
+    /// table (default), json (JSON Lines) or csv (with a header row).
+    #[arg(long, value_enum, conflicts_with = "json")]
+    format: Option<TableFormat>,
+}
+
+impl CorpusArgs {
+    fn format(&self) -> TableFormat {
+        match (self.json, self.format) {
+            (true, _) => TableFormat::Json,
+            (false, f) => f.unwrap_or(TableFormat::Table),
+        }
+    }
+}
+
+/// How the listing commands print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TableFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+/// How `xref` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum XrefFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+/// How `show` marks mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MarkupArg {
+    None,
+    Brackets,
+}
+
+/// The formats `dossier export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Brat,
+    Doccano,
+    Spacy,
+    Conll,
+    Decisions,
+    /// FollowTheMoney entities, one JSON object a line, for Aleph.
+    Ftm,
 }
 
 fn main() -> ExitCode {
@@ -196,9 +344,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`dossier mentions | head`) is not an error.
+            let broken = |io: &io::Error| io.kind() == io::ErrorKind::BrokenPipe;
             if e.chain().any(|c| {
-                c.downcast_ref::<io::Error>()
-                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+                c.downcast_ref::<io::Error>().is_some_and(broken)
+                    || c.downcast_ref::<csv::Error>()
+                        .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if broken(io)))
             }) {
                 return ExitCode::SUCCESS;
             }
@@ -209,6 +359,15 @@ fn main() -> ExitCode {
 }
 
 fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
+    // `-`: the files are listed on standard input.
+    let (path, files) = match path {
+        Some(p) if p.as_os_str() == "-" => {
+            let list = dossier::pathlist::read_list(io::stdin().lock(), kb.null)
+                .context("standard input")?;
+            (None, Some(list))
+        }
+        other => (other, None),
+    };
     if let Some(p) = &path
         && !p.exists()
     {
@@ -216,11 +375,12 @@ fn open_options(path: Option<PathBuf>, kb: &KbArgs) -> Result<OpenOptions> {
     }
     Ok(OpenOptions {
         path,
-        kb_files: kb.kb_files.clone(),
+        kb_files: kb.config_kb.iter().chain(&kb.kb_files).cloned().collect(),
         no_default_kb: kb.no_default_kb,
         annotations: kb.annotations.clone(),
         cache: !kb.no_cache,
         annotator: kb.annotator.clone(),
+        files,
     })
 }
 
@@ -256,29 +416,130 @@ fn report_loading(ws: &Workspace, opts: &OpenOptions) -> Result<()> {
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(mut cli: Cli) -> Result<()> {
+    let stdout = io::stdout();
+    // Commands that need no settings work whatever the config file says.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut out = stdout.lock();
+            clap_complete::generate(*shell, &mut Cli::command(), "dossier", &mut out);
+            return Ok(out.flush()?);
+        }
+        Some(Command::Man) => {
+            let mut out = stdout.lock();
+            man_page(&mut out)?;
+            return Ok(out.flush()?);
+        }
+        Some(Command::Config { default: true }) => {
+            let mut out = stdout.lock();
+            out.write_all(config::default_text().as_bytes())?;
+            return Ok(out.flush()?);
+        }
+        _ => {}
+    }
+    // Every command checks the whole file, keys too, so that a mistake in
+    // it is said at once, with its place, whatever the command.
+    let config = config::load()?;
+    config.keymap()?;
+    cli.kb.config_kb = config.kb.clone();
     let Some(command) = cli.command else {
+        let reading_list = cli.path.as_deref().is_some_and(|p| p.as_os_str() == "-");
         let opts = open_options(cli.path, &cli.kb)?;
+        if reading_list {
+            keys_from_terminal()?;
+        }
+        if config.color == Some(ColorWhen::Never) {
+            // SAFETY: no other thread runs yet. The reader takes its colour
+            // depth from the environment, where NO_COLOR says "none".
+            unsafe { std::env::set_var("NO_COLOR", "1") };
+        }
         return dossier::tui::run(dossier::tui::ReaderOptions {
             open: opts,
             theme: cli.theme,
             mouse: cli.mouse,
         });
     };
-    let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match command {
         Command::Docs(args) => {
+            let format = args.format();
             let ws = open(args.path, &cli.kb)?;
-            docs(ws.index(), args.json, &mut out)?;
+            docs(ws.index(), format, &mut out)?;
             leave(ws);
         }
         Command::Entities(args) => {
+            let format = args.format();
             let ws = open(args.path, &cli.kb)?;
-            entities(ws.index(), args.json, &mut out)?;
+            entities(ws.index(), format, &mut out)?;
             leave(ws);
         }
+        Command::Show {
+            doc,
+            path,
+            markup,
+            plain,
+            color,
+        } => {
+            let ws = open(path, &cli.kb)?;
+            let palette = if plain {
+                None
+            } else {
+                palette(color, &config, cli.theme.as_deref())?
+            };
+            show_document(ws.index(), &doc, markup, plain, palette.as_ref(), &mut out)?;
+            leave(ws);
+        }
+        Command::Xref {
+            entity,
+            path,
+            json,
+            format,
+            context,
+            color,
+        } => {
+            let ws = open(path, &cli.kb)?;
+            let format = format.unwrap_or(if json {
+                XrefFormat::Json
+            } else {
+                XrefFormat::Text
+            });
+            let palette = match format {
+                XrefFormat::Text => palette(color, &config, cli.theme.as_deref())?,
+                _ => None,
+            };
+            xref(
+                ws.index(),
+                &entity,
+                format,
+                context,
+                palette.as_ref(),
+                &mut out,
+            )?;
+            leave(ws);
+        }
+        // Answered before the config file is read.
+        Command::Completions { .. } | Command::Man => {}
+        Command::Config { default: _ } => match &config.path {
+            Some(p) => {
+                config.keymap()?;
+                let theme_ok = Theme::load(config.theme.as_deref(), theme::ColorDepth::TrueColor);
+                theme_ok?;
+                writeln!(out, "{}: ok", sanitize(&p.display().to_string()))?;
+            }
+            None => match config::config_path(|k| std::env::var(k).ok()) {
+                Some(p) => writeln!(
+                    out,
+                    "no config file at {} (every setting has its default; see `dossier config --default`)",
+                    sanitize(&p.display().to_string())
+                )?,
+                None => writeln!(
+                    out,
+                    "no place for a config file: set XDG_CONFIG_HOME or HOME"
+                )?,
+            },
+        },
         Command::Mentions { corpus, entity } => {
+            let format = corpus.format();
             let ws = open(corpus.path, &cli.kb)?;
             let index = ws.index();
             let filter = match entity {
@@ -287,7 +548,7 @@ fn run(cli: Cli) -> Result<()> {
                 })?),
                 None => None,
             };
-            mentions(index, filter, corpus.json, &mut out)?;
+            mentions(index, filter, format, &mut out)?;
             leave(ws);
         }
         Command::Cooc {
@@ -313,6 +574,21 @@ fn run(cli: Cli) -> Result<()> {
             format,
             out: dir,
         } => {
+            let Some(format) = annotation_format(format) else {
+                let ws = open(path, &cli.kb)?;
+                export_ftm(ws.index(), dir, &mut out)?;
+                leave(ws);
+                out.flush()?;
+                return Ok(());
+            };
+            let Some(dir) = dir else {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        "--out DIR is needed for this format (only ftm writes to standard output)",
+                    )
+                    .exit();
+            };
             let ws = open(path, &cli.kb)?;
             let files = export::export_decided(ws.index(), format, &dir, &ws.decided())
                 .with_context(|| format!("cannot export to {}", dir.display()))?;
@@ -433,14 +709,10 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-/// The entity a command line names (id, name or alias).
+/// The entity a command line names (id, name or alias), as `xref` finds
+/// it: a name several entities share is an error that lists them.
 fn resolve(index: &Index, query: &str) -> Result<u32> {
-    dossier::index::query::resolve_entity(index, query).with_context(|| {
-        format!(
-            "no entity {:?} (see `dossier entities`)",
-            sanitize(query).into_owned()
-        )
-    })
+    Ok(dossier::report::lookup::find_entity(index, query)?)
 }
 
 fn parse_level(s: &str) -> Result<dossier::index::cooc::Level, String> {
@@ -451,6 +723,175 @@ fn parse_level(s: &str) -> Result<dossier::index::cooc::Level, String> {
 fn parse_kind(s: &str) -> Result<dossier::entity::Kind, String> {
     dossier::entity::Kind::parse(s)
         .ok_or_else(|| "expected group, event, person, org, place or other".to_string())
+}
+
+/// `dossier show`: the document `query` names, marked as asked.
+fn show_document(
+    index: &Index,
+    query: &str,
+    markup: MarkupArg,
+    plain: bool,
+    palette: Option<&Palette>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let d = lookup::find_document(index, query)?;
+    let opts = ShowOptions {
+        markup: match markup {
+            MarkupArg::Brackets if !plain => show::Markup::Brackets,
+            _ => show::Markup::None,
+        },
+        palette,
+        header: !plain,
+    };
+    show::write_document(index, d, &opts, out)?;
+    Ok(())
+}
+
+/// `dossier xref`: the concordance of the entity `query` names.
+fn xref(
+    index: &Index,
+    query: &str,
+    format: XrefFormat,
+    context: usize,
+    palette: Option<&Palette>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let e = lookup::find_entity(index, query)?;
+    let c = Concordance::new(index, e, context);
+    match format {
+        XrefFormat::Text => c.write_text(out, palette)?,
+        XrefFormat::Json => c.write_jsonl(out)?,
+        XrefFormat::Markdown => c.write_markdown(out)?,
+        XrefFormat::Csv => c.write_csv(out)?,
+    }
+    Ok(())
+}
+
+/// The man page, from the clap definition: the sections clap_mangen makes,
+/// with the examples and exit codes of `--help` as EXAMPLES and EXIT
+/// STATUS.
+fn man_page(out: &mut dyn Write) -> io::Result<()> {
+    let man = clap_mangen::Man::new(Cli::command());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    man.render_subcommands_section(out)?;
+    // Literal text for roff: backslashes and hyphens escaped, and no line
+    // starting with a control character.
+    let roff = |s: &str| {
+        let s = s.replace('\\', "\\e").replace('-', "\\-");
+        if s.starts_with(['.', '\'']) {
+            format!("\\&{s}")
+        } else {
+            s
+        }
+    };
+    let (examples, status) = AFTER_HELP
+        .split_once("\n\nExit status:\n")
+        .unwrap_or((AFTER_HELP, ""));
+    writeln!(out, ".SH EXAMPLES\n.nf")?;
+    for line in examples.lines().skip(1) {
+        writeln!(out, "{}", roff(line.trim_start()))?;
+    }
+    writeln!(out, ".fi\n.SH \"EXIT STATUS\"")?;
+    for line in status.lines() {
+        match line.trim_start().split_once("  ") {
+            Some((code, text)) if code.parse::<u8>().is_ok() => {
+                writeln!(out, ".TP\n{code}\n{}", roff(text))?
+            }
+            _ => writeln!(out, "{}", roff(line.trim_start()))?,
+        }
+    }
+    man.render_version_section(out)
+}
+
+/// The file `export --format ftm --out DIR` writes.
+const FTM_FILE: &str = "entities.ftm.json";
+
+/// The annotation format of an export, `None` for FollowTheMoney.
+fn annotation_format(f: ExportFormat) -> Option<Format> {
+    Some(match f {
+        ExportFormat::Brat => Format::Brat,
+        ExportFormat::Doccano => Format::Doccano,
+        ExportFormat::Spacy => Format::Spacy,
+        ExportFormat::Conll => Format::Conll,
+        ExportFormat::Decisions => Format::Decisions,
+        ExportFormat::Ftm => return None,
+    })
+}
+
+/// `export --format ftm`: to standard output, or to [`FTM_FILE`] in `dir`
+/// (written privately, never through a link).
+fn export_ftm(index: &Index, dir: Option<PathBuf>, out: &mut impl Write) -> Result<()> {
+    let Some(dir) = dir else {
+        ftm::write(index, out)?;
+        return Ok(());
+    };
+    let file = dir.join(FTM_FILE);
+    let cannot = || format!("cannot export to {}", dir.display());
+    dossier::files::private_dir(&dir).with_context(cannot)?;
+    let mut written = ftm::Written::default();
+    dossier::files::write_private_with(&file, |w| {
+        written = ftm::write(index, w)?;
+        Ok(())
+    })
+    .with_context(cannot)?;
+    writeln!(
+        out,
+        "wrote {}, {} and {} to {}",
+        plural(written.entities, "entity", "entities"),
+        plural(written.documents, "document", "documents"),
+        plural(written.mentions, "mention", "mentions"),
+        sanitize(&file.display().to_string())
+    )?;
+    Ok(())
+}
+
+/// The colours of `show` and `xref`: `--color`, else the config's `color`,
+/// else auto (a terminal, and `NO_COLOR` unset). `always` colours whatever
+/// `NO_COLOR` says, at the depth `TERM` and `COLORTERM` give.
+fn palette(
+    when: Option<ColorWhen>,
+    config: &Config,
+    theme_arg: Option<&str>,
+) -> Result<Option<Palette>> {
+    let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());
+    let on = match when.or(config.color).unwrap_or_default() {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => io::stdout().is_terminal() && !no_color,
+    };
+    if !on {
+        return Ok(None);
+    }
+    let depth = theme::detect_depth(|k| (k != "NO_COLOR").then(|| std::env::var(k).ok()).flatten());
+    let theme = Theme::load(theme_arg.or(config.theme.as_deref()), depth)?;
+    Ok(Some(Palette::from_theme(&theme)))
+}
+
+/// After a list of files was read from standard input, the reader takes
+/// its keys from the terminal: standard input becomes `/dev/tty`.
+#[cfg(unix)]
+fn keys_from_terminal() -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .context("the reader needs a terminal for its keys (/dev/tty)")?;
+    // SAFETY: both descriptors are open; dup2 replaces descriptor 0.
+    if unsafe { libc::dup2(tty.as_raw_fd(), 0) } < 0 {
+        return Err(io::Error::last_os_error())
+            .context("cannot read keys from the terminal (/dev/tty)");
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keys_from_terminal() -> Result<()> {
+    bail!("the reader cannot take a list of files on standard input here")
 }
 
 /// Done with a read-only workspace: the process ends right after, and the
@@ -474,7 +915,35 @@ fn clip(s: &str, width: usize) -> String {
     dossier::text::truncate(s, width)
 }
 
-fn docs(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
+fn docs(index: &Index, format: TableFormat, out: &mut impl Write) -> Result<()> {
+    if format == TableFormat::Csv {
+        let mut w = table::csv_writer(
+            out,
+            &[
+                "id",
+                "title",
+                "bytes",
+                "mentions",
+                "date",
+                "date_source",
+                "url",
+            ],
+        )?;
+        for (d, doc) in index.docs().iter().enumerate() {
+            w.write_record([
+                &*table::field(&doc.id),
+                &*table::field(&doc.title),
+                &doc.text.len().to_string(),
+                &index.doc_mention_count(d as u32).to_string(),
+                doc.date.as_ref().map_or("", |d| d.value.as_str()),
+                doc.date.as_ref().map_or("", |d| d.source.as_str()),
+                &*table::field(doc.url.as_deref().unwrap_or("")),
+            ])?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    let json = format == TableFormat::Json;
     if !json {
         writeln!(out, "{:<28} {:>7} {:>8}  TITLE", "ID", "BYTES", "MENTIONS")?;
     }
@@ -502,7 +971,7 @@ fn docs(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn entities(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
+fn entities(index: &Index, format: TableFormat, out: &mut impl Write) -> Result<()> {
     let mut order: Vec<u32> = (0..index.entities().len() as u32)
         .filter(|&e| index.stats(e).mentions > 0)
         .collect();
@@ -513,6 +982,28 @@ fn entities(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
             .cmp(&index.stats(a).mentions)
             .then_with(|| index.entity(a).id.cmp(&index.entity(b).id))
     });
+    if format == TableFormat::Csv {
+        let mut w = table::csv_writer(
+            out,
+            &["id", "name", "kind", "aliases", "mentions", "documents"],
+        )?;
+        for e in order {
+            let ent = index.entity(e);
+            let stats = index.stats(e);
+            let seen: Vec<String> = index.aliases_seen(e).into_iter().map(|(a, _)| a).collect();
+            w.write_record([
+                &*table::field(&ent.id),
+                &*table::field(&ent.name),
+                ent.kind.as_str(),
+                &*table::field(&seen.join("; ")),
+                &stats.mentions.to_string(),
+                &stats.docs.to_string(),
+            ])?;
+        }
+        w.flush()?;
+        return Ok(());
+    }
+    let json = format == TableFormat::Json;
     if !json {
         writeln!(
             out,
@@ -546,16 +1037,20 @@ fn entities(index: &Index, json: bool, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write) -> Result<()> {
-    if !json {
-        writeln!(
-            out,
-            "{:<28} {:>6} {:>6}  {:<30} {:<30} {:<6} SOURCE",
-            "DOC", "START", "END", "TEXT", "ENTITY", "KIND"
-        )?;
-    }
-    // (document, position in its mentions): the mention's text is its form,
-    // and no document is read.
+/// Calls `f` with each mention (of `filter`, or all), its document, entity
+/// and text, in (document, start) order. The mention's text is its form:
+/// no document is read.
+fn each_mention(
+    index: &Index,
+    filter: Option<u32>,
+    mut f: impl FnMut(
+        &dossier::corpus::Document,
+        &dossier::entity::Mention,
+        &dossier::entity::Entity,
+        &str,
+    ) -> Result<()>,
+) -> Result<()> {
+    // (document, position in its mentions).
     let all: Box<dyn Iterator<Item = (u32, usize)>> = match filter {
         Some(e) => Box::new(index.entity_places(e).iter().map(|&(d, i)| (d, i as usize))),
         None => Box::new(
@@ -567,28 +1062,83 @@ fn mentions(index: &Index, filter: Option<u32>, json: bool, out: &mut impl Write
         let Some(m) = index.doc_mentions(d).get(i) else {
             continue;
         };
-        let doc = index.doc(m.doc);
-        let ent = index.entity(m.entity);
-        let text = index.form(d, i);
-        if json {
+        f(
+            index.doc(m.doc),
+            m,
+            index.entity(m.entity),
+            index.form(d, i),
+        )?;
+    }
+    Ok(())
+}
+
+fn mentions(
+    index: &Index,
+    filter: Option<u32>,
+    format: TableFormat,
+    out: &mut impl Write,
+) -> Result<()> {
+    match format {
+        TableFormat::Csv => {
+            let mut w = table::csv_writer(
+                out,
+                &[
+                    "doc",
+                    "start",
+                    "end",
+                    "text",
+                    "entity",
+                    "name",
+                    "kind",
+                    "source",
+                    "confidence",
+                ],
+            )?;
+            each_mention(index, filter, |doc, m, ent, text| {
+                w.write_record([
+                    &*table::field(&doc.id),
+                    &m.start.to_string(),
+                    &m.end.to_string(),
+                    &*table::field(text),
+                    &*table::field(&ent.id),
+                    &*table::field(&ent.name),
+                    ent.kind.as_str(),
+                    m.source.as_str(),
+                    &(f64::from(m.confidence) / 100.0).to_string(),
+                ])?;
+                Ok(())
+            })?;
+            w.flush()?;
+        }
+        TableFormat::Json => each_mention(index, filter, |doc, m, ent, text| {
             let line = json!({
                 "doc": doc.id, "start": m.start, "end": m.end, "text": text,
                 "entity": ent.id, "name": ent.name, "kind": ent.kind.as_str(),
                 "source": m.source.as_str(), "confidence": f64::from(m.confidence) / 100.0,
             });
             writeln!(out, "{}", to_json(&line))?;
-        } else {
+            Ok(())
+        })?,
+        TableFormat::Table => {
             writeln!(
                 out,
-                "{:<28} {:>6} {:>6}  {:<30} {:<30} {:<6} {}",
-                clip(&doc.id, 28),
-                m.start,
-                m.end,
-                clip(text, 30),
-                clip(&ent.id, 30),
-                ent.kind.as_str(),
-                m.source.as_str()
+                "{:<28} {:>6} {:>6}  {:<30} {:<30} {:<6} SOURCE",
+                "DOC", "START", "END", "TEXT", "ENTITY", "KIND"
             )?;
+            each_mention(index, filter, |doc, m, ent, text| {
+                writeln!(
+                    out,
+                    "{:<28} {:>6} {:>6}  {:<30} {:<30} {:<6} {}",
+                    clip(&doc.id, 28),
+                    m.start,
+                    m.end,
+                    clip(text, 30),
+                    clip(&ent.id, 30),
+                    ent.kind.as_str(),
+                    m.source.as_str()
+                )?;
+                Ok(())
+            })?;
         }
     }
     Ok(())

@@ -114,7 +114,7 @@ fn a_key_bound_to_two_actions_stops_the_reader_naming_both() {
     let lines = error_lines(&o);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
-        lines[0].contains("config.toml: [keys.global]: j is bound to both quit and down"),
+        lines[0].contains("config.toml:2: [keys.global]: j is bound to both quit and down"),
         "{lines:?}"
     );
     assert!(o.stdout.is_empty());

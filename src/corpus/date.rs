@@ -54,6 +54,12 @@ impl DocDate {
         DocDate { value, source }
     }
 
+    /// The date the document says it was published (from its metadata or
+    /// its text); `None` for a file time, which says only when it was saved.
+    pub fn published(&self) -> Option<&str> {
+        (self.source != DateSource::FileTime).then_some(self.value.as_str())
+    }
+
     /// `YYYY-MM`: the month the document falls in.
     pub fn month(&self) -> &str {
         self.value.get(..7).unwrap_or(&self.value)

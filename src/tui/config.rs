@@ -7,6 +7,8 @@
 //! theme = "light"          # or a path to a theme file
 //! mouse = false
 //! margins = true           # ask the terminal for left and right margins
+//! color = "auto"           # show and xref: auto, always or never
+//! kb = ["energy.toml"]     # knowledge bases for every corpus
 //!
 //! [keys.global]            # global, list, article, xref, entities, results, help,
 //!                          # visual, prompt, review, journal
@@ -15,7 +17,7 @@
 //! ```
 
 use super::action::{Action, BINDABLE};
-use super::keymap::{Context, Key, KeyOverride, Keymap};
+use super::keymap::{Context, DEFAULT_BINDINGS, Key, KeyOverride, Keymap};
 use crate::files;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -37,7 +39,33 @@ pub struct Config {
     /// asks, `false` never; unset asks only where the environment names a
     /// terminal known to have them (xterm, iTerm2, WezTerm).
     pub margins: Option<bool>,
+    /// When `dossier show` and `dossier xref` colour their output (the
+    /// command line's `--color` wins); `never` turns the reader's colour
+    /// off too, as `NO_COLOR` does.
+    pub color: Option<ColorWhen>,
+    /// Knowledge-base files added for every corpus (after the default one,
+    /// before the corpus's own `dossier.toml` and `--kb`), resolved against
+    /// the config file's directory.
+    pub kb: Vec<PathBuf>,
     pub keys: Vec<KeyOverride>,
+    /// The line of each of `keys`, for messages.
+    pub key_lines: Vec<usize>,
+}
+
+/// The names of the built-in themes (the theme module, which reads this
+/// file's errors, checks that they are its own).
+pub const THEME_NAMES: &[&str] = &["dark", "light", "high-contrast", "mono"];
+
+/// When to colour what is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorWhen {
+    /// When printing to a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always, into a pipe too (for `less -R`), whatever `NO_COLOR` says.
+    Always,
+    Never,
 }
 
 /// The config file could not be used. Each message is one line that names
@@ -93,9 +121,11 @@ pub(crate) fn toml_problem(text: &str, e: &toml::de::Error) -> (Option<usize>, S
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    theme: Option<String>,
+    theme: Option<Spanned<String>>,
     mouse: Option<bool>,
     margins: Option<bool>,
+    color: Option<ColorWhen>,
+    kb: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
 }
@@ -174,7 +204,48 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             message,
         }
     })?;
+    // A file name in the config is relative to the config's directory.
+    let beside = |name: &str| -> PathBuf {
+        let p = Path::new(name);
+        match path.parent() {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    };
+    let theme = match &raw.theme {
+        None => None,
+        Some(t) => {
+            let name = t.get_ref();
+            if THEME_NAMES.contains(&name.as_str()) {
+                Some(name.clone())
+            } else if beside(name).is_file() {
+                Some(beside(name).display().to_string())
+            } else if Path::new(name).is_file() {
+                Some(name.clone())
+            } else {
+                return Err(invalid(
+                    t.span().start,
+                    format!(
+                        "unknown theme {name:?}: not a built-in theme ({}) nor a file",
+                        THEME_NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+    };
+    let mut kb = Vec::new();
+    for f in raw.kb.iter().flatten() {
+        let file = beside(f.get_ref());
+        if !file.is_file() {
+            return Err(invalid(
+                f.span().start,
+                format!("kb: {}: no such file", file.display()),
+            ));
+        }
+        kb.push(file);
+    }
     let mut keys = Vec::new();
+    let mut key_lines = Vec::new();
     for (ctx_name, actions) in &raw.keys {
         let at = ctx_name.span().start;
         let ctx_name = ctx_name.get_ref();
@@ -219,30 +290,117 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
                 action,
                 keys: seqs,
             });
+            key_lines.push(line_of(text, at));
         }
     }
     Ok(Config {
         path: Some(path.to_path_buf()),
-        theme: raw.theme,
+        theme,
         mouse: raw.mouse,
         margins: raw.margins,
+        color: raw.color,
+        kb,
         keys,
+        key_lines,
     })
 }
 
 impl Config {
     /// The default keymap patched by this file's `[keys.*]` tables. A key
-    /// left bound to two actions in one context is an error naming both.
+    /// left bound to two actions in one context is an error naming both,
+    /// at the line that binds it in this file.
     pub fn keymap(&self) -> Result<Keymap, ConfigError> {
-        Keymap::with_overrides(&self.keys).map_err(|conflict| ConfigError::Invalid {
-            path: self
-                .path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("config.toml")),
-            line: None,
-            message: conflict.to_string(),
+        Keymap::with_overrides(&self.keys).map_err(|conflict| {
+            let line_of_action = |action: &Action| {
+                self.keys
+                    .iter()
+                    .zip(&self.key_lines)
+                    .find(|(o, _)| o.context == conflict.context && &o.action == action)
+                    .map(|(_, &line)| line)
+            };
+            ConfigError::Invalid {
+                path: self
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("config.toml")),
+                line: line_of_action(&conflict.first.1)
+                    .or_else(|| line_of_action(&conflict.second.1)),
+                message: conflict.to_string(),
+            }
         })
     }
+}
+
+/// A config file with every setting at its default, commented out, and
+/// every key binding the reader has, by context: what `dossier config
+/// --default` prints. Uncommented, it gives the default keymap.
+pub fn default_text() -> String {
+    use crate::text::safe::toml_string;
+    let mut out = String::from(
+        "# dossier's configuration: $XDG_CONFIG_HOME/dossier/config.toml (or
+# ~/.config/dossier/config.toml). Every setting is optional: what is left
+# out (or commented out, as everything is here) keeps its default.
+# `dossier config` checks the file; an error names the file and the line.
+
+# The theme: dark, light, high-contrast, mono, or a theme file (a path
+# relative to this file's directory, or absolute).
+# theme = \"dark\"
+
+# Mouse clicks and the wheel in the reader (off, so that the terminal's own
+# text selection works).
+# mouse = false
+
+# Ask the terminal for left and right margins (DECSLRM), so that a pane
+# beside others scrolls by scrolling: true always, false never; unset asks
+# where the environment names a terminal known to have them.
+# margins = true
+
+# Colour in `dossier show` and `dossier xref`: auto (into a terminal, unless
+# NO_COLOR is set), always (into a pipe too, for less -R) or never (the
+# reader then has no colour either, as with NO_COLOR). --color overrides it.
+# color = \"auto\"
+
+# Knowledge-base files added for every corpus, after the default one and
+# before the corpus's own dossier.toml and --kb (paths relative to this
+# file's directory), such as [\"energy.toml\"].
+# kb = []
+
+# Keys, by context. The keys given for an action replace all of its keys in
+# that context (the global ones too, there); [] unbinds it. Notation: a
+# character, <C-x>, <A-x>, <Enter>, <Esc>, <Tab>, <S-Tab>, <Space>, <Up>,
+# <PageDown>, <Home>, <F1>, ...; two keys make a chord (gg). These are the
+# defaults.
+",
+    );
+    for context in Context::ALL {
+        if context == Context::Quit {
+            continue;
+        }
+        // Each action once, with all its keys in this context.
+        let mut actions: Vec<(&'static str, Vec<&str>, &str)> = Vec::new();
+        for b in DEFAULT_BINDINGS.iter().filter(|b| b.context == context) {
+            let Some(name) = b.action.name() else {
+                continue;
+            };
+            match actions.iter_mut().find(|(n, _, _)| *n == name) {
+                Some((_, keys, _)) => keys.extend(b.keys.iter().copied()),
+                None => actions.push((name, b.keys.to_vec(), b.desc)),
+            }
+        }
+        if actions.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n# [keys.{}]  # {}\n",
+            context.name(),
+            context.title()
+        ));
+        for (name, keys, desc) in actions {
+            let keys: Vec<String> = keys.iter().map(|k| toml_string(k)).collect();
+            out.push_str(&format!("# {name} = [{}]  # {desc}\n", keys.join(", ")));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -344,8 +502,98 @@ mod tests {
         let e = c.keymap().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(
             e,
-            "config.toml: [keys.global]: j is bound to both quit and down; give one of them other keys"
+            "config.toml:2: [keys.global]: j is bound to both quit and down; give one of them other keys"
         );
+        let c = parse(
+            "mouse = true\n\n[keys.list]\ndown = \"x\"\nup = \"x\"\n",
+            p(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let e = c.keymap().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            e.starts_with("config.toml:5: [keys.list]: x is bound to both up and down"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_theme_or_missing_kb_names_the_file_and_line() {
+        let err = |t: &str| {
+            parse(t, p())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            err("mouse = true\ntheme = \"nope\"\n"),
+            "config.toml:2: unknown theme \"nope\": not a built-in theme (dark, light, high-contrast, mono) nor a file"
+        );
+        let e = err("\nkb = [\n  \"no-such-kb.toml\",\n]\n");
+        assert!(
+            e.starts_with("config.toml:3: kb: no-such-kb.toml: no such file"),
+            "{e}"
+        );
+        let e = err("color = \"sometimes\"\n");
+        assert!(
+            e.starts_with("config.toml:1: unknown variant `sometimes`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn files_named_in_the_config_are_found_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("energy.toml"), "").unwrap();
+        std::fs::write(dir.path().join("mine.toml"), "extends = \"light\"\n").unwrap();
+        let c = parse(
+            "theme = \"mine.toml\"\ncolor = \"never\"\nkb = [\"energy.toml\"]\n",
+            &dir.path().join("config.toml"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.kb, [dir.path().join("energy.toml")]);
+        assert_eq!(
+            c.theme,
+            Some(dir.path().join("mine.toml").display().to_string())
+        );
+        assert_eq!(c.color, Some(ColorWhen::Never));
+    }
+
+    #[test]
+    fn the_default_config_uncommented_is_the_default_keymap() {
+        let text = default_text();
+        assert!(parse(&text, p()).is_ok_and(|c| c.keys.is_empty()));
+        // Every setting and binding, uncommented: still valid, no conflict.
+        let uncommented: String = text
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.starts_with("[keys.") || rest.contains(" = ") => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = parse(&uncommented, p()).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        assert_eq!(c.theme.as_deref(), Some("dark"));
+        assert_eq!(c.color, Some(ColorWhen::Auto));
+        assert!(c.keys.len() > 50, "{}", c.keys.len());
+        for ctx in [
+            "global", "list", "article", "xref", "visual", "review", "input",
+        ] {
+            assert!(uncommented.contains(&format!("\n[keys.{ctx}]")), "{ctx}");
+        }
+        let keymap = c.keymap().unwrap_or_else(|e| panic!("{e}"));
+        let default = Keymap::default();
+        for b in DEFAULT_BINDINGS {
+            for k in b.keys {
+                let seq = Key::parse_seq(k).unwrap_or_else(|e| panic!("{e}"));
+                let contexts = [b.context, Context::Global];
+                assert_eq!(
+                    keymap.lookup(&contexts, &seq),
+                    default.lookup(&contexts, &seq),
+                    "{:?} {k}",
+                    b.context
+                );
+            }
+        }
     }
 
     #[test]

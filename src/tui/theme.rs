@@ -617,6 +617,50 @@ pub fn downgrade(c: Color, depth: ColorDepth) -> Color {
     }
 }
 
+/// The SGR escape sequence that draws `style` on the terminal's default
+/// colours (empty when the style changes nothing): for text printed into a
+/// pager or a pipe rather than drawn on the reader's screen. The 16 basic
+/// colours go out in their basic form (30–37, 90–97; 40–47, 100–107), as
+/// the reader's own terminal layer writes them; `Reset` is the terminal's
+/// own colour.
+pub fn sgr(style: Style) -> String {
+    let mut codes: Vec<String> = Vec::new();
+    let flags = [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::CROSSED_OUT, "9"),
+    ];
+    for (m, code) in flags {
+        if style.add_modifier.contains(m) {
+            codes.push(code.to_string());
+        }
+    }
+    let colour = |c: Color, bg: bool| -> Option<String> {
+        let (base, bright, extended) = if bg { (40, 100, 48) } else { (30, 90, 38) };
+        Some(match (c, basic_index(c)) {
+            (Color::Reset, _) => return None,
+            (_, Some(i)) if i < 8 => (base + u16::from(i)).to_string(),
+            (_, Some(i)) => (bright + u16::from(i - 8)).to_string(),
+            (Color::Indexed(i), None) => format!("{extended};5;{i}"),
+            (Color::Rgb(r, g, b), None) => format!("{extended};2;{r};{g};{b}"),
+            (_, None) => return None,
+        })
+    };
+    codes.extend(style.fg.and_then(|c| colour(c, false)));
+    codes.extend(style.bg.and_then(|c| colour(c, true)));
+    if codes.is_empty() {
+        String::new()
+    } else {
+        format!("\x1b[{}m", codes.join(";"))
+    }
+}
+
+/// Ends what [`sgr`] began: every attribute back to the default.
+pub const SGR_RESET: &str = "\x1b[0m";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -956,5 +1000,36 @@ mod tests {
             .unwrap_or_default();
         assert!(e.contains("cannot read the theme file"), "{e}");
         assert_eq!(e.matches("os error").count(), 1, "{e}");
+    }
+
+    #[test]
+    fn the_config_knows_the_built_in_themes() {
+        let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, super::super::config::THEME_NAMES);
+    }
+
+    #[test]
+    fn sgr_writes_basic_colours_in_their_basic_form() {
+        let s = Style::default()
+            .fg(Color::LightRed)
+            .bg(Color::Blue)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        assert_eq!(sgr(s), "\x1b[1;4;91;44m");
+        assert_eq!(
+            sgr(Style::default().fg(Color::Indexed(208))),
+            "\x1b[38;5;208m"
+        );
+        assert_eq!(
+            sgr(Style::default().fg(Color::Rgb(1, 2, 3))),
+            "\x1b[38;2;1;2;3m"
+        );
+        assert_eq!(sgr(Style::default().fg(Color::Reset)), "");
+        // Every kind of every built-in theme says something at 16 colours.
+        for (name, _) in BUILTIN {
+            let t = Theme::load(Some(name), ColorDepth::Ansi16).unwrap_or_else(|e| panic!("{e}"));
+            for kind in crate::entity::Kind::ALL {
+                assert!(!sgr(t.entity(kind)).is_empty(), "{name} {kind:?}");
+            }
+        }
     }
 }
