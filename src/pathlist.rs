@@ -11,6 +11,7 @@
 //! same files listed or found by a directory walk from there get the same
 //! ids. The texts stay in memory (a corpus from a list is not cached).
 
+use crate::corpus::date::{DateSource, DocDate, date_of_unix};
 use crate::corpus::{self, Corpus, MAX_FILE_BYTES, Skipped};
 use crate::files;
 use std::io::Read;
@@ -126,7 +127,24 @@ pub fn load_files(paths: &[PathBuf]) -> Corpus {
                 .to_string_lossy()
                 .replace('\\', "/");
             match files::read_regular(abs, MAX_FILE_BYTES) {
-                Ok(bytes) => corpus::load_embedded("", &[(rel.as_str(), &bytes)]),
+                Ok(bytes) => {
+                    let mut part = corpus::load_embedded("", &[(rel.as_str(), &bytes)]);
+                    // Failing a date of its own, when the file was saved
+                    // (flagged so), as for a directory's files.
+                    let saved = std::fs::metadata(abs)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| {
+                            DocDate::new(date_of_unix(d.as_secs() as i64), DateSource::FileTime)
+                        });
+                    for d in &mut part.docs {
+                        if d.date.is_none() {
+                            d.date = saved.clone();
+                        }
+                    }
+                    part
+                }
                 Err(e) => Corpus {
                     skipped: vec![Skipped {
                         path: PathBuf::from(rel),
@@ -146,8 +164,10 @@ pub fn load_files(paths: &[PathBuf]) -> Corpus {
         corpus.skipped.extend(part.skipped);
         corpus.warnings.extend(part.warnings);
     }
-    // As a directory's documents are: by id, deterministic.
-    corpus.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    // As a directory's documents are: in natural order of ids.
+    corpus
+        .docs
+        .sort_by(|a, b| crate::text::natural_cmp(&a.id, &b.id));
     corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     corpus.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     corpus
