@@ -4,6 +4,7 @@
 pub use super::browser::{Browser, SortBy};
 pub use super::help::Help;
 pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
+pub use super::jumps::{JumpList, Location};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
@@ -157,25 +158,6 @@ impl Xref {
         let m = self.mentions.get(i, index)?;
         ((m.doc, m.start) == (doc, start)).then_some(self.docs.len() + i)
     }
-}
-
-/// A place the jump list can return to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location {
-    pub doc: DocId,
-    /// The start of the mention under the cursor, or of the first line shown.
-    pub offset: usize,
-    pub scroll: usize,
-    /// The entity in the cross-link panel.
-    pub entity: Option<EntityId>,
-}
-
-/// vim's jump list: `Ctrl-o` goes back, `Ctrl-i` forward.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JumpList {
-    pub entries: Vec<Location>,
-    /// The entry we are at; `entries.len()` when newer than all of them.
-    pub pos: usize,
 }
 
 /// A span of the open article selected for annotation (visual mode). Both

@@ -18,6 +18,7 @@ pub mod config;
 pub mod editor;
 pub mod help;
 pub mod journal;
+pub mod jumps;
 pub mod keymap;
 pub mod layout;
 pub mod list;

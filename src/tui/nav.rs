@@ -3,7 +3,8 @@
 //! document, the jump list, and refreshing the filtered lists. The modes
 //! (`update`, `annotation`) call these; these call none of them.
 
-use super::app::{App, Location, Pane, XrefItem};
+use super::app::{App, Pane, XrefItem};
+use super::jumps::Location;
 use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
@@ -298,19 +299,9 @@ pub(crate) fn current_location(app: &App) -> Option<Location> {
 
 /// Records where we are before a jump.
 pub fn push_jump(app: &mut App) {
-    let Some(here) = current_location(app) else {
-        return;
-    };
-    let j = &mut app.jumps;
-    j.entries.truncate(j.pos);
-    if j.entries.last() != Some(&here) {
-        j.entries.push(here);
+    if let Some(here) = current_location(app) {
+        app.jumps.push(here);
     }
-    // Keep the list bounded, as vim does.
-    if j.entries.len() > 100 {
-        j.entries.remove(0);
-    }
-    j.pos = j.entries.len();
 }
 
 pub(crate) fn restore(app: &mut App, loc: Location) {
@@ -339,37 +330,15 @@ pub fn refilter_browser(app: &mut App) {
 
 pub(crate) fn jump_back(app: &mut App) {
     let here = current_location(app);
-    let j = &mut app.jumps;
-    if j.pos >= j.entries.len() {
-        j.pos = j.entries.len();
-        match here {
-            Some(h) if j.entries.last() != Some(&h) => j.entries.push(h),
-            _ => {}
-        }
-        let newest = j.entries.len();
-        // From "newer than every entry", step to the entry before where we are.
-        if newest < 2 && j.entries.last() == here.as_ref() {
-            app.set_message("Already at the oldest jump");
-            return;
-        }
-        j.pos = newest - 1;
+    match app.jumps.back(here) {
+        Some(loc) => restore(app, loc),
+        None => app.set_message("Already at the oldest jump"),
     }
-    if j.pos == 0 {
-        app.set_message("Already at the oldest jump");
-        return;
-    }
-    j.pos -= 1;
-    let loc = j.entries[j.pos];
-    restore(app, loc);
 }
 
 pub(crate) fn jump_forward(app: &mut App) {
-    let j = &mut app.jumps;
-    if j.pos + 1 >= j.entries.len() {
-        app.set_message("Already at the newest jump");
-        return;
+    match app.jumps.forward() {
+        Some(loc) => restore(app, loc),
+        None => app.set_message("Already at the newest jump"),
     }
-    j.pos += 1;
-    let loc = j.entries[j.pos];
-    restore(app, loc);
 }
