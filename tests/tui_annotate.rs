@@ -332,7 +332,12 @@ fn linking_asks_once_with_the_count_then_applies_everywhere_or_here() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation: {:?}", app.prompt)
     };
-    let (q, keys) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, keys) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(q, "Link all 5 occurrences of “Pakistan” to Kabul?");
     assert_eq!(keys[0], ("Enter".to_string(), "all 5".to_string()));
     assert_eq!(keys[1], ("1".to_string(), "only this one".to_string()));
@@ -422,7 +427,12 @@ fn tagging_asks_for_a_kind_and_makes_a_new_entity() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(q, "Tag all 5 occurrences of “Pakistan” as a new org?");
     press(&mut app, "<Enter>");
     let new = NewEntity {
@@ -448,7 +458,12 @@ fn part_of_a_word_is_linked_here_only() {
         panic!("a confirmation")
     };
     assert_eq!(c.all, None);
-    let (q, keys) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, keys) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert!(q.contains("this span only"), "{q}");
     assert_eq!(keys[0], ("Enter".to_string(), "this one".to_string()));
     press(&mut app, "<Enter>");
@@ -491,7 +506,12 @@ fn reject_accept_and_reject_everywhere_on_the_mention_under_the_cursor() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "Accept “ISIS-K” as Islamic State Khorasan Province for all 4 occurrences?"
@@ -511,7 +531,12 @@ fn reject_accept_and_reject_everywhere_on_the_mention_under_the_cursor() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "“ISIS-K” is not Islamic State Khorasan Province: remove all 4 links of “ISIS-K”?"
@@ -559,7 +584,12 @@ fn rename_kind_merge_split_and_note() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(q, "Merge Pakistan (5 mentions) into Kabul (2 mentions)?");
     press(&mut app, "1");
     assert!(decisions(&app).is_empty(), "no single-span merge");
@@ -1311,7 +1341,12 @@ fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "Link “a” to Kabul? (Too short to link everywhere: this span only.)"
@@ -1385,7 +1420,12 @@ fn accept_and_reject_on_a_link_that_is_not_a_suggestion() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "“Pakistan” is linked by the knowledge base; reject it everywhere? (This removes all 5 links to Pakistan.)"

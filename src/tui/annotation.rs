@@ -101,10 +101,7 @@ pub fn resolve_counts(app: &mut App) {
 
 /// The count of `text`, if known.
 pub fn count_of(app: &App, text: &str) -> Option<(usize, usize)> {
-    app.count
-        .as_ref()
-        .filter(|c| c.text == text)
-        .and_then(|c| c.result)
+    Count::of(app.count.as_ref(), text)
 }
 
 // ---------------------------------------------------------------------------

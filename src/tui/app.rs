@@ -1,6 +1,7 @@
 //! The reader's state: plain data, changed only by
 //! [`crate::tui::update::update`] and read by the views.
 
+pub use super::answer::Count;
 pub use super::browser::{Browser, SortBy};
 pub use super::help::Help;
 pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
@@ -189,15 +190,6 @@ pub struct Subject {
     /// The text with white space folded, as it is named and linked.
     pub text: String,
     pub mention: Option<Mention>,
-}
-
-/// How often a text occurs in the corpus, as linking it everywhere would
-/// find it. Counted off the UI thread; `result` is `None` until then.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Count {
-    pub text: String,
-    /// (occurrences, documents).
-    pub result: Option<(usize, usize)>,
 }
 
 /// What the picker chooses an entity for.

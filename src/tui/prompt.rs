@@ -4,11 +4,13 @@
 //! decisions not yet on disk.
 
 use super::action::Action;
-use super::annotation::{count_of, decide, entity_name, linked_by};
+use super::annotation::{decide, entity_name, linked_by};
+use super::answer::{Count, JournalInfo};
 use super::app::{App, Confirm, ConfirmCount, ConfirmWhat, Effect, Field, Prompt, TextFor};
-use super::keymap::Context;
+use super::keymap::{Context, Keymap};
 use super::select;
 use crate::annotate::Op;
+use crate::index::Index;
 pub use crate::index::query::{
     count_occurrences, count_occurrences_until, pick_rows, review_queue, reviewable, score,
     span_only_reason, too_short_to_match,
@@ -160,16 +162,22 @@ pub fn answer(app: &mut App, all: bool) {
 }
 
 /// The question of a confirmation and its keys, as shown.
-pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)>) {
+/// `count` is the corpus-wide count the reader has (for
+/// [`ConfirmCount::Corpus`]); the keys are the keymap's.
+pub fn confirm_question(
+    c: &Confirm,
+    index: Option<&Index>,
+    count: Option<&Count>,
+    keymap: &Keymap,
+) -> (String, Vec<(String, String)>) {
     let name = |id: &str| {
-        app.index
-            .as_ref()
+        index
             .map(|i| entity_name(i, id))
             .unwrap_or_else(|| id.to_string())
     };
     let n = match c.count {
         ConfirmCount::Known(n) => Some(n),
-        ConfirmCount::Corpus => count_of(app, &c.text).map(|(n, _)| n),
+        ConfirmCount::Corpus => Count::of(count, &c.text).map(|(n, _)| n),
     };
     let every = match n {
         Some(n) => format!("all {}", plural(n, "occurrence", "occurrences")),
@@ -238,8 +246,7 @@ pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)
         }
         ConfirmWhat::Merge { from, into } => {
             let count = |id: &str| {
-                app.index
-                    .as_ref()
+                index
                     .and_then(|i| i.entity_by_id(id).map(|e| i.stats(e).mentions))
                     .unwrap_or(0) as usize
             };
@@ -261,26 +268,30 @@ pub fn confirm_question(app: &App, c: &Confirm) -> (String, Vec<(String, String)
             name(entity)
         ),
     };
-    let mut keys = Vec::new();
+    let mut hints: Vec<(Action, String)> = Vec::new();
     match (&c.all, &c.one) {
         (Some(_), Some(_)) => {
             let all = match n {
                 Some(n) => format!("all {n}"),
                 None => "all".to_string(),
             };
-            keys.push(("Enter".to_string(), all));
-            keys.push(("1".to_string(), "only this one".to_string()));
+            hints.push((Action::ConfirmAll, all));
+            hints.push((Action::ConfirmOne, "only this one".to_string()));
         }
-        (Some(_), None) => keys.push(("Enter".to_string(), "yes".to_string())),
-        (None, _) => keys.push(("Enter".to_string(), "this one".to_string())),
+        (Some(_), None) => hints.push((Action::ConfirmAll, "yes".to_string())),
+        (None, _) => hints.push((Action::ConfirmAll, "this one".to_string())),
     }
-    keys.push(("Esc".to_string(), "cancel".to_string()));
-    (q, keys)
+    hints.push((Action::Back, "cancel".to_string()));
+    (q, keys(keymap, CONTEXT, hints))
 }
 
 /// The question on quitting with unsaved decisions, and its keys.
-pub fn quit_question(app: &App) -> (String, Vec<(String, String)>) {
-    let j = &app.journal;
+/// `retrying` while a retry is on its way; the keys are the keymap's.
+pub fn quit_question(
+    j: &JournalInfo,
+    retrying: bool,
+    keymap: &Keymap,
+) -> (String, Vec<(String, String)>) {
     let reason = j
         .save_error
         .as_deref()
@@ -289,16 +300,28 @@ pub fn quit_question(app: &App) -> (String, Vec<(String, String)>) {
         "{} not saved ({reason}).",
         plural(j.pending, "decision is", "decisions are")
     );
-    let retrying = matches!(app.prompt, Some(Prompt::Quit { retrying: true }));
-    let keys = vec![
+    let hints = vec![
         (
-            "r".to_string(),
+            Action::RetrySave,
             if retrying { "retrying…" } else { "retry" }.to_string(),
         ),
-        ("q".to_string(), "quit anyway".to_string()),
-        ("Esc".to_string(), "stay".to_string()),
+        (Action::Quit, "quit anyway".to_string()),
+        (Action::Back, "stay".to_string()),
     ];
-    (q, keys)
+    (q, keys(keymap, Context::Quit, hints))
+}
+
+/// The keys of a question's answers, as the keymap binds them in
+/// `context` (an answer with no key is left out), beside their labels.
+pub fn keys(
+    keymap: &Keymap,
+    context: Context,
+    hints: Vec<(Action, String)>,
+) -> Vec<(String, String)> {
+    hints
+        .into_iter()
+        .filter_map(|(a, label)| keymap.label_for(&[context], &a).map(|k| (k, label)))
+        .collect()
 }
 
 /// `q` (or Ctrl-c): quits, unless decisions are not on disk (a full
