@@ -2,6 +2,7 @@
 //! [`crate::tui::update::update`] and read by the views.
 
 pub use super::answer::Count;
+pub use super::article::Article;
 pub use super::browser::{Browser, SortBy};
 pub use super::help::Help;
 pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
@@ -9,10 +10,11 @@ pub use super::jumps::{JumpList, Location};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
+pub use super::xref::{Places, Xref, XrefItem};
 use crate::annotate::{NoteTarget, Op};
-use crate::entity::{DocId, EntityId, Kind, Mention, Progress, Source};
+use crate::entity::{DocId, Kind, Mention, Progress, Source};
+use crate::index::Index;
 pub use crate::index::query::{PickRow, ReviewItem};
-use crate::index::{EntityCount, Index};
 use std::ops::Range;
 
 /// How far the background indexing has come.
@@ -30,135 +32,6 @@ pub struct Message {
     pub error: bool,
     /// The overlay the message is about: it goes when the overlay closes.
     pub overlay: Option<Overlay>,
-}
-
-/// The open article, wrapped to the pane, with the mention cursor.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Article {
-    pub doc: Option<DocId>,
-    /// Index into the document's mentions ([`Index::doc_mentions`]).
-    pub cursor: Option<usize>,
-    /// The first screen line shown.
-    pub scroll: usize,
-    /// A search hit to mark.
-    pub highlight: Option<Range<usize>>,
-    /// Byte ranges of the screen lines, for `wrap_width`.
-    pub lines: Vec<Range<usize>>,
-    pub wrap_width: usize,
-    /// The byte the top line was wrapped around the last time: kept while
-    /// the reader does not scroll, so that resizes back and forth come back
-    /// to the same top line.
-    pub anchor: Option<usize>,
-}
-
-impl Article {
-    /// The screen line that shows byte `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.lines
-            .partition_point(|r| r.start <= offset)
-            .saturating_sub(1)
-    }
-}
-
-/// One selectable row of the cross-link panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum XrefItem {
-    /// `docs[i]`: the entity's mentions in one document.
-    Doc(usize),
-    /// `mentions[i]`: one mention, shown in context.
-    Mention(usize),
-    /// `cooc[i]`: an entity that shares documents with this one.
-    Cooc(usize),
-}
-
-/// The cross-link panel for one entity.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Xref {
-    pub entity: Option<EntityId>,
-    /// (document, number of mentions), in corpus order.
-    pub docs: Vec<(DocId, u32)>,
-    /// Every mention, in (document, start) order: their places in the
-    /// index, shared with it (an entity named a million times is not
-    /// copied).
-    pub mentions: Places,
-    pub cooc: Vec<EntityCount>,
-    /// The co-occurring entities are not counted yet: the entity is named
-    /// so often that they are counted only when the list comes near them.
-    pub cooc_pending: bool,
-    /// Surface forms seen, most frequent first.
-    pub aliases: Vec<(String, u32)>,
-    /// Index over docs, then mentions, then co-occurring entities.
-    pub selected: usize,
-    pub docs_offset: usize,
-    pub list_offset: usize,
-}
-
-/// Mentions as places in an index: (document, position in its mentions).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Places(pub std::sync::Arc<[(DocId, u32)]>);
-
-impl Places {
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The `i`-th mention, as `index` has it.
-    pub fn get(&self, i: usize, index: &Index) -> Option<Mention> {
-        let &(d, k) = self.0.get(i)?;
-        index.doc_mentions(d).get(k as usize).copied()
-    }
-
-    /// How many of the mentions come before `(doc, start)` (or at it, with
-    /// `inclusive`).
-    pub fn count_before(&self, index: &Index, doc: DocId, start: u32, inclusive: bool) -> usize {
-        let key = |&(d, k): &(DocId, u32)| {
-            let s = index.doc_mentions(d).get(k as usize).map_or(0, |m| m.start);
-            (d, s)
-        };
-        if inclusive {
-            self.0.partition_point(|p| key(p) <= (doc, start))
-        } else {
-            self.0.partition_point(|p| key(p) < (doc, start))
-        }
-    }
-}
-
-impl Xref {
-    pub fn len(&self) -> usize {
-        self.docs.len() + self.mentions.len() + self.cooc.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn item(&self, i: usize) -> Option<XrefItem> {
-        let (d, m) = (self.docs.len(), self.mentions.len());
-        if i < d {
-            Some(XrefItem::Doc(i))
-        } else if i < d + m {
-            Some(XrefItem::Mention(i - d))
-        } else if i < self.len() {
-            Some(XrefItem::Cooc(i - d - m))
-        } else {
-            None
-        }
-    }
-
-    pub fn selected_item(&self) -> Option<XrefItem> {
-        self.item(self.selected)
-    }
-
-    /// The row of a mention, if it is one of this entity's.
-    pub fn mention_row(&self, index: &Index, doc: DocId, start: u32) -> Option<usize> {
-        let i = self.mentions.count_before(index, doc, start, false);
-        let m = self.mentions.get(i, index)?;
-        ((m.doc, m.start) == (doc, start)).then_some(self.docs.len() + i)
-    }
 }
 
 /// A span of the open article selected for annotation (visual mode). Both

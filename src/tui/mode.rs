@@ -84,6 +84,8 @@ pub struct Ctx<'a> {
     pub index: Option<&'a Index>,
     /// How many rows (or lines) the mode shows at once: a page.
     pub page: usize,
+    /// The entity in the cross-link panel, if any.
+    pub entity: Option<EntityId>,
 }
 
 impl<'a> Ctx<'a> {
@@ -91,7 +93,13 @@ impl<'a> Ctx<'a> {
         Ctx {
             index,
             page: page.max(1),
+            entity: None,
         }
+    }
+
+    /// The same, knowing the cross-link panel's entity.
+    pub fn with_entity(self, entity: Option<EntityId>) -> Ctx<'a> {
+        Ctx { entity, ..self }
     }
 }
 

@@ -42,16 +42,19 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
                     let cx = Ctx::new(app.index.as_ref(), 1);
                     app.list.click(rows, x, y, &cx)
                 }
-                Pane::Article => then(super::article::click(app, r, x, y)),
-                Pane::Xref => then(super::xref::click(app, r, x, y)),
+                Pane::Article => {
+                    let cx = Ctx::new(app.index.as_ref(), 1);
+                    app.article.click(layout::article_text(r), x, y, &cx)
+                }
+                Pane::Xref => {
+                    let areas = layout::xref_areas(r, app.xref.docs.len());
+                    let cx = Ctx::new(app.index.as_ref(), 1);
+                    app.xref.click(areas.docs, areas.list, x, y, &cx)
+                }
             };
         }
     }
     Outcome::Consumed
-}
-
-fn then(a: Option<Action>) -> Outcome {
-    a.map_or(Outcome::Consumed, Outcome::Then)
 }
 
 /// The wheel: focuses the pane under it and says how to scroll it (three

@@ -5,14 +5,12 @@ use super::action::Action;
 use super::annotation;
 use super::app::Overlay as O;
 use super::app::{App, Field, LoadState, Overlay, Pane, Prompt};
-use super::article::{step_mention, step_same};
 use super::keymap::Context;
 use super::layout::{self};
 use super::mode::{Ctx, Outcome};
 use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
-use super::nav::{jump_back, jump_forward};
+use super::nav::{jump_back, jump_forward, step_same};
 use super::visual;
-use super::xref::{open_xref_item, step_section};
 use super::{article, browser, help, journal, list, mouse, picker, prompt, review, search, xref};
 use crate::entity::DocId;
 use crate::index::Index;
@@ -320,12 +318,15 @@ pub fn update(app: &mut App, action: Action) {
                 app.input = Some(Field::ListFilter);
             }
         },
-        Action::NextMention => step_mention(app, true),
-        Action::PrevMention => step_mention(app, false),
+        Action::NextMention | Action::PrevMention => {
+            let cx = Ctx::new(app.index.as_ref(), article_height(app));
+            let o = app.article.step_mention(action == Action::NextMention, &cx);
+            apply(app, o);
+        }
         Action::NextSame => step_same(app, true),
         Action::PrevSame => step_same(app, false),
-        Action::NextSection => step_section(app, true),
-        Action::PrevSection => step_section(app, false),
+        Action::NextSection => app.xref.step_section(true),
+        Action::PrevSection => app.xref.step_section(false),
         // The browser's own (see above).
         Action::Sort => {}
         Action::Tag => annotation::tag(app),
@@ -526,10 +527,11 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
 
 /// Hands an action to the focused pane; true when the pane took it.
 fn focused_pane(app: &mut App, action: &Action) -> bool {
-    let cx = Ctx::new(app.index.as_ref(), pane_page(app, app.focus));
+    let cx = Ctx::new(app.index.as_ref(), pane_page(app, app.focus)).with_entity(app.xref.entity);
     let o = match app.focus {
         Pane::List => app.list.handle(action, &cx),
-        Pane::Article | Pane::Xref => Outcome::Ignored,
+        Pane::Article => app.article.handle(action, &cx),
+        Pane::Xref => app.xref.handle(action, &cx),
     };
     let taken = o.taken();
     apply(app, o);
@@ -600,50 +602,12 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
 // ---------------------------------------------------------------------------
 // Lists.
 
+/// Moves the open overlay's selection, else the focused pane's.
 fn move_selection(app: &mut App, action: &Action) {
-    let panes = layout::app_panes(app);
-    let step = |sel: usize, len: usize, page: usize| -> usize {
-        let last = len.saturating_sub(1);
-        match action {
-            Action::Down => (sel + 1).min(last),
-            Action::Up => sel.saturating_sub(1),
-            Action::PageDown => (sel + page.max(1)).min(last),
-            Action::PageUp => sel.saturating_sub(page.max(1)),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => sel,
-        }
-    };
     if app.overlay.is_some() {
         open_overlay(app, action);
-        return;
-    }
-    match app.focus {
-        Pane::List => {
-            focused_pane(app, action);
-        }
-        Pane::Article => {
-            let h = article_height(app);
-            let a = &mut app.article;
-            let max = a.lines.len().saturating_sub(h);
-            a.scroll = match action {
-                Action::Down => (a.scroll + 1).min(max.max(a.scroll)),
-                Action::Up => a.scroll.saturating_sub(1),
-                Action::PageDown => (a.scroll + h.saturating_sub(2).max(1)).min(max.max(a.scroll)),
-                Action::PageUp => a.scroll.saturating_sub(h.saturating_sub(2).max(1)),
-                Action::Top => 0,
-                Action::Bottom => max,
-                _ => a.scroll,
-            };
-        }
-        Pane::Xref => {
-            let page = panes
-                .xref
-                .map(|r| usize::from(layout::xref_areas(r, app.xref.docs.len()).list.height))
-                .unwrap_or(1);
-            let x = &mut app.xref;
-            x.selected = step(x.selected, x.len(), page);
-        }
+    } else {
+        focused_pane(app, action);
     }
 }
 
@@ -654,19 +618,9 @@ fn open(app: &mut App) {
         }
         Some(Overlay::Review) => review::review_open(app),
         Some(Overlay::Picker) => annotation::pick(app),
-        None => match app.focus {
-            Pane::List => {
-                focused_pane(app, &Action::Open);
-            }
-            Pane::Article => {
-                if app.xref.entity.is_some() {
-                    app.focus = Pane::Xref;
-                } else {
-                    app.set_message("No mention under the cursor (n: next mention)");
-                }
-            }
-            Pane::Xref => open_xref_item(app),
-        },
+        None => {
+            focused_pane(app, &Action::Open);
+        }
     }
 }
 
@@ -695,13 +649,7 @@ fn back(app: &mut App) {
     if app.visual.take().is_some() {
         return;
     }
-    match app.focus {
-        Pane::List => {
-            focused_pane(app, &Action::Back);
-        }
-        Pane::Article => app.article.highlight = None,
-        Pane::Xref => app.focus = Pane::Article,
-    }
+    focused_pane(app, &Action::Back);
 }
 
 // ---------------------------------------------------------------------------
