@@ -316,6 +316,78 @@ fn picker_filters_as_you_type_best_first() {
     );
 }
 
+#[test]
+fn the_picker_moves_while_typing_and_picks_the_row_chosen() {
+    let mut app = app(80, 24);
+    press(&mut app, "vL");
+    let rows = app.picker.as_ref().expect("picker").rows.clone();
+    assert!(rows.len() > 2, "{rows:?}");
+    // ↓ and Ctrl-n move down while the query takes typed keys; ↑ back up.
+    press(&mut app, "<Down><C-n>");
+    assert_eq!(app.picker.as_ref().map(|p| p.selected), Some(2));
+    assert_eq!(app.input, Some(Field::Picker));
+    press(&mut app, "<Up>");
+    assert_eq!(app.picker.as_ref().map(|p| p.selected), Some(1));
+    // Enter picks that row: the question names its entity.
+    press(&mut app, "<Enter>");
+    assert!(app.picker.is_none());
+    assert_eq!(app.overlay, None);
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation: {:?}", app.prompt)
+    };
+    let index = app.index.as_ref().expect("index");
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
+    assert!(q.contains(&index.entity(rows[1].entity).name), "{q}");
+}
+
+#[test]
+fn a_click_selects_a_picker_row_and_a_second_click_picks_it() {
+    let mut app = app(80, 24);
+    app.mouse = true;
+    press(&mut app, "vL");
+    let rows = app.picker.as_ref().expect("picker").rows.clone();
+    // The third row on screen: find its line by its name.
+    let name = app
+        .index
+        .as_ref()
+        .expect("index")
+        .entity(rows[2].entity)
+        .name
+        .clone();
+    let t = draw_with(&app, &dark());
+    let buf = t.backend().buffer();
+    let (x, y) = (0..buf.area.height)
+        .find_map(|y| {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            line.find(name.as_str()).map(|_| (buf.area.width / 2, y))
+        })
+        .expect("the row is drawn");
+    update::update(&mut app, dossier::tui::action::Action::Click(x, y));
+    assert_eq!(app.picker.as_ref().map(|p| p.selected), Some(2));
+    assert_eq!(app.overlay, Some(Overlay::Picker));
+    update::update(&mut app, dossier::tui::action::Action::Click(x, y));
+    assert!(app.picker.is_none());
+    assert!(
+        matches!(app.prompt, Some(Prompt::Confirm(_))),
+        "{:?}",
+        app.prompt
+    );
+    // A click outside the overlay closes it.
+    let mut app = self::app(80, 24);
+    press(&mut app, "vL");
+    update::update(&mut app, dossier::tui::action::Action::Click(0, 0));
+    assert_eq!(app.overlay, None);
+    assert!(app.picker.is_none());
+    assert_eq!(app.input, None);
+}
+
 // ---------------------------------------------------------------------------
 // Decisions and their confirmation.
 

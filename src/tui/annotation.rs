@@ -14,32 +14,23 @@ use super::app::{
     Pane, PickFor, Prompt, Subject, TextFor, XrefItem,
 };
 use super::nav::{refilter_browser, refilter_list, set_xref_entity, sync_xref_to_cursor};
-use super::picker::{close_picker, open_picker, refilter_picker};
+use super::picker::Picker;
 use super::select;
+pub use super::subject::{anchor_of, link_ops, links_everywhere, subject_of};
 use super::worker::{Applied, READ_ONLY};
 use crate::annotate::ops::fresh_id;
-use crate::annotate::{Anchor, NewEntity, NoteTarget, Op};
+use crate::annotate::{NewEntity, NoteTarget, Op};
 use crate::entity::normalize::key;
-use crate::entity::{DocId, EntityId, Kind, Mention, Source};
+use crate::entity::{EntityId, Kind, Mention, Source};
 use crate::index::Index;
 pub use crate::index::query::{
     count_occurrences, count_occurrences_until, pick_rows, review_queue, reviewable, score,
     span_only_reason, too_short_to_match,
 };
 use crate::text::{self, plural};
-use std::ops::Range;
 
 // ---------------------------------------------------------------------------
 // Counting: what "every occurrence" means.
-
-/// True when linking the subject's text everywhere would link the subject
-/// itself (it is whole words, long enough to match).
-pub fn links_everywhere(index: &Index, s: &Subject) -> bool {
-    let Some(doc) = index.docs().get(s.doc as usize) else {
-        return false;
-    };
-    crate::index::query::links_span(&doc.text, &s.text, s.range.clone())
-}
 
 /// The text whose corpus-wide count should be on screen, if any.
 pub(crate) fn counted_text(app: &App) -> Option<String> {
@@ -107,27 +98,6 @@ pub fn count_of(app: &App, text: &str) -> Option<(usize, usize)> {
 // ---------------------------------------------------------------------------
 // What a decision is about.
 
-pub(crate) fn subject_of(index: &Index, doc: DocId, range: Range<usize>) -> Subject {
-    let exact = index
-        .docs()
-        .get(doc as usize)
-        .and_then(|d| d.text.get(range.clone()))
-        .unwrap_or("")
-        .to_string();
-    let mention = index
-        .doc_mentions(doc)
-        .iter()
-        .find(|m| m.range() == range)
-        .copied();
-    Subject {
-        doc,
-        text: select::flatten(&exact),
-        exact,
-        range,
-        mention,
-    }
-}
-
 /// The mention a key acts on outside visual mode: the one selected in the
 /// cross-link panel when it has the focus, else the one under the cursor.
 pub(crate) fn target_mention(app: &App) -> Option<Mention> {
@@ -185,34 +155,6 @@ pub(crate) fn target_entity(app: &App) -> Option<EntityId> {
             subject_mention(app).map(|m| m.entity).or(app.xref.entity)
         }
     }
-}
-
-/// The two ways to link a subject to `entity` (created by `new` if given):
-/// every occurrence of its text (when that can be matched), and this span.
-pub(crate) fn link_ops(
-    index: &Index,
-    s: &Subject,
-    entity: &str,
-    new: Option<NewEntity>,
-) -> (Option<Op>, Option<Op>) {
-    let all = links_everywhere(index, s).then(|| Op::LinkText {
-        text: s.text.clone(),
-        entity: entity.to_string(),
-        new: new.clone(),
-    });
-    let one = anchor_of(index, s).map(|anchor| Op::LinkSpan {
-        anchor,
-        entity: entity.to_string(),
-        new,
-    });
-    (all, one)
-}
-
-pub(crate) fn anchor_of(index: &Index, s: &Subject) -> Option<Anchor> {
-    let d = index.docs().get(s.doc as usize)?;
-    d.text
-        .get(s.range.clone())
-        .map(|_| Anchor::new(&d.id, &d.text, s.range.clone()))
 }
 
 pub(crate) fn entity_id(index: &Index, e: EntityId) -> String {
@@ -702,20 +644,29 @@ pub fn take_over(app: &mut App) {
 // ---------------------------------------------------------------------------
 // The picker.
 
-/// Enter in the picker: the selected entity.
-pub fn pick(app: &mut App) {
-    let Some(p) = app.picker.clone() else { return };
-    let Some(row) = p.rows.get(p.selected).cloned() else {
-        app.input = Some(Field::Picker);
-        app.set_overlay_message("No entity matches; Esc cancels");
-        return;
-    };
-    close_picker(app);
+/// Opens the picker for `purpose`.
+pub(crate) fn open_picker(app: &mut App, purpose: PickFor) {
+    app.picker = Some(Picker::new(purpose));
+    app.overlay = Some(Overlay::Picker);
+    app.input = Some(Field::Picker);
+    refilter_picker(app);
+}
+
+/// Recomputes the picker's rows after its query changed.
+pub fn refilter_picker(app: &mut App) {
+    if let (Some(index), Some(p)) = (app.index.as_ref(), app.picker.as_mut()) {
+        p.refilter(index, &app.journal.merged);
+    }
+}
+
+/// The picker (closed now) chose `entity` for `purpose`: asks to confirm
+/// the link or the merge.
+pub fn picked(app: &mut App, purpose: PickFor, entity: EntityId) {
     let Some(index) = app.index.as_ref() else {
         return;
     };
-    let id = entity_id(index, row.entity);
-    match p.purpose {
+    let id = entity_id(index, entity);
+    match purpose {
         PickFor::Link(s) => {
             let (all, one) = link_ops(index, &s, &id, None);
             confirm(

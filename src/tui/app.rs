@@ -9,7 +9,9 @@ pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
 pub use super::jumps::{JumpList, Location};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
+pub use super::picker::{PickFor, Picker};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
+pub use super::subject::Subject;
 pub use super::xref::{Places, Xref, XrefItem};
 use crate::annotate::{NoteTarget, Op};
 use crate::entity::{DocId, Kind, Mention, Progress, Source};
@@ -50,39 +52,6 @@ impl Visual {
     pub fn range(&self) -> Range<usize> {
         self.start..self.end
     }
-}
-
-/// What a span decision is about: a span of a document, its text, and the
-/// mention at exactly that span if there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subject {
-    pub doc: DocId,
-    pub range: Range<usize>,
-    /// The text as it stands in the document.
-    pub exact: String,
-    /// The text with white space folded, as it is named and linked.
-    pub text: String,
-    pub mention: Option<Mention>,
-}
-
-/// What the picker chooses an entity for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PickFor {
-    /// Link this span (and, after confirmation, every occurrence of its text).
-    Link(Subject),
-    /// Merge the entity with this id into the one picked.
-    Merge { from: String },
-}
-
-/// The fuzzy entity picker: names and aliases of every entity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Picker {
-    pub purpose: PickFor,
-    pub query: String,
-    /// Best first.
-    pub rows: Vec<PickRow>,
-    pub selected: usize,
-    pub offset: usize,
 }
 
 /// What a kind is chosen for.

@@ -31,6 +31,7 @@ pub mod review;
 pub mod screen;
 pub mod search;
 pub mod select;
+pub mod subject;
 pub mod terminal;
 pub mod theme;
 pub mod update;

@@ -119,7 +119,7 @@ pub enum Outcome {
     OverlayMessage(String),
     /// Work for the event loop.
     Effect(Effect),
-    /// Close the open overlay.
+    /// Close the open overlay (a picker or review queue goes with it).
     Close,
     /// Open an overlay.
     Show(Overlay),
@@ -144,6 +144,9 @@ pub enum Outcome {
     ShowEntity { entity: EntityId, jump: bool },
     /// Put the cross-link panel on the entity under the article's cursor.
     SyncXref,
+    /// The picker chose this entity: the router closes it and carries out
+    /// what it was opened for.
+    Picked(EntityId),
     /// Then this action, through the router.
     Then(Action),
     /// Several of these, in order.

@@ -4,7 +4,6 @@ use super::action::Action;
 use super::app::{App, Overlay, Pane};
 use super::layout::{self};
 use super::mode::{Ctx, Outcome};
-use super::picker;
 
 pub(crate) fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.right() && y >= r.y && y < r.bottom()
@@ -17,16 +16,16 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
     if app.overlay.is_some() {
         let over = layout::inner(layout::overlay(panes.main));
         if !contains(over, x, y) {
-            if app.overlay == Some(Overlay::Picker) {
-                picker::close_picker(app);
-            }
-            app.overlay = None;
-            return Outcome::Consumed;
+            return Outcome::Close;
         }
         let cx = Ctx::new(app.index.as_ref(), 1);
         return match app.overlay {
             Some(Overlay::Entities) => app.browser.click(over, x, y, &cx),
             Some(Overlay::Results) => app.search.click(over, x, y, &cx),
+            Some(Overlay::Picker) => match app.picker.as_mut() {
+                Some(p) => p.click(over, x, y, &cx),
+                None => Outcome::Consumed,
+            },
             _ => Outcome::Consumed,
         };
     }

@@ -11,7 +11,7 @@ use super::mode::{Ctx, Outcome};
 use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
 use super::nav::{jump_back, jump_forward, step_same};
 use super::visual;
-use super::{article, browser, help, journal, list, mouse, picker, prompt, review, search, xref};
+use super::{article, browser, help, journal, list, mouse, prompt, review, search, xref};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -452,7 +452,9 @@ pub(crate) fn after(app: &mut App) {
     let main = layout::app_panes(app).main;
     let over = layout::inner(layout::overlay(main));
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
-    picker::fix_picker_offset(app, rows);
+    if let Some(p) = app.picker.as_mut() {
+        p.keep_in_view(rows);
+    }
     // A search runs only while its results are on screen.
     if app.overlay != Some(Overlay::Results) {
         let o = app.search.stop();
@@ -518,7 +520,11 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
         Some(Overlay::Journal) => app.journal_overlay.handle(action, &cx),
         Some(Overlay::Entities) => app.browser.handle(action, &cx),
         Some(Overlay::Results) => app.search.handle(action, &cx),
-        Some(Overlay::Picker | Overlay::Review) | None => Outcome::Ignored,
+        Some(Overlay::Picker) => match app.picker.as_mut() {
+            Some(p) => p.handle(action, &cx),
+            None => Outcome::Ignored,
+        },
+        Some(Overlay::Review) | None => Outcome::Ignored,
     };
     let taken = o.taken();
     apply(app, o);
@@ -553,6 +559,20 @@ fn mark_entity(app: &mut App) {
     apply(app, o);
 }
 
+/// Closes the open overlay; the picker and the review queue go with theirs.
+fn close_overlay(app: &mut App) {
+    match app.overlay.take() {
+        Some(Overlay::Picker) => {
+            app.picker = None;
+            if app.input == Some(Field::Picker) {
+                app.input = None;
+            }
+        }
+        Some(Overlay::Review) => app.review = None,
+        _ => {}
+    }
+}
+
 /// Carries out what a mode handed back.
 pub(crate) fn apply(app: &mut App, outcome: Outcome) {
     match outcome {
@@ -561,7 +581,7 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
         Outcome::Error(m) => app.set_error(m),
         Outcome::OverlayMessage(m) => app.set_overlay_message(m),
         Outcome::Effect(e) => app.effects.push(e),
-        Outcome::Close => app.overlay = None,
+        Outcome::Close => close_overlay(app),
         Outcome::Show(o) => app.overlay = Some(o),
         Outcome::Input(f) => app.input = Some(f),
         Outcome::Focus(p) => app.focus = p,
@@ -590,6 +610,12 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             set_xref_entity(app, entity);
         }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::Picked(entity) => {
+            if let Some(p) = app.picker.take() {
+                close_overlay(app);
+                annotation::picked(app, p.purpose, entity);
+            }
+        }
         Outcome::Then(a) => update(app, a),
         Outcome::All(v) => {
             for o in v {
@@ -613,11 +639,10 @@ fn move_selection(app: &mut App, action: &Action) {
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Help | Overlay::Journal | Overlay::Entities | Overlay::Results) => {
+        Some(Overlay::Review) => review::review_open(app),
+        Some(_) => {
             open_overlay(app, &Action::Open);
         }
-        Some(Overlay::Review) => review::review_open(app),
-        Some(Overlay::Picker) => annotation::pick(app),
         None => {
             focused_pane(app, &Action::Open);
         }
@@ -629,10 +654,6 @@ fn back(app: &mut App) {
         if app.input == Some(Field::Prompt) {
             app.input = None;
         }
-        return;
-    }
-    if app.overlay == Some(Overlay::Picker) {
-        picker::close_picker(app);
         return;
     }
     if let Some(o) = app.overlay.take() {
@@ -670,7 +691,7 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
             if let Some(p) = app.picker.as_mut() {
                 f(&mut p.query);
             }
-            picker::refilter_picker(app);
+            annotation::refilter_picker(app);
         }
         Some(Field::Prompt) => {
             if let Some(Prompt::Text { value, .. }) = app.prompt.as_mut() {
@@ -691,7 +712,13 @@ fn accept_field(app: &mut App) {
             let o = app.list.filter_kept();
             apply(app, o);
         }
-        Some(Field::Picker) => annotation::pick(app),
+        Some(Field::Picker) => {
+            let cx = Ctx::new(app.index.as_ref(), overlay_page(app));
+            if let Some(p) = app.picker.as_mut() {
+                let o = p.handle(&Action::Open, &cx);
+                apply(app, o);
+            }
+        }
         Some(Field::Prompt) => prompt::accept_text(app),
         _ => {}
     }
@@ -704,7 +731,12 @@ fn cancel_field(app: &mut App) {
             refilter_list(app);
         }
         Some(Field::EntityFilter) => app.browser.clear_filter(app.index.as_ref()),
-        Some(Field::Picker) => picker::close_picker(app),
+        Some(Field::Picker) => {
+            app.picker = None;
+            if app.overlay == Some(Overlay::Picker) {
+                app.overlay = None;
+            }
+        }
         Some(Field::Prompt) => app.prompt = None,
         _ => {}
     }

@@ -84,7 +84,7 @@ impl StatusView<'_> {
             (Some(Overlay::Help), _) => tui::help::HINTS,
             (Some(Overlay::Journal), _) => tui::journal::HINTS,
             (Some(Overlay::Review), _) => tui::review::HINTS,
-            (Some(Overlay::Picker), _) => &[],
+            (Some(Overlay::Picker), _) => tui::picker::HINTS,
             (None, Pane::Article) if suggestion => tui::article::SUGGESTION_HINTS,
             (Some(Overlay::Entities), _) => tui::browser::HINTS,
             (Some(Overlay::Results), _) => tui::search::HINTS,
