@@ -10,6 +10,7 @@ pub use super::jumps::{JumpList, Location};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
 pub use super::picker::{PickFor, Picker};
+pub use super::review::{Review, ReviewStep};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
 pub use super::subject::Subject;
 pub use super::xref::{Places, Xref, XrefItem};
@@ -144,36 +145,6 @@ pub enum Prompt {
     Quit {
         retrying: bool,
     },
-}
-
-/// What was done with a suggestion in the review queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewStep {
-    Accepted,
-    Rejected,
-    Skipped,
-}
-
-/// The review queue: suggestions, most frequent first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Review {
-    pub items: Vec<ReviewItem>,
-    pub pos: usize,
-    /// The steps taken, so Backspace can go back.
-    pub history: Vec<(usize, ReviewStep)>,
-    pub accepted: usize,
-    pub rejected: usize,
-    pub skipped: usize,
-    /// Bulk accepts: (the history's length after it, the later suggestions
-    /// it took out of the queue, with their places), so that Backspace can
-    /// put them back.
-    pub bulk: Vec<(usize, Vec<(usize, ReviewItem)>)>,
-}
-
-impl Review {
-    pub fn current(&self) -> Option<&ReviewItem> {
-        self.items.get(self.pos)
-    }
 }
 
 /// Everything the reader shows.

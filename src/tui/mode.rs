@@ -119,6 +119,9 @@ pub enum Outcome {
     OverlayMessage(String),
     /// Work for the event loop.
     Effect(Effect),
+    /// Record this decision in the journal (the router says why not when
+    /// it is read-only).
+    Decide(Op),
     /// Close the open overlay (a picker or review queue goes with it).
     Close,
     /// Open an overlay.

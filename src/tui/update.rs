@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::annotation;
 use super::app::Overlay as O;
-use super::app::{App, Field, LoadState, Overlay, Pane, Prompt};
+use super::app::{App, Field, LoadState, Overlay, Pane, Prompt, Review};
 use super::keymap::Context;
 use super::layout::{self};
 use super::mode::{Ctx, Outcome};
@@ -244,9 +244,7 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         // The modes take the actions that are theirs.
-        _ if visual::handle(app, &action)
-            || review::handle(app, &action)
-            || prompt::handle(app, &action) => {}
+        _ if visual::handle(app, &action) || prompt::handle(app, &action) => {}
         // The open overlay takes the actions that are its own (a question
         // takes Esc before it).
         _ if app.overlay.is_some()
@@ -348,6 +346,7 @@ pub fn update(app: &mut App, action: Action) {
             app.journal_overlay = Default::default();
         }
         Action::TakeOver => annotation::take_over(app),
+        Action::Review => open_review(app),
         Action::ChooseKind(k) => annotation::choose_kind(app, k),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
         Action::Searched(batch) => {
@@ -397,7 +396,6 @@ pub fn update(app: &mut App, action: Action) {
         | Action::PrevWord
         | Action::LineDown
         | Action::LineUp
-        | Action::Review
         | Action::ReviewAccept
         | Action::ReviewAcceptAll
         | Action::ReviewReject
@@ -514,6 +512,15 @@ fn overlay_page(app: &App) -> usize {
 
 /// Hands an action to the open overlay's mode; true when it took it.
 fn open_overlay(app: &mut App, action: &Action) -> bool {
+    // Nothing is decided while the journal is read-only.
+    if app.overlay == Some(Overlay::Review)
+        && app.review.as_ref().is_some_and(|r| {
+            Review::decides(action) && (r.current().is_some() || *action == Action::ReviewAcceptAll)
+        })
+        && annotation::refuse_if_read_only(app)
+    {
+        return true;
+    }
     let cx = Ctx::new(app.index.as_ref(), overlay_page(app));
     let o = match app.overlay {
         Some(Overlay::Help) => app.help.handle(action, &cx),
@@ -524,7 +531,11 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
             Some(p) => p.handle(action, &cx),
             None => Outcome::Ignored,
         },
-        Some(Overlay::Review) | None => Outcome::Ignored,
+        Some(Overlay::Review) => match app.review.as_mut() {
+            Some(r) => r.handle(action, &cx),
+            None => Outcome::Ignored,
+        },
+        None => Outcome::Ignored,
     };
     let taken = o.taken();
     apply(app, o);
@@ -559,6 +570,22 @@ fn mark_entity(app: &mut App) {
     apply(app, o);
 }
 
+/// `r`: opens the review queue.
+fn open_review(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let items = crate::index::query::review_queue(index);
+    if items.is_empty() {
+        app.set_message("No suggested links to review (spelling variants, abbreviations and names found in the text)");
+        return;
+    }
+    app.visual = None;
+    app.input = None;
+    app.review = Some(Review::new(items));
+    app.overlay = Some(Overlay::Review);
+}
+
 /// Closes the open overlay; the picker and the review queue go with theirs.
 fn close_overlay(app: &mut App) {
     match app.overlay.take() {
@@ -581,6 +608,7 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
         Outcome::Error(m) => app.set_error(m),
         Outcome::OverlayMessage(m) => app.set_overlay_message(m),
         Outcome::Effect(e) => app.effects.push(e),
+        Outcome::Decide(op) => annotation::decide(app, op),
         Outcome::Close => close_overlay(app),
         Outcome::Show(o) => app.overlay = Some(o),
         Outcome::Input(f) => app.input = Some(f),
@@ -639,7 +667,6 @@ fn move_selection(app: &mut App, action: &Action) {
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Review) => review::review_open(app),
         Some(_) => {
             open_overlay(app, &Action::Open);
         }
@@ -656,15 +683,8 @@ fn back(app: &mut App) {
         }
         return;
     }
-    if let Some(o) = app.overlay.take() {
-        if o == Overlay::Review
-            && let Some(r) = app.review.take()
-        {
-            let (a, x, s) = (r.accepted, r.rejected, r.skipped);
-            if a + x + s > 0 {
-                app.set_message(format!("Review: {a} accepted, {x} rejected, {s} skipped"));
-            }
-        }
+    if app.overlay.is_some() {
+        close_overlay(app);
         return;
     }
     if app.visual.take().is_some() {
