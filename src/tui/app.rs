@@ -13,12 +13,12 @@ pub use super::picker::{PickFor, Picker};
 pub use super::review::{Review, ReviewStep};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
 pub use super::subject::Subject;
+pub use super::visual::Visual;
 pub use super::xref::{Places, Xref, XrefItem};
 use crate::annotate::{NoteTarget, Op};
-use crate::entity::{DocId, Kind, Mention, Progress, Source};
+use crate::entity::{Kind, Mention, Progress, Source};
 use crate::index::Index;
 pub use crate::index::query::{PickRow, ReviewItem};
-use std::ops::Range;
 
 /// How far the background indexing has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,24 +35,6 @@ pub struct Message {
     pub error: bool,
     /// The overlay the message is about: it goes when the overlay closes.
     pub overlay: Option<Overlay>,
-}
-
-/// A span of the open article selected for annotation (visual mode). Both
-/// ends are byte offsets into the document's text, on grapheme boundaries;
-/// the motions move the *active* end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Visual {
-    pub doc: DocId,
-    pub start: usize,
-    pub end: usize,
-    /// The start moves (after `o`) rather than the end.
-    pub start_active: bool,
-}
-
-impl Visual {
-    pub fn range(&self) -> Range<usize> {
-        self.start..self.end
-    }
 }
 
 /// What a kind is chosen for.

@@ -142,6 +142,10 @@ pub enum Outcome {
     ReadDoc(DocId),
     /// Mark a range of the open article (a search hit).
     Highlight(Range<usize>),
+    /// Scroll the article so that this byte is on screen.
+    Reveal(usize),
+    /// Put the article's cursor on this mention of the open document.
+    Cursor(usize),
     /// Show an entity in the cross-link panel, recording a jump first when
     /// `jump`.
     ShowEntity { entity: EntityId, jump: bool },

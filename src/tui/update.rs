@@ -244,7 +244,7 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         // The modes take the actions that are theirs.
-        _ if visual::handle(app, &action) || prompt::handle(app, &action) => {}
+        _ if visual_mode(app, &action) || prompt::handle(app, &action) => {}
         // The open overlay takes the actions that are its own (a question
         // takes Esc before it).
         _ if app.overlay.is_some()
@@ -542,6 +542,29 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
     taken
 }
 
+/// Hands an action to visual mode; true when it took it.
+fn visual_mode(app: &mut App, action: &Action) -> bool {
+    let page = article_height(app);
+    let cursor = app.cursor_mention();
+    let panel_mention = match app.focus {
+        Pane::Xref => annotation::target_mention(app),
+        _ => None,
+    };
+    let around = visual::Around {
+        doc: app.article.doc,
+        cursor,
+        top: app.article.first_visible(),
+        lines: &app.article.lines,
+        focus: app.focus,
+        panel_mention,
+    };
+    let cx = Ctx::new(app.index.as_ref(), page);
+    let o = visual::handle(&mut app.visual, action, &cx, &around);
+    let taken = o.taken();
+    apply(app, o);
+    taken
+}
+
 /// Hands an action to the focused pane; true when the pane took it.
 fn focused_pane(app: &mut App, action: &Action) -> bool {
     let cx = Ctx::new(app.index.as_ref(), pane_page(app, app.focus)).with_entity(app.xref.entity);
@@ -638,6 +661,8 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             set_xref_entity(app, entity);
         }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::Reveal(b) => reveal(app, b),
+        Outcome::Cursor(i) => app.article.cursor = Some(i),
         Outcome::Picked(entity) => {
             if let Some(p) = app.picker.take() {
                 close_overlay(app);
