@@ -21,11 +21,12 @@ use super::worker::{Applied, READ_ONLY};
 use crate::annotate::ops::fresh_id;
 use crate::annotate::{NewEntity, NoteTarget, Op};
 use crate::entity::normalize::key;
-use crate::entity::{EntityId, Kind, Mention, Source};
+use crate::entity::{EntityId, Mention};
 use crate::index::Index;
 pub use crate::index::query::{
-    count_occurrences, count_occurrences_until, pick_rows, review_queue, reviewable, score,
-    span_only_reason, too_short_to_match,
+    count_occurrences, count_occurrences_until, entity_id, entity_name, linked_by,
+    mentions_with_text, pick_rows, review_queue, reviewable, score, span_only_reason,
+    too_short_to_match,
 };
 use crate::text::{self, plural};
 
@@ -155,22 +156,6 @@ pub(crate) fn target_entity(app: &App) -> Option<EntityId> {
             subject_mention(app).map(|m| m.entity).or(app.xref.entity)
         }
     }
-}
-
-pub(crate) fn entity_id(index: &Index, e: EntityId) -> String {
-    index
-        .entities()
-        .get(e as usize)
-        .map(|x| x.id.clone())
-        .unwrap_or_default()
-}
-
-/// The display name of an entity id.
-pub fn entity_name(index: &Index, id: &str) -> String {
-    index
-        .entity_by_id(id)
-        .map(|e| index.entity(e).name.clone())
-        .unwrap_or_else(|| id.to_string())
 }
 
 /// Says why nothing can be decided, and returns true, when the journal is
@@ -309,49 +294,6 @@ pub fn tag(app: &mut App) {
     }
 }
 
-/// A kind was chosen in the prompt.
-pub fn choose_kind(app: &mut App, kind: Kind) {
-    let Some(Prompt::Kind(purpose)) = app.prompt.clone() else {
-        return;
-    };
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    match purpose {
-        KindFor::Tag(s) => {
-            let id = fresh_id(&s.text, |c| index.entity_by_id(c).is_some());
-            let new = NewEntity {
-                id: id.clone(),
-                name: s.text.clone(),
-                kind,
-            };
-            let (all, one) = link_ops(index, &s, &id, Some(new));
-            confirm(
-                app,
-                Confirm {
-                    what: ConfirmWhat::Tag {
-                        text: s.text.clone(),
-                        kind,
-                    },
-                    all,
-                    one,
-                    count: ConfirmCount::Corpus,
-                    text: s.text,
-                },
-            );
-        }
-        KindFor::SetKind { entity } => {
-            let now = index.entity_by_id(&entity).map(|e| index.entity(e).kind);
-            if now == Some(kind) {
-                app.prompt = None;
-                app.set_message(format!("It is already a {kind}"));
-            } else {
-                decide(app, Op::SetKind { entity, kind });
-            }
-        }
-    }
-}
-
 /// `L`: opens the picker to link the span.
 pub fn link(app: &mut App) {
     if refuse_if_read_only(app) {
@@ -418,35 +360,6 @@ pub fn accept_link(app: &mut App) {
             text: s.text,
         },
     );
-}
-
-/// How a mention of this source came to be linked, for questions and
-/// messages ("“ISKP” is linked by the knowledge base").
-pub fn linked_by(source: Source) -> &'static str {
-    match source {
-        Source::Kb => "linked by the knowledge base",
-        Source::Abbreviation => "an abbreviation defined in the text",
-        Source::Person => "a short reference to a person named earlier",
-        Source::Variant => "a suggested spelling variant",
-        Source::Rule => "linked by a pattern rule",
-        Source::Name => "a name the engine found",
-        Source::Annotation => "linked by an annotation",
-    }
-}
-
-/// How many mentions of entity `e` have the text `text`.
-pub(crate) fn mentions_with_text(index: &Index, e: EntityId, text: &str) -> usize {
-    let k = key(text);
-    index
-        .entity_mentions(e)
-        .filter(|m| {
-            index
-                .doc(m.doc)
-                .text
-                .get(m.range())
-                .is_some_and(|t| key(t) == k)
-        })
-        .count()
 }
 
 /// `X`: the mention's text is never its entity.

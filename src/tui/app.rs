@@ -10,13 +10,14 @@ pub use super::jumps::{JumpList, Location};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
 pub use super::picker::{PickFor, Picker};
+pub use super::prompt::{Confirm, ConfirmCount, ConfirmWhat, KindFor, Prompt, TextFor};
 pub use super::review::{Review, ReviewStep};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
 pub use super::subject::Subject;
 pub use super::visual::Visual;
 pub use super::xref::{Places, Xref, XrefItem};
-use crate::annotate::{NoteTarget, Op};
-use crate::entity::{Kind, Mention, Progress, Source};
+
+use crate::entity::{Mention, Progress};
 use crate::index::Index;
 pub use crate::index::query::{PickRow, ReviewItem};
 
@@ -35,98 +36,6 @@ pub struct Message {
     pub error: bool,
     /// The overlay the message is about: it goes when the overlay closes.
     pub overlay: Option<Overlay>,
-}
-
-/// What a kind is chosen for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KindFor {
-    /// Tag the span as a new entity of that kind.
-    Tag(Subject),
-    /// Change the kind of the entity with this id.
-    SetKind { entity: String },
-}
-
-/// What a line of text is typed for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TextFor {
-    Rename {
-        entity: String,
-    },
-    /// A note; `Tab` cycles through the targets (label, target).
-    Note {
-        targets: Vec<(String, NoteTarget)>,
-        which: usize,
-    },
-}
-
-/// How many things a confirmation is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmCount {
-    /// The corpus-wide count of the subject's text ([`App::count`]).
-    Corpus,
-    Known(usize),
-}
-
-/// What is being confirmed, for the question.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfirmWhat {
-    Link {
-        text: String,
-        entity: String,
-    },
-    Tag {
-        text: String,
-        kind: Kind,
-    },
-    Accept {
-        text: String,
-        entity: String,
-    },
-    Reject {
-        text: String,
-        entity: String,
-        /// How the mention was linked: rejecting a suggestion reads
-        /// differently from rejecting a link the knowledge base made.
-        source: Source,
-    },
-    Merge {
-        from: String,
-        into: String,
-    },
-    Split {
-        alias: String,
-        entity: String,
-        kind: Kind,
-    },
-}
-
-/// A question with one key to confirm: Enter applies `all` (every
-/// occurrence; one decision, one undo step), `1` applies `one` (this span).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirm {
-    pub what: ConfirmWhat,
-    pub all: Option<Op>,
-    pub one: Option<Op>,
-    pub count: ConfirmCount,
-    /// The text whose corpus-wide count is shown.
-    pub text: String,
-}
-
-/// A question in the prompt box above the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prompt {
-    Confirm(Box<Confirm>),
-    Kind(KindFor),
-    Text {
-        purpose: TextFor,
-        value: String,
-    },
-    /// Quitting with decisions that are not on disk ([`JournalInfo::pending`]):
-    /// retry the write, quit anyway, or stay. `retrying` while the retry
-    /// is on its way to the workspace.
-    Quit {
-        retrying: bool,
-    },
 }
 
 /// Everything the reader shows.

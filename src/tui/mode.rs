@@ -128,6 +128,8 @@ pub enum Outcome {
     Show(Overlay),
     /// Start typing in a text field.
     Input(Field),
+    /// The text field is done: keys no longer type.
+    EndInput,
     /// Move the focus to a pane.
     Focus(Pane),
     /// Open a document at a byte (else at the top), recording a jump

@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::annotation;
 use super::app::Overlay as O;
-use super::app::{App, Field, LoadState, Overlay, Pane, Prompt, Review};
+use super::app::{App, Effect, Field, LoadState, Overlay, Pane, Prompt, Review};
 use super::keymap::Context;
 use super::layout::{self};
 use super::mode::{Ctx, Outcome};
@@ -185,9 +185,9 @@ pub fn update(app: &mut App, action: Action) {
         app.message = None;
     }
     match action {
-        Action::Quit => prompt::quit(app),
+        Action::Quit => quit(app),
         Action::ForceQuit => app.quit = true,
-        Action::RetrySave => prompt::retry_save(app),
+        Action::RetrySave => retry_save(app),
         Action::Suspend => app.suspend = true,
         Action::Redraw => app.redraw = true,
         Action::Resize(w, h) => {
@@ -244,7 +244,7 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         // The modes take the actions that are theirs.
-        _ if visual_mode(app, &action) || prompt::handle(app, &action) => {}
+        _ if visual_mode(app, &action) || prompt_mode(app, &action) => {}
         // The open overlay takes the actions that are its own (a question
         // takes Esc before it).
         _ if app.overlay.is_some()
@@ -347,7 +347,6 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::TakeOver => annotation::take_over(app),
         Action::Review => open_review(app),
-        Action::ChooseKind(k) => annotation::choose_kind(app, k),
         Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
         Action::Searched(batch) => {
             let shown = app.overlay == Some(Overlay::Results);
@@ -401,6 +400,7 @@ pub fn update(app: &mut App, action: Action) {
         | Action::ReviewReject
         | Action::ReviewSkip
         | Action::ReviewBack
+        | Action::ChooseKind(_)
         | Action::ConfirmAll
         | Action::ConfirmOne
         | Action::InputTab
@@ -542,6 +542,44 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
     taken
 }
 
+/// Hands an action to the prompt; true when it took it.
+fn prompt_mode(app: &mut App, action: &Action) -> bool {
+    let asked = prompt::Asked {
+        notes: &app.journal.notes,
+        typing: app.input == Some(Field::Prompt),
+    };
+    let cx = Ctx::new(app.index.as_ref(), 1);
+    let o = prompt::handle(&mut app.prompt, action, &cx, &asked);
+    let taken = o.taken();
+    apply(app, o);
+    taken
+}
+
+/// `q` (or Ctrl-c): quits, unless decisions are not on disk (a full
+/// disk): then asks first. In that question, the same key quits anyway.
+fn quit(app: &mut App) {
+    if matches!(app.prompt, Some(Prompt::Quit { .. })) || app.journal.pending == 0 {
+        app.quit = true;
+        return;
+    }
+    app.prompt = Some(Prompt::Quit { retrying: false });
+}
+
+/// `r` in the question on quitting: writes the pending decisions again;
+/// the answer quits when they are saved (see `annotation::applied`).
+fn retry_save(app: &mut App) {
+    let Some(Prompt::Quit { retrying }) = app.prompt.as_mut() else {
+        return;
+    };
+    if *retrying {
+        return;
+    }
+    *retrying = true;
+    app.effects.push(Effect::RetrySave);
+    app.in_flight += 1;
+    app.set_message("retrying the write…");
+}
+
 /// Hands an action to visual mode; true when it took it.
 fn visual_mode(app: &mut App, action: &Action) -> bool {
     let page = article_height(app);
@@ -635,6 +673,7 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
         Outcome::Close => close_overlay(app),
         Outcome::Show(o) => app.overlay = Some(o),
         Outcome::Input(f) => app.input = Some(f),
+        Outcome::EndInput => app.input = None,
         Outcome::Focus(p) => app.focus = p,
         Outcome::OpenDoc { doc, at, jump } => {
             if jump {
@@ -764,7 +803,6 @@ fn accept_field(app: &mut App) {
                 apply(app, o);
             }
         }
-        Some(Field::Prompt) => prompt::accept_text(app),
         _ => {}
     }
 }
@@ -782,7 +820,6 @@ fn cancel_field(app: &mut App) {
                 app.overlay = None;
             }
         }
-        Some(Field::Prompt) => app.prompt = None,
         _ => {}
     }
 }
