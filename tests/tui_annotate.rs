@@ -9,8 +9,9 @@ mod tui_fixture;
 use dossier::annotate::{Journal, NewEntity, NoteTarget, Op, Workspace};
 use dossier::entity::{Analysis, Kind, Mention, Source};
 use dossier::index::Index;
-use dossier::tui::annotation::{self, count_occurrences, pick_rows, review_queue, score};
+use dossier::index::query::{count_occurrences, pick_rows, review_queue, score};
 use dossier::tui::app::{App, Effect, Field, Overlay, Pane, Prompt, ReviewStep};
+use dossier::tui::counts;
 use dossier::tui::keymap::Keymap;
 use dossier::tui::theme::{ColorDepth, Theme};
 use dossier::tui::update;
@@ -183,7 +184,7 @@ fn the_count_of_the_same_text_is_shown_with_the_selection() {
     );
     let t = draw_with(&app, &dark());
     assert!(status_line(&t).contains("counting…"), "{}", status_line(&t));
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let index = app.index.as_ref().expect("index");
     assert_eq!(count_occurrences(index.corpus(), "Pakistan"), (5, 4));
     let t = draw_with(&app, &dark());
@@ -195,7 +196,7 @@ fn the_count_of_the_same_text_is_shown_with_the_selection() {
     );
     // Part of a word cannot be linked everywhere; the status says so.
     press(&mut app, "h");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(status.contains("“Pakista” not whole words"), "{status}");
 }
@@ -400,7 +401,7 @@ fn anchor_of(app: &App, doc: u32, start: usize, end: usize) -> dossier::annotate
 fn linking_asks_once_with_the_count_then_applies_everywhere_or_here() {
     let mut app = app(80, 24);
     press(&mut app, "vLkab<Enter>");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation: {:?}", app.prompt)
     };
@@ -495,7 +496,7 @@ fn tagging_asks_for_a_kind_and_makes_a_new_entity() {
     );
     assert!(text.contains("g group · e event · p person · o org · l place · x other"));
     press(&mut app, "o");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
@@ -574,7 +575,7 @@ fn reject_accept_and_reject_everywhere_on_the_mention_under_the_cursor() {
         "{hints}"
     );
     press(&mut app, "A");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
@@ -875,7 +876,7 @@ fn review_keys_accept_reject_skip_and_step_back() {
     let mut app = review_app();
     press(&mut app, "r");
     assert_eq!(app.overlay, Some(Overlay::Review));
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let text = screen_text(&draw_with(&app, &dark()));
     assert!(
         text.contains("“ISIS-K”  →  Islamic State Khorasan Province (group)"),
@@ -931,7 +932,7 @@ fn workspace(journal: &Path) -> Workspace {
 
 /// Carries out the effects as the event loop and workspace thread do.
 fn settle(app: &mut App, ws: &mut Workspace) {
-    annotation::resolve_counts(app);
+    counts::resolve_counts(app);
     for e in std::mem::take(&mut app.effects) {
         let cmd = match e {
             Effect::Decide(op) => Command::Decide(op),
@@ -945,7 +946,7 @@ fn settle(app: &mut App, ws: &mut Workspace) {
         };
         let a = worker::execute(ws, cmd, None);
         dossier::tui::update::applied(app, a);
-        annotation::resolve_counts(app);
+        counts::resolve_counts(app);
     }
 }
 
@@ -1128,7 +1129,7 @@ fn help_lists_every_annotation_key() {
 fn snapshot_80x24_visual_selection() {
     let mut app = app(80, 24);
     press(&mut app, "vw");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1136,7 +1137,7 @@ fn snapshot_80x24_visual_selection() {
 fn snapshot_80x24_confirm_link() {
     let mut app = app(80, 24);
     press(&mut app, "vLkab<Enter>");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1151,7 +1152,7 @@ fn snapshot_80x24_picker() {
 fn snapshot_80x24_review() {
     let mut app = review_app();
     press(&mut app, "r");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1160,7 +1161,7 @@ fn snapshot_120x40_review() {
     let mut app = review_app();
     update::update(&mut app, dossier::tui::action::Action::Resize(120, 40));
     press(&mut app, "r");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1401,7 +1402,7 @@ fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
     let mut app = app_at_word(100, 30, 4, "Following");
     press(&mut app, "W");
     assert_eq!(selected(&app), "a");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(
         status.contains("“a” too short to link everywhere: this span only"),
@@ -1426,7 +1427,7 @@ fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
     // Part of a longer word is still "not whole words".
     let mut app = app_at_word(100, 30, 4, "Following");
     press(&mut app, "h");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(
         status.contains("not whole words: this span only"),
@@ -1449,7 +1450,7 @@ fn moving_replaces_a_message_with_the_position_at_once() {
     // v right after a decision: the selection and its count.
     answer(&mut app, 0, "saved: rejected “Pakistan”", false);
     press(&mut app, "v");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(status.contains("in the corpus"), "{status}");
     assert!(!status.contains("saved:"), "{status}");
@@ -1630,7 +1631,7 @@ fn the_review_card_says_first_what_accepting_does() {
         text.contains("a accept links every occurrence of the text (counting…)"),
         "{text}"
     );
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let index = app.index.as_ref().expect("index");
     assert_eq!(count_occurrences(index.corpus(), "Haqqani"), (6, 1));
     let text = screen_text(&draw_with(&app, &dark()));

@@ -1,7 +1,7 @@
 //! Shared helpers below the reader's modes: keeping a selection in view,
 //! revealing a line of the article, wrapping it for its pane, opening a
 //! document, the jump list, and refreshing the filtered lists. The modes
-//! (`update`, `annotation`) call these; these call none of them.
+//! (`update`, `decisions`, `on_answer`) call these; these call none of them.
 
 use super::app::{App, Pane};
 use super::jumps::Location;

@@ -2,7 +2,6 @@
 //! through here. No I/O, so it is tested without a terminal.
 
 use super::action::Action;
-use super::annotation;
 use super::app::Overlay as O;
 use super::app::{App, Effect, Field, LoadState, Overlay, Pane, Prompt, Review};
 use super::keymap::Context;
@@ -12,6 +11,7 @@ use super::nav::{self, article_height, push_jump, refilter_browser, refilter_lis
 use super::nav::{jump_back, jump_forward, step_same};
 use super::visual;
 use super::{article, browser, help, journal, list, mouse, prompt, review, search, xref};
+use super::{counts, decisions, on_answer};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -218,12 +218,12 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::JournalReady(a) => {
             if let Some(info) = a.take() {
-                annotation::journal_ready(app, info);
+                on_answer::journal_ready(app, info);
             }
         }
         Action::Applied(a) => {
             if let Some(answer) = a.take() {
-                annotation::applied(app, answer);
+                on_answer::applied(app, answer);
             }
         }
         Action::NotSent => {
@@ -327,27 +327,27 @@ pub fn update(app: &mut App, action: Action) {
         Action::PrevSection => app.xref.step_section(false),
         // The browser's own (see above).
         Action::Sort => {}
-        Action::Tag => annotation::tag(app),
-        Action::Link => annotation::link(app),
-        Action::RejectMention => annotation::reject_mention(app),
-        Action::AcceptLink => annotation::accept_link(app),
-        Action::RejectLink => annotation::reject_link(app),
-        Action::Rename => annotation::rename(app),
-        Action::SetKind => annotation::set_kind(app),
-        Action::Merge => annotation::merge(app),
-        Action::Split => annotation::split(app),
-        Action::Note => annotation::note(app),
-        Action::Undo => annotation::undo(app, false),
-        Action::Redo => annotation::undo(app, true),
+        Action::Tag => decisions::tag(app),
+        Action::Link => decisions::link(app),
+        Action::RejectMention => decisions::reject_mention(app),
+        Action::AcceptLink => decisions::accept_link(app),
+        Action::RejectLink => decisions::reject_link(app),
+        Action::Rename => decisions::rename(app),
+        Action::SetKind => decisions::set_kind(app),
+        Action::Merge => decisions::merge(app),
+        Action::Split => decisions::split(app),
+        Action::Note => decisions::note(app),
+        Action::Undo => decisions::undo(app, false),
+        Action::Redo => decisions::undo(app, true),
         Action::Journal => {
             app.input = None;
             app.visual = None;
             app.overlay = Some(Overlay::Journal);
             app.journal_overlay = Default::default();
         }
-        Action::TakeOver => annotation::take_over(app),
+        Action::TakeOver => decisions::take_over(app),
         Action::Review => open_review(app),
-        Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
+        Action::Counted(t, n, d) => counts::counted(app, &t, n, d),
         Action::Searched(batch) => {
             let shown = app.overlay == Some(Overlay::Results);
             let o = app.search.searched(batch, shown);
@@ -458,7 +458,7 @@ pub(crate) fn after(app: &mut App) {
         let o = app.search.stop();
         apply(app, o);
     }
-    annotation::sync_count(app);
+    counts::sync_count(app);
 }
 
 pub use super::nav::{COOC_AT_ONCE, set_xref_entity};
@@ -517,7 +517,7 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
         && app.review.as_ref().is_some_and(|r| {
             Review::decides(action) && (r.current().is_some() || *action == Action::ReviewAcceptAll)
         })
-        && annotation::refuse_if_read_only(app)
+        && decisions::refuse_if_read_only(app)
     {
         return true;
     }
@@ -566,7 +566,7 @@ fn quit(app: &mut App) {
 }
 
 /// `r` in the question on quitting: writes the pending decisions again;
-/// the answer quits when they are saved (see `annotation::applied`).
+/// the answer quits when they are saved (see `on_answer::applied`).
 fn retry_save(app: &mut App) {
     let Some(Prompt::Quit { retrying }) = app.prompt.as_mut() else {
         return;
@@ -585,7 +585,7 @@ fn visual_mode(app: &mut App, action: &Action) -> bool {
     let page = article_height(app);
     let cursor = app.cursor_mention();
     let panel_mention = match app.focus {
-        Pane::Xref => annotation::target_mention(app),
+        Pane::Xref => decisions::target_mention(app),
         _ => None,
     };
     let around = visual::Around {
@@ -669,7 +669,7 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
         Outcome::Error(m) => app.set_error(m),
         Outcome::OverlayMessage(m) => app.set_overlay_message(m),
         Outcome::Effect(e) => app.effects.push(e),
-        Outcome::Decide(op) => annotation::decide(app, op),
+        Outcome::Decide(op) => decisions::decide(app, op),
         Outcome::Close => close_overlay(app),
         Outcome::Show(o) => app.overlay = Some(o),
         Outcome::Input(f) => app.input = Some(f),
@@ -705,7 +705,7 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
         Outcome::Picked(entity) => {
             if let Some(p) = app.picker.take() {
                 close_overlay(app);
-                annotation::picked(app, p.purpose, entity);
+                decisions::picked(app, p.purpose, entity);
             }
         }
         Outcome::Then(a) => update(app, a),
@@ -775,7 +775,7 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
             if let Some(p) = app.picker.as_mut() {
                 f(&mut p.query);
             }
-            annotation::refilter_picker(app);
+            decisions::refilter_picker(app);
         }
         Some(Field::Prompt) => {
             if let Some(Prompt::Text { value, .. }) = app.prompt.as_mut() {

@@ -5,7 +5,6 @@ use super::pane_block;
 use crate::entity::Kind;
 use crate::text;
 use crate::tui::action::Action;
-use crate::tui::annotation;
 use crate::tui::app::{App, KindFor, Prompt, TextFor};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::prompt::CONTEXT as PROMPT;
@@ -58,7 +57,7 @@ pub fn prompt_lines<'a>(
     let name = |id: &str| {
         app.index
             .as_ref()
-            .map(|i| annotation::entity_name(i, id))
+            .map(|i| crate::index::query::entity_name(i, id))
             .unwrap_or_default()
     };
     match prompt {
