@@ -9,9 +9,7 @@ use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
 
-/// Entities with at most this many mentions have their co-occurring
-/// entities counted when the panel opens on them.
-pub const COOC_AT_ONCE: usize = 20_000;
+pub use super::xref::COOC_AT_ONCE;
 
 /// Keeps the layout consistent after any change: the article wrapped for
 /// its pane, every list's selection in view, the cross-link panel's
@@ -40,9 +38,7 @@ pub fn settle(app: &mut App) {
                 || x.selected + 1 >= x.docs.len() + x.mentions.len())
             && let (Some(e), Some(index)) = (x.entity, app.index.as_ref())
         {
-            let cooc = index.cooccurring(e);
-            app.xref.cooc = cooc;
-            app.xref.cooc_pending = false;
+            app.xref.count_cooc(index, e);
             fix_xref_offsets(app, r);
         }
     }
@@ -247,33 +243,9 @@ pub(crate) fn sync_xref_to_cursor(app: &mut App) {
 
 /// Shows an entity in the cross-link panel.
 pub fn set_xref_entity(app: &mut App, e: EntityId) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    if e as usize >= index.entities().len() {
-        return;
+    if let Some(index) = app.index.as_ref() {
+        app.xref.show(index, e);
     }
-    let x = &mut app.xref;
-    x.entity = Some(e);
-    x.docs = index.entity_doc_counts(e);
-    x.mentions = super::xref::Places(index.entity_places_shared(e));
-    // Counting co-occurrence reads every mention of every document that
-    // names the entity: for one named everywhere, that waits until the list
-    // comes near it (see `after`).
-    x.cooc_pending = x.mentions.len() > COOC_AT_ONCE;
-    x.cooc = if x.cooc_pending {
-        Vec::new()
-    } else {
-        index.cooccurring(e)
-    };
-    x.aliases = index.aliases_seen(e);
-    x.selected = if x.mentions.is_empty() {
-        0
-    } else {
-        x.docs.len()
-    };
-    x.docs_offset = 0;
-    x.list_offset = 0;
 }
 
 pub(crate) fn current_location(app: &App) -> Option<Location> {

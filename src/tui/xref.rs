@@ -9,6 +9,10 @@ use crate::entity::{DocId, EntityId, Mention};
 use crate::index::{EntityCount, Index};
 use ratatui::layout::{Position, Rect};
 
+/// Entities with at most this many mentions have their co-occurring
+/// entities counted when the panel opens on them.
+pub const COOC_AT_ONCE: usize = 20_000;
+
 /// The keymap context of the cross-link panel.
 pub const CONTEXT: Context = Context::Xref;
 
@@ -118,6 +122,39 @@ impl Xref {
         let i = self.mentions.count_before(index, doc, start, false);
         let m = self.mentions.get(i, index)?;
         ((m.doc, m.start) == (doc, start)).then_some(self.docs.len() + i)
+    }
+
+    /// Shows entity `e`, its first mention selected.
+    pub fn show(&mut self, index: &Index, e: EntityId) {
+        if e as usize >= index.entities().len() {
+            return;
+        }
+        self.entity = Some(e);
+        self.docs = index.entity_doc_counts(e);
+        self.mentions = Places(index.entity_places_shared(e));
+        // Counting co-occurrence reads every mention of every document that
+        // names the entity: for one named everywhere, that waits until the
+        // list comes near it (see `nav::settle`).
+        self.cooc_pending = self.mentions.len() > COOC_AT_ONCE;
+        self.cooc = if self.cooc_pending {
+            Vec::new()
+        } else {
+            index.cooccurring(e)
+        };
+        self.aliases = index.aliases_seen(e);
+        self.selected = if self.mentions.is_empty() {
+            0
+        } else {
+            self.docs.len()
+        };
+        self.docs_offset = 0;
+        self.list_offset = 0;
+    }
+
+    /// Counts the co-occurring entities held back by [`Xref::show`].
+    pub fn count_cooc(&mut self, index: &Index, e: EntityId) {
+        self.cooc = index.cooccurring(e);
+        self.cooc_pending = false;
     }
 
     /// The rows of the scrolling list: a heading, the mentions, a blank
