@@ -166,7 +166,7 @@ fn no_module_imports_one_that_imports_it_back() {
     // The reading is real: the reader's router uses its modes and helpers.
     let update = g.get("tui::update").expect("tui::update");
     assert!(
-        update.contains("tui::annotation") && update.contains("tui::nav"),
+        update.contains("tui::decisions") && update.contains("tui::nav"),
         "{update:?}"
     );
     assert!(

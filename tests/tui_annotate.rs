@@ -9,8 +9,9 @@ mod tui_fixture;
 use dossier::annotate::{Journal, NewEntity, NoteTarget, Op, Workspace};
 use dossier::entity::{Analysis, Kind, Mention, Source};
 use dossier::index::Index;
-use dossier::tui::annotation::{self, count_occurrences, pick_rows, review_queue, score};
+use dossier::index::query::{count_occurrences, pick_rows, review_queue, score};
 use dossier::tui::app::{App, Effect, Field, Overlay, Pane, Prompt, ReviewStep};
+use dossier::tui::counts;
 use dossier::tui::keymap::Keymap;
 use dossier::tui::theme::{ColorDepth, Theme};
 use dossier::tui::update;
@@ -183,7 +184,7 @@ fn the_count_of_the_same_text_is_shown_with_the_selection() {
     );
     let t = draw_with(&app, &dark());
     assert!(status_line(&t).contains("counting…"), "{}", status_line(&t));
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let index = app.index.as_ref().expect("index");
     assert_eq!(count_occurrences(index.corpus(), "Pakistan"), (5, 4));
     let t = draw_with(&app, &dark());
@@ -195,7 +196,7 @@ fn the_count_of_the_same_text_is_shown_with_the_selection() {
     );
     // Part of a word cannot be linked everywhere; the status says so.
     press(&mut app, "h");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(status.contains("“Pakista” not whole words"), "{status}");
 }
@@ -316,6 +317,78 @@ fn picker_filters_as_you_type_best_first() {
     );
 }
 
+#[test]
+fn the_picker_moves_while_typing_and_picks_the_row_chosen() {
+    let mut app = app(80, 24);
+    press(&mut app, "vL");
+    let rows = app.picker.as_ref().expect("picker").rows.clone();
+    assert!(rows.len() > 2, "{rows:?}");
+    // ↓ and Ctrl-n move down while the query takes typed keys; ↑ back up.
+    press(&mut app, "<Down><C-n>");
+    assert_eq!(app.picker.as_ref().map(|p| p.selected), Some(2));
+    assert_eq!(app.input, Some(Field::Picker));
+    press(&mut app, "<Up>");
+    assert_eq!(app.picker.as_ref().map(|p| p.selected), Some(1));
+    // Enter picks that row: the question names its entity.
+    press(&mut app, "<Enter>");
+    assert!(app.picker.is_none());
+    assert_eq!(app.overlay, None);
+    let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
+        panic!("a confirmation: {:?}", app.prompt)
+    };
+    let index = app.index.as_ref().expect("index");
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
+    assert!(q.contains(&index.entity(rows[1].entity).name), "{q}");
+}
+
+#[test]
+fn a_click_selects_a_picker_row_and_a_second_click_picks_it() {
+    let mut app = app(80, 24);
+    app.mouse = true;
+    press(&mut app, "vL");
+    let rows = app.picker.as_ref().expect("picker").rows.clone();
+    // The third row on screen: find its line by its name.
+    let name = app
+        .index
+        .as_ref()
+        .expect("index")
+        .entity(rows[2].entity)
+        .name
+        .clone();
+    let t = draw_with(&app, &dark());
+    let buf = t.backend().buffer();
+    let (x, y) = (0..buf.area.height)
+        .find_map(|y| {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            line.find(name.as_str()).map(|_| (buf.area.width / 2, y))
+        })
+        .expect("the row is drawn");
+    update::update(&mut app, dossier::tui::action::Action::Click(x, y));
+    assert_eq!(app.picker.as_ref().map(|p| p.selected), Some(2));
+    assert_eq!(app.overlay, Some(Overlay::Picker));
+    update::update(&mut app, dossier::tui::action::Action::Click(x, y));
+    assert!(app.picker.is_none());
+    assert!(
+        matches!(app.prompt, Some(Prompt::Confirm(_))),
+        "{:?}",
+        app.prompt
+    );
+    // A click outside the overlay closes it.
+    let mut app = self::app(80, 24);
+    press(&mut app, "vL");
+    update::update(&mut app, dossier::tui::action::Action::Click(0, 0));
+    assert_eq!(app.overlay, None);
+    assert!(app.picker.is_none());
+    assert_eq!(app.input, None);
+}
+
 // ---------------------------------------------------------------------------
 // Decisions and their confirmation.
 
@@ -328,11 +401,16 @@ fn anchor_of(app: &App, doc: u32, start: usize, end: usize) -> dossier::annotate
 fn linking_asks_once_with_the_count_then_applies_everywhere_or_here() {
     let mut app = app(80, 24);
     press(&mut app, "vLkab<Enter>");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation: {:?}", app.prompt)
     };
-    let (q, keys) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, keys) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(q, "Link all 5 occurrences of “Pakistan” to Kabul?");
     assert_eq!(keys[0], ("Enter".to_string(), "all 5".to_string()));
     assert_eq!(keys[1], ("1".to_string(), "only this one".to_string()));
@@ -418,11 +496,16 @@ fn tagging_asks_for_a_kind_and_makes_a_new_entity() {
     );
     assert!(text.contains("g group · e event · p person · o org · l place · x other"));
     press(&mut app, "o");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(q, "Tag all 5 occurrences of “Pakistan” as a new org?");
     press(&mut app, "<Enter>");
     let new = NewEntity {
@@ -448,7 +531,12 @@ fn part_of_a_word_is_linked_here_only() {
         panic!("a confirmation")
     };
     assert_eq!(c.all, None);
-    let (q, keys) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, keys) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert!(q.contains("this span only"), "{q}");
     assert_eq!(keys[0], ("Enter".to_string(), "this one".to_string()));
     press(&mut app, "<Enter>");
@@ -487,11 +575,16 @@ fn reject_accept_and_reject_everywhere_on_the_mention_under_the_cursor() {
         "{hints}"
     );
     press(&mut app, "A");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "Accept “ISIS-K” as Islamic State Khorasan Province for all 4 occurrences?"
@@ -511,7 +604,12 @@ fn reject_accept_and_reject_everywhere_on_the_mention_under_the_cursor() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "“ISIS-K” is not Islamic State Khorasan Province: remove all 4 links of “ISIS-K”?"
@@ -559,7 +657,12 @@ fn rename_kind_merge_split_and_note() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(q, "Merge Pakistan (5 mentions) into Kabul (2 mentions)?");
     press(&mut app, "1");
     assert!(decisions(&app).is_empty(), "no single-span merge");
@@ -773,7 +876,7 @@ fn review_keys_accept_reject_skip_and_step_back() {
     let mut app = review_app();
     press(&mut app, "r");
     assert_eq!(app.overlay, Some(Overlay::Review));
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let text = screen_text(&draw_with(&app, &dark()));
     assert!(
         text.contains("“ISIS-K”  →  Islamic State Khorasan Province (group)"),
@@ -829,7 +932,7 @@ fn workspace(journal: &Path) -> Workspace {
 
 /// Carries out the effects as the event loop and workspace thread do.
 fn settle(app: &mut App, ws: &mut Workspace) {
-    annotation::resolve_counts(app);
+    counts::resolve_counts(app);
     for e in std::mem::take(&mut app.effects) {
         let cmd = match e {
             Effect::Decide(op) => Command::Decide(op),
@@ -843,7 +946,7 @@ fn settle(app: &mut App, ws: &mut Workspace) {
         };
         let a = worker::execute(ws, cmd, None);
         dossier::tui::update::applied(app, a);
-        annotation::resolve_counts(app);
+        counts::resolve_counts(app);
     }
 }
 
@@ -1026,7 +1129,7 @@ fn help_lists_every_annotation_key() {
 fn snapshot_80x24_visual_selection() {
     let mut app = app(80, 24);
     press(&mut app, "vw");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1034,7 +1137,7 @@ fn snapshot_80x24_visual_selection() {
 fn snapshot_80x24_confirm_link() {
     let mut app = app(80, 24);
     press(&mut app, "vLkab<Enter>");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1049,7 +1152,7 @@ fn snapshot_80x24_picker() {
 fn snapshot_80x24_review() {
     let mut app = review_app();
     press(&mut app, "r");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1058,7 +1161,7 @@ fn snapshot_120x40_review() {
     let mut app = review_app();
     update::update(&mut app, dossier::tui::action::Action::Resize(120, 40));
     press(&mut app, "r");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     insta::assert_snapshot!(draw_with(&app, &dark()).backend());
 }
 
@@ -1299,7 +1402,7 @@ fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
     let mut app = app_at_word(100, 30, 4, "Following");
     press(&mut app, "W");
     assert_eq!(selected(&app), "a");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(
         status.contains("“a” too short to link everywhere: this span only"),
@@ -1311,7 +1414,12 @@ fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "Link “a” to Kabul? (Too short to link everywhere: this span only.)"
@@ -1319,7 +1427,7 @@ fn a_one_letter_word_is_a_word_too_short_to_link_everywhere() {
     // Part of a longer word is still "not whole words".
     let mut app = app_at_word(100, 30, 4, "Following");
     press(&mut app, "h");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(
         status.contains("not whole words: this span only"),
@@ -1342,7 +1450,7 @@ fn moving_replaces_a_message_with_the_position_at_once() {
     // v right after a decision: the selection and its count.
     answer(&mut app, 0, "saved: rejected “Pakistan”", false);
     press(&mut app, "v");
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let status = status_line(&draw_with(&app, &dark()));
     assert!(status.contains("in the corpus"), "{status}");
     assert!(!status.contains("saved:"), "{status}");
@@ -1385,7 +1493,12 @@ fn accept_and_reject_on_a_link_that_is_not_a_suggestion() {
     let Some(Prompt::Confirm(c)) = app.prompt.clone() else {
         panic!("a confirmation")
     };
-    let (q, _) = dossier::tui::prompt::confirm_question(&app, &c);
+    let (q, _) = dossier::tui::prompt::confirm_question(
+        &c,
+        app.index.as_ref(),
+        app.count.as_ref(),
+        &Keymap::default(),
+    );
     assert_eq!(
         q,
         "“Pakistan” is linked by the knowledge base; reject it everywhere? (This removes all 5 links to Pakistan.)"
@@ -1518,7 +1631,7 @@ fn the_review_card_says_first_what_accepting_does() {
         text.contains("a accept links every occurrence of the text (counting…)"),
         "{text}"
     );
-    annotation::resolve_counts(&mut app);
+    counts::resolve_counts(&mut app);
     let index = app.index.as_ref().expect("index");
     assert_eq!(count_occurrences(index.corpus(), "Haqqani"), (6, 1));
     let text = screen_text(&draw_with(&app, &dark()));

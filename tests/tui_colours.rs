@@ -9,8 +9,8 @@ mod tui_fixture;
 
 use dossier::entity::{Engine, KnowledgeBase};
 use dossier::index::Index;
-use dossier::tui::annotation;
 use dossier::tui::app::App;
+use dossier::tui::counts;
 use dossier::tui::theme::{self, BUILTIN, ColorDepth, Theme};
 use dossier::tui::update;
 use ratatui::buffer::Buffer;
@@ -63,7 +63,7 @@ fn screens() -> Vec<(&'static str, App)> {
         ("help", at("?")),
     ];
     let mut visual = at("jjj<Enter>vw");
-    annotation::resolve_counts(&mut visual);
+    counts::resolve_counts(&mut visual);
     out.push(("visual", visual));
     let mut message = at("jjj<Enter>");
     message.set_message("A message");

@@ -860,3 +860,83 @@ fn a_rebound_key_shows_in_each_modes_hints() {
         );
     }
 }
+
+#[test]
+fn a_rebound_key_shows_in_the_prompt_box() {
+    use dossier::tui::keymap::{Context, Key, KeyOverride};
+    // (keys that open the question, the rebound answer, its label)
+    let cases: &[(&str, Context, Action, &str)] = &[
+        ("vLkab<Enter>", Context::Prompt, Action::ConfirmAll, "all"),
+        (
+            "vLkab<Enter>",
+            Context::Prompt,
+            Action::ConfirmOne,
+            "only this one",
+        ),
+        ("vLkab<Enter>", Context::Prompt, Action::Back, "cancel"),
+        (
+            "jjj<Enter>nK",
+            Context::Prompt,
+            Action::ChooseKind(Kind::Place),
+            "place",
+        ),
+        ("jjj<Enter>nK", Context::Prompt, Action::Back, "cancel"),
+        ("jjj<Enter>nR", Context::Input, Action::InputAccept, "save"),
+        ("jjj<Enter>nR", Context::Input, Action::InputClear, "clear"),
+        (
+            "jjj<Enter>nR",
+            Context::Input,
+            Action::InputCancel,
+            "cancel",
+        ),
+        (
+            "jjj<Enter>n;",
+            Context::Input,
+            Action::InputEditor,
+            "editor",
+        ),
+        (
+            "jjj<Enter>n;",
+            Context::Input,
+            Action::InputTab,
+            "on the entity",
+        ),
+    ];
+    let theme = dark();
+    for (keys, context, action, label) in cases {
+        let mut app = app(160, 48);
+        press(&mut app, keys);
+        assert!(app.prompt.is_some(), "{keys:?} asks a question");
+        let keymap = Keymap::with_overrides(&[KeyOverride {
+            context: *context,
+            action: action.clone(),
+            keys: vec![Key::parse_seq("<F7>").expect("a key")],
+        }])
+        .expect("no conflict");
+        let mut t = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
+        t.draw(|f| {
+            view::draw(
+                f,
+                &view::Screen {
+                    app: &app,
+                    theme: &theme,
+                    keymap: &keymap,
+                },
+            )
+        })
+        .expect("draw");
+        let text = screen_text(&t);
+        assert!(
+            text.contains(&format!("F7 {label}")),
+            "{action:?} after {keys:?}: {text}"
+        );
+        // And the default key no longer stands beside that label.
+        let default = Keymap::default()
+            .label_for(&[*context], action)
+            .expect("bound by default");
+        assert!(
+            !text.contains(&format!("{default} {label}")),
+            "{action:?}: {text}"
+        );
+    }
+}

@@ -34,7 +34,8 @@ pub struct ReviewItem {
     pub examples: Vec<Mention>,
 }
 
-fn entity_id(index: &Index, e: EntityId) -> String {
+/// The id of entity `e` (empty when there is none).
+pub fn entity_id(index: &Index, e: EntityId) -> String {
     index
         .entities()
         .get(e as usize)
@@ -422,6 +423,46 @@ pub fn next_entity_hit(
                 .or_else(|| hits.last())
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Entities as the reader's questions name them.
+
+/// The display name of an entity id.
+pub fn entity_name(index: &Index, id: &str) -> String {
+    index
+        .entity_by_id(id)
+        .map(|e| index.entity(e).name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// How a mention of this source came to be linked, for questions and
+/// messages ("“ISKP” is linked by the knowledge base").
+pub fn linked_by(source: Source) -> &'static str {
+    match source {
+        Source::Kb => "linked by the knowledge base",
+        Source::Abbreviation => "an abbreviation defined in the text",
+        Source::Person => "a short reference to a person named earlier",
+        Source::Variant => "a suggested spelling variant",
+        Source::Rule => "linked by a pattern rule",
+        Source::Name => "a name the engine found",
+        Source::Annotation => "linked by an annotation",
+    }
+}
+
+/// How many mentions of entity `e` have the text `text`.
+pub fn mentions_with_text(index: &Index, e: EntityId, text: &str) -> usize {
+    let k = key(text);
+    index
+        .entity_mentions(e)
+        .filter(|m| {
+            index
+                .doc(m.doc)
+                .text
+                .get(m.range())
+                .is_some_and(|t| key(t) == k)
+        })
+        .count()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! What the reader's workers hand back, carried by actions to the router:
 //! a search's hits, the journal's state, the workspace's answer to a
-//! decision. Below the modes and the actions, so that both can name them.
+//! decision, a text's count in the corpus. Below the modes and the actions, so that both can name them.
 
 use crate::annotate::{Anchor, NoteTarget};
 use crate::entity::DocId;
@@ -72,4 +72,21 @@ pub struct Applied {
     pub journal: JournalInfo,
     pub message: String,
     pub error: bool,
+}
+
+/// How often a text occurs in the corpus, as linking it everywhere would
+/// find it. Counted off the UI thread; `result` is `None` until then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    pub text: String,
+    /// (occurrences, documents).
+    pub result: Option<(usize, usize)>,
+}
+
+impl Count {
+    /// The count of `text` (occurrences, documents), if this is its count
+    /// and it has arrived.
+    pub fn of(count: Option<&Count>, text: &str) -> Option<(usize, usize)> {
+        count.filter(|c| c.text == text).and_then(|c| c.result)
+    }
 }

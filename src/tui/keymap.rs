@@ -1122,6 +1122,23 @@ impl Keymap {
         })
     }
 
+    /// The first key bound to `action` in these contexts as a question
+    /// names it: a single named key without its angle brackets (`Enter`,
+    /// `C-u`), anything else as the config writes it.
+    pub fn label_for(&self, contexts: &[Context], action: &Action) -> Option<String> {
+        let seq = self.key_for(contexts, action)?;
+        Some(
+            match seq
+                .strip_prefix('<')
+                .and_then(|s| s.strip_suffix('>'))
+                .filter(|s| !s.contains(['<', '>']))
+            {
+                Some(name) => name.to_string(),
+                None => seq,
+            },
+        )
+    }
+
     /// The help screen's content: per context, each action's keys and description.
     pub fn help(&self) -> Vec<(Context, Vec<(String, String)>)> {
         let mut out = Vec::new();

@@ -9,27 +9,31 @@
 //! it. [`terminal`] owns the terminal and the event channel.
 
 pub mod action;
-pub mod annotation;
 pub mod answer;
 pub mod app;
 pub mod article;
 pub mod browser;
 pub mod config;
+pub mod counts;
+pub mod decisions;
 pub mod editor;
 pub mod help;
 pub mod journal;
+pub mod jumps;
 pub mod keymap;
 pub mod layout;
 pub mod list;
 pub mod mode;
 pub mod mouse;
 pub mod nav;
+pub mod on_answer;
 pub mod picker;
 pub mod prompt;
 pub mod review;
 pub mod screen;
 pub mod search;
 pub mod select;
+pub mod subject;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -236,7 +240,7 @@ fn run_effects(
                     .spawn(move || {
                         let stale = || latest.load(Ordering::SeqCst) != generation;
                         if let Some((n, d)) =
-                            annotation::count_occurrences_until(&corpus, &text, stale)
+                            crate::index::query::count_occurrences_until(&corpus, &text, stale)
                         {
                             let _ = tx.send(Event::Counted(text, n, d));
                         }

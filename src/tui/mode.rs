@@ -84,6 +84,8 @@ pub struct Ctx<'a> {
     pub index: Option<&'a Index>,
     /// How many rows (or lines) the mode shows at once: a page.
     pub page: usize,
+    /// The entity in the cross-link panel, if any.
+    pub entity: Option<EntityId>,
 }
 
 impl<'a> Ctx<'a> {
@@ -91,7 +93,13 @@ impl<'a> Ctx<'a> {
         Ctx {
             index,
             page: page.max(1),
+            entity: None,
         }
+    }
+
+    /// The same, knowing the cross-link panel's entity.
+    pub fn with_entity(self, entity: Option<EntityId>) -> Ctx<'a> {
+        Ctx { entity, ..self }
     }
 }
 
@@ -111,12 +119,17 @@ pub enum Outcome {
     OverlayMessage(String),
     /// Work for the event loop.
     Effect(Effect),
-    /// Close the open overlay.
+    /// Record this decision in the journal (the router says why not when
+    /// it is read-only).
+    Decide(Op),
+    /// Close the open overlay (a picker or review queue goes with it).
     Close,
     /// Open an overlay.
     Show(Overlay),
     /// Start typing in a text field.
     Input(Field),
+    /// The text field is done: keys no longer type.
+    EndInput,
     /// Move the focus to a pane.
     Focus(Pane),
     /// Open a document at a byte (else at the top), recording a jump
@@ -131,11 +144,18 @@ pub enum Outcome {
     ReadDoc(DocId),
     /// Mark a range of the open article (a search hit).
     Highlight(Range<usize>),
+    /// Scroll the article so that this byte is on screen.
+    Reveal(usize),
+    /// Put the article's cursor on this mention of the open document.
+    Cursor(usize),
     /// Show an entity in the cross-link panel, recording a jump first when
     /// `jump`.
     ShowEntity { entity: EntityId, jump: bool },
     /// Put the cross-link panel on the entity under the article's cursor.
     SyncXref,
+    /// The picker chose this entity: the router closes it and carries out
+    /// what it was opened for.
+    Picked(EntityId),
     /// Then this action, through the router.
     Then(Action),
     /// Several of these, in order.

@@ -4,7 +4,6 @@ use super::action::Action;
 use super::app::{App, Overlay, Pane};
 use super::layout::{self};
 use super::mode::{Ctx, Outcome};
-use super::picker;
 
 pub(crate) fn contains(r: ratatui::layout::Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.right() && y >= r.y && y < r.bottom()
@@ -17,16 +16,16 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
     if app.overlay.is_some() {
         let over = layout::inner(layout::overlay(panes.main));
         if !contains(over, x, y) {
-            if app.overlay == Some(Overlay::Picker) {
-                picker::close_picker(app);
-            }
-            app.overlay = None;
-            return Outcome::Consumed;
+            return Outcome::Close;
         }
         let cx = Ctx::new(app.index.as_ref(), 1);
         return match app.overlay {
             Some(Overlay::Entities) => app.browser.click(over, x, y, &cx),
             Some(Overlay::Results) => app.search.click(over, x, y, &cx),
+            Some(Overlay::Picker) => match app.picker.as_mut() {
+                Some(p) => p.click(over, x, y, &cx),
+                None => Outcome::Consumed,
+            },
             _ => Outcome::Consumed,
         };
     }
@@ -42,16 +41,19 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
                     let cx = Ctx::new(app.index.as_ref(), 1);
                     app.list.click(rows, x, y, &cx)
                 }
-                Pane::Article => then(super::article::click(app, r, x, y)),
-                Pane::Xref => then(super::xref::click(app, r, x, y)),
+                Pane::Article => {
+                    let cx = Ctx::new(app.index.as_ref(), 1);
+                    app.article.click(layout::article_text(r), x, y, &cx)
+                }
+                Pane::Xref => {
+                    let areas = layout::xref_areas(r, app.xref.docs.len());
+                    let cx = Ctx::new(app.index.as_ref(), 1);
+                    app.xref.click(areas.docs, areas.list, x, y, &cx)
+                }
             };
         }
     }
     Outcome::Consumed
-}
-
-fn then(a: Option<Action>) -> Outcome {
-    a.map_or(Outcome::Consumed, Outcome::Then)
 }
 
 /// The wheel: focuses the pane under it and says how to scroll it (three

@@ -1,16 +1,15 @@
 //! Shared helpers below the reader's modes: keeping a selection in view,
 //! revealing a line of the article, wrapping it for its pane, opening a
 //! document, the jump list, and refreshing the filtered lists. The modes
-//! (`update`, `annotation`) call these; these call none of them.
+//! (`update`, `decisions`, `on_answer`) call these; these call none of them.
 
-use super::app::{App, Location, Pane, XrefItem};
+use super::app::{App, Pane};
+use super::jumps::Location;
 use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
 
-/// Entities with at most this many mentions have their co-occurring
-/// entities counted when the panel opens on them.
-pub const COOC_AT_ONCE: usize = 20_000;
+pub use super::xref::COOC_AT_ONCE;
 
 /// Keeps the layout consistent after any change: the article wrapped for
 /// its pane, every list's selection in view, the cross-link panel's
@@ -39,9 +38,7 @@ pub fn settle(app: &mut App) {
                 || x.selected + 1 >= x.docs.len() + x.mentions.len())
             && let (Some(e), Some(index)) = (x.entity, app.index.as_ref())
         {
-            let cooc = index.cooccurring(e);
-            app.xref.cooc = cooc;
-            app.xref.cooc_pending = false;
+            app.xref.count_cooc(index, e);
             fix_xref_offsets(app, r);
         }
     }
@@ -68,46 +65,11 @@ pub fn settle(app: &mut App) {
 
 pub use super::mode::keep_in_view;
 
-/// The rows of the cross-link panel's scrolling list: a heading, the
-/// mentions, a blank line, a heading, the co-occurring entities.
-pub fn xref_list_row(app: &App, item: XrefItem) -> Option<usize> {
-    match item {
-        XrefItem::Doc(_) => None,
-        XrefItem::Mention(i) => Some(1 + i),
-        XrefItem::Cooc(i) => Some(app.xref.mentions.len() + 3 + i),
-    }
-}
-
-/// Rows in the cross-link panel's scrolling list.
-pub fn xref_list_len(app: &App) -> usize {
-    app.xref.mentions.len() + 3 + app.xref.cooc.len()
-}
-
 pub(crate) fn fix_xref_offsets(app: &mut App, pane: ratatui::layout::Rect) {
     let areas = layout::xref_areas(pane, app.xref.docs.len());
-    let x = &mut app.xref;
-    x.selected = x.selected.min(x.len().saturating_sub(1));
     let doc_rows = usize::from(areas.docs.height.saturating_sub(1)).max(1);
     let list_rows = usize::from(areas.list.height).max(1);
-    match x.selected_item() {
-        Some(XrefItem::Doc(i)) => {
-            x.docs_offset = keep_in_view(x.docs_offset, i, doc_rows, x.docs.len());
-        }
-        Some(item) => {
-            if let Some(row) = xref_list_row(app, item) {
-                let len = xref_list_len(app);
-                let x = &mut app.xref;
-                // The first row of a section brings its heading into view too.
-                if matches!(item, XrefItem::Mention(0) | XrefItem::Cooc(0)) {
-                    x.list_offset = keep_in_view(x.list_offset, row - 1, list_rows, len);
-                }
-                x.list_offset = keep_in_view(x.list_offset, row, list_rows, len);
-            }
-        }
-        None => {}
-    }
-    let x = &mut app.xref;
-    x.docs_offset = x.docs_offset.min(x.docs.len().saturating_sub(doc_rows));
+    app.xref.keep_in_view(doc_rows, list_rows);
 }
 
 pub(crate) fn rewrap(app: &mut App, width: usize) {
@@ -150,37 +112,70 @@ pub(crate) fn article_height(app: &App) -> usize {
 
 /// The byte range shown in the article pane.
 pub(crate) fn visible_bytes(app: &App) -> std::ops::Range<usize> {
-    let a = &app.article;
-    let h = article_height(app);
-    let first = a.lines.get(a.scroll).map(|r| r.start).unwrap_or(0);
-    let last = a
-        .lines
-        .get((a.scroll + h).min(a.lines.len()).saturating_sub(1))
-        .map(|r| r.end)
-        .unwrap_or(0);
-    first..last.max(first)
+    app.article.visible_bytes(article_height(app))
 }
 
 pub(crate) fn cursor_visible(app: &App) -> Option<bool> {
-    let m = app.cursor_mention()?;
-    let v = visible_bytes(app);
-    Some(m.start as usize >= v.start && (m.start as usize) < v.end.max(v.start + 1))
+    let index = app.index.as_ref()?;
+    app.article.cursor_visible(index, article_height(app))
 }
 
 /// Scrolls so that byte `offset` is on screen, about a third of the way down.
 pub(crate) fn reveal(app: &mut App, offset: usize) {
     let h = article_height(app);
-    let line = app.article.line_of(offset);
-    let a = &mut app.article;
-    if line < a.scroll || line >= a.scroll + h {
-        a.scroll = line.saturating_sub(h / 3);
-    }
+    app.article.reveal(offset, h);
 }
 
 pub(crate) fn reveal_cursor(app: &mut App) {
     if let Some(m) = app.cursor_mention() {
         reveal(app, m.start as usize);
     }
+}
+
+/// Goes to the next or previous mention of the panel's entity, across
+/// documents; a move to another document is a jump.
+pub(crate) fn step_same(app: &mut App, forward: bool) {
+    let Some(e) = app.cursor_mention().map(|m| m.entity).or(app.xref.entity) else {
+        app.set_message("No entity selected");
+        return;
+    };
+    if app.xref.entity != Some(e) {
+        set_xref_entity(app, e);
+    }
+    let ms = &app.xref.mentions;
+    if ms.is_empty() {
+        return;
+    }
+    let here = match (app.cursor_mention(), app.article.doc) {
+        (Some(m), _) => (m.doc, m.start),
+        (None, Some(d)) => (d, visible_bytes(app).start as u32),
+        (None, None) => (0, 0),
+    };
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let i = if forward {
+        let i = ms.count_before(index, here.0, here.1, true);
+        if i < ms.len() { i } else { 0 }
+    } else {
+        match ms.count_before(index, here.0, here.1, false).checked_sub(1) {
+            Some(i) => i,
+            None => ms.len() - 1,
+        }
+    };
+    let Some(m) = ms.get(i, index) else {
+        return;
+    };
+    go_to_mention(app, m);
+}
+
+/// Opens a mention's document with the cursor on it, recording a jump when
+/// the document changes.
+pub(crate) fn go_to_mention(app: &mut App, m: crate::entity::Mention) {
+    if app.article.doc != Some(m.doc) {
+        push_jump(app);
+    }
+    open_doc(app, m.doc, Some(m.start as usize));
 }
 
 /// Opens a document with the cursor on the mention at byte `at` (or the
@@ -248,33 +243,9 @@ pub(crate) fn sync_xref_to_cursor(app: &mut App) {
 
 /// Shows an entity in the cross-link panel.
 pub fn set_xref_entity(app: &mut App, e: EntityId) {
-    let Some(index) = app.index.as_ref() else {
-        return;
-    };
-    if e as usize >= index.entities().len() {
-        return;
+    if let Some(index) = app.index.as_ref() {
+        app.xref.show(index, e);
     }
-    let x = &mut app.xref;
-    x.entity = Some(e);
-    x.docs = index.entity_doc_counts(e);
-    x.mentions = crate::tui::app::Places(index.entity_places_shared(e));
-    // Counting co-occurrence reads every mention of every document that
-    // names the entity: for one named everywhere, that waits until the list
-    // comes near it (see `after`).
-    x.cooc_pending = x.mentions.len() > COOC_AT_ONCE;
-    x.cooc = if x.cooc_pending {
-        Vec::new()
-    } else {
-        index.cooccurring(e)
-    };
-    x.aliases = index.aliases_seen(e);
-    x.selected = if x.mentions.is_empty() {
-        0
-    } else {
-        x.docs.len()
-    };
-    x.docs_offset = 0;
-    x.list_offset = 0;
 }
 
 pub(crate) fn current_location(app: &App) -> Option<Location> {
@@ -298,19 +269,9 @@ pub(crate) fn current_location(app: &App) -> Option<Location> {
 
 /// Records where we are before a jump.
 pub fn push_jump(app: &mut App) {
-    let Some(here) = current_location(app) else {
-        return;
-    };
-    let j = &mut app.jumps;
-    j.entries.truncate(j.pos);
-    if j.entries.last() != Some(&here) {
-        j.entries.push(here);
+    if let Some(here) = current_location(app) {
+        app.jumps.push(here);
     }
-    // Keep the list bounded, as vim does.
-    if j.entries.len() > 100 {
-        j.entries.remove(0);
-    }
-    j.pos = j.entries.len();
 }
 
 pub(crate) fn restore(app: &mut App, loc: Location) {
@@ -339,37 +300,15 @@ pub fn refilter_browser(app: &mut App) {
 
 pub(crate) fn jump_back(app: &mut App) {
     let here = current_location(app);
-    let j = &mut app.jumps;
-    if j.pos >= j.entries.len() {
-        j.pos = j.entries.len();
-        match here {
-            Some(h) if j.entries.last() != Some(&h) => j.entries.push(h),
-            _ => {}
-        }
-        let newest = j.entries.len();
-        // From "newer than every entry", step to the entry before where we are.
-        if newest < 2 && j.entries.last() == here.as_ref() {
-            app.set_message("Already at the oldest jump");
-            return;
-        }
-        j.pos = newest - 1;
+    match app.jumps.back(here) {
+        Some(loc) => restore(app, loc),
+        None => app.set_message("Already at the oldest jump"),
     }
-    if j.pos == 0 {
-        app.set_message("Already at the oldest jump");
-        return;
-    }
-    j.pos -= 1;
-    let loc = j.entries[j.pos];
-    restore(app, loc);
 }
 
 pub(crate) fn jump_forward(app: &mut App) {
-    let j = &mut app.jumps;
-    if j.pos + 1 >= j.entries.len() {
-        app.set_message("Already at the newest jump");
-        return;
+    match app.jumps.forward() {
+        Some(loc) => restore(app, loc),
+        None => app.set_message("Already at the newest jump"),
     }
-    j.pos += 1;
-    let loc = j.entries[j.pos];
-    restore(app, loc);
 }

@@ -2,18 +2,16 @@
 //! through here. No I/O, so it is tested without a terminal.
 
 use super::action::Action;
-use super::annotation;
 use super::app::Overlay as O;
-use super::app::{App, Field, LoadState, Overlay, Pane, Prompt};
-use super::article::{step_mention, step_same};
+use super::app::{App, Effect, Field, LoadState, Overlay, Pane, Prompt, Review};
 use super::keymap::Context;
 use super::layout::{self};
 use super::mode::{Ctx, Outcome};
 use super::nav::{self, article_height, push_jump, refilter_browser, refilter_list, reveal};
-use super::nav::{jump_back, jump_forward};
+use super::nav::{jump_back, jump_forward, step_same};
 use super::visual;
-use super::xref::{open_xref_item, step_section};
-use super::{article, browser, help, journal, list, mouse, picker, prompt, review, search, xref};
+use super::{article, browser, help, journal, list, mouse, prompt, review, search, xref};
+use super::{counts, decisions, on_answer};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -187,9 +185,9 @@ pub fn update(app: &mut App, action: Action) {
         app.message = None;
     }
     match action {
-        Action::Quit => prompt::quit(app),
+        Action::Quit => quit(app),
         Action::ForceQuit => app.quit = true,
-        Action::RetrySave => prompt::retry_save(app),
+        Action::RetrySave => retry_save(app),
         Action::Suspend => app.suspend = true,
         Action::Redraw => app.redraw = true,
         Action::Resize(w, h) => {
@@ -220,12 +218,12 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::JournalReady(a) => {
             if let Some(info) = a.take() {
-                annotation::journal_ready(app, info);
+                on_answer::journal_ready(app, info);
             }
         }
         Action::Applied(a) => {
             if let Some(answer) = a.take() {
-                annotation::applied(app, answer);
+                on_answer::applied(app, answer);
             }
         }
         Action::NotSent => {
@@ -246,9 +244,7 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         // The modes take the actions that are theirs.
-        _ if visual::handle(app, &action)
-            || review::handle(app, &action)
-            || prompt::handle(app, &action) => {}
+        _ if visual_mode(app, &action) || prompt_mode(app, &action) => {}
         // The open overlay takes the actions that are its own (a question
         // takes Esc before it).
         _ if app.overlay.is_some()
@@ -320,35 +316,38 @@ pub fn update(app: &mut App, action: Action) {
                 app.input = Some(Field::ListFilter);
             }
         },
-        Action::NextMention => step_mention(app, true),
-        Action::PrevMention => step_mention(app, false),
+        Action::NextMention | Action::PrevMention => {
+            let cx = Ctx::new(app.index.as_ref(), article_height(app));
+            let o = app.article.step_mention(action == Action::NextMention, &cx);
+            apply(app, o);
+        }
         Action::NextSame => step_same(app, true),
         Action::PrevSame => step_same(app, false),
-        Action::NextSection => step_section(app, true),
-        Action::PrevSection => step_section(app, false),
+        Action::NextSection => app.xref.step_section(true),
+        Action::PrevSection => app.xref.step_section(false),
         // The browser's own (see above).
         Action::Sort => {}
-        Action::Tag => annotation::tag(app),
-        Action::Link => annotation::link(app),
-        Action::RejectMention => annotation::reject_mention(app),
-        Action::AcceptLink => annotation::accept_link(app),
-        Action::RejectLink => annotation::reject_link(app),
-        Action::Rename => annotation::rename(app),
-        Action::SetKind => annotation::set_kind(app),
-        Action::Merge => annotation::merge(app),
-        Action::Split => annotation::split(app),
-        Action::Note => annotation::note(app),
-        Action::Undo => annotation::undo(app, false),
-        Action::Redo => annotation::undo(app, true),
+        Action::Tag => decisions::tag(app),
+        Action::Link => decisions::link(app),
+        Action::RejectMention => decisions::reject_mention(app),
+        Action::AcceptLink => decisions::accept_link(app),
+        Action::RejectLink => decisions::reject_link(app),
+        Action::Rename => decisions::rename(app),
+        Action::SetKind => decisions::set_kind(app),
+        Action::Merge => decisions::merge(app),
+        Action::Split => decisions::split(app),
+        Action::Note => decisions::note(app),
+        Action::Undo => decisions::undo(app, false),
+        Action::Redo => decisions::undo(app, true),
         Action::Journal => {
             app.input = None;
             app.visual = None;
             app.overlay = Some(Overlay::Journal);
             app.journal_overlay = Default::default();
         }
-        Action::TakeOver => annotation::take_over(app),
-        Action::ChooseKind(k) => annotation::choose_kind(app, k),
-        Action::Counted(t, n, d) => annotation::counted(app, &t, n, d),
+        Action::TakeOver => decisions::take_over(app),
+        Action::Review => open_review(app),
+        Action::Counted(t, n, d) => counts::counted(app, &t, n, d),
         Action::Searched(batch) => {
             let shown = app.overlay == Some(Overlay::Results);
             let o = app.search.searched(batch, shown);
@@ -396,12 +395,12 @@ pub fn update(app: &mut App, action: Action) {
         | Action::PrevWord
         | Action::LineDown
         | Action::LineUp
-        | Action::Review
         | Action::ReviewAccept
         | Action::ReviewAcceptAll
         | Action::ReviewReject
         | Action::ReviewSkip
         | Action::ReviewBack
+        | Action::ChooseKind(_)
         | Action::ConfirmAll
         | Action::ConfirmOne
         | Action::InputTab
@@ -451,13 +450,15 @@ pub(crate) fn after(app: &mut App) {
     let main = layout::app_panes(app).main;
     let over = layout::inner(layout::overlay(main));
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
-    picker::fix_picker_offset(app, rows);
+    if let Some(p) = app.picker.as_mut() {
+        p.keep_in_view(rows);
+    }
     // A search runs only while its results are on screen.
     if app.overlay != Some(Overlay::Results) {
         let o = app.search.stop();
         apply(app, o);
     }
-    annotation::sync_count(app);
+    counts::sync_count(app);
 }
 
 pub use super::nav::{COOC_AT_ONCE, set_xref_entity};
@@ -511,14 +512,92 @@ fn overlay_page(app: &App) -> usize {
 
 /// Hands an action to the open overlay's mode; true when it took it.
 fn open_overlay(app: &mut App, action: &Action) -> bool {
+    // Nothing is decided while the journal is read-only.
+    if app.overlay == Some(Overlay::Review)
+        && app.review.as_ref().is_some_and(|r| {
+            Review::decides(action) && (r.current().is_some() || *action == Action::ReviewAcceptAll)
+        })
+        && decisions::refuse_if_read_only(app)
+    {
+        return true;
+    }
     let cx = Ctx::new(app.index.as_ref(), overlay_page(app));
     let o = match app.overlay {
         Some(Overlay::Help) => app.help.handle(action, &cx),
         Some(Overlay::Journal) => app.journal_overlay.handle(action, &cx),
         Some(Overlay::Entities) => app.browser.handle(action, &cx),
         Some(Overlay::Results) => app.search.handle(action, &cx),
-        Some(Overlay::Picker | Overlay::Review) | None => Outcome::Ignored,
+        Some(Overlay::Picker) => match app.picker.as_mut() {
+            Some(p) => p.handle(action, &cx),
+            None => Outcome::Ignored,
+        },
+        Some(Overlay::Review) => match app.review.as_mut() {
+            Some(r) => r.handle(action, &cx),
+            None => Outcome::Ignored,
+        },
+        None => Outcome::Ignored,
     };
+    let taken = o.taken();
+    apply(app, o);
+    taken
+}
+
+/// Hands an action to the prompt; true when it took it.
+fn prompt_mode(app: &mut App, action: &Action) -> bool {
+    let asked = prompt::Asked {
+        notes: &app.journal.notes,
+        typing: app.input == Some(Field::Prompt),
+    };
+    let cx = Ctx::new(app.index.as_ref(), 1);
+    let o = prompt::handle(&mut app.prompt, action, &cx, &asked);
+    let taken = o.taken();
+    apply(app, o);
+    taken
+}
+
+/// `q` (or Ctrl-c): quits, unless decisions are not on disk (a full
+/// disk): then asks first. In that question, the same key quits anyway.
+fn quit(app: &mut App) {
+    if matches!(app.prompt, Some(Prompt::Quit { .. })) || app.journal.pending == 0 {
+        app.quit = true;
+        return;
+    }
+    app.prompt = Some(Prompt::Quit { retrying: false });
+}
+
+/// `r` in the question on quitting: writes the pending decisions again;
+/// the answer quits when they are saved (see `on_answer::applied`).
+fn retry_save(app: &mut App) {
+    let Some(Prompt::Quit { retrying }) = app.prompt.as_mut() else {
+        return;
+    };
+    if *retrying {
+        return;
+    }
+    *retrying = true;
+    app.effects.push(Effect::RetrySave);
+    app.in_flight += 1;
+    app.set_message("retrying the write…");
+}
+
+/// Hands an action to visual mode; true when it took it.
+fn visual_mode(app: &mut App, action: &Action) -> bool {
+    let page = article_height(app);
+    let cursor = app.cursor_mention();
+    let panel_mention = match app.focus {
+        Pane::Xref => decisions::target_mention(app),
+        _ => None,
+    };
+    let around = visual::Around {
+        doc: app.article.doc,
+        cursor,
+        top: app.article.first_visible(),
+        lines: &app.article.lines,
+        focus: app.focus,
+        panel_mention,
+    };
+    let cx = Ctx::new(app.index.as_ref(), page);
+    let o = visual::handle(&mut app.visual, action, &cx, &around);
     let taken = o.taken();
     apply(app, o);
     taken
@@ -526,10 +605,11 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
 
 /// Hands an action to the focused pane; true when the pane took it.
 fn focused_pane(app: &mut App, action: &Action) -> bool {
-    let cx = Ctx::new(app.index.as_ref(), pane_page(app, app.focus));
+    let cx = Ctx::new(app.index.as_ref(), pane_page(app, app.focus)).with_entity(app.xref.entity);
     let o = match app.focus {
         Pane::List => app.list.handle(action, &cx),
-        Pane::Article | Pane::Xref => Outcome::Ignored,
+        Pane::Article => app.article.handle(action, &cx),
+        Pane::Xref => app.xref.handle(action, &cx),
     };
     let taken = o.taken();
     apply(app, o);
@@ -551,6 +631,36 @@ fn mark_entity(app: &mut App) {
     apply(app, o);
 }
 
+/// `r`: opens the review queue.
+fn open_review(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let items = crate::index::query::review_queue(index);
+    if items.is_empty() {
+        app.set_message("No suggested links to review (spelling variants, abbreviations and names found in the text)");
+        return;
+    }
+    app.visual = None;
+    app.input = None;
+    app.review = Some(Review::new(items));
+    app.overlay = Some(Overlay::Review);
+}
+
+/// Closes the open overlay; the picker and the review queue go with theirs.
+fn close_overlay(app: &mut App) {
+    match app.overlay.take() {
+        Some(Overlay::Picker) => {
+            app.picker = None;
+            if app.input == Some(Field::Picker) {
+                app.input = None;
+            }
+        }
+        Some(Overlay::Review) => app.review = None,
+        _ => {}
+    }
+}
+
 /// Carries out what a mode handed back.
 pub(crate) fn apply(app: &mut App, outcome: Outcome) {
     match outcome {
@@ -559,9 +669,11 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
         Outcome::Error(m) => app.set_error(m),
         Outcome::OverlayMessage(m) => app.set_overlay_message(m),
         Outcome::Effect(e) => app.effects.push(e),
-        Outcome::Close => app.overlay = None,
+        Outcome::Decide(op) => decisions::decide(app, op),
+        Outcome::Close => close_overlay(app),
         Outcome::Show(o) => app.overlay = Some(o),
         Outcome::Input(f) => app.input = Some(f),
+        Outcome::EndInput => app.input = None,
         Outcome::Focus(p) => app.focus = p,
         Outcome::OpenDoc { doc, at, jump } => {
             if jump {
@@ -588,6 +700,14 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             set_xref_entity(app, entity);
         }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::Reveal(b) => reveal(app, b),
+        Outcome::Cursor(i) => app.article.cursor = Some(i),
+        Outcome::Picked(entity) => {
+            if let Some(p) = app.picker.take() {
+                close_overlay(app);
+                decisions::picked(app, p.purpose, entity);
+            }
+        }
         Outcome::Then(a) => update(app, a),
         Outcome::All(v) => {
             for o in v {
@@ -600,73 +720,23 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
 // ---------------------------------------------------------------------------
 // Lists.
 
+/// Moves the open overlay's selection, else the focused pane's.
 fn move_selection(app: &mut App, action: &Action) {
-    let panes = layout::app_panes(app);
-    let step = |sel: usize, len: usize, page: usize| -> usize {
-        let last = len.saturating_sub(1);
-        match action {
-            Action::Down => (sel + 1).min(last),
-            Action::Up => sel.saturating_sub(1),
-            Action::PageDown => (sel + page.max(1)).min(last),
-            Action::PageUp => sel.saturating_sub(page.max(1)),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => sel,
-        }
-    };
     if app.overlay.is_some() {
         open_overlay(app, action);
-        return;
-    }
-    match app.focus {
-        Pane::List => {
-            focused_pane(app, action);
-        }
-        Pane::Article => {
-            let h = article_height(app);
-            let a = &mut app.article;
-            let max = a.lines.len().saturating_sub(h);
-            a.scroll = match action {
-                Action::Down => (a.scroll + 1).min(max.max(a.scroll)),
-                Action::Up => a.scroll.saturating_sub(1),
-                Action::PageDown => (a.scroll + h.saturating_sub(2).max(1)).min(max.max(a.scroll)),
-                Action::PageUp => a.scroll.saturating_sub(h.saturating_sub(2).max(1)),
-                Action::Top => 0,
-                Action::Bottom => max,
-                _ => a.scroll,
-            };
-        }
-        Pane::Xref => {
-            let page = panes
-                .xref
-                .map(|r| usize::from(layout::xref_areas(r, app.xref.docs.len()).list.height))
-                .unwrap_or(1);
-            let x = &mut app.xref;
-            x.selected = step(x.selected, x.len(), page);
-        }
+    } else {
+        focused_pane(app, action);
     }
 }
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Help | Overlay::Journal | Overlay::Entities | Overlay::Results) => {
+        Some(_) => {
             open_overlay(app, &Action::Open);
         }
-        Some(Overlay::Review) => review::review_open(app),
-        Some(Overlay::Picker) => annotation::pick(app),
-        None => match app.focus {
-            Pane::List => {
-                focused_pane(app, &Action::Open);
-            }
-            Pane::Article => {
-                if app.xref.entity.is_some() {
-                    app.focus = Pane::Xref;
-                } else {
-                    app.set_message("No mention under the cursor (n: next mention)");
-                }
-            }
-            Pane::Xref => open_xref_item(app),
-        },
+        None => {
+            focused_pane(app, &Action::Open);
+        }
     }
 }
 
@@ -677,31 +747,14 @@ fn back(app: &mut App) {
         }
         return;
     }
-    if app.overlay == Some(Overlay::Picker) {
-        picker::close_picker(app);
-        return;
-    }
-    if let Some(o) = app.overlay.take() {
-        if o == Overlay::Review
-            && let Some(r) = app.review.take()
-        {
-            let (a, x, s) = (r.accepted, r.rejected, r.skipped);
-            if a + x + s > 0 {
-                app.set_message(format!("Review: {a} accepted, {x} rejected, {s} skipped"));
-            }
-        }
+    if app.overlay.is_some() {
+        close_overlay(app);
         return;
     }
     if app.visual.take().is_some() {
         return;
     }
-    match app.focus {
-        Pane::List => {
-            focused_pane(app, &Action::Back);
-        }
-        Pane::Article => app.article.highlight = None,
-        Pane::Xref => app.focus = Pane::Article,
-    }
+    focused_pane(app, &Action::Back);
 }
 
 // ---------------------------------------------------------------------------
@@ -722,7 +775,7 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
             if let Some(p) = app.picker.as_mut() {
                 f(&mut p.query);
             }
-            picker::refilter_picker(app);
+            decisions::refilter_picker(app);
         }
         Some(Field::Prompt) => {
             if let Some(Prompt::Text { value, .. }) = app.prompt.as_mut() {
@@ -743,8 +796,13 @@ fn accept_field(app: &mut App) {
             let o = app.list.filter_kept();
             apply(app, o);
         }
-        Some(Field::Picker) => annotation::pick(app),
-        Some(Field::Prompt) => prompt::accept_text(app),
+        Some(Field::Picker) => {
+            let cx = Ctx::new(app.index.as_ref(), overlay_page(app));
+            if let Some(p) = app.picker.as_mut() {
+                let o = p.handle(&Action::Open, &cx);
+                apply(app, o);
+            }
+        }
         _ => {}
     }
 }
@@ -756,8 +814,12 @@ fn cancel_field(app: &mut App) {
             refilter_list(app);
         }
         Some(Field::EntityFilter) => app.browser.clear_filter(app.index.as_ref()),
-        Some(Field::Picker) => picker::close_picker(app),
-        Some(Field::Prompt) => app.prompt = None,
+        Some(Field::Picker) => {
+            app.picker = None;
+            if app.overlay == Some(Overlay::Picker) {
+                app.overlay = None;
+            }
+        }
         _ => {}
     }
 }

@@ -1,12 +1,12 @@
 //! Visual mode: a selection in the article, started on the word under the
 //! cursor or the whole mention, moved and extended by word, character and
-//! line, and kept counted across the corpus while it changes.
+//! line, and kept counted across the corpus while it changes. A mode (see
+//! [`super::mode`]); the router hands it what it reads of the article
+//! ([`Around`]).
 
 use super::action::Action;
-use super::annotation::target_mention;
-use super::app::{App, Pane, Visual};
 use super::keymap::Context;
-use super::nav::{open_doc, push_jump, reveal, sync_xref_to_cursor};
+use super::mode::{Ctx, Outcome, Pane};
 use super::select;
 use crate::entity::{DocId, Mention};
 pub use crate::index::query::{
@@ -27,70 +27,115 @@ pub const HINTS: &[(Action, &str)] = &[
     (Action::Back, "cancel"),
 ];
 
-pub(crate) fn doc_text(app: &App, doc: DocId) -> Option<&str> {
-    app.index
-        .as_ref()?
-        .docs()
-        .get(doc as usize)
-        .map(|d| d.text.as_str())
+/// A span of the open article selected for annotation (visual mode). Both
+/// ends are byte offsets into the document's text, on grapheme boundaries;
+/// the motions move the *active* end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visual {
+    pub doc: DocId,
+    pub start: usize,
+    pub end: usize,
+    /// The start moves (after `o`) rather than the end.
+    pub start_active: bool,
 }
 
-pub(crate) fn set_visual(app: &mut App, doc: DocId, r: Range<usize>) {
-    app.visual = Some(Visual {
+impl Visual {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// What visual mode reads of the open article and the cross-link panel.
+#[derive(Debug, Clone, Copy)]
+pub struct Around<'a> {
+    /// The open document.
+    pub doc: Option<DocId>,
+    /// The mention under the article's cursor.
+    pub cursor: Option<Mention>,
+    /// The first byte on screen.
+    pub top: usize,
+    /// The byte ranges of the article's screen lines.
+    pub lines: &'a [Range<usize>],
+    pub focus: Pane,
+    /// The mention selected in the cross-link panel, when it has the focus.
+    pub panel_mention: Option<Mention>,
+}
+
+fn doc_text<'a>(cx: &Ctx<'a>, doc: DocId) -> Option<&'a str> {
+    cx.index?.docs().get(doc as usize).map(|d| d.text.as_str())
+}
+
+/// Selects `r`, in the article.
+fn select(sel: &mut Option<Visual>, doc: DocId, r: Range<usize>) -> Outcome {
+    *sel = Some(Visual {
         doc,
         start: r.start,
         end: r.end,
         start_active: false,
     });
-    app.focus = Pane::Article;
-    reveal(app, r.start);
+    Outcome::Focus(Pane::Article).and(Outcome::Reveal(r.start))
 }
 
-/// The first byte on screen in the article.
-pub(crate) fn first_visible(app: &App) -> usize {
-    app.article
-        .lines
-        .get(app.article.scroll)
-        .map_or(0, |r| r.start)
+/// The actions that are visual mode's: starting it, and moving or
+/// extending the selection (`sel`, `None` outside visual mode).
+pub fn handle(sel: &mut Option<Visual>, action: &Action, cx: &Ctx, at: &Around) -> Outcome {
+    let taken = |o: Outcome| if o.taken() { o } else { Outcome::Consumed };
+    taken(match action {
+        Action::NextMention if sel.is_some() => other_mention(sel, cx, at, true),
+        Action::PrevMention if sel.is_some() => other_mention(sel, cx, at, false),
+        Action::Visual => Outcome::Close.and(start(sel, cx, at)),
+        Action::SelectName => select_name(sel, cx, at),
+        Action::ExtendWord => move_end(sel, cx, Motion::WordOn),
+        Action::ExtendWordLeft => move_end(sel, cx, Motion::WordBack),
+        Action::ExtendChar => move_end(sel, cx, Motion::CharOn),
+        Action::ShrinkChar => move_end(sel, cx, Motion::CharBack),
+        Action::SwapEnds => {
+            if let Some(v) = sel.as_mut() {
+                v.start_active = !v.start_active;
+            }
+            Outcome::Consumed
+        }
+        Action::NextWord => other_word(sel, cx, true),
+        Action::PrevWord => other_word(sel, cx, false),
+        Action::LineDown => other_line(sel, cx, at, true),
+        Action::LineUp => other_line(sel, cx, at, false),
+        _ => return Outcome::Ignored,
+    })
 }
 
 /// `v`: selects the word at the cursor's mention (or the first word on
 /// screen); `v` again leaves visual mode.
-pub fn start_visual(app: &mut App) {
-    if app.visual.take().is_some() {
-        return;
+fn start(sel: &mut Option<Visual>, cx: &Ctx, at: &Around) -> Outcome {
+    if sel.take().is_some() {
+        return Outcome::Consumed;
     }
-    let Some(doc) = app.article.doc else {
-        app.set_message("Open a document first (Enter in the list)");
-        return;
+    let Some(doc) = at.doc else {
+        return Outcome::Message("Open a document first (Enter in the list)".into());
     };
-    let at = match app.cursor_mention() {
+    let from = match at.cursor {
         Some(m) if m.doc == doc => m.start as usize,
-        _ => first_visible(app),
+        _ => at.top,
     };
-    let Some(text) = doc_text(app, doc) else {
-        return;
+    let Some(text) = doc_text(cx, doc) else {
+        return Outcome::Consumed;
     };
-    let r = match select::word_at_or_near(text, at) {
-        Some(w) => w,
-        None => {
-            app.set_message("No words in this document");
-            return;
-        }
-    };
-    set_visual(app, doc, r);
+    match select::word_at_or_near(text, from) {
+        Some(w) => select(sel, doc, w),
+        None => Outcome::Message("No words in this document".into()),
+    }
 }
 
 /// `s`: selects the mention under the cursor (or in visual mode grows the
-/// selection to the mention or name around its start).
-pub fn select_name(app: &mut App) {
-    let Some(index) = app.index.as_ref() else {
-        return;
+/// selection to the mention or name around its start). In the cross-link
+/// panel, it opens the panel's mention first.
+fn select_name(sel: &mut Option<Visual>, cx: &Ctx, at: &Around) -> Outcome {
+    let Some(index) = cx.index else {
+        return Outcome::Consumed;
     };
-    match app.visual {
+    match *sel {
         Some(v) => {
-            let Some(text) = doc_text(app, v.doc) else {
-                return;
+            let Some(text) = doc_text(cx, v.doc) else {
+                return Outcome::Consumed;
             };
             let mention = index
                 .mention_at(v.doc, v.start)
@@ -98,35 +143,40 @@ pub fn select_name(app: &mut App) {
                 .filter(|r| r.start <= v.start && r.end >= v.end && *r != v.range());
             let name = select::name_at(text, v.start)
                 .filter(|r| r.start <= v.start && r.end >= v.end && *r != v.range());
-            if let Some(r) = mention.or(name) {
-                set_visual(app, v.doc, r);
+            match mention.or(name) {
+                Some(r) => select(sel, v.doc, r),
+                None => Outcome::Consumed,
             }
         }
         None => {
-            if app.focus == Pane::Xref
-                && let Some(m) = target_mention(app)
+            if at.focus == Pane::Xref
+                && let Some(m) = at.panel_mention
             {
-                push_jump(app);
-                open_doc(app, m.doc, Some(m.start as usize));
-                set_visual(app, m.doc, m.range());
-                return;
+                // Open it, then select the mention under the cursor there.
+                return Outcome::All(vec![
+                    Outcome::OpenDoc {
+                        doc: m.doc,
+                        at: Some(m.start as usize),
+                        jump: true,
+                    },
+                    Outcome::Focus(Pane::Article),
+                    Outcome::Then(Action::SelectName),
+                ]);
             }
-            let Some(doc) = app.article.doc else {
-                app.set_message("Open a document first (Enter in the list)");
-                return;
+            let Some(doc) = at.doc else {
+                return Outcome::Message("Open a document first (Enter in the list)".into());
             };
-            if let Some(m) = app.cursor_mention() {
-                set_visual(app, doc, m.range());
-                return;
+            if let Some(m) = at.cursor {
+                return select(sel, doc, m.range());
             }
-            let at = first_visible(app);
-            let Some(text) = doc_text(app, doc) else {
-                return;
+            let Some(text) = doc_text(cx, doc) else {
+                return Outcome::Consumed;
             };
-            if let Some(r) = select::word_at_or_near(text, at)
+            match select::word_at_or_near(text, at.top)
                 .and_then(|w| select::name_at(text, w.start).or(Some(w)))
             {
-                set_visual(app, doc, r);
+                Some(r) => select(sel, doc, r),
+                None => Outcome::Consumed,
             }
         }
     }
@@ -204,51 +254,57 @@ pub fn moved(text: &str, v: Visual, motion: Motion) -> Option<Visual> {
     Some(v)
 }
 
-pub fn move_end(app: &mut App, motion: Motion) {
-    let Some(v) = app.visual else { return };
-    let Some(text) = doc_text(app, v.doc) else {
-        return;
+fn move_end(sel: &mut Option<Visual>, cx: &Ctx, motion: Motion) -> Outcome {
+    let Some(v) = *sel else {
+        return Outcome::Consumed;
     };
-    if let Some(n) = moved(text, v, motion) {
-        app.visual = Some(n);
-        reveal(app, if n.start_active { n.start } else { n.end });
-    }
-}
-
-pub fn swap_ends(app: &mut App) {
-    if let Some(v) = app.visual.as_mut() {
-        v.start_active = !v.start_active;
+    let Some(text) = doc_text(cx, v.doc) else {
+        return Outcome::Consumed;
+    };
+    match moved(text, v, motion) {
+        Some(n) => {
+            *sel = Some(n);
+            Outcome::Reveal(if n.start_active { n.start } else { n.end })
+        }
+        None => Outcome::Consumed,
     }
 }
 
 /// `W` / `B`: selects the next or previous word instead.
-pub fn other_word(app: &mut App, forward: bool) {
-    let Some(v) = app.visual else { return };
-    let Some(text) = doc_text(app, v.doc) else {
-        return;
+fn other_word(sel: &mut Option<Visual>, cx: &Ctx, forward: bool) -> Outcome {
+    let Some(v) = *sel else {
+        return Outcome::Consumed;
+    };
+    let Some(text) = doc_text(cx, v.doc) else {
+        return Outcome::Consumed;
     };
     let w = if forward {
         select::next_word(text, v.end)
     } else {
         select::prev_word(text, v.start)
     };
-    if let Some(w) = w {
-        set_visual(app, v.doc, w);
+    match w {
+        Some(w) => select(sel, v.doc, w),
+        None => Outcome::Consumed,
     }
 }
 
 /// `j` / `k`: selects the word at the same column on the next line (or the
 /// nearest line with a word) below or above.
-pub fn other_line(app: &mut App, down: bool) {
-    let Some(v) = app.visual else { return };
-    let Some(text) = doc_text(app, v.doc) else {
-        return;
+fn other_line(sel: &mut Option<Visual>, cx: &Ctx, at: &Around, down: bool) -> Outcome {
+    let Some(v) = *sel else {
+        return Outcome::Consumed;
     };
-    let lines = &app.article.lines;
+    let Some(text) = doc_text(cx, v.doc) else {
+        return Outcome::Consumed;
+    };
+    let lines = at.lines;
     if lines.is_empty() {
-        return;
+        return Outcome::Consumed;
     }
-    let here = app.article.line_of(v.start);
+    let here = lines
+        .partition_point(|r| r.start <= v.start)
+        .saturating_sub(1);
     let col = lines
         .get(here)
         .and_then(|r| {
@@ -261,13 +317,13 @@ pub fn other_line(app: &mut App, down: bool) {
     for _ in 0..200 {
         li = if down {
             if li + 1 >= lines.len() {
-                return;
+                return Outcome::Consumed;
             }
             li + 1
         } else {
             match li.checked_sub(1) {
                 Some(l) => l,
-                None => return,
+                None => return Outcome::Consumed,
             }
         };
         let r = lines[li].clone();
@@ -280,17 +336,19 @@ pub fn other_line(app: &mut App, down: bool) {
             .or_else(|| select::next_word(text, b).filter(within))
             .or_else(|| select::prev_word(text, b).filter(within));
         if let Some(w) = w {
-            set_visual(app, v.doc, w);
-            return;
+            return select(sel, v.doc, w);
         }
     }
+    Outcome::Consumed
 }
 
 /// `n` / `N` in visual mode: selects the next or previous mention.
-pub fn other_mention(app: &mut App, forward: bool) {
-    let Some(v) = app.visual else { return };
-    let Some(index) = app.index.as_ref() else {
-        return;
+fn other_mention(sel: &mut Option<Visual>, cx: &Ctx, at: &Around, forward: bool) -> Outcome {
+    let Some(v) = *sel else {
+        return Outcome::Consumed;
+    };
+    let Some(index) = cx.index else {
+        return Outcome::Consumed;
     };
     let ms = index.doc_mentions(v.doc);
     let i = if forward {
@@ -301,42 +359,22 @@ pub fn other_mention(app: &mut App, forward: bool) {
             .checked_sub(1)
     };
     let Some(i) = i else {
-        app.set_message(if forward {
-            "No more mentions below"
-        } else {
-            "No more mentions above"
-        });
-        return;
+        return Outcome::Message(
+            if forward {
+                "No more mentions below"
+            } else {
+                "No more mentions above"
+            }
+            .into(),
+        );
     };
     let m = ms[i];
-    if app.article.doc == Some(v.doc) {
-        app.article.cursor = Some(i);
-    }
-    set_visual(app, v.doc, m.range());
-    sync_xref_to_cursor(app);
-}
-
-/// The actions that are visual mode's: starting it, and moving or
-/// extending the selection. True when it took the action.
-pub fn handle(app: &mut App, action: &Action) -> bool {
-    match action {
-        Action::NextMention if app.visual.is_some() => other_mention(app, true),
-        Action::PrevMention if app.visual.is_some() => other_mention(app, false),
-        Action::Visual => {
-            app.overlay = None;
-            start_visual(app);
-        }
-        Action::SelectName => select_name(app),
-        Action::ExtendWord => move_end(app, Motion::WordOn),
-        Action::ExtendWordLeft => move_end(app, Motion::WordBack),
-        Action::ExtendChar => move_end(app, Motion::CharOn),
-        Action::ShrinkChar => move_end(app, Motion::CharBack),
-        Action::SwapEnds => swap_ends(app),
-        Action::NextWord => other_word(app, true),
-        Action::PrevWord => other_word(app, false),
-        Action::LineDown => other_line(app, true),
-        Action::LineUp => other_line(app, false),
-        _ => return false,
-    }
-    true
+    let cursor = if at.doc == Some(v.doc) {
+        Outcome::Cursor(i)
+    } else {
+        Outcome::Consumed
+    };
+    cursor
+        .and(select(sel, v.doc, m.range()))
+        .and(Outcome::SyncXref)
 }

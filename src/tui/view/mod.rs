@@ -98,7 +98,12 @@ impl Widget for &Screen<'_> {
             }
         }
         if app.prompt.is_some() {
-            PromptView { app, theme }.render(panes.main, buf);
+            PromptView {
+                app,
+                theme,
+                keymap: self.keymap,
+            }
+            .render(panes.main, buf);
         }
         StatusView {
             app,
@@ -215,9 +220,9 @@ pub fn draw(frame: &mut Frame, screen: &Screen) {
 }
 
 fn render_too_small(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme, keymap: &Keymap) {
-    let lines = if matches!(app.prompt, Some(super::app::Prompt::Quit { .. })) {
+    let lines = if let Some(super::app::Prompt::Quit { retrying }) = app.prompt {
         // The question on quitting must be seen to be answered.
-        let (q, keys) = super::prompt::quit_question(app);
+        let (q, keys) = super::prompt::quit_question(&app.journal, retrying, keymap);
         let keys: Vec<String> = keys.iter().map(|(k, l)| format!("{k} {l}")).collect();
         let mut lines: Vec<String> = text::wrap(&q, usize::from(area.width).max(1))
             .into_iter()

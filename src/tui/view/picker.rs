@@ -4,7 +4,6 @@
 
 use super::{kind_letter, pane_block, put_spans, selection, title_line};
 use crate::text;
-use crate::tui::annotation;
 use crate::tui::app::{App, PickFor};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -27,7 +26,7 @@ impl Widget for &PickerView<'_> {
             PickFor::Link(s) => format!("Link “{}” to… ({})", s.text, p.rows.len()),
             PickFor::Merge { from } => format!(
                 "Merge {} into… ({})",
-                annotation::entity_name(index, from),
+                crate::index::query::entity_name(index, from),
                 p.rows.len()
             ),
         };

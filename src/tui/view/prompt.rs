@@ -4,9 +4,12 @@
 use super::pane_block;
 use crate::entity::Kind;
 use crate::text;
-use crate::tui::annotation;
+use crate::tui::action::Action;
 use crate::tui::app::{App, KindFor, Prompt, TextFor};
+use crate::tui::keymap::{Context, Keymap};
+use crate::tui::prompt::CONTEXT as PROMPT;
 use crate::tui::theme::Theme;
+use crate::tui::{self};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -16,6 +19,8 @@ use ratatui::widgets::Widget;
 pub struct PromptView<'a> {
     pub app: &'a App,
     pub theme: &'a Theme,
+    /// Where the answers' keys come from.
+    pub keymap: &'a Keymap,
 }
 
 fn keys_line<'a>(keys: &[(String, String)], theme: &Theme) -> Line<'a> {
@@ -39,19 +44,26 @@ fn wrapped<'a>(s: &str, width: usize, style: Style) -> Vec<Line<'a>> {
 }
 
 /// The title and lines of the prompt at `width` columns.
-pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<Line<'a>>) {
+/// The keys are the keymap's, so that a rebinding shows here too.
+pub fn prompt_lines<'a>(
+    app: &App,
+    theme: &Theme,
+    keymap: &Keymap,
+    width: usize,
+) -> (String, Vec<Line<'a>>) {
     let Some(prompt) = &app.prompt else {
         return (String::new(), Vec::new());
     };
     let name = |id: &str| {
         app.index
             .as_ref()
-            .map(|i| annotation::entity_name(i, id))
+            .map(|i| crate::index::query::entity_name(i, id))
             .unwrap_or_default()
     };
     match prompt {
         Prompt::Quit { .. } => {
-            let (q, keys) = crate::tui::prompt::quit_question(app);
+            let retrying = matches!(prompt, Prompt::Quit { retrying: true });
+            let (q, keys) = tui::prompt::quit_question(&app.journal, retrying, keymap);
             let mut lines = wrapped(&q, width, theme.error);
             let them = if app.journal.pending == 1 {
                 "it to standard error as a line of JSON"
@@ -67,7 +79,8 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
             ("Quit?".to_string(), lines)
         }
         Prompt::Confirm(c) => {
-            let (q, keys) = crate::tui::prompt::confirm_question(app, c);
+            let (q, keys) =
+                tui::prompt::confirm_question(c, app.index.as_ref(), app.count.as_ref(), keymap);
             let mut lines = wrapped(&q, width, theme.title);
             lines.push(keys_line(&keys, theme));
             ("Confirm".to_string(), lines)
@@ -91,27 +104,23 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
             };
             let mut lines = wrapped(&q, width, theme.title);
             let mut spans = Vec::new();
-            for (i, (k, c)) in [
-                (Kind::Group, 'g'),
-                (Kind::Event, 'e'),
-                (Kind::Person, 'p'),
-                (Kind::Org, 'o'),
-                (Kind::Place, 'l'),
-                (Kind::Other, 'x'),
-            ]
-            .into_iter()
-            .enumerate()
-            {
+            let kinds = Kind::ALL.into_iter().filter_map(|k| {
+                let key = keymap.label_for(&[PROMPT], &Action::ChooseKind(k))?;
+                Some((key, k))
+            });
+            for (i, (key, k)) in kinds.enumerate() {
                 if i > 0 {
                     spans.push(Span::styled(" · ", theme.muted));
                 }
-                spans.push(Span::styled(c.to_string(), theme.status_key));
+                spans.push(Span::styled(key, theme.status_key));
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled(k.as_str(), theme.entity(k)));
             }
-            spans.push(Span::styled(" · ", theme.muted));
-            spans.push(Span::styled("Esc", theme.status_key));
-            spans.push(Span::raw(" cancel"));
+            if let Some(esc) = keymap.label_for(&[PROMPT], &Action::Back) {
+                spans.push(Span::styled(" · ", theme.muted));
+                spans.push(Span::styled(esc, theme.status_key));
+                spans.push(Span::raw(" cancel"));
+            }
             lines.push(Line::from(spans));
             ("Kind".to_string(), lines)
         }
@@ -121,25 +130,25 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
                     "Rename",
                     format!("New name for {}:", name(entity)),
                     vec![
-                        ("Enter".to_string(), "save".to_string()),
-                        ("C-u".to_string(), "clear".to_string()),
-                        ("Esc".to_string(), "cancel".to_string()),
+                        (Action::InputAccept, "save".to_string()),
+                        (Action::InputClear, "clear".to_string()),
+                        (Action::InputCancel, "cancel".to_string()),
                     ],
                 ),
                 TextFor::Note { targets, which } => {
                     let here = targets.get(*which).map(|(l, _)| l.as_str()).unwrap_or("");
                     let mut keys = vec![
-                        ("Enter".to_string(), "save".to_string()),
-                        ("C-e".to_string(), "editor".to_string()),
+                        (Action::InputAccept, "save".to_string()),
+                        (Action::InputEditor, "editor".to_string()),
                     ];
                     if targets.len() > 1 {
                         let next = targets
                             .get((which + 1) % targets.len())
                             .map(|(l, _)| l.clone())
                             .unwrap_or_default();
-                        keys.push(("Tab".to_string(), format!("on {next}")));
+                        keys.push((Action::InputTab, format!("on {next}")));
                     }
-                    keys.push(("Esc".to_string(), "cancel".to_string()));
+                    keys.push((Action::InputCancel, "cancel".to_string()));
                     ("Note", format!("Note on {here}:"), keys)
                 }
             };
@@ -149,6 +158,7 @@ pub fn prompt_lines<'a>(app: &App, theme: &Theme, width: usize) -> (String, Vec<
                 Span::styled(shown, theme.filter),
                 Span::styled("▏", theme.filter),
             ]));
+            let keys = tui::prompt::keys(keymap, Context::Input, keys);
             lines.push(keys_line(&keys, theme));
             (title.to_string(), lines)
         }
@@ -160,7 +170,7 @@ impl Widget for &PromptView<'_> {
         let (app, theme) = (self.app, self.theme);
         let width = main.width.min(100);
         let inner_w = usize::from(width.saturating_sub(4));
-        let (title, lines) = prompt_lines(app, theme, inner_w);
+        let (title, lines) = prompt_lines(app, theme, self.keymap, inner_w);
         if lines.is_empty() || main.height < 3 {
             return;
         }

@@ -4,7 +4,7 @@
 use super::{pane_block, put_spans, title_line};
 use crate::index;
 use crate::text;
-use crate::tui::annotation;
+use crate::tui::answer::Count;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -102,7 +102,7 @@ impl Widget for &ReviewView<'_> {
         // What accepting does comes first: it links every occurrence of the
         // text, which can be many more than the mentions suggested now
         // (inside "Taliban-Haqqani", say).
-        let accepts = match annotation::count_of(app, &item.text) {
+        let accepts = match Count::of(app.count.as_ref(), &item.text) {
             Some((c, d)) => format!(
                 " accept links {} in {}",
                 if c == 1 {
@@ -183,7 +183,7 @@ impl Widget for &ReviewView<'_> {
             if y >= bottom {
                 break;
             }
-            let name = annotation::entity_name(idx, &it.entity);
+            let name = crate::index::query::entity_name(idx, &it.entity);
             line(
                 &[Span::raw(text::truncate(
                     &format!("  “{}” → {}  {}×", it.text, name, it.count),

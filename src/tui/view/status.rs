@@ -2,10 +2,11 @@
 //! indexing progress, or the search prompt.
 
 use super::loading_text;
+use crate::index::query;
 use crate::text;
 use crate::tui;
 use crate::tui::action::Action;
-use crate::tui::annotation;
+use crate::tui::answer::Count;
 use crate::tui::app::{App, Field, LoadState, Message, Overlay, Pane, Prompt, TextFor};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
@@ -84,7 +85,7 @@ impl StatusView<'_> {
             (Some(Overlay::Help), _) => tui::help::HINTS,
             (Some(Overlay::Journal), _) => tui::journal::HINTS,
             (Some(Overlay::Review), _) => tui::review::HINTS,
-            (Some(Overlay::Picker), _) => &[],
+            (Some(Overlay::Picker), _) => tui::picker::HINTS,
             (None, Pane::Article) if suggestion => tui::article::SUGGESTION_HINTS,
             (Some(Overlay::Entities), _) => tui::browser::HINTS,
             (Some(Overlay::Results), _) => tui::search::HINTS,
@@ -108,11 +109,11 @@ impl StatusView<'_> {
         let index = app.index.as_ref()?;
         let t = index.docs().get(v.doc as usize)?.text.get(v.range())?;
         let t = crate::tui::select::flatten(t);
-        let count = match annotation::count_of(app, &t) {
-            Some((0, _)) => format!("{}: this span only", annotation::span_only_reason(&t)),
+        let count = match Count::of(app.count.as_ref(), &t) {
+            Some((0, _)) => format!("{}: this span only", query::span_only_reason(&t)),
             Some((n, d)) => format!("{n}× in the corpus ({})", text::plural(d, "doc", "docs")),
-            None if annotation::too_short_to_match(&t) => {
-                format!("{}: this span only", annotation::span_only_reason(&t))
+            None if query::too_short_to_match(&t) => {
+                format!("{}: this span only", query::span_only_reason(&t))
             }
             None => "counting…".to_string(),
         };

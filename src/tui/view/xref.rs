@@ -7,7 +7,6 @@ use super::{has_focus, kind_letter, pane_block, put_paragraph, put_spans, select
 use crate::text;
 use crate::tui::app::{App, Pane, XrefItem};
 use crate::tui::layout;
-use crate::tui::nav::xref_list_len;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -142,7 +141,7 @@ impl Widget for &XrefView<'_> {
         // Mentions in context, then co-occurring entities; only visible rows.
         let l = areas.list;
         let n = x.mentions.len();
-        let total = xref_list_len(app);
+        let total = app.xref.list_len();
         // Where the list is, when it does not fit (its headings scroll
         // away with it).
         if total > usize::from(l.height) {
