@@ -442,6 +442,9 @@ fn run(mut cli: Cli) -> Result<()> {
     let config = config::load()?;
     config.keymap()?;
     cli.kb.config_kb = config.kb.clone();
+    if let Some(cap) = config.max_file_size {
+        dossier::corpus::set_max_file_bytes(cap);
+    }
     let Some(command) = cli.command else {
         let reading_list = cli.path.as_deref().is_some_and(|p| p.as_os_str() == "-");
         let opts = open_options(cli.path, &cli.kb)?;

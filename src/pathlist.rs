@@ -3,7 +3,7 @@
 //! `find -print0`).
 //!
 //! Each listed file is read as a directory's files are: only regular files,
-//! at most [`MAX_FILE_BYTES`] each, and one that cannot be read (missing,
+//! at most [`corpus::max_file_bytes`] each, and one that cannot be read (missing,
 //! a directory, a FIFO, binary, empty) is skipped with its reason instead of
 //! stopping the others. Every file listed is read whatever its extension, as
 //! a single FILE given on the command line is. Document ids are the paths
@@ -12,7 +12,7 @@
 //! ids. The texts stay in memory (a corpus from a list is not cached).
 
 use crate::corpus::date::{DateSource, DocDate, date_of_unix};
-use crate::corpus::{self, Corpus, MAX_FILE_BYTES, Skipped};
+use crate::corpus::{self, Corpus, Skipped};
 use crate::files;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -126,7 +126,7 @@ pub fn load_files(paths: &[PathBuf]) -> Corpus {
                 .unwrap_or(abs)
                 .to_string_lossy()
                 .replace('\\', "/");
-            match files::read_regular(abs, MAX_FILE_BYTES) {
+            match files::read_regular(abs, corpus::max_file_bytes()) {
                 Ok(bytes) => {
                     let mut part = corpus::load_embedded("", &[(rel.as_str(), &bytes)]);
                     // Failing a date of its own, when the file was saved

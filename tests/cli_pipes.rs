@@ -554,6 +554,12 @@ fn config_errors_name_the_file_and_the_line() {
         ),
         ("kb = [\"missing.toml\"]\n", 1, "no such file"),
         ("color = \"sometimes\"\n", 1, "unknown variant"),
+        (
+            "\n\nmax_file_size = \"lots\"\n",
+            3,
+            "max_file_size: expected a size",
+        ),
+        ("max_file_size = 0\n", 1, "max_file_size: expected a size"),
     ] {
         // The check, the reader (before it touches the terminal) and a
         // command that reads the config all say the same.
@@ -595,6 +601,48 @@ fn the_default_config_is_valid_and_a_config_kb_applies() {
     ])));
     assert_eq!(with, by_flag);
     assert!(with.iter().any(|e| e["id"] == "totalenergies"));
+}
+
+#[test]
+fn the_config_sets_the_largest_file_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("small.txt"), "The TTP struck in Bannu.\n").unwrap();
+    let big = format!(
+        "Long report\n\n{}",
+        "The TTP struck in Bannu again. ".repeat(100)
+    );
+    std::fs::write(corpus.join("big.txt"), &big).unwrap();
+    let path = corpus.display().to_string();
+    // By default both are read.
+    let ids = |out: &Output| -> Vec<String> {
+        json_lines(&ok(out))
+            .iter()
+            .map(|d| d["id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids(&with_config("", &["docs", "--json", "--no-cache", &path])),
+        ["big.txt", "small.txt"]
+    );
+    // With a cap of 1 KiB the big one is skipped, with its reason.
+    let out = with_config(
+        "max_file_size = \"1 KiB\"\n",
+        &["docs", "--json", "--no-cache", &path],
+    );
+    assert_eq!(ids(&out), ["small.txt"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("big.txt") && err.contains("limit 1 KiB"),
+        "{err}"
+    );
+    // A number of bytes works as well.
+    let out = with_config(
+        "max_file_size = 1024\n",
+        &["docs", "--json", "--no-cache", &path],
+    );
+    assert_eq!(ids(&out), ["small.txt"]);
 }
 
 // ---- the example knowledge base ----

@@ -15,9 +15,27 @@ use super::{Corpus, Document, Origin, Skipped, Text, Warning};
 use crate::text::natural_cmp;
 use serde::{Deserialize, Serialize};
 
-/// Largest file that is read.
+/// Largest file that is read, unless the config file says otherwise (see
+/// [`set_max_file_bytes`]).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 const MIB: u64 = 1024 * 1024;
+
+/// The cap in force: [`MAX_FILE_BYTES`], or the config file's
+/// `max_file_size`. One value for the whole process, set before any corpus
+/// is read, so that a text read again is read under the cap it was read
+/// under.
+static FILE_CAP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(MAX_FILE_BYTES);
+
+/// The largest file that is read now.
+pub fn max_file_bytes() -> u64 {
+    FILE_CAP.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets the largest file that is read (the config file's `max_file_size`),
+/// at least one byte.
+pub fn set_max_file_bytes(bytes: u64) {
+    FILE_CAP.store(bytes.max(1), std::sync::atomic::Ordering::Relaxed);
+}
 
 /// Why a corpus could not be loaded at all. Problems with single files are
 /// not errors: they end up in [`Corpus::skipped`] and [`Corpus::warnings`].
@@ -461,14 +479,48 @@ fn document(rel_path: &str, title: String, text: String, meta_date: Option<Strin
     }
 }
 
+/// A size as people write it: `67108864`, `64 MiB`, `64M`, `500 KiB`,
+/// `1 GB` (K, M and G are powers of 1024, with or without `iB`/`B`).
+/// `None` for anything else, or for zero.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let scale: u64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
+        "" => 1,
+        "k" => 1024,
+        "m" => MIB,
+        "g" => 1024 * MIB,
+        _ => return None,
+    };
+    n.checked_mul(scale).filter(|&b| b > 0)
+}
+
+/// A cap in the largest whole unit it is a multiple of: `64 MiB`,
+/// `500 KiB`, `1000 bytes`.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b % (1024 * MIB) == 0 => format!("{} GiB", b / (1024 * MIB)),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % 1024 == 0 => format!("{} KiB", b / 1024),
+        b => format!("{b} bytes"),
+    }
+}
+
 fn too_large(len: u64) -> String {
-    format!("too large ({} MiB; limit 64 MiB)", len.div_ceil(MIB))
+    format!(
+        "too large ({} MiB; limit {})",
+        len.div_ceil(MIB),
+        size_text(max_file_bytes())
+    )
 }
 
 /// Bytes to text: size limit, UTF-16 (with BOM), NUL check, UTF-8 BOM, lossy
 /// UTF-8, emptiness.
 fn decode(bytes: &[u8], warnings: &mut Vec<String>) -> Result<String, String> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if bytes.len() as u64 > max_file_bytes() {
         return Err(too_large(bytes.len() as u64));
     }
     let text = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
@@ -924,13 +976,13 @@ fn walk(root: &Path, skipped: &mut Vec<Skipped>) -> Result<Vec<Job>, CorpusError
 }
 
 fn read_and_parse(job: &Job) -> ParseResult {
-    if job.size > MAX_FILE_BYTES {
+    if job.size > max_file_bytes() {
         return Err(too_large(job.size));
     }
     // Only a regular file is read, and never past the cap: the walk saw a
     // file, but it may have been replaced since, and a path named on the
     // command line may be a FIFO or a device.
-    let bytes = crate::files::read_regular(&job.abs, MAX_FILE_BYTES).map_err(|e| match e {
+    let bytes = crate::files::read_regular(&job.abs, max_file_bytes()).map_err(|e| match e {
         crate::files::ReadError::TooLarge { size, .. } => too_large(size),
         e => e.to_string(),
     })?;
@@ -962,7 +1014,7 @@ fn read_and_parse(job: &Job) -> ParseResult {
 /// a text read back costs little more than its file's read.
 pub(crate) fn reread(origin: &Origin) -> Result<String, String> {
     let rel = &origin.rel;
-    let bytes = crate::files::read_regular(&origin.file, MAX_FILE_BYTES)
+    let bytes = crate::files::read_regular(&origin.file, max_file_bytes())
         .map_err(|e| format!("{rel}: {e}"))?;
     let text = decode(&bytes, &mut Vec::new()).map_err(|e| format!("{rel}: {e}"))?;
     let gone = || format!("{rel}: the document is no longer there");
@@ -1080,6 +1132,32 @@ mod tests {
             parse_file("a.md", &late),
             Err("binary file (NUL bytes)".to_string())
         );
+    }
+
+    #[test]
+    fn sizes_parse_as_people_write_them() {
+        assert_eq!(parse_size("67108864"), Some(MAX_FILE_BYTES));
+        assert_eq!(parse_size("64 MiB"), Some(MAX_FILE_BYTES));
+        assert_eq!(parse_size("64M"), Some(MAX_FILE_BYTES));
+        assert_eq!(parse_size("64mb"), Some(MAX_FILE_BYTES));
+        assert_eq!(parse_size(" 500 KiB "), Some(500 * 1024));
+        assert_eq!(parse_size("1G"), Some(1024 * MIB));
+        for bad in [
+            "",
+            "MiB",
+            "0",
+            "0 MiB",
+            "-1",
+            "1.5 MiB",
+            "64 MiBs",
+            "64 TB",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_size(bad), None, "{bad:?}");
+        }
+        assert_eq!(size_text(MAX_FILE_BYTES), "64 MiB");
+        assert_eq!(size_text(500 * 1024), "500 KiB");
+        assert_eq!(size_text(1000), "1000 bytes");
     }
 
     #[test]

@@ -147,7 +147,8 @@ pub use date::{DateSource, DocDate};
 pub use html::{decode_entities, extract_html};
 pub use load::{
     CorpusError, DocMeta, FileRecord, Listing, MAX_FILE_BYTES, Reuse, Stamp, list_path,
-    load_embedded, load_listing, load_path, load_path_listing, load_path_reusing, parse_file,
+    load_embedded, load_listing, load_path, load_path_listing, load_path_reusing, max_file_bytes,
+    parse_file, parse_size, set_max_file_bytes,
 };
 pub use text::{Origin, Text, content_hash};
 pub use title::derive_title;

@@ -9,6 +9,7 @@
 //! margins = true           # ask the terminal for left and right margins
 //! color = "auto"           # show and xref: auto, always or never
 //! kb = ["energy.toml"]     # knowledge bases for every corpus
+//! max_file_size = "64 MiB" # the largest file read as a document
 //!
 //! [keys.global]            # global, list, article, xref, entities, results, help,
 //!                          # visual, prompt, review, journal
@@ -47,6 +48,8 @@ pub struct Config {
     /// before the corpus's own `dossier.toml` and `--kb`), resolved against
     /// the config file's directory.
     pub kb: Vec<PathBuf>,
+    /// The largest file read as a document (default 64 MiB).
+    pub max_file_size: Option<u64>,
     pub keys: Vec<KeyOverride>,
     /// The line of each of `keys`, for messages.
     pub key_lines: Vec<usize>,
@@ -126,8 +129,17 @@ struct RawConfig {
     margins: Option<bool>,
     color: Option<ColorWhen>,
     kb: Option<Vec<Spanned<String>>>,
+    max_file_size: Option<Spanned<SizeValue>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
+}
+
+/// A size: a number of bytes, or a string such as "64 MiB".
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SizeValue {
+    Bytes(i64),
+    Text(String),
 }
 
 /// One key sequence or a list of them.
@@ -244,6 +256,22 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         }
         kb.push(file);
     }
+    let max_file_size = match &raw.max_file_size {
+        None => None,
+        Some(v) => {
+            let bytes = match v.get_ref() {
+                SizeValue::Bytes(n) => u64::try_from(*n).ok().filter(|&n| n > 0),
+                SizeValue::Text(t) => crate::corpus::parse_size(t),
+            };
+            Some(bytes.ok_or_else(|| {
+                invalid(
+                    v.span().start,
+                    "max_file_size: expected a size such as 67108864, \"64 MiB\" or \"500 KiB\""
+                        .to_string(),
+                )
+            })?)
+        }
+    };
     let mut keys = Vec::new();
     let mut key_lines = Vec::new();
     for (ctx_name, actions) in &raw.keys {
@@ -300,6 +328,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         margins: raw.margins,
         color: raw.color,
         kb,
+        max_file_size,
         keys,
         key_lines,
     })
@@ -364,6 +393,10 @@ pub fn default_text() -> String {
 # before the corpus's own dossier.toml and --kb (paths relative to this
 # file's directory), such as [\"energy.toml\"].
 # kb = []
+
+# The largest file read as a document: a number of bytes, or \"64 MiB\",
+# \"500 KiB\", \"1 GiB\". A larger file is skipped with its reason.
+# max_file_size = \"64 MiB\"
 
 # Keys, by context. The keys given for an action replace all of its keys in
 # that context (the global ones too, there); [] unbinds it. Notation: a
