@@ -2,15 +2,19 @@
 //! [`crate::tui::update::update`] and read by the views.
 
 pub use super::browser::{Browser, SortBy};
+pub use super::cooc::CoocPanel;
 pub use super::help::Help;
 pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
+pub use super::names::Names;
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
+pub use super::shared::Shared;
 use crate::annotate::{NoteTarget, Op};
 use crate::entity::{DocId, EntityId, Kind, Mention, Progress, Source};
+use crate::index::Index;
 pub use crate::index::query::{PickRow, ReviewItem};
-use crate::index::{EntityCount, Index};
+use crate::index::timeline::Timeline;
 use std::ops::Range;
 
 /// How far the background indexing has come.
@@ -65,7 +69,7 @@ pub enum XrefItem {
     Doc(usize),
     /// `mentions[i]`: one mention, shown in context.
     Mention(usize),
-    /// `cooc[i]`: an entity that shares documents with this one.
+    /// `cooc.rows[i]`: an entity named with this one.
     Cooc(usize),
 }
 
@@ -79,10 +83,11 @@ pub struct Xref {
     /// index, shared with it (an entity named a million times is not
     /// copied).
     pub mentions: Places,
-    pub cooc: Vec<EntityCount>,
-    /// The co-occurring entities are not counted yet: the entity is named
-    /// so often that they are counted only when the list comes near them.
-    pub cooc_pending: bool,
+    /// The entities named with it (counted off the UI thread, when the
+    /// list comes near them).
+    pub cooc: CoocPanel,
+    /// Its mentions per month.
+    pub timeline: Timeline,
     /// Surface forms seen, most frequent first.
     pub aliases: Vec<(String, u32)>,
     /// Index over docs, then mentions, then co-occurring entities.
@@ -380,6 +385,14 @@ pub struct App {
     pub article: Article,
     pub xref: Xref,
     pub browser: Browser,
+    /// Labels the entity browser shows (how the corpus writes each
+    /// entity), made for the rows it has shown; cleared when the index
+    /// changes.
+    pub labels: std::collections::HashMap<EntityId, String>,
+    /// The names view.
+    pub names: Names,
+    /// The shared-sentences view.
+    pub shared: Shared,
     pub search: Search,
     /// The text (as a key) that `t` last offered to link to the entity it
     /// already names: `t` again on it tags a new entity anyway.
@@ -430,6 +443,9 @@ impl App {
             article: Article::default(),
             xref: Xref::default(),
             browser: Browser::default(),
+            labels: Default::default(),
+            names: Names::default(),
+            shared: Shared::default(),
             search: Search::default(),
             tag_offered: None,
             help: Help::default(),

@@ -8,10 +8,6 @@ use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
 
-/// Entities with at most this many mentions have their co-occurring
-/// entities counted when the panel opens on them.
-pub const COOC_AT_ONCE: usize = 20_000;
-
 /// Keeps the layout consistent after any change: the article wrapped for
 /// its pane, every list's selection in view, the cross-link panel's
 /// co-occurring entities counted once the list comes near them, a message
@@ -32,16 +28,16 @@ pub fn settle(app: &mut App) {
     }
     if let Some(r) = panes.xref {
         fix_xref_offsets(app, r);
-        // The list has come near the co-occurring entities: count them.
+        // The list has come near the co-occurring entities: count them
+        // (off the UI thread; the panel says "counting…" meanwhile).
         let x = &app.xref;
-        if x.cooc_pending
+        if let Some(e) = x.entity
+            && app.index.is_some()
             && (x.list_offset + 2 * usize::from(r.height) >= x.mentions.len()
                 || x.selected + 1 >= x.docs.len() + x.mentions.len())
-            && let (Some(e), Some(index)) = (x.entity, app.index.as_ref())
+            && let Some(effect) = app.xref.cooc.request(e)
         {
-            let cooc = index.cooccurring(e);
-            app.xref.cooc = cooc;
-            app.xref.cooc_pending = false;
+            app.effects.push(effect);
             fix_xref_offsets(app, r);
         }
     }
@@ -49,6 +45,10 @@ pub fn settle(app: &mut App) {
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
     app.browser.keep_in_view(rows);
     app.search.keep_in_view(rows);
+    let list_rows = usize::from(over.height.saturating_sub(2)).max(1);
+    app.names.keep_in_view(list_rows);
+    app.shared.keep_in_view(list_rows);
+    label_browser_rows(app, rows);
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     // A message about an overlay goes with it.
@@ -67,6 +67,25 @@ pub fn settle(app: &mut App) {
 }
 
 pub use super::mode::keep_in_view;
+
+/// Makes the labels of the entity browser's rows in view (and a page
+/// either side), once each: how the corpus writes each entity (see
+/// [`crate::index::Index::label`]).
+fn label_browser_rows(app: &mut App, rows: usize) {
+    if app.overlay != Some(super::app::Overlay::Entities) {
+        return;
+    }
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let b = &app.browser;
+    let from = b.offset.saturating_sub(rows);
+    for &e in b.rows.iter().skip(from).take(rows * 3) {
+        app.labels
+            .entry(e)
+            .or_insert_with(|| index.label(e).to_line());
+    }
+}
 
 /// The rows of the cross-link panel's scrolling list: a heading, the
 /// mentions, a blank line, a heading, the co-occurring entities.
@@ -258,15 +277,10 @@ pub fn set_xref_entity(app: &mut App, e: EntityId) {
     x.entity = Some(e);
     x.docs = index.entity_doc_counts(e);
     x.mentions = crate::tui::app::Places(index.entity_places_shared(e));
-    // Counting co-occurrence reads every mention of every document that
-    // names the entity: for one named everywhere, that waits until the list
-    // comes near it (see `after`).
-    x.cooc_pending = x.mentions.len() > COOC_AT_ONCE;
-    x.cooc = if x.cooc_pending {
-        Vec::new()
-    } else {
-        index.cooccurring(e)
-    };
+    // Co-occurrence is counted off the UI thread when the list comes near
+    // it (see `settle`); the level and kind filter stay.
+    x.cooc.reset();
+    x.timeline = crate::index::timeline::timeline(index, e);
     x.aliases = index.aliases_seen(e);
     x.selected = if x.mentions.is_empty() {
         0

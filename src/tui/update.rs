@@ -14,6 +14,7 @@ use super::nav::{jump_back, jump_forward};
 use super::visual;
 use super::xref::{open_xref_item, step_section};
 use super::{article, browser, help, journal, list, mouse, picker, prompt, review, search, xref};
+use super::{names, shared};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -209,11 +210,13 @@ pub fn update(app: &mut App, action: Action) {
         }
         // Workers' answers come whatever the reader is doing.
         Action::Listed(a) => {
+            app.labels.clear();
             if let Some(index) = a.take() {
                 index_listed(app, index);
             }
         }
         Action::Indexed(a) => {
+            app.labels.clear();
             if let Some(result) = a.take() {
                 index_ready(app, result);
             }
@@ -224,10 +227,24 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Applied(a) => {
+            app.labels.clear();
             if let Some(answer) = a.take() {
                 annotation::applied(app, answer);
             }
         }
+        Action::CoocCounted(a) => {
+            if let Some(counts) = a.take() {
+                let current = app.xref.entity;
+                app.xref.cooc.counted(app.index.as_ref(), current, counts);
+            }
+        }
+        Action::SharedFound(a) => {
+            if let Some(found) = a.take() {
+                app.shared.found(found);
+            }
+        }
+        Action::Exported(Ok(to)) => app.set_message(format!("Wrote {to}")),
+        Action::Exported(Err(why)) => app.set_error(why),
         Action::NotSent => {
             app.in_flight = app.in_flight.saturating_sub(1);
             app.set_error("NOT SAVED: the annotation journal is not open");
@@ -328,6 +345,21 @@ pub fn update(app: &mut App, action: Action) {
         Action::PrevSection => step_section(app, false),
         // The browser's own (see above).
         Action::Sort => {}
+        // The cross-link panel's.
+        Action::Names => xref::show_names(app),
+        Action::CoocLevel => {
+            let m = app.xref.cooc.cycle_level();
+            app.set_message(m);
+        }
+        Action::CoocKind => {
+            let (index, e) = (app.index.as_ref(), app.xref.entity);
+            let m = app.xref.cooc.cycle_kind(index, e);
+            app.set_message(m);
+        }
+        Action::ExportMarkdown => xref::export(app, false),
+        Action::ExportCsv => xref::export(app, true),
+        // The shared-sentences view's (see above).
+        Action::ShowOther => {}
         Action::Tag => annotation::tag(app),
         Action::Link => annotation::link(app),
         Action::RejectMention => annotation::reject_mention(app),
@@ -431,6 +463,8 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Overlay::Review) => vec![review::CONTEXT, Context::Global],
         Some(Overlay::Journal) => vec![journal::CONTEXT, Context::Global],
         Some(Overlay::Picker) => vec![Context::Global],
+        Some(Overlay::Names) => vec![names::CONTEXT, Context::Global],
+        Some(Overlay::Shared) => vec![shared::CONTEXT, Context::Global],
         None if app.visual.is_some() => vec![visual::CONTEXT, article::CONTEXT, Context::Global],
         None => {
             let first = match app.focus {
@@ -460,7 +494,7 @@ pub(crate) fn after(app: &mut App) {
     annotation::sync_count(app);
 }
 
-pub use super::nav::{COOC_AT_ONCE, set_xref_entity};
+pub use super::nav::set_xref_entity;
 
 /// Opens a document (at a byte, else at the top), as the reader does.
 pub fn open_doc(app: &mut App, doc: DocId, at: Option<usize>) {
@@ -517,6 +551,8 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
         Some(Overlay::Journal) => app.journal_overlay.handle(action, &cx),
         Some(Overlay::Entities) => app.browser.handle(action, &cx),
         Some(Overlay::Results) => app.search.handle(action, &cx),
+        Some(Overlay::Names) => app.names.handle(action, &cx),
+        Some(Overlay::Shared) => app.shared.handle(action, &cx),
         Some(Overlay::Picker | Overlay::Review) | None => Outcome::Ignored,
     };
     let taken = o.taken();
@@ -649,7 +685,14 @@ fn move_selection(app: &mut App, action: &Action) {
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Help | Overlay::Journal | Overlay::Entities | Overlay::Results) => {
+        Some(
+            Overlay::Help
+            | Overlay::Journal
+            | Overlay::Entities
+            | Overlay::Results
+            | Overlay::Names
+            | Overlay::Shared,
+        ) => {
             open_overlay(app, &Action::Open);
         }
         Some(Overlay::Review) => review::review_open(app),

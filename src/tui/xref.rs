@@ -2,11 +2,14 @@
 //! entities) and what Enter does on each row.
 
 use super::action::Action;
+use super::app::Overlay;
 use super::app::{App, Pane, XrefItem};
 use super::keymap::Context;
 use super::layout;
+use super::mode::Effect;
+use super::names::Names;
+use super::nav::open_doc;
 use super::nav::push_jump;
-use super::nav::{open_doc, set_xref_entity};
 use ratatui::layout::{Position, Rect};
 
 /// The keymap context of the cross-link panel.
@@ -18,6 +21,11 @@ pub const HINTS: &[(Action, &str)] = &[
     (Action::Open, "go"),
     (Action::JumpBack, "back"),
     (Action::ToggleXref, "article"),
+    (Action::Names, "names"),
+    (Action::CoocLevel, "by"),
+    (Action::CoocKind, "kind"),
+    (Action::ExportMarkdown, "export"),
+    (Action::ExportCsv, "csv"),
 ];
 
 pub(crate) fn step_section(app: &mut App, forward: bool) {
@@ -69,9 +77,14 @@ pub(crate) fn open_xref_item(app: &mut App) {
             }
         }
         Some(XrefItem::Cooc(i)) => {
-            if let Some(c) = app.xref.cooc.get(i).copied() {
-                push_jump(app);
-                set_xref_entity(app, c.entity);
+            // The sentences the pair shares (the other entity's cross-links
+            // are a key away there).
+            let pair = app.xref.entity.zip(app.xref.cooc.get(i).map(|c| c.entity));
+            if let Some((a, b)) = pair {
+                let level = app.xref.cooc.level;
+                let effect = app.shared.ask(a, b, level);
+                app.effects.push(effect);
+                app.overlay = Some(Overlay::Shared);
             }
         }
         None => {}
@@ -105,4 +118,30 @@ pub fn click(app: &mut App, r: Rect, x: u16, y: u16) -> Option<Action> {
     let again = app.xref.selected == target;
     app.xref.selected = target;
     again.then_some(Action::Open)
+}
+
+/// Opens the names view on the panel's entity.
+pub(crate) fn show_names(app: &mut App) {
+    let (Some(index), Some(e)) = (app.index.as_ref(), app.xref.entity) else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    app.names = Names::of(index, e);
+    app.overlay = Some(Overlay::Names);
+}
+
+/// Asks for the panel's view to be written to a file (Markdown, or CSV).
+pub(crate) fn export(app: &mut App, csv: bool) {
+    let Some(entity) = app.xref.entity else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    let c = &app.xref.cooc;
+    app.effects.push(Effect::Export {
+        entity,
+        level: c.level,
+        kind: c.kind,
+        csv,
+    });
+    app.set_message("Exporting…");
 }
