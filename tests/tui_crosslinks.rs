@@ -158,7 +158,10 @@ fn the_entity_browser_shows_how_the_corpus_writes_each_entity() {
     let text = screen(&draw(&app));
     // "United States" is in no article: the spelling used stands for it.
     assert!(!text.contains("United States"), "{text}");
-    assert_eq!(app.labels.get(&US).map(String::as_str), Some("US"));
+    assert_eq!(
+        app.labels.get(&US).map(|l| l.to_line()).as_deref(),
+        Some("US")
+    );
     // The group's name is used (its dash folded): it leads, with its most
     // used spelling beside; the aliases are not piled after it.
     assert!(
@@ -167,7 +170,7 @@ fn the_entity_browser_shows_how_the_corpus_writes_each_entity() {
     );
     assert!(!text.contains("ISKP, IS-K"), "{text}");
     assert_eq!(
-        app.labels.get(&ISKP).map(String::as_str),
+        app.labels.get(&ISKP).map(|l| l.to_line()).as_deref(),
         Some("Islamic State Khorasan Province (ISIS-K)"),
         "labelled once, kept"
     );

@@ -388,7 +388,7 @@ pub struct App {
     /// Labels the entity browser shows (how the corpus writes each
     /// entity), made for the rows it has shown; cleared when the index
     /// changes.
-    pub labels: std::collections::HashMap<EntityId, String>,
+    pub labels: std::collections::HashMap<EntityId, crate::index::EntityLabel>,
     /// The names view.
     pub names: Names,
     /// The shared-sentences view.

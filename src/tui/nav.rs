@@ -49,6 +49,7 @@ pub fn settle(app: &mut App) {
     app.names.keep_in_view(list_rows);
     app.shared.keep_in_view(list_rows);
     label_browser_rows(app, rows);
+    label_panel_entities(app);
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     // A message about an overlay goes with it.
@@ -68,6 +69,46 @@ pub fn settle(app: &mut App) {
 
 pub use super::mode::keep_in_view;
 
+/// Makes the labels the cross-link panel's co-occurring rows in view, the
+/// names view and the shared-sentences view show, once each (a label
+/// counts an entity's spellings: not a thing to do for every frame).
+fn label_panel_entities(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let x = &app.xref;
+    let first = x.list_offset.saturating_sub(x.mentions.len() + 3);
+    let shown = usize::from(app.height);
+    let mut wanted: Vec<EntityId> = x
+        .cooc
+        .rows
+        .iter()
+        .skip(first)
+        .take(shown)
+        .map(|r| r.entity)
+        .collect();
+    wanted.extend(app.names.entity);
+    if let Some((a, b)) = app.shared.pair {
+        wanted.extend([a, b]);
+    }
+    let n = index.entities().len();
+    for e in wanted.into_iter().filter(|&e| (e as usize) < n) {
+        app.labels.entry(e).or_insert_with(|| index.label(e));
+    }
+}
+
+/// The primary label made for entity `e` (see [`settle`]), else its name.
+pub fn label_or_name(app: &App, e: EntityId) -> String {
+    match app.labels.get(&e) {
+        Some(l) => l.primary.clone(),
+        None => app
+            .index
+            .as_ref()
+            .and_then(|i| i.entities().get(e as usize))
+            .map_or_else(String::new, |ent| ent.name.clone()),
+    }
+}
+
 /// Makes the labels of the entity browser's rows in view (and a page
 /// either side), once each: how the corpus writes each entity (see
 /// [`crate::index::Index::label`]).
@@ -81,9 +122,7 @@ fn label_browser_rows(app: &mut App, rows: usize) {
     let b = &app.browser;
     let from = b.offset.saturating_sub(rows);
     for &e in b.rows.iter().skip(from).take(rows * 3) {
-        app.labels
-            .entry(e)
-            .or_insert_with(|| index.label(e).to_line());
+        app.labels.entry(e).or_insert_with(|| index.label(e));
     }
 }
 

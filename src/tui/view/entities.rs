@@ -86,7 +86,7 @@ impl Widget for &EntitiesView<'_> {
             let marked = app.list.entities.contains(&e);
             // How the corpus writes it, never a name no article uses.
             let label = match app.labels.get(&e) {
-                Some(l) => l.clone(),
+                Some(l) => l.to_line(),
                 None => index.label(e).to_line(),
             };
             let name = text::sanitize(&label).into_owned();

@@ -32,7 +32,7 @@ impl Widget for &NamesView<'_> {
         let ent = index.entity(e);
         let title = format!(
             "Names of {} · {}",
-            index.label(e).primary,
+            crate::tui::nav::label_or_name(app, e),
             text::plural(n.rows.len(), "spelling", "spellings")
         );
         let block = pane_block(title_line(&title, area.width, theme.title), true, theme);

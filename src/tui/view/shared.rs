@@ -46,8 +46,8 @@ impl Widget for &SharedView<'_> {
         };
         let title = format!(
             "{} and {} · {found}",
-            index.label(a).primary,
-            index.label(b).primary
+            crate::tui::nav::label_or_name(app, a),
+            crate::tui::nav::label_or_name(app, b)
         );
         let block = pane_block(title_line(&title, area.width, theme.title), true, theme);
         let inner = block.inner(area);

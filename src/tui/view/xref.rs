@@ -234,7 +234,7 @@ impl Widget for &XrefView<'_> {
                 let spans = [
                     Span::styled(tag, theme.muted),
                     Span::styled(
-                        text::fit(&index.label(c.entity).primary, name_w),
+                        text::fit(&crate::tui::nav::label_or_name(app, c.entity), name_w),
                         theme.entity(other.kind),
                     ),
                     Span::styled(count, theme.muted),
