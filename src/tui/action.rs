@@ -172,9 +172,9 @@ pub enum Action {
     /// A decision could not be handed to the workspace (no journal open).
     NotSent,
     /// Co-occurrence counts for the cross-link panel.
-    CoocCounted(Answer<crate::tui::cooc::CoocCounts>),
+    CoocCounted(Answer<crate::tui::answer::CoocCounts>),
     /// The units a pair shares, for the shared-sentences view.
-    SharedFound(Answer<crate::tui::shared::SharedFound>),
+    SharedFound(Answer<crate::tui::answer::SharedFound>),
     /// An export was written (where), or not (why).
     Exported(Result<String, String>),
     /// In the question on quitting with unsaved decisions: write them

@@ -73,3 +73,23 @@ pub struct Applied {
     pub message: String,
     pub error: bool,
 }
+
+/// Co-occurrence counts of one entity, counted by a worker for the
+/// cross-link panel ([`super::cooc`]).
+#[derive(Debug)]
+pub struct CoocCounts {
+    /// The request these are for (`CoocPanel::generation`).
+    pub generation: u64,
+    pub entity: crate::entity::EntityId,
+    pub level: crate::index::cooc::Level,
+    pub counts: crate::index::cooc::Counts,
+}
+
+/// The units a pair shares, found by a worker for the shared-sentences
+/// view ([`super::shared`]).
+#[derive(Debug)]
+pub struct SharedFound {
+    /// The request these are for (`Shared::generation`).
+    pub generation: u64,
+    pub units: Vec<crate::index::cooc::SharedUnit>,
+}

@@ -11,6 +11,7 @@
 //! once.
 
 use super::action::{Action, Answer};
+pub use super::answer::CoocCounts;
 use crate::entity::{EntityId, Kind};
 use crate::index::Index;
 use crate::index::cooc::{self, CoocRow, Counts, Level};
@@ -50,15 +51,6 @@ impl Default for CoocPanel {
             generation: 0,
         }
     }
-}
-
-/// A worker's count, for [`Action::CoocCounted`].
-#[derive(Debug)]
-pub struct CoocCounts {
-    pub generation: u64,
-    pub entity: EntityId,
-    pub level: Level,
-    pub counts: Counts,
 }
 
 impl CoocPanel {
@@ -174,7 +166,7 @@ pub fn find_shared(
     b: EntityId,
     level: Level,
 ) -> Action {
-    Action::SharedFound(Answer::new(super::shared::SharedFound {
+    Action::SharedFound(Answer::new(super::answer::SharedFound {
         generation,
         units: cooc::shared_units(index, a, b, level, SHARED_LIMIT),
     }))

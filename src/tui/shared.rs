@@ -5,6 +5,7 @@
 //! it reads the documents naming both. A mode (see [`super::mode`]).
 
 use super::action::Action;
+pub use super::answer::SharedFound;
 use super::keymap::Context;
 use super::mode::{Ctx, Effect, Outcome, Pane, keep_in_view, step};
 use crate::entity::EntityId;
@@ -23,13 +24,6 @@ pub const HINTS: &[(Action, &str)] = &[
 
 /// Rows above the list: a heading.
 pub const TOP_ROWS: u16 = 1;
-
-/// A worker's answer, for [`Action::SharedFound`].
-#[derive(Debug)]
-pub struct SharedFound {
-    pub generation: u64,
-    pub units: Vec<SharedUnit>,
-}
 
 /// The shared-sentences view's state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
