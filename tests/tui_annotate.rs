@@ -940,7 +940,13 @@ fn settle(app: &mut App, ws: &mut Workspace) {
             Effect::Redo => Command::Redo,
             Effect::TakeOver => Command::TakeOver,
             Effect::RetrySave => Command::Flush,
-            Effect::Count(_) | Effect::Search { .. } | Effect::StopSearch | Effect::EditNote(_) => {
+            Effect::Count(_)
+            | Effect::Search { .. }
+            | Effect::StopSearch
+            | Effect::EditNote(_)
+            | Effect::CountCooc { .. }
+            | Effect::FindShared { .. }
+            | Effect::Export { .. } => {
                 continue;
             }
         };

@@ -260,7 +260,8 @@ pub fn press_only(app: &mut App, keys: &str) {
 }
 
 /// Runs the searches `update` asked for to the end, as the event loop's
-/// search thread does, and hands their hits back in one batch each. Other
+/// search thread does, and hands their hits back in one batch each; counts
+/// co-occurrence and finds shared sentences as the workers do. Other
 /// effects stay in `app.effects`.
 pub fn settle_searches(app: &mut App) {
     let effects = std::mem::take(&mut app.effects);
@@ -290,6 +291,30 @@ pub fn settle_searches(app: &mut App) {
                 );
             }
             Effect::StopSearch => {}
+            // Co-occurrence and shared sentences, counted as the worker does.
+            Effect::CountCooc {
+                generation,
+                entity,
+                level,
+            } => {
+                let Some(index) = app.index.as_ref() else {
+                    continue;
+                };
+                let a = dossier::tui::cooc::count(index, generation, entity, level);
+                update::update(app, a);
+            }
+            Effect::FindShared {
+                generation,
+                a,
+                b,
+                level,
+            } => {
+                let Some(index) = app.index.as_ref() else {
+                    continue;
+                };
+                let found = dossier::tui::cooc::find_shared(index, generation, a, b, level);
+                update::update(app, found);
+            }
             other => app.effects.push(other),
         }
     }
@@ -345,4 +370,37 @@ pub fn draw_with(app: &App, theme: &Theme) -> Terminal<TestBackend> {
         })
         .expect("draw");
     terminal
+}
+
+/// Like [`app`], with the documents dated (the second left undated):
+/// January, March (two), June 2024.
+pub fn dated_app(w: u16, h: u16) -> App {
+    use dossier::corpus::{DateSource, DocDate};
+    let mut corpus = corpus();
+    let dates = [
+        Some("2024-01-10"),
+        None,
+        Some("2024-03-02"),
+        Some("2024-03-20"),
+        Some("2024-06-01"),
+    ];
+    for (doc, date) in corpus.docs.iter_mut().zip(dates) {
+        doc.date = date.map(|d| DocDate::new(d.into(), DateSource::Metadata));
+    }
+    let mentions = corpus
+        .docs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| find_mentions(d as u32, &doc.text))
+        .collect();
+    let index = Index::new(
+        corpus,
+        Analysis {
+            entities: entities(),
+            mentions,
+        },
+    );
+    let mut app = App::new("fixture", w, h);
+    update::index_ready(&mut app, Ok(index));
+    app
 }

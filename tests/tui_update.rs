@@ -240,8 +240,12 @@ fn co_occurring_entity_becomes_the_selection_and_back() {
     assert_eq!(app.focus, Pane::Xref);
     press(&mut app, "}");
     assert!(matches!(app.xref.selected_item(), Some(XrefItem::Cooc(0))));
-    let other = app.xref.cooc[0].entity;
+    let other = app.xref.cooc.rows[0].entity;
+    // Enter shows the sentences the pair shares; o, the other's cross-links.
     press(&mut app, "<Enter>");
+    assert_eq!(app.overlay, Some(dossier::tui::app::Overlay::Shared));
+    press(&mut app, "o");
+    assert_eq!(app.overlay, None);
     assert_eq!(app.xref.entity, Some(other));
     assert_eq!(app.article.doc, Some(3), "the article stays");
     press(&mut app, "<C-o>");
@@ -742,8 +746,9 @@ fn the_panel_counts_co_occurrence_when_the_list_comes_near_it() {
     use dossier::corpus::{Corpus, Document};
     use dossier::entity::{Analysis, Entity, Kind, Mention, Source};
     use dossier::index::Index;
+    use dossier::tui::app::Effect;
     use dossier::tui::app::Pane;
-    use dossier::tui::update::{COOC_AT_ONCE, set_xref_entity};
+    use dossier::tui::update::set_xref_entity;
     let (n_docs, per_doc) = (2_000u32, 20u32);
     let corpus = Corpus {
         docs: (0..n_docs)
@@ -783,20 +788,45 @@ fn the_panel_counts_co_occurrence_when_the_list_comes_near_it() {
         })
         .collect();
     let index = Index::new(corpus, Analysis { entities, mentions });
-    assert!(index.stats(0).mentions as usize > COOC_AT_ONCE);
-    let want = index.cooccurring(0);
+    let want =
+        dossier::index::cooc::cooccurrence(&index, 0, dossier::index::cooc::Level::Sentence, None);
     let mut app = App::new("big", 120, 40);
     dossier::tui::update::index_ready(&mut app, Ok(index));
     set_xref_entity(&mut app, 0);
     app.focus = Pane::Xref;
+    app.effects.clear();
     update(&mut app, Action::Resize(120, 40));
-    assert!(app.xref.cooc_pending, "not counted at once");
-    assert!(app.xref.cooc.is_empty());
-    // The selection goes to the end of the mentions: now they are counted.
+    let asks = |app: &App| {
+        app.effects
+            .iter()
+            .filter(|e| matches!(e, Effect::CountCooc { entity: 0, .. }))
+            .count()
+    };
+    assert_eq!(asks(&app), 0, "not counted while the list is far from it");
+    assert!(app.xref.cooc.is_empty() && !app.xref.cooc.pending);
+    // The selection goes to the end of the mentions: now they are asked
+    // for, once, off the UI thread.
     app.xref.selected = app.xref.docs.len() + app.xref.mentions.len() - 1;
     update(&mut app, Action::Resize(120, 40));
-    assert!(!app.xref.cooc_pending);
-    assert_eq!(app.xref.cooc, want);
+    update(&mut app, Action::Resize(120, 40));
+    assert_eq!(asks(&app), 1);
+    assert!(app.xref.cooc.pending);
+    let Some(Effect::CountCooc {
+        generation,
+        entity,
+        level,
+    }) = app.effects.pop()
+    else {
+        panic!("no count asked for");
+    };
+    let answer = app
+        .index
+        .as_ref()
+        .map(|i| dossier::tui::cooc::count(i, generation, entity, level))
+        .expect("an index");
+    update(&mut app, answer);
+    assert!(!app.xref.cooc.pending);
+    assert_eq!(app.xref.cooc.rows, want);
     assert_eq!(want.len(), 2);
 }
 

@@ -47,6 +47,20 @@ pub enum Action {
     PrevSection,
     /// Cycle the entity browser's sort order.
     Sort,
+    /// Cross-links: every spelling of the entity, with counts and documents.
+    Names,
+    /// Cross-links: count co-occurrence by the next level (sentence,
+    /// paragraph, document).
+    CoocLevel,
+    /// Cross-links: show co-occurring entities of the next kind only.
+    CoocKind,
+    /// Cross-links: write the view to `<entity-id>.md`.
+    ExportMarkdown,
+    /// Cross-links: write the view to `<entity-id>.csv` and
+    /// `<entity-id>.cooc.csv`.
+    ExportCsv,
+    /// Shared sentences: show the other entity in the cross-link panel.
+    ShowOther,
 
     // Annotation.
     /// Visual mode: select text, starting at the word under the cursor.
@@ -157,6 +171,12 @@ pub enum Action {
     Applied(Answer<crate::tui::answer::Applied>),
     /// A decision could not be handed to the workspace (no journal open).
     NotSent,
+    /// Co-occurrence counts for the cross-link panel.
+    CoocCounted(Answer<crate::tui::answer::CoocCounts>),
+    /// The units a pair shares, for the shared-sentences view.
+    SharedFound(Answer<crate::tui::answer::SharedFound>),
+    /// An export was written (where), or not (why).
+    Exported(Result<String, String>),
     /// In the question on quitting with unsaved decisions: write them
     /// again, and quit if that works (keys fixed, see
     /// [`crate::tui::keymap::Context::Quit`]).
@@ -242,6 +262,12 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("next_section", Action::NextSection),
     ("prev_section", Action::PrevSection),
     ("sort", Action::Sort),
+    ("names", Action::Names),
+    ("cooc_level", Action::CoocLevel),
+    ("cooc_kind", Action::CoocKind),
+    ("export_markdown", Action::ExportMarkdown),
+    ("export_csv", Action::ExportCsv),
+    ("show_other", Action::ShowOther),
     ("visual", Action::Visual),
     ("select", Action::SelectName),
     ("extend_word", Action::ExtendWord),

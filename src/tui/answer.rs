@@ -90,3 +90,23 @@ impl Count {
         count.filter(|c| c.text == text).and_then(|c| c.result)
     }
 }
+
+/// Co-occurrence counts of one entity, counted by a worker for the
+/// cross-link panel ([`super::cooc`]).
+#[derive(Debug)]
+pub struct CoocCounts {
+    /// The request these are for (`CoocPanel::generation`).
+    pub generation: u64,
+    pub entity: crate::entity::EntityId,
+    pub level: crate::index::cooc::Level,
+    pub counts: crate::index::cooc::Counts,
+}
+
+/// The units a pair shares, found by a worker for the shared-sentences
+/// view ([`super::shared`]).
+#[derive(Debug)]
+pub struct SharedFound {
+    /// The request these are for (`Shared::generation`).
+    pub generation: u64,
+    pub units: Vec<crate::index::cooc::SharedUnit>,
+}

@@ -4,15 +4,18 @@
 pub use super::answer::Count;
 pub use super::article::Article;
 pub use super::browser::{Browser, SortBy};
+pub use super::cooc::CoocPanel;
 pub use super::help::Help;
 pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
 pub use super::jumps::{JumpList, Location};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
+pub use super::names::Names;
 pub use super::picker::{PickFor, Picker};
 pub use super::prompt::{Confirm, ConfirmCount, ConfirmWhat, KindFor, Prompt, TextFor};
 pub use super::review::{Review, ReviewStep};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
+pub use super::shared::Shared;
 pub use super::subject::Subject;
 pub use super::visual::Visual;
 pub use super::xref::{Places, Xref, XrefItem};
@@ -58,6 +61,14 @@ pub struct App {
     pub article: Article,
     pub xref: Xref,
     pub browser: Browser,
+    /// Labels the entity browser shows (how the corpus writes each
+    /// entity), made for the rows it has shown; cleared when the index
+    /// changes.
+    pub labels: std::collections::HashMap<crate::entity::EntityId, crate::index::EntityLabel>,
+    /// The names view.
+    pub names: Names,
+    /// The shared-sentences view.
+    pub shared: Shared,
     pub search: Search,
     /// The text (as a key) that `t` last offered to link to the entity it
     /// already names: `t` again on it tags a new entity anyway.
@@ -108,6 +119,9 @@ impl App {
             article: Article::default(),
             xref: Xref::default(),
             browser: Browser::default(),
+            labels: Default::default(),
+            names: Names::default(),
+            shared: Shared::default(),
             search: Search::default(),
             tag_offered: None,
             help: Help::default(),

@@ -239,14 +239,20 @@ pub enum Context {
     /// The question on quitting with decisions not on disk (a full disk).
     /// Its keys are not configurable: the question names them.
     Quit,
+    /// Every spelling of the cross-link panel's entity.
+    Names,
+    /// The sentences a pair of entities shares.
+    Shared,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::List,
         Context::Article,
         Context::Xref,
+        Context::Names,
+        Context::Shared,
         Context::Entities,
         Context::Results,
         Context::Help,
@@ -274,6 +280,8 @@ impl Context {
             Context::Journal => "journal",
             Context::Input => "input",
             Context::Quit => "quit",
+            Context::Names => "names",
+            Context::Shared => "shared",
         }
     }
 
@@ -293,6 +301,8 @@ impl Context {
             Context::Journal => "Journal",
             Context::Input => "Typing (filters, search, the picker, prompts)",
             Context::Quit => "Quitting with unsaved decisions (a full disk)",
+            Context::Names => "Names of an entity",
+            Context::Shared => "Shared sentences",
         }
     }
 
@@ -618,6 +628,56 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Action::Back,
         "Back to the article",
     ),
+    b(
+        Context::Xref,
+        &["a"],
+        Action::Names,
+        "Every name of the entity, with counts and documents",
+    ),
+    b(
+        Context::Xref,
+        &["c"],
+        Action::CoocLevel,
+        "Co-occurrence by sentence, paragraph or document",
+    ),
+    b(
+        Context::Xref,
+        &["C"],
+        Action::CoocKind,
+        "Co-occurring entities of one kind (again: the next kind)",
+    ),
+    b(
+        Context::Xref,
+        &["E"],
+        Action::ExportMarkdown,
+        "Export the view (concordance, co-occurrence) to <id>.md",
+    ),
+    b(
+        Context::Xref,
+        &["<C-e>"],
+        Action::ExportCsv,
+        "Export the view to <id>.csv and <id>.cooc.csv",
+    ),
+    b(
+        Context::Names,
+        &["<Enter>"],
+        Action::Open,
+        "Read the first use of the spelling",
+    ),
+    b(Context::Names, &["q", "<Esc>"], Action::Back, "Close"),
+    b(
+        Context::Shared,
+        &["<Enter>"],
+        Action::Open,
+        "Read the sentence in its article",
+    ),
+    b(
+        Context::Shared,
+        &["o"],
+        Action::ShowOther,
+        "Cross-links of the other entity",
+    ),
+    b(Context::Shared, &["q", "<Esc>"], Action::Back, "Close"),
     b(
         Context::Entities,
         &["<Enter>"],

@@ -14,9 +14,11 @@ pub mod app;
 pub mod article;
 pub mod browser;
 pub mod config;
+pub mod cooc;
 pub mod counts;
 pub mod decisions;
 pub mod editor;
+pub mod export;
 pub mod help;
 pub mod journal;
 pub mod jumps;
@@ -25,6 +27,7 @@ pub mod layout;
 pub mod list;
 pub mod mode;
 pub mod mouse;
+pub mod names;
 pub mod nav;
 pub mod on_answer;
 pub mod picker;
@@ -33,6 +36,7 @@ pub mod review;
 pub mod screen;
 pub mod search;
 pub mod select;
+pub mod shared;
 pub mod subject;
 pub mod terminal;
 pub mod theme;
@@ -42,6 +46,7 @@ pub mod visual;
 pub mod worker;
 pub mod xref;
 
+use crate::index;
 use crate::load::{self, OpenOptions};
 use action::{Action, Answer};
 use app::{App, Effect};
@@ -200,6 +205,26 @@ fn spawn_search(
         });
 }
 
+/// Runs `work` on the index on a thread of its own and hands its action
+/// back to the event loop (co-occurrence counts, shared sentences, an
+/// export: each reads documents, which must not hold up the screen).
+fn answer_off_thread(
+    app: &App,
+    tx: &mpsc::Sender<Event>,
+    name: &str,
+    work: impl FnOnce(&index::Index) -> Action + Send + 'static,
+) {
+    let Some(index) = app.index.clone() else {
+        return;
+    };
+    let tx = tx.clone();
+    let _ = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let _ = tx.send(Event::Answered(Box::new(work(&index))));
+        });
+}
+
 /// Hands the effects `update` asked for to the workspace thread (decisions,
 /// undo, redo) and to counting and search threads. Only the newest count
 /// and search run to the end; older ones stop early. Returns the text of a
@@ -245,6 +270,44 @@ fn run_effects(
                             let _ = tx.send(Event::Counted(text, n, d));
                         }
                     });
+                continue;
+            }
+            Effect::CountCooc {
+                generation,
+                entity,
+                level,
+            } => {
+                answer_off_thread(app, tx, "cooc", move |index| {
+                    cooc::count(index, generation, entity, level)
+                });
+                continue;
+            }
+            Effect::FindShared {
+                generation,
+                a,
+                b,
+                level,
+            } => {
+                answer_off_thread(app, tx, "shared", move |index| {
+                    cooc::find_shared(index, generation, a, b, level)
+                });
+                continue;
+            }
+            Effect::Export {
+                entity,
+                level,
+                kind,
+                csv,
+            } => {
+                let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+                let req = export::ExportRequest {
+                    entity,
+                    level,
+                    kind,
+                    csv,
+                    dir,
+                };
+                answer_off_thread(app, tx, "export", move |index| export::run(index, &req));
                 continue;
             }
             Effect::Decide(op) => worker::Command::Decide(op),
@@ -381,6 +444,10 @@ pub fn run(opts: ReaderOptions) -> anyhow::Result<()> {
                 }
                 Event::Counted(text, n, d) => {
                     update::update(&mut app, Action::Counted(text, n, d));
+                    dirty = true;
+                }
+                Event::Answered(action) => {
+                    update::update(&mut app, *action);
                     dirty = true;
                 }
                 Event::Searched(batch) => {

@@ -36,6 +36,10 @@ pub enum Overlay {
     Review,
     /// The journal: warnings, unplaced annotations, notes.
     Journal,
+    /// Every spelling of the cross-link panel's entity.
+    Names,
+    /// The sentences the panel's entity shares with a co-occurring one.
+    Shared,
 }
 
 /// A text field that is taking typed characters.
@@ -75,6 +79,29 @@ pub enum Effect {
     TakeOver,
     /// Try again to write the decisions that are not on disk yet.
     RetrySave,
+    /// Count the entities named with `entity` at `level` (answered by
+    /// `Action::CoocCounted` carrying the same generation).
+    CountCooc {
+        generation: u64,
+        entity: EntityId,
+        level: crate::index::cooc::Level,
+    },
+    /// Find the units `a` and `b` share at `level` (answered by
+    /// `Action::SharedFound`).
+    FindShared {
+        generation: u64,
+        a: EntityId,
+        b: EntityId,
+        level: crate::index::cooc::Level,
+    },
+    /// Write the cross-link view of `entity` to a file (answered by
+    /// `Action::Exported`).
+    Export {
+        entity: EntityId,
+        level: crate::index::cooc::Level,
+        kind: Option<crate::entity::Kind>,
+        csv: bool,
+    },
 }
 
 /// What a mode reads while it handles an action: borrowed, never kept.
@@ -153,6 +180,12 @@ pub enum Outcome {
     ShowEntity { entity: EntityId, jump: bool },
     /// Put the cross-link panel on the entity under the article's cursor.
     SyncXref,
+    /// Open the sentences (or paragraphs, or documents) two entities share.
+    Shared {
+        a: EntityId,
+        b: EntityId,
+        level: crate::index::cooc::Level,
+    },
     /// The picker chose this entity: the router closes it and carries out
     /// what it was opened for.
     Picked(EntityId),

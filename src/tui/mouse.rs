@@ -26,6 +26,8 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
                 Some(p) => p.click(over, x, y, &cx),
                 None => Outcome::Consumed,
             },
+            Some(Overlay::Names) => app.names.click(over, x, y, &cx),
+            Some(Overlay::Shared) => app.shared.click(over, x, y, &cx),
             _ => Outcome::Consumed,
         };
     }

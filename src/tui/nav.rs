@@ -9,8 +9,6 @@ use super::layout;
 use crate::entity::{DocId, EntityId};
 use crate::text;
 
-pub use super::xref::COOC_AT_ONCE;
-
 /// Keeps the layout consistent after any change: the article wrapped for
 /// its pane, every list's selection in view, the cross-link panel's
 /// co-occurring entities counted once the list comes near them, a message
@@ -31,14 +29,16 @@ pub fn settle(app: &mut App) {
     }
     if let Some(r) = panes.xref {
         fix_xref_offsets(app, r);
-        // The list has come near the co-occurring entities: count them.
+        // The list has come near the co-occurring entities: count them
+        // (off the UI thread; the panel says "counting…" meanwhile).
         let x = &app.xref;
-        if x.cooc_pending
+        if let Some(e) = x.entity
+            && app.index.is_some()
             && (x.list_offset + 2 * usize::from(r.height) >= x.mentions.len()
                 || x.selected + 1 >= x.docs.len() + x.mentions.len())
-            && let (Some(e), Some(index)) = (x.entity, app.index.as_ref())
+            && let Some(effect) = app.xref.cooc.request(e)
         {
-            app.xref.count_cooc(index, e);
+            app.effects.push(effect);
             fix_xref_offsets(app, r);
         }
     }
@@ -46,6 +46,11 @@ pub fn settle(app: &mut App) {
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
     app.browser.keep_in_view(rows);
     app.search.keep_in_view(rows);
+    let list_rows = usize::from(over.height.saturating_sub(2)).max(1);
+    app.names.keep_in_view(list_rows);
+    app.shared.keep_in_view(list_rows);
+    label_browser_rows(app, rows);
+    label_panel_entities(app);
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     // A message about an overlay goes with it.
@@ -64,6 +69,63 @@ pub fn settle(app: &mut App) {
 }
 
 pub use super::mode::keep_in_view;
+
+/// Makes the labels the cross-link panel's co-occurring rows in view, the
+/// names view and the shared-sentences view show, once each (a label
+/// counts an entity's spellings: not a thing to do for every frame).
+fn label_panel_entities(app: &mut App) {
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let x = &app.xref;
+    let first = x.list_offset.saturating_sub(x.mentions.len() + 3);
+    let shown = usize::from(app.height);
+    let mut wanted: Vec<EntityId> = x
+        .cooc
+        .rows
+        .iter()
+        .skip(first)
+        .take(shown)
+        .map(|r| r.entity)
+        .collect();
+    wanted.extend(app.names.entity);
+    if let Some((a, b)) = app.shared.pair {
+        wanted.extend([a, b]);
+    }
+    let n = index.entities().len();
+    for e in wanted.into_iter().filter(|&e| (e as usize) < n) {
+        app.labels.entry(e).or_insert_with(|| index.label(e));
+    }
+}
+
+/// The primary label made for entity `e` (see [`settle`]), else its name.
+pub fn label_or_name(app: &App, e: EntityId) -> String {
+    match app.labels.get(&e) {
+        Some(l) => l.primary.clone(),
+        None => app
+            .index
+            .as_ref()
+            .and_then(|i| i.entities().get(e as usize))
+            .map_or_else(String::new, |ent| ent.name.clone()),
+    }
+}
+
+/// Makes the labels of the entity browser's rows in view (and a page
+/// either side), once each: how the corpus writes each entity (see
+/// [`crate::index::Index::label`]).
+fn label_browser_rows(app: &mut App, rows: usize) {
+    if app.overlay != Some(super::app::Overlay::Entities) {
+        return;
+    }
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let b = &app.browser;
+    let from = b.offset.saturating_sub(rows);
+    for &e in b.rows.iter().skip(from).take(rows * 3) {
+        app.labels.entry(e).or_insert_with(|| index.label(e));
+    }
+}
 
 pub(crate) fn fix_xref_offsets(app: &mut App, pane: ratatui::layout::Rect) {
     let areas = layout::xref_areas(pane, app.xref.docs.len());

@@ -47,6 +47,8 @@ pub enum Event {
     Counted(String, usize, usize),
     /// Hits of a full-text search, as it finds them.
     Searched(SearchBatch),
+    /// A worker's answer, as the action that carries it.
+    Answered(Box<super::action::Action>),
     Signal(i32),
     /// A timer ran out (the event loop makes these when nothing else came).
     Tick,

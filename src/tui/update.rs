@@ -12,6 +12,7 @@ use super::nav::{jump_back, jump_forward, step_same};
 use super::visual;
 use super::{article, browser, help, journal, list, mouse, prompt, review, search, xref};
 use super::{counts, decisions, on_answer};
+use super::{names, shared};
 use crate::entity::DocId;
 use crate::index::Index;
 use crate::text;
@@ -207,11 +208,13 @@ pub fn update(app: &mut App, action: Action) {
         }
         // Workers' answers come whatever the reader is doing.
         Action::Listed(a) => {
+            app.labels.clear();
             if let Some(index) = a.take() {
                 index_listed(app, index);
             }
         }
         Action::Indexed(a) => {
+            app.labels.clear();
             if let Some(result) = a.take() {
                 index_ready(app, result);
             }
@@ -222,10 +225,24 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Applied(a) => {
+            app.labels.clear();
             if let Some(answer) = a.take() {
                 on_answer::applied(app, answer);
             }
         }
+        Action::CoocCounted(a) => {
+            if let Some(counts) = a.take() {
+                let current = app.xref.entity;
+                app.xref.cooc.counted(app.index.as_ref(), current, counts);
+            }
+        }
+        Action::SharedFound(a) => {
+            if let Some(found) = a.take() {
+                app.shared.found(found);
+            }
+        }
+        Action::Exported(Ok(to)) => app.set_message(format!("Wrote {to}")),
+        Action::Exported(Err(why)) => app.set_error(why),
         Action::NotSent => {
             app.in_flight = app.in_flight.saturating_sub(1);
             app.set_error("NOT SAVED: the annotation journal is not open");
@@ -327,6 +344,21 @@ pub fn update(app: &mut App, action: Action) {
         Action::PrevSection => app.xref.step_section(false),
         // The browser's own (see above).
         Action::Sort => {}
+        // The cross-link panel's.
+        Action::Names => show_names(app),
+        Action::CoocLevel => {
+            let m = app.xref.cooc.cycle_level();
+            app.set_message(m);
+        }
+        Action::CoocKind => {
+            let (index, e) = (app.index.as_ref(), app.xref.entity);
+            let m = app.xref.cooc.cycle_kind(index, e);
+            app.set_message(m);
+        }
+        Action::ExportMarkdown => export(app, false),
+        Action::ExportCsv => export(app, true),
+        // The shared-sentences view's (see above).
+        Action::ShowOther => {}
         Action::Tag => decisions::tag(app),
         Action::Link => decisions::link(app),
         Action::RejectMention => decisions::reject_mention(app),
@@ -430,6 +462,8 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Overlay::Review) => vec![review::CONTEXT, Context::Global],
         Some(Overlay::Journal) => vec![journal::CONTEXT, Context::Global],
         Some(Overlay::Picker) => vec![Context::Global],
+        Some(Overlay::Names) => vec![names::CONTEXT, Context::Global],
+        Some(Overlay::Shared) => vec![shared::CONTEXT, Context::Global],
         None if app.visual.is_some() => vec![visual::CONTEXT, article::CONTEXT, Context::Global],
         None => {
             let first = match app.focus {
@@ -461,7 +495,7 @@ pub(crate) fn after(app: &mut App) {
     counts::sync_count(app);
 }
 
-pub use super::nav::{COOC_AT_ONCE, set_xref_entity};
+pub use super::nav::set_xref_entity;
 
 /// Opens a document (at a byte, else at the top), as the reader does.
 pub fn open_doc(app: &mut App, doc: DocId, at: Option<usize>) {
@@ -535,6 +569,8 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
             Some(r) => r.handle(action, &cx),
             None => Outcome::Ignored,
         },
+        Some(Overlay::Names) => app.names.handle(action, &cx),
+        Some(Overlay::Shared) => app.shared.handle(action, &cx),
         None => Outcome::Ignored,
     };
     let taken = o.taken();
@@ -699,6 +735,11 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             }
             set_xref_entity(app, entity);
         }
+        Outcome::Shared { a, b, level } => {
+            let effect = app.shared.ask(a, b, level);
+            app.effects.push(effect);
+            app.overlay = Some(Overlay::Shared);
+        }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
         Outcome::Reveal(b) => reveal(app, b),
         Outcome::Cursor(i) => app.article.cursor = Some(i),
@@ -826,3 +867,29 @@ fn cancel_field(app: &mut App) {
 
 // ---------------------------------------------------------------------------
 // The mouse.
+
+/// Opens the names view on the panel's entity.
+pub(crate) fn show_names(app: &mut App) {
+    let (Some(index), Some(e)) = (app.index.as_ref(), app.xref.entity) else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    app.names = super::names::Names::of(index, e);
+    app.overlay = Some(Overlay::Names);
+}
+
+/// Asks for the panel's view to be written to a file (Markdown, or CSV).
+pub(crate) fn export(app: &mut App, csv: bool) {
+    let Some(entity) = app.xref.entity else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    let c = &app.xref.cooc;
+    app.effects.push(Effect::Export {
+        entity,
+        level: c.level,
+        kind: c.kind,
+        csv,
+    });
+    app.set_message("Exporting…");
+}

@@ -3,15 +3,13 @@
 //! what a click lands on. A mode (see [`super::mode`]).
 
 use super::action::Action;
+use super::cooc::CoocPanel;
 use super::keymap::Context;
 use super::mode::{Ctx, Outcome, Pane, keep_in_view, step};
 use crate::entity::{DocId, EntityId, Mention};
-use crate::index::{EntityCount, Index};
+use crate::index::Index;
+use crate::index::timeline::Timeline;
 use ratatui::layout::{Position, Rect};
-
-/// Entities with at most this many mentions have their co-occurring
-/// entities counted when the panel opens on them.
-pub const COOC_AT_ONCE: usize = 20_000;
 
 /// The keymap context of the cross-link panel.
 pub const CONTEXT: Context = Context::Xref;
@@ -22,6 +20,11 @@ pub const HINTS: &[(Action, &str)] = &[
     (Action::Open, "go"),
     (Action::JumpBack, "back"),
     (Action::ToggleXref, "article"),
+    (Action::Names, "names"),
+    (Action::CoocLevel, "by"),
+    (Action::CoocKind, "kind"),
+    (Action::ExportMarkdown, "export"),
+    (Action::ExportCsv, "csv"),
 ];
 
 /// One selectable row of the cross-link panel.
@@ -31,7 +34,7 @@ pub enum XrefItem {
     Doc(usize),
     /// `mentions[i]`: one mention, shown in context.
     Mention(usize),
-    /// `cooc[i]`: an entity that shares documents with this one.
+    /// `cooc.rows[i]`: an entity named with this one.
     Cooc(usize),
 }
 
@@ -45,10 +48,11 @@ pub struct Xref {
     /// index, shared with it (an entity named a million times is not
     /// copied).
     pub mentions: Places,
-    pub cooc: Vec<EntityCount>,
-    /// The co-occurring entities are not counted yet: the entity is named
-    /// so often that they are counted only when the list comes near them.
-    pub cooc_pending: bool,
+    /// The entities named with it (counted off the UI thread, when the
+    /// list comes near them).
+    pub cooc: CoocPanel,
+    /// Its mentions per month.
+    pub timeline: Timeline,
     /// Surface forms seen, most frequent first.
     pub aliases: Vec<(String, u32)>,
     /// Index over docs, then mentions, then co-occurring entities.
@@ -132,15 +136,10 @@ impl Xref {
         self.entity = Some(e);
         self.docs = index.entity_doc_counts(e);
         self.mentions = Places(index.entity_places_shared(e));
-        // Counting co-occurrence reads every mention of every document that
-        // names the entity: for one named everywhere, that waits until the
-        // list comes near it (see `nav::settle`).
-        self.cooc_pending = self.mentions.len() > COOC_AT_ONCE;
-        self.cooc = if self.cooc_pending {
-            Vec::new()
-        } else {
-            index.cooccurring(e)
-        };
+        // Co-occurrence is counted off the UI thread when the list comes
+        // near it (see `nav::settle`); the level and kind filter stay.
+        self.cooc.reset();
+        self.timeline = crate::index::timeline::timeline(index, e);
         self.aliases = index.aliases_seen(e);
         self.selected = if self.mentions.is_empty() {
             0
@@ -149,12 +148,6 @@ impl Xref {
         };
         self.docs_offset = 0;
         self.list_offset = 0;
-    }
-
-    /// Counts the co-occurring entities held back by [`Xref::show`].
-    pub fn count_cooc(&mut self, index: &Index, e: EntityId) {
-        self.cooc = index.cooccurring(e);
-        self.cooc_pending = false;
     }
 
     /// The rows of the scrolling list: a heading, the mentions, a blank
@@ -248,12 +241,15 @@ impl Xref {
             Action::PrevSection => self.step_section(false),
             Action::Open => {
                 return match self.selected_item() {
-                    Some(XrefItem::Cooc(i)) => match self.cooc.get(i) {
-                        Some(c) => Outcome::ShowEntity {
-                            entity: c.entity,
-                            jump: true,
+                    // The sentences the pair shares (the other entity's
+                    // cross-links are a key away there).
+                    Some(XrefItem::Cooc(i)) => match (self.entity, self.cooc.get(i)) {
+                        (Some(a), Some(c)) => Outcome::Shared {
+                            a,
+                            b: c.entity,
+                            level: self.cooc.level,
                         },
-                        None => Outcome::Consumed,
+                        _ => Outcome::Consumed,
                     },
                     Some(item) => match cx.index.and_then(|index| self.row_mention(item, index)) {
                         Some(m) => Outcome::OpenDoc {

@@ -52,7 +52,7 @@ impl Widget for &EntitiesView<'_> {
         };
         put_spans(buf, inner.x, inner.y, &top, w);
         let header = format!(
-            "{:<7}{:>8}{:>6}  NAME (aliases)",
+            "{:<7}{:>8}{:>6}  NAME (most used spelling)",
             "KIND", "MENTIONS", "DOCS"
         );
         put_spans(
@@ -84,10 +84,12 @@ impl Widget for &EntitiesView<'_> {
             }
             let stats = index.stats(e);
             let marked = app.list.entities.contains(&e);
-            let mut name = text::sanitize(&ent.name).into_owned();
-            if !ent.aliases.is_empty() {
-                name.push_str(&format!(" ({})", ent.aliases.join(", ")));
-            }
+            // How the corpus writes it, never a name no article uses.
+            let label = match app.labels.get(&e) {
+                Some(l) => l.to_line(),
+                None => index.label(e).to_line(),
+            };
+            let name = text::sanitize(&label).into_owned();
             let name_w = usize::from(w).saturating_sub(23);
             let spans = [
                 Span::styled(format!("{:<7}", ent.kind.as_str()), theme.entity(ent.kind)),

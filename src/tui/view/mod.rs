@@ -6,10 +6,12 @@ mod doc_list;
 mod entities;
 mod help;
 mod journal;
+mod names;
 mod picker;
 mod prompt;
 mod results;
 mod review;
+mod shared;
 mod status;
 mod xref;
 
@@ -23,7 +25,7 @@ pub use prompt::{PromptView, prompt_lines};
 pub use results::ResultsView;
 pub use review::ReviewView;
 pub use status::StatusView;
-pub use xref::XrefView;
+pub use xref::{XrefView, sparkline};
 
 use super::action::Action;
 use super::app::{App, LoadState, Overlay, Pane};
@@ -95,6 +97,8 @@ impl Widget for &Screen<'_> {
                 Overlay::Picker => PickerView { app, theme }.render(r, buf),
                 Overlay::Review => ReviewView { app, theme }.render(r, buf),
                 Overlay::Journal => JournalView { app, theme }.render(r, buf),
+                Overlay::Names => names::NamesView { app, theme }.render(r, buf),
+                Overlay::Shared => shared::SharedView { app, theme }.render(r, buf),
             }
         }
         if app.prompt.is_some() {

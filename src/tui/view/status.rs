@@ -45,6 +45,8 @@ pub fn mode_name(app: &App) -> &'static str {
         (_, Some(Overlay::Picker), _) => "PICK",
         (_, Some(Overlay::Review), _) => "REVIEW",
         (_, Some(Overlay::Journal), _) => "JOURNAL",
+        (_, Some(Overlay::Names), _) => "NAMES",
+        (_, Some(Overlay::Shared), _) => "SHARED",
         (_, _, LoadState::Loading(_)) => "LOADING",
         _ if app.visual.is_some() => "VISUAL",
         _ => match app.focus {
@@ -89,6 +91,8 @@ impl StatusView<'_> {
             (None, Pane::Article) if suggestion => tui::article::SUGGESTION_HINTS,
             (Some(Overlay::Entities), _) => tui::browser::HINTS,
             (Some(Overlay::Results), _) => tui::search::HINTS,
+            (Some(Overlay::Names), _) => tui::names::HINTS,
+            (Some(Overlay::Shared), _) => tui::shared::HINTS,
             (None, Pane::List) => tui::list::HINTS,
             (None, Pane::Article) => tui::article::HINTS,
             (None, Pane::Xref) => tui::xref::HINTS,

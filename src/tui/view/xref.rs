@@ -4,6 +4,7 @@
 
 use super::article::kind_of;
 use super::{has_focus, kind_letter, pane_block, put_paragraph, put_spans, selection, title_line};
+use crate::index::timeline::Timeline;
 use crate::text;
 use crate::tui::app::{App, Pane, XrefItem};
 use crate::tui::layout;
@@ -82,6 +83,13 @@ impl Widget for &XrefView<'_> {
                     format!(" · suggested ({})", m.source),
                     theme.suggestion,
                 ));
+            }
+            // The mentions per month, when the documents are dated.
+            let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+            let room = usize::from(w).saturating_sub(used + 3);
+            if let Some(line) = sparkline(&x.timeline, room) {
+                spans.push(Span::styled(" · ", theme.muted));
+                spans.push(Span::styled(line, kind_style));
             }
             put_spans(buf, h.x, h.y + 1, &spans, w);
         }
@@ -201,10 +209,12 @@ impl Widget for &XrefView<'_> {
             } else if row == n + 1 {
                 // A blank line between the sections.
             } else if row == n + 2 {
-                let heading = if x.cooc_pending {
-                    "Co-occurring (…)".to_string()
+                let c = &x.cooc;
+                let by = format!("by {}, {}", c.level.as_str(), c.kind_label());
+                let heading = if c.pending || c.counts.is_none() {
+                    format!("Co-occurring {by}: counting…")
                 } else {
-                    format!("Co-occurring ({})", x.cooc.len())
+                    format!("Co-occurring {by} ({})", c.len())
                 };
                 put_spans(buf, l.x, y, &[Span::styled(heading, theme.heading)], w);
             } else {
@@ -217,12 +227,13 @@ impl Widget for &XrefView<'_> {
                     buf.set_style(Rect::new(l.x, y, w, 1), selection(theme, focused));
                 }
                 let tag = format!(" {} ", kind_letter(other.kind));
-                let count = format!(" {}", text::plural(c.count as usize, "doc", "docs"));
-                let name_w = usize::from(w).saturating_sub(tag.len() + count.len());
+                // Units naming both, and the score they are ranked by.
+                let count = format!(" {:>3}× {:>6.1}", c.joint, c.llr);
+                let name_w = usize::from(w).saturating_sub(tag.len() + text::width(&count));
                 let spans = [
                     Span::styled(tag, theme.muted),
                     Span::styled(
-                        text::truncate(&other.name, name_w),
+                        text::fit(&crate::tui::nav::label_or_name(app, c.entity), name_w),
                         theme.entity(other.kind),
                     ),
                     Span::styled(count, theme.muted),
@@ -231,4 +242,51 @@ impl Widget for &XrefView<'_> {
             }
         }
     }
+}
+
+/// The bars of a sparkline, lowest first.
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// Mentions per month as a sparkline of at most `cells` cells, the first
+/// and last month beside it when they fit: `2023-11 ▃▁▁█ 2024-02`. Months
+/// share a cell when there are more of them than cells (their mentions
+/// added). `None` without dated mentions or room for two bars.
+pub fn sparkline(t: &Timeline, cells: usize) -> Option<String> {
+    let months = &t.months;
+    let (first, last) = (months.first()?, months.last()?);
+    let with_dates = months.len() + 2 * (first.month.len() + 1);
+    let (bars_w, dated) = if with_dates <= cells {
+        (months.len(), true)
+    } else {
+        (months.len().min(cells), false)
+    };
+    if bars_w < 2.min(months.len()) || bars_w == 0 {
+        return None;
+    }
+    // Cell k holds months [k·n/w, (k+1)·n/w).
+    let n = months.len();
+    let sums: Vec<u32> = (0..bars_w)
+        .map(|k| {
+            months[k * n / bars_w..(k + 1) * n / bars_w]
+                .iter()
+                .map(|m| m.mentions)
+                .sum()
+        })
+        .collect();
+    let peak = sums.iter().copied().max().unwrap_or(0).max(1);
+    let bars: String = sums
+        .iter()
+        .map(|&v| {
+            if v == 0 {
+                ' '
+            } else {
+                BARS[((v as usize * BARS.len()).div_ceil(peak as usize) - 1).min(BARS.len() - 1)]
+            }
+        })
+        .collect();
+    Some(if dated {
+        format!("{} {bars} {}", first.month, last.month)
+    } else {
+        bars
+    })
 }
