@@ -45,8 +45,16 @@ pub enum Action {
     PrevSame,
     NextSection,
     PrevSection,
-    /// Cycle the entity browser's sort order.
+    /// Cycle the sort order of the entity browser or the document list.
     Sort,
+    /// The next hit of the last search, in the open article or the
+    /// documents after it.
+    NextHit,
+    /// The previous hit of the last search, in the open article or the
+    /// documents before it.
+    PrevHit,
+    /// The selected entity's mentions per month (the timeline view).
+    Timeline,
 
     // Annotation.
     /// Visual mode: select text, starting at the word under the cursor.
@@ -242,6 +250,9 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("next_section", Action::NextSection),
     ("prev_section", Action::PrevSection),
     ("sort", Action::Sort),
+    ("next_hit", Action::NextHit),
+    ("prev_hit", Action::PrevHit),
+    ("timeline", Action::Timeline),
     ("visual", Action::Visual),
     ("select", Action::SelectName),
     ("extend_word", Action::ExtendWord),

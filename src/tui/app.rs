@@ -7,6 +7,7 @@ pub use super::journal::{JournalInfo, JournalOverlay, RECENT_DECISIONS};
 pub use super::list::DocList;
 pub use super::mode::{Effect, Field, Overlay, Pane};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
+pub use super::timeline::Timeline;
 use crate::annotate::{NoteTarget, Op};
 use crate::entity::{DocId, EntityId, Kind, Mention, Progress, Source};
 pub use crate::index::query::{PickRow, ReviewItem};
@@ -381,6 +382,8 @@ pub struct App {
     pub xref: Xref,
     pub browser: Browser,
     pub search: Search,
+    /// The timeline view's entity and months.
+    pub timeline: Timeline,
     /// The text (as a key) that `t` last offered to link to the entity it
     /// already names: `t` again on it tags a new entity anyway.
     pub tag_offered: Option<String>,
@@ -431,6 +434,7 @@ impl App {
             xref: Xref::default(),
             browser: Browser::default(),
             search: Search::default(),
+            timeline: Timeline::default(),
             tag_offered: None,
             help: Help::default(),
             jumps: JumpList::default(),

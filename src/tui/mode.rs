@@ -36,6 +36,8 @@ pub enum Overlay {
     Review,
     /// The journal: warnings, unplaced annotations, notes.
     Journal,
+    /// An entity's mentions per month.
+    Timeline,
 }
 
 /// A text field that is taking typed characters.
@@ -136,6 +138,9 @@ pub enum Outcome {
     ShowEntity { entity: EntityId, jump: bool },
     /// Put the cross-link panel on the entity under the article's cursor.
     SyncXref,
+    /// Narrow the document list to the documents of a month (`YYYY-MM`)
+    /// that mention an entity, and focus it.
+    ListMonth { entity: EntityId, month: String },
     /// Then this action, through the router.
     Then(Action),
     /// Several of these, in order.

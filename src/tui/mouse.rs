@@ -27,6 +27,7 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
         return match app.overlay {
             Some(Overlay::Entities) => app.browser.click(over, x, y, &cx),
             Some(Overlay::Results) => app.search.click(over, x, y, &cx),
+            Some(Overlay::Timeline) => app.timeline.click(over, x, y, &cx),
             _ => Outcome::Consumed,
         };
     }

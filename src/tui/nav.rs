@@ -49,6 +49,7 @@ pub fn settle(app: &mut App) {
     let rows = usize::from(over.height.saturating_sub(2)).max(1);
     app.browser.keep_in_view(rows);
     app.search.keep_in_view(rows);
+    app.timeline.keep_in_view(rows);
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     // A message about an overlay goes with it.

@@ -14,8 +14,10 @@ use super::nav::{jump_back, jump_forward};
 use super::visual;
 use super::xref::{open_xref_item, step_section};
 use super::{article, browser, help, journal, list, mouse, picker, prompt, review, search, xref};
+use super::{hits, timeline};
 use crate::entity::DocId;
 use crate::index::Index;
+use crate::index::query::Direction;
 use crate::text;
 
 /// The background indexing finished.
@@ -163,6 +165,8 @@ fn moves(action: &Action) -> bool {
             | Action::PrevSame
             | Action::NextSection
             | Action::PrevSection
+            | Action::NextHit
+            | Action::PrevHit
             | Action::Visual
             | Action::SelectName
             | Action::ExtendWord
@@ -326,8 +330,11 @@ pub fn update(app: &mut App, action: Action) {
         Action::PrevSame => step_same(app, false),
         Action::NextSection => step_section(app, true),
         Action::PrevSection => step_section(app, false),
-        // The browser's own (see above).
+        // The browser's and the list's own (see above).
         Action::Sort => {}
+        Action::NextHit => step_hit(app, Direction::Next),
+        Action::PrevHit => step_hit(app, Direction::Previous),
+        Action::Timeline => open_timeline(app),
         Action::Tag => annotation::tag(app),
         Action::Link => annotation::link(app),
         Action::RejectMention => annotation::reject_mention(app),
@@ -430,6 +437,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Overlay::Results) => vec![search::CONTEXT, Context::Global],
         Some(Overlay::Review) => vec![review::CONTEXT, Context::Global],
         Some(Overlay::Journal) => vec![journal::CONTEXT, Context::Global],
+        Some(Overlay::Timeline) => vec![timeline::CONTEXT, Context::Global],
         Some(Overlay::Picker) => vec![Context::Global],
         None if app.visual.is_some() => vec![visual::CONTEXT, article::CONTEXT, Context::Global],
         None => {
@@ -458,6 +466,8 @@ pub(crate) fn after(app: &mut App) {
         apply(app, o);
     }
     annotation::sync_count(app);
+    // The last search's hits in the open article, for marking.
+    app.search.found.sync(app.index.as_ref(), app.article.doc);
 }
 
 pub use super::nav::{COOC_AT_ONCE, set_xref_entity};
@@ -517,6 +527,7 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
         Some(Overlay::Journal) => app.journal_overlay.handle(action, &cx),
         Some(Overlay::Entities) => app.browser.handle(action, &cx),
         Some(Overlay::Results) => app.search.handle(action, &cx),
+        Some(Overlay::Timeline) => app.timeline.handle(action, &cx),
         Some(Overlay::Picker | Overlay::Review) | None => Outcome::Ignored,
     };
     let taken = o.taken();
@@ -588,6 +599,14 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             set_xref_entity(app, entity);
         }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::ListMonth { entity, month } => {
+            app.input = None;
+            let o = app.list.show_month(entity, month, app.index.as_ref());
+            app.focus = Pane::List;
+            // Out of a zoomed article, so that the list shows.
+            app.zoom = false;
+            apply(app, o);
+        }
         Outcome::Then(a) => update(app, a),
         Outcome::All(v) => {
             for o in v {
@@ -649,7 +668,13 @@ fn move_selection(app: &mut App, action: &Action) {
 
 fn open(app: &mut App) {
     match app.overlay {
-        Some(Overlay::Help | Overlay::Journal | Overlay::Entities | Overlay::Results) => {
+        Some(
+            Overlay::Help
+            | Overlay::Journal
+            | Overlay::Entities
+            | Overlay::Results
+            | Overlay::Timeline,
+        ) => {
             open_overlay(app, &Action::Open);
         }
         Some(Overlay::Review) => review::review_open(app),
@@ -699,9 +724,60 @@ fn back(app: &mut App) {
         Pane::List => {
             focused_pane(app, &Action::Back);
         }
-        Pane::Article => app.article.highlight = None,
+        Pane::Article => {
+            app.article.highlight = None;
+            app.search.found.shown = false;
+        }
         Pane::Xref => app.focus = Pane::Article,
     }
+}
+
+/// `]` / `[`: the next or previous hit of the last search, from the hit
+/// marked in the article or else from the top of its screen (see
+/// [`hits::Found::step`]). Over the search results it closes them first.
+fn step_hit(app: &mut App, direction: Direction) {
+    if !matches!(app.overlay, None | Some(Overlay::Results)) {
+        return;
+    }
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let Some(doc) = app.article.doc else {
+        app.set_message("Open a document first (Enter in the list)");
+        return;
+    };
+    let here = hits::Here {
+        doc,
+        current: app.article.highlight.clone(),
+        top: nav::visible_bytes(app).start,
+    };
+    app.overlay = None;
+    let o = app.search.step_hit(index, &here, direction);
+    apply(app, o);
+}
+
+/// `T`: the timeline of the selected entity: the browser's, else the
+/// cross-link panel's, else the mention's under the cursor.
+fn open_timeline(app: &mut App) {
+    let e = match app.overlay {
+        Some(O::Entities) => app.browser.rows.get(app.browser.selected).copied(),
+        Some(O::Timeline) => {
+            app.overlay = None;
+            return;
+        }
+        _ => app
+            .xref
+            .entity
+            .or_else(|| app.cursor_mention().map(|m| m.entity)),
+    };
+    let (Some(e), Some(index)) = (e, app.index.as_ref()) else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    app.input = None;
+    app.visual = None;
+    app.timeline.show(index, e);
+    app.overlay = Some(Overlay::Timeline);
 }
 
 // ---------------------------------------------------------------------------
@@ -736,7 +812,7 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
 fn accept_field(app: &mut App) {
     match app.input.take() {
         Some(Field::Search) => {
-            let o = app.search.run();
+            let o = app.search.run(app.index.as_ref());
             apply(app, o);
         }
         Some(Field::ListFilter) => {

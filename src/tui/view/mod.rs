@@ -11,6 +11,7 @@ mod prompt;
 mod results;
 mod review;
 mod status;
+mod timeline;
 mod xref;
 
 pub use article::ArticleView;
@@ -23,6 +24,7 @@ pub use prompt::{PromptView, prompt_lines};
 pub use results::ResultsView;
 pub use review::ReviewView;
 pub use status::StatusView;
+pub use timeline::TimelineView;
 pub use xref::XrefView;
 
 use super::action::Action;
@@ -95,6 +97,7 @@ impl Widget for &Screen<'_> {
                 Overlay::Picker => PickerView { app, theme }.render(r, buf),
                 Overlay::Review => ReviewView { app, theme }.render(r, buf),
                 Overlay::Journal => JournalView { app, theme }.render(r, buf),
+                Overlay::Timeline => TimelineView { app, theme }.render(r, buf),
             }
         }
         if app.prompt.is_some() {
