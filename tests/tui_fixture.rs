@@ -209,7 +209,12 @@ pub fn corpus() -> Corpus {
 }
 
 pub fn index() -> Index {
-    let corpus = corpus();
+    index_of(corpus())
+}
+
+/// An index of `corpus` with the fixture's entities, each linked wherever
+/// one of its forms stands as whole words.
+pub fn index_of(corpus: Corpus) -> Index {
     let mentions = corpus
         .docs
         .iter()

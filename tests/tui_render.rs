@@ -820,6 +820,19 @@ fn a_rebound_key_shows_in_each_modes_hints() {
         ("J", Context::Journal, Action::Back, "close"),
         ("r", Context::Review, Action::ReviewSkip, "skip"),
         ("jjj<Enter>nv", Context::Visual, Action::Tag, "tag"),
+        ("", Context::List, Action::Sort, "sort"),
+        (
+            "/is-k<Enter><Enter>",
+            Context::Article,
+            Action::NextHit,
+            "next hit",
+        ),
+        (
+            "jjj<Enter>nnT",
+            Context::Timeline,
+            Action::Open,
+            "list the month's documents",
+        ),
     ];
     let theme = dark();
     for (keys, context, action, label) in cases {

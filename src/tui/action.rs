@@ -45,7 +45,7 @@ pub enum Action {
     PrevSame,
     NextSection,
     PrevSection,
-    /// Cycle the entity browser's sort order.
+    /// Cycle the sort order of the entity browser or the document list.
     Sort,
     /// Cross-links: every spelling of the entity, with counts and documents.
     Names,
@@ -61,6 +61,14 @@ pub enum Action {
     ExportCsv,
     /// Shared sentences: show the other entity in the cross-link panel.
     ShowOther,
+    /// The next hit of the last search, in the open article or the
+    /// documents after it.
+    NextHit,
+    /// The previous hit of the last search, in the open article or the
+    /// documents before it.
+    PrevHit,
+    /// The selected entity's mentions per month (the timeline view).
+    Timeline,
 
     // Annotation.
     /// Visual mode: select text, starting at the word under the cursor.
@@ -268,6 +276,9 @@ pub const BINDABLE: &[(&str, Action)] = &[
     ("export_markdown", Action::ExportMarkdown),
     ("export_csv", Action::ExportCsv),
     ("show_other", Action::ShowOther),
+    ("next_hit", Action::NextHit),
+    ("prev_hit", Action::PrevHit),
+    ("timeline", Action::Timeline),
     ("visual", Action::Visual),
     ("select", Action::SelectName),
     ("extend_word", Action::ExtendWord),

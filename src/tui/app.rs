@@ -17,6 +17,7 @@ pub use super::review::{Review, ReviewStep};
 pub use super::search::{Hit, SEARCH_LIMIT, Search, SearchBatch};
 pub use super::shared::Shared;
 pub use super::subject::Subject;
+pub use super::timeline::Timeline;
 pub use super::visual::Visual;
 pub use super::xref::{Places, Xref, XrefItem};
 
@@ -70,6 +71,8 @@ pub struct App {
     /// The shared-sentences view.
     pub shared: Shared,
     pub search: Search,
+    /// The timeline view's entity and months.
+    pub timeline: Timeline,
     /// The text (as a key) that `t` last offered to link to the entity it
     /// already names: `t` again on it tags a new entity anyway.
     pub tag_offered: Option<String>,
@@ -123,6 +126,7 @@ impl App {
             names: Names::default(),
             shared: Shared::default(),
             search: Search::default(),
+            timeline: Timeline::default(),
             tag_offered: None,
             help: Help::default(),
             jumps: JumpList::default(),

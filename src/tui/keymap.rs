@@ -233,6 +233,8 @@ pub enum Context {
     Prompt,
     Review,
     Journal,
+    /// An entity's mentions per month.
+    Timeline,
     /// Typing into a text field: a filter, the search, the picker's query,
     /// an answer. A printable key with no binding here types itself.
     Input,
@@ -246,7 +248,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::List,
         Context::Article,
@@ -260,6 +262,7 @@ impl Context {
         Context::Prompt,
         Context::Review,
         Context::Journal,
+        Context::Timeline,
         Context::Input,
         Context::Quit,
     ];
@@ -278,6 +281,7 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Review => "review",
             Context::Journal => "journal",
+            Context::Timeline => "timeline",
             Context::Input => "input",
             Context::Quit => "quit",
             Context::Names => "names",
@@ -299,6 +303,7 @@ impl Context {
             Context::Prompt => "Questions (confirm, choose a kind)",
             Context::Review => "Review queue",
             Context::Journal => "Journal",
+            Context::Timeline => "Timeline (an entity's mentions per month)",
             Context::Input => "Typing (filters, search, the picker, prompts)",
             Context::Quit => "Quitting with unsaved decisions (a full disk)",
             Context::Names => "Names of an entity",
@@ -430,9 +435,27 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     b(
         Context::Global,
+        &["]"],
+        Action::NextHit,
+        "Next hit of the last search (/), on to the next document with one",
+    ),
+    b(
+        Context::Global,
+        &["["],
+        Action::PrevHit,
+        "Previous hit of the last search, back to the previous document with one",
+    ),
+    b(
+        Context::Global,
         &["e"],
         Action::Entities,
         "Browse all entities",
+    ),
+    b(
+        Context::Global,
+        &["T"],
+        Action::Timeline,
+        "Timeline: the selected entity's mentions per month",
     ),
     b(
         Context::Global,
@@ -590,6 +613,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &["<Esc>"],
         Action::Back,
         "Clear the title filter",
+    ),
+    b(
+        Context::List,
+        &["s"],
+        Action::Sort,
+        "Sort by id (natural order), date or mentions",
     ),
     b(
         Context::Article,
@@ -888,6 +917,18 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &["q", "<Esc>", "J"],
         Action::Back,
         "Close the journal",
+    ),
+    b(
+        Context::Timeline,
+        &["<Enter>"],
+        Action::Open,
+        "List the month's documents that mention the entity",
+    ),
+    b(
+        Context::Timeline,
+        &["q", "<Esc>", "T"],
+        Action::Back,
+        "Close the timeline",
     ),
     b(
         Context::Input,

@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::keymap::Context;
 use super::mode::{Ctx, Outcome, matches_words, step};
+use crate::corpus::date::compare_dates;
 use crate::entity::{DocId, EntityId};
 use crate::index::Index;
 use ratatui::layout::{Position, Rect};
@@ -17,8 +18,39 @@ pub const HINTS: &[(Action, &str)] = &[
     (Action::Help, "help"),
     (Action::Open, "open"),
     (Action::Filter, "filter"),
+    (Action::Sort, "sort"),
     (Action::Quit, "quit"),
 ];
+
+/// How the document list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocSort {
+    /// By id, in natural order (`Copy 2` before `Copy 10`): the corpus's.
+    #[default]
+    Id,
+    /// By date, oldest first; undated documents last.
+    Date,
+    /// Most mentions first.
+    Mentions,
+}
+
+impl DocSort {
+    pub fn next(self) -> DocSort {
+        match self {
+            DocSort::Id => DocSort::Date,
+            DocSort::Date => DocSort::Mentions,
+            DocSort::Mentions => DocSort::Id,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocSort::Id => "id",
+            DocSort::Date => "date",
+            DocSort::Mentions => "mentions",
+        }
+    }
+}
 
 /// Screen lines per document row.
 pub const ROW_HEIGHT: u16 = 2;
@@ -28,7 +60,10 @@ pub const ROW_HEIGHT: u16 = 2;
 pub struct DocList {
     pub title_filter: String,
     pub entities: Vec<EntityId>,
-    /// The documents shown, in corpus order.
+    /// Only documents of this month (`YYYY-MM`, from the timeline view).
+    pub month: Option<String>,
+    pub sort: DocSort,
+    /// The documents shown, in the order of `sort`.
     pub rows: Vec<DocId>,
     pub selected: usize,
     pub offset: usize,
@@ -40,7 +75,7 @@ impl DocList {
     }
 
     pub fn is_filtered(&self) -> bool {
-        !self.title_filter.is_empty() || !self.entities.is_empty()
+        !self.title_filter.is_empty() || !self.entities.is_empty() || self.month.is_some()
     }
 
     /// The list's actions while it has the focus: moving, opening the
@@ -60,21 +95,61 @@ impl DocList {
                 if !self.title_filter.is_empty() {
                     self.title_filter.clear();
                     self.refilter(cx.index);
-                } else if !self.entities.is_empty() {
+                } else if !self.entities.is_empty() || self.month.is_some() {
                     self.entities.clear();
+                    self.month = None;
                     self.refilter(cx.index);
                     return Outcome::Message("Showing all documents".into());
                 }
                 Outcome::Consumed
             }
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.refilter(cx.index);
+                Outcome::Message(match self.sort {
+                    DocSort::Date => "Sorted by date (~: only the file's time)".into(),
+                    other => format!("Sorted by {}", other.label()),
+                })
+            }
             _ => Outcome::Ignored,
         }
+    }
+
+    /// Shows only the documents of `month` that mention `e` (Enter in the
+    /// timeline view), and says how many there are.
+    pub fn show_month(&mut self, e: EntityId, month: String, index: Option<&Index>) -> Outcome {
+        if !self.entities.contains(&e) {
+            self.entities.push(e);
+        }
+        self.title_filter.clear();
+        self.month = Some(month);
+        self.selected = 0;
+        self.refilter(index);
+        let (Some(index), Some(month)) = (index, self.month.as_deref()) else {
+            return Outcome::Consumed;
+        };
+        let n = self.rows.len();
+        let docs = if n == 1 {
+            "1 document".to_string()
+        } else {
+            format!("{n} documents")
+        };
+        let names: Vec<&str> = self
+            .entities
+            .iter()
+            .map(|&e| index.entity(e).name.as_str())
+            .collect();
+        Outcome::Message(format!(
+            "{docs} of {month} mention {} (M shows all)",
+            names.join(" + ")
+        ))
     }
 
     /// Drops every filter.
     pub fn clear_filters(&mut self, index: Option<&Index>) -> Outcome {
         self.title_filter.clear();
         self.entities.clear();
+        self.month = None;
         self.refilter(index);
         Outcome::Message("Showing all documents".into())
     }
@@ -152,10 +227,25 @@ impl DocList {
             Some(a) => a,
             None => (0..index.docs().len() as DocId).collect(),
         };
+        let month = self.month.as_deref();
         self.rows = candidates
             .into_iter()
             .filter(|&d| filter.is_empty() || matches_words(&index.doc(d).title, filter))
+            .filter(|&d| {
+                month.is_none_or(|m| index.doc(d).date.as_ref().map(|x| x.month()) == Some(m))
+            })
             .collect();
+        // The candidates are in corpus order, which is the natural order of
+        // ids; the sorts are stable, so that order breaks their ties.
+        match self.sort {
+            DocSort::Id => {}
+            DocSort::Date => self.rows.sort_by(|&a, &b| {
+                compare_dates(index.doc(a).date.as_ref(), index.doc(b).date.as_ref())
+            }),
+            DocSort::Mentions => self
+                .rows
+                .sort_by_key(|&d| std::cmp::Reverse(index.doc_mentions(d).len())),
+        }
         self.selected = keep
             .and_then(|k| self.rows.iter().position(|&d| d == k))
             .unwrap_or(0);

@@ -40,6 +40,8 @@ pub enum Overlay {
     Names,
     /// The sentences the panel's entity shares with a co-occurring one.
     Shared,
+    /// An entity's mentions per month.
+    Timeline,
 }
 
 /// A text field that is taking typed characters.
@@ -189,6 +191,9 @@ pub enum Outcome {
     /// The picker chose this entity: the router closes it and carries out
     /// what it was opened for.
     Picked(EntityId),
+    /// Narrow the document list to the documents of a month (`YYYY-MM`)
+    /// that mention an entity, and focus it.
+    ListMonth { entity: EntityId, month: String },
     /// Then this action, through the router.
     Then(Action),
     /// Several of these, in order.

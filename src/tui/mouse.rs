@@ -28,6 +28,7 @@ pub(crate) fn click(app: &mut App, x: u16, y: u16) -> Outcome {
             },
             Some(Overlay::Names) => app.names.click(over, x, y, &cx),
             Some(Overlay::Shared) => app.shared.click(over, x, y, &cx),
+            Some(Overlay::Timeline) => app.timeline.click(over, x, y, &cx),
             _ => Outcome::Consumed,
         };
     }

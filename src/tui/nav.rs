@@ -51,6 +51,7 @@ pub fn settle(app: &mut App) {
     app.shared.keep_in_view(list_rows);
     label_browser_rows(app, rows);
     label_panel_entities(app);
+    app.timeline.keep_in_view(rows);
     let max_scroll = app.article.lines.len().saturating_sub(1);
     app.article.scroll = app.article.scroll.min(max_scroll);
     // A message about an overlay goes with it.

@@ -5,8 +5,12 @@
 
 use super::action::Action;
 pub use super::answer::{Hit, SEARCH_LIMIT, SearchBatch};
+pub use super::hits::{Found, Here, Sought};
 use super::keymap::Context;
 use super::mode::{Ctx, Effect, Outcome, Overlay, Pane, keep_in_view, step};
+use crate::index::Index;
+use crate::index::query::{Direction, resolve_entity};
+use crate::text;
 use ratatui::layout::Rect;
 
 /// The keymap context of the search results.
@@ -35,6 +39,8 @@ pub struct Search {
     /// The prompt opened on the last query, selected: typing replaces it,
     /// Enter searches it again (as in less).
     pub preselected: bool,
+    /// The last search as the article marks it, and `]` / `[` step through.
+    pub found: Found,
 }
 
 impl Search {
@@ -67,12 +73,17 @@ impl Search {
     /// Starts a full-text search of every document for the query typed.
     /// The search runs in the background (see
     /// [`crate::tui::worker::search`]); the results overlay says
-    /// "searching…" until its hits arrive as [`Action::Searched`].
-    pub fn run(&mut self) -> Outcome {
+    /// "searching…" until its hits arrive as [`Action::Searched`]. A query
+    /// that starts with `=` is an entity search (see [`Search::run_entity`]).
+    pub fn run(&mut self, index: Option<&Index>) -> Outcome {
         let q = self.query.trim().to_string();
         if q.is_empty() {
             return Outcome::Consumed;
         }
+        if let Some(name) = q.strip_prefix('=') {
+            return self.run_entity(&q, name, index);
+        }
+        self.found.set(Sought::Text(q.clone()));
         self.generation += 1;
         self.searching = true;
         self.truncated = false;
@@ -87,6 +98,87 @@ impl Search {
                 query: q,
             }),
         ])
+    }
+
+    /// An entity search (`/=ttp`): the entity its id, name or an alias
+    /// names (see [`resolve_entity`]), and its mentions as the hits, every
+    /// spelling, taken from the index at once (no text is read). The
+    /// status line says which entity it is.
+    fn run_entity(&mut self, q: &str, name: &str, index: Option<&Index>) -> Outcome {
+        let Some(index) = index else {
+            return Outcome::Consumed;
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Outcome::Message(
+                "After = name an entity (id, name or alias): /=ttp finds every spelling".into(),
+            );
+        }
+        let Some(e) = resolve_entity(index, name) else {
+            return Outcome::Message(format!(
+                "No entity named \"{}\" (/= takes an id, a name or an alias)",
+                text::sanitize(name)
+            ));
+        };
+        // A text search still running is superseded: its hits are dropped.
+        let was_searching = std::mem::take(&mut self.searching);
+        self.generation += 1;
+        self.ran = q.to_string();
+        self.selected = 0;
+        self.offset = 0;
+        self.hits = index
+            .entity_mentions(e)
+            .take(SEARCH_LIMIT)
+            .map(|m| Hit {
+                doc: m.doc,
+                start: m.start as usize,
+                end: m.end as usize,
+            })
+            .collect();
+        let stats = index.stats(e);
+        self.truncated = stats.mentions as usize > self.hits.len();
+        self.found.set(Sought::Entity(e));
+        let what = format!(
+            "{}: every spelling, {} in {}",
+            self.found.label(index),
+            text::plural(stats.mentions as usize, "mention", "mentions"),
+            text::plural(stats.docs as usize, "document", "documents"),
+        );
+        let stop = if was_searching {
+            Outcome::Effect(Effect::StopSearch)
+        } else {
+            Outcome::Consumed
+        };
+        if self.hits.is_empty() {
+            return stop.and(Outcome::Message(what));
+        }
+        stop.and(Outcome::All(vec![
+            Outcome::Show(Overlay::Results),
+            Outcome::OverlayMessage(what),
+        ]))
+    }
+
+    /// Every hit of the last search, in corpus order, when the results
+    /// hold them all (the search ran to its end, below the limit).
+    pub fn all_hits(&self) -> Option<&[Hit]> {
+        self.holds_all_hits().then_some(self.hits.as_slice())
+    }
+
+    fn holds_all_hits(&self) -> bool {
+        let complete = !self.searching && !self.truncated && !self.ran.is_empty();
+        let same = match &self.found.sought {
+            Some(Sought::Text(q)) => *q == self.ran,
+            Some(Sought::Entity(_)) => self.ran.starts_with('='),
+            None => false,
+        };
+        complete && same
+    }
+
+    /// `]` / `[`: the next or previous hit of the last search, from `here`
+    /// (see [`Found::step`]).
+    pub fn step_hit(&mut self, index: &Index, here: &Here, direction: Direction) -> Outcome {
+        let listed = self.holds_all_hits().then_some(self.hits.as_slice());
+        self.found.step(index, here, direction, listed)
     }
 
     /// Hits of a background search. Hits for any search but the running

@@ -12,9 +12,11 @@ use super::nav::{jump_back, jump_forward, step_same};
 use super::visual;
 use super::{article, browser, help, journal, list, mouse, prompt, review, search, xref};
 use super::{counts, decisions, on_answer};
+use super::{hits, timeline};
 use super::{names, shared};
 use crate::entity::DocId;
 use crate::index::Index;
+use crate::index::query::Direction;
 use crate::text;
 
 /// The background indexing finished.
@@ -162,6 +164,8 @@ fn moves(action: &Action) -> bool {
             | Action::PrevSame
             | Action::NextSection
             | Action::PrevSection
+            | Action::NextHit
+            | Action::PrevHit
             | Action::Visual
             | Action::SelectName
             | Action::ExtendWord
@@ -359,6 +363,9 @@ pub fn update(app: &mut App, action: Action) {
         Action::ExportCsv => export(app, true),
         // The shared-sentences view's (see above).
         Action::ShowOther => {}
+        Action::NextHit => step_hit(app, Direction::Next),
+        Action::PrevHit => step_hit(app, Direction::Previous),
+        Action::Timeline => open_timeline(app),
         Action::Tag => decisions::tag(app),
         Action::Link => decisions::link(app),
         Action::RejectMention => decisions::reject_mention(app),
@@ -461,6 +468,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
         Some(Overlay::Results) => vec![search::CONTEXT, Context::Global],
         Some(Overlay::Review) => vec![review::CONTEXT, Context::Global],
         Some(Overlay::Journal) => vec![journal::CONTEXT, Context::Global],
+        Some(Overlay::Timeline) => vec![timeline::CONTEXT, Context::Global],
         Some(Overlay::Picker) => vec![Context::Global],
         Some(Overlay::Names) => vec![names::CONTEXT, Context::Global],
         Some(Overlay::Shared) => vec![shared::CONTEXT, Context::Global],
@@ -493,6 +501,8 @@ pub(crate) fn after(app: &mut App) {
         apply(app, o);
     }
     counts::sync_count(app);
+    // The last search's hits in the open article, for marking.
+    app.search.found.sync(app.index.as_ref(), app.article.doc);
 }
 
 pub use super::nav::set_xref_entity;
@@ -571,6 +581,7 @@ fn open_overlay(app: &mut App, action: &Action) -> bool {
         },
         Some(Overlay::Names) => app.names.handle(action, &cx),
         Some(Overlay::Shared) => app.shared.handle(action, &cx),
+        Some(Overlay::Timeline) => app.timeline.handle(action, &cx),
         None => Outcome::Ignored,
     };
     let taken = o.taken();
@@ -741,6 +752,14 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             app.overlay = Some(Overlay::Shared);
         }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::ListMonth { entity, month } => {
+            app.input = None;
+            let o = app.list.show_month(entity, month, app.index.as_ref());
+            app.focus = Pane::List;
+            // Out of a zoomed article, so that the list shows.
+            app.zoom = false;
+            apply(app, o);
+        }
         Outcome::Reveal(b) => reveal(app, b),
         Outcome::Cursor(i) => app.article.cursor = Some(i),
         Outcome::Picked(entity) => {
@@ -795,7 +814,59 @@ fn back(app: &mut App) {
     if app.visual.take().is_some() {
         return;
     }
+    if app.overlay.is_none() && app.focus == Pane::Article {
+        // Esc in the article hides the last search's marks too.
+        app.search.found.shown = false;
+    }
     focused_pane(app, &Action::Back);
+}
+
+/// `]` / `[`: the next or previous hit of the last search, from the hit
+/// marked in the article or else from the top of its screen (see
+/// [`hits::Found::step`]). Over the search results it closes them first.
+fn step_hit(app: &mut App, direction: Direction) {
+    if !matches!(app.overlay, None | Some(Overlay::Results)) {
+        return;
+    }
+    let Some(index) = app.index.as_ref() else {
+        return;
+    };
+    let Some(doc) = app.article.doc else {
+        app.set_message("Open a document first (Enter in the list)");
+        return;
+    };
+    let here = hits::Here {
+        doc,
+        current: app.article.highlight.clone(),
+        top: nav::visible_bytes(app).start,
+    };
+    app.overlay = None;
+    let o = app.search.step_hit(index, &here, direction);
+    apply(app, o);
+}
+
+/// `T`: the timeline of the selected entity: the browser's, else the
+/// cross-link panel's, else the mention's under the cursor.
+fn open_timeline(app: &mut App) {
+    let e = match app.overlay {
+        Some(O::Entities) => app.browser.rows.get(app.browser.selected).copied(),
+        Some(O::Timeline) => {
+            app.overlay = None;
+            return;
+        }
+        _ => app
+            .xref
+            .entity
+            .or_else(|| app.cursor_mention().map(|m| m.entity)),
+    };
+    let (Some(e), Some(index)) = (e, app.index.as_ref()) else {
+        app.set_message("Select an entity first (n in the article, or e)");
+        return;
+    };
+    app.input = None;
+    app.visual = None;
+    app.timeline.show(index, e);
+    app.overlay = Some(Overlay::Timeline);
 }
 
 // ---------------------------------------------------------------------------
@@ -830,7 +901,7 @@ fn edit_field(app: &mut App, f: impl FnOnce(&mut String)) {
 fn accept_field(app: &mut App) {
     match app.input.take() {
         Some(Field::Search) => {
-            let o = app.search.run();
+            let o = app.search.run(app.index.as_ref());
             apply(app, o);
         }
         Some(Field::ListFilter) => {

@@ -11,7 +11,7 @@ use crate::tui::layout;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 use std::borrow::Cow;
 
@@ -71,6 +71,9 @@ impl Widget for &ArticleView<'_> {
             .cursor
             .and_then(|c| mentions.get(c).map(|m| (c, *m)));
         let boiler = &document.boilerplate;
+        // Every hit of the last search in this document (the one stepped
+        // to, `highlight`, stands out: see `current_hit`).
+        let hits = app.search.found.marked(d);
         // In visual mode the selection replaces the mention cursor.
         let sel = app.visual.filter(|v| v.doc == d).map(|v| v.range());
         let cursor = if sel.is_some() { None } else { cursor };
@@ -104,6 +107,7 @@ impl Widget for &ArticleView<'_> {
             }
             let mut mi = mentions.partition_point(|m| (m.end as usize) <= range.start);
             let mut bi = boiler.partition_point(|b| b.end <= range.start);
+            let mut hi = hits.partition_point(|h| h.end <= range.start);
             for (byte, glyph, col) in text::layout_line(src, range) {
                 if glyph.width == 0 {
                     continue;
@@ -117,6 +121,9 @@ impl Widget for &ArticleView<'_> {
                 while bi < boiler.len() && boiler[bi].end <= byte {
                     bi += 1;
                 }
+                while hi < hits.len() && hits[hi].end <= byte {
+                    hi += 1;
+                }
                 let mut style = Style::default();
                 if boiler.get(bi).is_some_and(|b| b.contains(&byte)) {
                     style = style.patch(theme.boilerplate);
@@ -128,13 +135,16 @@ impl Widget for &ArticleView<'_> {
                         style = style.patch(theme.mention_cursor);
                     }
                 }
+                if hits.get(hi).is_some_and(|h| h.contains(&byte)) {
+                    style = style.patch(theme.search_hit);
+                }
                 if app
                     .article
                     .highlight
                     .as_ref()
                     .is_some_and(|h| h.contains(&byte))
                 {
-                    style = style.patch(theme.search_hit);
+                    style = current_hit(style.patch(theme.search_hit), theme);
                 }
                 if sel.as_ref().is_some_and(|s| s.contains(&byte)) {
                     style = theme.selection;
@@ -143,5 +153,19 @@ impl Widget for &ArticleView<'_> {
                 buf.set_stringn(x, y, &glyph.symbol, glyph.width, style);
             }
         }
+    }
+}
+
+/// The hit stepped to, among the others in `search_hit`: in reverse video
+/// (out of it, where `search_hit` is itself reversed, as without colour),
+/// and bold, so that it stands out in every theme.
+fn current_hit(style: Style, theme: &Theme) -> Style {
+    let style = style.add_modifier(Modifier::BOLD);
+    if theme.search_hit.add_modifier.contains(Modifier::REVERSED) {
+        style
+            .remove_modifier(Modifier::REVERSED)
+            .add_modifier(Modifier::UNDERLINED)
+    } else {
+        style.add_modifier(Modifier::REVERSED)
     }
 }

@@ -5,12 +5,14 @@ use super::{
     has_focus, kind_letter, loading_text, pane_block, put_paragraph, put_spans, selection,
     title_line,
 };
+use crate::corpus::DateSource;
 use crate::entity::Kind;
 use crate::text;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Field, LoadState, Pane};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::layout::{self, LIST_ROW_HEIGHT};
+use crate::tui::list::DocSort;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -63,13 +65,16 @@ impl Widget for &DocListView<'_> {
         let (app, theme) = (self.app, self.theme);
         let focused = has_focus(app, Pane::List);
         let total = app.index.as_ref().map_or(0, |i| i.docs().len());
-        let title = if app.index.is_none() {
+        let mut title = if app.index.is_none() {
             "Documents".to_string()
         } else if app.list.is_filtered() {
             format!("Documents {}/{}", app.list.rows.len(), total)
         } else {
             format!("Documents {total}")
         };
+        if app.list.sort != DocSort::Id {
+            title.push_str(&format!(" ({})", app.list.sort.label()));
+        }
         let block = pane_block(title_line(&title, area.width, theme.title), focused, theme);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -96,8 +101,11 @@ impl Widget for &DocListView<'_> {
             put_spans(buf, inner.x, y, &spans, w);
             y += 1;
         }
-        if !app.list.entities.is_empty() && y < inner.bottom() {
+        if (!app.list.entities.is_empty() || app.list.month.is_some()) && y < inner.bottom() {
             let mut spans = vec![Span::styled("with: ", theme.muted)];
+            if let Some(m) = &app.list.month {
+                spans.push(Span::styled(format!("{m}, "), theme.filter));
+            }
             for (i, &e) in app.list.entities.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::styled(" + ", theme.muted));
@@ -161,6 +169,22 @@ impl Widget for &DocListView<'_> {
                 w,
             );
             let mut spans = vec![bar, Span::raw("  ")];
+            let mut room = usize::from(w.saturating_sub(ROW_INDENT));
+            // Sorted by date, each row says its date (`~`: only the file's
+            // time).
+            if app.list.sort == DocSort::Date {
+                let (date, style) = match &index.doc(d).date {
+                    Some(x) if x.source == DateSource::FileTime => {
+                        (format!("~{}", x.value), theme.muted)
+                    }
+                    Some(x) => (x.value.clone(), theme.title),
+                    None => ("no date".to_string(), theme.muted),
+                };
+                let date = text::truncate(&text::sanitize(&date), room);
+                room = room.saturating_sub(text::width(&date) + 1);
+                spans.push(Span::styled(date, style));
+                spans.push(Span::raw(" "));
+            }
             if matches!(app.load, LoadState::Loading(_)) {
                 // Listed while the engine runs: the counts are not known yet.
                 spans.push(Span::styled("· …", theme.muted));
@@ -174,7 +198,6 @@ impl Widget for &DocListView<'_> {
                     }
                 }
                 let mentions = index.doc_mentions(d).len();
-                let room = usize::from(w.saturating_sub(ROW_INDENT));
                 spans.extend(count_spans(&per_kind, mentions, room, theme));
             }
             if height > 1 {
@@ -192,10 +215,11 @@ const SELECTED_BAR: &str = "▌";
 const ROW_INDENT: u16 = 3;
 
 /// A row's second line: distinct entities per kind (`G7 E1 P13`), then the
-/// number of mentions, in at most `room` columns. A number is never cut:
-/// when they do not all fit, the mention count shortens to `· 64`, then
-/// goes, then kinds are left out from the end of [`Kind::ALL`] (other,
-/// place, org, …) behind a `…`.
+/// number of mentions, in at most `room` columns. A number is never cut,
+/// and the mention count is the last thing to go: when they do not all
+/// fit, it shortens to `· 64`, then kinds are left out from the end of
+/// [`Kind::ALL`] (other, place, org, …) behind a `…`; only when `· 64`
+/// alone does not fit is it left out.
 pub(crate) fn count_spans<'a>(
     per_kind: &[u32; 6],
     mentions: usize,
@@ -210,36 +234,50 @@ pub(crate) fn count_spans<'a>(
         .collect();
     let long = format!("· {}", text::plural(mentions, "mention", "mentions"));
     let short = format!("· {mentions}");
-    for keep in (0..=kinds.len()).rev() {
-        let dropped = keep < kinds.len();
-        if keep == 0 && dropped {
-            // A lone `…` says nothing.
-            break;
+    // Items, one space apart, if they fit.
+    let fit = |items: Vec<(String, Style)>| -> Option<Vec<Span<'a>>> {
+        let w: usize = items.iter().map(|(t, _)| text::width(t)).sum::<usize>()
+            + items.len().saturating_sub(1);
+        if w > room {
+            return None;
         }
-        for tail in [Some(&long), Some(&short), None] {
-            // Items, one space apart.
-            let mut items: Vec<(String, Style)> = kinds[..keep]
-                .iter()
-                .map(|(k, t)| (t.clone(), theme.entity(*k)))
-                .collect();
-            if dropped {
-                items.push(("…".to_string(), theme.muted));
+        let mut spans = Vec::new();
+        for (n, (t, style)) in items.into_iter().enumerate() {
+            if n > 0 {
+                spans.push(Span::raw(" "));
             }
-            if let Some(t) = tail {
-                items.push((t.clone(), theme.muted));
+            spans.push(Span::styled(t, style));
+        }
+        Some(spans)
+    };
+    // The first `keep` kinds, a `…` when some are left out, then `tail`.
+    let items = |keep: usize, tail: Option<&String>| {
+        let mut items: Vec<(String, Style)> = kinds[..keep]
+            .iter()
+            .map(|(k, t)| (t.clone(), theme.entity(*k)))
+            .collect();
+        if keep < kinds.len() {
+            items.push(("…".to_string(), theme.muted));
+        }
+        if let Some(t) = tail {
+            items.push((t.clone(), theme.muted));
+        }
+        items
+    };
+    for keep in (0..=kinds.len()).rev() {
+        for tail in [&long, &short] {
+            if let Some(spans) = fit(items(keep, Some(tail))) {
+                return spans;
             }
-            let w: usize = items.iter().map(|(t, _)| text::width(t)).sum::<usize>()
-                + items.len().saturating_sub(1);
-            if w > room {
-                continue;
-            }
-            let mut spans = Vec::new();
-            for (n, (t, style)) in items.into_iter().enumerate() {
-                if n > 0 {
-                    spans.push(Span::raw(" "));
-                }
-                spans.push(Span::styled(t, style));
-            }
+        }
+    }
+    // Not even `… · 64`: the count alone, else as many kinds as fit (a
+    // lone `…` says nothing).
+    if let Some(spans) = fit(vec![(short.clone(), theme.muted)]) {
+        return spans;
+    }
+    for keep in (1..=kinds.len()).rev() {
+        if let Some(spans) = fit(items(keep, None)) {
             return spans;
         }
     }
@@ -266,17 +304,22 @@ mod tests {
             "G7 E1 P13 O14 L17 X12 · 64 mentions"
         );
         assert_eq!(shown(per_kind, 64, 26), "G7 E1 P13 O14 L17 X12 · 64");
-        assert_eq!(shown(per_kind, 64, 22), "G7 E1 P13 O14 L17 X12");
+        // The mention count stays; kinds go first, behind a `…`.
+        assert_eq!(shown(per_kind, 64, 22), "G7 E1 P13 O14 … · 64");
         // At 80 columns a row has 19 columns for its counts.
-        assert_eq!(shown(per_kind, 64, 19), "G7 E1 P13 O14 L17 …");
-        assert_eq!(shown(per_kind, 64, 8), "G7 E1 …");
+        assert_eq!(shown(per_kind, 64, 19), "G7 E1 P13 … · 64");
+        assert_eq!(shown(per_kind, 64, 8), "… · 64");
+        assert_eq!(shown(per_kind, 64, 4), "· 64");
         assert_eq!(shown(per_kind, 64, 3), "");
+        assert_eq!(shown(per_kind, 12345, 4), "G7 …");
         assert_eq!(shown([0; 6], 0, 19), "· 0 mentions");
         assert_eq!(shown([0, 0, 3, 0, 0, 0], 5, 19), "P3 · 5 mentions");
-        // Whatever the room, every number shown is whole and it fits.
+        // Whatever the room, every number shown is whole and it fits, and
+        // the mention count is there whenever `· 1234` fits.
         for room in 0..40 {
             let s = shown(per_kind, 1234, room);
             assert!(text::width(&s) <= room, "{room}: {s}");
+            assert_eq!(s.contains("· 1234"), room >= 6, "{room}: {s}");
             for word in s.split(' ') {
                 let digits: String = word.chars().filter(char::is_ascii_digit).collect();
                 if !digits.is_empty() {

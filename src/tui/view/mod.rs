@@ -13,6 +13,7 @@ mod results;
 mod review;
 mod shared;
 mod status;
+mod timeline;
 mod xref;
 
 pub use article::ArticleView;
@@ -25,6 +26,7 @@ pub use prompt::{PromptView, prompt_lines};
 pub use results::ResultsView;
 pub use review::ReviewView;
 pub use status::StatusView;
+pub use timeline::TimelineView;
 pub use xref::{XrefView, sparkline};
 
 use super::action::Action;
@@ -99,6 +101,7 @@ impl Widget for &Screen<'_> {
                 Overlay::Journal => JournalView { app, theme }.render(r, buf),
                 Overlay::Names => names::NamesView { app, theme }.render(r, buf),
                 Overlay::Shared => shared::SharedView { app, theme }.render(r, buf),
+                Overlay::Timeline => TimelineView { app, theme }.render(r, buf),
             }
         }
         if app.prompt.is_some() {

@@ -4,6 +4,7 @@ use super::{pane_block, put_spans, selection, title_line};
 use crate::index;
 use crate::text;
 use crate::tui::app::App;
+use crate::tui::search::Sought;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,7 +22,25 @@ impl Widget for &ResultsView<'_> {
         let (app, theme) = (self.app, self.theme);
         let s = &app.search;
         let more = if s.truncated { "+" } else { "" };
-        let title = if s.searching {
+        let entity = match (&s.found.sought, app.index.as_ref()) {
+            (Some(Sought::Entity(e)), Some(idx)) if s.ran.starts_with('=') => {
+                idx.entities().get(*e as usize)
+            }
+            _ => None,
+        };
+        let title = if let Some(ent) = entity {
+            let n = s.hits.len();
+            format!(
+                "Entity {} ({}), every spelling: {n}{more} {}",
+                text::sanitize(&ent.name),
+                ent.kind,
+                if n == 1 && more.is_empty() {
+                    "mention"
+                } else {
+                    "mentions"
+                }
+            )
+        } else if s.searching {
             format!(
                 "Search \"{}\": searching… {} so far",
                 text::sanitize(&s.ran),

@@ -47,6 +47,7 @@ pub fn mode_name(app: &App) -> &'static str {
         (_, Some(Overlay::Journal), _) => "JOURNAL",
         (_, Some(Overlay::Names), _) => "NAMES",
         (_, Some(Overlay::Shared), _) => "SHARED",
+        (_, Some(Overlay::Timeline), _) => "TIMELINE",
         (_, _, LoadState::Loading(_)) => "LOADING",
         _ if app.visual.is_some() => "VISUAL",
         _ => match app.focus {
@@ -86,6 +87,7 @@ impl StatusView<'_> {
             (None, _) if app.visual.is_some() => tui::visual::HINTS,
             (Some(Overlay::Help), _) => tui::help::HINTS,
             (Some(Overlay::Journal), _) => tui::journal::HINTS,
+            (Some(Overlay::Timeline), _) => tui::timeline::HINTS,
             (Some(Overlay::Review), _) => tui::review::HINTS,
             (Some(Overlay::Picker), _) => tui::picker::HINTS,
             (None, Pane::Article) if suggestion => tui::article::SUGGESTION_HINTS,
@@ -100,8 +102,24 @@ impl StatusView<'_> {
         // While zoomed, how to give the other panes back comes first.
         let zoom = (app.zoom && app.overlay.is_none() && app.prompt.is_none())
             .then_some(&(Action::Zoom, "all panes"));
+        // While a search's hits are marked in the article, the keys that
+        // step through them are among its hints (after the keys for a
+        // suggested link under the cursor, which is in front of the reader).
+        let marked = app.overlay.is_none()
+            && app.prompt.is_none()
+            && app.visual.is_none()
+            && app.focus == Pane::Article
+            && app.search.found.shown
+            && app.search.found.sought.is_some();
+        type Hints = &'static [(Action, &'static str)];
+        let (wanted, hits): (Hints, Hints) = match marked {
+            true if wanted == tui::article::HINTS => (tui::hits::ARTICLE_HINTS, &[]),
+            true => (wanted, tui::hits::HINTS),
+            false => (wanted, &[]),
+        };
         zoom.into_iter()
             .chain(wanted)
+            .chain(hits)
             .filter_map(|(a, label)| self.keymap.key_for(&ctx, a).map(|k| (k, *label)))
             .collect()
     }
