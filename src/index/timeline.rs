@@ -42,10 +42,16 @@ impl Timeline {
 /// documents' dates: no text is read. Linear in the entity's mentions and
 /// the months spanned.
 pub fn timeline(index: &Index, e: EntityId) -> Timeline {
+    timeline_of(index, &index.entity_doc_counts(e))
+}
+
+/// The same, from the entity's (document, mentions) counts when the caller
+/// has them already (the cross-link panel does): linear in its documents.
+pub fn timeline_of(index: &Index, doc_counts: &[(crate::entity::DocId, u32)]) -> Timeline {
     let mut out = Timeline::default();
     // (month, mentions, file-time) per document, in document order.
     let mut per_doc: Vec<(&str, u32, bool)> = Vec::new();
-    for (d, n) in index.entity_doc_counts(e) {
+    for &(d, n) in doc_counts {
         match index.doc(d).date.as_ref().and_then(month_of) {
             Some((month, source)) => per_doc.push((month, n, source == DateSource::FileTime)),
             None => {

@@ -139,7 +139,7 @@ impl Xref {
         // Co-occurrence is counted off the UI thread when the list comes
         // near it (see `nav::settle`); the level and kind filter stay.
         self.cooc.reset();
-        self.timeline = crate::index::timeline::timeline(index, e);
+        self.timeline = crate::index::timeline::timeline_of(index, &self.docs);
         self.aliases = index.aliases_seen(e);
         self.selected = if self.mentions.is_empty() {
             0
