@@ -160,6 +160,7 @@ impl Engine {
             mut entities,
             kb_len,
             kb_keys,
+            derived,
             mut ids,
             matcher,
         } = learned;
@@ -171,6 +172,7 @@ impl Engine {
             &mut entities,
             &mut ids,
             &kb_keys,
+            &derived,
             kb_len,
         );
         let found: Vec<&[_]> = matches.iter().map(|m| &m.found[..]).collect();

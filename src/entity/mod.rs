@@ -7,6 +7,7 @@
 
 pub mod discover;
 pub mod engine;
+mod forms;
 pub mod kb;
 pub mod matcher;
 pub mod normalize;

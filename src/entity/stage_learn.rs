@@ -10,9 +10,9 @@
 //!   definitions and the knowledge base's aliases.
 
 use super::discover::{AbbrDef, abbreviations, is_function_word};
-use super::matcher::{Matcher, Target};
+use super::matcher::{Matcher, Target, too_short};
 use super::normalize::{digits, edit_distance, key, skeleton};
-use super::stage_kb::KbAliases;
+use super::stage_kb::{KbAliases, derived_forms, is_country_word};
 use super::tokens::{TOKEN_PIECE, Token, tokens_in};
 use super::unique_id;
 use super::{Entity, EntityId, Kind, Source};
@@ -48,6 +48,9 @@ pub struct Learned {
     pub kb_len: usize,
     /// The knowledge base's normalised aliases, to their entity.
     pub kb_keys: HashMap<String, EntityId>,
+    /// The keys of the forms derived from known and learned names, to their
+    /// entity (see [`super::stage_kb::derived_forms`]).
+    pub derived: HashMap<String, EntityId>,
     /// The ids in use.
     pub ids: HashSet<String>,
     /// Every alias, the knowledge base's and the learned ones.
@@ -62,6 +65,8 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         mut entities,
         keys: kb_keys,
         mut builder,
+        mut derived,
+        countries,
     } = kb;
     let kb_len = entities.len();
     let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
@@ -168,6 +173,16 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
                 let target = Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE)
                     .with_acronym_cases(text, || *source == Source::Abbreviation);
                 builder.add(text, target);
+                let is_country = |w: &str| is_country_word(w, &countries);
+                for form in derived_forms(text, entities[owner as usize].kind, &is_country) {
+                    let k = key(&form);
+                    if kb_keys.contains_key(&k) || derived.contains_key(&k) || too_short(&form) {
+                        continue;
+                    }
+                    derived.insert(k, owner);
+                    let target = Target::for_alias(&form, owner, Source::Rule, LEARNED_CONFIDENCE);
+                    builder.add(&form, target);
+                }
                 let e = &mut entities[owner as usize];
                 if e.name != *text && !e.aliases.contains(text) {
                     e.aliases.push(text.clone());
@@ -179,6 +194,7 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         entities,
         kb_len,
         kb_keys,
+        derived,
         ids,
         matcher: builder.build(),
     }

@@ -496,6 +496,7 @@ pub fn resolve_names<'a>(
     entities: &mut Vec<Entity>,
     ids: &mut HashSet<String>,
     kb_keys: &HashMap<String, EntityId>,
+    derived: &HashMap<String, EntityId>,
     kb_len: usize,
 ) -> Resolved<'a> {
     let person_runs: HashSet<&str> = runs
@@ -572,7 +573,17 @@ pub fn resolve_names<'a>(
     for (k, &e) in kb_keys {
         variants.add(k, e);
     }
+    // Forms derived from the names ("Pakistani Taliban") come after the
+    // names themselves, in a fixed order.
+    let mut derived: Vec<(&String, &EntityId)> = derived.iter().collect();
+    derived.sort_unstable();
+    for &(k, &e) in &derived {
+        variants.add(k, e);
+    }
     let mut known: HashMap<String, EntityId> = kb_keys.clone();
+    for (k, &e) in derived {
+        known.entry(k.clone()).or_insert(e);
+    }
     for (i, e) in entities.iter().enumerate().skip(kb_len) {
         for a in std::iter::once(&e.name).chain(&e.aliases) {
             let k = key(a);

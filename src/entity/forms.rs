@@ -1,0 +1,353 @@
+//! Other written forms of a known name: its particles written another way
+//! ("Lashkar-e-Taiba", "Lashkar-i-Taiba", "Lashkar Taiba"; "Hizb-ul-
+//! Mujahideen", "Hizbul Mujahideen"), its words in another order ("Front
+//! for the Liberation of Baluchistan", "Baluchistan Liberation Front";
+//! "Islamic Movement of Uzbekistan", "Uzbekistan Islamic Movement"), and a
+//! demonym for a trailing country ("Tehrik-i-Taliban Pakistan", "Pakistani
+//! Taliban").
+//!
+//! Each form is derived from one name alone, in time linear in its length
+//! (the number of forms is capped), and is linked only where it stands in a
+//! text as whole words: a form that no one writes costs nothing but a
+//! pattern.
+
+/// The most forms derived from one name.
+const MAX_FORMS: usize = 24;
+
+/// A Persian or Urdu linking particle (ezafe): "Lashkar-e-Taiba",
+/// "Tehrik-i-Taliban".
+fn is_ezafe(w: &str) -> bool {
+    matches!(w, "e" | "i" | "E" | "I" | "y")
+}
+
+/// An Arabic article, plain or assimilated to the next word: "Radd-ul-
+/// Fasaad", "Jamaat-ud-Dawa", "Ansar al-Islam".
+fn is_article(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "al" | "ul"
+            | "el"
+            | "ud"
+            | "ur"
+            | "us"
+            | "ut"
+            | "un"
+            | "ad"
+            | "ar"
+            | "as"
+            | "at"
+            | "an"
+            | "az"
+            | "ush"
+            | "ash"
+    )
+}
+
+/// The words of a name, split at spaces and hyphens.
+fn words(name: &str) -> Vec<&str> {
+    name.split(|c: char| super::normalize::is_dash_or_space(c))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The ways of writing one word of a name, given its neighbours.
+fn slot_options(ws: &[&str], i: usize) -> Vec<Slot> {
+    let w = ws[i];
+    let inner = i > 0 && i + 1 < ws.len();
+    let mut out = vec![Slot::Word(w.to_string())];
+    if inner && is_ezafe(w) {
+        let other = if w.eq_ignore_ascii_case("e") {
+            "i"
+        } else {
+            "e"
+        };
+        out.push(Slot::Word(other.to_string()));
+        out.push(Slot::Gone);
+        out.push(Slot::Glued(w.to_ascii_lowercase()));
+    } else if inner && is_article(w) {
+        let lower = w.to_ascii_lowercase();
+        for other in ["al", "ul"] {
+            if lower != other {
+                out.push(Slot::Word(other.to_string()));
+            }
+        }
+        out.push(Slot::Glued(lower));
+    } else if i + 1 < ws.len() {
+        // "Hizbul Mujahideen": an article glued to the word before it.
+        let lower = w.to_ascii_lowercase();
+        for a in ["ul", "ud", "ur", "al"] {
+            if let Some(stem) = lower.strip_suffix(a)
+                && stem.len() >= 4
+                && w.is_ascii()
+                && w.len() <= 12
+            {
+                out.push(Slot::Split(w[..stem.len()].to_string(), a.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// One way of writing a word of a name.
+#[derive(Clone)]
+enum Slot {
+    Word(String),
+    /// Left out.
+    Gone,
+    /// Glued to the word before it.
+    Glued(String),
+    /// Split into a stem and an article.
+    Split(String, String),
+}
+
+/// The forms of `name` with its particles written other ways, `name`
+/// itself excluded. A particle between two words may be swapped, dropped
+/// (an ezafe only) or glued to the word before; an article glued to a word
+/// may stand apart.
+pub fn particle_forms(name: &str) -> Vec<String> {
+    let ws = words(name);
+    if ws.len() < 2 || ws.len() > 8 {
+        return Vec::new();
+    }
+    let slots: Vec<Vec<Slot>> = (0..ws.len()).map(|i| slot_options(&ws, i)).collect();
+    if slots.iter().all(|s| s.len() == 1) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut pick = vec![0usize; ws.len()];
+    loop {
+        let mut form = String::new();
+        for (s, &p) in slots.iter().zip(&pick) {
+            match &s[p] {
+                Slot::Word(w) => {
+                    if !form.is_empty() {
+                        form.push(' ');
+                    }
+                    form.push_str(w);
+                }
+                Slot::Gone => {}
+                Slot::Glued(w) => form.push_str(w),
+                Slot::Split(stem, a) => {
+                    if !form.is_empty() {
+                        form.push(' ');
+                    }
+                    form.push_str(stem);
+                    form.push(' ');
+                    form.push_str(a);
+                }
+            }
+        }
+        if form != ws.join(" ") && !out.contains(&form) {
+            out.push(form);
+            if out.len() >= MAX_FORMS {
+                break;
+            }
+        }
+        // The next combination, like an odometer.
+        let mut i = 0;
+        loop {
+            if i == pick.len() {
+                return out;
+            }
+            pick[i] += 1;
+            if pick[i] < slots[i].len() {
+                break;
+            }
+            pick[i] = 0;
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Head nouns of an organisation's name: "… Liberation Front" may be
+/// written "Front for the Liberation of …".
+fn is_head_noun(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "front"
+            | "army"
+            | "movement"
+            | "organisation"
+            | "organization"
+            | "party"
+            | "council"
+            | "force"
+            | "forces"
+            | "brigade"
+            | "brigades"
+            | "corps"
+            | "league"
+            | "union"
+            | "alliance"
+            | "emirate"
+            | "group"
+            | "committee"
+            | "ministry"
+            | "mission"
+    )
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The forms of an organisation's `name` with its words in the other
+/// order: "A of C" and "C A"; "A for the B of C" and "C B A". `name`
+/// itself is excluded.
+pub fn reordered_forms(name: &str) -> Vec<String> {
+    let ws: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut out = Vec::new();
+    if ws.len() < 2 || ws.len() > 7 || !ws.iter().all(|w| w.chars().all(char::is_alphabetic)) {
+        return out;
+    }
+    let ofs: Vec<usize> = (0..ws.len()).filter(|&i| ws[i] == "of").collect();
+    match ofs[..] {
+        [of] if of >= 1 && of + 1 < ws.len() => {
+            let (head, tail) = (&ws[..of], &ws[of + 1..]);
+            if let ["for", "the", b @ ..] = &head[1.min(head.len())..] {
+                // "Front for the Liberation of Baluchistan".
+                if head.len() >= 4
+                    && tail.len() <= 2
+                    && tail.iter().all(|w| capitalised(w))
+                    && b.iter().all(|w| capitalised(w))
+                {
+                    out.push(format!("{} {} {}", tail.join(" "), b.join(" "), head[0]));
+                }
+            } else if head.len() <= 3
+                && tail.len() <= 2
+                && head.iter().chain(tail).all(|w| capitalised(w))
+                && head.last().is_some_and(|w| is_head_noun(w))
+            {
+                // "Islamic Movement of Uzbekistan", "Ministry of Interior".
+                out.push(format!("{} {}", tail.join(" "), head.join(" ")));
+            }
+        }
+        [] if ws.iter().all(|w| capitalised(w)) && ws.last().is_some_and(|w| is_head_noun(w)) => {
+            // "Uzbekistan Islamic Movement", "Baluchistan Liberation Front".
+            let (c, rest) = (ws[0], &ws[1..]);
+            out.push(format!("{} of {c}", rest.join(" ")));
+            if rest.len() == 2 {
+                out.push(format!("{} for the {} of {c}", rest[1], rest[0]));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The demonyms a country's name makes: "Pakistan" → "Pakistani",
+/// "Afghanistan" → "Afghan", "India" → "Indian", "Syria" → "Syrian".
+pub fn demonyms(country: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if country.chars().count() < 4 || !country.chars().all(char::is_alphabetic) {
+        return out;
+    }
+    if let Some(stem) = country.strip_suffix("istan")
+        && stem.chars().count() >= 4
+    {
+        out.push(stem.to_string());
+    } else if country.ends_with("ia") {
+        out.push(format!("{country}n"));
+    } else if country.ends_with(['n', 'q', 'l']) {
+        out.push(format!("{country}i"));
+    }
+    out
+}
+
+/// The forms of a name "X-e-Y … Country" ("Tehrik-i-Taliban Pakistan")
+/// with the country as a demonym before the core of the name ("Pakistani
+/// Taliban"), when `is_country` says the last word is a country. The head
+/// before an ezafe ("Tehrik-i-", the movement of) goes with the reorder.
+pub fn demonym_forms(name: &str, is_country: impl Fn(&str) -> bool) -> Vec<String> {
+    let ws = words(name);
+    let mut out = Vec::new();
+    let Some((&country, rest)) = ws.split_last() else {
+        return out;
+    };
+    if rest.is_empty() || !is_country(country) {
+        return out;
+    }
+    // The core: after an ezafe head ("Tehrik-i-"), if there is one.
+    let core: &[&str] = match rest {
+        [_, e, core @ ..] if is_ezafe(e) && !core.is_empty() => core,
+        _ => rest,
+    };
+    if core.len() > 2 || !core.iter().all(|w| capitalised(w)) {
+        return out;
+    }
+    for d in demonyms(country) {
+        out.push(format!("{d} {}", core.join(" ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn particles_are_swapped_dropped_and_glued() {
+        let f = particle_forms("Lashkar-e-Taiba");
+        for want in ["Lashkar i Taiba", "Lashkar Taiba", "Lashkare Taiba"] {
+            assert!(f.contains(&want.to_string()), "{want}: {f:?}");
+        }
+        let f = particle_forms("Hizb-ul-Mujahideen");
+        assert!(f.contains(&"Hizbul Mujahideen".to_string()), "{f:?}");
+        assert!(f.contains(&"Hizb al Mujahideen".to_string()), "{f:?}");
+        let f = particle_forms("Hizbul Mujahideen Front");
+        assert!(f.contains(&"Hizb ul Mujahideen Front".to_string()), "{f:?}");
+        // Repeated particles vary each on its own.
+        let f = particle_forms("Tehrik-e-Nafaz-e-Shariat-e-Mohammadi");
+        assert!(
+            f.contains(&"Tehrik i Nafaz i Shariat i Mohammadi".to_string()),
+            "{f:?}"
+        );
+        assert!(f.len() <= MAX_FORMS);
+        // No particle, or a leading article: nothing to vary.
+        assert!(particle_forms("Islamic State Khorasan Province").is_empty());
+        assert!(particle_forms("al-Qaeda").is_empty());
+    }
+
+    #[test]
+    fn organisations_read_in_both_word_orders() {
+        assert_eq!(
+            reordered_forms("Front for the Liberation of Baluchistan"),
+            ["Baluchistan Liberation Front"]
+        );
+        assert_eq!(
+            reordered_forms("Islamic Movement of Uzbekistan"),
+            ["Uzbekistan Islamic Movement"]
+        );
+        assert_eq!(
+            reordered_forms("Ministry of Interior"),
+            ["Interior Ministry"]
+        );
+        assert_eq!(
+            reordered_forms("Baluchistan Liberation Front"),
+            [
+                "Liberation Front of Baluchistan",
+                "Front for the Liberation of Baluchistan"
+            ]
+        );
+        // Not an organisation's head, or a list: left alone.
+        assert!(reordered_forms("Bank of England").is_empty());
+        assert!(reordered_forms("Islamic State of Iraq and Syria").is_empty());
+        assert!(reordered_forms("Army of the Pure").is_empty());
+    }
+
+    #[test]
+    fn a_trailing_country_becomes_a_demonym() {
+        let country = |w: &str| w == "Pakistan" || w == "Afghanistan";
+        assert_eq!(
+            demonym_forms("Tehrik-i-Taliban Pakistan", country),
+            ["Pakistani Taliban"]
+        );
+        assert_eq!(
+            demonym_forms("Taliban Afghanistan", country),
+            ["Afghan Taliban"]
+        );
+        assert!(demonym_forms("Peshawar Zalmi", country).is_empty());
+        assert_eq!(demonyms("India"), ["Indian"]);
+    }
+}
