@@ -186,3 +186,252 @@ fn a_branch_is_known_by_every_name_of_its_parent() {
     );
     assert_eq!(link(&r, "a.txt", "Daesh"), Some(("is".into(), Source::Kb)));
 }
+
+// Kind 1: names that context decides.
+
+fn shared_names_kb() -> String {
+    [
+        entity("pakistan", "Pakistan", "place", ""),
+        entity("afghanistan", "Afghanistan", "place", ""),
+        entity("bannu", "Bannu", "place", "country = \"pakistan\""),
+        entity("taliban", "Taliban", "group", ""),
+        entity(
+            "afghan-taliban",
+            "Afghan Taliban",
+            "group",
+            "aliases = [\"Islamic Emirate\"]\ncountry = \"afghanistan\"\nambiguous = [\"Taliban\"]",
+        ),
+        entity(
+            "ttp",
+            "Tehrik-i-Taliban Pakistan",
+            "group",
+            "aliases = [\"TTP\"]\ncountry = \"pakistan\"\nambiguous = [\"Taliban\"]",
+        ),
+        entity(
+            "haqqani-network",
+            "Haqqani Network",
+            "group",
+            "aliases = [\"Haqqanis\"]\nambiguous = [\"Haqqani\"]",
+        ),
+        entity(
+            "jalaluddin-haqqani",
+            "Jalaluddin Haqqani",
+            "person",
+            "ambiguous = [\"Haqqani\"]",
+        ),
+    ]
+    .concat()
+}
+
+#[test]
+fn a_shared_name_goes_where_the_entities_around_it_point() {
+    let (c, a) = analyse(
+        &shared_names_kb(),
+        &[
+            (
+                "ttp.txt",
+                "Title line\n\nThe TTP struck a checkpoint in Bannu. The Taliban said more would follow.",
+            ),
+            (
+                "iea.txt",
+                "Title line\n\nOfficials of the Islamic Emirate met donors. The Taliban said the border would reopen.",
+            ),
+            (
+                "bare.txt",
+                "Title line\n\nThe Taliban were mentioned in passing.",
+            ),
+        ],
+    );
+    let r = rows(&c, &a);
+    assert_eq!(
+        link(&r, "ttp.txt", "Taliban"),
+        Some(("ttp".into(), Source::Context)),
+        "{r:?}"
+    );
+    assert_eq!(
+        link(&r, "iea.txt", "Taliban"),
+        Some(("afghan-taliban".into(), Source::Context))
+    );
+    // Context says nothing: the bare name keeps its own entity.
+    assert_eq!(
+        link(&r, "bare.txt", "Taliban"),
+        Some(("taliban".into(), Source::Kb))
+    );
+}
+
+#[test]
+fn a_name_shared_by_a_person_and_a_group_is_decided_by_cue_words() {
+    let (c, a) = analyse(
+        &shared_names_kb(),
+        &[
+            (
+                "person.txt",
+                "Title line\n\nThe old commander was ill. Haqqani said he would not travel.",
+            ),
+            (
+                "group.txt",
+                "Title line\n\nThe Haqqanis claimed the raid. Officials blamed Haqqani fighters for the blast.",
+            ),
+            ("none.txt", "Title line\n\nA report on Haqqani appeared."),
+        ],
+    );
+    let r = rows(&c, &a);
+    assert_eq!(
+        link(&r, "person.txt", "Haqqani"),
+        Some(("jalaluddin-haqqani".into(), Source::Context)),
+        "{r:?}"
+    );
+    assert_eq!(
+        link(&r, "group.txt", "Haqqani"),
+        Some(("haqqani-network".into(), Source::Context))
+    );
+    // No one owns the name plainly and nothing decides: no link to
+    // either entity (a spelling suggestion at most).
+    let none = link(&r, "none.txt", "Haqqani");
+    assert!(
+        none.as_ref()
+            .is_none_or(|l| l.1.is_suggestion() || !l.0.contains("haqqani")),
+        "{r:?}"
+    );
+}
+
+// Kind 6: generic names of a country's bodies.
+
+fn bodies_kb() -> String {
+    [
+        entity("pakistan", "Pakistan", "place", ""),
+        entity("afghanistan", "Afghanistan", "place", ""),
+        entity("quetta", "Quetta", "place", "country = \"pakistan\""),
+        entity("kabul", "Kabul", "place", "country = \"afghanistan\""),
+        entity(
+            "moi-pk",
+            "Ministry of Interior (Pakistan)",
+            "org",
+            "country = \"pakistan\"\ngeneric = [\"Interior Ministry\", \"Foreign Office\"]",
+        ),
+        entity(
+            "moi-af",
+            "Ministry of Interior Affairs (Afghanistan)",
+            "org",
+            "country = \"afghanistan\"\ngeneric = [\"Interior Ministry\"]",
+        ),
+    ]
+    .concat()
+}
+
+#[test]
+fn a_generic_name_is_the_body_of_the_articles_country() {
+    let (c, a) = analyse(
+        &bodies_kb(),
+        &[
+            (
+                "pk.txt",
+                "Title line\n\nPolice in Quetta and officials across Pakistan were alert. The Interior Ministry said so.",
+            ),
+            (
+                "af.txt",
+                "Title line\n\nIn Kabul, the Interior Ministry said the road to Kabul was open.",
+            ),
+            (
+                "local.txt",
+                "Title line\n\nIn Quetta, Pakistan, the Afghan Interior Ministry was blamed by Quetta traders.",
+            ),
+            (
+                "foreign.txt",
+                "Title line\n\nIn Quetta, the Indian Interior Ministry was quoted.",
+            ),
+            (
+                "none.txt",
+                "Title line\n\nThe Interior Ministry said nothing.",
+            ),
+            (
+                "lower.txt",
+                "Title line\n\nIn Quetta the interior ministry of a province met.",
+            ),
+        ],
+    );
+    let r = rows(&c, &a);
+    assert_eq!(
+        link(&r, "pk.txt", "Interior Ministry"),
+        Some(("moi-pk".into(), Source::Context)),
+        "{r:?}"
+    );
+    assert_eq!(
+        link(&r, "af.txt", "Interior Ministry"),
+        Some(("moi-af".into(), Source::Context))
+    );
+    assert_eq!(
+        link(&r, "local.txt", "Interior Ministry"),
+        Some(("moi-af".into(), Source::Context))
+    );
+    for doc in ["foreign.txt", "none.txt", "lower.txt"] {
+        assert!(
+            !r.iter()
+                .any(|x| x.0 == doc && (x.2 == "moi-pk" || x.2 == "moi-af")),
+            "{doc}: {r:?}"
+        );
+    }
+}
+
+// Kind 2: events named by description.
+
+fn events_kb() -> String {
+    [
+        entity("quetta", "Quetta", "place", ""),
+        entity(
+            "qhb",
+            "Quetta Civil Hospital attack",
+            "event",
+            "place = \"quetta\"\ndate = \"2016-08-08\"\nevent_type = \"suicide-bombing\"",
+        ),
+        entity(
+            "hazarganji",
+            "Hazarganji market bombing",
+            "event",
+            "place = \"quetta\"\ndate = \"2019-04-12\"\nevent_type = \"bombing\"",
+        ),
+    ]
+    .concat()
+}
+
+#[test]
+fn an_event_named_by_place_year_and_type_links_to_the_one_that_fits() {
+    let (c, a) = analyse(
+        &events_kb(),
+        &[(
+            "a.txt",
+            "Title line\n\nThe 2016 Quetta bombing killed dozens of lawyers. Survivors of the hospital attack in Quetta \
+             spoke later. The 2019 Quetta bombings hit a market.\n\nThe Quetta blast was one of many. A 2012 Quetta attack \
+             is unknown here.\n\nIn August 2016, twin suicide bombings at Quetta shook the city.",
+        )],
+    );
+    let r = rows(&c, &a);
+    assert_eq!(
+        link(&r, "a.txt", "2016 Quetta bombing"),
+        Some(("qhb".into(), Source::Context)),
+        "{r:?}"
+    );
+    assert_eq!(
+        link(&r, "a.txt", "hospital attack in Quetta"),
+        Some(("qhb".into(), Source::Context))
+    );
+    assert_eq!(
+        link(&r, "a.txt", "2019 Quetta bombings"),
+        Some(("hazarganji".into(), Source::Context))
+    );
+    assert_eq!(
+        link(&r, "a.txt", "twin suicide bombings at Quetta"),
+        Some(("qhb".into(), Source::Context))
+    );
+    // Two events fit, or none: the place stays a place.
+    for (text, _) in [("Quetta blast", ()), ("2012 Quetta attack", ())] {
+        assert!(link(&r, "a.txt", text).is_none(), "{text}: {r:?}");
+    }
+    assert_eq!(
+        r.iter()
+            .filter(|x| x.1 == "Quetta" && x.2 == "quetta")
+            .count(),
+        2,
+        "{r:?}"
+    );
+}

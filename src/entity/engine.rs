@@ -136,7 +136,13 @@ impl Engine {
         drop(defs);
 
         let (matches, words) = with_progress("matching", total, progress, |done| {
-            stage_match::match_all(docs, &learned.matcher, &learned.entities, done)
+            stage_match::match_all(
+                docs,
+                &learned.matcher,
+                &learned.entities,
+                &learned.context,
+                done,
+            )
         });
 
         progress(Progress {
@@ -163,6 +169,7 @@ impl Engine {
             derived,
             mut ids,
             matcher,
+            context: _,
         } = learned;
         drop(matcher);
         let resolved = stage_names::resolve_names(
@@ -837,6 +844,10 @@ mod tests {
                     "Kabul\u{301}", "Tank\u{200D}\u{1F642}", "\u{0600}Tank", "Tank\u{1F3FD}",
                     "\u{1F1F5}\u{1F1F0}", "Ça", "İstanbul", "straße", "\u{0915}\u{094D}\u{0937}",
                     "e\u{301}Nato", "x\u{200C}Tank", "Al-topicsOperation", "saidTank",
+                    "Quetta", "2016 Quetta bombing", "hospital attack in Quetta", "twin bombings at",
+                    "Interior Ministry", "Afghan", "Pakistan's", "Haqqani", "said", "Haqqanis",
+                    "Lashkar-i-Taiba", "Lashkar Taiba", "Hizbul", "Daesh Khorasan", "ISIL-K",
+                    "Pakistani Taliban", "Tehreek-e-Taliban Pakistan (TTP)", "2016",
                 ]).prop_map(String::from),
                 3 => proptest::sample::select(vec![
                     " ", " ", ", ", ". ", "\n", "\n\n", "• ", " | ", "-", "'", "’", "(", ")",
@@ -849,7 +860,7 @@ mod tests {
 
         /// The knowledge base of the property tests: names whose edges the
         /// pieces probe.
-        const KB: &str = "[[entity]]\nid = \"nato\"\nname = \"North Atlantic Treaty Organization\"\nkind = \"org\"\naliases = [\"Nato\"]\n\n[[entity]]\nid = \"tank\"\nname = \"Tank\"\nkind = \"place\"\n\n[[entity]]\nid = \"aamir\"\nname = \"Aamir Khan\"\nkind = \"person\"\n\n[[entity]]\nid = \"zea\"\nname = \"Operation Zarb-e-Azb\"\nkind = \"event\"\naliases = [\"Zarb-e-Azb\"]\n\n[[entity]]\nid = \"isi\"\nname = \"ISI\"\nkind = \"org\"\n\n[[entity]]\nid = \"let\"\nname = \"Lashkar-e-Taiba\"\nkind = \"group\"\naliases = [\"LeT\"]\n\n[[entity]]\nid = \"aps\"\nname = \"Army Public School attack\"\nkind = \"event\"\naliases = [\"Peshawar school massacre\"]\n\n[[entity]]\nid = \"mullah\"\nname = \"Mullah Omar Akhund\"\nkind = \"person\"\naliases = [\"Mullah\"]\n";
+        const KB: &str = "[[entity]]\nid = \"nato\"\nname = \"North Atlantic Treaty Organization\"\nkind = \"org\"\naliases = [\"Nato\"]\n\n[[entity]]\nid = \"tank\"\nname = \"Tank\"\nkind = \"place\"\n\n[[entity]]\nid = \"aamir\"\nname = \"Aamir Khan\"\nkind = \"person\"\n\n[[entity]]\nid = \"zea\"\nname = \"Operation Zarb-e-Azb\"\nkind = \"event\"\naliases = [\"Zarb-e-Azb\"]\n\n[[entity]]\nid = \"isi\"\nname = \"ISI\"\nkind = \"org\"\n\n[[entity]]\nid = \"let\"\nname = \"Lashkar-e-Taiba\"\nkind = \"group\"\naliases = [\"LeT\"]\n\n[[entity]]\nid = \"aps\"\nname = \"Army Public School attack\"\nkind = \"event\"\naliases = [\"Peshawar school massacre\"]\n\n[[entity]]\nid = \"mullah\"\nname = \"Mullah Omar Akhund\"\nkind = \"person\"\naliases = [\"Mullah\"]\n\n[[entity]]\nid = \"pakistan\"\nname = \"Pakistan\"\nkind = \"place\"\n\n[[entity]]\nid = \"afghanistan\"\nname = \"Afghanistan\"\nkind = \"place\"\n\n[[entity]]\nid = \"quetta\"\nname = \"Quetta\"\nkind = \"place\"\ncountry = \"pakistan\"\n\n[[entity]]\nid = \"qhb\"\nname = \"Quetta hospital bombing\"\nkind = \"event\"\nplace = \"quetta\"\ndate = \"2016-08-08\"\nevent_type = \"bombing\"\n\n[[entity]]\nid = \"moi\"\nname = \"Ministry of Interior\"\nkind = \"org\"\ncountry = \"pakistan\"\ngeneric = [\"Interior Ministry\"]\n\n[[entity]]\nid = \"hn\"\nname = \"Haqqani Network\"\nkind = \"group\"\naliases = [\"Haqqanis\"]\nambiguous = [\"Haqqani\"]\n\n[[entity]]\nid = \"jh\"\nname = \"Jalaluddin Haqqani\"\nkind = \"person\"\nambiguous = [\"Haqqani\"]\n\n[[entity]]\nid = \"is\"\nname = \"Islamic State\"\nkind = \"group\"\naliases = [\"ISIL\", \"Daesh\"]\n\n[[entity]]\nid = \"isk\"\nname = \"Islamic State Khorasan\"\nkind = \"group\"\n";
 
         /// One to three documents, each of pieces or of any characters.
         fn documents() -> impl Strategy<Value = Vec<String>> {

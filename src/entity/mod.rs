@@ -11,6 +11,7 @@ mod forms;
 pub mod kb;
 pub mod matcher;
 pub mod normalize;
+pub mod stage_context;
 pub mod stage_kb;
 pub mod stage_learn;
 pub mod stage_link;
@@ -89,6 +90,9 @@ pub enum Source {
     Name,
     /// A person's annotation.
     Annotation,
+    /// Decided by the document's context: a name several entities share,
+    /// a generic name of a country's body, an event named by description.
+    Context,
 }
 
 impl Source {
@@ -101,6 +105,7 @@ impl Source {
             Source::Rule => "rule",
             Source::Name => "name",
             Source::Annotation => "annotation",
+            Source::Context => "context",
         }
     }
 

@@ -8,6 +8,7 @@ use super::discover::{is_demonym, is_initialism};
 use super::forms::{demonym_forms, demonyms, particle_forms, reordered_forms};
 use super::matcher::{MatcherBuilder, Target, too_short};
 use super::normalize::key;
+use super::stage_context::Context;
 use super::{Entity, EntityId, Kind, KnowledgeBase, Source};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -30,6 +31,8 @@ pub struct KbAliases {
     /// The normalised names of the countries: places that some entity
     /// belongs to, by its `country` fact.
     pub countries: HashSet<String>,
+    /// What context decisions need of the knowledge base.
+    pub context: Context,
 }
 
 /// Gathers the names and aliases of every entity of `kb`.
@@ -74,13 +77,49 @@ pub fn kb_aliases(kb: &KnowledgeBase) -> KbAliases {
     for (form, e) in branch_forms(&entities, &keys) {
         add(&form, e, &mut builder);
     }
+    // Names that context decides: shared ones, and generic names of bodies.
+    let context = Context::new(&entities);
+    for (i, e) in entities.iter().enumerate() {
+        for alias in &e.facts.ambiguous {
+            builder.add(
+                alias,
+                Target::for_alias(alias, i as EntityId, Source::Context, 100),
+            );
+        }
+        for generic in &e.facts.generic {
+            if context
+                .generic_bodies(&key(generic))
+                .contains(&(i as EntityId))
+            {
+                let mut target = Target::for_alias(generic, i as EntityId, Source::Context, 100);
+                target.needs_capital = true;
+                builder.add(generic, target);
+            }
+        }
+    }
+    for e in &entities {
+        for alias in names_of(e)
+            .chain(&e.facts.ambiguous)
+            .chain(&e.facts.generic)
+        {
+            if context.decides(&key(alias)) {
+                builder.set_source(alias, Source::Context);
+            }
+        }
+    }
     KbAliases {
         entities,
         keys,
         builder,
         derived,
         countries,
+        context,
     }
+}
+
+/// The name and aliases of an entity.
+fn names_of(e: &Entity) -> impl Iterator<Item = &String> {
+    std::iter::once(&e.name).chain(&e.aliases)
 }
 
 /// The forms of a name of an entity of `kind` written another way: its

@@ -12,6 +12,7 @@
 use super::discover::{AbbrDef, abbreviations, is_function_word};
 use super::matcher::{Matcher, Target, too_short};
 use super::normalize::{digits, edit_distance, key, skeleton};
+use super::stage_context::Context;
 use super::stage_kb::{KbAliases, derived_forms, is_country_word};
 use super::tokens::{TOKEN_PIECE, Token, tokens_in};
 use super::unique_id;
@@ -53,6 +54,8 @@ pub struct Learned {
     pub derived: HashMap<String, EntityId>,
     /// The ids in use.
     pub ids: HashSet<String>,
+    /// What context decisions need of the knowledge base.
+    pub context: Context,
     /// Every alias, the knowledge base's and the learned ones.
     pub matcher: Matcher,
 }
@@ -67,6 +70,7 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         mut builder,
         mut derived,
         countries,
+        context,
     } = kb;
     let kb_len = entities.len();
     let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
@@ -196,6 +200,7 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         kb_keys,
         derived,
         ids,
+        context,
         matcher: builder.build(),
     }
 }

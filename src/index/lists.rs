@@ -203,6 +203,7 @@ fn source_code(s: Source) -> u8 {
         Source::Rule => 4,
         Source::Name => 5,
         Source::Annotation => 6,
+        Source::Context => 7,
     }
 }
 
@@ -215,6 +216,7 @@ fn source_of(code: u8) -> Option<Source> {
         4 => Source::Rule,
         5 => Source::Name,
         6 => Source::Annotation,
+        7 => Source::Context,
         _ => return None,
     })
 }
