@@ -435,3 +435,79 @@ fn an_event_named_by_place_year_and_type_links_to_the_one_that_fits() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_bare_group_name_is_the_one_group_named_around_it_that_holds_it() {
+    let kb = [
+        entity("taliban", "Taliban", "group", ""),
+        entity("afghan-taliban", "Afghan Taliban", "group", ""),
+        entity(
+            "ttp",
+            "Tehrik-i-Taliban Pakistan",
+            "group",
+            "aliases = [\"TTP\"]",
+        ),
+        entity("is", "Islamic State", "group", ""),
+        entity(
+            "isk",
+            "Islamic State Khorasan Province",
+            "group",
+            "aliases = [\"ISKP\"]",
+        ),
+    ]
+    .concat();
+    let (c, a) = analyse(
+        &kb,
+        &[
+            (
+                "one.txt",
+                "Title line\n\nThe Afghan Taliban took Kabul in August. Later the Taliban named a cabinet.\n\n\
+                 In another paragraph the Taliban met.",
+            ),
+            (
+                "two.txt",
+                "Title line\n\nThe Afghan Taliban and the Tehrik-i-Taliban Pakistan met.\n\nThe Taliban said nothing.\n\n\
+                 Tehrik-i-Taliban Pakistan fighters crossed over. The Taliban of Swat joined them.\n\n\
+                 In Kabul the Taliban and the Afghan Taliban are one; the Taliban and the TTP are two.",
+            ),
+            (
+                "is.txt",
+                "Title line\n\nIslamic State fighters were seen. Islamic State Khorasan Province claimed the blast. \
+                 Islamic State fighters were seen. ISKP is an affiliate of Islamic State.",
+            ),
+        ],
+    );
+    let r = rows(&c, &a);
+    let one: Vec<_> = r
+        .iter()
+        .filter(|x| x.0 == "one.txt" && x.1 == "Taliban")
+        .map(|x| (x.2.as_str(), x.3))
+        .collect();
+    assert_eq!(
+        one,
+        [("afghan-taliban", Source::Context), ("taliban", Source::Kb)],
+        "{r:?}"
+    );
+    // Two groups in the document: the paragraph decides, or nothing does.
+    let two: Vec<_> = r
+        .iter()
+        .filter(|x| x.0 == "two.txt" && x.1 == "Taliban")
+        .collect();
+    assert_eq!(two.len(), 4, "{r:?}");
+    assert_eq!((two[0].2.as_str(), two[0].3), ("taliban", Source::Kb));
+    assert_eq!((two[1].2.as_str(), two[1].3), ("ttp", Source::Context));
+    // A group named later in the same sentence is another group; one named
+    // in both the paragraph and the document is not enough.
+    assert_eq!((two[2].2.as_str(), two[2].3), ("taliban", Source::Kb));
+    assert_eq!((two[3].2.as_str(), two[3].3), ("taliban", Source::Kb));
+    let is: Vec<_> = r
+        .iter()
+        .filter(|x| x.0 == "is.txt" && x.1 == "Islamic State")
+        .collect();
+    assert_eq!(is.len(), 3, "{r:?}");
+    // Before the branch is named, the bare name is the parent's.
+    assert_eq!(is[0].2, "is");
+    assert_eq!(is[1].2, "isk");
+    // Named as the parent: its own entity.
+    assert_eq!((is[2].2.as_str(), is[2].3), ("is", Source::Kb));
+}

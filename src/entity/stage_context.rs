@@ -272,6 +272,112 @@ pub fn resolve(text: &str, found: &mut Vec<Found>, ctx: &Context, entities: &[En
     if !ctx.events_at.is_empty() {
         events(text, found, ctx);
     }
+    narrow_bare_groups(text, found, entities);
+}
+
+/// Words before a group's name that say it is the parent of another
+/// ("an affiliate of Islamic State", "loyal to the Taliban").
+fn is_parent_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "affiliate"
+            | "affiliates"
+            | "branch"
+            | "branches"
+            | "wing"
+            | "offshoot"
+            | "splinter"
+            | "faction"
+            | "factions"
+            | "chapter"
+            | "franchise"
+            | "loyal"
+            | "allegiance"
+            | "parent"
+            | "core"
+            | "central"
+            | "mother"
+            | "global"
+    )
+}
+
+/// A group's bare name ("Taliban", "Islamic State") after a paragraph has
+/// named one group whose name holds it ("Afghan Taliban", "Tehrik-i-Taliban
+/// Pakistan", "Islamic State Khorasan Province") is that group: the one
+/// named earlier in its paragraph, in an earlier sentence. Where two such groups are named, or words around it
+/// say it is a parent ("an affiliate of Islamic State"), the bare name
+/// keeps its own entity.
+fn narrow_bare_groups(text: &str, found: &mut [Found], entities: &[Entity]) {
+    let group = |f: &Found| {
+        entities
+            .get(f.target.entity as usize)
+            .is_some_and(|e| e.kind == Kind::Group)
+    };
+    // The longer names of groups: (where, entity, words of the key).
+    let mut longer: Vec<(usize, EntityId, Vec<String>)> = Vec::new();
+    let mut bare: Vec<usize> = Vec::new();
+    for (i, f) in found.iter().enumerate() {
+        if !group(f) || f.target.source == Source::Context {
+            continue;
+        }
+        let k = key(&text[f.start..f.end]);
+        if k.contains(' ') {
+            longer.push((
+                f.end,
+                f.target.entity,
+                k.split(' ').map(String::from).collect(),
+            ));
+        }
+        if f.target.source == Source::Kb && k.split(' ').count() <= 3 {
+            bare.push(i);
+        }
+    }
+    if longer.is_empty() || bare.is_empty() {
+        return;
+    }
+    // A document names few groups: this is bounded by their number.
+    const MAX_LONGER: usize = 64;
+    longer.truncate(MAX_LONGER);
+    for i in bare {
+        let f = found[i];
+        let k = key(&text[f.start..f.end]);
+        let words: Vec<&str> = k.split(' ').collect();
+        let holds = |ws: &[String]| {
+            ws.len() > words.len() && ws.windows(words.len()).any(|w| w.iter().eq(words.iter()))
+        };
+        let (lo, hi) = window(text, f.start, f.end);
+        let mut near: Vec<EntityId> = Vec::new();
+        for (end, e, ws) in &longer {
+            // Only a name before it, in an earlier sentence: one sentence
+            // that names "the Taliban" and "the TTP" names two groups.
+            let earlier = *end <= f.start && text[*end..f.start].contains(['.', '!', '?', '\n']);
+            if *e == f.target.entity || !earlier || !holds(ws) {
+                continue;
+            }
+            let at = end;
+            if (lo..hi).contains(at) && !near.contains(e) {
+                near.push(*e);
+            }
+        }
+        // The paragraph alone decides: across paragraphs an article moves
+        // from one group to another ("the TTP ... the Taliban regime in
+        // Kabul").
+        let [chosen] = near[..] else { continue };
+        let prev_end = if i > 0 { found[i - 1].end } else { 0 };
+        let next_start = found.get(i + 1).map_or(text.len(), |g| g.start);
+        let before = words_before(text, prev_end, f.start, 3);
+        let after = words_after(text, f.end, next_start, 2);
+        let parent = before.iter().chain(&after).any(|w| is_parent_cue(&w.lower))
+            || text[f.end..].starts_with("'s")
+            || text[f.end..].starts_with("’s");
+        if parent {
+            continue;
+        }
+        let g = &mut found[i];
+        g.target.entity = chosen;
+        g.target.source = Source::Context;
+        g.target.confidence = CONTEXT_CONFIDENCE;
+    }
 }
 
 /// The decision for each match of `found`: the match as it should stand,
