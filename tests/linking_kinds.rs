@@ -511,3 +511,51 @@ fn a_bare_group_name_is_the_one_group_named_around_it_that_holds_it() {
     // Named as the parent: its own entity.
     assert_eq!((is[2].2.as_str(), is[2].3), ("is", Source::Kb));
 }
+
+// Kind 3: near-miss spellings of known names.
+
+#[test]
+fn near_miss_spellings_of_long_names_are_suggestions_and_short_ones_are_not() {
+    let kb = [
+        entity("islamabad", "Islamabad", "place", ""),
+        entity("rawalpindi", "Rawalpindi", "place", ""),
+        entity("south-waziristan", "South Waziristan", "place", ""),
+        entity("karak", "Karak", "place", ""),
+        entity("quetta", "Quetta", "place", ""),
+        entity("rahmanullah", "Rahmanullah Khan", "person", ""),
+        entity("rahmatullah", "Rahmatullah Khan", "person", ""),
+    ]
+    .concat();
+    let (c, a) = analyse(
+        &kb,
+        &[(
+            "a.txt",
+            "Title line\n\nTroops moved from Islamabd to Rawalpindy and on to South Waziristaan on Monday. \
+             Elders from Karam met elders from Karak, and officials in Quettta spoke. The lawyer Rahmaullah Khan \
+             was there.",
+        )],
+    );
+    let r = rows(&c, &a);
+    for (text, id) in [
+        ("Islamabd", "islamabad"),
+        ("Rawalpindy", "rawalpindi"),
+        ("South Waziristaan", "south-waziristan"),
+        ("Quettta", "quetta"),
+    ] {
+        let got = link(&r, "a.txt", text);
+        assert_eq!(got, Some((id.into(), Source::Variant)), "{text}: {r:?}");
+        assert!(Source::Variant.is_suggestion());
+    }
+    // One edit from a short name is another name; one edit from two names
+    // is neither's.
+    assert_ne!(
+        link(&r, "a.txt", "Karam").map(|l| l.0),
+        Some("karak".into()),
+        "{r:?}"
+    );
+    let rahma = link(&r, "a.txt", "Rahmaullah Khan").map(|l| l.0);
+    assert!(
+        rahma.as_deref() != Some("rahmanullah") && rahma.as_deref() != Some("rahmatullah"),
+        "{r:?}"
+    );
+}

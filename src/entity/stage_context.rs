@@ -20,7 +20,7 @@
 
 use super::discover::{is_demonym, is_function_word, is_role_word};
 use super::forms::demonyms;
-use super::matcher::{Found, Target};
+use super::matcher::{Found, Target, boundary_ok};
 use super::normalize::{is_word_char, key};
 use super::{Entity, EntityId, Kind, Source};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -878,6 +878,10 @@ fn event_phrase(
     // does its year in the same sentence ("In 2016, twin suicide bombings
     // at Quetta ...").
     if year.is_none() && hits == 0 && !year_in_sentence(text, start, end, facts.year) {
+        return None;
+    }
+    // Whole words, whole graphemes.
+    if !boundary_ok(text, start, end) {
         return None;
     }
     Some(Found {
