@@ -559,3 +559,65 @@ fn near_miss_spellings_of_long_names_are_suggestions_and_short_ones_are_not() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_name_written_glued_or_apart_is_one_name() {
+    let (c, a) = analyse(
+        "",
+        &[
+            (
+                "a.txt",
+                "Title line\n\nOfficers of the Pak Army said the Pak Army would stay. The Pak Army left.",
+            ),
+            (
+                "b.txt",
+                "Title line\n\nA PakArmy post was hit near the Data Darbar.",
+            ),
+            (
+                "c.txt",
+                "Title line\n\nPilgrims at Datadarbar prayed. Pak Arms were seized.",
+            ),
+        ],
+    );
+    let r = rows(&c, &a);
+    let army = link(&r, "a.txt", "Pak Army").unwrap().0;
+    assert_eq!(
+        link(&r, "b.txt", "PakArmy"),
+        Some((army, Source::Variant)),
+        "{r:?}"
+    );
+    let darbar = link(&r, "b.txt", "Data Darbar").unwrap().0;
+    assert_eq!(
+        link(&r, "c.txt", "Datadarbar"),
+        Some((darbar, Source::Variant)),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn an_unexplained_acronym_is_the_one_name_of_its_document_it_spells() {
+    let (c, a) = analyse(
+        "",
+        &[
+            (
+                "a.txt",
+                "Title line\n\nViolence spread across KP province. Officials in Khyber Pakhtunkhwa said the Khyber \
+                 Pakhtunkhwa police were ready.",
+            ),
+            (
+                "b.txt",
+                "Title line\n\nThe KP minister met the Karachi Press club and the Kohat Police chief.",
+            ),
+        ],
+    );
+    let r = rows(&c, &a);
+    let kp = link(&r, "a.txt", "Khyber Pakhtunkhwa").unwrap().0;
+    assert_eq!(
+        link(&r, "a.txt", "KP"),
+        Some((kp, Source::Context)),
+        "{r:?}"
+    );
+    // Two names of the document spell it: neither.
+    let b = link(&r, "b.txt", "KP").unwrap();
+    assert_eq!(b.1, Source::Name, "{r:?}");
+}

@@ -183,7 +183,7 @@ impl Engine {
             kb_len,
         );
         let found: Vec<&[_]> = matches.iter().map(|m| &m.found[..]).collect();
-        let mentions: Vec<Mention> = stage_link::assemble(&found, &runs, &people, &resolved);
+        let mentions: Vec<Mention> = stage_link::assemble(docs, &found, &runs, &people, &resolved);
         progress(Progress {
             stage: "done",
             done: total,

@@ -5,14 +5,19 @@
 //! [`doc_mentions`] is per document: it depends on the document's matches,
 //! runs and people, and on the corpus-wide [`Resolved`] names.
 
+use super::discover::is_connector;
 use super::matcher::Found;
+use super::normalize::is_dash_or_space;
 use super::stage_names::{DocPeople, DocRuns, PersonTarget, Resolved};
-use super::{DocId, Mention};
+use super::{DocId, EntityId, Mention, Source};
+use crate::corpus::Document;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document.
 pub fn assemble(
+    docs: &[Document],
     found: &[&[Found]],
     runs: &[DocRuns],
     people: &[DocPeople],
@@ -20,7 +25,13 @@ pub fn assemble(
 ) -> Vec<Mention> {
     let per_doc: Vec<Vec<Mention>> = (0..found.len())
         .into_par_iter()
-        .map(|d| doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved))
+        .map(|d| {
+            let mut m = doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved);
+            if let Some(doc) = docs.get(d) {
+                initials_of_names(&doc.text, &mut m);
+            }
+            m
+        })
         .collect();
     let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
     for m in per_doc {
@@ -82,6 +93,69 @@ pub fn doc_mentions(
     mentions
 }
 
+/// The confidence of an acronym linked to the name it spells, named in
+/// the same document.
+const INITIALS_CONFIDENCE: u8 = 85;
+
+/// No entity: two names of a document spell the same initials.
+const TWO_NAMES: EntityId = EntityId::MAX;
+
+/// An acronym that nothing explains ("KP") in a document that names one
+/// entity whose initials it spells ("Khyber Pakhtunkhwa") is that entity;
+/// where two entities of the document spell them, neither.
+pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
+    let mut by_initials: HashMap<String, EntityId> = HashMap::default();
+    for m in mentions.iter() {
+        let Some(t) = text.get(m.range()) else {
+            continue;
+        };
+        let words: Vec<&str> = t
+            .split(|c: char| is_dash_or_space(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.len() < 2 || words.len() > 6 {
+            continue;
+        }
+        let initials = |skip_connectors: bool| -> String {
+            words
+                .iter()
+                .filter(|w| !(skip_connectors && is_connector(w)))
+                .filter_map(|w| w.chars().next())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        for i in [initials(false), initials(true)] {
+            if i.chars().count() < 2 {
+                continue;
+            }
+            let slot = by_initials.entry(i).or_insert(m.entity);
+            if *slot != m.entity {
+                *slot = TWO_NAMES;
+            }
+        }
+    }
+    if by_initials.is_empty() {
+        return;
+    }
+    for m in mentions.iter_mut() {
+        let Some(t) = text.get(m.range()) else {
+            continue;
+        };
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        if m.source == Source::Name
+            && (2..=6).contains(&letters)
+            && t.chars().all(|c| c.is_uppercase())
+            && let Some(&e) = by_initials.get(&t.to_lowercase())
+            && e != TWO_NAMES
+            && e != m.entity
+        {
+            m.entity = e;
+            m.source = Source::Context;
+            m.confidence = INITIALS_CONFIDENCE;
+        }
+    }
+}
+
 /// The mention a name run becomes.
 fn run_mention(
     doc: DocId,
@@ -103,9 +177,7 @@ fn run_mention(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::Source;
     use crate::entity::matcher::Target;
-    use rustc_hash::FxHashMap as HashMap;
 
     fn found(start: usize, end: usize, entity: u32) -> Found {
         Found {
@@ -137,7 +209,7 @@ mod tests {
         let b = [found(0, 2, 2)];
         let runs = [DocRuns::default(), DocRuns::default()];
         let people = [DocPeople::default(), DocPeople::default()];
-        let m = assemble(&[&a[..], &b[..]], &runs, &people, &HashMap::default());
+        let m = assemble(&[], &[&a[..], &b[..]], &runs, &people, &HashMap::default());
         let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();
         assert_eq!(docs, vec![(0, 4), (1, 0)]);
     }

@@ -601,6 +601,16 @@ pub fn resolve_names<'a>(
         .map(|rank| (variants.hits(keys[rank]), ranked.earlier(rank)))
         .collect();
     drop((ranked, variants));
+    // Names written glued ("PakArmy") or apart ("Pak Army"): the known
+    // names first, in a fixed order, then each name as it is linked.
+    let mut glued: HashMap<String, (EntityId, usize)> = HashMap::default();
+    let mut known_sorted: Vec<(&String, &EntityId)> = known.iter().collect();
+    known_sorted.sort_unstable();
+    for (k, &e) in known_sorted {
+        if let Some(g) = glued_key(k) {
+            glued.entry(g).or_insert((e, k.split(' ').count()));
+        }
+    }
     let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
     let mut resolved: Resolved<'a> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
@@ -628,6 +638,14 @@ pub fn resolve_names<'a>(
                 resolved.insert(k, (e, Source::Variant, 70));
                 continue;
             }
+        }
+        let g = glued_key(k);
+        let words = k.split(' ').count();
+        if let Some(&(e, n)) = g.as_ref().and_then(|g| glued.get(g))
+            && n != words
+        {
+            resolved.insert(k, (e, Source::Variant, GLUED_CONFIDENCE));
+            continue;
         }
         // A variant is a suggestion: it is not added to the entity's
         // aliases until a person accepts it.
@@ -658,6 +676,9 @@ pub fn resolve_names<'a>(
                 (e, Source::Name, NAME_CONFIDENCE)
             }
         };
+        if let Some(g) = g {
+            glued.entry(g).or_insert((target.0, words));
+        }
         resolved.insert(k, target);
     }
     for (k, kb) in inverted {
@@ -667,6 +688,18 @@ pub fn resolve_names<'a>(
         }
     }
     resolved
+}
+
+/// The confidence of a name written glued that is known apart, or the
+/// other way round.
+const GLUED_CONFIDENCE: u8 = 80;
+
+/// A name's key without its spaces, when it has enough letters to tell
+/// one name ("pakarmy" for "Pak Army" and "PakArmy").
+fn glued_key(k: &str) -> Option<String> {
+    let g: String = k.chars().filter(|c| *c != ' ').collect();
+    (g.chars().filter(|c| c.is_alphabetic()).count() >= 6 && g.chars().all(char::is_alphanumeric))
+        .then_some(g)
 }
 
 /// Does a run of two or three words read like a personal name?
