@@ -621,3 +621,34 @@ fn an_unexplained_acronym_is_the_one_name_of_its_document_it_spells() {
     let b = link(&r, "b.txt", "KP").unwrap();
     assert_eq!(b.1, Source::Name, "{r:?}");
 }
+
+#[test]
+fn a_translation_given_in_one_article_names_the_group_in_another() {
+    for kb in [entity("let", "Lashkar-e-Taiba", "group", ""), String::new()] {
+        let (c, a) = analyse(
+            &kb,
+            &[
+                (
+                    "a.txt",
+                    "Title line\n\nThe Lashkar-e-Taiba (literally \"Army of the Pure\") was founded in 1987.",
+                ),
+                (
+                    "b.txt",
+                    "Title line\n\nAnalysts said the Army of the Pure had rebuilt its camps. Imran Khan (Pakistan \
+                     Tehreek-e-Insaf) disagreed.",
+                ),
+            ],
+        );
+        let r = rows(&c, &a);
+        let let_id = link(&r, "a.txt", "Lashkar-e-Taiba").unwrap().0;
+        assert_eq!(
+            link(&r, "b.txt", "Army of the Pure"),
+            Some((let_id, Source::Rule)),
+            "{r:?}"
+        );
+        // An affiliation in brackets is no translation.
+        let imran = link(&r, "b.txt", "Imran Khan").map(|l| l.0);
+        let party = link(&r, "b.txt", "Pakistan Tehreek-e-Insaf").map(|l| l.0);
+        assert!(imran.is_none() || imran != party, "{r:?}");
+    }
+}
