@@ -652,3 +652,71 @@ fn a_translation_given_in_one_article_names_the_group_in_another() {
         assert!(imran.is_none() || imran != party, "{r:?}");
     }
 }
+
+// The reader shows why context linked a mention.
+
+#[test]
+fn the_evidence_of_a_context_link_is_told_in_words() {
+    let kb = [
+        shared_names_kb(),
+        bodies_kb()
+            .replace(
+                "[[entity]]\nid = \"pakistan\"\nname = \"Pakistan\"\nkind = \"place\"\n\n",
+                "",
+            )
+            .replace(
+                "[[entity]]\nid = \"afghanistan\"\nname = \"Afghanistan\"\nkind = \"place\"\n\n",
+                "",
+            ),
+        events_kb().replace(
+            "[[entity]]\nid = \"quetta\"\nname = \"Quetta\"\nkind = \"place\"\n\n",
+            "",
+        ),
+    ]
+    .concat();
+    let mut base = KnowledgeBase::new();
+    base.add_toml(Path::new("t.toml"), &kb).unwrap();
+    let engine = Engine::new(base);
+    let why = |text: &str, mention: &str| {
+        let at = text.rfind(mention).unwrap();
+        engine.context_evidence(text, at..at + mention.len())
+    };
+    let text = "Title line\n\nThe Haqqanis claimed the raid. Officials blamed Haqqani fighters.";
+    let said = why(text, "Haqqani fighters").map(|_| ());
+    assert_eq!(said, None, "not a mention");
+    let said = why(text, "Haqqani").unwrap();
+    assert!(
+        said.contains("Haqqani Network nearby") && said.contains("“haqqanis”"),
+        "{said}"
+    );
+    let text =
+        "Title line\n\nPolice in Quetta, Pakistan, were alert. The Interior Ministry said so.";
+    let said = why(text, "Interior Ministry").unwrap();
+    assert_eq!(said, "the body of Pakistan, the article's country");
+    let text = "Title line\n\nSurvivors of the hospital attack in Quetta spoke.";
+    let said = why(text, "hospital attack in Quetta").unwrap();
+    assert_eq!(said, "the event at Quetta in 2016, named by “hospital”");
+    let text = "Title line\n\nThe Afghan Taliban took Kabul. Later the Taliban named a cabinet.";
+    let at = text.rfind("Taliban").unwrap();
+    assert_eq!(
+        engine.context_evidence(text, at..at + 7).as_deref(),
+        Some("decided by the article's context: Afghan Taliban nearby, “afghan”")
+    );
+    // Without a shared alias, the group named before it decides.
+    let mut groups = KnowledgeBase::new();
+    let plain = [
+        entity("taliban", "Taliban", "group", ""),
+        entity("afghan-taliban", "Afghan Taliban", "group", ""),
+    ]
+    .concat();
+    groups.add_toml(Path::new("g.toml"), &plain).unwrap();
+    assert_eq!(
+        Engine::new(groups)
+            .context_evidence(text, at..at + 7)
+            .as_deref(),
+        Some("Afghan Taliban was named earlier in the paragraph")
+    );
+    // A plain link has no context evidence.
+    let at = text.find("Afghan Taliban").unwrap();
+    assert_eq!(engine.context_evidence(text, at..at + 14), None);
+}

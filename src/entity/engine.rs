@@ -49,6 +49,17 @@ pub struct Progress {
 #[derive(Debug, Clone)]
 pub struct Engine {
     kb: KnowledgeBase,
+    /// The knowledge base's own matcher, entities and context, made when
+    /// first asked why context linked a mention.
+    explainer: std::sync::OnceLock<Explainer>,
+}
+
+/// What [`Engine::context_evidence`] needs.
+#[derive(Debug, Clone)]
+struct Explainer {
+    matcher: super::matcher::Matcher,
+    entities: Vec<Entity>,
+    context: super::stage_context::Context,
 }
 
 pub use super::unique_id;
@@ -101,7 +112,35 @@ fn with_progress<R: Send>(
 
 impl Engine {
     pub fn new(kb: KnowledgeBase) -> Self {
-        Engine { kb }
+        Engine {
+            kb,
+            explainer: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Why the document's context linked the mention `range` of `text` as
+    /// it did ("decided by the article's context: Haqqanis nearby,
+    /// “network”"), or `None` when context did not decide it. The text is
+    /// the document's, as analysed; the answer is the reader's "why".
+    pub fn context_evidence(&self, text: &str, range: std::ops::Range<usize>) -> Option<String> {
+        let x = self.explainer.get_or_init(|| {
+            let kb = stage_kb::kb_aliases(&self.kb);
+            Explainer {
+                matcher: kb.builder.build(),
+                entities: kb.entities,
+                context: kb.context,
+            }
+        });
+        let found = x.matcher.find_all(text);
+        super::stage_context::explain(
+            text,
+            &found,
+            range.start,
+            range.end,
+            &x.context,
+            &x.entities,
+        )
+        .map(|ev| ev.describe(&x.entities))
     }
 
     pub fn kb(&self) -> &KnowledgeBase {

@@ -38,7 +38,7 @@ const EVENT_CONFIDENCE: u8 = 90;
 
 /// What the knowledge base says that context decisions need: built once
 /// from its entities.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Context {
     /// Per entity: the country it belongs to (a country is its own).
     country_of: Vec<Option<EntityId>>,
@@ -247,9 +247,52 @@ pub enum Evidence {
     /// An event with these facts.
     Event {
         place: EntityId,
-        year: bool,
+        year: Option<u16>,
         words: Vec<String>,
     },
+    /// A group named earlier in the same paragraph by a name that holds
+    /// this one.
+    NamedBefore(EntityId),
+}
+
+impl Evidence {
+    /// The evidence in words, for the reader.
+    pub fn describe(&self, entities: &[Entity]) -> String {
+        let name = |e: &EntityId| {
+            entities
+                .get(*e as usize)
+                .map_or("?", |e| e.name.as_str())
+                .to_string()
+        };
+        match self {
+            Evidence::Cues(seen) => {
+                format!("decided by the article's context: {}", seen.join(", "))
+            }
+            Evidence::Country { country, local } => format!(
+                "the body of {}, {}",
+                name(country),
+                if *local {
+                    "the country named just before it"
+                } else {
+                    "the article's country"
+                }
+            ),
+            Evidence::Event { place, year, words } => {
+                let mut s = format!("the event at {}", name(place));
+                if let Some(y) = year {
+                    s.push_str(&format!(" in {y}"));
+                }
+                if !words.is_empty() {
+                    let quoted: Vec<String> = words.iter().map(|w| format!("“{w}”")).collect();
+                    s.push_str(&format!(", named by {}", quoted.join(", ")));
+                }
+                s
+            }
+            Evidence::NamedBefore(e) => {
+                format!("{} was named earlier in the paragraph", name(e))
+            }
+        }
+    }
 }
 
 /// Context decisions of one document: `found` (sorted, disjoint) is
@@ -913,6 +956,14 @@ pub fn explain(
         if let Some(Some((_, Some(ev)))) = decided.get(i) {
             return Some(ev.clone());
         }
+        let mut copy = found.to_vec();
+        resolve(text, &mut copy, ctx, entities);
+        if let Some(f) = copy.iter().find(|f| f.start == start && f.end == end)
+            && f.target.source == Source::Context
+            && f.target.confidence == CONTEXT_CONFIDENCE
+        {
+            return Some(Evidence::NamedBefore(f.target.entity));
+        }
     }
     // An event: its place lies inside the span.
     let place = found.iter().find(|f| {
@@ -923,12 +974,18 @@ pub fn explain(
     let m = copy.iter().find(|f| f.start == start && f.end == end)?;
     let facts = ctx.events.get(&m.target.entity)?;
     let said = lower_words(&text[start..end]).collect::<Vec<_>>();
+    let place_words: Vec<String> = lower_words(&text[place.start..place.end]).collect();
     Some(Evidence::Event {
         place: place.target.entity,
-        year: facts.year.is_some_and(|y| said.contains(&y.to_string())),
+        year: facts.year,
         words: said
             .into_iter()
-            .filter(|w| facts.words.contains(w) && !is_modifier(w))
+            .filter(|w| {
+                facts.words.contains(w)
+                    && !is_modifier(w)
+                    && !place_words.contains(w)
+                    && event_word_types(w).is_none()
+            })
             .collect(),
     })
 }
