@@ -348,6 +348,11 @@ fn a_generic_name_is_the_body_of_the_articles_country() {
                 "lower.txt",
                 "Title line\n\nIn Quetta the interior ministry of a province met.",
             ),
+            (
+                "longer.txt",
+                "Title line\n\nPolice in Quetta, Pakistan, met. The Interior Ministry Staff Union and the \
+                 Balochistan Interior Ministry protested.",
+            ),
         ],
     );
     let r = rows(&c, &a);
@@ -364,7 +369,7 @@ fn a_generic_name_is_the_body_of_the_articles_country() {
         link(&r, "local.txt", "Interior Ministry"),
         Some(("moi-af".into(), Source::Context))
     );
-    for doc in ["foreign.txt", "none.txt", "lower.txt"] {
+    for doc in ["foreign.txt", "none.txt", "lower.txt", "longer.txt"] {
         assert!(
             !r.iter()
                 .any(|x| x.0 == doc && (x.2 == "moi-pk" || x.2 == "moi-af")),

@@ -356,31 +356,37 @@ fn narrow_bare_groups(text: &str, found: &mut [Found], entities: &[Entity]) {
             .get(f.target.entity as usize)
             .is_some_and(|e| e.kind == Kind::Group)
     };
-    // The longer names of groups: (where, entity, words of the key).
-    let mut longer: Vec<(usize, EntityId, Vec<String>)> = Vec::new();
-    let mut bare: Vec<usize> = Vec::new();
-    for (i, f) in found.iter().enumerate() {
-        if !group(f) || f.target.source == Source::Context {
-            continue;
-        }
-        let k = key(&text[f.start..f.end]);
-        if k.contains(' ') {
-            longer.push((
+    let words_of = |f: &Found| {
+        text[f.start..f.end]
+            .split(super::normalize::is_dash_or_space)
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    let groups: Vec<usize> = (0..found.len())
+        .filter(|&i| group(&found[i]) && found[i].target.source != Source::Context)
+        .collect();
+    let bare: Vec<usize> = groups
+        .iter()
+        .copied()
+        .filter(|&i| found[i].target.source == Source::Kb && words_of(&found[i]) <= 3)
+        .collect();
+    if bare.is_empty() || !groups.iter().any(|&i| words_of(&found[i]) >= 2) {
+        return;
+    }
+    // The longer names of groups, in order: (end, entity, words of the key).
+    let longer: Vec<(usize, EntityId, Vec<String>)> = groups
+        .iter()
+        .filter(|&&i| words_of(&found[i]) >= 2)
+        .map(|&i| {
+            let f = &found[i];
+            let k = key(&text[f.start..f.end]);
+            (
                 f.end,
                 f.target.entity,
                 k.split(' ').map(String::from).collect(),
-            ));
-        }
-        if f.target.source == Source::Kb && k.split(' ').count() <= 3 {
-            bare.push(i);
-        }
-    }
-    if longer.is_empty() || bare.is_empty() {
-        return;
-    }
-    // A document names few groups: this is bounded by their number.
-    const MAX_LONGER: usize = 64;
-    longer.truncate(MAX_LONGER);
+            )
+        })
+        .collect();
     for i in bare {
         let f = found[i];
         let k = key(&text[f.start..f.end]);
@@ -390,7 +396,10 @@ fn narrow_bare_groups(text: &str, found: &mut [Found], entities: &[Entity]) {
         };
         let (lo, hi) = window(text, f.start, f.end);
         let mut near: Vec<EntityId> = Vec::new();
-        for (end, e, ws) in &longer {
+        // Only the names in its window: bounded by the window's length.
+        let from = longer.partition_point(|l| l.0 < lo);
+        let to = longer.partition_point(|l| l.0 <= f.start);
+        for (end, e, ws) in &longer[from..to.max(from)] {
             // Only a name before it, in an earlier sentence: one sentence
             // that names "the Taliban" and "the TTP" names two groups.
             let earlier = *end <= f.start && text[*end..f.start].contains(['.', '!', '?', '\n']);
@@ -452,7 +461,16 @@ fn decide_names(
             g.target.confidence = confidence;
             Some((g, Some(ev)))
         };
-        if !choices.generic.is_empty() {
+        // "Supreme Court Bar Association": a generic name inside a longer
+        // one is none.
+        let inside_longer = || {
+            let after = &text[f.end..];
+            after
+                .strip_prefix(' ')
+                .and_then(|a| a.chars().next())
+                .is_some_and(char::is_uppercase)
+        };
+        if !choices.generic.is_empty() && !inside_longer() {
             let local = local_country(text, found, i, ctx);
             let country = match local {
                 Some(c) => c,
@@ -479,6 +497,11 @@ fn decide_names(
                 out.push(None);
                 continue;
             }
+        }
+        if !choices.generic.is_empty() && choices.any.is_empty() {
+            // Inside a longer name: left to the name stage.
+            out.push(None);
+            continue;
         }
         if choices.any.len() >= 2 {
             let present = in_doc.get_or_insert_with(|| {
@@ -567,7 +590,16 @@ fn local_country(text: &str, found: &[Found], i: usize, ctx: &Context) -> Option
     if let Some(&c) = ctx.demonym_country.get(&word.to_lowercase()) {
         return Some(Some(c));
     }
-    is_demonym(word).then_some(None)
+    // "Lahore High Court", "Federal Interior Ministry": a capitalised word
+    // on the same line before it makes another name, unless it opens a
+    // sentence ("The").
+    let sentence_start = before[..word_start]
+        .trim_end_matches([' ', '\u{A0}'])
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | '"' | '“'));
+    let same_line = !text[word_start..start].contains('\n');
+    (is_demonym(word) || (same_line && !sentence_start && !is_function_word(word))).then_some(None)
 }
 
 /// The byte range of the context window around `start..end`: at most

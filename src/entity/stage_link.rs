@@ -104,6 +104,17 @@ const TWO_NAMES: EntityId = EntityId::MAX;
 /// entity whose initials it spells ("Khyber Pakhtunkhwa") is that entity;
 /// where two entities of the document spell them, neither.
 pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
+    let acronym = |m: &Mention| {
+        text.get(m.range()).is_some_and(|t| {
+            let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+            m.source == Source::Name
+                && (2..=6).contains(&letters)
+                && t.chars().all(|c| c.is_uppercase())
+        })
+    };
+    if !mentions.iter().any(acronym) {
+        return;
+    }
     let mut by_initials: HashMap<String, EntityId> = HashMap::default();
     for m in mentions.iter() {
         let Some(t) = text.get(m.range()) else {
@@ -141,10 +152,7 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
         let Some(t) = text.get(m.range()) else {
             continue;
         };
-        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-        if m.source == Source::Name
-            && (2..=6).contains(&letters)
-            && t.chars().all(|c| c.is_uppercase())
+        if acronym(m)
             && let Some(&e) = by_initials.get(&t.to_lowercase())
             && e != TWO_NAMES
             && e != m.entity
