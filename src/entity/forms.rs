@@ -12,7 +12,7 @@
 //! pattern.
 
 /// The most forms derived from one name.
-const MAX_FORMS: usize = 24;
+const MAX_FORMS: usize = 8;
 
 /// A Persian or Urdu linking particle (ezafe): "Lashkar-e-Taiba",
 /// "Tehrik-i-Taliban".
@@ -50,113 +50,111 @@ fn words(name: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The ways of writing one word of a name, given its neighbours.
-fn slot_options(ws: &[&str], i: usize) -> Vec<Slot> {
-    let w = ws[i];
-    let inner = i > 0 && i + 1 < ws.len();
-    let mut out = vec![Slot::Word(w.to_string())];
-    if inner && is_ezafe(w) {
-        let other = if w.eq_ignore_ascii_case("e") {
-            "i"
-        } else {
-            "e"
-        };
-        out.push(Slot::Word(other.to_string()));
-        out.push(Slot::Gone);
-        out.push(Slot::Glued(w.to_ascii_lowercase()));
-    } else if inner && is_article(w) {
-        let lower = w.to_ascii_lowercase();
-        for other in ["al", "ul"] {
-            if lower != other {
-                out.push(Slot::Word(other.to_string()));
-            }
-        }
-        out.push(Slot::Glued(lower));
-    } else if i + 1 < ws.len() {
-        // "Hizbul Mujahideen": an article glued to the word before it.
-        let lower = w.to_ascii_lowercase();
-        for a in ["ul", "ud", "ur", "al"] {
-            if let Some(stem) = lower.strip_suffix(a)
-                && stem.len() >= 4
-                && w.is_ascii()
-                && w.len() <= 12
-            {
-                out.push(Slot::Split(w[..stem.len()].to_string(), a.to_string()));
-            }
-        }
-    }
-    out
+/// What a word of a name is, for its particles.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Word,
+    /// An ezafe between two words.
+    Ezafe,
+    /// An Arabic article between two words.
+    Article,
+    /// A word with an article glued to its end ("Hizbul"): the stem's length.
+    GluedArticle(usize),
 }
 
-/// One way of writing a word of a name.
-#[derive(Clone)]
-enum Slot {
-    Word(String),
-    /// Left out.
-    Gone,
-    /// Glued to the word before it.
-    Glued(String),
-    /// Split into a stem and an article.
-    Split(String, String),
+/// What each word of `ws` is.
+fn parts(ws: &[&str]) -> Vec<Part> {
+    (0..ws.len())
+        .map(|i| {
+            let w = ws[i];
+            let inner = i > 0 && i + 1 < ws.len();
+            if inner && is_ezafe(w) {
+                return Part::Ezafe;
+            }
+            if inner && is_article(w) {
+                return Part::Article;
+            }
+            if i + 1 < ws.len() && w.is_ascii() && w.len() <= 12 {
+                let lower = w.to_ascii_lowercase();
+                for a in ["ul", "ud", "ur", "al"] {
+                    if let Some(stem) = lower.strip_suffix(a)
+                        && stem.len() >= 4
+                    {
+                        return Part::GluedArticle(stem.len());
+                    }
+                }
+            }
+            Part::Word
+        })
+        .collect()
 }
 
 /// The forms of `name` with its particles written other ways, `name`
-/// itself excluded. A particle between two words may be swapped, dropped
-/// (an ezafe only) or glued to the word before; an article glued to a word
-/// may stand apart.
+/// itself excluded. A writer is consistent within a name, so each form
+/// writes every particle of a sort one way: every ezafe as "e", as "i",
+/// left out or glued to the word before; every article as "al", as "ul"
+/// or glued; every glued article apart.
 pub fn particle_forms(name: &str) -> Vec<String> {
     let ws = words(name);
     if ws.len() < 2 || ws.len() > 8 {
         return Vec::new();
     }
-    let slots: Vec<Vec<Slot>> = (0..ws.len()).map(|i| slot_options(&ws, i)).collect();
-    if slots.iter().all(|s| s.len() == 1) {
+    let ps = parts(&ws);
+    if ps.iter().all(|p| *p == Part::Word) {
         return Vec::new();
     }
+    // How a form writes each sort of particle: `None` keeps it as it is.
+    #[derive(Clone, Copy)]
+    enum Way {
+        As(&'static str),
+        Gone,
+        Glued,
+        Apart,
+    }
+    let ways: [(Option<Way>, Option<Way>); 8] = [
+        (Some(Way::As("e")), None),
+        (Some(Way::As("i")), None),
+        (Some(Way::Gone), None),
+        (Some(Way::Glued), None),
+        (None, Some(Way::As("al"))),
+        (None, Some(Way::As("ul"))),
+        (None, Some(Way::Glued)),
+        (None, Some(Way::Apart)),
+    ];
+    let original = ws.join(" ");
     let mut out: Vec<String> = Vec::new();
-    let mut pick = vec![0usize; ws.len()];
-    loop {
+    for (ezafe, article) in ways {
         let mut form = String::new();
-        for (s, &p) in slots.iter().zip(&pick) {
-            match &s[p] {
-                Slot::Word(w) => {
-                    if !form.is_empty() {
-                        form.push(' ');
-                    }
-                    form.push_str(w);
+        let push_word = |form: &mut String, w: &str| {
+            if !form.is_empty() {
+                form.push(' ');
+            }
+            form.push_str(w);
+        };
+        for (w, p) in ws.iter().zip(&ps) {
+            let way = match p {
+                Part::Ezafe => ezafe,
+                Part::Article | Part::GluedArticle(_) => article,
+                Part::Word => None,
+            };
+            match (p, way) {
+                (Part::Ezafe | Part::Article, Some(Way::As(x))) => push_word(&mut form, x),
+                (Part::Ezafe, Some(Way::Gone)) => {}
+                (Part::Ezafe | Part::Article, Some(Way::Glued)) => {
+                    form.push_str(&w.to_ascii_lowercase())
                 }
-                Slot::Gone => {}
-                Slot::Glued(w) => form.push_str(w),
-                Slot::Split(stem, a) => {
-                    if !form.is_empty() {
-                        form.push(' ');
-                    }
-                    form.push_str(stem);
-                    form.push(' ');
-                    form.push_str(a);
+                (Part::GluedArticle(stem), Some(Way::Apart)) => {
+                    push_word(&mut form, &w[..*stem]);
+                    push_word(&mut form, &w[*stem..].to_ascii_lowercase());
                 }
+                _ => push_word(&mut form, w),
             }
         }
-        if form != ws.join(" ") && !out.contains(&form) {
+        if form != original && !out.contains(&form) {
             out.push(form);
-            if out.len() >= MAX_FORMS {
-                break;
-            }
-        }
-        // The next combination, like an odometer.
-        let mut i = 0;
-        loop {
-            if i == pick.len() {
-                return out;
-            }
-            pick[i] += 1;
-            if pick[i] < slots[i].len() {
-                break;
-            }
-            pick[i] = 0;
-            i += 1;
         }
     }
+    out.truncate(MAX_FORMS);
     out
 }
 
@@ -295,6 +293,16 @@ mod tests {
         let f = particle_forms("Hizb-ul-Mujahideen");
         assert!(f.contains(&"Hizbul Mujahideen".to_string()), "{f:?}");
         assert!(f.contains(&"Hizb al Mujahideen".to_string()), "{f:?}");
+        // A writer writes every particle of a name one way.
+        let f = particle_forms("Lashkar-e-Jhangvi al-Alami");
+        assert!(
+            f.contains(&"Lashkar i Jhangvi al Alami".to_string()),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&"Lashkar e Jhangvi ul Alami".to_string()),
+            "{f:?}"
+        );
         let f = particle_forms("Hizbul Mujahideen Front");
         assert!(f.contains(&"Hizb ul Mujahideen Front".to_string()), "{f:?}");
         // Repeated particles vary each on its own.

@@ -42,6 +42,8 @@ const EVENT_CONFIDENCE: u8 = 90;
 pub struct Context {
     /// Per entity: the country it belongs to (a country is its own).
     country_of: Vec<Option<EntityId>>,
+    /// Per entity: is it a group? (Compact, for a test on every match.)
+    is_group: Vec<bool>,
     /// Normalised names that context decides, with their choices.
     choices: HashMap<String, Choices>,
     /// Per entity that is a choice somewhere: its cue words, in lower case.
@@ -96,6 +98,7 @@ impl Context {
             .collect();
         let mut ctx = Context {
             country_of: vec![None; entities.len()],
+            is_group: entities.iter().map(|e| e.kind == Kind::Group).collect(),
             ..Default::default()
         };
         for (i, e) in entities.iter().enumerate() {
@@ -302,20 +305,23 @@ pub fn resolve(text: &str, found: &mut Vec<Found>, ctx: &Context, entities: &[En
     if found.is_empty() {
         return;
     }
-    let decided = decide_names(text, found, ctx, entities);
-    let mut out: Vec<Found> = Vec::with_capacity(found.len());
-    for (f, d) in found.iter().zip(decided) {
-        match d {
-            Some((f2, _)) => out.push(f2),
-            None if f.target.source == Source::Context => {}
-            None => out.push(*f),
+    // Most documents have no shared or generic name: nothing to decide.
+    if found.iter().any(|f| f.target.source == Source::Context) {
+        let decided = decide_names(text, found, ctx, entities);
+        let mut out: Vec<Found> = Vec::with_capacity(found.len());
+        for (f, d) in found.iter().zip(decided) {
+            match d {
+                Some((f2, _)) => out.push(f2),
+                None if f.target.source == Source::Context => {}
+                None => out.push(*f),
+            }
         }
+        *found = out;
     }
-    *found = out;
     if !ctx.events_at.is_empty() {
         events(text, found, ctx);
     }
-    narrow_bare_groups(text, found, entities);
+    narrow_bare_groups(text, found, ctx, entities);
 }
 
 /// Words before a group's name that say it is the parent of another
@@ -350,11 +356,13 @@ fn is_parent_cue(w: &str) -> bool {
 /// named earlier in its paragraph, in an earlier sentence. Where two such groups are named, or words around it
 /// say it is a parent ("an affiliate of Islamic State"), the bare name
 /// keeps its own entity.
-fn narrow_bare_groups(text: &str, found: &mut [Found], entities: &[Entity]) {
+fn narrow_bare_groups(text: &str, found: &mut [Found], ctx: &Context, entities: &[Entity]) {
     let group = |f: &Found| {
-        entities
-            .get(f.target.entity as usize)
-            .is_some_and(|e| e.kind == Kind::Group)
+        let e = f.target.entity as usize;
+        match ctx.is_group.get(e) {
+            Some(&g) => g,
+            None => entities.get(e).is_some_and(|e| e.kind == Kind::Group),
+        }
     };
     let words_of = |f: &Found| {
         text[f.start..f.end]

@@ -342,13 +342,31 @@ const GLOSS_CUES: [&str; 6] = [
 /// The longest translation, in bytes.
 const MAX_GLOSS_BYTES: usize = 80;
 
+/// Where a gloss may start: every bracket, and every comma followed by a
+/// cue word. Each is found by a fast substring search, not by reading the
+/// text a character at a time.
+fn gloss_openings(text: &str) -> Vec<usize> {
+    let mut at: Vec<usize> = text.match_indices('(').map(|(i, _)| i).collect();
+    let mut pattern = String::new();
+    for cue in GLOSS_CUES {
+        pattern.clear();
+        pattern.push_str(", ");
+        pattern.push_str(cue);
+        at.extend(text.match_indices(pattern.as_str()).map(|(i, _)| i));
+    }
+    at.sort_unstable();
+    at.dedup();
+    at
+}
+
 /// Names glossed with a translation: "Name (literally 'Army of the Pure')",
 /// "Name (meaning Army of the Pure)", "Name ('Army of the Pure')", "Name,
 /// meaning 'Army of the Pure',". A bracket with neither a cue word nor
 /// quotes ("Imran Khan (Pakistan Tehreek-e-Insaf)") is no translation.
 fn glosses(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
     let mut out = Vec::new();
-    for (at, open) in text.match_indices(['(', ',']) {
+    for at in gloss_openings(text) {
+        let open = &text[at..at + 1];
         let rest = &text[at + 1..];
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
         let mut body = rest;

@@ -12,7 +12,6 @@ use super::stage_names::{DocPeople, DocRuns, PersonTarget, Resolved};
 use super::{DocId, EntityId, Mention, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
 
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document.
@@ -100,6 +99,20 @@ const INITIALS_CONFIDENCE: u8 = 85;
 /// No entity: two names of a document spell the same initials.
 const TWO_NAMES: EntityId = EntityId::MAX;
 
+/// The most distinct unexplained acronyms of a document that are matched
+/// against its names.
+const MAX_ACRONYMS: usize = 32;
+
+/// Do the words of `name` (each one's initial, small connecting words
+/// left out or not) spell `acronym` (in lower case)? Allocates nothing.
+fn spells(acronym: &str, name: &str, skip_connectors: bool) -> bool {
+    name.split(is_dash_or_space)
+        .filter(|w| !(w.is_empty() || skip_connectors && is_connector(w)))
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_lowercase)
+        .eq(acronym.chars())
+}
+
 /// An acronym that nothing explains ("KP") in a document that names one
 /// entity whose initials it spells ("Khyber Pakhtunkhwa") is that entity;
 /// where two entities of the document spell them, neither.
@@ -112,52 +125,44 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
                 && t.chars().all(|c| c.is_uppercase())
         })
     };
-    if !mentions.iter().any(acronym) {
+    // (acronym in lower case, the one entity that spells it so far).
+    let mut acronyms: Vec<(String, Option<EntityId>)> = Vec::new();
+    for m in mentions.iter().filter(|m| acronym(m)) {
+        let lower = text[m.range()].to_lowercase();
+        if !acronyms.iter().any(|(a, _)| *a == lower) && acronyms.len() < MAX_ACRONYMS {
+            acronyms.push((lower, None));
+        }
+    }
+    if acronyms.is_empty() {
         return;
     }
-    let mut by_initials: HashMap<String, EntityId> = HashMap::default();
     for m in mentions.iter() {
         let Some(t) = text.get(m.range()) else {
             continue;
         };
-        let words: Vec<&str> = t
-            .split(|c: char| is_dash_or_space(c))
-            .filter(|w| !w.is_empty())
-            .collect();
-        if words.len() < 2 || words.len() > 6 {
+        if !t.contains(is_dash_or_space) {
             continue;
         }
-        let initials = |skip_connectors: bool| -> String {
-            words
-                .iter()
-                .filter(|w| !(skip_connectors && is_connector(w)))
-                .filter_map(|w| w.chars().next())
-                .flat_map(char::to_lowercase)
-                .collect()
-        };
-        for i in [initials(false), initials(true)] {
-            if i.chars().count() < 2 {
-                continue;
-            }
-            let slot = by_initials.entry(i).or_insert(m.entity);
-            if *slot != m.entity {
-                *slot = TWO_NAMES;
+        for (a, spelled) in &mut acronyms {
+            if spells(a, t, false) || spells(a, t, true) {
+                *spelled = match *spelled {
+                    None => Some(m.entity),
+                    Some(e) if e == m.entity => Some(e),
+                    Some(_) => Some(TWO_NAMES),
+                };
             }
         }
-    }
-    if by_initials.is_empty() {
-        return;
     }
     for m in mentions.iter_mut() {
-        let Some(t) = text.get(m.range()) else {
+        if !acronym(m) {
             continue;
-        };
-        if acronym(m)
-            && let Some(&e) = by_initials.get(&t.to_lowercase())
-            && e != TWO_NAMES
-            && e != m.entity
+        }
+        let lower = text[m.range()].to_lowercase();
+        if let Some((_, Some(e))) = acronyms.iter().find(|(a, _)| *a == lower)
+            && *e != TWO_NAMES
+            && *e != m.entity
         {
-            m.entity = e;
+            m.entity = *e;
             m.source = Source::Context;
             m.confidence = INITIALS_CONFIDENCE;
         }
@@ -186,6 +191,7 @@ fn run_mention(
 mod tests {
     use super::*;
     use crate::entity::matcher::Target;
+    use rustc_hash::FxHashMap as HashMap;
 
     fn found(start: usize, end: usize, entity: u32) -> Found {
         Found {
