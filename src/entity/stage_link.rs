@@ -103,14 +103,29 @@ const TWO_NAMES: EntityId = EntityId::MAX;
 /// against its names.
 const MAX_ACRONYMS: usize = 32;
 
-/// Do the words of `name` (each one's initial, small connecting words
-/// left out or not) spell `acronym` (in lower case)? Allocates nothing.
-fn spells(acronym: &str, name: &str, skip_connectors: bool) -> bool {
-    name.split(is_dash_or_space)
-        .filter(|w| !(w.is_empty() || skip_connectors && is_connector(w)))
-        .filter_map(|w| w.chars().next())
-        .flat_map(char::to_lowercase)
-        .eq(acronym.chars())
+/// The most letters of an acronym matched against names.
+const MAX_ACRONYM_LETTERS: usize = 6;
+
+/// The initials of the words of `name` in lower case, small connecting
+/// words left out or not, in `out`; `None` when there are more than
+/// [`MAX_ACRONYM_LETTERS`]. Allocates nothing.
+fn initials(
+    name: &str,
+    skip_connectors: bool,
+    out: &mut [char; MAX_ACRONYM_LETTERS],
+) -> Option<usize> {
+    let mut n = 0;
+    for w in name.split(is_dash_or_space) {
+        if w.is_empty() || skip_connectors && is_connector(w) {
+            continue;
+        }
+        let Some(c) = w.chars().next() else { continue };
+        for l in c.to_lowercase() {
+            *out.get_mut(n)? = l;
+            n += 1;
+        }
+    }
+    Some(n)
 }
 
 /// An acronym that nothing explains ("KP") in a document that names one
@@ -125,10 +140,14 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
                 && t.chars().all(|c| c.is_uppercase())
         })
     };
-    // (acronym in lower case, the one entity that spells it so far).
-    let mut acronyms: Vec<(String, Option<EntityId>)> = Vec::new();
+    // (acronym's letters in lower case, the one entity that spells it so far).
+    let mut acronyms: Vec<(Vec<char>, Option<EntityId>)> = Vec::new();
     for m in mentions.iter().filter(|m| acronym(m)) {
-        let lower = text[m.range()].to_lowercase();
+        let lower: Vec<char> = text[m.range()]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
         if !acronyms.iter().any(|(a, _)| *a == lower) && acronyms.len() < MAX_ACRONYMS {
             acronyms.push((lower, None));
         }
@@ -136,6 +155,7 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
     if acronyms.is_empty() {
         return;
     }
+    let (mut all, mut content) = (['\0'; MAX_ACRONYM_LETTERS], ['\0'; MAX_ACRONYM_LETTERS]);
     for m in mentions.iter() {
         let Some(t) = text.get(m.range()) else {
             continue;
@@ -143,8 +163,10 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
         if !t.contains(is_dash_or_space) {
             continue;
         }
-        for (a, spelled) in &mut acronyms {
-            if spells(a, t, false) || spells(a, t, true) {
+        let a = initials(t, false, &mut all).map(|n| &all[..n]);
+        let c = initials(t, true, &mut content).map(|n| &content[..n]);
+        for (letters, spelled) in &mut acronyms {
+            if a.is_some_and(|a| a == &letters[..]) || c.is_some_and(|c| c == &letters[..]) {
                 *spelled = match *spelled {
                     None => Some(m.entity),
                     Some(e) if e == m.entity => Some(e),
@@ -157,7 +179,11 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
         if !acronym(m) {
             continue;
         }
-        let lower = text[m.range()].to_lowercase();
+        let lower: Vec<char> = text[m.range()]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
         if let Some((_, Some(e))) = acronyms.iter().find(|(a, _)| *a == lower)
             && *e != TWO_NAMES
             && *e != m.entity
