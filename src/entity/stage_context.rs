@@ -359,70 +359,78 @@ fn is_parent_cue(w: &str) -> bool {
 fn narrow_bare_groups(text: &str, found: &mut [Found], ctx: &Context, entities: &[Entity]) {
     let group = |f: &Found| {
         let e = f.target.entity as usize;
-        match ctx.is_group.get(e) {
-            Some(&g) => g,
-            None => entities.get(e).is_some_and(|e| e.kind == Kind::Group),
-        }
+        f.target.source != Source::Context
+            && match ctx.is_group.get(e) {
+                Some(&g) => g,
+                None => entities.get(e).is_some_and(|e| e.kind == Kind::Group),
+            }
     };
-    let words_of = |f: &Found| {
+    // The words of a match, as written.
+    let words = |f: &Found| {
         text[f.start..f.end]
             .split(super::normalize::is_dash_or_space)
             .filter(|w| !w.is_empty())
-            .count()
     };
-    let groups: Vec<usize> = (0..found.len())
-        .filter(|&i| group(&found[i]) && found[i].target.source != Source::Context)
+    // The longer names of groups, in order of their ends.
+    let longer: Vec<usize> = (0..found.len())
+        .filter(|&i| group(&found[i]) && words(&found[i]).nth(1).is_some())
         .collect();
-    let bare: Vec<usize> = groups
-        .iter()
-        .copied()
-        .filter(|&i| found[i].target.source == Source::Kb && words_of(&found[i]) <= 3)
-        .collect();
-    if bare.is_empty() || !groups.iter().any(|&i| words_of(&found[i]) >= 2) {
+    if longer.is_empty() {
         return;
     }
-    // The longer names of groups, in order: (end, entity, words of the key).
-    let longer: Vec<(usize, EntityId, Vec<String>)> = groups
-        .iter()
-        .filter(|&&i| words_of(&found[i]) >= 2)
-        .map(|&i| {
-            let f = &found[i];
-            let k = key(&text[f.start..f.end]);
-            (
-                f.end,
-                f.target.entity,
-                k.split(' ').map(String::from).collect(),
-            )
-        })
-        .collect();
-    for i in bare {
+    for i in 0..found.len() {
         let f = found[i];
-        let k = key(&text[f.start..f.end]);
-        let words: Vec<&str> = k.split(' ').collect();
-        let holds = |ws: &[String]| {
-            ws.len() > words.len() && ws.windows(words.len()).any(|w| w.iter().eq(words.iter()))
+        if f.target.source != Source::Kb || !group(&f) {
+            continue;
+        }
+        let n = words(&f).count();
+        if n > 3 {
+            continue;
+        }
+        // Does the longer name `g` hold this one's words, in a row?
+        let holds = |g: &Found| {
+            let ws: Vec<&str> = words(g).collect();
+            ws.len() > n
+                && ws.windows(n).any(|w| {
+                    w.iter()
+                        .zip(words(&f))
+                        .all(|(a, b)| super::normalize::same_word(a, b))
+                })
         };
-        let (lo, hi) = window(text, f.start, f.end);
-        let mut near: Vec<EntityId> = Vec::new();
-        // Only the names in its window: bounded by the window's length.
-        let from = longer.partition_point(|l| l.0 < lo);
-        let to = longer.partition_point(|l| l.0 <= f.start);
-        for (end, e, ws) in &longer[from..to.max(from)] {
-            // Only a name before it, in an earlier sentence: one sentence
-            // that names "the Taliban" and "the TTP" names two groups.
-            let earlier = *end <= f.start && text[*end..f.start].contains(['.', '!', '?', '\n']);
-            if *e == f.target.entity || !earlier || !holds(ws) {
+        // The names before it within the window's reach, in an earlier
+        // sentence: one sentence that names "the Taliban" and "the TTP"
+        // names two groups.
+        let reach = f.start.saturating_sub(WINDOW);
+        let from = longer.partition_point(|&j| found[j].end < reach);
+        let to = longer.partition_point(|&j| found[j].end <= f.start);
+        let mut candidates: Vec<(usize, EntityId)> = Vec::new();
+        for &j in &longer[from..to.max(from)] {
+            let g = &found[j];
+            if g.target.entity == f.target.entity
+                || !text.as_bytes()[g.end..f.start]
+                    .iter()
+                    .any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
+                || !holds(g)
+            {
                 continue;
             }
-            let at = end;
-            if (lo..hi).contains(at) && !near.contains(e) {
-                near.push(*e);
+            // The latest name of each group.
+            match candidates.iter_mut().find(|c| c.1 == g.target.entity) {
+                Some(c) => c.0 = g.end,
+                None => candidates.push((g.end, g.target.entity)),
             }
+        }
+        if candidates.is_empty() {
+            continue;
         }
         // The paragraph alone decides: across paragraphs an article moves
         // from one group to another ("the TTP ... the Taliban regime in
         // Kabul").
-        let [chosen] = near[..] else { continue };
+        let (lo, _) = window(text, f.start, f.end);
+        candidates.retain(|c| c.0 >= lo);
+        let [(_, chosen)] = candidates[..] else {
+            continue;
+        };
         let prev_end = if i > 0 { found[i - 1].end } else { 0 };
         let next_start = found.get(i + 1).map_or(text.len(), |g| g.start);
         let before = words_before(text, prev_end, f.start, 3);
@@ -621,8 +629,15 @@ fn window(text: &str, start: usize, end: usize) -> (usize, usize) {
     while !text.is_char_boundary(hi) {
         hi -= 1;
     }
-    let lo = text[lo..start].rfind("\n\n").map_or(lo, |p| lo + p + 2);
-    let hi = text[end..hi].find("\n\n").map_or(hi, |p| end + p);
+    // Paragraph breaks, found a byte at a time (a short stretch).
+    let b = text.as_bytes();
+    let lo = (lo + 1..start.max(lo + 1))
+        .rev()
+        .find(|&p| b[p] == b'\n' && b[p - 1] == b'\n')
+        .map_or(lo, |p| p + 1);
+    let hi = (end..hi.saturating_sub(1))
+        .find(|&p| b[p] == b'\n' && b[p + 1] == b'\n')
+        .unwrap_or(hi);
     (lo, hi)
 }
 

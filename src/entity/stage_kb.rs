@@ -206,7 +206,11 @@ fn branch_forms(entities: &[Entity], keys: &HashMap<String, EntityId>) -> Vec<(S
                 .to_string();
             let parent = &entities[p as usize];
             for name in std::iter::once(&parent.name).chain(&parent.aliases) {
-                if name.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+                // A short name of the parent ("Daesh", "ISIL"): a long one
+                // with a region is no one's way of writing the branch.
+                if name.chars().filter(|c| c.is_alphabetic()).count() < 2
+                    || name.split(' ').count() > 2
+                {
                     continue;
                 }
                 out.push((format!("{name} {bare}"), b as EntityId));

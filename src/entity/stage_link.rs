@@ -133,12 +133,12 @@ fn initials(
 /// where two entities of the document spell them, neither.
 pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
     let acronym = |m: &Mention| {
-        text.get(m.range()).is_some_and(|t| {
-            let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-            m.source == Source::Name
-                && (2..=6).contains(&letters)
-                && t.chars().all(|c| c.is_uppercase())
-        })
+        m.source == Source::Name
+            && m.end - m.start <= 24
+            && text.get(m.range()).is_some_and(|t| {
+                let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+                (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase())
+            })
     };
     // (acronym's letters in lower case, the one entity that spells it so far).
     let mut acronyms: Vec<(Vec<char>, Option<EntityId>)> = Vec::new();
@@ -160,7 +160,16 @@ pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
         let Some(t) = text.get(m.range()) else {
             continue;
         };
-        if !t.contains(is_dash_or_space) {
+        // Only a name whose first letter starts some acronym.
+        let first = t
+            .chars()
+            .next()
+            .into_iter()
+            .flat_map(char::to_lowercase)
+            .next();
+        if !acronyms.iter().any(|(l, _)| l.first() == first.as_ref())
+            || !t.contains(is_dash_or_space)
+        {
             continue;
         }
         let a = initials(t, false, &mut all).map(|n| &all[..n]);
