@@ -158,7 +158,7 @@ fn a_branch_is_known_by_every_name_of_its_parent() {
             "isk",
             "Islamic State Khorasan Province",
             "group",
-            "aliases = [\"ISKP\"]",
+            "aliases = [\"ISKP\", \"IS-K\"]",
         ),
         entity("ispp", "Islamic State Pakistan Province", "group", ""),
     ]

@@ -17,7 +17,9 @@ const MAX_FORMS: usize = 8;
 /// A Persian or Urdu linking particle (ezafe): "Lashkar-e-Taiba",
 /// "Tehrik-i-Taliban".
 fn is_ezafe(w: &str) -> bool {
-    matches!(w, "e" | "i" | "E" | "I" | "y")
+    // Written in lower case: a capital "I" or "E" is an initial
+    // ("D I Khan").
+    matches!(w, "e" | "i")
 }
 
 /// An Arabic article, plain or assimilated to the next word: "Radd-ul-

@@ -199,6 +199,15 @@ fn branch_forms(entities: &[Entity], keys: &HashMap<String, EntityId>) -> Vec<(S
                 }
             }
         }
+        // The branch is written "IS-K": its parent's acronyms may be too.
+        let initial_form = |initial: char| {
+            names_of(e).any(|a| {
+                let k = key(a);
+                k.rsplit_once(' ').is_some_and(|(_, last)| {
+                    last.chars().count() == 1 && last.starts_with(initial.to_ascii_lowercase())
+                })
+            })
+        };
         for (p, region) in regions {
             let bare = region
                 .strip_suffix(" Province")
@@ -216,7 +225,10 @@ fn branch_forms(entities: &[Entity], keys: &HashMap<String, EntityId>) -> Vec<(S
                 out.push((format!("{name} {bare}"), b as EntityId));
                 out.push((format!("{name} {bare} Province"), b as EntityId));
                 let acronym = name.chars().all(|c| c.is_ascii_uppercase());
-                if acronym && let Some(initial) = bare.chars().next() {
+                if acronym
+                    && let Some(initial) = bare.chars().next()
+                    && initial_form(initial)
+                {
                     out.push((format!("{name}-{initial}"), b as EntityId));
                 }
             }
@@ -239,7 +251,7 @@ mod tests {
     #[test]
     fn every_name_of_a_parent_group_with_a_branch_region_is_the_branch() {
         let a = kb_aliases(&kb(
-            "[[entity]]\nid = \"is\"\nname = \"Islamic State\"\nkind = \"group\"\naliases = [\"ISIL\", \"Daesh\"]\n\n[[entity]]\nid = \"isk\"\nname = \"Islamic State Khorasan Province\"\nkind = \"group\"\n\n[[entity]]\nid = \"tb\"\nname = \"Taliban\"\nkind = \"group\"\n\n[[entity]]\nid = \"tg\"\nname = \"Taliban government\"\nkind = \"org\"\n",
+            "[[entity]]\nid = \"is\"\nname = \"Islamic State\"\nkind = \"group\"\naliases = [\"ISIL\", \"Daesh\"]\n\n[[entity]]\nid = \"isk\"\nname = \"Islamic State Khorasan Province\"\nkind = \"group\"\naliases = [\"IS-K\"]\n\n[[entity]]\nid = \"isp\"\nname = \"Islamic State Pakistan Province\"\nkind = \"group\"\n\n[[entity]]\nid = \"tb\"\nname = \"Taliban\"\nkind = \"group\"\n\n[[entity]]\nid = \"tg\"\nname = \"Taliban government\"\nkind = \"org\"\n",
         ));
         for form in [
             "daesh khorasan",
@@ -249,6 +261,10 @@ mod tests {
         ] {
             assert_eq!(a.derived.get(form), Some(&1), "{form}: {:?}", a.derived);
         }
+        // Only a branch written with an initial gets its parent's
+        // acronyms with one.
+        assert_eq!(a.derived.get("isil p"), None);
+        assert_eq!(a.derived.get("isil pakistan"), Some(&2));
         // A lower-case word after a group's name is no region.
         assert!(
             !a.derived
