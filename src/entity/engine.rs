@@ -6,13 +6,18 @@
 //! 2. [`stage_learn`](super::stage_learn): abbreviation definitions and
 //!    "Operation X" rules, read per document and clustered corpus-wide with
 //!    the knowledge base's aliases into one matcher;
-//! 3. [`stage_match`](super::stage_match): every document matched, its
-//!    words counted and its uncovered capitalised words gathered;
+//! 3. [`stage_match`](super::stage_match): every document matched, the
+//!    matches that its context decides decided
+//!    ([`stage_context`](super::stage_context): shared names, generic
+//!    names of a country's bodies, events named by description, bare group
+//!    names), its words counted and its uncovered capitalised words
+//!    gathered;
 //! 4. [`stage_names`](super::stage_names): name runs, people and short
 //!    references to them per document, then spelling variants and new
 //!    names corpus-wide;
 //! 5. [`stage_link`](super::stage_link): each document's mentions, sorted
-//!    and without overlaps.
+//!    and without overlaps, its unexplained acronyms linked to the names
+//!    of the document they spell.
 //!
 //! Per-document work runs on every core (rayon); the corpus-wide reduces
 //! are the learning of step 2, the word sets of step 3 and the naming of

@@ -1,9 +1,11 @@
 //! Entities, the knowledge base, and the engine that finds their mentions.
 //!
-//! Links come from four places, applied in this order: the knowledge base
-//! ([`kb`]), rules and abbreviation definitions learned from the text
-//! ([`discover`]), spelling-variant suggestions, and a person's annotations
-//! (applied last, always winning).
+//! Links come from five places, applied in this order: the knowledge base
+//! ([`kb`]) and the forms derived from its names (particles, word order,
+//! branches), rules, abbreviation definitions and translations learned
+//! from the text ([`discover`], [`stage_learn`]), the document's context
+//! ([`stage_context`]), spelling-variant suggestions, and a person's
+//! annotations (applied last, always winning).
 
 pub mod discover;
 pub mod engine;

@@ -26,7 +26,7 @@ pub struct KbAliases {
     /// Every name and alias, ready for the matcher.
     pub builder: MatcherBuilder,
     /// The normalised keys of the forms derived from the names (see
-    /// [`derived_forms`]), to their entity: no name's key is among them.
+    /// `derived_forms`), to their entity: no name's key is among them.
     pub derived: HashMap<String, EntityId>,
     /// The normalised names of the countries: places that some entity
     /// belongs to, by its `country` fact.

@@ -54,7 +54,7 @@ pub struct Learned {
     /// The knowledge base's normalised aliases, to their entity.
     pub kb_keys: HashMap<String, EntityId>,
     /// The keys of the forms derived from known and learned names, to their
-    /// entity (see [`super::stage_kb::derived_forms`]).
+    /// entity (see `stage_kb::derived_forms`).
     pub derived: HashMap<String, EntityId>,
     /// The ids in use.
     pub ids: HashSet<String>,
