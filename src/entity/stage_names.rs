@@ -606,9 +606,12 @@ pub fn resolve_names<'a>(
     let mut glued: HashMap<String, (EntityId, usize)> = HashMap::default();
     let mut known_sorted: Vec<(&String, &EntityId)> = known.iter().collect();
     known_sorted.sort_unstable();
+    let mut glued_probe = String::new();
     for (k, &e) in known_sorted {
-        if let Some(g) = glued_key(k) {
-            glued.entry(g).or_insert((e, k.split(' ').count()));
+        if let Some(g) = glued_key(k, &mut glued_probe)
+            && !glued.contains_key(g)
+        {
+            glued.insert(g.to_string(), (e, k.split(' ').count()));
         }
     }
     let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
@@ -639,9 +642,9 @@ pub fn resolve_names<'a>(
                 continue;
             }
         }
-        let g = glued_key(k);
+        let g = glued_key(k, &mut glued_probe);
         let words = k.split(' ').count();
-        if let Some(&(e, n)) = g.as_ref().and_then(|g| glued.get(g))
+        if let Some(&(e, n)) = g.and_then(|g| glued.get(g))
             && n != words
         {
             resolved.insert(k, (e, Source::Variant, GLUED_CONFIDENCE));
@@ -676,8 +679,10 @@ pub fn resolve_names<'a>(
                 (e, Source::Name, NAME_CONFIDENCE)
             }
         };
-        if let Some(g) = g {
-            glued.entry(g).or_insert((target.0, words));
+        if let Some(g) = glued_key(k, &mut glued_probe)
+            && !glued.contains_key(g)
+        {
+            glued.insert(g.to_string(), (target.0, words));
         }
         resolved.insert(k, target);
     }
@@ -694,12 +699,15 @@ pub fn resolve_names<'a>(
 /// other way round.
 const GLUED_CONFIDENCE: u8 = 80;
 
-/// A name's key without its spaces, when it has enough letters to tell
-/// one name ("pakarmy" for "Pak Army" and "PakArmy").
-fn glued_key(k: &str) -> Option<String> {
-    let g: String = k.chars().filter(|c| *c != ' ').collect();
-    (g.chars().filter(|c| c.is_alphabetic()).count() >= 6 && g.chars().all(char::is_alphanumeric))
-        .then_some(g)
+/// A name's key without its spaces, written in `buf`, when it has enough
+/// letters to tell one name ("pakarmy" for "Pak Army" and "PakArmy").
+fn glued_key<'b>(k: &str, buf: &'b mut String) -> Option<&'b str> {
+    if k.len() < 6 || !k.chars().all(|c| c.is_alphanumeric() || c == ' ') {
+        return None;
+    }
+    buf.clear();
+    buf.extend(k.chars().filter(|c| *c != ' '));
+    (buf.chars().filter(|c| c.is_alphabetic()).count() >= 6).then_some(buf.as_str())
 }
 
 /// Does a run of two or three words read like a personal name?
