@@ -738,10 +738,10 @@ mod tests {
             None
         );
         assert_eq!(get(&mut [0x80].as_slice()), None);
-        for s in 0..=6 {
+        for s in 0..=7 {
             assert_eq!(source_of(s).map(source_code), Some(s));
         }
-        assert_eq!(source_of(7), None);
+        assert_eq!(source_of(8), None);
     }
 
     #[test]
