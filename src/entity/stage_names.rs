@@ -27,7 +27,8 @@ use super::variants::{Earlier, Hits, PERSON_CONFIDENCE, RankedNames, SurnameInde
 use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap, FxHashSet as HashSet};
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// Confidence of a name that nothing else explains.
@@ -603,17 +604,26 @@ pub fn resolve_names<'a>(
     drop((ranked, variants));
     // Names written glued ("PakArmy") or apart ("Pak Army"): the known
     // names first, in a fixed order, then each name as it is linked.
-    let mut glued: HashMap<String, (EntityId, usize)> = HashMap::default();
+    // Keyed by the hash of the name without its spaces, holding the name
+    // itself (borrowed, so a large corpus copies no name) to check a hit:
+    // where two names share a hash, the first keeps it.
+    let mut glued: HashMap<u64, (&str, EntityId, usize)> = HashMap::default();
     let mut known_sorted: Vec<(&String, &EntityId)> = known.iter().collect();
     known_sorted.sort_unstable();
     let mut glued_probe = String::new();
     for (k, &e) in known_sorted {
-        if let Some(g) = glued_key(k, &mut glued_probe)
-            && !glued.contains_key(g)
-        {
-            glued.insert(g.to_string(), (e, k.split(' ').count()));
+        if let Some(g) = glued_key(k, &mut glued_probe) {
+            glued
+                .entry(FxBuildHasher.hash_one(g))
+                .or_insert((k.as_str(), e, k.split(' ').count()));
         }
     }
+    let glued_get = |glued: &HashMap<u64, (&str, EntityId, usize)>, g: &str| {
+        glued
+            .get(&FxBuildHasher.hash_one(g))
+            .filter(|(name, _, _)| name.chars().filter(|c| *c != ' ').eq(g.chars()))
+            .map(|&(_, e, n)| (e, n))
+    };
     let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
     let mut resolved: Resolved<'a> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
@@ -642,9 +652,8 @@ pub fn resolve_names<'a>(
                 continue;
             }
         }
-        let g = glued_key(k, &mut glued_probe);
         let words = k.split(' ').count();
-        if let Some(&(e, n)) = g.and_then(|g| glued.get(g))
+        if let Some((e, n)) = glued_key(k, &mut glued_probe).and_then(|g| glued_get(&glued, g))
             && n != words
         {
             resolved.insert(k, (e, Source::Variant, GLUED_CONFIDENCE));
@@ -679,10 +688,10 @@ pub fn resolve_names<'a>(
                 (e, Source::Name, NAME_CONFIDENCE)
             }
         };
-        if let Some(g) = glued_key(k, &mut glued_probe)
-            && !glued.contains_key(g)
-        {
-            glued.insert(g.to_string(), (target.0, words));
+        if let Some(g) = glued_key(k, &mut glued_probe) {
+            glued
+                .entry(FxBuildHasher.hash_one(g))
+                .or_insert((k, target.0, words));
         }
         resolved.insert(k, target);
     }
