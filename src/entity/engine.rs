@@ -6,13 +6,18 @@
 //! 2. [`stage_learn`](super::stage_learn): abbreviation definitions and
 //!    "Operation X" rules, read per document and clustered corpus-wide with
 //!    the knowledge base's aliases into one matcher;
-//! 3. [`stage_match`](super::stage_match): every document matched, its
-//!    words counted and its uncovered capitalised words gathered;
+//! 3. [`stage_match`](super::stage_match): every document matched, the
+//!    matches that its context decides decided
+//!    ([`stage_context`](super::stage_context): shared names, generic
+//!    names of a country's bodies, events named by description, bare group
+//!    names), its words counted and its uncovered capitalised words
+//!    gathered;
 //! 4. [`stage_names`](super::stage_names): name runs, people and short
 //!    references to them per document, then spelling variants and new
 //!    names corpus-wide;
 //! 5. [`stage_link`](super::stage_link): each document's mentions, sorted
-//!    and without overlaps.
+//!    and without overlaps, its unexplained acronyms linked to the names
+//!    of the document they spell.
 //!
 //! Per-document work runs on every core (rayon); the corpus-wide reduces
 //! are the learning of step 2, the word sets of step 3 and the naming of
@@ -49,6 +54,17 @@ pub struct Progress {
 #[derive(Debug, Clone)]
 pub struct Engine {
     kb: KnowledgeBase,
+    /// The knowledge base's own matcher, entities and context, made when
+    /// first asked why context linked a mention.
+    explainer: std::sync::OnceLock<Explainer>,
+}
+
+/// What [`Engine::context_evidence`] needs.
+#[derive(Debug, Clone)]
+struct Explainer {
+    matcher: super::matcher::Matcher,
+    entities: Vec<Entity>,
+    context: super::stage_context::Context,
 }
 
 pub use super::unique_id;
@@ -101,7 +117,35 @@ fn with_progress<R: Send>(
 
 impl Engine {
     pub fn new(kb: KnowledgeBase) -> Self {
-        Engine { kb }
+        Engine {
+            kb,
+            explainer: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Why the document's context linked the mention `range` of `text` as
+    /// it did ("decided by the article's context: Haqqanis nearby,
+    /// “network”"), or `None` when context did not decide it. The text is
+    /// the document's, as analysed; the answer is the reader's "why".
+    pub fn context_evidence(&self, text: &str, range: std::ops::Range<usize>) -> Option<String> {
+        let x = self.explainer.get_or_init(|| {
+            let kb = stage_kb::kb_aliases(&self.kb);
+            Explainer {
+                matcher: kb.builder.build(),
+                entities: kb.entities,
+                context: kb.context,
+            }
+        });
+        let found = x.matcher.find_all(text);
+        super::stage_context::explain(
+            text,
+            &found,
+            range.start,
+            range.end,
+            &x.context,
+            &x.entities,
+        )
+        .map(|ev| ev.describe(&x.entities))
     }
 
     pub fn kb(&self) -> &KnowledgeBase {
@@ -136,7 +180,13 @@ impl Engine {
         drop(defs);
 
         let (matches, words) = with_progress("matching", total, progress, |done| {
-            stage_match::match_all(docs, &learned.matcher, &learned.entities, done)
+            stage_match::match_all(
+                docs,
+                &learned.matcher,
+                &learned.entities,
+                &learned.context,
+                done,
+            )
         });
 
         progress(Progress {
@@ -160,8 +210,10 @@ impl Engine {
             mut entities,
             kb_len,
             kb_keys,
+            derived,
             mut ids,
             matcher,
+            context: _,
         } = learned;
         drop(matcher);
         let resolved = stage_names::resolve_names(
@@ -171,10 +223,11 @@ impl Engine {
             &mut entities,
             &mut ids,
             &kb_keys,
+            &derived,
             kb_len,
         );
         let found: Vec<&[_]> = matches.iter().map(|m| &m.found[..]).collect();
-        let mentions: Vec<Mention> = stage_link::assemble(&found, &runs, &people, &resolved);
+        let mentions: Vec<Mention> = stage_link::assemble(docs, &found, &runs, &people, &resolved);
         progress(Progress {
             stage: "done",
             done: total,
@@ -835,6 +888,10 @@ mod tests {
                     "Kabul\u{301}", "Tank\u{200D}\u{1F642}", "\u{0600}Tank", "Tank\u{1F3FD}",
                     "\u{1F1F5}\u{1F1F0}", "Ça", "İstanbul", "straße", "\u{0915}\u{094D}\u{0937}",
                     "e\u{301}Nato", "x\u{200C}Tank", "Al-topicsOperation", "saidTank",
+                    "Quetta", "2016 Quetta bombing", "hospital attack in Quetta", "twin bombings at",
+                    "Interior Ministry", "Afghan", "Pakistan's", "Haqqani", "said", "Haqqanis",
+                    "Lashkar-i-Taiba", "Lashkar Taiba", "Hizbul", "Daesh Khorasan", "ISIL-K",
+                    "Pakistani Taliban", "Tehreek-e-Taliban Pakistan (TTP)", "2016",
                 ]).prop_map(String::from),
                 3 => proptest::sample::select(vec![
                     " ", " ", ", ", ". ", "\n", "\n\n", "• ", " | ", "-", "'", "’", "(", ")",
@@ -847,7 +904,7 @@ mod tests {
 
         /// The knowledge base of the property tests: names whose edges the
         /// pieces probe.
-        const KB: &str = "[[entity]]\nid = \"nato\"\nname = \"North Atlantic Treaty Organization\"\nkind = \"org\"\naliases = [\"Nato\"]\n\n[[entity]]\nid = \"tank\"\nname = \"Tank\"\nkind = \"place\"\n\n[[entity]]\nid = \"aamir\"\nname = \"Aamir Khan\"\nkind = \"person\"\n\n[[entity]]\nid = \"zea\"\nname = \"Operation Zarb-e-Azb\"\nkind = \"event\"\naliases = [\"Zarb-e-Azb\"]\n\n[[entity]]\nid = \"isi\"\nname = \"ISI\"\nkind = \"org\"\n\n[[entity]]\nid = \"let\"\nname = \"Lashkar-e-Taiba\"\nkind = \"group\"\naliases = [\"LeT\"]\n\n[[entity]]\nid = \"aps\"\nname = \"Army Public School attack\"\nkind = \"event\"\naliases = [\"Peshawar school massacre\"]\n\n[[entity]]\nid = \"mullah\"\nname = \"Mullah Omar Akhund\"\nkind = \"person\"\naliases = [\"Mullah\"]\n";
+        const KB: &str = "[[entity]]\nid = \"nato\"\nname = \"North Atlantic Treaty Organization\"\nkind = \"org\"\naliases = [\"Nato\"]\n\n[[entity]]\nid = \"tank\"\nname = \"Tank\"\nkind = \"place\"\n\n[[entity]]\nid = \"aamir\"\nname = \"Aamir Khan\"\nkind = \"person\"\n\n[[entity]]\nid = \"zea\"\nname = \"Operation Zarb-e-Azb\"\nkind = \"event\"\naliases = [\"Zarb-e-Azb\"]\n\n[[entity]]\nid = \"isi\"\nname = \"ISI\"\nkind = \"org\"\n\n[[entity]]\nid = \"let\"\nname = \"Lashkar-e-Taiba\"\nkind = \"group\"\naliases = [\"LeT\"]\n\n[[entity]]\nid = \"aps\"\nname = \"Army Public School attack\"\nkind = \"event\"\naliases = [\"Peshawar school massacre\"]\n\n[[entity]]\nid = \"mullah\"\nname = \"Mullah Omar Akhund\"\nkind = \"person\"\naliases = [\"Mullah\"]\n\n[[entity]]\nid = \"pakistan\"\nname = \"Pakistan\"\nkind = \"place\"\n\n[[entity]]\nid = \"afghanistan\"\nname = \"Afghanistan\"\nkind = \"place\"\n\n[[entity]]\nid = \"quetta\"\nname = \"Quetta\"\nkind = \"place\"\ncountry = \"pakistan\"\n\n[[entity]]\nid = \"qhb\"\nname = \"Quetta hospital bombing\"\nkind = \"event\"\nplace = \"quetta\"\ndate = \"2016-08-08\"\nevent_type = \"bombing\"\n\n[[entity]]\nid = \"moi\"\nname = \"Ministry of Interior\"\nkind = \"org\"\ncountry = \"pakistan\"\ngeneric = [\"Interior Ministry\"]\n\n[[entity]]\nid = \"hn\"\nname = \"Haqqani Network\"\nkind = \"group\"\naliases = [\"Haqqanis\"]\nambiguous = [\"Haqqani\"]\n\n[[entity]]\nid = \"jh\"\nname = \"Jalaluddin Haqqani\"\nkind = \"person\"\nambiguous = [\"Haqqani\"]\n\n[[entity]]\nid = \"is\"\nname = \"Islamic State\"\nkind = \"group\"\naliases = [\"ISIL\", \"Daesh\"]\n\n[[entity]]\nid = \"isk\"\nname = \"Islamic State Khorasan\"\nkind = \"group\"\n";
 
         /// One to three documents, each of pieces or of any characters.
         fn documents() -> impl Strategy<Value = Vec<String>> {

@@ -197,6 +197,16 @@ impl MatcherBuilder {
         }
     }
 
+    /// Marks every target of `alias` with `source`: its matches are
+    /// decided later (by context), not by this matcher.
+    pub fn set_source(&mut self, alias: &str, source: Source) {
+        if let Some(&i) = self.by_key.get(&key(alias)) {
+            for t in &mut self.targets[i] {
+                t.source = source;
+            }
+        }
+    }
+
     pub fn build(self) -> Matcher {
         let automaton = if self.patterns.is_empty() {
             None

@@ -1,15 +1,19 @@
 //! Entities, the knowledge base, and the engine that finds their mentions.
 //!
-//! Links come from four places, applied in this order: the knowledge base
-//! ([`kb`]), rules and abbreviation definitions learned from the text
-//! ([`discover`]), spelling-variant suggestions, and a person's annotations
-//! (applied last, always winning).
+//! Links come from five places, applied in this order: the knowledge base
+//! ([`kb`]) and the forms derived from its names (particles, word order,
+//! branches), rules, abbreviation definitions and translations learned
+//! from the text ([`discover`], [`stage_learn`]), the document's context
+//! ([`stage_context`]), spelling-variant suggestions, and a person's
+//! annotations (applied last, always winning).
 
 pub mod discover;
 pub mod engine;
+mod forms;
 pub mod kb;
 pub mod matcher;
 pub mod normalize;
+pub mod stage_context;
 pub mod stage_kb;
 pub mod stage_learn;
 pub mod stage_link;
@@ -88,6 +92,9 @@ pub enum Source {
     Name,
     /// A person's annotation.
     Annotation,
+    /// Decided by the document's context: a name several entities share,
+    /// a generic name of a country's body, an event named by description.
+    Context,
 }
 
 impl Source {
@@ -100,6 +107,7 @@ impl Source {
             Source::Rule => "rule",
             Source::Name => "name",
             Source::Annotation => "annotation",
+            Source::Context => "context",
         }
     }
 

@@ -166,6 +166,15 @@ pub fn key_into(name: &str, scratch: &mut String, out: &mut String) {
     out.push_str(t.trim());
 }
 
+/// Are two words the same once case, diacritics and apostrophes are
+/// folded? Allocates nothing for ASCII words.
+pub fn same_word(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    key(a) == key(b)
+}
+
 /// The ASCII digits of `k`, in order.
 pub fn digits(k: &str) -> String {
     k.chars().filter(char::is_ascii_digit).collect()

@@ -10,9 +10,10 @@
 //!   definitions and the knowledge base's aliases.
 
 use super::discover::{AbbrDef, abbreviations, is_function_word};
-use super::matcher::{Matcher, Target};
+use super::matcher::{Matcher, Target, too_short};
 use super::normalize::{digits, edit_distance, key, skeleton};
-use super::stage_kb::KbAliases;
+use super::stage_context::Context;
+use super::stage_kb::{KbAliases, derived_forms, is_country_word};
 use super::tokens::{TOKEN_PIECE, Token, tokens_in};
 use super::unique_id;
 use super::{Entity, EntityId, Kind, Source};
@@ -30,6 +31,9 @@ pub struct DocDefinitions {
     pub abbreviations: Vec<AbbrDef>,
     /// "Operation X" phrases: (whole name, bare X).
     pub operations: Vec<(Range<usize>, Range<usize>)>,
+    /// Names glossed with a translation ("Lashkar-e-Taiba (literally
+    /// 'Army of the Pure')"): (name, translation).
+    pub glosses: Vec<(Range<usize>, Range<usize>)>,
 }
 
 /// The definitions of one document's text.
@@ -37,6 +41,7 @@ pub fn definitions(text: &str) -> DocDefinitions {
     DocDefinitions {
         abbreviations: abbreviations(text),
         operations: operations(text),
+        glosses: glosses(text),
     }
 }
 
@@ -48,8 +53,13 @@ pub struct Learned {
     pub kb_len: usize,
     /// The knowledge base's normalised aliases, to their entity.
     pub kb_keys: HashMap<String, EntityId>,
+    /// The keys of the forms derived from known and learned names, to their
+    /// entity (see `stage_kb::derived_forms`).
+    pub derived: HashMap<String, EntityId>,
     /// The ids in use.
     pub ids: HashSet<String>,
+    /// What context decisions need of the knowledge base.
+    pub context: Context,
     /// Every alias, the knowledge base's and the learned ones.
     pub matcher: Matcher,
 }
@@ -62,6 +72,9 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         mut entities,
         keys: kb_keys,
         mut builder,
+        mut derived,
+        countries,
+        context,
     } = kb;
     let kb_len = entities.len();
     let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
@@ -79,6 +92,19 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
             note(&ks, st, Source::Abbreviation, &mut surface);
             note(&kl, lt, Source::Abbreviation, &mut surface);
             clusters.union(&ks, &kl);
+        }
+        for (name, gloss) in &learned.glosses {
+            let (kn, kg) = (key(&text[name.clone()]), key(&text[gloss.clone()]));
+            // A translation is no other entity's name.
+            if kb_keys
+                .get(&kg)
+                .is_some_and(|&e| Some(&e) != kb_keys.get(&kn))
+            {
+                continue;
+            }
+            note(&kn, &text[name.clone()], Source::Rule, &mut surface);
+            note(&kg, &text[gloss.clone()], Source::Rule, &mut surface);
+            clusters.union(&kn, &kg);
         }
         for (name, bare) in &learned.operations {
             let (kn, kb) = (key(&text[name.clone()]), key(&text[bare.clone()]));
@@ -168,6 +194,16 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
                 let target = Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE)
                     .with_acronym_cases(text, || *source == Source::Abbreviation);
                 builder.add(text, target);
+                let is_country = |w: &str| is_country_word(w, &countries);
+                for form in derived_forms(text, entities[owner as usize].kind, &is_country) {
+                    let k = key(&form);
+                    if kb_keys.contains_key(&k) || derived.contains_key(&k) || too_short(&form) {
+                        continue;
+                    }
+                    derived.insert(k, owner);
+                    let target = Target::for_alias(&form, owner, Source::Rule, LEARNED_CONFIDENCE);
+                    builder.add(&form, target);
+                }
                 let e = &mut entities[owner as usize];
                 if e.name != *text && !e.aliases.contains(text) {
                     e.aliases.push(text.clone());
@@ -179,7 +215,9 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         entities,
         kb_len,
         kb_keys,
+        derived,
         ids,
+        context,
         matcher: builder.build(),
     }
 }
@@ -291,6 +329,160 @@ fn operations_in(text: &str, toks: &[Token], out: &mut Vec<(Range<usize>, Range<
     }
 }
 
+/// The words that announce a translation inside brackets or after a comma.
+const GLOSS_CUES: [&str; 6] = [
+    "meaning ",
+    "literally ",
+    "lit. ",
+    "translated as ",
+    "which means ",
+    "or ",
+];
+
+/// The longest translation, in bytes.
+const MAX_GLOSS_BYTES: usize = 80;
+
+/// Where a gloss may start: every bracket, and every comma followed by a
+/// cue word, found in one pass of an automaton (with its fast prefilter).
+fn gloss_openings(text: &str) -> Vec<usize> {
+    static OPENINGS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let automaton = OPENINGS.get_or_init(|| {
+        let patterns: Vec<String> = std::iter::once("(".to_string())
+            .chain(GLOSS_CUES.iter().map(|cue| format!(", {cue}")))
+            .collect();
+        aho_corasick::AhoCorasick::new(patterns).ok()
+    });
+    match automaton {
+        Some(ac) => ac.find_iter(text).map(|m| m.start()).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Names glossed with a translation: "Name (literally 'Army of the Pure')",
+/// "Name (meaning Army of the Pure)", "Name ('Army of the Pure')", "Name,
+/// meaning 'Army of the Pure',". A bracket with neither a cue word nor
+/// quotes ("Imran Khan (Pakistan Tehreek-e-Insaf)") is no translation.
+fn glosses(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut out = Vec::new();
+    for at in gloss_openings(text) {
+        let open = &text[at..at + 1];
+        let rest = &text[at + 1..];
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
+        let mut body = rest;
+        let mut cued = false;
+        for cue in GLOSS_CUES {
+            if let Some(b) = body.strip_prefix(cue) {
+                body = b;
+                cued = true;
+                break;
+            }
+        }
+        if open == "," && !cued {
+            continue;
+        }
+        let Some(q) = body.chars().next() else {
+            continue;
+        };
+        let quoted = matches!(q, '\'' | '"' | '‘' | '“');
+        if !cued && !quoted {
+            continue;
+        }
+        let inner_start = text.len() - body.len() + if quoted { q.len_utf8() } else { 0 };
+        let limit = (inner_start + MAX_GLOSS_BYTES).min(text.len());
+        let mut limit = limit;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let closers: &[char] = if quoted {
+            &['\'', '"', '’', '”']
+        } else if open == "(" {
+            &[')']
+        } else {
+            &[',', '.', ';', ')']
+        };
+        let Some(len) = text[inner_start..limit].find(closers) else {
+            continue;
+        };
+        let gloss = inner_start..inner_start + len;
+        if !is_gloss(&text[gloss.clone()], quoted) {
+            continue;
+        }
+        if let Some(name) = name_before(text, at) {
+            out.push((name, gloss));
+        }
+    }
+    out
+}
+
+/// Is `g` a translated name: two to six words, the first a capital (or
+/// "the" and a capital), no digits, and in title case unless quoted?
+fn is_gloss(g: &str, quoted: bool) -> bool {
+    let words: Vec<&str> = g.split(' ').collect();
+    if !(2..=6).contains(&words.len())
+        || g.chars().any(|c| c.is_ascii_digit())
+        || !g
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’'))
+    {
+        return false;
+    }
+    let words = if words[0].eq_ignore_ascii_case("the") {
+        &words[1..]
+    } else {
+        &words[..]
+    };
+    let cap = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    words.first().is_some_and(cap)
+        && (quoted || words.iter().all(|w| cap(w) || is_function_word(w)))
+        && !words.iter().all(|w| w.chars().all(char::is_uppercase))
+}
+
+/// The name that ends just before byte `at` (a bracket or a comma): its
+/// capitalised words and the particles between them, without a leading
+/// "The".
+fn name_before(text: &str, at: usize) -> Option<Range<usize>> {
+    let head = text[..at].trim_end_matches(' ');
+    let end = head.len();
+    let mut start = end;
+    for (words, w) in head.rsplit(' ').enumerate() {
+        let word = w.trim_start_matches(['"', '“', '‘', '\'']);
+        if word.len() != w.len() && word.is_empty() {
+            break;
+        }
+        let particle = matches!(word, "e" | "i" | "al" | "ul" | "ud" | "ur" | "of");
+        let cap = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().all(|c| c.is_alphabetic() || c == '-');
+        if !(cap || particle) || words >= 6 {
+            break;
+        }
+        start -= w.len();
+        if word.len() != w.len() {
+            // An opening quote: the name starts after it.
+            start += w.len() - word.len();
+            break;
+        }
+        if start == 0 {
+            break;
+        }
+        start -= 1; // the space
+    }
+    let mut range = start..end;
+    let name = text.get(range.clone())?.trim_start();
+    range.start = end - name.len();
+    // A leading article or particle is not part of the name.
+    let name = &text[range.clone()];
+    for lead in ["The ", "of ", "e ", "i "] {
+        if let Some(rest) = name.strip_prefix(lead) {
+            range.start += name.len() - rest.len();
+        }
+    }
+    let name = &text[range.clone()];
+    (name.chars().next().is_some_and(char::is_uppercase)
+        && name.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .then_some(range)
+}
+
 /// Union–find over cluster keys.
 #[derive(Default)]
 struct Clusters {
@@ -360,6 +552,25 @@ mod tests {
         assert_eq!(&texts[0][got[0].1.clone()], "Zarb-e-Azb");
         // "Operation" ends its line: "Khyber One" on the next is not its name.
         assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn translations_in_brackets_or_after_a_cue_are_glosses() {
+        let text = "The Lashkar-e-Taiba (literally \"Army of the Pure\") struck. Jaish-e-Mohammed, meaning \
+                    Army of Muhammad, denied it. Imran Khan (Pakistan Tehreek-e-Insaf) spoke. Al-Badr (\"The Full \
+                    Moon\") too. Karachi (Sindh) and Kabul (said to be calm) were quiet.";
+        let got: Vec<(&str, &str)> = glosses(text)
+            .into_iter()
+            .map(|(n, g)| (&text[n], &text[g]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Lashkar-e-Taiba", "Army of the Pure"),
+                ("Jaish-e-Mohammed", "Army of Muhammad"),
+                ("Al-Badr", "The Full Moon"),
+            ]
+        );
     }
 
     #[test]

@@ -5,14 +5,18 @@
 //! [`doc_mentions`] is per document: it depends on the document's matches,
 //! runs and people, and on the corpus-wide [`Resolved`] names.
 
+use super::discover::is_connector;
 use super::matcher::Found;
+use super::normalize::is_dash_or_space;
 use super::stage_names::{DocPeople, DocRuns, PersonTarget, Resolved};
-use super::{DocId, Mention};
+use super::{DocId, EntityId, Mention, Source};
+use crate::corpus::Document;
 use rayon::prelude::*;
 
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document.
 pub fn assemble(
+    docs: &[Document],
     found: &[&[Found]],
     runs: &[DocRuns],
     people: &[DocPeople],
@@ -20,7 +24,13 @@ pub fn assemble(
 ) -> Vec<Mention> {
     let per_doc: Vec<Vec<Mention>> = (0..found.len())
         .into_par_iter()
-        .map(|d| doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved))
+        .map(|d| {
+            let mut m = doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved);
+            if let Some(doc) = docs.get(d) {
+                initials_of_names(&doc.text, &mut m);
+            }
+            m
+        })
         .collect();
     let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
     for m in per_doc {
@@ -82,6 +92,118 @@ pub fn doc_mentions(
     mentions
 }
 
+/// The confidence of an acronym linked to the name it spells, named in
+/// the same document.
+const INITIALS_CONFIDENCE: u8 = 85;
+
+/// No entity: two names of a document spell the same initials.
+const TWO_NAMES: EntityId = EntityId::MAX;
+
+/// The most distinct unexplained acronyms of a document that are matched
+/// against its names.
+const MAX_ACRONYMS: usize = 32;
+
+/// The most letters of an acronym matched against names.
+const MAX_ACRONYM_LETTERS: usize = 6;
+
+/// The initials of the words of `name` in lower case, small connecting
+/// words left out or not, in `out`; `None` when there are more than
+/// [`MAX_ACRONYM_LETTERS`]. Allocates nothing.
+fn initials(
+    name: &str,
+    skip_connectors: bool,
+    out: &mut [char; MAX_ACRONYM_LETTERS],
+) -> Option<usize> {
+    let mut n = 0;
+    for w in name.split(is_dash_or_space) {
+        if w.is_empty() || skip_connectors && is_connector(w) {
+            continue;
+        }
+        let Some(c) = w.chars().next() else { continue };
+        for l in c.to_lowercase() {
+            *out.get_mut(n)? = l;
+            n += 1;
+        }
+    }
+    Some(n)
+}
+
+/// An acronym that nothing explains ("KP") in a document that names one
+/// entity whose initials it spells ("Khyber Pakhtunkhwa") is that entity;
+/// where two entities of the document spell them, neither.
+pub fn initials_of_names(text: &str, mentions: &mut [Mention]) {
+    let acronym = |m: &Mention| {
+        m.source == Source::Name
+            && m.end - m.start <= 24
+            && text.get(m.range()).is_some_and(|t| {
+                let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+                (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase())
+            })
+    };
+    // (acronym's letters in lower case, the one entity that spells it so far).
+    let mut acronyms: Vec<(Vec<char>, Option<EntityId>)> = Vec::new();
+    for m in mentions.iter().filter(|m| acronym(m)) {
+        let lower: Vec<char> = text[m.range()]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if !acronyms.iter().any(|(a, _)| *a == lower) && acronyms.len() < MAX_ACRONYMS {
+            acronyms.push((lower, None));
+        }
+    }
+    if acronyms.is_empty() {
+        return;
+    }
+    let (mut all, mut content) = (['\0'; MAX_ACRONYM_LETTERS], ['\0'; MAX_ACRONYM_LETTERS]);
+    for m in mentions.iter() {
+        let Some(t) = text.get(m.range()) else {
+            continue;
+        };
+        // Only a name whose first letter starts some acronym.
+        let first = t
+            .chars()
+            .next()
+            .into_iter()
+            .flat_map(char::to_lowercase)
+            .next();
+        if !acronyms.iter().any(|(l, _)| l.first() == first.as_ref())
+            || !t.contains(is_dash_or_space)
+        {
+            continue;
+        }
+        let a = initials(t, false, &mut all).map(|n| &all[..n]);
+        let c = initials(t, true, &mut content).map(|n| &content[..n]);
+        for (letters, spelled) in &mut acronyms {
+            if a.is_some_and(|a| a == &letters[..]) || c.is_some_and(|c| c == &letters[..]) {
+                *spelled = match *spelled {
+                    None => Some(m.entity),
+                    Some(e) if e == m.entity => Some(e),
+                    Some(_) => Some(TWO_NAMES),
+                };
+            }
+        }
+    }
+    for m in mentions.iter_mut() {
+        if !acronym(m) {
+            continue;
+        }
+        let lower: Vec<char> = text[m.range()]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if let Some((_, Some(e))) = acronyms.iter().find(|(a, _)| *a == lower)
+            && *e != TWO_NAMES
+            && *e != m.entity
+        {
+            m.entity = *e;
+            m.source = Source::Context;
+            m.confidence = INITIALS_CONFIDENCE;
+        }
+    }
+}
+
 /// The mention a name run becomes.
 fn run_mention(
     doc: DocId,
@@ -103,7 +225,6 @@ fn run_mention(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::Source;
     use crate::entity::matcher::Target;
     use rustc_hash::FxHashMap as HashMap;
 
@@ -137,7 +258,7 @@ mod tests {
         let b = [found(0, 2, 2)];
         let runs = [DocRuns::default(), DocRuns::default()];
         let people = [DocPeople::default(), DocPeople::default()];
-        let m = assemble(&[&a[..], &b[..]], &runs, &people, &HashMap::default());
+        let m = assemble(&[], &[&a[..], &b[..]], &runs, &people, &HashMap::default());
         let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();
         assert_eq!(docs, vec![(0, 4), (1, 0)]);
     }

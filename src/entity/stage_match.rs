@@ -10,6 +10,7 @@
 
 use super::matcher::{Found, Matcher};
 use super::normalize::{is_grapheme_boundary, is_word_char};
+use super::stage_context::{self, Context};
 use super::stage_names::{RunCandidates, candidates};
 pub use super::tokens::WordSets;
 use super::tokens::{TOKEN_PIECE, tokens_in};
@@ -33,6 +34,7 @@ pub fn match_all(
     docs: &[Document],
     matcher: &Matcher,
     entities: &[Entity],
+    context: &Context,
     done: &AtomicUsize,
 ) -> (Vec<DocMatches>, WordSets) {
     // One word set per worker's share, not per document: most words
@@ -43,7 +45,10 @@ pub fn match_all(
         .fold(
             || (Vec::new(), WordSets::default()),
             |(mut out, mut sets), (i, doc)| {
-                out.push((i, match_doc(&doc.text, matcher, entities, &mut sets)));
+                out.push((
+                    i,
+                    match_doc(&doc.text, matcher, entities, context, &mut sets),
+                ));
                 done.fetch_add(1, Ordering::Relaxed);
                 (out, sets)
             },
@@ -62,15 +67,18 @@ pub fn match_all(
     (all.into_iter().map(|(_, m)| m).collect(), words)
 }
 
-/// Matches one document's text, widens the matches by rule, adds its words
+/// Matches one document's text, lets its context decide the matches that
+/// context decides, widens the matches by rule, adds its words
 /// to `words` and gathers its name candidates.
 pub fn match_doc(
     text: &str,
     matcher: &Matcher,
     entities: &[Entity],
+    context: &Context,
     words: &mut WordSets,
 ) -> DocMatches {
     let mut found = matcher.find_all(text);
+    stage_context::resolve(text, &mut found, context, entities);
     extend_by_rules(text, &mut found, entities);
     let mut cands = RunCandidates::default();
     for piece in crate::text::pieces(text, TOKEN_PIECE) {

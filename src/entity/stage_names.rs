@@ -27,7 +27,8 @@ use super::variants::{Earlier, Hits, PERSON_CONFIDENCE, RankedNames, SurnameInde
 use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap, FxHashSet as HashSet};
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// Confidence of a name that nothing else explains.
@@ -496,6 +497,7 @@ pub fn resolve_names<'a>(
     entities: &mut Vec<Entity>,
     ids: &mut HashSet<String>,
     kb_keys: &HashMap<String, EntityId>,
+    derived: &HashMap<String, EntityId>,
     kb_len: usize,
 ) -> Resolved<'a> {
     let person_runs: HashSet<&str> = runs
@@ -572,7 +574,17 @@ pub fn resolve_names<'a>(
     for (k, &e) in kb_keys {
         variants.add(k, e);
     }
+    // Forms derived from the names ("Pakistani Taliban") come after the
+    // names themselves, in a fixed order.
+    let mut derived: Vec<(&String, &EntityId)> = derived.iter().collect();
+    derived.sort_unstable();
+    for &(k, &e) in &derived {
+        variants.add(k, e);
+    }
     let mut known: HashMap<String, EntityId> = kb_keys.clone();
+    for (k, &e) in derived {
+        known.entry(k.clone()).or_insert(e);
+    }
     for (i, e) in entities.iter().enumerate().skip(kb_len) {
         for a in std::iter::once(&e.name).chain(&e.aliases) {
             let k = key(a);
@@ -590,6 +602,28 @@ pub fn resolve_names<'a>(
         .map(|rank| (variants.hits(keys[rank]), ranked.earlier(rank)))
         .collect();
     drop((ranked, variants));
+    // Names written glued ("PakArmy") or apart ("Pak Army"): the known
+    // names first, in a fixed order, then each name as it is linked.
+    // Keyed by the hash of the name without its spaces, holding the name
+    // itself (borrowed, so a large corpus copies no name) to check a hit:
+    // where two names share a hash, the first keeps it.
+    let mut glued: HashMap<u64, (&str, EntityId, usize)> = HashMap::default();
+    let mut known_sorted: Vec<(&String, &EntityId)> = known.iter().collect();
+    known_sorted.sort_unstable();
+    let mut glued_probe = String::new();
+    for (k, &e) in known_sorted {
+        if let Some(g) = glued_key(k, &mut glued_probe) {
+            glued
+                .entry(FxBuildHasher.hash_one(g))
+                .or_insert((k.as_str(), e, k.split(' ').count()));
+        }
+    }
+    let glued_get = |glued: &HashMap<u64, (&str, EntityId, usize)>, g: &str| {
+        glued
+            .get(&FxBuildHasher.hash_one(g))
+            .filter(|(name, _, _)| name.chars().filter(|c| *c != ' ').eq(g.chars()))
+            .map(|&(_, e, n)| (e, n))
+    };
     let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
     let mut resolved: Resolved<'a> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
@@ -617,6 +651,13 @@ pub fn resolve_names<'a>(
                 resolved.insert(k, (e, Source::Variant, 70));
                 continue;
             }
+        }
+        let words = k.split(' ').count();
+        if let Some((e, n)) = glued_key(k, &mut glued_probe).and_then(|g| glued_get(&glued, g))
+            && n != words
+        {
+            resolved.insert(k, (e, Source::Variant, GLUED_CONFIDENCE));
+            continue;
         }
         // A variant is a suggestion: it is not added to the entity's
         // aliases until a person accepts it.
@@ -647,6 +688,11 @@ pub fn resolve_names<'a>(
                 (e, Source::Name, NAME_CONFIDENCE)
             }
         };
+        if let Some(g) = glued_key(k, &mut glued_probe) {
+            glued
+                .entry(FxBuildHasher.hash_one(g))
+                .or_insert((k, target.0, words));
+        }
         resolved.insert(k, target);
     }
     for (k, kb) in inverted {
@@ -656,6 +702,21 @@ pub fn resolve_names<'a>(
         }
     }
     resolved
+}
+
+/// The confidence of a name written glued that is known apart, or the
+/// other way round.
+const GLUED_CONFIDENCE: u8 = 80;
+
+/// A name's key without its spaces, written in `buf`, when it has enough
+/// letters to tell one name ("pakarmy" for "Pak Army" and "PakArmy").
+fn glued_key<'b>(k: &str, buf: &'b mut String) -> Option<&'b str> {
+    if k.len() < 6 || !k.chars().all(|c| c.is_alphanumeric() || c == ' ') {
+        return None;
+    }
+    buf.clear();
+    buf.extend(k.chars().filter(|c| *c != ' '));
+    (buf.chars().filter(|c| c.is_alphabetic()).count() >= 6).then_some(buf.as_str())
 }
 
 /// Does a run of two or three words read like a personal name?

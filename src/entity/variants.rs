@@ -143,6 +143,7 @@ impl VariantIndex {
     pub(crate) fn lookup(&self, k: &str) -> Option<(EntityId, u8)> {
         let hits = self.hits(k);
         hits.by_deletion
+            .filter(|_| !hits.collision)
             .map(|(_, e)| (e, 80))
             .or(hits.by_skeleton.map(|e| (e, 70)))
     }
@@ -158,10 +159,12 @@ impl VariantIndex {
         }
         let compatible = compatible_with(k);
         let mut place = 0;
+        // A near miss of two known entities is neither's.
+        let mut collision = false;
         each_deletion(k, |d| {
             let at = place;
             place += 1;
-            if hits.by_deletion.is_some() {
+            if collision {
                 return;
             }
             let Some(&(mut link, _)) = self.heads.get(&FxBuildHasher.hash_one(d)) else {
@@ -171,12 +174,20 @@ impl VariantIndex {
                 let (name, next) = self.links[link as usize];
                 link = next;
                 let (t, target) = &self.names[name as usize];
-                if has_deletion(t, d) && compatible(t) && edit_distance(k, t, 1) <= 1 {
-                    hits.by_deletion = Some((at, *target));
-                    return;
+                if has_deletion(t, d)
+                    && compatible(t)
+                    && near_miss(k, t)
+                    && edit_distance(k, t, 1) <= 1
+                {
+                    match hits.by_deletion {
+                        None => hits.by_deletion = Some((at, *target)),
+                        Some((_, e)) if e != *target => collision = true,
+                        Some(_) => {}
+                    }
                 }
             }
         });
+        hits.collision = collision;
         let sk = skeleton(k);
         let max = (k.chars().count() / 4).max(2);
         hits.by_skeleton = self
@@ -196,6 +207,9 @@ impl VariantIndex {
 pub(crate) struct Hits {
     /// (place of the neighbour in `k`'s neighbourhood, entity).
     pub by_deletion: Option<(usize, EntityId)>,
+    /// Another entity is one edit away too: a near miss of two names is
+    /// neither's.
+    pub collision: bool,
     pub by_skeleton: Option<EntityId>,
 }
 
@@ -207,6 +221,36 @@ fn compatible_with(k: &str) -> impl Fn(&str) -> bool + '_ {
     move |t: &str| {
         t != k && same_digits(t, k) && t.split(' ').count() == words && t.chars().next() == first
     }
+}
+
+/// The fewest characters of a name that another one edit from it may be
+/// taken for a misspelling of: shorter names one edit apart are as often
+/// two names ("Karam" and "Karak").
+pub(crate) const MIN_NEAR_MISS_CHARS: usize = 7;
+
+/// May `k` be a one-edit misspelling of `t` (which are one edit apart)?
+/// When both are long enough, or when the edit only doubles a letter
+/// ("Bannuu", "Quettta").
+fn near_miss(k: &str, t: &str) -> bool {
+    let (lk, lt) = (k.chars().count(), t.chars().count());
+    if lk.min(lt) >= MIN_NEAR_MISS_CHARS {
+        return true;
+    }
+    let (long, short) = if lk > lt { (k, t) } else { (t, k) };
+    if long.len() == short.len() {
+        return false;
+    }
+    // The one extra character repeats its neighbour.
+    let p = long
+        .chars()
+        .zip(short.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let cs: Vec<char> = long.chars().collect();
+    let doubled = (p > 0 && cs.get(p) == cs.get(p - 1)) || cs.get(p) == cs.get(p + 1);
+    let mut rest = cs.clone();
+    rest.remove(p.min(cs.len().saturating_sub(1)));
+    doubled && rest.into_iter().eq(short.chars())
 }
 
 /// The names of a corpus ranked most frequent first, indexed at once so
@@ -302,7 +346,11 @@ impl<'a> RankedNames<'a> {
                     break;
                 }
                 let t = self.keys[r as usize];
-                if has_deletion(t, d) && compatible(t) && edit_distance(k, t, 1) <= 1 {
+                if has_deletion(t, d)
+                    && compatible(t)
+                    && near_miss(k, t)
+                    && edit_distance(k, t, 1) <= 1
+                {
                     out.by_deletion.push((at, r));
                 }
             }
@@ -343,7 +391,21 @@ impl Earlier {
             .by_deletion
             .iter()
             .find_map(|&(at, r)| entity_of[r as usize].map(|e| (at, e)));
-        match (known.by_deletion, earlier) {
+        // A near miss of two entities is neither's.
+        let first = known.by_deletion.or(earlier).map(|(_, e)| e);
+        let collision = known.collision
+            || self
+                .by_deletion
+                .iter()
+                .filter_map(|&(_, r)| entity_of[r as usize])
+                .chain(known.by_deletion.map(|(_, e)| e))
+                .any(|e| Some(e) != first);
+        let (known_hit, earlier) = if collision {
+            (None, None)
+        } else {
+            (known.by_deletion, earlier)
+        };
+        match (known_hit, earlier) {
             (Some((k_at, e)), Some((at, _))) if k_at <= at => return Some((e, 80)),
             (_, Some((_, e))) | (Some((_, e)), None) => return Some((e, 80)),
             (None, None) => {}
@@ -519,11 +581,29 @@ mod tests {
     }
 
     #[test]
-    fn the_first_name_added_wins_among_equal_variants() {
+    fn a_near_miss_of_two_known_names_is_neithers() {
         let mut v = VariantIndex::default();
-        v.add("rahman", 1);
-        v.add("rahmat", 2);
-        assert_eq!(v.lookup("rahmaa"), Some((1, 80)));
+        v.add("rahmanullah", 1);
+        v.add("rahmatullah", 2);
+        assert_eq!(v.lookup("rahmaullah"), None);
+        assert_eq!(v.lookup("rahmanulah"), Some((1, 80)));
+    }
+
+    #[test]
+    fn short_names_one_edit_apart_are_two_names_unless_a_letter_is_doubled() {
+        let mut v = VariantIndex::default();
+        v.add("karak", 1);
+        v.add("quetta", 2);
+        v.add("islamabad", 3);
+        assert_eq!(v.lookup("karam"), None);
+        assert_eq!(v.lookup("kaak"), None);
+        assert_eq!(v.lookup("quettta"), Some((2, 80)));
+        assert_eq!(v.lookup("karrak"), Some((1, 80)));
+        assert_eq!(v.lookup("islamabd"), Some((3, 80)));
+        assert_eq!(v.lookup("islaambad"), Some((3, 80)));
+        assert!(near_miss("bannuu", "bannu") && near_miss("bannu", "bannuu"));
+        assert!(near_miss("bannu", "banu"));
+        assert!(!near_miss("karam", "karak"));
     }
 
     #[test]

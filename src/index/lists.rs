@@ -203,6 +203,7 @@ fn source_code(s: Source) -> u8 {
         Source::Rule => 4,
         Source::Name => 5,
         Source::Annotation => 6,
+        Source::Context => 7,
     }
 }
 
@@ -215,6 +216,7 @@ fn source_of(code: u8) -> Option<Source> {
         4 => Source::Rule,
         5 => Source::Name,
         6 => Source::Annotation,
+        7 => Source::Context,
         _ => return None,
     })
 }
@@ -736,10 +738,10 @@ mod tests {
             None
         );
         assert_eq!(get(&mut [0x80].as_slice()), None);
-        for s in 0..=6 {
+        for s in 0..=7 {
             assert_eq!(source_of(s).map(source_code), Some(s));
         }
-        assert_eq!(source_of(7), None);
+        assert_eq!(source_of(8), None);
     }
 
     #[test]

@@ -447,6 +447,7 @@ pub fn linked_by(source: Source) -> &'static str {
         Source::Rule => "linked by a pattern rule",
         Source::Name => "a name the engine found",
         Source::Annotation => "linked by an annotation",
+        Source::Context => "decided by the article's context",
     }
 }
 
