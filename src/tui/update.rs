@@ -659,6 +659,11 @@ fn focused_pane(app: &mut App, action: &Action) -> bool {
         Pane::Xref => app.xref.handle(action, &cx),
     };
     let taken = o.taken();
+    if taken && app.focus == Pane::Article && *action == Action::Back {
+        // Esc in the article hides the last search's marks too (the next
+        // `]` shows them again).
+        app.search.found.shown = false;
+    }
     apply(app, o);
     taken
 }
@@ -813,10 +818,6 @@ fn back(app: &mut App) {
     }
     if app.visual.take().is_some() {
         return;
-    }
-    if app.overlay.is_none() && app.focus == Pane::Article {
-        // Esc in the article hides the last search's marks too.
-        app.search.found.shown = false;
     }
     focused_pane(app, &Action::Back);
 }
