@@ -136,6 +136,10 @@ pub struct Index {
     /// Entities whose lists are out of date: the documents replaced since,
     /// each with the entity's positions in it now.
     unsettled: FxHashMap<EntityId, BTreeMap<DocId, Vec<u32>>>,
+    /// Each document's month, as [`timeline`] reads it: made when first
+    /// asked for, shared by every copy (documents' dates never change
+    /// with a decision).
+    months: Arc<OnceLock<Vec<u32>>>,
 }
 
 impl Index {
@@ -223,6 +227,7 @@ impl Index {
             doc_by_id: Arc::new(doc_by_id),
             total,
             unsettled: FxHashMap::default(),
+            months: Arc::default(),
         }
     }
 
@@ -254,6 +259,7 @@ impl Index {
             doc_by_id: Arc::new(doc_by_id),
             total,
             unsettled: FxHashMap::default(),
+            months: Arc::default(),
         }
     }
 
@@ -640,29 +646,57 @@ impl Index {
         out
     }
 
+    /// Each document's month as `year * 16 + month`, with bit 31 set when
+    /// the date is only the file's time; 0 when the document has no date.
+    /// Made once, on every core, when first asked for.
+    pub fn doc_months(&self) -> &[u32] {
+        self.months.get_or_init(|| {
+            use rayon::prelude::*;
+            self.corpus
+                .docs
+                .par_iter()
+                .map(|d| d.date.as_ref().map_or(0, timeline::month_code))
+                .collect()
+        })
+    }
+
     /// The surface forms of an entity seen in the corpus, most frequent first.
     pub fn aliases_seen(&self, e: EntityId) -> Vec<(String, u32)> {
         // Counted by form; no text is read. Runs of one form (an entity is
-        // mostly written one way) are counted before they are looked up.
+        // mostly written one way) are counted before they are looked up,
+        // a slice of the places on each core.
+        use rayon::prelude::*;
         self.decode_docs_of(self.entity_places(e));
-        let mut by_form: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut run: Option<(u32, u32)> = None;
-        for &(d, i) in self.entity_places(e) {
-            let Some(&f) = self.doc_forms(d).get(i as usize) else {
-                continue;
-            };
-            match &mut run {
-                Some((g, n)) if *g == f => *n += 1,
-                _ => {
-                    if let Some((g, n)) = run.replace((f, 1)) {
-                        *by_form.entry(g).or_default() += n;
+        let count = |places: &[(DocId, u32)]| {
+            let mut by_form: FxHashMap<u32, u32> = FxHashMap::default();
+            let mut run: Option<(u32, u32)> = None;
+            for &(d, i) in places {
+                let Some(&f) = self.doc_forms(d).get(i as usize) else {
+                    continue;
+                };
+                match &mut run {
+                    Some((g, n)) if *g == f => *n += 1,
+                    _ => {
+                        if let Some((g, n)) = run.replace((f, 1)) {
+                            *by_form.entry(g).or_default() += n;
+                        }
                     }
                 }
             }
-        }
-        if let Some((g, n)) = run {
-            *by_form.entry(g).or_default() += n;
-        }
+            if let Some((g, n)) = run {
+                *by_form.entry(g).or_default() += n;
+            }
+            by_form
+        };
+        let by_form = self.entity_places(e).par_chunks(1 << 16).map(count).reduce(
+            FxHashMap::default,
+            |mut a, b| {
+                for (f, n) in b {
+                    *a.entry(f).or_default() += n;
+                }
+                a
+            },
+        );
         let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
         for (f, n) in by_form {
             *counts.entry(self.form_name(f)).or_default() += n;

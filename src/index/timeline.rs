@@ -49,34 +49,33 @@ pub fn timeline(index: &Index, e: EntityId) -> Timeline {
 /// has them already (the cross-link panel does): linear in its documents.
 pub fn timeline_of(index: &Index, doc_counts: &[(crate::entity::DocId, u32)]) -> Timeline {
     let mut out = Timeline::default();
-    // (month, mentions, file-time) per document, in document order.
-    let mut per_doc: Vec<(&str, u32, bool)> = Vec::new();
+    let months = index.doc_months();
+    // (month code, mentions, file-time) per dated document.
+    let mut per_doc: Vec<(u32, u32, bool)> = Vec::with_capacity(doc_counts.len());
     for &(d, n) in doc_counts {
-        match index.doc(d).date.as_ref().and_then(month_of) {
-            Some((month, source)) => per_doc.push((month, n, source == DateSource::FileTime)),
-            None => {
+        match months.get(d as usize).copied().unwrap_or(0) {
+            0 => {
                 out.undated_mentions += n;
                 out.undated_docs += 1;
             }
+            code => per_doc.push((code & !FILE_TIME, n, code & FILE_TIME != 0)),
         }
     }
-    per_doc.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    per_doc.sort_unstable_by_key(|p| p.0);
     let (Some(first), Some(last)) = (per_doc.first(), per_doc.last()) else {
         return out;
     };
-    let (Some(mut at), Some(end)) = (parse_month(first.0), parse_month(last.0)) else {
-        return out;
-    };
+    let (mut at, end) = ((first.0 / 16, first.0 % 16), (last.0 / 16, last.0 % 16));
     let mut rows = per_doc.chunk_by(|a, b| a.0 == b.0).peekable();
     while at <= end {
-        let month = format!("{:04}-{:02}", at.0, at.1);
+        let code = at.0 * 16 + at.1;
         let mut row = MonthRow {
-            month,
+            month: format!("{:04}-{:02}", at.0, at.1),
             mentions: 0,
             docs: 0,
             file_time_docs: 0,
         };
-        if let Some(same) = rows.next_if(|same| same[0].0 == row.month) {
+        if let Some(same) = rows.next_if(|same| same[0].0 == code) {
             for &(_, n, file_time) in same {
                 row.mentions += n;
                 row.docs += 1;
@@ -91,6 +90,25 @@ pub fn timeline_of(index: &Index, doc_counts: &[(crate::entity::DocId, u32)]) ->
         };
     }
     out
+}
+
+/// The bit of a month code that says the date is only the file's time.
+const FILE_TIME: u32 = 1 << 31;
+
+/// A document's month as [`Index::doc_months`] keeps it: `year * 16 +
+/// month`, bit 31 set for a file time; 0 for no usable date.
+pub fn month_code(date: &DocDate) -> u32 {
+    match month_of(date).and_then(|(m, source)| Some((parse_month(m)?, source))) {
+        Some(((y, m), source)) if y < (1 << 20) => {
+            let flag = if source == DateSource::FileTime {
+                FILE_TIME
+            } else {
+                0
+            };
+            (y * 16 + m) | flag
+        }
+        _ => 0,
+    }
 }
 
 /// The month of a date, when it has one (`YYYY-MM…`).
