@@ -725,3 +725,39 @@ fn the_evidence_of_a_context_link_is_told_in_words() {
     let at = text.find("Afghan Taliban").unwrap();
     assert_eq!(engine.context_evidence(text, at..at + 14), None);
 }
+
+// ---------------------------------------------------------------------------
+// Names in the scripts of the region's own press.
+
+#[test]
+fn the_default_knowledge_base_knows_names_in_urdu_script() {
+    let corpus = load_embedded(
+        "test",
+        &[(
+            "urdu.txt",
+            "پشاور: تحریک طالبان پاکستان نے حملے کی ذمہ داری قبول کی۔ افغانستان میں طالبان نے تردید کی۔\n"
+                .as_bytes(),
+        )],
+    );
+    let a = Engine::new(KnowledgeBase::default_kb()).analyse(&corpus);
+    let r = rows(&corpus, &a);
+    let id_of = |text: &str| {
+        r.iter()
+            .find(|row| row.1 == text)
+            .map(|row| row.2.clone())
+            .unwrap_or_else(|| panic!("{text} not linked: {r:?}"))
+    };
+    assert_eq!(id_of("پشاور"), "peshawar");
+    // The longest name wins: the TTP, not the Taliban or Pakistan inside it.
+    assert_eq!(id_of("تحریک طالبان پاکستان"), "tehrik-i-taliban-pakistan");
+    assert_eq!(id_of("افغانستان"), "afghanistan");
+    assert!(!r.iter().any(|row| row.1 == "پاکستان"), "{r:?}");
+    // Every mention is whole words of the text.
+    let text = &corpus.docs[0].text;
+    for m in &a.mentions {
+        let before = text[..m.start as usize].chars().next_back();
+        let after = text[m.end as usize..].chars().next();
+        assert!(before.is_none_or(|c| !c.is_alphanumeric()), "{m:?}");
+        assert!(after.is_none_or(|c| !c.is_alphanumeric()), "{m:?}");
+    }
+}
