@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::keymap::Context;
-use super::mode::{Ctx, Field, Outcome, Pane, keep_in_view, matches_words, step};
+use super::mode::{Ctx, Field, Outcome, Pane, click_row, keep_in_view, matches_words, step};
 use crate::entity::EntityId;
 use crate::index::Index;
 use ratatui::layout::Rect;
@@ -171,12 +171,7 @@ impl Browser {
     /// A click inside the overlay: selects the row; a second click on it
     /// opens it.
     pub fn click(&mut self, inner: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
-        let Some(i) = self.hit(inner, x, y) else {
-            return Outcome::Consumed;
-        };
-        let again = self.selected == i;
-        self.selected = i;
-        if again {
+        if click_row(self.hit(inner, x, y), &mut self.selected) {
             self.handle(&Action::Open, cx)
         } else {
             Outcome::Consumed

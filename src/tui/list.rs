@@ -4,7 +4,7 @@
 
 use super::action::Action;
 use super::keymap::Context;
-use super::mode::{Ctx, Outcome, matches_words, step};
+use super::mode::{Ctx, Outcome, click_row, matches_words, step};
 use crate::corpus::date::compare_dates;
 use crate::entity::{DocId, EntityId};
 use crate::index::Index;
@@ -264,12 +264,7 @@ impl DocList {
     /// A click at a screen position (the rows drawn in `rows`): selects
     /// the row; a second click on it opens it.
     pub fn click(&mut self, rows: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
-        let Some(i) = self.hit(rows, x, y) else {
-            return Outcome::Consumed;
-        };
-        let again = self.selected == i;
-        self.selected = i;
-        if again {
+        if click_row(self.hit(rows, x, y), &mut self.selected) {
             self.handle(&Action::Open, cx)
         } else {
             Outcome::Consumed

@@ -245,6 +245,17 @@ pub fn matches_words(s: &str, filter: &str) -> bool {
 }
 
 /// An offset that shows `selected` among `visible` rows of `len`.
+/// A click on row `hit` of a mode's list: selects it, and says whether it
+/// was selected already (a second click on a row opens it, as Enter does).
+pub fn click_row(hit: Option<usize>, selected: &mut usize) -> bool {
+    let Some(i) = hit else {
+        return false;
+    };
+    let again = *selected == i;
+    *selected = i;
+    again
+}
+
 pub fn keep_in_view(offset: usize, selected: usize, visible: usize, len: usize) -> usize {
     let visible = visible.max(1);
     let mut offset = offset.min(len.saturating_sub(visible));

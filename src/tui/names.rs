@@ -6,7 +6,7 @@
 
 use super::action::Action;
 use super::keymap::Context;
-use super::mode::{Ctx, Outcome, keep_in_view, step};
+use super::mode::{Ctx, Outcome, click_row, keep_in_view, step};
 use crate::entity::EntityId;
 use crate::index::{Index, NameRow};
 use crate::text::flatten;
@@ -97,12 +97,7 @@ impl Names {
 
     /// A click: selects the row; a second click opens it.
     pub fn click(&mut self, inner: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
-        let Some(i) = self.hit(inner, x, y) else {
-            return Outcome::Consumed;
-        };
-        let again = self.selected == i;
-        self.selected = i;
-        if again {
+        if click_row(self.hit(inner, x, y), &mut self.selected) {
             self.handle(&Action::Open, cx)
         } else {
             Outcome::Consumed

@@ -4,7 +4,7 @@
 
 use super::action::Action;
 use super::keymap::Context;
-use super::mode::{Ctx, Field, Outcome, keep_in_view, step};
+use super::mode::{Ctx, Field, Outcome, click_row, keep_in_view, step};
 use super::subject::Subject;
 use crate::index::Index;
 use crate::index::query::PickRow;
@@ -102,12 +102,7 @@ impl Picker {
     /// A click inside the overlay: selects the row; a second click on it
     /// picks it.
     pub fn click(&mut self, inner: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
-        let Some(i) = self.hit(inner, x, y) else {
-            return Outcome::Consumed;
-        };
-        let again = self.selected == i;
-        self.selected = i;
-        if again {
+        if click_row(self.hit(inner, x, y), &mut self.selected) {
             self.handle(&Action::Open, cx)
         } else {
             Outcome::Consumed

@@ -7,7 +7,7 @@ use super::action::Action;
 pub use super::answer::{Hit, SEARCH_LIMIT, SearchBatch};
 pub use super::hits::{Found, Here, Sought};
 use super::keymap::Context;
-use super::mode::{Ctx, Effect, Outcome, Overlay, Pane, keep_in_view, step};
+use super::mode::{Ctx, Effect, Outcome, Overlay, Pane, click_row, keep_in_view, step};
 use crate::index::Index;
 use crate::index::query::{Direction, resolve_entity};
 use crate::text;
@@ -244,12 +244,7 @@ impl Search {
     /// A click inside the overlay: selects the hit; a second click on it
     /// opens it.
     pub fn click(&mut self, inner: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
-        let Some(i) = self.hit(inner, x, y) else {
-            return Outcome::Consumed;
-        };
-        let again = self.selected == i;
-        self.selected = i;
-        if again {
+        if click_row(self.hit(inner, x, y), &mut self.selected) {
             self.handle(&Action::Open, cx)
         } else {
             Outcome::Consumed

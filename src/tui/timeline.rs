@@ -6,7 +6,7 @@
 
 use super::action::Action;
 use super::keymap::Context;
-use super::mode::{Ctx, Outcome, keep_in_view, step};
+use super::mode::{Ctx, Outcome, click_row, keep_in_view, step};
 use crate::entity::EntityId;
 use crate::index::Index;
 use crate::index::timeline::{self, MonthRow, Timeline as Months};
@@ -98,12 +98,7 @@ impl Timeline {
     /// A click inside the overlay: selects the month; a second click on it
     /// lists its documents.
     pub fn click(&mut self, inner: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
-        let Some(i) = self.hit(inner, x, y) else {
-            return Outcome::Consumed;
-        };
-        let again = self.selected == i;
-        self.selected = i;
-        if again {
+        if click_row(self.hit(inner, x, y), &mut self.selected) {
             self.handle(&Action::Open, cx)
         } else {
             Outcome::Consumed

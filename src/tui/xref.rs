@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::cooc::CoocPanel;
 use super::keymap::Context;
-use super::mode::{Ctx, Outcome, Pane, keep_in_view, step};
+use super::mode::{Ctx, Outcome, Pane, click_row, keep_in_view, step};
 use crate::entity::{DocId, EntityId, Mention};
 use crate::index::Index;
 use crate::index::timeline::Timeline;
@@ -295,12 +295,7 @@ impl Xref {
     /// or co-occurring entity clicked; a second click goes to it.
     pub fn click(&mut self, docs: Rect, list: Rect, x: u16, y: u16, cx: &Ctx) -> Outcome {
         let focus = Outcome::Focus(Pane::Xref);
-        let Some(target) = self.hit(docs, list, x, y) else {
-            return focus;
-        };
-        let again = self.selected == target;
-        self.selected = target;
-        if again {
+        if click_row(self.hit(docs, list, x, y), &mut self.selected) {
             focus.and(self.handle(&Action::Open, cx))
         } else {
             focus
