@@ -272,7 +272,7 @@ impl<'a> Concordance<'a> {
 /// Text for Markdown: sanitised, one line, and every character Markdown
 /// would read as markup escaped with a backslash (the block markers `#`,
 /// `+`, `-` and `>` only at the start, the only place they act there).
-fn md(s: &str) -> String {
+pub fn md(s: &str) -> String {
     let s = sanitize(s);
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.chars().enumerate() {

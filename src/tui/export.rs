@@ -15,8 +15,9 @@
 use super::action::Action;
 use crate::entity::{EntityId, Kind};
 use crate::files;
+use crate::index::Index;
 use crate::index::cooc::{self, Level};
-use crate::index::{Index, kwic};
+use crate::report::concordance::Concordance;
 use crate::text::{plural, sanitize};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -74,36 +75,18 @@ pub fn write(index: &Index, req: &ExportRequest) -> io::Result<String> {
         .join(" and "))
 }
 
-/// Text for Markdown on one line: sanitised, white space folded, and the
-/// characters Markdown reads as markup escaped.
-pub fn md(s: &str) -> String {
-    let clean = sanitize(s);
-    let mut out = String::with_capacity(clean.len());
-    for c in crate::text::flatten(&clean).chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Text for Markdown: the report module's, which `dossier xref` writes with.
+pub use crate::report::concordance::md;
 
-/// A CSV field (RFC 4180): sanitised, quoted when it holds a comma, a
-/// quote or a line break, and starting with `'` when a spreadsheet would
-/// read it as a formula.
+/// A CSV field as the table writers make it ([`crate::report::table::field`]:
+/// sanitised, a formula quoted as text), quoted (RFC 4180) when it holds a
+/// comma, a quote or a line break.
 pub fn csv_field(s: &str) -> String {
-    let clean = sanitize(s);
-    let mut v = clean.into_owned();
-    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        v.insert(0, '\'');
-    }
+    let v = crate::report::table::field(s);
     if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
-        v
+        v.into_owned()
     }
 }
 
@@ -167,18 +150,14 @@ fn markdown(
         writeln!(out)?;
     }
     writeln!(out, "## Concordance\n")?;
-    for (d, n) in index.entity_doc_counts(e) {
-        let doc = index.doc(d);
-        writeln!(out, "### {}\n", md(&doc.title))?;
-        let mut about = vec![format!("`{}`", md(&doc.id))];
-        if let Some(date) = &doc.date {
-            about.push(md(&date.value));
-        }
-        about.push(plural(n as usize, "mention", "mentions"));
+    for g in Concordance::new(index, e, CONTEXT).groups() {
+        writeln!(out, "### {}\n", md(&g.title))?;
+        let mut about = vec![format!("`{}`", md(&g.id))];
+        about.extend(g.date.as_deref().map(md));
+        about.push(plural(g.lines.len(), "mention", "mentions"));
         writeln!(out, "{}\n", about.join(" · "))?;
-        let text = doc.text.fetch();
-        for m in index.doc_mentions(d).iter().filter(|m| m.entity == e) {
-            let k = kwic(&text, m.range(), CONTEXT);
+        for l in &g.lines {
+            let k = &l.kwic;
             writeln!(out, "- {}**{}**{}", md(&k.before), md(&k.hit), md(&k.after))?;
         }
         writeln!(out)?;
@@ -193,19 +172,17 @@ fn concordance_csv(index: &Index, e: EntityId, out: &mut dyn Write) -> io::Resul
         "entity,name,kind,doc,title,date,start,end,before,text,after"
     )?;
     let (id, name) = (csv_field(&ent.id), csv_field(&index.label(e).primary));
-    for (d, _) in index.entity_doc_counts(e) {
-        let doc = index.doc(d);
-        let (doc_id, title) = (csv_field(&doc.id), csv_field(&doc.title));
-        let date = csv_field(doc.date.as_ref().map_or("", |x| x.value.as_str()));
-        let text = doc.text.fetch();
-        for m in index.doc_mentions(d).iter().filter(|m| m.entity == e) {
-            let k = kwic(&text, m.range(), CONTEXT);
+    for g in Concordance::new(index, e, CONTEXT).groups() {
+        let (doc_id, title) = (csv_field(&g.id), csv_field(&g.title));
+        let date = csv_field(g.date.as_deref().unwrap_or(""));
+        for l in &g.lines {
+            let k = &l.kwic;
             writeln!(
                 out,
                 "{id},{name},{},{doc_id},{title},{date},{},{},{},{},{}",
                 ent.kind.as_str(),
-                m.start,
-                m.end,
+                l.start,
+                l.end,
                 csv_field(&k.before),
                 csv_field(&k.hit),
                 csv_field(&k.after)
