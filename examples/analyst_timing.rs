@@ -6,7 +6,7 @@
 //! cache is used as the reader uses it).
 
 use dossier::index::cooc::{self, Level};
-use dossier::index::{order, query, timeline};
+use dossier::index::{query, timeline};
 use dossier::load::{OpenOptions, open_read_only};
 use std::time::Instant;
 
@@ -55,10 +55,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     time("label", &mut || index.label(top).to_line());
     time("timeline", &mut || {
         format!("{} months", timeline::timeline(index, top).months.len())
-    });
-    time("docs by date", &mut || {
-        let order = order::doc_order(index, order::DocOrder::DateNewest);
-        format!("{} documents", order.len())
     });
     time("entity search", &mut || {
         let hits = query::entity_search(index, &format!("={}", index.entity(top).id));

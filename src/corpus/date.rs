@@ -67,8 +67,8 @@ impl DocDate {
 }
 
 /// Orders documents by date, oldest first; documents without a date come
-/// last. Equal dates are left to the caller's next key (see
-/// [`crate::index::order::doc_order`], which breaks ties by id).
+/// last. Equal dates are left to the caller's next key (the document
+/// list keeps them in the order of ids).
 pub fn compare_dates(a: Option<&DocDate>, b: Option<&DocDate>) -> Ordering {
     match (a, b) {
         (Some(a), Some(b)) => a.value.cmp(&b.value),

@@ -11,7 +11,6 @@ pub mod cooc;
 mod forms;
 mod lists;
 pub mod names;
-pub mod order;
 pub mod query;
 pub mod report;
 pub mod timeline;
