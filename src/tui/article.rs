@@ -120,9 +120,11 @@ impl Article {
                     Outcome::Message("No mention under the cursor (n: next mention)".into())
                 };
             }
+            // Esc unmarks the search: the hit it stood on, and the others
+            // (the next `]` marks them again).
             Action::Back => {
                 self.highlight = None;
-                return Outcome::Consumed;
+                return Outcome::HideHits;
             }
             _ => return Outcome::Ignored,
         };

@@ -182,6 +182,8 @@ pub enum Outcome {
     ShowEntity { entity: EntityId, jump: bool },
     /// Put the cross-link panel on the entity under the article's cursor.
     SyncXref,
+    /// Stop marking the last search's hits in the article.
+    HideHits,
     /// Open the sentences (or paragraphs, or documents) two entities share.
     Shared {
         a: EntityId,

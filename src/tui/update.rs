@@ -659,11 +659,6 @@ fn focused_pane(app: &mut App, action: &Action) -> bool {
         Pane::Xref => app.xref.handle(action, &cx),
     };
     let taken = o.taken();
-    if taken && app.focus == Pane::Article && *action == Action::Back {
-        // Esc in the article hides the last search's marks too (the next
-        // `]` shows them again).
-        app.search.found.shown = false;
-    }
     apply(app, o);
     taken
 }
@@ -757,6 +752,7 @@ pub(crate) fn apply(app: &mut App, outcome: Outcome) {
             app.overlay = Some(Overlay::Shared);
         }
         Outcome::SyncXref => nav::sync_xref_to_cursor(app),
+        Outcome::HideHits => app.search.found.shown = false,
         Outcome::ListMonth { entity, month } => {
             app.input = None;
             let o = app.list.show_month(entity, month, app.index.as_ref());
