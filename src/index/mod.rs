@@ -98,10 +98,6 @@ impl DocIds {
     }
 }
 
-/// From how many mentions on an entity's co-occurrence is counted on every
-/// core (the entity with the most mentions is in nearly every document).
-const PARALLEL_COOC: usize = 50_000;
-
 /// From how many places a pass over an entity's documents decodes their
 /// stored lists first, a window of the cache file at a time.
 const DECODE_ALL: usize = 1_000;
@@ -728,67 +724,6 @@ impl Index {
         out
     }
 
-    /// Entities that share documents with `e`, with the number of shared
-    /// documents, most first.
-    pub fn cooccurring(&self, e: EntityId) -> Vec<EntityCount> {
-        // Counts by entity, and the last document each was counted in, so
-        // that each document counts once: one pass over the mentions of
-        // the documents that name `e`, with no sorting and no hashing.
-        let n = self.entities().len();
-        let places = self.entity_places(e);
-        self.decode_docs_of(places);
-        // Each document once; an entity counted once per document (the
-        // document it was last counted in is kept beside its count).
-        let fresh = || (vec![0u32; n], vec![u32::MAX; n]);
-        let add = |(mut counts, mut last_doc): (Vec<u32>, Vec<u32>), same_doc: &[(DocId, u32)]| {
-            let doc = same_doc[0].0;
-            for m in self.doc_mentions(doc) {
-                let i = m.entity as usize;
-                if i < n && last_doc[i] != doc && m.entity != e {
-                    last_doc[i] = doc;
-                    counts[i] += 1;
-                }
-            }
-            (counts, last_doc)
-        };
-        let counts = if places.len() < PARALLEL_COOC {
-            places.chunk_by(|a, b| a.0 == b.0).fold(fresh(), add).0
-        } else {
-            use rayon::prelude::*;
-            places
-                .par_chunk_by(|a, b| a.0 == b.0)
-                .fold(fresh, add)
-                .map(|(counts, _)| counts)
-                .reduce(
-                    || vec![0u32; n],
-                    |mut a, b| {
-                        a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                        a
-                    },
-                )
-        };
-        let mut out: Vec<EntityCount> = counts
-            .into_iter()
-            .enumerate()
-            .filter(|&(_, count)| count > 0)
-            .map(|(entity, count)| EntityCount {
-                entity: entity as EntityId,
-                count,
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then(
-                    self.stats(b.entity)
-                        .mentions
-                        .cmp(&self.stats(a.entity).mentions),
-                )
-                .then(a.entity.cmp(&b.entity))
-        });
-        out
-    }
-
     /// A keyword-in-context line for a mention, with up to `context` characters
     /// either side, cut at word boundaries where possible.
     pub fn kwic(&self, m: &Mention, context: usize) -> KwicLine {
@@ -967,7 +902,15 @@ mod tests {
         }
         let index = Index::new(corpus, Analysis { entities, mentions });
         assert!(index.entity_places(0).len() > 100_000);
-        let got = index.cooccurring(0);
+        // The co-occurrence by document, by entity (its ranking is cooc's).
+        let mut got: Vec<EntityCount> = cooc::cooccurrence(&index, 0, cooc::Level::Document, None)
+            .into_iter()
+            .map(|r| EntityCount {
+                entity: r.entity,
+                count: r.joint,
+            })
+            .collect();
+        got.sort_by_key(|c| c.entity);
         // Naively: the documents of each other entity that also name 0.
         let mut want: Vec<EntityCount> = (1..40)
             .map(|e| EntityCount {
@@ -978,17 +921,7 @@ mod tests {
             })
             .filter(|c| c.count > 0)
             .collect();
-        want.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then(
-                    index
-                        .stats(b.entity)
-                        .mentions
-                        .cmp(&index.stats(a.entity).mentions),
-                )
-                .then(a.entity.cmp(&b.entity))
-        });
+        want.sort_by_key(|c| c.entity);
         assert_eq!(got, want);
     }
 
