@@ -3,10 +3,10 @@
 //! stay in the cache file; each list is read and decoded the first time it
 //! is asked for, and kept.
 //!
-//! A restart on an unchanged corpus then costs one checking pass over the
-//! encoded lists, a window of the file at a time, not the decoding and
-//! copying of every mention: `dossier docs` decodes none, the reader the
-//! documents and entities it shows.
+//! A restart on an unchanged corpus then costs one pass over the encoded
+//! lists that checks their checksum, a window of the file at a time, not
+//! the decoding and copying of every mention: `dossier docs` decodes none,
+//! the reader the documents and entities it shows.
 //!
 //! Encoding, all numbers LEB128 varints unless said otherwise:
 //!
@@ -20,9 +20,10 @@
 //!   in a new one).
 //!
 //! Steps make the order (sorted, disjoint mentions; strictly increasing
-//! places) a property of the encoding itself. [`Lists::check`] decodes
-//! everything once before anything is used: a list that does not fit the
-//! corpus, or places that are not exactly the mentions, refuse the file.
+//! places) a property of the encoding itself. [`Lists::check`] checks the
+//! checksum and the counts before anything is used, and refuses a damaged
+//! file; each list is checked as it is decoded, and one that does not fit
+//! the corpus, its entities or its counts reads as empty.
 
 use super::{DocList, EntityStats, Place};
 use crate::corpus::{Corpus, Text};
@@ -39,8 +40,10 @@ pub(super) struct Lists {
     doc_len: Vec<u32>,
     /// Where each entity's places start in `bytes`, and (last) the end.
     entity_at: Vec<usize>,
-    /// How many places each entity has (counted by the check).
+    /// How many places each entity has, and in how many documents (as
+    /// the head stored them).
     entity_len: Vec<u32>,
+    entity_docs: Vec<u32>,
     /// How many forms there are.
     forms: usize,
     docs: Vec<OnceLock<DocList>>,
@@ -156,6 +159,19 @@ impl BlockSum {
             }
             bytes = rest;
         }
+    }
+
+    /// Adds the hashes of consecutive blocks (all whole but perhaps the
+    /// last, `len` bytes in all) made apart, as [`BlockSum::feed`] would
+    /// have made them. Only at a block's boundary.
+    fn add_blocks(&mut self, hashes: &[u64], len: usize) {
+        use std::hash::Hasher;
+        debug_assert!(self.block.is_empty());
+        debug_assert!(self.len.is_multiple_of(BLOCK as u64));
+        for &h in hashes {
+            self.sum.write_u64(h);
+        }
+        self.len += len as u64;
     }
 
     fn finish(mut self) -> u64 {
@@ -371,18 +387,6 @@ pub(super) fn encode(
     (out, docs, entities)
 }
 
-/// A mix of a mention's entity, document and position: the sums over the
-/// mentions and over the places must agree.
-fn mix(e: EntityId, d: DocId, i: u32) -> u64 {
-    // SplitMix64's finaliser, of the place and the entity's own odd
-    // multiple.
-    let mut z =
-        ((u64::from(d) << 32) | u64::from(i)) ^ u64::from(e).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// Why lists were refused.
 #[derive(Debug)]
 pub(super) enum Refused {
@@ -438,6 +442,7 @@ impl Lists {
             doc_len: docs.iter().map(|&(n, _)| n).collect(),
             entity_at,
             entity_len: Vec::new(),
+            entity_docs: Vec::new(),
             forms: 0,
             docs: (0..docs.len()).map(|_| OnceLock::new()).collect(),
             entities: (0..entities.len()).map(|_| OnceLock::new()).collect(),
@@ -493,114 +498,59 @@ impl Lists {
         Some(out)
     }
 
-    /// Checks every list against `corpus`, with `forms` forms, reading
-    /// them a window at a time: each document's mentions lie within its
-    /// text (on character boundaries, when the text is in memory), name a
-    /// known entity and form, and fill their bytes exactly; each entity's
-    /// places name existing mentions, and the places are exactly the
-    /// mentions (a sum of a mix of each one's entity, document and position
-    /// over both); the lists' checksum is `sum`. Counts each entity's
-    /// mentions and documents on the way.
+    /// Checks the lists against `corpus` before anything is used: the
+    /// lists' checksum is `sum` (hashed a window at a time, its blocks on
+    /// every core), there is a list for each document, and `stats`, each
+    /// entity's mention and document counts as the head stored them, add up
+    /// to the documents' mention counts. With the cache's key (every file's
+    /// stamp and content hash, the knowledge base and the engine) that
+    /// makes these the lists written for this corpus; no mention is
+    /// decoded. Each list is checked again when it is first decoded: a
+    /// document's mentions must lie within its text and name a known
+    /// entity and form, an entity's places must name existing mentions and
+    /// be as many as `stats` says, or the list reads as empty.
     pub(super) fn check(
         mut self,
         corpus: &Corpus,
         forms: usize,
         sum: u64,
+        stats: Vec<EntityStats>,
     ) -> Result<Checked, Refused> {
         use rayon::prelude::*;
-        let n_docs = self.docs.len();
-        let n_entities = self.entities.len();
         let invalid = |why: &str| Refused::Invalid(why.to_string());
-        if n_docs != corpus.docs.len() {
+        if self.docs.len() != corpus.docs.len() {
             return Err(invalid("its mentions do not fit the corpus"));
         }
-        self.forms = forms;
+        let end = self.entity_at.last().copied().unwrap_or(0);
         let mut blocks = BlockSum::default();
         let mut buf = Vec::new();
-        // The first thing found wrong; the rest is still read, to tell
-        // damage (a checksum that does not match) from lists that do not
-        // fit.
-        let mut wrong: Option<&str> = None;
-        // The mentions: (count, sum of mixes).
-        let mut mentions = (0usize, 0u64);
-        for docs in windows(&self.doc_at) {
-            let (from, to) = (self.doc_at[docs.start], self.doc_at[docs.end]);
+        let mut from = 0;
+        while from < end {
+            let to = (from + WINDOW).min(end);
             let bytes = self.bytes.get(from..to, &mut buf)?;
-            blocks.feed(bytes);
-            if wrong.is_some() {
-                continue;
-            }
-            let this = &self;
-            let part = docs
-                .into_par_iter()
-                .with_min_len(64)
-                .map(|d| {
-                    let list = &bytes[this.doc_at[d] - from..this.doc_at[d + 1] - from];
-                    let (mut i, mut sum) = (0u32, 0u64);
-                    this.read_doc(d, list, &corpus.docs[d].text, |m, _| {
-                        sum = sum.wrapping_add(mix(m.entity, m.doc, i));
-                        i += 1;
-                    })?;
-                    Some((i as usize, sum))
-                })
-                .try_reduce(|| (0, 0), |a, b| Some((a.0 + b.0, a.1.wrapping_add(b.1))));
-            match part {
-                Some((n, s)) => mentions = (mentions.0 + n, mentions.1.wrapping_add(s)),
-                None => wrong = Some("its mentions do not fit the corpus"),
-            }
-        }
-        // The places, an entity at a time.
-        let mut stats = Vec::with_capacity(n_entities);
-        let mut places = (0usize, 0u64);
-        for entities in windows(&self.entity_at) {
-            let (from, to) = (self.entity_at[entities.start], self.entity_at[entities.end]);
-            let bytes = self.bytes.get(from..to, &mut buf)?;
-            blocks.feed(bytes);
-            if wrong.is_some() {
-                continue;
-            }
-            let this = &self;
-            let part: Option<Vec<(EntityStats, u64)>> = entities
-                .into_par_iter()
-                .with_min_len(64)
-                .map(|e| {
-                    let list = &bytes[this.entity_at[e] - from..this.entity_at[e + 1] - from];
-                    let places = this.decode_places(list)?;
-                    let mut stats = EntityStats::default();
-                    let mut sum = 0u64;
-                    let mut last = None;
-                    for &(d, i) in &places {
-                        stats.mentions += 1;
-                        stats.docs += u32::from(last != Some(d));
-                        last = Some(d);
-                        sum = sum.wrapping_add(mix(e as EntityId, d, i));
-                    }
-                    Some((stats, sum))
-                })
-                .collect();
-            match part {
-                Some(part) => {
-                    for (st, s) in part {
-                        places = (places.0 + st.mentions as usize, places.1.wrapping_add(s));
-                        stats.push(st);
-                    }
-                }
-                None => wrong = Some("its places do not fit its mentions"),
-            }
+            // Windows are whole blocks (but the last), so each block's
+            // hash can be made apart, then summed in order.
+            let hashes: Vec<u64> = bytes.par_chunks(BLOCK).map(block_hash).collect();
+            blocks.add_blocks(&hashes, bytes.len());
+            from = to;
         }
         if blocks.finish() != sum {
             return Err(invalid("damaged: its checksum does not match"));
         }
-        if let Some(why) = wrong {
-            return Err(invalid(why));
-        }
-        if places != mentions {
+        let total: usize = self.doc_len.iter().map(|&n| n as usize).sum();
+        let counted: usize = stats.iter().map(|s| s.mentions as usize).sum();
+        let sane = stats.len() == self.entities.len()
+            && counted == total
+            && stats.iter().all(|s| s.docs <= s.mentions);
+        if !sane {
             return Err(invalid("its places do not fit its mentions"));
         }
+        self.forms = forms;
         self.entity_len = stats.iter().map(|s| s.mentions).collect();
+        self.entity_docs = stats.iter().map(|s| s.docs).collect();
         Ok(Checked {
             stats,
-            total: mentions.0,
+            total,
             lists: self,
         })
     }
@@ -692,30 +642,15 @@ impl Lists {
                 .get(self.entity_at[e]..self.entity_at[e + 1], &mut buf)
                 .ok()
                 .and_then(|bytes| self.decode_places(bytes))
-                .filter(|p| Some(&(p.len() as u32)) == self.entity_len.get(e))
+                .filter(|p| {
+                    let docs = p.chunk_by(|a, b| a.0 == b.0).count() as u32;
+                    Some(&(p.len() as u32)) == self.entity_len.get(e)
+                        && Some(&docs) == self.entity_docs.get(e)
+                })
                 .unwrap_or_default();
             Arc::from(places)
         }))
     }
-}
-
-/// The lists at `at` (each one's start, and the end) in windows of
-/// consecutive lists of about [`WINDOW`] bytes (one list may be more).
-fn windows(at: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    let n = at.len().saturating_sub(1);
-    let mut a = 0;
-    std::iter::from_fn(move || {
-        if a >= n {
-            return None;
-        }
-        let mut b = a + 1;
-        while b < n && at[b + 1] - at[a] <= WINDOW {
-            b += 1;
-        }
-        let window = a..b;
-        a = b;
-        Some(window)
-    })
 }
 
 #[cfg(test)]
@@ -745,7 +680,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_decoded_as_encoded_and_those_that_do_not_fit_are_refused() {
+    fn lists_are_decoded_as_encoded_damage_is_refused_and_lists_that_do_not_fit_read_as_empty() {
         let load = |a: &str, b: &str| {
             crate::corpus::load_embedded("t", &[("a.txt", a.as_bytes()), ("b.txt", b.as_bytes())])
         };
@@ -779,20 +714,23 @@ mod tests {
             )
         };
         let sum = checksum(&bytes);
+        let stats = |mentions, docs| EntityStats { mentions, docs };
+        let counts = vec![stats(3, 2), stats(2, 2)];
+        let check = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms, st| {
+            lists(bytes, docs, places)
+                .expect("sizes add up")
+                .check(c, forms, checksum(bytes), st)
+        };
         let ok = lists(&bytes, &docs, &places)
             .unwrap()
-            .check(&corpus, 2, sum)
+            .check(&corpus, 2, sum, counts.clone())
             .unwrap();
         assert_eq!(ok.total, 5);
-        let stats = |mentions, docs| EntityStats { mentions, docs };
-        assert_eq!(ok.stats, [stats(3, 2), stats(2, 2)]);
+        assert_eq!(ok.stats, counts);
         assert_eq!(ok.lists.mention_count(1), 2);
         let text = |d: usize| &corpus.docs[d].text;
         // Decoded all at once, or one at a time: the same lists.
-        let again = lists(&bytes, &docs, &places)
-            .unwrap()
-            .check(&corpus, 2, sum)
-            .unwrap();
+        let again = check(&bytes, &docs, &places, &corpus, 2, counts.clone()).unwrap();
         again.lists.decode_all(&[0, 1], &corpus);
         assert!(again.lists.docs.iter().all(|d| d.get().is_some()));
         for d in 0..2 {
@@ -816,36 +754,58 @@ mod tests {
         // Sizes that do not add up.
         assert!(lists(&bytes, &docs, &places[..1]).is_none());
         assert!(lists(&bytes[1..], &docs, &places).is_none());
-        let refused = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms| {
-            lists(bytes, docs, places).is_some_and(|l| l.check(c, forms, checksum(bytes)).is_err())
-        };
-        // Too few forms; a text too short for its mentions; another
-        // number of documents.
-        assert!(refused(&bytes, &docs, &places, &corpus, 1));
-        assert!(refused(
-            &bytes,
-            &docs,
-            &places,
-            &load("Alpha Beta\n", "Beta Alpha\n"),
-            2
-        ));
+        // Refused before anything is used: a checksum that does not match
+        // (one byte changed), another number of documents, counts that do
+        // not add up to the mentions.
+        let mut damaged = bytes.clone();
+        damaged[3] ^= 1;
+        assert!(
+            lists(&damaged, &docs, &places)
+                .unwrap()
+                .check(&corpus, 2, sum, counts.clone())
+                .is_err()
+        );
         let one = crate::corpus::load_embedded("t", &[("a.txt", b"Alpha Beta Gamma Delta\n")]);
-        assert!(refused(&bytes, &docs, &places, &one, 2));
-        // A wrong mention count.
+        assert!(check(&bytes, &docs, &places, &one, 2, counts.clone()).is_err());
+        assert!(
+            check(
+                &bytes,
+                &docs,
+                &places,
+                &corpus,
+                2,
+                vec![stats(3, 2), stats(1, 1)]
+            )
+            .is_err()
+        );
+        assert!(check(&bytes, &docs, &places, &corpus, 2, vec![stats(5, 2)]).is_err());
         let mut miscounted = docs.clone();
         miscounted[0].0 = 2;
-        assert!(refused(&bytes, &miscounted, &places, &corpus, 2));
-        // The entities' places swapped: each is a valid list, but not of
-        // that entity's mentions.
+        assert!(check(&bytes, &miscounted, &places, &corpus, 2, counts.clone()).is_err());
+        // Accepted, but a list that does not fit reads as empty when it
+        // is decoded: too few forms; a text too short for its mentions;
+        // an entity's places swapped with another's (each a valid list,
+        // but not as many as that entity's counts say).
+        let empty_docs = |c: &Checked, corpus: &Corpus| {
+            (0..2u32)
+                .filter(|&d| {
+                    c.lists
+                        .doc(d, &corpus.docs[d as usize].text)
+                        .is_some_and(|l| l.mentions.is_empty())
+                })
+                .count()
+        };
+        let few_forms = check(&bytes, &docs, &places, &corpus, 1, counts.clone()).unwrap();
+        assert_eq!(empty_docs(&few_forms, &corpus), 2);
+        let short = load("Alpha Beta\n", "Beta Alpha\n");
+        let too_short = check(&bytes, &docs, &places, &short, 2, counts.clone()).unwrap();
+        assert_eq!(empty_docs(&too_short, &short), 1);
         let at = docs.iter().map(|d| d.1 as usize).sum::<usize>();
         let split = at + places[0] as usize;
         let swapped = [&bytes[..at], &bytes[split..], &bytes[at..split]].concat();
-        assert!(refused(
-            &swapped,
-            &docs,
-            &[places[1], places[0]],
-            &corpus,
-            2
-        ));
+        let swapped = check(&swapped, &docs, &[places[1], places[0]], &corpus, 2, counts).unwrap();
+        assert!(swapped.lists.places(0).unwrap().is_empty());
+        assert!(swapped.lists.places(1).unwrap().is_empty());
+        assert_eq!(empty_docs(&swapped, &corpus), 0);
     }
 }
