@@ -172,15 +172,18 @@ fn analyse(
     progress: &mut dyn FnMut(Progress),
     listed: &mut dyn FnMut(&Arc<Corpus>),
 ) -> Result<Analysed, OpenError> {
-    let kb = knowledge_base(opts)?;
     progress(Progress {
         stage: "loading",
         done: 0,
         total: 0,
     });
     if let Some(files) = &opts.files {
+        let kb = knowledge_base(opts)?;
         let corpus = Arc::new(crate::pathlist::load_files(files));
         listed(&corpus);
+        // Until it returns: the engine and the index free large working
+        // data as they go.
+        let _frugal = crate::allocator::frugal();
         let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
         let forms = Forms::of(&corpus, &analysis.mentions);
         return Ok(Analysed::Computed {
@@ -194,15 +197,21 @@ fn analyse(
         .then_some(opts.path.as_ref())
         .flatten()
         .and_then(|_| cache::default_path(&corpus_key(opts)));
-    // The cache's head is read while the files are listed and stat'ed.
-    let (read, listing) = std::thread::scope(|s| {
+    // The cache's head is read, and the knowledge base parsed, while the
+    // files are listed and stat'ed.
+    let (kb, read, listing) = std::thread::scope(|s| {
         let reading = s.spawn(|| cache_path.as_deref().map(cache::read));
+        let parsing = s.spawn(|| knowledge_base(opts));
         let listing = opts.path.as_deref().map(corpus::list_path);
         let read = reading
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (read, listing)
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let kb = parsing
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (kb, read, listing)
     });
+    let kb = kb?;
     let mut trouble: Option<(PathBuf, String)> = None;
     let mut cached = match read {
         Some(Ok(c)) => Some(c),
@@ -286,6 +295,9 @@ fn analyse(
         warn(&mut corpus, path, format!("index cache not written: {e}"));
         cache_path = None;
     }
+    // Until it returns: the engine and the index free large working data
+    // as they go.
+    let _frugal = crate::allocator::frugal();
     // The engine reads every text: those of unchanged files are read now.
     corpus.hold_texts();
     let mut corpus = Arc::new(corpus);
