@@ -49,6 +49,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cpu_seconds() - cpu
         );
     };
+    // What the cross-link panel asks when it opens the entity (the first
+    // time after a cached start, its lists are read from the cache).
+    time("panel: places by doc", &mut || {
+        format!("{} documents", index.entity_doc_counts(top).len())
+    });
+    time("panel: aka", &mut || {
+        format!("{} spellings", index.aliases_seen(top).len())
+    });
     time("names", &mut || {
         format!("{} spellings", index.names(top).len())
     });

@@ -40,7 +40,7 @@ const MAGIC: &[u8; 14] = b"dossier-cache\n";
 /// The version of the file format. Bump it whenever the structs below
 /// change; a changed engine is told apart by its source's fingerprint
 /// (`DOSSIER_ENGINE_HASH`, made by build.rs).
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
 
 /// What an analysis was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +218,9 @@ struct Head {
     places: Seq<u64>,
     /// Each entity's mention and document counts.
     stats: Seq<(u32, u32)>,
+    /// Each entity's forms with their counts (by form), how many each.
+    aka_len: Seq<u32>,
+    aka: Seq<(u32, u32)>,
 }
 
 /// The same, as written.
@@ -230,6 +233,8 @@ struct HeadRef<'a> {
     docs: &'a [(u32, u64)],
     places: &'a [u64],
     stats: &'a [(u32, u32)],
+    aka_len: &'a [u32],
+    aka: &'a [(u32, u32)],
 }
 
 /// The bytes after [`MAGIC`]: the format, then the head's length and
@@ -424,8 +429,10 @@ impl Cached {
             .iter()
             .map(|&(mentions, docs)| super::EntityStats { mentions, docs })
             .collect();
+        let aka = super::lists::Aka::new(head.aka_len.0, head.aka.0)
+            .ok_or_else(|| invalid("its forms do not fit its entities"))?;
         let checked = lists
-            .check(corpus, head.form_names.0.len(), lists_sum, stats)
+            .check(corpus, head.form_names.0.len(), lists_sum, stats, aka)
             .map_err(|refused| match refused {
                 super::lists::Refused::Invalid(why) => Miss::Invalid(why),
                 super::lists::Refused::Unreadable(e) => Miss::Unreadable(e.to_string()),
@@ -477,6 +484,7 @@ pub fn store(
         key.docs as usize,
         analysis.entities.len(),
     );
+    let (aka_len, aka) = entity_forms(&analysis.mentions, ids, places.len());
     let head = HeadRef {
         key,
         files,
@@ -497,6 +505,8 @@ pub fn store(
         docs: &docs,
         places: &places,
         stats: &entity_stats(&analysis.mentions, places.len()),
+        aka_len: &aka_len,
+        aka: &aka,
     };
     let head = postcard::to_stdvec(&head)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
@@ -532,6 +542,28 @@ fn entity_stats(mentions: &[crate::entity::Mention], n: usize) -> Vec<(u32, u32)
         }
     }
     stats
+}
+
+/// Each of `n` entities' forms (`forms[i]` is mention `i`'s) with their
+/// counts, sorted by form: how many each entity has, and all of them.
+fn entity_forms(
+    mentions: &[crate::entity::Mention],
+    forms: &[u32],
+    n: usize,
+) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut counts: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
+    for (m, &f) in mentions.iter().zip(forms) {
+        if (m.entity as usize) < n {
+            *counts.entry((m.entity, f)).or_default() += 1;
+        }
+    }
+    let mut pairs: Vec<((u32, u32), u32)> = counts.into_iter().collect();
+    pairs.sort_unstable();
+    let mut len = vec![0u32; n];
+    for ((e, _), _) in &pairs {
+        len[*e as usize] += 1;
+    }
+    (len, pairs.into_iter().map(|((_, f), c)| (f, c)).collect())
 }
 
 /// Makes the directory of `path` (0700) and checks that only its owner can
@@ -672,6 +704,17 @@ mod tests {
             assert_eq!(back.doc_by_id(&doc.id), built.doc_by_id(&doc.id));
         }
         assert_eq!(back.doc_by_id("no such document"), None);
+        // After a document changes, an entity's spellings are counted
+        // again, not taken from the cache's counts.
+        let (mut back, mut built) = (back, built);
+        let e = built.doc_mentions(0)[0].entity;
+        let before: u32 = built.aliases_seen(e).iter().map(|a| a.1).sum();
+        for index in [&mut back, &mut built] {
+            index.replace_docs(vec![(0, std::sync::Arc::from(Vec::new()))]);
+        }
+        let after: u32 = back.aliases_seen(e).iter().map(|a| a.1).sum();
+        assert!(after < before);
+        assert_eq!(back.aliases_seen(e), built.aliases_seen(e));
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub(super) struct Lists {
     /// the head stored them).
     entity_len: Vec<u32>,
     entity_docs: Vec<u32>,
+    /// Each entity's forms with their counts, as the head stored them.
+    aka: Aka,
     /// How many forms there are.
     forms: usize,
     docs: Vec<OnceLock<DocList>>,
@@ -196,6 +198,51 @@ pub(super) fn checksum(bytes: &[u8]) -> u64 {
     let mut sum = BlockSum::default();
     sum.feed(bytes);
     sum.finish()
+}
+
+/// Each entity's forms with how many of its mentions have each, sorted by
+/// form, as the cache's head keeps them: what the panel's "aka" line shows,
+/// without decoding every list of an entity named in every document.
+#[derive(Debug, Default)]
+pub(super) struct Aka {
+    /// Where each entity's forms start in `forms`, and (last) the end.
+    at: Vec<usize>,
+    forms: Vec<(u32, u32)>,
+}
+
+impl Aka {
+    /// From each entity's number of forms and all of them; `None` when
+    /// they do not add up.
+    pub(super) fn new(len: Vec<u32>, forms: Vec<(u32, u32)>) -> Option<Aka> {
+        let mut at = Vec::with_capacity(len.len() + 1);
+        let mut end = 0usize;
+        for n in len {
+            at.push(end);
+            end = end.checked_add(n as usize)?;
+        }
+        at.push(end);
+        (end == forms.len()).then_some(Aka { at, forms })
+    }
+
+    /// Whether there is a list for each entity, each of forms below
+    /// `n_forms`, strictly increasing, whose counts add up to the entity's
+    /// mentions.
+    fn fits(&self, stats: &[EntityStats], n_forms: usize) -> bool {
+        self.at.len() == stats.len() + 1
+            && stats.iter().enumerate().all(|(e, s)| {
+                let forms = &self.forms[self.at[e]..self.at[e + 1]];
+                forms.windows(2).all(|w| w[0].0 < w[1].0)
+                    && forms.iter().all(|&(f, _)| (f as usize) < n_forms)
+                    && forms.iter().map(|&(_, n)| u64::from(n)).sum::<u64>()
+                        == u64::from(s.mentions)
+            })
+    }
+
+    /// Entity `e`'s forms and counts.
+    fn of(&self, e: EntityId) -> Option<&[(u32, u32)]> {
+        let e = e as usize;
+        Some(&self.forms[*self.at.get(e)?..*self.at.get(e + 1)?])
+    }
 }
 
 /// The lists checked against a corpus, with what the check counted.
@@ -443,6 +490,7 @@ impl Lists {
             entity_at,
             entity_len: Vec::new(),
             entity_docs: Vec::new(),
+            aka: Aka::default(),
             forms: 0,
             docs: (0..docs.len()).map(|_| OnceLock::new()).collect(),
             entities: (0..entities.len()).map(|_| OnceLock::new()).collect(),
@@ -484,10 +532,12 @@ impl Lists {
     }
 
     /// Entity `e`'s places, if they decode and name existing mentions.
-    fn decode_places(&self, bytes: &[u8]) -> Option<Vec<Place>> {
+    /// `expect` of them, if the list is as stored.
+    fn decode_places(&self, bytes: &[u8], expect: usize) -> Option<Vec<Place>> {
         let mut r = bytes;
         let (mut doc, mut next) = (0, 0);
-        let mut out = Vec::new();
+        // Each place takes two bytes at least.
+        let mut out = Vec::with_capacity(expect.min(bytes.len() / 2));
         while !r.is_empty() {
             let (d, i) = place(&mut r, &mut doc, &mut next)?;
             if i >= *self.doc_len.get(d as usize)? {
@@ -515,6 +565,7 @@ impl Lists {
         forms: usize,
         sum: u64,
         stats: Vec<EntityStats>,
+        aka: Aka,
     ) -> Result<Checked, Refused> {
         use rayon::prelude::*;
         let invalid = |why: &str| Refused::Invalid(why.to_string());
@@ -545,6 +596,10 @@ impl Lists {
         if !sane {
             return Err(invalid("its places do not fit its mentions"));
         }
+        if !aka.fits(&stats, forms) {
+            return Err(invalid("its forms do not fit its entities"));
+        }
+        self.aka = aka;
         self.forms = forms;
         self.entity_len = stats.iter().map(|s| s.mentions).collect();
         self.entity_docs = stats.iter().map(|s| s.docs).collect();
@@ -553,6 +608,12 @@ impl Lists {
             total,
             lists: self,
         })
+    }
+
+    /// Entity `e`'s forms with how many of its mentions have each, as
+    /// stored.
+    pub(super) fn entity_forms(&self, e: EntityId) -> Option<&[(u32, u32)]> {
+        self.aka.of(e)
     }
 
     /// How many documents there are.
@@ -641,7 +702,10 @@ impl Lists {
                 .bytes
                 .get(self.entity_at[e]..self.entity_at[e + 1], &mut buf)
                 .ok()
-                .and_then(|bytes| self.decode_places(bytes))
+                .and_then(|bytes| {
+                    let expect = self.entity_len.get(e).map_or(0, |&n| n as usize);
+                    self.decode_places(bytes, expect)
+                })
                 .filter(|p| {
                     let docs = p.chunk_by(|a, b| a.0 == b.0).count() as u32;
                     Some(&(p.len() as u32)) == self.entity_len.get(e)
@@ -716,16 +780,24 @@ mod tests {
         let sum = checksum(&bytes);
         let stats = |mentions, docs| EntityStats { mentions, docs };
         let counts = vec![stats(3, 2), stats(2, 2)];
+        // Entity 0: forms 0, 1, 0; entity 1: forms 1, 1.
+        let aka = || Aka::new(vec![2, 1], vec![(0, 2), (1, 1), (1, 2)]).unwrap();
         let check = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms, st| {
-            lists(bytes, docs, places)
-                .expect("sizes add up")
-                .check(c, forms, checksum(bytes), st)
+            lists(bytes, docs, places).expect("sizes add up").check(
+                c,
+                forms,
+                checksum(bytes),
+                st,
+                aka(),
+            )
         };
         let ok = lists(&bytes, &docs, &places)
             .unwrap()
-            .check(&corpus, 2, sum, counts.clone())
+            .check(&corpus, 2, sum, counts.clone(), aka())
             .unwrap();
         assert_eq!(ok.total, 5);
+        assert_eq!(ok.lists.entity_forms(0), Some(&[(0, 2), (1, 1)][..]));
+        assert_eq!(ok.lists.entity_forms(1), Some(&[(1, 2)][..]));
         assert_eq!(ok.stats, counts);
         assert_eq!(ok.lists.mention_count(1), 2);
         let text = |d: usize| &corpus.docs[d].text;
@@ -762,7 +834,7 @@ mod tests {
         assert!(
             lists(&damaged, &docs, &places)
                 .unwrap()
-                .check(&corpus, 2, sum, counts.clone())
+                .check(&corpus, 2, sum, counts.clone(), aka())
                 .is_err()
         );
         let one = crate::corpus::load_embedded("t", &[("a.txt", b"Alpha Beta Gamma Delta\n")]);
@@ -779,11 +851,32 @@ mod tests {
             .is_err()
         );
         assert!(check(&bytes, &docs, &places, &corpus, 2, vec![stats(5, 2)]).is_err());
+        // Forms whose counts do not add up to an entity's mentions, or
+        // that are not forms.
+        let refused_aka = |aka| {
+            lists(&bytes, &docs, &places)
+                .unwrap()
+                .check(&corpus, 2, sum, counts.clone(), aka)
+                .is_err()
+        };
+        assert!(refused_aka(
+            Aka::new(vec![2, 1], vec![(0, 2), (1, 1), (1, 1)]).unwrap()
+        ));
+        assert!(refused_aka(
+            Aka::new(vec![2, 1], vec![(0, 2), (1, 1), (2, 2)]).unwrap()
+        ));
+        assert!(refused_aka(
+            Aka::new(vec![2, 1], vec![(1, 1), (0, 2), (1, 2)]).unwrap()
+        ));
+        assert!(refused_aka(
+            Aka::new(vec![3], vec![(0, 2), (1, 1), (1, 2)]).unwrap()
+        ));
+        assert!(Aka::new(vec![2, 2], vec![(0, 2), (1, 1), (1, 2)]).is_none());
         let mut miscounted = docs.clone();
         miscounted[0].0 = 2;
         assert!(check(&bytes, &miscounted, &places, &corpus, 2, counts.clone()).is_err());
         // Accepted, but a list that does not fit reads as empty when it
-        // is decoded: too few forms; a text too short for its mentions;
+        // is decoded: a text too short for its mentions;
         // an entity's places swapped with another's (each a valid list,
         // but not as many as that entity's counts say).
         let empty_docs = |c: &Checked, corpus: &Corpus| {
@@ -795,8 +888,8 @@ mod tests {
                 })
                 .count()
         };
-        let few_forms = check(&bytes, &docs, &places, &corpus, 1, counts.clone()).unwrap();
-        assert_eq!(empty_docs(&few_forms, &corpus), 2);
+        // Too few forms for the stored counts: refused up front.
+        assert!(check(&bytes, &docs, &places, &corpus, 1, counts.clone()).is_err());
         let short = load("Alpha Beta\n", "Beta Alpha\n");
         let too_short = check(&bytes, &docs, &places, &short, 2, counts.clone()).unwrap();
         assert_eq!(empty_docs(&too_short, &short), 1);
