@@ -299,6 +299,11 @@ fn analyse(
         // Without them a decision searches every document: nothing is lost.
         let _ = words::store(&words::path_beside(path), key.corpus, sigs);
     }
+    // From here on, a text is read when it is shown, searched or exported:
+    // the texts are let go before the cache is written and the index built.
+    if let Some(lazy) = corpus.lazy_copy() {
+        corpus = Arc::new(lazy);
+    }
     if let Some(path) = &cache_path
         && let Err(e) = cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms)
         && let Some(c) = Arc::get_mut(&mut corpus)
@@ -306,10 +311,6 @@ fn analyse(
         // A reader that holds the corpus already is not told: the cache is
         // an optimisation, and the next start tries again.
         warn(c, path, format!("index cache not written: {e}"));
-    }
-    // From here on, a text is read when it is shown, searched or exported.
-    if let Some(lazy) = corpus.lazy_copy() {
-        corpus = Arc::new(lazy);
     }
     Ok(Analysed::Computed {
         corpus,

@@ -13,29 +13,39 @@ use super::{DocId, EntityId, Mention, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
 
+/// Documents assembled at once: their mentions are made in parallel, then
+/// joined to the whole list, so that only this many documents' mentions
+/// are ever held twice.
+const WINDOW: usize = 2048;
+
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document.
-pub fn assemble(
+pub fn assemble<F: AsRef<[Found]> + Sync>(
     docs: &[Document],
-    found: &[&[Found]],
+    found: &[F],
     runs: &[DocRuns],
     people: &[DocPeople],
     resolved: &Resolved<'_>,
 ) -> Vec<Mention> {
-    let per_doc: Vec<Vec<Mention>> = (0..found.len())
-        .into_par_iter()
-        .map(|d| {
-            let mut m = doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved);
-            if let Some(doc) = docs.get(d) {
-                initials_of_names(&doc.text, &mut m);
-            }
-            m
-        })
-        .collect();
-    let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
-    for m in per_doc {
-        all.extend(m);
+    let mut all = Vec::new();
+    for window in (0..found.len()).step_by(WINDOW) {
+        let per_doc: Vec<Vec<Mention>> = (window..found.len().min(window + WINDOW))
+            .into_par_iter()
+            .map(|d| {
+                let found = found[d].as_ref();
+                let mut m = doc_mentions(d as DocId, found, &runs[d], &people[d], resolved);
+                if let Some(doc) = docs.get(d) {
+                    initials_of_names(&doc.text, &mut m);
+                }
+                m
+            })
+            .collect();
+        all.reserve(per_doc.iter().map(Vec::len).sum());
+        for m in per_doc {
+            all.extend(m);
+        }
     }
+    all.shrink_to_fit();
     all
 }
 
