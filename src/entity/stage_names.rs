@@ -37,9 +37,43 @@ const NAME_CONFIDENCE: u8 = 60;
 /// A word of a name candidate.
 #[derive(Debug, Clone, Copy)]
 pub struct CandidateWord {
-    tok: Token,
+    tok: CandidateToken,
     /// Only spaces follow a title or role ("spokesman Ned Price").
     after_role: bool,
+}
+
+/// What the name stage reads of a candidate's [`Token`]: its span and four
+/// of its flags, in half the room (every document's candidates are held
+/// until the corpus's words are known).
+#[derive(Debug, Clone, Copy)]
+struct CandidateToken {
+    start: u32,
+    end: u32,
+    cap: bool,
+    sentence_start: bool,
+    name_block: bool,
+    heading: bool,
+}
+
+impl CandidateToken {
+    fn of(t: &Token) -> Self {
+        CandidateToken {
+            start: t.start as u32,
+            end: t.end as u32,
+            cap: t.cap,
+            sentence_start: t.sentence_start,
+            name_block: t.name_block,
+            heading: t.heading,
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
 }
 
 /// The capitalised words of one document that no match covers, in groups
@@ -48,13 +82,14 @@ pub struct CandidateWord {
 pub struct RunCandidates {
     words: Vec<CandidateWord>,
     /// Where each group ends in `words`.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl RunCandidates {
     fn groups(&self) -> impl Iterator<Item = &[CandidateWord]> {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
+            let end = end as usize;
             let g = &self.words[start..end];
             start = end;
             g
@@ -77,7 +112,7 @@ pub(crate) fn candidates(text: &str, toks: &[Token], found: &[Found], out: &mut 
     let mut current = out.words.len();
     let close = |out: &mut RunCandidates, current: &mut usize| {
         if out.words.len() > *current {
-            out.ends.push(out.words.len());
+            out.ends.push(out.words.len() as u32);
         }
         *current = out.words.len();
     };
@@ -113,7 +148,10 @@ pub(crate) fn candidates(text: &str, toks: &[Token], found: &[Found], out: &mut 
             let after_role = i > 0
                 && ((t.joined && is_role_word(&text[toks[i - 1].start..toks[i - 1].end]))
                     || byline_before(text, toks, i));
-            out.words.push(CandidateWord { tok: t, after_role });
+            out.words.push(CandidateWord {
+                tok: CandidateToken::of(&t),
+                after_role,
+            });
         }
     }
     close(out, &mut current);
@@ -238,7 +276,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             group[0].tok.name_block
                 && !group[0].after_role
                 && group.iter().enumerate().any(|(i, c)| {
-                    let w = &text[c.tok.start..c.tok.end];
+                    let w = &text[c.tok.start()..c.tok.end()];
                     c.tok.cap
                         && !(i == 0 && is_function_word(w))
                         && (common(w) || is_generic_noun(w))
@@ -250,7 +288,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         }
         let mut s = 0;
         while let Some(f) = group.get(s).map(|c| c.tok) {
-            let w = &text[f.start..f.end];
+            let w = &text[f.start()..f.end()];
             let before_connector = group.get(s + 1).is_some_and(|n| !n.tok.cap);
             if !f.cap
                 || (f.sentence_start
@@ -270,10 +308,10 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             continue;
         }
         let (first, last, n) = (group[s], group[e - 1].tok, e - s);
-        let w = &text[first.tok.start..last.end];
+        let w = &text[first.tok.start()..last.end()];
         if (n == 1 && (is_demonym(w) || is_function_word(w) || w.chars().count() < 2))
             || w.chars().all(|c| !c.is_alphabetic())
-            || !whole(text, first.tok.start, last.end)
+            || !whole(text, first.tok.start(), last.end())
         {
             continue;
         }
@@ -291,8 +329,8 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         let from = out.keys.len();
         key_into(w, &mut scratch, &mut out.keys);
         out.runs.push(Run {
-            start: first.tok.start,
-            end: last.end,
+            start: first.tok.start(),
+            end: last.end(),
             words: n,
             after_role: first.after_role,
             weak,
@@ -320,7 +358,7 @@ fn whole(text: &str, start: usize, end: usize) -> bool {
 /// is no evidence of a name, so each links only where the name is known
 /// from running text, and the longest known one wins.
 fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch: &mut String) {
-    let word = |c: &CandidateWord| &text[c.tok.start..c.tok.end];
+    let word = |c: &CandidateWord| &text[c.tok.start()..c.tok.end()];
     for s in 0..group.len() {
         let first = group[s];
         if !first.tok.cap || is_function_word(word(&first)) {
@@ -331,7 +369,7 @@ fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch:
             if !last.tok.cap || is_function_word(word(&last)) {
                 continue;
             }
-            let (start, end) = (first.tok.start, last.tok.end);
+            let (start, end) = (first.tok.start(), last.tok.end());
             let w = &text[start..end];
             if (e - s == 1 && (is_demonym(w) || w.chars().count() < 2))
                 || w.chars().all(|c| !c.is_alphabetic())
