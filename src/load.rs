@@ -291,7 +291,7 @@ fn analyse(
     let mut corpus = Arc::new(corpus);
     listed(&corpus);
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
-    release_freed_memory();
+    crate::entity::release_freed_memory();
     let forms = Forms::of(&corpus, &analysis.mentions);
     // The words of every text, while the texts are in memory: what lets a
     // decision about a text search only the documents that may have it.
@@ -304,7 +304,7 @@ fn analyse(
     // the texts are let go before the cache is written and the index built.
     if let Some(lazy) = corpus.lazy_copy() {
         corpus = Arc::new(lazy);
-        release_freed_memory();
+        crate::entity::release_freed_memory();
     }
     if let Some(path) = &cache_path
         && let Err(e) = cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms)
@@ -319,21 +319,6 @@ fn analyse(
         analysis,
         forms,
     })
-}
-
-/// Hands the memory freed so far back to the system. The engine's working
-/// data is millions of small per-document parts made on every core, and
-/// the texts were read on every core too: the C allocator keeps what they
-/// leave in each thread's arena, where the index built next on this thread
-/// cannot use it, so that without this the index would stack on top of it
-/// (a fifth of the peak on 100,000 articles).
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim takes no pointer and frees no live allocation: it
-    // only returns the allocator's free pages to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Gives a corpus opened from the cache a way to its word signatures when

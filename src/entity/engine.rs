@@ -217,6 +217,7 @@ impl Engine {
             .map(|(doc, c)| stage_names::runs(&doc.text, &c, &words))
             .collect();
         drop(words);
+        super::release_freed_memory();
         let people: Vec<DocPeople> = docs
             .par_iter()
             .zip(&found)

@@ -224,8 +224,8 @@ fn run_mention(
 ) -> Mention {
     Mention {
         doc,
-        start: r.start as u32,
-        end: r.end as u32,
+        start: r.start,
+        end: r.end,
         entity,
         source,
         confidence,

@@ -222,9 +222,9 @@ fn is_byline_verb(w: &str) -> bool {
 /// A run of capitalised words that nothing matched.
 #[derive(Debug, Clone)]
 pub struct Run {
-    pub start: usize,
-    pub end: usize,
-    pub words: usize,
+    pub start: u32,
+    pub end: u32,
+    pub words: u32,
     /// Preceded by a title or role ("spokesman Ned Price").
     pub after_role: bool,
     /// Possibly an ordinary word: it may refer to a person named in full, but
@@ -237,9 +237,16 @@ pub struct Run {
     /// names. Its key is a comma and the key of the name in order
     /// (",aamir khan"), so that it links only where [`resolve_names`]
     /// says that person is known.
-    pub parts: Option<(usize, usize)>,
+    pub parts: Option<(u32, u32)>,
     /// Its normalised key, in [`DocRuns::keys`].
-    key: Range<usize>,
+    key: Range<u32>,
+}
+
+impl Run {
+    /// Its byte range in the document's text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// The name runs of one document, with their keys.
@@ -253,7 +260,8 @@ pub struct DocRuns {
 impl DocRuns {
     /// The normalised key of `self.runs[i]`.
     pub fn key(&self, i: usize) -> &str {
-        &self.keys[self.runs[i].key.clone()]
+        let k = &self.runs[i].key;
+        &self.keys[k.start as usize..k.end as usize]
     }
 }
 
@@ -329,14 +337,14 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         let from = out.keys.len();
         key_into(w, &mut scratch, &mut out.keys);
         out.runs.push(Run {
-            start: first.tok.start(),
-            end: last.end(),
-            words: n,
+            start: first.tok.start,
+            end: last.end,
+            words: n as u32,
             after_role: first.after_role,
             weak,
             heading: false,
             parts: None,
-            key: from..out.keys.len(),
+            key: from as u32..out.keys.len() as u32,
         });
     }
     inverted_runs(text, &mut out);
@@ -380,14 +388,14 @@ fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch:
             let from = out.keys.len();
             key_into(w, scratch, &mut out.keys);
             out.runs.push(Run {
-                start,
-                end,
-                words: e - s,
+                start: start as u32,
+                end: end as u32,
+                words: (e - s) as u32,
                 after_role: first.after_role,
                 weak: true,
                 heading: true,
                 parts: None,
-                key: from..out.keys.len(),
+                key: from as u32..out.keys.len() as u32,
             });
         }
     }
@@ -405,7 +413,7 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
             || x.words != 1
             || !(1..=2).contains(&y.words)
             || y.start < x.end
-            || &text[x.end..y.start] != ", "
+            || &text[x.end as usize..y.start as usize] != ", "
         {
             continue;
         }
@@ -413,9 +421,11 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
         let (kx, ky) = (x.key.clone(), y.key.clone());
         let from = out.keys.len();
         out.keys.push(',');
-        out.keys.extend_from_within(ky);
+        out.keys
+            .extend_from_within(ky.start as usize..ky.end as usize);
         out.keys.push(' ');
-        out.keys.extend_from_within(kx);
+        out.keys
+            .extend_from_within(kx.start as usize..kx.end as usize);
         out.runs.push(Run {
             start,
             end,
@@ -423,8 +433,8 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
             after_role: false,
             weak: true,
             heading: false,
-            parts: Some((i - 1, i)),
-            key: from..out.keys.len(),
+            parts: Some(((i - 1) as u32, i as u32)),
+            key: from as u32..out.keys.len() as u32,
         });
     }
 }
@@ -487,16 +497,16 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
         .iter()
         .filter(plain)
         .filter(|r| r.words == 1)
-        .map(|r| &text[r.start..r.end])
+        .map(|r| &text[r.span()])
         .collect();
     let mut persons = Vec::new();
     for (i, r) in runs.runs.iter().enumerate() {
-        let name = &text[r.start..r.end];
+        let name = &text[r.span()];
         if evidence(&r) && (2..=3).contains(&r.words) && looks_like_person(name) {
             let last = name.split(' ').next_back().unwrap_or("");
             if r.after_role || singles.contains(last) {
                 persons.push(i);
-                surnames.push((last, r.end, PersonTarget::Run(i)));
+                surnames.push((last, r.end as usize, PersonTarget::Run(i)));
             }
         }
     }
@@ -507,7 +517,7 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
         if r.words != 1 {
             continue;
         }
-        if let Some((t, s, c)) = index.resolve(&text[r.start..r.end], r.start) {
+        if let Some((t, s, c)) = index.resolve(&text[r.span()], r.start as usize) {
             refs.push((i, t, s, c));
             consumed[i] = true;
         }
@@ -566,9 +576,9 @@ pub fn resolve_names<'a>(
     let mut given: Vec<&str> = Vec::new();
     for (d, (dr, p)) in runs.iter().zip(people).enumerate() {
         let text: &str = &docs[d].text;
-        let part = |j: usize| &text[dr.runs[j].start..dr.runs[j].end];
+        let part = |j: usize| &text[dr.runs[j].span()];
         for (i, r) in dr.runs.iter().enumerate() {
-            let Some((x, y)) = r.parts else {
+            let Some((x, y)) = r.parts.map(|(x, y)| (x as usize, y as usize)) else {
                 continue;
             };
             let k = dr.key(i);
@@ -708,7 +718,7 @@ pub fn resolve_names<'a>(
                     Kind::Other
                 };
                 let text: &str = &docs[d].text;
-                let name = text[r.start..r.end].to_string();
+                let name = text[r.span()].to_string();
                 let id = unique_id(&name, |c| ids.contains(c));
                 ids.insert(id.clone());
                 entities.push(Entity {
