@@ -234,7 +234,7 @@ impl Engine {
             &derived,
             kb_len,
         );
-        let mentions: Vec<Mention> = stage_link::assemble(docs, &found, &runs, &people, &resolved);
+        let mentions: Vec<Mention> = stage_link::assemble(docs, found, &runs, &people, &resolved);
         progress(Progress {
             stage: "done",
             done: total,
@@ -244,13 +244,8 @@ impl Engine {
         // freed on every core.
         drop(resolved);
         rayon::join(
-            || found.into_par_iter().for_each(drop),
-            || {
-                rayon::join(
-                    || runs.into_par_iter().for_each(drop),
-                    || people.into_par_iter().for_each(drop),
-                )
-            },
+            || runs.into_par_iter().for_each(drop),
+            || people.into_par_iter().for_each(drop),
         );
         Analysis { entities, mentions }
     }
