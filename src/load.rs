@@ -303,6 +303,7 @@ fn analyse(
     let mut corpus = Arc::new(corpus);
     listed(&corpus);
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
+    crate::entity::release_freed_memory();
     let forms = Forms::of(&corpus, &analysis.mentions);
     // The words of every text, while the texts are in memory: what lets a
     // decision about a text search only the documents that may have it.
@@ -311,6 +312,12 @@ fn analyse(
         // Without them a decision searches every document: nothing is lost.
         let _ = words::store(&words::path_beside(path), key.corpus, sigs);
     }
+    // From here on, a text is read when it is shown, searched or exported:
+    // the texts are let go before the cache is written and the index built.
+    if let Some(lazy) = corpus.lazy_copy() {
+        corpus = Arc::new(lazy);
+        crate::entity::release_freed_memory();
+    }
     if let Some(path) = &cache_path
         && let Err(e) = cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms)
         && let Some(c) = Arc::get_mut(&mut corpus)
@@ -318,10 +325,6 @@ fn analyse(
         // A reader that holds the corpus already is not told: the cache is
         // an optimisation, and the next start tries again.
         warn(c, path, format!("index cache not written: {e}"));
-    }
-    // From here on, a text is read when it is shown, searched or exported.
-    if let Some(lazy) = corpus.lazy_copy() {
-        corpus = Arc::new(lazy);
     }
     Ok(Analysed::Computed {
         corpus,

@@ -24,6 +24,7 @@
 //! step 4. Every step is linear in the corpus, and the result does not
 //! depend on the number of threads.
 
+use super::matcher::Found;
 use super::stage_learn::DocDefinitions;
 use super::stage_names::{DocPeople, DocRuns};
 use super::{
@@ -188,24 +189,6 @@ impl Engine {
                 done,
             )
         });
-
-        progress(Progress {
-            stage: "names",
-            done: 0,
-            total,
-        });
-        let runs: Vec<DocRuns> = docs
-            .par_iter()
-            .zip(&matches)
-            .map(|(doc, m)| stage_names::runs(&doc.text, &m.candidates, &words))
-            .collect();
-        drop(words);
-        let people: Vec<DocPeople> = docs
-            .par_iter()
-            .zip(&matches)
-            .zip(&runs)
-            .map(|((doc, m), r)| stage_names::people(&doc.text, &m.found, r, &learned.entities))
-            .collect();
         let stage_learn::Learned {
             mut entities,
             kb_len,
@@ -213,9 +196,34 @@ impl Engine {
             derived,
             mut ids,
             matcher,
-            context: _,
+            context,
         } = learned;
-        drop(matcher);
+        // The matcher is large (an automaton of every alias, learned ones
+        // included), and nothing after matching uses it.
+        drop((matcher, context));
+
+        progress(Progress {
+            stage: "names",
+            done: 0,
+            total,
+        });
+        // Each document's name candidates are let go as soon as its runs
+        // are made from them.
+        let (found, candidates): (Vec<Vec<Found>>, Vec<_>) =
+            matches.into_iter().map(|m| (m.found, m.candidates)).unzip();
+        let runs: Vec<DocRuns> = docs
+            .par_iter()
+            .zip(candidates)
+            .map(|(doc, c)| stage_names::runs(&doc.text, &c, &words))
+            .collect();
+        drop(words);
+        super::release_freed_memory();
+        let people: Vec<DocPeople> = docs
+            .par_iter()
+            .zip(&found)
+            .zip(&runs)
+            .map(|((doc, f), r)| stage_names::people(&doc.text, f, r, &entities))
+            .collect();
         let resolved = stage_names::resolve_names(
             docs,
             &runs,
@@ -226,8 +234,7 @@ impl Engine {
             &derived,
             kb_len,
         );
-        let found: Vec<&[_]> = matches.iter().map(|m| &m.found[..]).collect();
-        let mentions: Vec<Mention> = stage_link::assemble(docs, &found, &runs, &people, &resolved);
+        let mentions: Vec<Mention> = stage_link::assemble(docs, found, &runs, &people, &resolved);
         progress(Progress {
             stage: "done",
             done: total,
@@ -235,15 +242,10 @@ impl Engine {
         });
         // The working data is large and made of many small parts: it is
         // freed on every core.
-        drop((found, resolved));
+        drop(resolved);
         rayon::join(
-            || matches.into_par_iter().for_each(drop),
-            || {
-                rayon::join(
-                    || runs.into_par_iter().for_each(drop),
-                    || people.into_par_iter().for_each(drop),
-                )
-            },
+            || runs.into_par_iter().for_each(drop),
+            || people.into_par_iter().for_each(drop),
         );
         Analysis { entities, mentions }
     }

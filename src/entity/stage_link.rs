@@ -13,29 +13,58 @@ use super::{DocId, EntityId, Mention, Source};
 use crate::corpus::Document;
 use rayon::prelude::*;
 
+/// Documents assembled at once: their mentions are made in parallel, then
+/// joined to the whole list, so that only this many documents' mentions
+/// are ever held twice.
+const WINDOW: usize = 2048;
+
+/// How many windows' matches are freed before their memory is handed back
+/// to the system.
+const TRIM_EVERY: usize = 8;
+
 /// The mentions of every document, in document order. `found`, `runs` and
-/// `people` have one entry per document.
+/// `people` have one entry per document; each document's matches are let
+/// go once its mentions are made.
 pub fn assemble(
     docs: &[Document],
-    found: &[&[Found]],
+    found: Vec<Vec<Found>>,
     runs: &[DocRuns],
     people: &[DocPeople],
     resolved: &Resolved<'_>,
 ) -> Vec<Mention> {
-    let per_doc: Vec<Vec<Mention>> = (0..found.len())
-        .into_par_iter()
-        .map(|d| {
-            let mut m = doc_mentions(d as DocId, found[d], &runs[d], &people[d], resolved);
-            if let Some(doc) = docs.get(d) {
-                initials_of_names(&doc.text, &mut m);
-            }
-            m
-        })
-        .collect();
-    let mut all = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
-    for m in per_doc {
-        all.extend(m);
+    let mut all = Vec::new();
+    let mut found = found.into_iter();
+    let mut first = 0;
+    loop {
+        let window: Vec<Vec<Found>> = found.by_ref().take(WINDOW).collect();
+        if window.is_empty() {
+            break;
+        }
+        let per_doc: Vec<Vec<Mention>> = window
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, found)| {
+                let d = first + i;
+                let mut m = doc_mentions(d as DocId, &found, &runs[d], &people[d], resolved);
+                drop(found);
+                if let Some(doc) = docs.get(d) {
+                    initials_of_names(&doc.text, &mut m);
+                }
+                m
+            })
+            .collect();
+        first += per_doc.len();
+        all.reserve(per_doc.iter().map(Vec::len).sum());
+        for m in per_doc {
+            all.extend(m);
+        }
+        // What the matches held is what the list grows into (handing it
+        // back takes time: not after every window).
+        if (first / WINDOW).is_multiple_of(TRIM_EVERY) {
+            super::release_freed_memory();
+        }
     }
+    all.shrink_to_fit();
     all
 }
 
@@ -214,8 +243,8 @@ fn run_mention(
 ) -> Mention {
     Mention {
         doc,
-        start: r.start as u32,
-        end: r.end as u32,
+        start: r.start,
+        end: r.end,
         entity,
         source,
         confidence,
@@ -258,7 +287,13 @@ mod tests {
         let b = [found(0, 2, 2)];
         let runs = [DocRuns::default(), DocRuns::default()];
         let people = [DocPeople::default(), DocPeople::default()];
-        let m = assemble(&[], &[&a[..], &b[..]], &runs, &people, &HashMap::default());
+        let m = assemble(
+            &[],
+            vec![a.to_vec(), b.to_vec()],
+            &runs,
+            &people,
+            &HashMap::default(),
+        );
         let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();
         assert_eq!(docs, vec![(0, 4), (1, 0)]);
     }

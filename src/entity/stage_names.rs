@@ -37,9 +37,43 @@ const NAME_CONFIDENCE: u8 = 60;
 /// A word of a name candidate.
 #[derive(Debug, Clone, Copy)]
 pub struct CandidateWord {
-    tok: Token,
+    tok: CandidateToken,
     /// Only spaces follow a title or role ("spokesman Ned Price").
     after_role: bool,
+}
+
+/// What the name stage reads of a candidate's [`Token`]: its span and four
+/// of its flags, in half the room (every document's candidates are held
+/// until the corpus's words are known).
+#[derive(Debug, Clone, Copy)]
+struct CandidateToken {
+    start: u32,
+    end: u32,
+    cap: bool,
+    sentence_start: bool,
+    name_block: bool,
+    heading: bool,
+}
+
+impl CandidateToken {
+    fn of(t: &Token) -> Self {
+        CandidateToken {
+            start: t.start as u32,
+            end: t.end as u32,
+            cap: t.cap,
+            sentence_start: t.sentence_start,
+            name_block: t.name_block,
+            heading: t.heading,
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
 }
 
 /// The capitalised words of one document that no match covers, in groups
@@ -48,13 +82,14 @@ pub struct CandidateWord {
 pub struct RunCandidates {
     words: Vec<CandidateWord>,
     /// Where each group ends in `words`.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl RunCandidates {
     fn groups(&self) -> impl Iterator<Item = &[CandidateWord]> {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
+            let end = end as usize;
             let g = &self.words[start..end];
             start = end;
             g
@@ -77,7 +112,7 @@ pub(crate) fn candidates(text: &str, toks: &[Token], found: &[Found], out: &mut 
     let mut current = out.words.len();
     let close = |out: &mut RunCandidates, current: &mut usize| {
         if out.words.len() > *current {
-            out.ends.push(out.words.len());
+            out.ends.push(out.words.len() as u32);
         }
         *current = out.words.len();
     };
@@ -113,7 +148,10 @@ pub(crate) fn candidates(text: &str, toks: &[Token], found: &[Found], out: &mut 
             let after_role = i > 0
                 && ((t.joined && is_role_word(&text[toks[i - 1].start..toks[i - 1].end]))
                     || byline_before(text, toks, i));
-            out.words.push(CandidateWord { tok: t, after_role });
+            out.words.push(CandidateWord {
+                tok: CandidateToken::of(&t),
+                after_role,
+            });
         }
     }
     close(out, &mut current);
@@ -184,9 +222,9 @@ fn is_byline_verb(w: &str) -> bool {
 /// A run of capitalised words that nothing matched.
 #[derive(Debug, Clone)]
 pub struct Run {
-    pub start: usize,
-    pub end: usize,
-    pub words: usize,
+    pub start: u32,
+    pub end: u32,
+    pub words: u32,
     /// Preceded by a title or role ("spokesman Ned Price").
     pub after_role: bool,
     /// Possibly an ordinary word: it may refer to a person named in full, but
@@ -199,9 +237,16 @@ pub struct Run {
     /// names. Its key is a comma and the key of the name in order
     /// (",aamir khan"), so that it links only where [`resolve_names`]
     /// says that person is known.
-    pub parts: Option<(usize, usize)>,
+    pub parts: Option<(u32, u32)>,
     /// Its normalised key, in [`DocRuns::keys`].
-    key: Range<usize>,
+    key: Range<u32>,
+}
+
+impl Run {
+    /// Its byte range in the document's text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// The name runs of one document, with their keys.
@@ -215,7 +260,8 @@ pub struct DocRuns {
 impl DocRuns {
     /// The normalised key of `self.runs[i]`.
     pub fn key(&self, i: usize) -> &str {
-        &self.keys[self.runs[i].key.clone()]
+        let k = &self.runs[i].key;
+        &self.keys[k.start as usize..k.end as usize]
     }
 }
 
@@ -238,7 +284,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             group[0].tok.name_block
                 && !group[0].after_role
                 && group.iter().enumerate().any(|(i, c)| {
-                    let w = &text[c.tok.start..c.tok.end];
+                    let w = &text[c.tok.start()..c.tok.end()];
                     c.tok.cap
                         && !(i == 0 && is_function_word(w))
                         && (common(w) || is_generic_noun(w))
@@ -250,7 +296,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         }
         let mut s = 0;
         while let Some(f) = group.get(s).map(|c| c.tok) {
-            let w = &text[f.start..f.end];
+            let w = &text[f.start()..f.end()];
             let before_connector = group.get(s + 1).is_some_and(|n| !n.tok.cap);
             if !f.cap
                 || (f.sentence_start
@@ -270,10 +316,10 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             continue;
         }
         let (first, last, n) = (group[s], group[e - 1].tok, e - s);
-        let w = &text[first.tok.start..last.end];
+        let w = &text[first.tok.start()..last.end()];
         if (n == 1 && (is_demonym(w) || is_function_word(w) || w.chars().count() < 2))
             || w.chars().all(|c| !c.is_alphabetic())
-            || !whole(text, first.tok.start, last.end)
+            || !whole(text, first.tok.start(), last.end())
         {
             continue;
         }
@@ -293,12 +339,12 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         out.runs.push(Run {
             start: first.tok.start,
             end: last.end,
-            words: n,
+            words: n as u32,
             after_role: first.after_role,
             weak,
             heading: false,
             parts: None,
-            key: from..out.keys.len(),
+            key: from as u32..out.keys.len() as u32,
         });
     }
     inverted_runs(text, &mut out);
@@ -320,7 +366,7 @@ fn whole(text: &str, start: usize, end: usize) -> bool {
 /// is no evidence of a name, so each links only where the name is known
 /// from running text, and the longest known one wins.
 fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch: &mut String) {
-    let word = |c: &CandidateWord| &text[c.tok.start..c.tok.end];
+    let word = |c: &CandidateWord| &text[c.tok.start()..c.tok.end()];
     for s in 0..group.len() {
         let first = group[s];
         if !first.tok.cap || is_function_word(word(&first)) {
@@ -331,7 +377,7 @@ fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch:
             if !last.tok.cap || is_function_word(word(&last)) {
                 continue;
             }
-            let (start, end) = (first.tok.start, last.tok.end);
+            let (start, end) = (first.tok.start(), last.tok.end());
             let w = &text[start..end];
             if (e - s == 1 && (is_demonym(w) || w.chars().count() < 2))
                 || w.chars().all(|c| !c.is_alphabetic())
@@ -342,14 +388,14 @@ fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch:
             let from = out.keys.len();
             key_into(w, scratch, &mut out.keys);
             out.runs.push(Run {
-                start,
-                end,
-                words: e - s,
+                start: start as u32,
+                end: end as u32,
+                words: (e - s) as u32,
                 after_role: first.after_role,
                 weak: true,
                 heading: true,
                 parts: None,
-                key: from..out.keys.len(),
+                key: from as u32..out.keys.len() as u32,
             });
         }
     }
@@ -367,7 +413,7 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
             || x.words != 1
             || !(1..=2).contains(&y.words)
             || y.start < x.end
-            || &text[x.end..y.start] != ", "
+            || &text[x.end as usize..y.start as usize] != ", "
         {
             continue;
         }
@@ -375,9 +421,11 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
         let (kx, ky) = (x.key.clone(), y.key.clone());
         let from = out.keys.len();
         out.keys.push(',');
-        out.keys.extend_from_within(ky);
+        out.keys
+            .extend_from_within(ky.start as usize..ky.end as usize);
         out.keys.push(' ');
-        out.keys.extend_from_within(kx);
+        out.keys
+            .extend_from_within(kx.start as usize..kx.end as usize);
         out.runs.push(Run {
             start,
             end,
@@ -385,8 +433,8 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
             after_role: false,
             weak: true,
             heading: false,
-            parts: Some((i - 1, i)),
-            key: from..out.keys.len(),
+            parts: Some(((i - 1) as u32, i as u32)),
+            key: from as u32..out.keys.len() as u32,
         });
     }
 }
@@ -449,16 +497,16 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
         .iter()
         .filter(plain)
         .filter(|r| r.words == 1)
-        .map(|r| &text[r.start..r.end])
+        .map(|r| &text[r.span()])
         .collect();
     let mut persons = Vec::new();
     for (i, r) in runs.runs.iter().enumerate() {
-        let name = &text[r.start..r.end];
+        let name = &text[r.span()];
         if evidence(&r) && (2..=3).contains(&r.words) && looks_like_person(name) {
             let last = name.split(' ').next_back().unwrap_or("");
             if r.after_role || singles.contains(last) {
                 persons.push(i);
-                surnames.push((last, r.end, PersonTarget::Run(i)));
+                surnames.push((last, r.end as usize, PersonTarget::Run(i)));
             }
         }
     }
@@ -469,7 +517,7 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
         if r.words != 1 {
             continue;
         }
-        if let Some((t, s, c)) = index.resolve(&text[r.start..r.end], r.start) {
+        if let Some((t, s, c)) = index.resolve(&text[r.span()], r.start as usize) {
             refs.push((i, t, s, c));
             consumed[i] = true;
         }
@@ -528,9 +576,9 @@ pub fn resolve_names<'a>(
     let mut given: Vec<&str> = Vec::new();
     for (d, (dr, p)) in runs.iter().zip(people).enumerate() {
         let text: &str = &docs[d].text;
-        let part = |j: usize| &text[dr.runs[j].start..dr.runs[j].end];
+        let part = |j: usize| &text[dr.runs[j].span()];
         for (i, r) in dr.runs.iter().enumerate() {
-            let Some((x, y)) = r.parts else {
+            let Some((x, y)) = r.parts.map(|(x, y)| (x as usize, y as usize)) else {
                 continue;
             };
             let k = dr.key(i);
@@ -670,7 +718,7 @@ pub fn resolve_names<'a>(
                     Kind::Other
                 };
                 let text: &str = &docs[d].text;
-                let name = text[r.start..r.end].to_string();
+                let name = text[r.span()].to_string();
                 let id = unique_id(&name, |c| ids.contains(c));
                 ids.insert(id.clone());
                 entities.push(Entity {

@@ -152,25 +152,27 @@ impl Index {
         Index::build(corpus.into(), analysis, Some(forms))
     }
 
-    fn build(corpus: Arc<Corpus>, mut analysis: Analysis, forms: Option<Forms>) -> Self {
-        let sorted = analysis
-            .mentions
-            .is_sorted_by_key(|m| (m.doc, m.start, m.end));
+    fn build(corpus: Arc<Corpus>, analysis: Analysis, forms: Option<Forms>) -> Self {
+        let Analysis {
+            entities,
+            mut mentions,
+        } = analysis;
+        let sorted = mentions.is_sorted_by_key(|m| (m.doc, m.start, m.end));
         if !sorted {
-            analysis.mentions.sort_by_key(|m| (m.doc, m.start, m.end));
+            mentions.sort_by_key(|m| (m.doc, m.start, m.end));
         }
         let forms = match forms {
-            Some(f) if sorted && f.len() == analysis.mentions.len() => f,
-            _ => Forms::of(&corpus, &analysis.mentions),
+            Some(f) if sorted && f.len() == mentions.len() => f,
+            _ => Forms::of(&corpus, &mentions),
         };
         let n_docs = corpus.docs.len();
-        let n_entities = analysis.entities.len();
+        let n_entities = entities.len();
         let mut docs: Vec<Option<DocList>> = Vec::with_capacity(n_docs);
         let mut stats = vec![EntityStats::default(); n_entities];
         let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
         // Mentions of documents the corpus does not have are left out (they
         // sort last).
-        let mut rest = analysis.mentions.as_slice();
+        let mut rest = mentions.as_slice();
         let mut rest_forms = forms.ids();
         let mut total = 0;
         for d in 0..n_docs as DocId {
@@ -195,6 +197,10 @@ impl Index {
             rest = after;
             rest_forms = forms_after;
         }
+        // Every list holds its own copy now: the whole ones are let go
+        // before the entities' lists are made.
+        let form_names = forms.shared_names();
+        drop((mentions, forms));
         // Each entity's places, in lists of the right size at once.
         let mut by_entity: Vec<Vec<Place>> = stats
             .iter()
@@ -210,10 +216,10 @@ impl Index {
         let doc_by_id = DocIds::of(&corpus);
         Index {
             corpus,
-            entities: Arc::new(analysis.entities),
+            entities: Arc::new(entities),
             stored: None,
             docs,
-            form_names: forms.shared_names(),
+            form_names,
             added_forms: Vec::new(),
             by_entity: by_entity.into_iter().map(|p| Some(Arc::from(p))).collect(),
             stats,
