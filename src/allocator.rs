@@ -46,6 +46,20 @@ impl Drop for Frugal {
     }
 }
 
+/// Hands the memory freed so far back to the system, from the heap of
+/// this thread and of every thread of rayon's pool (a heap is collected by
+/// its own thread, and each keeps what was freed in it).
+pub fn release_freed() {
+    rayon::broadcast(|_| collect_here());
+    collect_here();
+}
+
+fn collect_here() {
+    // SAFETY: mi_collect frees no live allocation: it only processes the
+    // calling thread's freed blocks and returns free pages.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn purge_delay() -> c_long {
     // SAFETY: reads a number from mimalloc's option table.
     unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
