@@ -893,7 +893,22 @@ fn event_phrase(
 ) -> Option<Found> {
     // After the place: up to three words, then the event word.
     let after = words_after(text, place.end, next_start, 4);
-    let before = words_before(text, prev_end, place.start, 6);
+    // The six words before are needed only where an event word is near:
+    // after the place, or second before it ("attack in Place"). Most
+    // places have none, and their two words before are enough to tell.
+    let before = if after.iter().any(|w| event_word_types(&w.lower).is_some()) {
+        words_before(text, prev_end, place.start, 6)
+    } else {
+        let two = words_before(text, prev_end, place.start, 2);
+        if two
+            .get(1)
+            .is_some_and(|w| event_word_types(&w.lower).is_some())
+        {
+            words_before(text, prev_end, place.start, 6)
+        } else {
+            two
+        }
+    };
     let mut span = None;
     if let Some(ev) = after
         .iter()
