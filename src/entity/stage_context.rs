@@ -24,6 +24,7 @@ use super::matcher::{Found, Target, boundary_ok};
 use super::normalize::{is_word_char, key};
 use super::{Entity, EntityId, Kind, Source};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 
 /// How far either side of a mention its context reaches, in bytes (cut at
 /// paragraph breaks).
@@ -771,16 +772,28 @@ fn is_modifier(w: &str) -> bool {
     )
 }
 
+/// `word` in lower case, borrowed when it is in lower case ASCII already.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 /// A word of a text: its byte range and its lower-case form.
-struct Word {
+struct Word<'a> {
     start: usize,
     end: usize,
-    lower: String,
+    /// The word in lower case: borrowed from the text when it is so
+    /// already (most words), so that reading words around every place
+    /// allocates little.
+    lower: Cow<'a, str>,
 }
 
 /// Up to `n` words of `text[from..to]` going forward, stopping at any
 /// character but a space or a hyphen between them.
-fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
+fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut i = from;
     while out.len() < n {
@@ -800,7 +813,7 @@ fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
         out.push(Word {
             start: s,
             end: s + len,
-            lower: text[s..s + len].to_lowercase(),
+            lower: lowercase(&text[s..s + len]),
         });
         i = s + len;
     }
@@ -808,7 +821,7 @@ fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
 }
 
 /// Up to `n` words of `text[from..to]` going backward, the same way.
-fn words_before(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
+fn words_before(text: &str, from: usize, to: usize, n: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut i = to;
     while out.len() < n {
@@ -830,7 +843,7 @@ fn words_before(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
         out.push(Word {
             start: s,
             end: e,
-            lower: text[s..e].to_lowercase(),
+            lower: lowercase(&text[s..e]),
         });
         i = s;
     }
@@ -914,7 +927,7 @@ fn event_phrase(
         .iter()
         .position(|w| event_word_types(&w.lower).is_some())
     {
-        let described: Vec<&str> = after[..ev].iter().map(|w| w.lower.as_str()).collect();
+        let described: Vec<&str> = after[..ev].iter().map(|w| w.lower.as_ref()).collect();
         let year = before
             .first()
             .and_then(|w| year_of(&w.lower).map(|y| (y, w.start)));
@@ -927,7 +940,7 @@ fn event_phrase(
             year.map(|y| y.0),
         ));
     } else if let Some(prep) = before.first()
-        && matches!(prep.lower.as_str(), "in" | "at" | "near" | "on")
+        && matches!(prep.lower.as_ref(), "in" | "at" | "near" | "on")
         && let Some(ev) = before
             .iter()
             .skip(1)
@@ -948,7 +961,7 @@ fn event_phrase(
                 if is_function_word(&w.lower) {
                     break;
                 }
-                described.push(w.lower.as_str());
+                described.push(w.lower.as_ref());
                 start = w.start;
             }
             span = Some((start, place.end, &before[ev].lower, described, year));
