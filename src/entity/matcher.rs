@@ -1,8 +1,11 @@
 //! Whole-word, normalised matching of many aliases at once.
 //!
-//! All aliases are compiled into one Aho–Corasick automaton over normalised
-//! text (see [`super::normalize`]). One pass reports every occurrence; those
-//! that cut a word, or that miss the case an alias demands, are dropped; and
+//! All aliases are compiled into one trie (an anchored Aho–Corasick
+//! automaton) over normalised text (see [`super::normalize`]), walked from
+//! every place a word may start, so that every occurrence of an alias that
+//! starts a word is found, and each walk is at most the longest alias
+//! long. Occurrences that cut a word, or that miss the case an alias
+//! demands, are dropped; and
 //! of the rest the leftmost-longest are kept, without overlaps. Checking the
 //! boundaries before choosing means "ISI" is never taken inside "ISIS", nor
 //! "KP" inside "ISKP", while the longer name still wins where both fit.
@@ -405,6 +408,71 @@ mod tests {
             .into_iter()
             .map(|f| (text[f.start..f.end].to_string(), f.target.entity))
             .collect()
+    }
+
+    /// Matching as it was done by one overlapping search over the whole
+    /// text, the reference for the anchored walks.
+    fn overlapping_reference(aliases: &[(&str, u32)], text: &str) -> Vec<Found> {
+        let mut b = MatcherBuilder::new();
+        for &(a, e) in aliases {
+            b.add(a, Target::for_alias(a, e, Source::Kb, 100));
+        }
+        if b.patterns.is_empty() {
+            return Vec::new();
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&b.patterns)
+            .unwrap();
+        let norm = normalize(text);
+        let mut cands: Vec<Found> = Vec::new();
+        for m in ac.find_overlapping_iter(&norm.text) {
+            let (start, end) = norm.original(m.start(), m.end());
+            if start >= end || !boundary_ok(text, start, end) {
+                continue;
+            }
+            let original = &text[start..end];
+            if let Some(target) = b.targets[m.pattern().as_usize()]
+                .iter()
+                .copied()
+                .find(|t| t.accepts(original))
+            {
+                cands.push(Found { start, end, target });
+            }
+        }
+        cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut out = Vec::new();
+        let mut covered = 0;
+        for c in cands {
+            if c.start >= covered {
+                covered = c.end;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn anchored_walks_find_what_an_overlapping_search_finds(
+            text in "(ISIS|ISI|IS-K|Isi|isi|Khyber|Pakhtunkhwa|KP|US|us|bus| |-|_|'s|’|\\.|é|e\u{301}|İ|\u{301}|\n){0,24}"
+        ) {
+            let aliases = [
+                ("ISI", 1),
+                ("ISIS", 2),
+                ("IS-K", 3),
+                ("Khyber", 4),
+                ("Khyber Pakhtunkhwa", 5),
+                ("KP", 6),
+                ("US", 7),
+                ("Bus Stop", 8),
+                ("é", 9),
+                ("İsi", 10),
+                ("Pakhtunkhwa's", 11),
+            ];
+            let got = matcher(&aliases).find_all(&text);
+            proptest::prop_assert_eq!(got, overlapping_reference(&aliases, &text));
+        }
     }
 
     #[test]
