@@ -21,7 +21,7 @@
 use super::discover::{is_demonym, is_function_word, is_role_word};
 use super::forms::demonyms;
 use super::matcher::{Found, Target, boundary_ok};
-use super::normalize::{is_word_char, key};
+use super::normalize::{is_word_char, key, key_into};
 use super::{Entity, EntityId, Kind, Source};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
@@ -461,13 +461,16 @@ fn decide_names(
     let mut doc_country: Option<Option<EntityId>> = None;
     let mut in_doc: Option<HashSet<EntityId>> = None;
     let mut out = Vec::with_capacity(found.len());
+    // The key of each match, made in the same two buffers.
+    let (mut k, mut scratch) = (String::new(), String::new());
     for (i, f) in found.iter().enumerate() {
         if f.target.source != Source::Context {
             out.push(Some((*f, None)));
             continue;
         }
-        let k = key(&text[f.start..f.end]);
-        let Some(choices) = ctx.choices.get(&k) else {
+        k.clear();
+        key_into(&text[f.start..f.end], &mut scratch, &mut k);
+        let Some(choices) = ctx.choices.get(k.as_str()) else {
             out.push(Some((*f, None)));
             continue;
         };
