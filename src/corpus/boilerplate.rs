@@ -391,7 +391,10 @@ fn linky_tails(text: &str, lines: &[Line], css: &[Range<usize>]) -> Vec<bool> {
             ok = ok && open <= WEAK_PARA_WORDS;
             open = 0;
         } else {
-            open = open.saturating_add(text[line.ts..line.te].split_whitespace().count());
+            // Only `open <= WEAK_PARA_WORDS` matters: words past the
+            // first one too many are not counted.
+            let room = (WEAK_PARA_WORDS + 1).saturating_sub(open);
+            open += text[line.ts..line.te].split_whitespace().take(room).count();
             any = true;
         }
     }
@@ -460,7 +463,7 @@ fn is_signup_line(line: &str) -> bool {
     if !SIGNUP_PREFIXES.iter().any(|p| starts_with_ci(l, p)) {
         return false;
     }
-    if l.split_whitespace().count() > 40 {
+    if l.split_whitespace().nth(40).is_some() {
         return false;
     }
     let lower = l.to_lowercase();
@@ -468,7 +471,8 @@ fn is_signup_line(line: &str) -> bool {
 }
 
 fn is_furniture_line(line: &str) -> bool {
-    let short = line.split_whitespace().count() <= 20;
+    // At most 20 words: a long line is not read to its end.
+    let short = line.split_whitespace().nth(20).is_none();
     short
         && (FURNITURE_PREFIXES.iter().any(|p| starts_with_ci(line, p))
             || line.to_lowercase().contains("all rights reserved"))
@@ -514,7 +518,7 @@ fn leading_phrase_range(line: &str) -> Option<Range<usize>> {
     let n = phrase_prefix(line)?;
     let phrase = &line[..n];
     let rest = &line[n..];
-    if phrase.trim_end().ends_with(':') && rest.split_whitespace().count() <= 20 {
+    if phrase.trim_end().ends_with(':') && rest.split_whitespace().nth(20).is_none() {
         return Some(0..line.len());
     }
     let phrase_end = phrase.trim_end().len();
@@ -548,7 +552,7 @@ fn author_bios(text: &str, lines: &[Line], content_end: usize) -> Vec<Range<usiz
 
 fn is_bio(para: &str) -> bool {
     let para = para.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '•' | '*' | '-'));
-    if para.split_whitespace().count() > BIO_MAX_WORDS {
+    if para.split_whitespace().nth(BIO_MAX_WORDS).is_some() {
         return false;
     }
     let mut names = 0;

@@ -79,16 +79,26 @@ pub(crate) fn derive_title_opt(text: &str) -> Option<String> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let head: String = text[..end]
-        .chars()
-        .map(|c| {
-            if matches!(c, '\n' | '\r' | '\t') {
-                c
-            } else {
-                visible_char(c)
-            }
-        })
-        .collect();
+    let head = &text[..end];
+    // Nearly every text has no character that `visible_char` changes (C0
+    // and C1 controls bar line breaks and tabs, DEL): it is used as it is.
+    let needs_mapping = head
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F || b == 0xC2);
+    let head: std::borrow::Cow<str> = if needs_mapping {
+        head.chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\t') {
+                    c
+                } else {
+                    visible_char(c)
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        head.into()
+    };
     // Punctuation alone (". A.") is no title. Markdown marks are not
     // part of it ("**Peace talks**", "[the report](url)").
     title_of(&crate::text::strip_markup(&head)).filter(|t| t.chars().any(char::is_alphanumeric))

@@ -52,17 +52,60 @@ fn fold(c: char, out: &mut dyn FnMut(char)) {
 }
 
 /// Normalises `text`, keeping the offset map.
+///
+/// The same folding as [`normalize_into`], into bytes: an ASCII byte is
+/// folded by a table lookup and appended with no check of its length.
 pub fn normalize(text: &str) -> Normalized {
-    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut map: Vec<u32> = Vec::with_capacity(text.len() + 1);
-    normalize_into(text, &mut out, |at, bytes| {
-        for _ in 0..bytes {
-            map.push(at as u32);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            let n = ASCII_FOLD[usize::from(b)];
+            if !(n == b' ' && out.last() == Some(&b' ')) {
+                out.push(n);
+                map.push(i as u32);
+            }
+            i += 1;
+            continue;
         }
-    });
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        fold(c, &mut |n| {
+            if n == ' ' && out.last() == Some(&b' ') {
+                return;
+            }
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(n.encode_utf8(&mut buf).as_bytes());
+            map.extend(std::iter::repeat_n(i as u32, n.len_utf8()));
+        });
+        i += c.len_utf8();
+    }
     map.push(text.len() as u32);
-    Normalized { text: out, map }
+    // Only whole characters were appended: the bytes are UTF-8.
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Normalized { text, map }
 }
+
+/// [`fold`] of each ASCII byte, as a byte.
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'-' | b'_' => b' ',
+            b'`' => b'\'',
+            // `char::is_whitespace` in ASCII: tab to carriage return, space.
+            b'\t'..=b'\r' | b' ' => b' ',
+            x => x.to_ascii_lowercase(),
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Appends the normalised `text` to `out`, which must be empty, calling
 /// `mark(original offset, bytes)` for each piece pushed.
@@ -127,7 +170,13 @@ pub fn each_word_hash(text: &str, mut f: impl FnMut(u64)) {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
-            push(Some(char::from(b.to_ascii_lowercase())), &mut h, &mut len);
+            // `push` of the folded byte, inline.
+            if b.is_ascii_alphanumeric() {
+                h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(SEED);
+                len += 1;
+            } else if len > 0 {
+                push(None, &mut h, &mut len);
+            }
             i += 1;
             continue;
         }
@@ -369,6 +418,41 @@ mod tests {
         fn the_ascii_fast_path_folds_like_fold(text in "[ -~\t\n\r\x0b\x0cÉéİß’–\u{a0}]{0,40}") {
             let n = normalize(&text);
             proptest::prop_assert_eq!((n.text, n.map), folded(&text));
+        }
+    }
+
+    /// The word hashes of `text`, from its folded form a character at a
+    /// time.
+    fn word_hashes_of_folded(text: &str) -> Vec<u64> {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let (mut out, mut h, mut len) = (Vec::new(), 0u64, 0usize);
+        let mut chars: Vec<char> = Vec::new();
+        for c in text.chars() {
+            fold(c, &mut |n| chars.push(n));
+        }
+        for c in chars.into_iter().map(Some).chain([None]) {
+            match c {
+                Some(c) if c.is_alphanumeric() => {
+                    h = (h.rotate_left(5) ^ c as u64).wrapping_mul(SEED);
+                    len += 1;
+                }
+                _ => {
+                    if len > 0 {
+                        out.push(finish_word_hash(h, len));
+                    }
+                    (h, len) = (0, 0);
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_hashes_fold_like_fold(text in "[ -~\t\n\rÉéİß’–\u{a0}]{0,40}") {
+            let mut got = Vec::new();
+            each_word_hash(&text, |h| got.push(h));
+            proptest::prop_assert_eq!(got, word_hashes_of_folded(&text));
         }
     }
 

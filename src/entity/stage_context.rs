@@ -21,9 +21,10 @@
 use super::discover::{is_demonym, is_function_word, is_role_word};
 use super::forms::demonyms;
 use super::matcher::{Found, Target, boundary_ok};
-use super::normalize::{is_word_char, key};
+use super::normalize::{is_word_char, key, key_into};
 use super::{Entity, EntityId, Kind, Source};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 
 /// How far either side of a mention its context reaches, in bytes (cut at
 /// paragraph breaks).
@@ -460,13 +461,16 @@ fn decide_names(
     let mut doc_country: Option<Option<EntityId>> = None;
     let mut in_doc: Option<HashSet<EntityId>> = None;
     let mut out = Vec::with_capacity(found.len());
+    // The key of each match, made in the same two buffers.
+    let (mut k, mut scratch) = (String::new(), String::new());
     for (i, f) in found.iter().enumerate() {
         if f.target.source != Source::Context {
             out.push(Some((*f, None)));
             continue;
         }
-        let k = key(&text[f.start..f.end]);
-        let Some(choices) = ctx.choices.get(&k) else {
+        k.clear();
+        key_into(&text[f.start..f.end], &mut scratch, &mut k);
+        let Some(choices) = ctx.choices.get(k.as_str()) else {
             out.push(Some((*f, None)));
             continue;
         };
@@ -771,16 +775,28 @@ fn is_modifier(w: &str) -> bool {
     )
 }
 
+/// `word` in lower case, borrowed when it is in lower case ASCII already.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 /// A word of a text: its byte range and its lower-case form.
-struct Word {
+struct Word<'a> {
     start: usize,
     end: usize,
-    lower: String,
+    /// The word in lower case: borrowed from the text when it is so
+    /// already (most words), so that reading words around every place
+    /// allocates little.
+    lower: Cow<'a, str>,
 }
 
 /// Up to `n` words of `text[from..to]` going forward, stopping at any
 /// character but a space or a hyphen between them.
-fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
+fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut i = from;
     while out.len() < n {
@@ -800,7 +816,7 @@ fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
         out.push(Word {
             start: s,
             end: s + len,
-            lower: text[s..s + len].to_lowercase(),
+            lower: lowercase(&text[s..s + len]),
         });
         i = s + len;
     }
@@ -808,7 +824,7 @@ fn words_after(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
 }
 
 /// Up to `n` words of `text[from..to]` going backward, the same way.
-fn words_before(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
+fn words_before(text: &str, from: usize, to: usize, n: usize) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut i = to;
     while out.len() < n {
@@ -830,7 +846,7 @@ fn words_before(text: &str, from: usize, to: usize, n: usize) -> Vec<Word> {
         out.push(Word {
             start: s,
             end: e,
-            lower: text[s..e].to_lowercase(),
+            lower: lowercase(&text[s..e]),
         });
         i = s;
     }
@@ -893,13 +909,28 @@ fn event_phrase(
 ) -> Option<Found> {
     // After the place: up to three words, then the event word.
     let after = words_after(text, place.end, next_start, 4);
-    let before = words_before(text, prev_end, place.start, 6);
+    // The six words before are needed only where an event word is near:
+    // after the place, or second before it ("attack in Place"). Most
+    // places have none, and their two words before are enough to tell.
+    let before = if after.iter().any(|w| event_word_types(&w.lower).is_some()) {
+        words_before(text, prev_end, place.start, 6)
+    } else {
+        let two = words_before(text, prev_end, place.start, 2);
+        if two
+            .get(1)
+            .is_some_and(|w| event_word_types(&w.lower).is_some())
+        {
+            words_before(text, prev_end, place.start, 6)
+        } else {
+            two
+        }
+    };
     let mut span = None;
     if let Some(ev) = after
         .iter()
         .position(|w| event_word_types(&w.lower).is_some())
     {
-        let described: Vec<&str> = after[..ev].iter().map(|w| w.lower.as_str()).collect();
+        let described: Vec<&str> = after[..ev].iter().map(|w| w.lower.as_ref()).collect();
         let year = before
             .first()
             .and_then(|w| year_of(&w.lower).map(|y| (y, w.start)));
@@ -912,7 +943,7 @@ fn event_phrase(
             year.map(|y| y.0),
         ));
     } else if let Some(prep) = before.first()
-        && matches!(prep.lower.as_str(), "in" | "at" | "near" | "on")
+        && matches!(prep.lower.as_ref(), "in" | "at" | "near" | "on")
         && let Some(ev) = before
             .iter()
             .skip(1)
@@ -933,7 +964,7 @@ fn event_phrase(
                 if is_function_word(&w.lower) {
                     break;
                 }
-                described.push(w.lower.as_str());
+                described.push(w.lower.as_ref());
                 start = w.start;
             }
             span = Some((start, place.end, &before[ev].lower, described, year));

@@ -137,7 +137,15 @@ pub fn markup_ranges_from(s: &str, starts_line: bool) -> Vec<Range<usize>> {
                     _ => i += 1,
                 }
             }
-            _ => i += 1,
+            // Plain text up to the next byte that may be markup: most of
+            // the text, skipped at once.
+            _ => {
+                i += 1;
+                i += b[i..]
+                    .iter()
+                    .position(|&x| matches!(x, b'\n' | b'*' | b'_' | b'`' | b'[' | b']'))
+                    .unwrap_or(b.len() - i);
+            }
         }
     }
     out.sort_by_key(|r| r.start);
