@@ -154,8 +154,6 @@ fn list<T: std::str::FromStr>(s: &str) -> Result<Vec<T>, String> {
 }
 
 fn main() {
-    // Measured as the binary runs.
-    dossier::allocator::tune();
     let args = match parse_args() {
         Ok(Some(a)) => a,
         Ok(None) => {

@@ -7,7 +7,6 @@
 //! questions the panes and the headless commands ask, and [`tui`] draws it.
 //! Nothing below `tui` knows about the terminal.
 
-pub mod allocator;
 pub mod annotate;
 pub mod corpus;
 pub mod entity;

@@ -181,9 +181,6 @@ fn analyse(
         let kb = knowledge_base(opts)?;
         let corpus = Arc::new(crate::pathlist::load_files(files));
         listed(&corpus);
-        // Until it returns: the engine and the index free large working
-        // data as they go.
-        let _frugal = crate::allocator::frugal();
         let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
         let forms = Forms::of(&corpus, &analysis.mentions);
         return Ok(Analysed::Computed {
@@ -295,9 +292,6 @@ fn analyse(
         warn(&mut corpus, path, format!("index cache not written: {e}"));
         cache_path = None;
     }
-    // Until it returns: the engine and the index free large working data
-    // as they go.
-    let _frugal = crate::allocator::frugal();
     // The engine reads every text: those of unchanged files are read now.
     corpus.hold_texts();
     let mut corpus = Arc::new(corpus);

@@ -320,7 +320,6 @@ enum ExportFormat {
 }
 
 fn main() -> ExitCode {
-    dossier::allocator::tune();
     // A panic message may quote a document: print it through the sanitiser.
     // (The reader installs its own hook on top, which restores the terminal
     // and then calls this one.)

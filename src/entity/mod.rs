@@ -231,10 +231,16 @@ pub fn unique_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
 }
 
 /// Hands the memory freed so far back to the system. The engine's working
-/// data is millions of small per-document parts made on every core: the
-/// allocator keeps what they leave in each thread's heap, where what is
-/// built next on another thread cannot use it, so that without this each
-/// stage's data would stack on top of the last's.
+/// data is millions of small per-document parts made on every core, and
+/// the texts were read on every core too: the C allocator keeps what they
+/// leave in each thread's arena, where what is built next on another
+/// thread cannot use it, so that without this each stage's data would
+/// stack on top of the last's (a fifth of the peak on 100,000 articles).
 pub fn release_freed_memory() {
-    crate::allocator::release_freed();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointer and frees no live allocation: it
+    // only returns the allocator's free pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
