@@ -102,7 +102,10 @@ proptest! {
         }
         let k = kwic(&t, start..end, ctx);
         let hit = &t[start..end];
-        if !hit.contains(['*', '_', '`', '[', ']', '(', ')', '#', '>', '!']) && !hit.contains(char::is_whitespace) {
+        // A hit inside markup (a link's target is markup, whatever it
+        // holds) is dropped with it.
+        let in_markup = markup_ranges(&t).iter().any(|r| r.start < end && start < r.end);
+        if !in_markup && !hit.contains(['*', '_', '`', '[', ']', '(', ')', '#', '>', '!']) && !hit.contains(char::is_whitespace) {
             prop_assert_eq!(k.hit, hit);
         }
     }
