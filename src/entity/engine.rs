@@ -95,12 +95,15 @@ fn with_progress<R: Send>(
     let (finished, wait) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
+            // Owned here, so that a panic in `work` drops it too.
+            let finished = finished;
             let r = work(&done);
             // The receiver only waits for this; it is never gone first.
             let _ = finished.send(());
             r
         });
-        // Ends when the worker sends, or when it panics and drops the sender.
+        // Ends when the worker sends, or when it panics and so drops the
+        // sender.
         while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
             wait.recv_timeout(PROGRESS_EVERY)
         {
@@ -290,6 +293,16 @@ mod tests {
     }
 
     use super::test_support::mention_table as table;
+
+    #[test]
+    fn a_stage_that_panics_panics_its_caller_instead_of_leaving_it_waiting() {
+        let run = std::panic::catch_unwind(|| {
+            with_progress("matching", 1, &mut |_| {}, |_| -> usize {
+                panic!("a stage failed")
+            })
+        });
+        assert!(run.is_err());
+    }
 
     fn entity_of(
         rows: &[(String, String, String, Source)],
