@@ -478,12 +478,18 @@ pub fn store(
             "the forms do not fit the mentions",
         ));
     }
-    let (lists, docs, places) = super::lists::encode(
+    let super::lists::Encoded {
+        bytes: lists,
+        docs,
+        places,
+        stats,
+    } = super::lists::encode(
         &analysis.mentions,
         |k| ids.get(k).copied().unwrap_or(u32::MAX),
         key.docs as usize,
         analysis.entities.len(),
     );
+    let stats: Vec<(u32, u32)> = stats.iter().map(|s| (s.mentions, s.docs)).collect();
     let (aka_len, aka) = entity_forms(&analysis.mentions, ids, places.len());
     let head = HeadRef {
         key,
@@ -504,7 +510,7 @@ pub fn store(
         form_names: forms.names(),
         docs: &docs,
         places: &places,
-        stats: &entity_stats(&analysis.mentions, places.len()),
+        stats: &stats,
         aka_len: &aka_len,
         aka: &aka,
     };
@@ -524,24 +530,6 @@ pub fn store(
         w.write_all(&head)?;
         w.write_all(&lists)
     })
-}
-
-/// Each of `n` entities' mention and document counts in `mentions`
-/// (sorted by document).
-fn entity_stats(mentions: &[crate::entity::Mention], n: usize) -> Vec<(u32, u32)> {
-    let mut stats = vec![(0u32, 0u32); n];
-    let mut last_doc = vec![u32::MAX; n];
-    for m in mentions {
-        let e = m.entity as usize;
-        if let Some(s) = stats.get_mut(e) {
-            s.0 += 1;
-            if last_doc[e] != m.doc {
-                s.1 += 1;
-                last_doc[e] = m.doc;
-            }
-        }
-    }
-    stats
 }
 
 /// Each of `n` entities' forms (`forms[i]` is mention `i`'s) with their

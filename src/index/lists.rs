@@ -373,16 +373,27 @@ fn place(r: &mut &[u8], doc: &mut DocId, next: &mut u32) -> Option<Place> {
     Some((*doc, i))
 }
 
+/// What [`encode`] makes.
+pub(super) struct Encoded {
+    pub bytes: Vec<u8>,
+    /// Each document's mention count and bytes.
+    pub docs: Vec<(u32, u64)>,
+    /// Each entity's bytes of places.
+    pub places: Vec<u64>,
+    pub stats: Vec<EntityStats>,
+}
+
 /// Encodes the lists of `mentions` (sorted by (doc, start) and disjoint)
 /// for a corpus of `n_docs` documents and `n_entities` entities: the bytes,
-/// each document's (mention count, bytes) and each entity's bytes.
+/// each document's (mention count, bytes), each entity's bytes and each
+/// entity's counts.
 /// `form(i)` is the form of the `i`-th mention.
 pub(super) fn encode(
     mentions: &[Mention],
     form: impl Fn(usize) -> u32,
     n_docs: usize,
     n_entities: usize,
-) -> (Vec<u8>, Vec<(u32, u64)>, Vec<u64>) {
+) -> Encoded {
     let n_docs = n_docs.max(mentions.last().map_or(0, |m| m.doc as usize + 1));
     let n_entities = n_entities.max(
         mentions
@@ -396,6 +407,7 @@ pub(super) fn encode(
     let mut places: Vec<Vec<u8>> = vec![Vec::new(); n_entities];
     // Per entity: the last place's document and the position after it.
     let mut last: Vec<(DocId, u32)> = vec![(0, 0); n_entities];
+    let mut stats = vec![EntityStats::default(); n_entities];
     let mut k = 0;
     for same_doc in mentions.chunk_by(|a, b| a.doc == b.doc) {
         let d = same_doc[0].doc;
@@ -420,6 +432,10 @@ pub(super) fn encode(
             if doc_step > 0 {
                 *next = 0;
             }
+            stats[e].mentions += 1;
+            if doc_step > 0 || places[e].is_empty() {
+                stats[e].docs += 1;
+            }
             put(&mut places[e], doc_step);
             put(&mut places[e], i as u32 - *next);
             *doc = d;
@@ -431,7 +447,12 @@ pub(super) fn encode(
     for p in places {
         out.extend_from_slice(&p);
     }
-    (out, docs, entities)
+    Encoded {
+        bytes: out,
+        docs,
+        places: entities,
+        stats,
+    }
 }
 
 /// Why lists were refused.
@@ -499,7 +520,7 @@ impl Lists {
 
     /// Reads document `d`'s mentions from `bytes`, giving each (with its
     /// form) to `each`, if they all decode and fit `text`, the entities and
-    /// the forms. (Those of every document are checked by [`Lists::check`];
+    /// the forms. (Each list is checked so when it is decoded:
     /// a list read again later is checked again.)
     fn read_doc(
         &self,
@@ -768,7 +789,12 @@ mod tests {
             m(1, 0, 4, 1),
             m(1, 5, 10, 0),
         ];
-        let (bytes, docs, places) = encode(&mentions, |k| k as u32 % 2, 2, 2);
+        let Encoded {
+            bytes,
+            docs,
+            places,
+            stats: encoded_stats,
+        } = encode(&mentions, |k| k as u32 % 2, 2, 2);
         let lists = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64]| {
             Lists::new(
                 Bytes::Memory(bytes.to_vec()),
@@ -780,6 +806,7 @@ mod tests {
         let sum = checksum(&bytes);
         let stats = |mentions, docs| EntityStats { mentions, docs };
         let counts = vec![stats(3, 2), stats(2, 2)];
+        assert_eq!(encoded_stats, counts);
         // Entity 0: forms 0, 1, 0; entity 1: forms 1, 1.
         let aka = || Aka::new(vec![2, 1], vec![(0, 2), (1, 1), (1, 2)]).unwrap();
         let check = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms, st| {
