@@ -143,12 +143,32 @@ fn title_case(s: &str) -> bool {
     letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
 }
 
-/// A match in a text: a byte range of the original and its target.
+/// What a match links to, once found: the part of its alias's [`Target`]
+/// that the stages after matching read. Every document's matches are held
+/// until the corpus's names are known, so a match is kept small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub entity: EntityId,
+    pub source: Source,
+    pub confidence: u8,
+}
+
+impl From<Target> for Link {
+    fn from(t: Target) -> Link {
+        Link {
+            entity: t.entity,
+            source: t.source,
+            confidence: t.confidence,
+        }
+    }
+}
+
+/// A match in a text: a byte range of the original and what it links to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Found {
     pub start: usize,
     pub end: usize,
-    pub target: Target,
+    pub target: Link,
 }
 
 /// A compiled set of aliases.
@@ -329,7 +349,7 @@ impl Matcher {
                     let found = Found {
                         start,
                         end: stop,
-                        target,
+                        target: target.into(),
                     };
                     cands.push((found, at as u32, end as u32));
                 }
@@ -437,7 +457,11 @@ mod tests {
                 .copied()
                 .find(|t| t.accepts(original))
             {
-                cands.push(Found { start, end, target });
+                cands.push(Found {
+                    start,
+                    end,
+                    target: target.into(),
+                });
             }
         }
         cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));

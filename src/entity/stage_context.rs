@@ -20,7 +20,7 @@
 
 use super::discover::{is_demonym, is_function_word, is_role_word};
 use super::forms::demonyms;
-use super::matcher::{Found, Target, boundary_ok};
+use super::matcher::{Found, Link, boundary_ok};
 use super::normalize::{is_word_char, key, key_into};
 use super::{Entity, EntityId, Kind, Source};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -1016,11 +1016,10 @@ fn event_phrase(
     Some(Found {
         start,
         end,
-        target: Target {
+        target: Link {
             entity: e,
             source: Source::Context,
             confidence: EVENT_CONFIDENCE,
-            ..place.target
         },
     })
 }

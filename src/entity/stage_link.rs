@@ -261,7 +261,7 @@ mod tests {
         Found {
             start,
             end,
-            target: Target::for_alias("Name", entity, Source::Kb, 100),
+            target: Target::for_alias("Name", entity, Source::Kb, 100).into(),
         }
     }
 
