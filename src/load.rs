@@ -5,7 +5,7 @@ use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
 use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
 use crate::index::{Forms, Index, cache, words};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -67,15 +67,30 @@ pub fn bundled_files() -> &'static [(&'static str, &'static [u8])] {
     seeds::SEEDS
 }
 
-/// Loads the corpus named by `opts` (the bundled seeds when no path is given).
+/// Loads the corpus named by `opts` (the bundled seeds when no path is
+/// given) with its texts ready for the engine, as the reader does without
+/// its cache: a large corpus's texts are in a scratch file, not in memory
+/// (see [`Corpus::spill_texts`]), so read them with
+/// [`Text::fetch`](corpus::Text::fetch).
 pub fn load_corpus(opts: &OpenOptions) -> Result<Corpus, OpenError> {
-    if let Some(files) = &opts.files {
-        return Ok(crate::pathlist::load_files(files));
-    }
-    Ok(match &opts.path {
-        Some(p) => corpus::load_path(p)?,
-        None => bundled_corpus(),
-    })
+    let mut corpus = if let Some(files) = &opts.files {
+        crate::pathlist::load_files(files)
+    } else {
+        match &opts.path {
+            Some(p) => {
+                // Its texts are spilled as they are parsed, if it is large.
+                let mut listing = corpus::list_path(p)?;
+                if let Some(s) = spill_for(listing.bytes(), None) {
+                    listing.spill_to(s);
+                }
+                let (corpus, _) = corpus::load_listing(listing, Vec::new(), &mut |_| {});
+                return Ok(corpus);
+            }
+            None => bundled_corpus(),
+        }
+    };
+    prepare_texts(&mut corpus, None, None);
+    Ok(corpus)
 }
 
 /// The knowledge base for `opts`: the default one (unless turned off), then
@@ -160,6 +175,43 @@ impl Analysed {
     }
 }
 
+/// From how many bytes of text a corpus's texts are spilled while it is
+/// indexed (see [`prepare_texts`]).
+const SPILL_FROM: u64 = 64 << 20;
+
+/// A scratch file for the texts of a corpus of `bytes` (see
+/// [`prepare_texts`]): `None` for a small corpus, or when none can be made.
+/// It goes in the cache's directory when there is one (`cache`), or else
+/// in the system's temporary one.
+fn spill_for(bytes: u64, cache: Option<&Path>) -> Option<Arc<corpus::Spill>> {
+    if bytes < SPILL_FROM {
+        return None;
+    }
+    let dir = cache
+        .filter(|path| cache::ready(path).is_ok())
+        .and_then(Path::parent);
+    dir.and_then(|d| corpus::Spill::new_in(Some(d)).ok())
+        .or_else(|| corpus::Spill::new_in(None).ok())
+        .map(Arc::new)
+}
+
+/// Gets the texts ready for the engine, which reads each a few times. A
+/// small corpus's are held in memory. A large one's are written to a
+/// private scratch file, `spill` or a new one (see [`spill_for`]), and read
+/// back a document at a time, so that the engine never holds them all:
+/// they are most of the corpus's bytes. When no scratch file can be
+/// written, they are held: that costs memory, nothing else.
+fn prepare_texts(corpus: &mut Corpus, spill: Option<Arc<corpus::Spill>>, cache: Option<&Path>) {
+    let bytes: u64 = corpus.docs.iter().map(|d| d.text.len() as u64).sum();
+    match spill.or_else(|| spill_for(bytes, cache)) {
+        // On an error the texts are held instead.
+        Some(s) => drop(corpus.spill_texts(&s)),
+        None => corpus.hold_texts(),
+    }
+    // What the texts held goes back to the system.
+    crate::entity::release_freed_memory();
+}
+
 /// Loads and analyses the corpus of `opts`, through the index cache when
 /// `opts.cache` asks for it. `listed` is given the corpus as soon as it is
 /// loaded, before the engine runs or the index is built.
@@ -179,7 +231,9 @@ fn analyse(
     });
     if let Some(files) = &opts.files {
         let kb = knowledge_base(opts)?;
-        let corpus = Arc::new(crate::pathlist::load_files(files));
+        let mut corpus = crate::pathlist::load_files(files);
+        prepare_texts(&mut corpus, None, None);
+        let corpus = Arc::new(corpus);
         listed(&corpus);
         let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
         let forms = Forms::of(&corpus, &analysis.mentions);
@@ -221,9 +275,16 @@ fn analyse(
         _ => None,
     };
     let previous = cached.as_mut().map(cache::Cached::take_files);
+    // A large corpus's texts go to a scratch file as they are parsed.
+    let mut spill = None;
     let (mut corpus, reuse) = match listing {
         Some(listing) => {
-            corpus::load_listing(listing?, previous.unwrap_or_default(), &mut |part| {
+            let mut listing = listing?;
+            spill = spill_for(listing.bytes(), cache_path.as_deref());
+            if let Some(s) = &spill {
+                listing.spill_to(Arc::clone(s));
+            }
+            corpus::load_listing(listing, previous.unwrap_or_default(), &mut |part| {
                 listed(&Arc::new(part))
             })
         }
@@ -293,7 +354,7 @@ fn analyse(
         cache_path = None;
     }
     // The engine reads every text: those of unchanged files are read now.
-    corpus.hold_texts();
+    prepare_texts(&mut corpus, spill, cache_path.as_deref());
     let mut corpus = Arc::new(corpus);
     listed(&corpus);
     let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
@@ -437,5 +498,30 @@ pub fn display_name(opts: &OpenOptions) -> String {
     match &opts.path {
         Some(p) => p.display().to_string(),
         None => BUNDLED.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_large_corpus_spills_and_its_scratch_file_goes_beside_the_cache() {
+        let home = tempfile::tempdir().unwrap();
+        let cache = home.path().join("dossier").join("corpus.index");
+        assert!(spill_for(SPILL_FROM - 1, Some(&cache)).is_none());
+        assert!(spill_for(SPILL_FROM, Some(&cache)).is_some());
+        // The cache's directory is made private for it, and the scratch
+        // file leaves no name behind.
+        let dir = cache.parent().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        assert_eq!(std::fs::read_dir(dir).unwrap().count(), 0);
+        // No cache, or one that cannot be used: the temporary directory.
+        assert!(spill_for(SPILL_FROM, None).is_some());
+        let file = home.path().join("plain-file");
+        std::fs::write(&file, "").unwrap();
+        assert!(spill_for(SPILL_FROM, Some(&file.join("x.index"))).is_some());
     }
 }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::boilerplate::find_boilerplate;
@@ -11,7 +12,7 @@ use super::date::{DateSource, DocDate, date_in_text, date_of_unix, front_matter_
 use super::html::extract_html;
 use super::jsonl::{parse_jsonl, record_text};
 use super::title::{derive_title_opt, visible_title};
-use super::{Corpus, Document, Origin, Skipped, Text, Warning};
+use super::{Corpus, Document, Origin, Skipped, Spill, Text, Warning};
 use crate::text::natural_cmp;
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +142,20 @@ pub struct Listing {
     root: PathBuf,
     jobs: Vec<Job>,
     skipped: Vec<Skipped>,
+    spill: Option<Arc<Spill>>,
+}
+
+impl Listing {
+    /// The size of its files, in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.jobs.iter().map(|j| j.size).sum()
+    }
+
+    /// Has each text written to `spill` as soon as its file is parsed, so
+    /// that the texts are never all in memory (see [`Spill`]).
+    pub fn spill_to(&mut self, spill: Arc<Spill>) {
+        self.spill = Some(spill);
+    }
 }
 
 /// Finds the files of the corpus at `path` (see [`load_path`]), for
@@ -184,6 +199,7 @@ pub fn list_path(path: &Path) -> Result<Listing, CorpusError> {
         root,
         jobs,
         skipped,
+        spill: None,
     })
 }
 
@@ -197,6 +213,7 @@ pub fn load_listing(
         root,
         jobs,
         skipped,
+        spill,
     } = listing;
     // Each unchanged file's documents, made from its record (taken).
     let mut records: Vec<Option<FileRecord>> = (0..jobs.len()).map(|_| None).collect();
@@ -227,7 +244,7 @@ pub fn load_listing(
     while from < missing.len() {
         let part = &missing[from..(from + batch).min(missing.len())];
         let to_read: Vec<&Job> = part.iter().map(|&i| &jobs[i]).collect();
-        for (i, r) in part.iter().zip(parse_jobs(&to_read)) {
+        for (i, r) in part.iter().zip(parse_jobs(&to_read, spill.as_ref())) {
             results[*i] = Some(r);
         }
         from += part.len();
@@ -1027,7 +1044,19 @@ pub(crate) fn reread(origin: &Origin) -> Result<String, String> {
 }
 
 /// Parses all jobs on a few threads; results in job order.
-fn parse_jobs(jobs: &[&Job]) -> Vec<ParseResult> {
+fn parse_jobs(jobs: &[&Job], spill: Option<&Arc<Spill>>) -> Vec<ParseResult> {
+    // A text is spilled by the thread that parsed it, at once: freed there,
+    // its memory is what the next text is parsed into.
+    let read_and_parse = |job: &Job| {
+        let mut result = read_and_parse(job);
+        if let (Some(spill), Ok((docs, _))) = (spill, &mut result) {
+            for d in docs {
+                // On an error the text stays in memory.
+                let _ = d.text.spill(spill);
+            }
+        }
+        result
+    };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -1089,6 +1118,44 @@ mod tests {
         match parse_file(rel, bytes) {
             Ok((mut docs, w)) if docs.len() == 1 => (docs.remove(0), w),
             other => panic!("expected one document, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_listing_that_spills_loads_the_same_texts_without_holding_them() {
+        let d = tmp();
+        write(d.path(), "a.txt", b"Alpha\n\nThe TTP said so.\n");
+        write(
+            d.path(),
+            "b/c.html",
+            b"<html><head><title>Beta</title></head><body><p>Gamma &amp; delta.</p></body></html>",
+        );
+        write(d.path(), "e.jsonl", b"{\"title\":\"One\",\"text\":\"First record.\"}\n{\"title\":\"Two\",\"text\":\"Second record.\"}\n");
+        // Enough files to be read in several batches, on several threads.
+        for i in 0..(2 * FIRST_BATCH) {
+            write(
+                d.path(),
+                &format!("many/{i:04}.txt"),
+                format!("Story {i}\n\nText {i}.\n").as_bytes(),
+            );
+        }
+        let plain = load_path(d.path()).unwrap();
+        let scratch = tmp();
+        let spill = Arc::new(Spill::new_in(Some(scratch.path())).unwrap());
+        let mut listing = list_path(d.path()).unwrap();
+        assert!(listing.bytes() > 20 * FIRST_BATCH as u64);
+        listing.spill_to(Arc::clone(&spill));
+        let (spilled, _) = load_listing(listing, Vec::new(), &mut |_| {});
+        assert_eq!(spilled.docs.len(), plain.docs.len());
+        assert_eq!(spilled.docs.len(), 3 + 1 + 2 * FIRST_BATCH);
+        for (s, p) in spilled.docs.iter().zip(&plain.docs) {
+            assert!(s.text.is_spilled(), "{} is held", s.id);
+            assert_eq!(
+                (&s.id, &s.title, s.text.len()),
+                (&p.id, &p.title, p.text.len())
+            );
+            assert_eq!(*s.text.fetch(), *p.text.fetch(), "{}", s.id);
+            assert_eq!(s.text.origin(), p.text.origin());
         }
     }
 

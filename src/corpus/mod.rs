@@ -150,7 +150,7 @@ pub use load::{
     load_embedded, load_listing, load_path, load_path_listing, load_path_reusing, max_file_bytes,
     parse_file, parse_size, set_max_file_bytes,
 };
-pub use text::{Origin, Text, content_hash};
+pub use text::{Origin, Spill, Text, content_hash};
 pub use title::derive_title;
 
 impl Corpus {
@@ -159,6 +159,25 @@ impl Corpus {
     pub fn hold_texts(&mut self) {
         use rayon::prelude::*;
         self.docs.par_iter_mut().for_each(|d| d.text.hold());
+    }
+
+    /// Moves every text into `spill` (see [`Spill`]), reading from its file
+    /// first any text not in memory. On an error the texts not yet moved
+    /// are held in memory instead, as [`Corpus::hold_texts`] does: nothing
+    /// is lost, only the memory is not saved.
+    pub fn spill_texts(&mut self, spill: &std::sync::Arc<Spill>) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let result = self
+            .docs
+            .par_iter_mut()
+            .with_min_len(16)
+            .map(|d| d.text.spill(spill))
+            .find_any(Result::is_err)
+            .unwrap_or(Ok(()));
+        if result.is_err() {
+            self.hold_texts();
+        }
+        result
     }
 
     /// The same corpus with every text left on disk, read again when used

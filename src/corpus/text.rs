@@ -36,7 +36,59 @@ pub struct Text {
     len: usize,
     hash: u64,
     origin: Option<Arc<Origin>>,
+    /// Where a copy of it was written while the corpus is indexed (see
+    /// [`Spill`]): read from there, not parsed from its file again.
+    spilled: Option<(Arc<Spill>, u64)>,
     trouble: OnceLock<String>,
+}
+
+/// A private scratch file that holds a large corpus's texts while it is
+/// indexed, so that the engine keeps only one document's text at a time
+/// per core in memory instead of all of them.
+///
+/// The file has no name (it is unlinked, or made unnamed, as it is
+/// created), is readable by its owner only, and goes when the last text
+/// that points into it is dropped. Reading a text back is a copy out of
+/// the page cache, which the system may reclaim, unlike the process's own
+/// memory.
+#[derive(Debug)]
+pub struct Spill {
+    file: std::fs::File,
+    /// Where the next text goes.
+    end: std::sync::atomic::AtomicU64,
+}
+
+impl Spill {
+    /// A new scratch file in `dir`, or in the system's temporary
+    /// directory.
+    pub fn new_in(dir: Option<&std::path::Path>) -> std::io::Result<Spill> {
+        let file = match dir {
+            Some(d) => tempfile::tempfile_in(d)?,
+            None => tempfile::tempfile()?,
+        };
+        Ok(Spill {
+            file,
+            end: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// Writes `bytes` after the texts already there (from any thread) and
+    /// says where they start.
+    fn append(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        use std::os::unix::fs::FileExt;
+        let at = self
+            .end
+            .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        self.file.write_all_at(bytes, at)?;
+        Ok(at)
+    }
+
+    fn read_at(&self, at: u64, len: usize) -> std::io::Result<String> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = vec![0u8; len];
+        self.file.read_exact_at(&mut buf, at)?;
+        String::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
 }
 
 /// The content hash of a text: what tells an unchanged file from a changed
@@ -64,6 +116,7 @@ impl Text {
             len,
             hash,
             origin,
+            spilled: None,
             trouble: OnceLock::new(),
         }
     }
@@ -76,8 +129,42 @@ impl Text {
             len,
             hash,
             origin: Some(Arc::new(origin)),
+            spilled: None,
             trouble: OnceLock::new(),
         }
+    }
+
+    /// Writes the text to `spill` and lets it go from memory: from then on
+    /// it is read back from there when used. A text not in memory is read
+    /// from its file first; one already spilled stays where it is. On an
+    /// error the text is left as it was.
+    pub fn spill(&mut self, spill: &Arc<Spill>) -> std::io::Result<()> {
+        if self.is_spilled() {
+            return Ok(());
+        }
+        let text = self.fetch();
+        if self.trouble().is_some() {
+            // Its file changed: the notice is kept, with what happened.
+            drop(text);
+            self.hold();
+            return Ok(());
+        }
+        let at = spill.append(text.as_bytes())?;
+        drop(text);
+        *self = Text {
+            held: OnceLock::new(),
+            len: self.len,
+            hash: self.hash,
+            origin: self.origin.clone(),
+            spilled: Some((Arc::clone(spill), at)),
+            trouble: OnceLock::new(),
+        };
+        Ok(())
+    }
+
+    /// Is it read from a [`Spill`] when used?
+    pub fn is_spilled(&self) -> bool {
+        self.spilled.is_some() && !self.is_held()
     }
 
     /// The same text, remembering where it came from.
@@ -125,6 +212,7 @@ impl Text {
             len: self.len,
             hash: self.hash,
             origin: Some(Arc::clone(self.origin.as_ref()?)),
+            spilled: None,
             trouble: OnceLock::new(),
         })
     }
@@ -136,6 +224,23 @@ impl Text {
             Some(t) => Cow::Borrowed(t),
             None => Cow::Owned(self.read().into_string()),
         }
+    }
+
+    /// Bytes `range` of the text, without keeping it: only they are read
+    /// from a spill. Empty when `range` is not on character boundaries
+    /// within the text.
+    pub fn fetch_range(&self, range: std::ops::Range<usize>) -> Cow<'_, str> {
+        if let Some(t) = self.held.get() {
+            return Cow::Borrowed(t.get(range).unwrap_or(""));
+        }
+        if let Some((spill, at)) = &self.spilled
+            && range.start <= range.end
+            && range.end <= self.len
+            && let Ok(t) = spill.read_at(at + range.start as u64, range.len())
+        {
+            return Cow::Owned(t);
+        }
+        Cow::Owned(self.fetch().get(range).unwrap_or("").to_string())
     }
 
     /// The text, owned.
@@ -162,9 +267,14 @@ impl Text {
         self.held.get_or_init(|| self.read())
     }
 
-    /// Reads the text from its origin; a notice of the same length when
-    /// that is no longer the text that was indexed.
+    /// Reads the text from its spill or its origin; a notice of the same
+    /// length when that is no longer the text that was indexed.
     fn read(&self) -> Box<str> {
+        if let Some((spill, at)) = &self.spilled
+            && let Ok(t) = spill.read_at(*at, self.len)
+        {
+            return t.into_boxed_str();
+        }
         let result = match &self.origin {
             Some(origin) => super::load::reread(origin).and_then(|t| {
                 if t.len() == self.len && content_hash(&t) == self.hash {
@@ -243,6 +353,7 @@ impl Clone for Text {
                 len: self.len,
                 hash: self.hash,
                 origin: self.origin.clone(),
+                spilled: self.spilled.clone(),
                 trouble: OnceLock::new(),
             },
         }
@@ -336,6 +447,78 @@ mod tests {
         assert_eq!(t, Text::from("Pakistan"));
         assert_ne!(t, Text::from("Pakistani"));
         assert!(t.to_lazy().is_none(), "no origin, nothing to come back to");
+    }
+
+    #[test]
+    fn a_spilled_text_is_read_back_from_its_spill_without_being_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Arc::new(Spill::new_in(Some(dir.path())).unwrap());
+        // Nothing is left in the directory: the scratch file has no name.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let words = "Ölçü – the TTP’s “spokesman” said.";
+        let mut a = Text::new("First text, spilled first.".to_string());
+        let mut b = Text::new(words.to_string());
+        let hash = b.content_hash();
+        a.spill(&spill).unwrap();
+        b.spill(&spill).unwrap();
+        assert!(a.is_spilled() && b.is_spilled());
+        assert_eq!((b.len(), b.content_hash()), (words.len(), hash));
+        assert_eq!(&*b.fetch(), words);
+        assert_eq!(&*a.fetch(), "First text, spilled first.");
+        let ttp = words.find("TTP").unwrap();
+        assert_eq!(b.fetch_range(ttp..ttp + 3), "TTP");
+        // Not on a character boundary: nothing, not a panic.
+        assert_eq!(b.fetch_range(1..2), "");
+        assert_eq!(b.fetch_range(3..200), "");
+        assert!(b.is_spilled(), "fetch reads without keeping");
+        // A clone reads from the same place; spilling again moves nothing.
+        let c = b.clone();
+        assert_eq!(c, words);
+        b.spill(&spill).unwrap();
+        assert_eq!(&*b.fetch(), words);
+        // Deref keeps it, as for a text read from its file.
+        assert_eq!(&b[..], words);
+        assert!(b.is_held() && !b.is_spilled());
+        // Without a file to come back to there is no lazy copy, spill or not.
+        assert!(a.to_lazy().is_none());
+        // Dropping every text that points into it closes the scratch file.
+        drop((a, b, c));
+        assert_eq!(Arc::strong_count(&spill), 1);
+    }
+
+    #[test]
+    fn a_spilled_text_with_a_file_leaves_the_spill_in_its_lazy_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Title\n\nThe TTP said so.\n").unwrap();
+        let origin = Origin {
+            file: file.clone(),
+            rel: "a.txt".into(),
+            record: 0,
+        };
+        let spill = Arc::new(Spill::new_in(None).unwrap());
+        let mut t = Text::new("Title\n\nThe TTP said so.\n".into()).with_origin(origin.clone());
+        t.spill(&spill).unwrap();
+        let lazy = t.to_lazy().unwrap();
+        assert!(!lazy.is_spilled() && !lazy.is_held());
+        assert_eq!(lazy.origin(), Some(&origin));
+        drop(t);
+        assert_eq!(
+            Arc::strong_count(&spill),
+            1,
+            "the lazy copy reads the file, not the spill"
+        );
+        assert_eq!(lazy, "Title\n\nThe TTP said so.\n");
+
+        // A text whose file changed before it was spilled keeps its notice
+        // and says why, as a held one would.
+        let stale = lazy.to_lazy().unwrap();
+        std::fs::write(&file, "Title\n\nThe IMF said so.\n").unwrap();
+        let mut stale = stale;
+        stale.spill(&spill).unwrap();
+        assert!(!stale.is_spilled());
+        assert!(stale.trouble().unwrap().contains("changed on disk"));
+        assert!(!stale.contains("IMF"));
     }
 
     #[test]

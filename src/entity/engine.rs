@@ -178,7 +178,7 @@ impl Engine {
         });
         let defs: Vec<DocDefinitions> = docs
             .par_iter()
-            .map(|doc| stage_learn::definitions(&doc.text))
+            .map(|doc| stage_learn::definitions(&doc.text.fetch()))
             .collect();
         let learned = stage_learn::learn(kb, docs, &defs);
         drop(defs);
@@ -214,19 +214,21 @@ impl Engine {
         // are made from them.
         let (found, candidates): (Vec<Vec<Found>>, Vec<_>) =
             matches.into_iter().map(|m| (m.found, m.candidates)).unzip();
-        let runs: Vec<DocRuns> = docs
+        // A text is read once for both: it may have to come from disk.
+        let (runs, people): (Vec<DocRuns>, Vec<DocPeople>) = docs
             .par_iter()
             .zip(candidates)
-            .map(|(doc, c)| stage_names::runs(&doc.text, &c, &words))
-            .collect();
+            .zip(&found)
+            .map(|((doc, c), f)| {
+                let text = doc.text.fetch();
+                let runs = stage_names::runs(&text, &c, &words);
+                drop(c);
+                let people = stage_names::people(&text, f, &runs, &entities);
+                (runs, people)
+            })
+            .unzip();
         drop(words);
         super::release_freed_memory();
-        let people: Vec<DocPeople> = docs
-            .par_iter()
-            .zip(&found)
-            .zip(&runs)
-            .map(|((doc, f), r)| stage_names::people(&doc.text, f, r, &entities))
-            .collect();
         let resolved = stage_names::resolve_names(
             docs,
             &runs,
@@ -998,6 +1000,31 @@ mod tests {
         assert_eq!(one.mentions, many.mentions);
         assert_eq!(one.entities, many.entities);
         assert!(one.mentions.len() > 300);
+    }
+
+    #[test]
+    fn texts_read_back_from_a_spill_give_the_same_analysis_and_are_not_kept() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dev/corpus");
+        let held = crate::corpus::load_path(Path::new(dir)).unwrap();
+        let mut spilled = held.clone();
+        let scratch = tempfile::tempdir().unwrap();
+        let spill =
+            std::sync::Arc::new(crate::corpus::Spill::new_in(Some(scratch.path())).unwrap());
+        spilled.spill_texts(&spill).unwrap();
+        assert!(spilled.docs.iter().all(|d| d.text.is_spilled()));
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let (a, b) = (e.analyse(&held), e.analyse(&spilled));
+        assert!(a.mentions.len() > 500, "{}", a.mentions.len());
+        assert_eq!(a.mentions, b.mentions);
+        assert_eq!(a.entities, b.entities);
+        // Every stage read the texts back without keeping them.
+        let kept: Vec<&str> = spilled
+            .docs
+            .iter()
+            .filter(|d| !d.text.is_spilled())
+            .map(|d| d.id.as_str())
+            .collect();
+        assert!(kept.is_empty(), "texts kept in memory: {kept:?}");
     }
 
     #[test]

@@ -36,6 +36,13 @@ pub struct DocDefinitions {
     pub glosses: Vec<(Range<usize>, Range<usize>)>,
 }
 
+impl DocDefinitions {
+    /// Does the document define nothing?
+    pub fn is_empty(&self) -> bool {
+        self.abbreviations.is_empty() && self.operations.is_empty() && self.glosses.is_empty()
+    }
+}
+
 /// The definitions of one document's text.
 pub fn definitions(text: &str) -> DocDefinitions {
     DocDefinitions {
@@ -85,7 +92,11 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
             .or_insert_with(|| (text.to_string(), source));
     };
     for (doc, learned) in docs.iter().zip(defs) {
-        let text: &str = &doc.text;
+        if learned.is_empty() {
+            continue;
+        }
+        let text = doc.text.fetch();
+        let text: &str = &text;
         for def in &learned.abbreviations {
             let (st, lt) = (&text[def.short.clone()], &text[def.long.clone()]);
             let (ks, kl) = (key(st), key(lt));

@@ -48,7 +48,7 @@ pub fn assemble(
                 let mut m = doc_mentions(d as DocId, &found, &runs[d], &people[d], resolved);
                 drop(found);
                 if let Some(doc) = docs.get(d) {
-                    initials_of_names(&doc.text, &mut m);
+                    initials_of_names(&doc.text.fetch(), &mut m);
                 }
                 m
             })

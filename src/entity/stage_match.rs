@@ -47,7 +47,7 @@ pub fn match_all(
             |(mut out, mut sets), (i, doc)| {
                 out.push((
                     i,
-                    match_doc(&doc.text, matcher, entities, context, &mut sets),
+                    match_doc(&doc.text.fetch(), matcher, entities, context, &mut sets),
                 ));
                 done.fetch_add(1, Ordering::Relaxed);
                 (out, sets)

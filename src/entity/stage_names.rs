@@ -573,10 +573,14 @@ pub fn resolve_names<'a>(
     // Inverted names ("Khan, Aamir") of people known by name: their parts
     // are not names of their own.
     let mut inverted: Vec<(&'a str, Option<EntityId>)> = Vec::new();
-    let mut given: Vec<&str> = Vec::new();
     for (d, (dr, p)) in runs.iter().zip(people).enumerate() {
-        let text: &str = &docs[d].text;
+        // Inverted names are rare: a text is read only for one.
+        if dr.runs.iter().all(|r| r.parts.is_none()) {
+            continue;
+        }
+        let text = docs[d].text.fetch();
         let part = |j: usize| &text[dr.runs[j].span()];
+        let mut given: Vec<&str> = Vec::new();
         for (i, r) in dr.runs.iter().enumerate() {
             let Some((x, y)) = r.parts.map(|(x, y)| (x as usize, y as usize)) else {
                 continue;
@@ -717,8 +721,7 @@ pub fn resolve_names<'a>(
                 } else {
                     Kind::Other
                 };
-                let text: &str = &docs[d].text;
-                let name = text[r.span()].to_string();
+                let name = docs[d].text.fetch_range(r.span()).into_owned();
                 let id = unique_id(&name, |c| ids.contains(c));
                 ids.insert(id.clone());
                 entities.push(Entity {
