@@ -24,7 +24,7 @@
 //! step 4. Every step is linear in the corpus, and the result does not
 //! depend on the number of threads.
 
-use super::matcher::Found;
+use super::matcher::{Found, KeptFound};
 use super::stage_learn::DocDefinitions;
 use super::stage_names::{DocPeople, DocRuns};
 use super::{
@@ -212,7 +212,7 @@ impl Engine {
         });
         // Each document's name candidates are let go as soon as its runs
         // are made from them.
-        let (found, candidates): (Vec<Vec<Found>>, Vec<_>) =
+        let (found, candidates): (Vec<Vec<KeptFound>>, Vec<_>) =
             matches.into_iter().map(|m| (m.found, m.candidates)).unzip();
         // A text is read once for both: it may have to come from disk.
         let (runs, people): (Vec<DocRuns>, Vec<DocPeople>) = docs
@@ -223,7 +223,8 @@ impl Engine {
                 let text = doc.text.fetch();
                 let runs = stage_names::runs(&text, &c, &words);
                 drop(c);
-                let people = stage_names::people(&text, f, &runs, &entities);
+                let f: Vec<Found> = f.iter().map(Found::from).collect();
+                let people = stage_names::people(&text, &f, &runs, &entities);
                 (runs, people)
             })
             .unzip();

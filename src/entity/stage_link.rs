@@ -6,7 +6,7 @@
 //! runs and people, and on the corpus-wide [`Resolved`] names.
 
 use super::discover::is_connector;
-use super::matcher::Found;
+use super::matcher::{Found, KeptFound};
 use super::normalize::is_dash_or_space;
 use super::stage_names::{DocPeople, DocRuns, PersonTarget, Resolved};
 use super::{DocId, EntityId, Mention, Source};
@@ -27,7 +27,7 @@ const TRIM_EVERY: usize = 8;
 /// go once its mentions are made.
 pub fn assemble(
     docs: &[Document],
-    found: Vec<Vec<Found>>,
+    found: Vec<Vec<KeptFound>>,
     runs: &[DocRuns],
     people: &[DocPeople],
     resolved: &Resolved<'_>,
@@ -36,7 +36,7 @@ pub fn assemble(
     let mut found = found.into_iter();
     let mut first = 0;
     loop {
-        let window: Vec<Vec<Found>> = found.by_ref().take(WINDOW).collect();
+        let window: Vec<Vec<KeptFound>> = found.by_ref().take(WINDOW).collect();
         if window.is_empty() {
             break;
         }
@@ -45,6 +45,7 @@ pub fn assemble(
             .enumerate()
             .map(|(i, found)| {
                 let d = first + i;
+                let found: Vec<Found> = found.iter().map(Found::from).collect();
                 let mut m = doc_mentions(d as DocId, &found, &runs[d], &people[d], resolved);
                 drop(found);
                 if let Some(doc) = docs.get(d) {
@@ -289,7 +290,10 @@ mod tests {
         let people = [DocPeople::default(), DocPeople::default()];
         let m = assemble(
             &[],
-            vec![a.to_vec(), b.to_vec()],
+            vec![
+                a.iter().map(KeptFound::from).collect(),
+                b.iter().map(KeptFound::from).collect(),
+            ],
             &runs,
             &people,
             &HashMap::default(),

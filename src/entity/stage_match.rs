@@ -8,7 +8,7 @@
 //! corpus-wide [`WordSets`] and gathers the capitalised words that no alias
 //! covers, so that a text is split into words once.
 
-use super::matcher::{Found, Matcher};
+use super::matcher::{Found, KeptFound, Matcher};
 use super::normalize::{is_grapheme_boundary, is_word_char};
 use super::stage_context::{self, Context};
 use super::stage_names::{RunCandidates, candidates};
@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// What the matcher finds in one document.
 #[derive(Debug, Clone, Default)]
 pub struct DocMatches {
-    /// Sorted, disjoint matches.
-    pub found: Vec<Found>,
+    /// Sorted, disjoint matches, kept small.
+    pub found: Vec<KeptFound>,
     /// The capitalised words no match covers, grouped for the name stage.
     pub candidates: RunCandidates,
 }
@@ -90,7 +90,7 @@ pub fn match_doc(
         candidates(text, &toks, &found[from..to.max(from)], &mut cands);
     }
     DocMatches {
-        found,
+        found: found.iter().map(KeptFound::from).collect(),
         candidates: cands,
     }
 }
