@@ -457,6 +457,7 @@ pub fn store(
     analysis: &Analysis,
     forms: &Forms,
 ) -> std::io::Result<()> {
+    use std::io::{Seek, Write};
     ready(path)?;
     let disjoint = analysis
         .mentions
@@ -478,17 +479,26 @@ pub fn store(
             "the forms do not fit the mentions",
         ));
     }
-    let super::lists::Encoded {
-        bytes: lists,
+    // The lists go to a private scratch file beside the cache as they are
+    // made, and are copied in after the head that describes them: they are
+    // the largest part, and are never all in memory.
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut scratch = std::io::BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?);
+    let super::lists::Sent {
+        len: lists_len,
+        sum: lists_sum,
         docs,
         places,
         stats,
-    } = super::lists::encode(
+    } = super::lists::encode_into(
         &analysis.mentions,
         |k| ids.get(k).copied().unwrap_or(u32::MAX),
         key.docs as usize,
         analysis.entities.len(),
-    );
+        &mut |bytes: &[u8]| scratch.write_all(bytes),
+    )?;
+    let mut lists = scratch.into_inner().map_err(|e| e.into_error())?;
+    lists.seek(std::io::SeekFrom::Start(0))?;
     let stats: Vec<(u32, u32)> = stats.iter().map(|s| (s.mentions, s.docs)).collect();
     let (aka_len, aka) = entity_forms(&analysis.mentions, ids, places.len());
     let head = HeadRef {
@@ -517,9 +527,7 @@ pub fn store(
     let head = postcard::to_stdvec(&head)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
     let head_len = (head.len() as u64).to_le_bytes();
-    let lists_len = (lists.len() as u64).to_le_bytes();
-    let lists_sum = super::lists::checksum(&lists).to_le_bytes();
-    let lists_fields = [lists_len, lists_sum].concat();
+    let lists_fields = [lists_len.to_le_bytes(), lists_sum.to_le_bytes()].concat();
     let head_sum = checksum(&[&head_len, &lists_fields, &head]).to_le_bytes();
     files::write_private_with(path, |w| {
         w.write_all(MAGIC)?;
@@ -528,7 +536,14 @@ pub fn store(
         w.write_all(&head_sum)?;
         w.write_all(&lists_fields)?;
         w.write_all(&head)?;
-        w.write_all(&lists)
+        let copied = std::io::copy(&mut lists, w)?;
+        if copied != lists_len {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the lists' scratch file came back short",
+            ));
+        }
+        Ok(())
     })
 }
 

@@ -194,6 +194,7 @@ fn block_hash(block: &[u8]) -> u64 {
 }
 
 /// The checksum of encoded lists (see [`BlockSum`]).
+#[cfg(test)]
 pub(super) fn checksum(bytes: &[u8]) -> u64 {
     let mut sum = BlockSum::default();
     sum.feed(bytes);
@@ -374,6 +375,7 @@ fn place(r: &mut &[u8], doc: &mut DocId, next: &mut u32) -> Option<Place> {
 }
 
 /// What [`encode`] makes.
+#[cfg(test)]
 pub(super) struct Encoded {
     pub bytes: Vec<u8>,
     /// Each document's mention count and bytes.
@@ -383,17 +385,66 @@ pub(super) struct Encoded {
     pub stats: Vec<EntityStats>,
 }
 
-/// Encodes the lists of `mentions` (sorted by (doc, start) and disjoint)
-/// for a corpus of `n_docs` documents and `n_entities` entities: the bytes,
-/// each document's (mention count, bytes), each entity's bytes and each
-/// entity's counts.
-/// `form(i)` is the form of the `i`-th mention.
+/// [`encode_into`] a buffer.
+#[cfg(test)]
 pub(super) fn encode(
     mentions: &[Mention],
     form: impl Fn(usize) -> u32,
     n_docs: usize,
     n_entities: usize,
 ) -> Encoded {
+    let mut bytes = Vec::new();
+    let sent = encode_into(mentions, form, n_docs, n_entities, &mut |b: &[u8]| {
+        bytes.extend_from_slice(b);
+        Ok(())
+    });
+    let Ok(sent) = sent else {
+        unreachable!("a buffer takes every byte")
+    };
+    assert_eq!((sent.len, sent.sum), (bytes.len() as u64, checksum(&bytes)));
+    Encoded {
+        bytes,
+        docs: sent.docs,
+        places: sent.places,
+        stats: sent.stats,
+    }
+}
+
+/// What [`encode_into`] sent, and how it is laid out.
+pub(super) struct Sent {
+    /// How many bytes, and their checksum ([`checksum`]).
+    pub len: u64,
+    pub sum: u64,
+    /// Each document's mention count and bytes.
+    pub docs: Vec<(u32, u64)>,
+    /// Each entity's bytes of places.
+    pub places: Vec<u64>,
+    pub stats: Vec<EntityStats>,
+}
+
+/// How many bytes of lists [`encode_into`] gathers before it sends them.
+const SEND_EVERY: usize = 1 << 20;
+
+/// Encodes the lists of `mentions` (sorted by (doc, start) and disjoint)
+/// for a corpus of `n_docs` documents and `n_entities` entities, and hands
+/// the bytes to `send` a megabyte or so at a time, so that they are never
+/// all in memory. Says how many bytes were sent and their checksum, each
+/// document's (mention count, bytes), each entity's bytes and each entity's
+/// counts. `form(i)` is the form of the `i`-th mention.
+pub(super) fn encode_into(
+    mentions: &[Mention],
+    form: impl Fn(usize) -> u32,
+    n_docs: usize,
+    n_entities: usize,
+    send: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<Sent> {
+    let mut sum = BlockSum::default();
+    let mut sent = 0u64;
+    let mut flush = |bytes: &[u8], sum: &mut BlockSum| -> std::io::Result<()> {
+        sum.feed(bytes);
+        sent += bytes.len() as u64;
+        send(bytes)
+    };
     let n_docs = n_docs.max(mentions.last().map_or(0, |m| m.doc as usize + 1));
     let n_entities = n_entities.max(
         mentions
@@ -402,7 +453,7 @@ pub(super) fn encode(
             .max()
             .unwrap_or(0),
     );
-    let mut out = Vec::with_capacity(mentions.len() * 8);
+    let mut out = Vec::with_capacity(SEND_EVERY + (SEND_EVERY >> 4));
     let mut docs = vec![(0u32, 0u64); n_docs];
     let mut places: Vec<Vec<u8>> = vec![Vec::new(); n_entities];
     // Per entity: the last place's document and the position after it.
@@ -442,17 +493,27 @@ pub(super) fn encode(
             *next = i as u32 + 1;
         }
         docs[d as usize] = (same_doc.len() as u32, (out.len() - before) as u64);
+        if out.len() >= SEND_EVERY {
+            flush(&out, &mut sum)?;
+            out.clear();
+        }
     }
     let entities = places.iter().map(|p| p.len() as u64).collect();
     for p in places {
         out.extend_from_slice(&p);
+        if out.len() >= SEND_EVERY {
+            flush(&out, &mut sum)?;
+            out.clear();
+        }
     }
-    Encoded {
-        bytes: out,
+    flush(&out, &mut sum)?;
+    Ok(Sent {
+        len: sent,
+        sum: sum.finish(),
         docs,
         places: entities,
         stats,
-    }
+    })
 }
 
 /// Why lists were refused.
