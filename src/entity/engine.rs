@@ -240,19 +240,13 @@ impl Engine {
             &derived,
             kb_len,
         );
-        let mentions: Vec<Mention> = stage_link::assemble(docs, found, &runs, &people, &resolved);
+        let mentions: Vec<Mention> = stage_link::assemble(docs, found, runs, people, &resolved);
         progress(Progress {
             stage: "done",
             done: total,
             total,
         });
-        // The working data is large and made of many small parts: it is
-        // freed on every core.
         drop(resolved);
-        rayon::join(
-            || runs.into_par_iter().for_each(drop),
-            || people.into_par_iter().for_each(drop),
-        );
         Analysis { entities, mentions }
     }
 }

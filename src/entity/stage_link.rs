@@ -23,31 +23,31 @@ const WINDOW: usize = 2048;
 const TRIM_EVERY: usize = 8;
 
 /// The mentions of every document, in document order. `found`, `runs` and
-/// `people` have one entry per document; each document's matches are let
-/// go once its mentions are made.
+/// `people` have one entry per document; each document's are let go once
+/// its mentions are made.
 pub fn assemble(
     docs: &[Document],
     found: Vec<Vec<KeptFound>>,
-    runs: &[DocRuns],
-    people: &[DocPeople],
-    resolved: &Resolved<'_>,
+    runs: Vec<DocRuns>,
+    people: Vec<DocPeople>,
+    resolved: &Resolved,
 ) -> Vec<Mention> {
     let mut all = Vec::new();
-    let mut found = found.into_iter();
+    let mut parts = found.into_iter().zip(runs).zip(people);
     let mut first = 0;
     loop {
-        let window: Vec<Vec<KeptFound>> = found.by_ref().take(WINDOW).collect();
+        let window: Vec<_> = parts.by_ref().take(WINDOW).collect();
         if window.is_empty() {
             break;
         }
         let per_doc: Vec<Vec<Mention>> = window
             .into_par_iter()
             .enumerate()
-            .map(|(i, found)| {
+            .map(|(i, ((found, runs), people))| {
                 let d = first + i;
                 let found: Vec<Found> = found.iter().map(Found::from).collect();
-                let mut m = doc_mentions(d as DocId, &found, &runs[d], &people[d], resolved);
-                drop(found);
+                let mut m = doc_mentions(d as DocId, &found, &runs, &people, resolved);
+                drop((found, runs, people));
                 if let Some(doc) = docs.get(d) {
                     initials_of_names(&doc.text.fetch(), &mut m);
                 }
@@ -77,7 +77,7 @@ pub fn doc_mentions(
     found: &[Found],
     runs: &DocRuns,
     people: &DocPeople,
-    resolved: &Resolved<'_>,
+    resolved: &Resolved,
 ) -> Vec<Mention> {
     let mut mentions: Vec<Mention> = Vec::with_capacity(found.len() + runs.runs.len());
     for m in found {
@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn a_document_has_sorted_mentions_without_overlaps_and_matches_win_ties() {
         let matches = [found(0, 5, 1), found(10, 20, 2)];
-        let resolved: Resolved<'_> = HashMap::default();
+        let resolved: Resolved = HashMap::default();
         let m = doc_mentions(
             3,
             &matches,
@@ -286,16 +286,16 @@ mod tests {
     fn documents_are_joined_in_order() {
         let a = [found(4, 8, 1)];
         let b = [found(0, 2, 2)];
-        let runs = [DocRuns::default(), DocRuns::default()];
-        let people = [DocPeople::default(), DocPeople::default()];
+        let runs = vec![DocRuns::default(), DocRuns::default()];
+        let people = vec![DocPeople::default(), DocPeople::default()];
         let m = assemble(
             &[],
             vec![
                 a.iter().map(KeptFound::from).collect(),
                 b.iter().map(KeptFound::from).collect(),
             ],
-            &runs,
-            &people,
+            runs,
+            people,
             &HashMap::default(),
         );
         let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();

@@ -530,7 +530,9 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
 }
 
 /// How each name key is linked: (entity, source, confidence).
-pub type Resolved<'a> = HashMap<&'a str, (EntityId, Source, u8)>;
+/// The keys are the name runs' own, each kept once, so that the runs can
+/// be let go, a window of documents at a time, as their mentions are made.
+pub type Resolved = HashMap<Box<str>, (EntityId, Source, u8)>;
 
 /// Links the names left across the corpus: a "Pak-" prefix of a known
 /// name, a spelled-out abbreviation, a spelling variant of a known name, or
@@ -547,7 +549,7 @@ pub fn resolve_names<'a>(
     kb_keys: &HashMap<String, EntityId>,
     derived: &HashMap<String, EntityId>,
     kb_len: usize,
-) -> Resolved<'a> {
+) -> Resolved {
     let person_runs: HashSet<&str> = runs
         .par_iter()
         .zip(people)
@@ -677,7 +679,7 @@ pub fn resolve_names<'a>(
             .map(|&(_, e, n)| (e, n))
     };
     let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
-    let mut resolved: Resolved<'a> = HashMap::default();
+    let mut resolved: HashMap<&'a str, (EntityId, Source, u8)> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
     let mut probe = String::new();
     for (rank, ((k, _, (d, i)), (hits, earlier))) in order.into_iter().zip(&lookups).enumerate() {
@@ -752,7 +754,7 @@ pub fn resolve_names<'a>(
             resolved.insert(k, (e, Source::Person, PERSON_CONFIDENCE));
         }
     }
-    resolved
+    resolved.into_iter().map(|(k, v)| (k.into(), v)).collect()
 }
 
 /// The confidence of a name written glued that is known apart, or the
