@@ -59,9 +59,9 @@ impl Forms {
         }
     }
 
-    /// The names, shared.
-    pub(super) fn shared_names(&self) -> Arc<Vec<Box<str>>> {
-        Arc::clone(&self.names)
+    /// The names, shared, and each mention's form.
+    pub(super) fn into_parts(self) -> (Arc<Vec<Box<str>>>, Vec<u32>) {
+        (self.names, self.of)
     }
 
     /// Forms as stored: the names, and each mention's form. `None` when they

@@ -167,40 +167,44 @@ impl Index {
         };
         let n_docs = corpus.docs.len();
         let n_entities = entities.len();
-        let mut docs: Vec<Option<DocList>> = Vec::with_capacity(n_docs);
-        let mut stats = vec![EntityStats::default(); n_entities];
-        let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
+        let (form_names, mut of) = forms.into_parts();
         // Mentions of documents the corpus does not have are left out (they
         // sort last).
-        let mut rest = mentions.as_slice();
-        let mut rest_forms = forms.ids();
-        let mut total = 0;
-        for d in 0..n_docs as DocId {
-            let n = rest.iter().take_while(|m| m.doc == d).count();
-            let (list, after) = rest.split_at(n);
-            for m in list {
-                let e = m.entity as usize;
-                if e < n_entities {
-                    stats[e].mentions += 1;
-                    if last_doc_of[e] != Some(d) {
-                        stats[e].docs += 1;
-                        last_doc_of[e] = Some(d);
-                    }
+        let total = mentions.partition_point(|m| (m.doc as usize) < n_docs);
+        mentions.truncate(total);
+        of.truncate(total);
+        let mut stats = vec![EntityStats::default(); n_entities];
+        let mut last_doc_of: Vec<Option<DocId>> = vec![None; n_entities];
+        for m in &mentions {
+            let e = m.entity as usize;
+            if e < n_entities {
+                stats[e].mentions += 1;
+                if last_doc_of[e] != Some(m.doc) {
+                    stats[e].docs += 1;
+                    last_doc_of[e] = Some(m.doc);
                 }
             }
-            total += n;
-            let (forms, forms_after) = rest_forms.split_at(n.min(rest_forms.len()));
-            docs.push(Some(DocList {
-                mentions: Arc::from(list),
-                forms: Arc::from(forms),
-            }));
-            rest = after;
-            rest_forms = forms_after;
         }
-        // Every list holds its own copy now: the whole ones are let go
-        // before the entities' lists are made.
-        let form_names = forms.shared_names();
-        drop((mentions, forms));
+        // Each document's list is cut off the end of the whole one, which
+        // gives its memory back as it shrinks: the mentions are never held
+        // twice.
+        let mut docs: Vec<Option<DocList>> = (0..n_docs).map(|_| None).collect();
+        let mut given_back = mentions.len();
+        for d in (0..n_docs).rev() {
+            let start = mentions.partition_point(|m| (m.doc as usize) < d);
+            docs[d] = Some(DocList {
+                mentions: Arc::from(&mentions[start..]),
+                forms: Arc::from(of.get(start..).unwrap_or_default()),
+            });
+            mentions.truncate(start);
+            of.truncate(start.min(of.len()));
+            if given_back - start >= 1 << 16 {
+                mentions.shrink_to_fit();
+                of.shrink_to_fit();
+                given_back = start;
+            }
+        }
+        drop((mentions, of));
         // Each entity's places, in lists of the right size at once.
         let mut by_entity: Vec<Vec<Place>> = stats
             .iter()
@@ -855,6 +859,76 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_documents_list_is_cut_from_the_whole_as_it_was_in_it() {
+        // Many documents, some without mentions, enough mentions for the
+        // whole list to give memory back several times, and mentions of a
+        // document the corpus does not have, which are left out.
+        let n_docs = 3_000usize;
+        let texts: Vec<String> = (0..n_docs)
+            .map(|d| format!("Doc {d:05} {}", "TTP ISI ".repeat(4)))
+            .collect();
+        let files: Vec<(String, Vec<u8>)> = texts
+            .iter()
+            .enumerate()
+            .map(|(d, t)| (format!("d{d:05}.txt"), t.clone().into_bytes()))
+            .collect();
+        let files: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let corpus = crate::corpus::load_embedded("t", &files);
+        let entity = |id: &str| Entity {
+            id: id.into(),
+            name: id.into(),
+            kind: crate::entity::Kind::Group,
+            aliases: Vec::new(),
+            description: None,
+            external: Default::default(),
+            facts: Default::default(),
+        };
+        let mut mentions = Vec::new();
+        for d in 0..=n_docs as u32 {
+            if d % 7 == 3 {
+                continue;
+            }
+            for i in 0..30 {
+                mentions.push(Mention {
+                    doc: d,
+                    start: i,
+                    end: i + 1,
+                    entity: i % 2,
+                    source: crate::entity::Source::Kb,
+                    confidence: 100,
+                });
+            }
+        }
+        let analysis = Analysis {
+            entities: vec![entity("a"), entity("b")],
+            mentions: mentions.clone(),
+        };
+        let index = Index::new(corpus, analysis);
+        let kept: Vec<&Mention> = mentions
+            .iter()
+            .filter(|m| (m.doc as usize) < n_docs)
+            .collect();
+        assert!(kept.len() > 1 << 16, "the whole list gives memory back");
+        assert_eq!(index.mention_count(), kept.len());
+        for d in 0..n_docs as u32 {
+            let want: Vec<Mention> = kept.iter().filter(|m| m.doc == d).map(|m| **m).collect();
+            assert_eq!(index.doc_mentions(d), want.as_slice(), "document {d}");
+            for (i, m) in want.iter().enumerate() {
+                let text = &index.corpus().docs[d as usize].text;
+                assert_eq!(index.form(d, i), &text[m.range()]);
+            }
+        }
+        for e in 0..2u32 {
+            let want: Vec<&Mention> = kept.iter().copied().filter(|m| m.entity == e).collect();
+            let got: Vec<&Mention> = index.entity_mentions(e).collect();
+            assert_eq!(got, want, "entity {e}");
+        }
+    }
 
     #[test]
     fn a_paragraph_break_in_context_is_shown() {
