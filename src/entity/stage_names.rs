@@ -34,37 +34,63 @@ use std::ops::Range;
 /// Confidence of a name that nothing else explains.
 const NAME_CONFIDENCE: u8 = 60;
 
-/// A word of a name candidate.
+/// A word of a name candidate: twelve bytes (every document's candidates
+/// are held until the corpus's words are known).
 #[derive(Debug, Clone, Copy)]
 pub struct CandidateWord {
     tok: CandidateToken,
+}
+
+impl CandidateWord {
     /// Only spaces follow a title or role ("spokesman Ned Price").
-    after_role: bool,
+    fn after_role(&self) -> bool {
+        self.tok.flags & AFTER_ROLE != 0
+    }
 }
 
 /// What the name stage reads of a candidate's [`Token`]: its span and four
-/// of its flags, in half the room (every document's candidates are held
-/// until the corpus's words are known).
+/// of its flags, in a quarter of the room.
 #[derive(Debug, Clone, Copy)]
 struct CandidateToken {
     start: u32,
     end: u32,
-    cap: bool,
-    sentence_start: bool,
-    name_block: bool,
-    heading: bool,
+    flags: u8,
 }
 
+const CAP: u8 = 1;
+const SENTENCE_START: u8 = 2;
+const NAME_BLOCK: u8 = 4;
+const HEADING: u8 = 8;
+const AFTER_ROLE: u8 = 16;
+
 impl CandidateToken {
-    fn of(t: &Token) -> Self {
+    fn of(t: &Token, after_role: bool) -> Self {
+        let flag = |on: bool, f: u8| if on { f } else { 0 };
         CandidateToken {
             start: t.start as u32,
             end: t.end as u32,
-            cap: t.cap,
-            sentence_start: t.sentence_start,
-            name_block: t.name_block,
-            heading: t.heading,
+            flags: flag(t.cap, CAP)
+                | flag(t.sentence_start, SENTENCE_START)
+                | flag(t.name_block, NAME_BLOCK)
+                | flag(t.heading, HEADING)
+                | flag(after_role, AFTER_ROLE),
         }
+    }
+
+    fn cap(&self) -> bool {
+        self.flags & CAP != 0
+    }
+
+    fn sentence_start(&self) -> bool {
+        self.flags & SENTENCE_START != 0
+    }
+
+    fn name_block(&self) -> bool {
+        self.flags & NAME_BLOCK != 0
+    }
+
+    fn heading(&self) -> bool {
+        self.flags & HEADING != 0
     }
 
     fn start(&self) -> usize {
@@ -149,8 +175,7 @@ pub(crate) fn candidates(text: &str, toks: &[Token], found: &[Found], out: &mut 
                 && ((t.joined && is_role_word(&text[toks[i - 1].start..toks[i - 1].end]))
                     || byline_before(text, toks, i));
             out.words.push(CandidateWord {
-                tok: CandidateToken::of(&t),
-                after_role,
+                tok: CandidateToken::of(&t, after_role),
             });
         }
     }
@@ -233,16 +258,22 @@ pub struct Run {
     /// Words of a title-case heading: weak, and one of several overlapping
     /// runs tried there ("Imran Khan" in "Imran Khan Visits Kabul").
     pub heading: bool,
-    /// An inverted name ("Khan, Aamir"): the runs of its surname and given
-    /// names. Its key is a comma and the key of the name in order
-    /// (",aamir khan"), so that it links only where [`resolve_names`]
-    /// says that person is known.
-    pub parts: Option<(u32, u32)>,
+    /// An inverted name ("Khan, Aamir"): the run of its given names, which
+    /// follows the run of its surname (see [`Run::parts`]).
+    given: Option<std::num::NonZeroU32>,
     /// Its normalised key, in [`DocRuns::keys`].
     key: Range<u32>,
 }
 
 impl Run {
+    /// For an inverted name ("Khan, Aamir"), the runs of its surname and
+    /// given names. Its key is a comma and the key of the name in order
+    /// (",aamir khan"), so that it links only where [`resolve_names`] says
+    /// that person is known.
+    pub fn parts(&self) -> Option<(u32, u32)> {
+        self.given.map(|y| (y.get() - 1, y.get()))
+    }
+
     /// Its byte range in the document's text.
     pub fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
@@ -281,25 +312,25 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
         // unless its words are ordinary ones: then it is a heading
         // ("Related Stories", "Top Picks").
         let ordinary_block = || {
-            group[0].tok.name_block
-                && !group[0].after_role
+            group[0].tok.name_block()
+                && !group[0].after_role()
                 && group.iter().enumerate().any(|(i, c)| {
                     let w = &text[c.tok.start()..c.tok.end()];
-                    c.tok.cap
+                    c.tok.cap()
                         && !(i == 0 && is_function_word(w))
                         && (common(w) || is_generic_noun(w))
                 })
         };
-        if group[0].tok.heading || ordinary_block() {
+        if group[0].tok.heading() || ordinary_block() {
             heading_runs(text, group, &mut out, &mut scratch);
             continue;
         }
         let mut s = 0;
         while let Some(f) = group.get(s).map(|c| c.tok) {
             let w = &text[f.start()..f.end()];
-            let before_connector = group.get(s + 1).is_some_and(|n| !n.tok.cap);
-            if !f.cap
-                || (f.sentence_start
+            let before_connector = group.get(s + 1).is_some_and(|n| !n.tok.cap());
+            if !f.cap()
+                || (f.sentence_start()
                     && (common(w) || (before_connector && !words.mid_sentence.contains(w))))
                 || w == "The"
             {
@@ -309,7 +340,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             }
         }
         let mut e = group.len();
-        while e > s && !group[e - 1].tok.cap {
+        while e > s && !group[e - 1].tok.cap() {
             e -= 1;
         }
         if s >= e {
@@ -332,7 +363,7 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             && !name_shaped
             && (common(w)
                 || is_generic_noun(w)
-                || ((first.tok.sentence_start || first.tok.name_block)
+                || ((first.tok.sentence_start() || first.tok.name_block())
                     && !words.mid_sentence.contains(w)));
         let from = out.keys.len();
         key_into(w, &mut scratch, &mut out.keys);
@@ -340,10 +371,10 @@ pub fn runs(text: &str, cands: &RunCandidates, words: &WordSets) -> DocRuns {
             start: first.tok.start,
             end: last.end,
             words: n as u32,
-            after_role: first.after_role,
+            after_role: first.after_role(),
             weak,
             heading: false,
-            parts: None,
+            given: None,
             key: from as u32..out.keys.len() as u32,
         });
     }
@@ -369,12 +400,12 @@ fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch:
     let word = |c: &CandidateWord| &text[c.tok.start()..c.tok.end()];
     for s in 0..group.len() {
         let first = group[s];
-        if !first.tok.cap || is_function_word(word(&first)) {
+        if !first.tok.cap() || is_function_word(word(&first)) {
             continue;
         }
         for e in s + 1..=(s + MAX_HEADING_NAME_WORDS).min(group.len()) {
             let last = group[e - 1];
-            if !last.tok.cap || is_function_word(word(&last)) {
+            if !last.tok.cap() || is_function_word(word(&last)) {
                 continue;
             }
             let (start, end) = (first.tok.start(), last.tok.end());
@@ -391,10 +422,10 @@ fn heading_runs(text: &str, group: &[CandidateWord], out: &mut DocRuns, scratch:
                 start: start as u32,
                 end: end as u32,
                 words: (e - s) as u32,
-                after_role: first.after_role,
+                after_role: first.after_role(),
                 weak: true,
                 heading: true,
-                parts: None,
+                given: None,
                 key: from as u32..out.keys.len() as u32,
             });
         }
@@ -409,7 +440,7 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
         let (x, y) = (&out.runs[i - 1], &out.runs[i]);
         if x.heading
             || y.heading
-            || x.parts.is_some()
+            || x.given.is_some()
             || x.words != 1
             || !(1..=2).contains(&y.words)
             || y.start < x.end
@@ -433,7 +464,7 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
             after_role: false,
             weak: true,
             heading: false,
-            parts: Some(((i - 1) as u32, i as u32)),
+            given: u32::try_from(i).ok().and_then(std::num::NonZeroU32::new),
             key: from as u32..out.keys.len() as u32,
         });
     }
@@ -490,7 +521,7 @@ pub fn people(text: &str, found: &[Found], runs: &DocRuns, entities: &[Entity]) 
     // Heading runs overlap and say nothing by their capitals, unless a
     // byline label comes before them ("photo credit: Sana Mirza");
     // inverted names are judged corpus-wide.
-    let plain = |r: &&Run| !r.heading && r.parts.is_none();
+    let plain = |r: &&Run| !r.heading && r.given.is_none();
     let evidence = |r: &&Run| plain(r) || (r.heading && r.after_role);
     let singles: HashSet<&str> = runs
         .runs
@@ -577,14 +608,14 @@ pub fn resolve_names<'a>(
     let mut inverted: Vec<(&'a str, Option<EntityId>)> = Vec::new();
     for (d, (dr, p)) in runs.iter().zip(people).enumerate() {
         // Inverted names are rare: a text is read only for one.
-        if dr.runs.iter().all(|r| r.parts.is_none()) {
+        if dr.runs.iter().all(|r| r.given.is_none()) {
             continue;
         }
         let text = docs[d].text.fetch();
         let part = |j: usize| &text[dr.runs[j].span()];
         let mut given: Vec<&str> = Vec::new();
         for (i, r) in dr.runs.iter().enumerate() {
-            let Some((x, y)) = r.parts.map(|(x, y)| (x as usize, y as usize)) else {
+            let Some((x, y)) = r.parts().map(|(x, y)| (x as usize, y as usize)) else {
                 continue;
             };
             let k = dr.key(i);
@@ -829,4 +860,55 @@ fn looks_like_person_words(words: &[&str]) -> bool {
                     | "valley"
             )
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::tokens::tokens_in;
+
+    #[test]
+    fn candidates_and_runs_are_held_small_and_keep_their_flags() {
+        assert_eq!(std::mem::size_of::<CandidateWord>(), 12);
+        assert!(std::mem::size_of::<Run>() <= 28);
+        let text = "PESHAWAR: Police said spokesman Ned Price met Khan, Aamir.\n• Zubair Hotak\n";
+        let toks = tokens_in(text, 0..text.len());
+        let mut cands = RunCandidates::default();
+        candidates(text, &toks, &[], &mut cands);
+        let word = |c: &CandidateWord| &text[c.tok.start()..c.tok.end()];
+        for c in &cands.words {
+            let t = toks.iter().find(|t| t.start == c.tok.start()).unwrap();
+            assert_eq!(
+                (
+                    c.tok.cap(),
+                    c.tok.sentence_start(),
+                    c.tok.name_block(),
+                    c.tok.heading()
+                ),
+                (t.cap, t.sentence_start, t.name_block, t.heading),
+                "{}",
+                word(c)
+            );
+        }
+        let ned = cands.words.iter().find(|c| word(c) == "Ned").unwrap();
+        assert!(ned.after_role());
+        let police = cands.words.iter().find(|c| word(c) == "Police").unwrap();
+        assert!(!police.after_role());
+        let zubair = cands.words.iter().find(|c| word(c) == "Zubair").unwrap();
+        assert!(zubair.tok.name_block());
+
+        let runs = runs(text, &cands, &WordSets::default());
+        let inverted: Vec<(&str, &str)> = runs
+            .runs
+            .iter()
+            .filter_map(|r| {
+                let (x, y) = r.parts()?;
+                Some((
+                    &text[runs.runs[x as usize].span()],
+                    &text[runs.runs[y as usize].span()],
+                ))
+            })
+            .collect();
+        assert_eq!(inverted, vec![("Khan", "Aamir")]);
+    }
 }
