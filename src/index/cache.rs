@@ -698,6 +698,10 @@ mod tests {
             assert_eq!(back.stats(e), built.stats(e));
             assert_eq!(back.entity_places(e), built.entity_places(e));
             assert_eq!(back.aliases_seen(e), built.aliases_seen(e));
+            if (e as usize) < built.entities().len() {
+                // From the cache's counts, and from the lists.
+                assert_eq!(back.label(e), built.label(e));
+            }
             let by_doc = |i: &super::super::Index| {
                 super::super::cooc::cooccurrence(i, e, super::super::cooc::Level::Document, None)
             };
@@ -718,6 +722,7 @@ mod tests {
         let after: u32 = back.aliases_seen(e).iter().map(|a| a.1).sum();
         assert!(after < before);
         assert_eq!(back.aliases_seen(e), built.aliases_seen(e));
+        assert_eq!(back.label(e), built.label(e));
     }
 
     #[test]

@@ -671,16 +671,7 @@ impl Index {
         // mostly written one way) are counted before they are looked up,
         // a slice of the places on each core.
         use rayon::prelude::*;
-        // An entity whose mentions are as the cache stored them: its forms
-        // were counted when it was written.
-        let as_stored = self.by_entity.get(e as usize).is_some_and(Option::is_none)
-            && !self.unsettled.contains_key(&e);
-        if let Some(forms) = self
-            .stored
-            .as_ref()
-            .filter(|_| as_stored)
-            .and_then(|s| s.entity_forms(e))
-        {
+        if let Some(forms) = self.stored_forms(e) {
             return self.aka_of(forms.iter().copied());
         }
         self.decode_docs_of(self.entity_places(e));
@@ -719,6 +710,17 @@ impl Index {
 
     /// Counts by form as [`Index::aliases_seen`] gives them: by text, most
     /// frequent first.
+    /// Entity `e`'s forms with their counts as the cache counted them when
+    /// it was written, while its mentions are still as it stored them.
+    fn stored_forms(&self, e: EntityId) -> Option<&[(u32, u32)]> {
+        let as_stored = self.by_entity.get(e as usize).is_some_and(Option::is_none)
+            && !self.unsettled.contains_key(&e);
+        self.stored
+            .as_ref()
+            .filter(|_| as_stored)
+            .and_then(|s| s.entity_forms(e))
+    }
+
     fn aka_of(&self, by_form: impl IntoIterator<Item = (u32, u32)>) -> Vec<(String, u32)> {
         let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
         for (f, n) in by_form {

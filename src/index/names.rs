@@ -140,9 +140,23 @@ impl Index {
 
     /// The label a list shows for entity `e` (see [`EntityLabel`]): only
     /// spellings the corpus uses, never a knowledge-base name no article
-    /// writes.
+    /// writes. An entity whose mentions are as the cache stored them is
+    /// labelled from the spellings the cache counted, without decoding a
+    /// list: the panel labels every entity named beside the one it shows,
+    /// and the most named ones are in nearly every document.
     pub fn label(&self, e: EntityId) -> EntityLabel {
-        label_of(&self.entity(e).name, &self.names(e))
+        let name = &self.entity(e).name;
+        let Some(forms) = self.stored_forms(e) else {
+            return label_of(name, &self.names(e));
+        };
+        // Grouped and ordered as `names` groups and orders them.
+        let mut groups: FxHashMap<String, u32> = FxHashMap::default();
+        for &(f, n) in forms {
+            *groups.entry(flatten(self.form_name(f))).or_default() += n;
+        }
+        let mut rows: Vec<(String, u32)> = groups.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        label_of_spellings(name, rows.iter().map(|(form, _)| form.as_str()))
     }
 
     /// Every entity's label, in entity order, counted on every core.
@@ -158,19 +172,27 @@ impl Index {
 /// The label of an entity named `name` whose spellings are `rows` (most
 /// frequent first).
 pub fn label_of(name: &str, rows: &[NameRow]) -> EntityLabel {
+    label_of_spellings(name, rows.iter().map(|r| r.form.as_str()))
+}
+
+/// [`label_of`] from the spellings alone, most frequent first.
+fn label_of_spellings<'a>(
+    name: &str,
+    mut spellings: impl Iterator<Item = &'a str> + Clone,
+) -> EntityLabel {
     let name_key = key(name);
-    let name_seen = rows.iter().any(|r| key(&r.form) == name_key);
-    match rows.first() {
+    let name_seen = spellings.clone().any(|s| key(s) == name_key);
+    match spellings.next() {
         None => EntityLabel {
             primary: name.to_string(),
             secondary: None,
         },
         Some(top) if name_seen => EntityLabel {
             primary: name.to_string(),
-            secondary: (key(&top.form) != name_key).then(|| top.form.clone()),
+            secondary: (key(top) != name_key).then(|| top.to_string()),
         },
         Some(top) => EntityLabel {
-            primary: top.form.clone(),
+            primary: top.to_string(),
             secondary: None,
         },
     }
