@@ -486,16 +486,24 @@ mod tests {
         assert_eq!(Arc::strong_count(&spill), 1);
     }
 
-    #[test]
-    fn a_spilled_text_with_a_file_leaves_the_spill_in_its_lazy_copy() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.txt");
-        std::fs::write(&file, "Title\n\nThe TTP said so.\n").unwrap();
+    /// A file `a.txt` in `dir` holding [`TEXT`], and where it is.
+    fn file_of_text(dir: &std::path::Path) -> (PathBuf, Origin) {
+        let file = dir.join("a.txt");
+        std::fs::write(&file, TEXT).unwrap();
         let origin = Origin {
             file: file.clone(),
             rel: "a.txt".into(),
             record: 0,
         };
+        (file, origin)
+    }
+
+    const TEXT: &str = "Title\n\nThe TTP said so.\n";
+
+    #[test]
+    fn the_lazy_copy_of_a_spilled_text_reads_its_file_not_the_spill() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, origin) = file_of_text(dir.path());
         let spill = Arc::new(Spill::new_in(None).unwrap());
         let mut t = Text::new("Title\n\nThe TTP said so.\n".into()).with_origin(origin.clone());
         t.spill(&spill).unwrap();
@@ -524,13 +532,7 @@ mod tests {
     #[test]
     fn lazy_text_reads_its_file_once_and_checks_it() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.txt");
-        std::fs::write(&file, "Title\n\nThe TTP said so.\n").unwrap();
-        let origin = Origin {
-            file: file.clone(),
-            rel: "a.txt".into(),
-            record: 0,
-        };
+        let (file, origin) = file_of_text(dir.path());
         let held = Text::new("Title\n\nThe TTP said so.\n".into()).with_origin(origin);
         let lazy = held.to_lazy().unwrap();
         assert!(!lazy.is_held());
