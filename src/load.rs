@@ -237,6 +237,9 @@ fn analyse(
         listed(&corpus);
         let analysis = Engine::new(kb).analyse_with_progress(&corpus, progress);
         let forms = Forms::of(&corpus, &analysis.mentions);
+        // Texts are read from their files from here on, as for a directory:
+        // a scratch file of spilled texts goes now, not at the end.
+        let corpus = corpus.lazy_copy().map_or(corpus, Arc::new);
         return Ok(Analysed::Computed {
             corpus,
             analysis,
