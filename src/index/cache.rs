@@ -672,6 +672,50 @@ mod tests {
     }
 
     #[test]
+    fn the_spellings_of_an_entity_named_everywhere_are_counted_without_keeping_every_list() {
+        use super::super::Index;
+        // Enough documents naming Pakistan, in three spellings, for the
+        // names view to read the lists in one pass.
+        let texts: Vec<String> = (0..1_200)
+            .map(|i| {
+                let name = ["Pakistan", "PAKISTAN", "Islamic Republic of Pakistan"][i % 3];
+                format!("Report {i}\n\nOfficials in {name} said so on day {i}.\n")
+            })
+            .collect();
+        let named: Vec<(String, &[u8])> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("r{i:04}.txt"), t.as_bytes()))
+            .collect();
+        let files: Vec<(&str, &[u8])> = named.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+        let c = crate::corpus::load_embedded("t", &files);
+        let kb = KnowledgeBase::default_kb();
+        let key = Key::new(&c, &kb);
+        let analysis = Engine::new(kb).analyse(&c);
+        let forms = Forms::of(&c, &analysis.mentions);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.index");
+        store(&path, &key, &[], &analysis, &forms).unwrap();
+        let built = Index::with_forms(c.clone(), analysis, forms);
+        let back = load(&path, &key, &c).unwrap();
+        let e = built.entity_by_id("pakistan").unwrap();
+        assert!(built.stats(e).docs >= 1_200, "{:?}", built.stats(e));
+        let names = back.names(e);
+        assert_eq!(names, built.names(e));
+        assert!(names.len() >= 3, "{names:?}");
+        assert_eq!(back.decoded_lists(), 0, "no list is kept for the view");
+        // A list decoded before, and one a decision replaced, are read as
+        // they are.
+        let _ = back.doc_mentions(5);
+        assert_eq!(back.decoded_lists(), 1);
+        let (mut back, mut built) = (back, built);
+        for index in [&mut back, &mut built] {
+            index.replace_docs(vec![(7, std::sync::Arc::from(Vec::new()))]);
+        }
+        assert_eq!(back.names(e), built.names(e));
+    }
+
+    #[test]
     fn the_index_read_back_answers_as_the_one_built() {
         use super::super::Index;
         let dir = tempfile::tempdir().unwrap();

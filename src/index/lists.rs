@@ -742,6 +742,63 @@ impl Lists {
         }
     }
 
+    /// How many documents' lists are decoded and kept.
+    #[cfg(test)]
+    pub(super) fn decoded(&self) -> usize {
+        self.docs.iter().filter(|c| c.get().is_some()).count()
+    }
+
+    /// `each(d, list)` for every document `d` of `docs` (sorted), in order,
+    /// with its list decoded for this call only when it is not decoded
+    /// already: a pass over the documents of an entity named nearly
+    /// everywhere that leaves memory as it found it. A window of the file
+    /// at a time, on every core.
+    pub(super) fn scan<T: Send>(
+        &self,
+        docs: &[DocId],
+        corpus: &Corpus,
+        each: impl Fn(DocId, &DocList) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let known = |d: DocId| (d as usize) < self.docs.len().min(corpus.docs.len());
+        let mut out = Vec::with_capacity(docs.len());
+        let mut buf = Vec::new();
+        let mut rest = docs;
+        while let Some(&first) = rest.first() {
+            if !known(first) {
+                // Not a document of this corpus: an empty list.
+                out.push(each(first, &DocList::default()));
+                rest = &rest[1..];
+                continue;
+            }
+            let from = self.doc_at[first as usize];
+            let n = rest
+                .iter()
+                .take_while(|&&d| known(d) && self.doc_at[d as usize + 1] - from <= WINDOW)
+                .count()
+                .max(1);
+            let (window, after) = rest.split_at(n);
+            rest = after;
+            let to = self.doc_at[window[n - 1] as usize + 1];
+            let bytes = self.bytes.get(from..to, &mut buf).ok();
+            let part: Vec<T> = window
+                .par_iter()
+                .with_min_len(64)
+                .map(|&d| d as usize)
+                .map(|d| match self.docs[d].get() {
+                    Some(list) => each(d as DocId, list),
+                    None => {
+                        let list =
+                            bytes.map(|b| &b[self.doc_at[d] - from..self.doc_at[d + 1] - from]);
+                        each(d as DocId, &self.decode_doc(d, list, &corpus.docs[d].text))
+                    }
+                })
+                .collect();
+            out.extend(part);
+        }
+        out
+    }
+
     /// Decodes the lists of documents `docs` (sorted) not decoded yet, a
     /// window of the file at a time and on every core: what a pass over
     /// the documents of an entity named nearly everywhere needs, without a

@@ -62,7 +62,7 @@ type Place = (DocId, u32);
 
 /// A document's mentions, sorted by (start, end), and the form (text) of
 /// each: an index into `form_names`, then into `added_forms`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct DocList {
     mentions: Arc<[Mention]>,
     forms: Arc<[u32]>,
@@ -296,6 +296,39 @@ impl Index {
     }
 
     /// The forms of document `d`'s mentions.
+    /// `each(d, list)` for each document `d` of `docs` (sorted), in order.
+    /// For many documents of an index read from the cache, the lists not
+    /// decoded yet are decoded for this pass only, not kept (see
+    /// [`lists::Lists::scan`]): a view of an entity named in nearly every
+    /// document would otherwise keep every list in memory.
+    fn scan_docs<T: Send>(
+        &self,
+        docs: &[DocId],
+        each: impl Fn(DocId, &DocList) -> T + Sync,
+    ) -> Vec<T> {
+        match &self.stored {
+            Some(stored) if docs.len() >= DECODE_ALL => {
+                stored.scan(docs, &self.corpus, |d, list| {
+                    match self.docs.get(d as usize) {
+                        // A list a decision has replaced.
+                        Some(Some(own)) => each(d, own),
+                        _ => each(d, list),
+                    }
+                })
+            }
+            _ => docs
+                .iter()
+                .map(|&d| each(d, self.doc_list(d).unwrap_or(&DocList::default())))
+                .collect(),
+        }
+    }
+
+    /// How many of the cache's lists are decoded and kept.
+    #[cfg(test)]
+    pub(crate) fn decoded_lists(&self) -> usize {
+        self.stored.as_ref().map_or(0, |s| s.decoded())
+    }
+
     fn doc_forms(&self, d: DocId) -> &[u32] {
         self.doc_list(d).map_or(&[], |l| &l.forms)
     }

@@ -74,14 +74,35 @@ impl Index {
     /// space are one. No document is read.
     pub fn names(&self, e: EntityId) -> Vec<NameRow> {
         let places = self.entity_places(e);
-        self.decode_docs_of(places);
+        // Each place's form, and whether the knowledge base found it.
+        let mut docs: Vec<DocId> = places.iter().map(|p| p.0).collect();
+        docs.dedup();
+        let found: Vec<Option<(u32, bool)>> = self
+            .scan_docs(&docs, |d, list| {
+                let from = places.partition_point(|p| p.0 < d);
+                let to = places.partition_point(|p| p.0 <= d);
+                places[from..to]
+                    .iter()
+                    .map(|&(_, i)| {
+                        let f = *list.forms.get(i as usize)?;
+                        let kb = list
+                            .mentions
+                            .get(i as usize)
+                            .is_some_and(|m| m.source == Source::Kb);
+                        Some((f, kb))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .collect();
         // Form id → spelling group (forms that flatten alike share one).
         let mut group_of: FxHashMap<u32, usize> = FxHashMap::default();
         let mut group_by_text: FxHashMap<String, usize> = FxHashMap::default();
         let mut groups: Vec<(String, Tally)> = Vec::new();
         let mut last: Option<(u32, usize)> = None;
-        for &(d, i) in places {
-            let Some(&f) = self.doc_forms(d).get(i as usize) else {
+        for (&(d, _), &place) in places.iter().zip(&found) {
+            let Some((f, kb)) = place else {
                 continue;
             };
             // An entity is mostly written one way: the last form's group
@@ -113,9 +134,7 @@ impl Index {
             };
             let t = &mut groups[g].1;
             t.count += 1;
-            if let Some(m) = self.doc_mentions(d).get(i as usize) {
-                t.kb |= m.source == Source::Kb;
-            }
+            t.kb |= kb;
             if t.last_doc != d {
                 t.last_doc = d;
                 t.docs += 1;
