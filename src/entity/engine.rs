@@ -23,6 +23,13 @@
 //! are the learning of step 2, the word sets of step 3 and the naming of
 //! step 4. Every step is linear in the corpus, and the result does not
 //! depend on the number of threads.
+//!
+//! A stage reads a document's text with [`Text::fetch`] and keeps none:
+//! a large corpus's texts wait in a scratch file while it is indexed (see
+//! [`Spill`]), and a text is read back for each pass that needs it.
+//!
+//! [`Text::fetch`]: crate::corpus::Text::fetch
+//! [`Spill`]: crate::corpus::Spill
 
 use super::matcher::{Found, KeptFound};
 use super::stage_learn::DocDefinitions;
