@@ -751,67 +751,52 @@ impl Lists {
     /// `each(d, list)` for every document `d` of `docs` (sorted), in order,
     /// with its list decoded for this call only when it is not decoded
     /// already: a pass over the documents of an entity named nearly
-    /// everywhere that leaves memory as it found it. A window of the file
-    /// at a time, on every core.
+    /// everywhere that leaves memory as it found it. Documents the lists
+    /// do not have are passed over.
     pub(super) fn scan<T: Send>(
         &self,
         docs: &[DocId],
         corpus: &Corpus,
         each: impl Fn(DocId, &DocList) -> T + Sync,
     ) -> Vec<T> {
-        use rayon::prelude::*;
-        let known = |d: DocId| (d as usize) < self.docs.len().min(corpus.docs.len());
-        let mut out = Vec::with_capacity(docs.len());
-        let mut buf = Vec::new();
-        let mut rest = docs;
-        while let Some(&first) = rest.first() {
-            if !known(first) {
-                // Not a document of this corpus: an empty list.
-                out.push(each(first, &DocList::default()));
-                rest = &rest[1..];
-                continue;
-            }
-            let from = self.doc_at[first as usize];
-            let n = rest
-                .iter()
-                .take_while(|&&d| known(d) && self.doc_at[d as usize + 1] - from <= WINDOW)
-                .count()
-                .max(1);
-            let (window, after) = rest.split_at(n);
-            rest = after;
-            let to = self.doc_at[window[n - 1] as usize + 1];
-            let bytes = self.bytes.get(from..to, &mut buf).ok();
-            let part: Vec<T> = window
-                .par_iter()
-                .with_min_len(64)
-                .map(|&d| d as usize)
-                .map(|d| match self.docs[d].get() {
-                    Some(list) => each(d as DocId, list),
-                    None => {
-                        let list =
-                            bytes.map(|b| &b[self.doc_at[d] - from..self.doc_at[d + 1] - from]);
-                        each(d as DocId, &self.decode_doc(d, list, &corpus.docs[d].text))
-                    }
-                })
-                .collect();
-            out.extend(part);
-        }
-        out
+        let known: Vec<usize> = docs
+            .iter()
+            .map(|&d| d as usize)
+            .filter(|&d| d < self.docs.len())
+            .collect();
+        self.by_window(&known, |d, bytes| match self.docs[d].get() {
+            Some(list) => each(d as DocId, list),
+            None => each(d as DocId, &self.decode_doc(d, bytes, &corpus.docs[d].text)),
+        })
     }
 
-    /// Decodes the lists of documents `docs` (sorted) not decoded yet, a
-    /// window of the file at a time and on every core: what a pass over
-    /// the documents of an entity named nearly everywhere needs, without a
-    /// read for each.
+    /// Decodes the lists of documents `docs` (sorted) not decoded yet, and
+    /// keeps them: what a pass over the documents of an entity named nearly
+    /// everywhere needs, without a read for each.
     pub(super) fn decode_all(&self, docs: &[DocId], corpus: &Corpus) {
-        use rayon::prelude::*;
         let todo: Vec<usize> = docs
             .iter()
             .map(|&d| d as usize)
             .filter(|&d| self.docs.get(d).is_some_and(|c| c.get().is_none()))
             .collect();
+        self.by_window(&todo, |d, bytes| {
+            let _ = self.docs[d].get_or_init(|| self.decode_doc(d, bytes, &corpus.docs[d].text));
+        });
+    }
+
+    /// `each(d, bytes)` for each document `d` of `docs` (sorted, each one
+    /// the lists have), in order, with the bytes of its list (`None` if
+    /// they could not be read): a window of the file at a time, on every
+    /// core.
+    fn by_window<T: Send>(
+        &self,
+        docs: &[usize],
+        each: impl Fn(usize, Option<&[u8]>) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let mut out = Vec::with_capacity(docs.len());
         let mut buf = Vec::new();
-        let mut rest = todo.as_slice();
+        let mut rest = docs;
         while let Some(&first) = rest.first() {
             let from = self.doc_at[first];
             let n = rest
@@ -823,11 +808,19 @@ impl Lists {
             rest = after;
             let to = self.doc_at[window[n - 1] + 1];
             let bytes = self.bytes.get(from..to, &mut buf).ok();
-            window.par_iter().with_min_len(64).for_each(|&d| {
-                let list = bytes.map(|b| &b[self.doc_at[d] - from..self.doc_at[d + 1] - from]);
-                let _ = self.docs[d].get_or_init(|| self.decode_doc(d, list, &corpus.docs[d].text));
-            });
+            let part: Vec<T> = window
+                .par_iter()
+                .with_min_len(64)
+                .map(|&d| {
+                    each(
+                        d,
+                        bytes.map(|b| &b[self.doc_at[d] - from..self.doc_at[d + 1] - from]),
+                    )
+                })
+                .collect();
+            out.extend(part);
         }
+        out
     }
 
     /// Entity `e`'s places, decoded on first use. (Empty if the list no
