@@ -80,9 +80,7 @@ pub fn load_corpus(opts: &OpenOptions) -> Result<Corpus, OpenError> {
             Some(p) => {
                 // Its texts are spilled as they are parsed, if it is large.
                 let mut listing = corpus::list_path(p)?;
-                if let Some(s) = spill_for(listing.bytes(), None) {
-                    listing.spill_to(s);
-                }
+                listing.spill_with(|bytes| spill_for(bytes, None));
                 let (corpus, _) = corpus::load_listing(listing, Vec::new(), &mut |_| {});
                 return Ok(corpus);
             }
@@ -278,15 +276,17 @@ fn analyse(
         _ => None,
     };
     let previous = cached.as_mut().map(cache::Cached::take_files);
-    // A large corpus's texts go to a scratch file as they are parsed.
-    let mut spill = None;
+    // When many files are to be read, their texts go to a scratch file as
+    // they are parsed; the engine's pass below uses the same one.
+    let spill: Arc<std::sync::OnceLock<Arc<corpus::Spill>>> = Arc::default();
     let (mut corpus, reuse) = match listing {
         Some(listing) => {
             let mut listing = listing?;
-            spill = spill_for(listing.bytes(), cache_path.as_deref());
-            if let Some(s) = &spill {
-                listing.spill_to(Arc::clone(s));
-            }
+            let (made, cache) = (Arc::clone(&spill), cache_path.clone());
+            listing.spill_with(move |bytes| {
+                let s = spill_for(bytes, cache.as_deref())?;
+                Some(Arc::clone(made.get_or_init(|| s)))
+            });
             corpus::load_listing(listing, previous.unwrap_or_default(), &mut |part| {
                 listed(&Arc::new(part))
             })
@@ -357,7 +357,7 @@ fn analyse(
         cache_path = None;
     }
     // The engine reads every text: those of unchanged files are read now.
-    prepare_texts(&mut corpus, spill, cache_path.as_deref());
+    prepare_texts(&mut corpus, spill.get().cloned(), cache_path.as_deref());
     let mut corpus = Arc::new(corpus);
     listed(&corpus);
     let engine = Engine::new(kb);

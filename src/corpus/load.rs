@@ -142,8 +142,12 @@ pub struct Listing {
     root: PathBuf,
     jobs: Vec<Job>,
     skipped: Vec<Skipped>,
-    spill: Option<Arc<Spill>>,
+    spill: Option<MakeSpill>,
 }
+
+/// Makes a scratch file for texts, given how many bytes of files are to be
+/// read (see [`Listing::spill_with`]).
+type MakeSpill = Box<dyn FnOnce(u64) -> Option<Arc<Spill>> + Send>;
 
 impl Listing {
     /// The size of its files, in bytes.
@@ -151,10 +155,13 @@ impl Listing {
         self.jobs.iter().map(|j| j.size).sum()
     }
 
-    /// Has each text written to `spill` as soon as its file is parsed, so
-    /// that the texts are never all in memory (see [`Spill`]).
-    pub fn spill_to(&mut self, spill: Arc<Spill>) {
-        self.spill = Some(spill);
+    /// Has each text written to a scratch file as soon as its file is
+    /// parsed, so that the texts are never all in memory (see [`Spill`]):
+    /// `make`, given how many bytes of files are to be read, gives the file
+    /// when they call for one. It is not called when no file is read, as
+    /// on a start from the cache.
+    pub fn spill_with(&mut self, make: impl FnOnce(u64) -> Option<Arc<Spill>> + Send + 'static) {
+        self.spill = Some(Box::new(make));
     }
 }
 
@@ -239,6 +246,9 @@ pub fn load_listing(
             .collect()
     };
     let missing: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
+    let spill = spill
+        .filter(|_| !missing.is_empty())
+        .and_then(|make| make(missing.iter().map(|&i| jobs[i].size).sum()));
     let mut batch = FIRST_BATCH;
     let mut from = 0;
     while from < missing.len() {
@@ -1144,7 +1154,11 @@ mod tests {
         let spill = Arc::new(Spill::new_in(Some(scratch.path())).unwrap());
         let mut listing = list_path(d.path()).unwrap();
         assert!(listing.bytes() > 20 * FIRST_BATCH as u64);
-        listing.spill_to(Arc::clone(&spill));
+        let given = Arc::clone(&spill);
+        listing.spill_with(move |bytes| {
+            assert!(bytes > 20 * FIRST_BATCH as u64, "the files to read");
+            Some(given)
+        });
         let (spilled, _) = load_listing(listing, Vec::new(), &mut |_| {});
         assert_eq!(spilled.docs.len(), plain.docs.len());
         assert_eq!(spilled.docs.len(), 3 + 1 + 2 * FIRST_BATCH);
