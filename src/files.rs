@@ -127,6 +127,20 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
     b.create(dir)
 }
 
+/// A scratch file in `dir` (the system's temporary directory when `None`),
+/// created with mode 0600 and O_EXCL and unlinked at once: it has no name
+/// left, and goes when it is closed. (An unnamed O_TMPFILE would be made
+/// with the umask's mode, not 0600.)
+pub fn scratch_file(dir: Option<&Path>) -> io::Result<File> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".dossier-scratch-");
+    let named = match dir {
+        Some(d) => b.tempfile_in(d)?,
+        None => b.tempfile()?,
+    };
+    Ok(named.into_file())
+}
+
 /// Writes `bytes` to `path` atomically, with mode 0600, never following a
 /// symlink at `path`: the data goes to a new temporary file beside it, is
 /// synced, and is renamed over `path` (which replaces a link rather than
@@ -262,6 +276,18 @@ pub fn login_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scratch_file_is_private_and_has_no_name() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = scratch_file(Some(dir.path())).unwrap();
+        assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        f.write_all(b"text").unwrap();
+        let f = scratch_file(None).unwrap();
+        assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+    }
 
     #[test]
     fn refuses_devices_and_fifos_at_once() {

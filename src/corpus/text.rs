@@ -46,8 +46,8 @@ pub struct Text {
 /// indexed, so that the engine keeps only one document's text at a time
 /// per core in memory instead of all of them.
 ///
-/// The file has no name (it is unlinked, or made unnamed, as it is
-/// created), is readable by its owner only, and goes when the last text
+/// The file has no name (see [`crate::files::scratch_file`]: 0600, and
+/// unlinked as it is created), and goes when the last text
 /// that points into it is dropped. Reading a text back is a copy out of
 /// the page cache, which the system may reclaim, unlike the process's own
 /// memory.
@@ -62,10 +62,7 @@ impl Spill {
     /// A new scratch file in `dir`, or in the system's temporary
     /// directory.
     pub fn new_in(dir: Option<&std::path::Path>) -> std::io::Result<Spill> {
-        let file = match dir {
-            Some(d) => tempfile::tempfile_in(d)?,
-            None => tempfile::tempfile()?,
-        };
+        let file = crate::files::scratch_file(dir)?;
         Ok(Spill {
             file,
             end: std::sync::atomic::AtomicU64::new(0),

@@ -483,7 +483,7 @@ pub fn store(
     // made, and are copied in after the head that describes them: they are
     // the largest part, and are never all in memory.
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut scratch = std::io::BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?);
+    let mut scratch = std::io::BufWriter::with_capacity(1 << 16, files::scratch_file(Some(dir))?);
     let super::lists::Sent {
         len: lists_len,
         sum: lists_sum,
