@@ -31,11 +31,12 @@
 //! [`Text::fetch`]: crate::corpus::Text::fetch
 //! [`Spill`]: crate::corpus::Spill
 
+use super::digest::{Digest, DigestWriter};
 use super::matcher::{Found, KeptFound};
 use super::stage_learn::DocDefinitions;
 use super::stage_names::{DocPeople, DocRuns};
 use super::{
-    Entity, KnowledgeBase, Mention, stage_kb, stage_learn, stage_link, stage_match, stage_names,
+    DocId, Entity, EntityId, KnowledgeBase, Mention, stage_kb, stage_learn, stage_link, stage_match, stage_names,
 };
 use crate::corpus::Corpus;
 use rayon::prelude::*;
@@ -174,6 +175,18 @@ impl Engine {
         corpus: &Corpus,
         progress: &mut dyn FnMut(Progress),
     ) -> Analysis {
+        self.analyse_digested::<std::io::Sink>(corpus, progress, None)
+    }
+
+    /// [`Engine::analyse_with_progress`], writing the analysis's digest to
+    /// `digest` as it goes, if given: what [`Engine::reanalyse`] needs to
+    /// analyse the corpus again when a few of its files change.
+    pub fn analyse_digested<W: std::io::Write>(
+        &self,
+        corpus: &Corpus,
+        progress: &mut dyn FnMut(Progress),
+        mut digest: Option<&mut DigestWriter<W>>,
+    ) -> Analysis {
         let docs = &corpus.docs;
         let total = docs.len();
         let kb = stage_kb::kb_aliases(&self.kb);
@@ -188,6 +201,10 @@ impl Engine {
             .map(|doc| stage_learn::definitions(&doc.text.fetch()))
             .collect();
         let learned = stage_learn::learn(kb, docs, &defs);
+        if let Some(w) = digest.as_mut() {
+            w.learned(learned.fingerprint);
+            w.defs(&defs);
+        }
         drop(defs);
 
         let (matches, words) = with_progress("matching", total, progress, |done| {
@@ -199,6 +216,9 @@ impl Engine {
                 done,
             )
         });
+        if let Some(w) = digest.as_mut() {
+            w.words(&words);
+        }
         let stage_learn::Learned {
             mut entities,
             kb_len,
@@ -207,6 +227,7 @@ impl Engine {
             mut ids,
             matcher,
             context,
+            fingerprint: _,
         } = learned;
         // The matcher is large (an automaton of every alias, learned ones
         // included), and nothing after matching uses it.
@@ -247,7 +268,18 @@ impl Engine {
             &derived,
             kb_len,
         );
-        let mentions: Vec<Mention> = stage_link::assemble(docs, found, runs, people, &resolved);
+        let mut keep = digest.map(|w| {
+            w.resolved(&resolved, &entities);
+            move |r: &DocRuns, p: &DocPeople| w.names(r, p)
+        });
+        let mentions: Vec<Mention> = stage_link::assemble(
+            docs,
+            found,
+            runs,
+            people,
+            &resolved,
+            keep.as_mut().map(|k| k as &mut dyn FnMut(&DocRuns, &DocPeople)),
+        );
         progress(Progress {
             stage: "done",
             done: total,
@@ -255,6 +287,274 @@ impl Engine {
         });
         drop(resolved);
         Analysis { entities, mentions }
+    }
+}
+
+/// What an earlier analysis of a corpus leaves for [`Engine::reanalyse`].
+pub struct Earlier<'a> {
+    /// Its digest (see [`super::digest`]).
+    pub digest: Digest,
+    /// For each document of the corpus now, its place in the earlier corpus
+    /// when its text is the same.
+    pub same: Vec<Option<DocId>>,
+    /// The ids of the earlier analysis's entities, by their place there.
+    pub entity_ids: Vec<Box<str>>,
+    /// The earlier mentions of the earlier document at this place, with
+    /// the earlier entities' places; `None` if they cannot be had.
+    pub mentions: &'a (dyn Fn(DocId) -> Option<Vec<Mention>> + Sync),
+}
+
+/// Why [`Engine::reanalyse`] could not reuse an earlier analysis: the
+/// corpus has to be analysed whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whole {
+    /// The earlier analysis does not fit the corpus.
+    Unfit,
+    /// What the changed files define changes what the corpus teaches the
+    /// engine, so every document may match otherwise.
+    Learned,
+}
+
+/// An analysis made by [`Engine::reanalyse`].
+#[derive(Debug)]
+pub struct Reanalysed {
+    pub analysis: Analysis,
+    /// For each document: were its mentions made again (`true`), or are
+    /// they the earlier ones?
+    pub fresh: Vec<bool>,
+}
+
+impl Engine {
+    /// Analyses `corpus` again from an earlier analysis of it in which the
+    /// documents `earlier.same` names have the same text: the result is
+    /// what [`Engine::analyse`] would give, but only these documents are
+    /// matched and named again:
+    /// - the new and changed ones;
+    /// - those with a word whose standing as an ordinary word the change
+    ///   turned (a word of a changed file that no other file has);
+    /// - those with a name whose link the change turned (a name that is
+    ///   now more frequent than another, or a variant of a new one).
+    ///
+    /// The corpus-wide stages run again from the other documents' digests:
+    /// learning (its definitions), the word sets (every text is read and
+    /// split into words), and naming. When the change alters what the
+    /// corpus teaches (a new abbreviation defined), every document may
+    /// match otherwise, and `Err(Whole::Learned)` says to analyse it whole.
+    /// A digest of the new analysis goes to `digest` if it is given.
+    pub fn reanalyse<W: std::io::Write>(
+        &self,
+        corpus: &Corpus,
+        earlier: Earlier<'_>,
+        progress: &mut dyn FnMut(Progress),
+        digest: Option<&mut DigestWriter<W>>,
+    ) -> Result<Reanalysed, Whole> {
+        let docs = &corpus.docs;
+        let total = docs.len();
+        let Earlier {
+            digest: before,
+            same,
+            entity_ids,
+            mentions: earlier_mentions,
+        } = earlier;
+        if same.len() != total {
+            return Err(Whole::Unfit);
+        }
+        // Each earlier document's digest, moved to its place now.
+        let mut old: Vec<Option<super::digest::DocDigest>> =
+            before.docs.into_iter().map(Some).collect();
+        let mut kept: Vec<Option<super::digest::DocDigest>> = Vec::with_capacity(total);
+        for s in &same {
+            match s {
+                Some(o) => match old.get_mut(*o as usize).and_then(Option::take) {
+                    Some(d) => kept.push(Some(d)),
+                    // Two documents cannot be one earlier document.
+                    None => return Err(Whole::Unfit),
+                },
+                None => kept.push(None),
+            }
+        }
+        drop(old);
+        progress(Progress {
+            stage: "learning",
+            done: 0,
+            total,
+        });
+        let kb = stage_kb::kb_aliases(&self.kb);
+        let mut defs: Vec<DocDefinitions> = kept
+            .iter_mut()
+            .map(|k| k.as_mut().map(|k| std::mem::take(&mut k.defs)).unwrap_or_default())
+            .collect();
+        defs.par_iter_mut()
+            .zip(docs)
+            .zip(&kept)
+            .filter(|(_, k)| k.is_none())
+            .for_each(|((d, doc), _)| *d = stage_learn::definitions(&doc.text.fetch()));
+        let learned = stage_learn::learn(kb, docs, &defs);
+        if learned.fingerprint != before.learned {
+            return Err(Whole::Learned);
+        }
+        progress(Progress {
+            stage: "matching",
+            done: 0,
+            total,
+        });
+        let words = stage_match::word_sets(docs);
+        let changed = words.changed(&before.words);
+        drop(before.words);
+        // The documents matched and named again before naming: the new and
+        // changed ones, and those whose words may now split otherwise.
+        let mut again: Vec<bool> = kept.iter().map(Option::is_none).collect();
+        if !changed.is_empty() {
+            let ask: Vec<bool> = again.iter().map(|a| !a).collect();
+            for (a, w) in again
+                .iter_mut()
+                .zip(stage_match::with_changed_words(docs, &ask, &changed))
+            {
+                *a |= w;
+            }
+        }
+        drop(changed);
+        fn both<F: Fn(&crate::corpus::Document) -> (std::borrow::Cow<'_, str>, stage_match::DocMatches)>(
+            f: F,
+        ) -> F {
+            f
+        }
+        let match_one = both(|doc: &crate::corpus::Document| {
+            let text = doc.text.fetch();
+            let mut scratch = stage_match::WordSets::default();
+            let m = stage_match::match_doc(
+                &text,
+                &learned.matcher,
+                &learned.entities,
+                &learned.context,
+                &mut scratch,
+            );
+            (text, m)
+        });
+        let made: Vec<Option<(Vec<KeptFound>, DocRuns, DocPeople)>> = docs
+            .par_iter()
+            .zip(&again)
+            .map(|(doc, &a)| {
+                a.then(|| {
+                    let (text, m) = match_one(doc);
+                    let runs = stage_names::runs(&text, &m.candidates, &words);
+                    let f: Vec<Found> = m.found.iter().map(Found::from).collect();
+                    let people = stage_names::people(&text, &f, &runs, &learned.entities);
+                    (m.found, runs, people)
+                })
+            })
+            .collect();
+        let mut found: Vec<Option<Vec<KeptFound>>> = Vec::with_capacity(total);
+        let mut runs: Vec<DocRuns> = Vec::with_capacity(total);
+        let mut people: Vec<DocPeople> = Vec::with_capacity(total);
+        for (m, k) in made.into_iter().zip(kept) {
+            match (m, k) {
+                (Some((f, r, p)), _) => {
+                    found.push(Some(f));
+                    runs.push(r);
+                    people.push(p);
+                }
+                (None, Some(k)) => {
+                    found.push(None);
+                    runs.push(k.runs);
+                    people.push(k.people);
+                }
+                // A document not made again is one kept.
+                (None, None) => return Err(Whole::Unfit),
+            }
+        }
+        progress(Progress {
+            stage: "names",
+            done: 0,
+            total,
+        });
+        let mut entities = learned.entities.clone();
+        let mut ids = learned.ids.clone();
+        let resolved = stage_names::resolve_names(
+            docs,
+            &runs,
+            &people,
+            &mut entities,
+            &mut ids,
+            &learned.kb_keys,
+            &learned.derived,
+            learned.kb_len,
+        );
+        // A name whose link is not the earlier one: the documents that have
+        // it are assembled again.
+        let turned = |k: &str| -> bool {
+            let now = resolved
+                .get(k)
+                .map(|&(e, s, c)| (entities[e as usize].id.as_str(), s, c));
+            let then = before.resolved.get(k).map(|(e, s, c)| (&**e, *s, *c));
+            now != then
+        };
+        let new_place: rustc_hash::FxHashMap<&str, EntityId> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i as EntityId))
+            .collect();
+        let moved: Vec<Option<EntityId>> = entity_ids
+            .iter()
+            .map(|id| new_place.get(&**id).copied())
+            .collect();
+        let per_doc: Vec<(Vec<Mention>, bool)> = (0..total)
+            .into_par_iter()
+            .map(|d| {
+                let doc = &docs[d];
+                let (r, p) = (&runs[d], &people[d]);
+                let reused = (found[d].is_none()
+                    && !(0..r.runs.len()).any(|i| turned(r.key(i))))
+                .then(|| {
+                    let mut m = earlier_mentions(same[d]?)?;
+                    for x in &mut m {
+                        x.doc = d as DocId;
+                        x.entity = (*moved.get(x.entity as usize)?)?;
+                    }
+                    Some(m)
+                })
+                .flatten();
+                match reused {
+                    Some(m) => (m, false),
+                    None => {
+                        let (text, f) = match &found[d] {
+                            Some(f) => (doc.text.fetch(), std::borrow::Cow::Borrowed(f)),
+                            None => {
+                                let (text, m) = match_one(doc);
+                                (text, std::borrow::Cow::Owned(m.found))
+                            }
+                        };
+                        let m = stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
+                        (m, true)
+                    }
+                }
+            })
+            .collect();
+        drop(found);
+        if let Some(w) = digest {
+            w.learned(learned.fingerprint);
+            w.defs(&defs);
+            w.words(&words);
+            w.resolved(&resolved, &entities);
+            for (r, p) in runs.iter().zip(&people) {
+                w.names(r, p);
+            }
+        }
+        let mut mentions = Vec::with_capacity(per_doc.iter().map(|(m, _)| m.len()).sum());
+        let mut fresh = Vec::with_capacity(total);
+        for (m, f) in per_doc {
+            mentions.extend(m);
+            fresh.push(f);
+        }
+        progress(Progress {
+            stage: "done",
+            done: total,
+            total,
+        });
+        Ok(Reanalysed {
+            analysis: Analysis { entities, mentions },
+            fresh,
+        })
     }
 }
 
@@ -1027,6 +1327,219 @@ mod tests {
             .map(|d| d.id.as_str())
             .collect();
         assert!(kept.is_empty(), "texts kept in memory: {kept:?}");
+    }
+
+    /// The dev corpus and the seeds, as (name, text).
+    fn change_base() -> Vec<(String, String)> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dev/corpus");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        for (name, bytes) in crate::load::bundled_files() {
+            files.push((name.to_string(), String::from_utf8(bytes.to_vec()).unwrap()));
+        }
+        files
+    }
+
+    fn corpus_of(files: &[(String, String)]) -> Corpus {
+        let files: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_bytes()))
+            .collect();
+        crate::corpus::load_embedded("test", &files)
+    }
+
+    /// Analyses `before` whole with its digest, then `after` from it, and
+    /// whole: the analysis from the earlier one and which documents were
+    /// made again, and the whole one.
+    fn again_and_whole(
+        e: &Engine,
+        before: &[(String, String)],
+        after: &[(String, String)],
+    ) -> (Result<Reanalysed, Whole>, Analysis) {
+        let (old, new) = (corpus_of(before), corpus_of(after));
+        let mut w = DigestWriter::new(Vec::new(), 7);
+        let first = e.analyse_digested(&old, &mut |_| {}, Some(&mut w));
+        let bytes = w.finish().unwrap();
+        let digest = Digest::from_bytes(&bytes, 7, old.docs.len()).unwrap();
+        let same = new
+            .docs
+            .iter()
+            .map(|d| {
+                old.docs
+                    .iter()
+                    .position(|o| o.id == d.id && *o.text == *d.text)
+                    .map(|o| o as DocId)
+            })
+            .collect();
+        let mentions = |o: DocId| {
+            Some(
+                first
+                    .mentions
+                    .iter()
+                    .filter(|m| m.doc == o)
+                    .copied()
+                    .collect(),
+            )
+        };
+        let earlier = Earlier {
+            digest,
+            same,
+            entity_ids: first.entities.iter().map(|e| e.id.as_str().into()).collect(),
+            mentions: &mentions,
+        };
+        let mut w2 = DigestWriter::new(Vec::new(), 8);
+        let again = e.reanalyse(&new, earlier, &mut |_| {}, Some(&mut w2));
+        let whole = e.analyse(&new);
+        if again.is_ok() {
+            // The digest made from the earlier one is the one made whole.
+            let mut w3 = DigestWriter::new(Vec::new(), 8);
+            e.analyse_digested(&new, &mut |_| {}, Some(&mut w3));
+            let n = new.docs.len();
+            let read = |w: DigestWriter<Vec<u8>>| Digest::from_bytes(&w.finish().unwrap(), 8, n);
+            let (a, b) = (read(w2), read(w3));
+            assert!(a.is_some() && a == b, "the digests differ");
+        }
+        (again, whole)
+    }
+
+    #[test]
+    fn a_changed_file_is_analysed_again_alone_and_the_result_is_the_whole_analysis() {
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let before = change_base();
+        let mut after = before.clone();
+        // A new person, named in full and then by surname, in one file.
+        after[3].1.push_str(
+            "\n\nThe analyst Zarina Quddusi told reporters the talks had stalled. Quddusi added that the TTP was regrouping.\n",
+        );
+        let (again, whole) = again_and_whole(&e, &before, &after);
+        let again = again.expect("no new definition: the earlier analysis is used");
+        assert_eq!(again.analysis.mentions, whole.mentions);
+        assert_eq!(again.analysis.entities, whole.entities);
+        let corpus = corpus_of(&after);
+        let fresh: Vec<&str> = (0..after.len())
+            .filter(|&d| again.fresh[d])
+            .map(|d| corpus.docs[d].id.as_str())
+            .collect();
+        assert_eq!(fresh, vec![after[3].0.as_str()], "only the changed file is made again");
+        let table = super::test_support::mention_table(&corpus, &again.analysis);
+        assert!(table.iter().any(|r| r.1 == "Quddusi" && r.3 == Source::Person));
+    }
+
+    #[test]
+    fn a_new_definition_asks_for_the_whole_analysis() {
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let before = change_base();
+        let mut after = before.clone();
+        after[0].1.push_str("\n\nThe Harkat Liberation Front (HLF) claimed it.\n");
+        let (again, _) = again_and_whole(&e, &before, &after);
+        assert_eq!(again.unwrap_err(), Whole::Learned);
+    }
+
+    #[test]
+    fn a_damaged_digest_is_not_read() {
+        let corpus = corpus_of(&change_base());
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let mut w = DigestWriter::new(Vec::new(), 1);
+        e.analyse_digested(&corpus, &mut |_| {}, Some(&mut w));
+        let bytes = w.finish().unwrap();
+        let n = corpus.docs.len();
+        assert!(Digest::from_bytes(&bytes, 1, n).is_some());
+        assert!(Digest::from_bytes(&bytes, 2, n).is_none(), "another tag");
+        assert!(Digest::from_bytes(&bytes, 1, n + 1).is_none(), "another corpus");
+        assert!(Digest::from_bytes(&bytes[..bytes.len() - 1], 1, n).is_none());
+        let mut bad = bytes.clone();
+        bad[bytes.len() / 2] ^= 1;
+        assert!(Digest::from_bytes(&bad, 1, n).is_none());
+    }
+
+    mod changes {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// What a change may add to a file: new people, new and old
+        /// words, names that vary an old one, a definition.
+        const LINES: &[&str] = &[
+            "The analyst Zarina Quddusi said the talks had stalled. Quddusi added more.",
+            "Officials in Peshawar described a zorblaxian pattern of attacks.",
+            "Zorblaxian Networks denied it.",
+            "The Tehreek-e-Taliban Pakistan said nothing.",
+            "Spokesman Imran Qadeer Baloch met Faran Jeffery in Kabul.",
+            "Jeffrey recommends patience.",
+            "The Pakistani Taliban and the ISKP were blamed.",
+            "Police said the Lakki Marwat Front was new.",
+            "The Harkat Liberation Front (HLF) claimed it.",
+            "meanwhile, police and officials met.",
+        ];
+
+        #[derive(Debug, Clone)]
+        enum Edit {
+            Append(usize, usize),
+            Cut(usize),
+            Remove(usize),
+            Add(usize, usize),
+        }
+
+        fn edit() -> impl Strategy<Value = Edit> {
+            prop_oneof![
+                (0..40usize, 0..LINES.len()).prop_map(|(f, l)| Edit::Append(f, l)),
+                (0..40usize).prop_map(Edit::Cut),
+                (0..40usize).prop_map(Edit::Remove),
+                (0..40usize, 0..LINES.len()).prop_map(|(f, l)| Edit::Add(f, l)),
+            ]
+        }
+
+        fn apply(files: &mut Vec<(String, String)>, edits: &[Edit]) {
+            for (n, e) in edits.iter().enumerate() {
+                let len = files.len();
+                match *e {
+                    Edit::Append(f, l) => files[f % len].1.push_str(&format!("\n\n{}\n", LINES[l])),
+                    Edit::Cut(f) => {
+                        let t = &mut files[f % len].1;
+                        let half = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                        let at = t[..half].rfind('\n').unwrap_or(0);
+                        t.truncate(at);
+                    }
+                    Edit::Remove(f) if len > 2 => {
+                        files.remove(f % len);
+                    }
+                    Edit::Remove(_) => {}
+                    Edit::Add(f, l) => {
+                        let text = format!("{}\n\n{}\n", files[f % len].1, LINES[l]);
+                        files.push((format!("zz_added_{n}.txt"), text));
+                    }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+            /// Whatever files change, the analysis made from the earlier one
+            /// is the whole analysis of the corpus now, or the engine says
+            /// that only a whole one will do because what it learned changed.
+            #[test]
+            fn the_analysis_made_again_is_the_whole_one(edits in proptest::collection::vec(edit(), 1..4)) {
+                let e = Engine::new(KnowledgeBase::default_kb());
+                let before = change_base();
+                let mut after = before.clone();
+                apply(&mut after, &edits);
+                let (again, whole) = again_and_whole(&e, &before, &after);
+                match again {
+                    Ok(again) => {
+                        prop_assert_eq!(&again.analysis.entities, &whole.entities);
+                        prop_assert_eq!(&again.analysis.mentions, &whole.mentions);
+                    }
+                    Err(why) => prop_assert_eq!(why, Whole::Learned),
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! ([`stage_context`]), spelling-variant suggestions, and a person's
 //! annotations (applied last, always winning).
 
+pub mod digest;
 pub mod discover;
 pub mod engine;
 mod forms;
@@ -204,6 +205,20 @@ impl Mention {
         self.start as usize..self.end as usize
     }
 }
+/// Feeds an entity's id, name, aliases and kind to `h`: what the index
+/// cache's key and the engine's fingerprint of what it learned hash.
+pub fn hash_entity(h: &mut impl std::hash::Hasher, e: &Entity) {
+    for s in std::iter::once(&e.id)
+        .chain(std::iter::once(&e.name))
+        .chain(&e.aliases)
+    {
+        h.write(s.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.write(e.kind.as_str().as_bytes());
+    h.write_u8(0xfe);
+}
+
 /// A readable entity id from a name ("Pak Army" → `pak-army`), made unique
 /// with a numeric suffix while `taken` says the id is in use.
 pub fn unique_id(name: &str, taken: impl Fn(&str) -> bool) -> String {

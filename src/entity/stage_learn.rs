@@ -20,13 +20,14 @@ use super::{Entity, EntityId, Kind, Source};
 use crate::corpus::Document;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::ops::Range;
 
 /// The confidence of a mention found by a learned alias.
 pub(crate) const LEARNED_CONFIDENCE: u8 = 95;
 
 /// What one document defines, as byte ranges into its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocDefinitions {
     pub abbreviations: Vec<AbbrDef>,
     /// "Operation X" phrases: (whole name, bare X).
@@ -69,6 +70,10 @@ pub struct Learned {
     pub context: Context,
     /// Every alias, the knowledge base's and the learned ones.
     pub matcher: Matcher,
+    /// A fingerprint of what was learned: every learned alias and derived
+    /// form with its entity, and every entity. Two corpora with the same
+    /// knowledge base and the same fingerprint match every text alike.
+    pub fingerprint: u64,
 }
 
 /// Clusters every document's definitions with each other and with the
@@ -85,6 +90,8 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
     } = kb;
     let kb_len = entities.len();
     let mut ids: HashSet<String> = entities.iter().map(|e| e.id.clone()).collect();
+    // What is learned, as it is learned (see `Learned::fingerprint`).
+    let mut fp = rustc_hash::FxHasher::default();
     let mut clusters = Clusters::default();
     let mut surface: BTreeMap<String, (String, Source)> = BTreeMap::new();
     let note = |k: &str, text: &str, source: Source, s: &mut BTreeMap<String, (String, Source)>| {
@@ -204,6 +211,9 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
                 // "SIGAR" and "Sigar" are one name.
                 let target = Target::for_alias(text, owner, *source, LEARNED_CONFIDENCE)
                     .with_acronym_cases(text, || *source == Source::Abbreviation);
+                fp.write(text.as_bytes());
+                fp.write_u32(owner);
+                fp.write_u8(*source as u8);
                 builder.add(text, target);
                 let is_country = |w: &str| is_country_word(w, &countries);
                 for form in derived_forms(text, entities[owner as usize].kind, &is_country) {
@@ -211,6 +221,8 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
                     if kb_keys.contains_key(&k) || derived.contains_key(&k) || too_short(&form) {
                         continue;
                     }
+                    fp.write(form.as_bytes());
+                    fp.write_u32(owner);
                     derived.insert(k, owner);
                     let target = Target::for_alias(&form, owner, Source::Rule, LEARNED_CONFIDENCE);
                     builder.add(&form, target);
@@ -222,7 +234,11 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
             }
         }
     }
+    for e in &entities {
+        super::hash_entity(&mut fp, e);
+    }
     Learned {
+        fingerprint: fp.finish(),
         entities,
         kb_len,
         kb_keys,

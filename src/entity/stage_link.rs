@@ -24,13 +24,15 @@ const TRIM_EVERY: usize = 8;
 
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document; each document's are let go once
-/// its mentions are made.
+/// its mentions are made, and given to `keep` first, in order, if it is
+/// given.
 pub fn assemble(
     docs: &[Document],
     found: Vec<Vec<KeptFound>>,
     runs: Vec<DocRuns>,
     people: Vec<DocPeople>,
     resolved: &Resolved,
+    mut keep: Option<&mut dyn FnMut(&DocRuns, &DocPeople)>,
 ) -> Vec<Mention> {
     let mut all = Vec::new();
     let mut parts = found.into_iter().zip(runs).zip(people);
@@ -40,21 +42,34 @@ pub fn assemble(
         if window.is_empty() {
             break;
         }
-        let per_doc: Vec<Vec<Mention>> = window
+        let keeping = keep.is_some();
+        let per_doc: Vec<(Vec<Mention>, Option<(DocRuns, DocPeople)>)> = window
             .into_par_iter()
             .enumerate()
             .map(|(i, ((found, runs), people))| {
                 let d = first + i;
-                let found: Vec<Found> = found.iter().map(Found::from).collect();
-                let mut m = doc_mentions(d as DocId, &found, &runs, &people, resolved);
-                drop((found, runs, people));
-                if let Some(doc) = docs.get(d) {
-                    initials_of_names(&doc.text.fetch(), &mut m);
+                let text = docs.get(d).map(|doc| doc.text.fetch());
+                let m = mentions_of(
+                    d as DocId,
+                    text.as_deref().unwrap_or(""),
+                    &found,
+                    &runs,
+                    &people,
+                    resolved,
+                );
+                (m, keeping.then_some((runs, people)))
+            })
+            .collect();
+        first += per_doc.len();
+        let per_doc: Vec<Vec<Mention>> = per_doc
+            .into_iter()
+            .map(|(m, kept)| {
+                if let (Some(keep), Some((runs, people))) = (keep.as_mut(), kept) {
+                    keep(&runs, &people);
                 }
                 m
             })
             .collect();
-        first += per_doc.len();
         all.reserve(per_doc.iter().map(Vec::len).sum());
         for m in per_doc {
             all.extend(m);
@@ -67,6 +82,23 @@ pub fn assemble(
     }
     all.shrink_to_fit();
     all
+}
+
+/// The mentions of document `doc`, whose text is `text`, from its matches,
+/// runs and people: what [`assemble`] makes of each document.
+pub fn mentions_of(
+    doc: DocId,
+    text: &str,
+    found: &[KeptFound],
+    runs: &DocRuns,
+    people: &DocPeople,
+    resolved: &Resolved,
+) -> Vec<Mention> {
+    let found: Vec<Found> = found.iter().map(Found::from).collect();
+    let mut m = doc_mentions(doc, &found, runs, people, resolved);
+    drop(found);
+    initials_of_names(text, &mut m);
+    m
 }
 
 /// The mentions of one document, sorted by start (the longer first where
@@ -297,6 +329,7 @@ mod tests {
             runs,
             people,
             &HashMap::default(),
+            None,
         );
         let docs: Vec<(u32, u32)> = m.iter().map(|m| (m.doc, m.start)).collect();
         assert_eq!(docs, vec![(0, 4), (1, 0)]);

@@ -67,6 +67,42 @@ pub fn match_all(
     (all.into_iter().map(|(_, m)| m).collect(), words)
 }
 
+/// The corpus's word sets, as [`match_all`] makes them, without matching:
+/// every text is read and split into words.
+pub fn word_sets(docs: &[Document]) -> WordSets {
+    docs.par_iter()
+        .fold(WordSets::default, |mut sets, doc| {
+            let text = doc.text.fetch();
+            for piece in crate::text::pieces(&text, TOKEN_PIECE) {
+                sets.add(&text, &tokens_in(&text, piece));
+            }
+            sets
+        })
+        .reduce(WordSets::default, |mut a, b| {
+            a.merge(b);
+            a
+        })
+}
+
+/// Which of `docs` have a word whose standing `changed` says has changed
+/// (see [`WordSets::changed`]): a document without one splits its
+/// capitalised words into names as it did. Only those `ask` names are read.
+pub fn with_changed_words(docs: &[Document], ask: &[bool], changed: &WordSets) -> Vec<bool> {
+    docs.par_iter()
+        .zip(ask)
+        .map(|(doc, &ask)| {
+            ask && {
+                let text = doc.text.fetch();
+                crate::text::pieces(&text, TOKEN_PIECE).any(|piece| {
+                    tokens_in(&text, piece)
+                        .iter()
+                        .any(|t| changed.has_any(&text[t.start..t.end]))
+                })
+            }
+        })
+        .collect()
+}
+
 /// Matches one document's text, lets its context decide the matches that
 /// context decides, widens the matches by rule, adds its words
 /// to `words` and gathers its name candidates.

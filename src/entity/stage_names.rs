@@ -245,7 +245,7 @@ fn is_byline_verb(w: &str) -> bool {
 }
 
 /// A run of capitalised words that nothing matched.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Run {
     pub start: u32,
     pub end: u32,
@@ -281,7 +281,7 @@ impl Run {
 }
 
 /// The name runs of one document, with their keys.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocRuns {
     pub runs: Vec<Run>,
     /// Every run's key, one after another.
@@ -289,6 +289,26 @@ pub struct DocRuns {
 }
 
 impl DocRuns {
+    /// Do these runs and `people` belong together, every index and key
+    /// range within bounds? (What a digest read back must show before it
+    /// is used.)
+    pub fn fits(&self, people: &DocPeople) -> bool {
+        let n = self.runs.len();
+        let key_fits = |k: &Range<u32>| {
+            k.start <= k.end
+                && self.keys.is_char_boundary(k.start as usize)
+                && self.keys.is_char_boundary(k.end as usize)
+                && (k.end as usize) <= self.keys.len()
+        };
+        self.runs.iter().all(|r| {
+            key_fits(&r.key) && r.start <= r.end && r.parts().is_none_or(|(x, y)| x < y && (y as usize) < n)
+        }) && people.consumed.len() == n
+            && people.persons.iter().all(|&i| i < n)
+            && people.refs.iter().all(|&(i, t, _, _)| {
+                i < n && !matches!(t, PersonTarget::Run(j) if j >= n)
+            })
+    }
+
     /// The normalised key of `self.runs[i]`.
     pub fn key(&self, i: usize) -> &str {
         let k = &self.runs[i].key;
@@ -471,7 +491,7 @@ fn inverted_runs(text: &str, out: &mut DocRuns) {
 }
 
 /// Whom a short reference to a person points to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PersonTarget {
     Entity(EntityId),
     /// The name run of this index in the same document.
@@ -479,7 +499,7 @@ pub enum PersonTarget {
 }
 
 /// The people of one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocPeople {
     /// (run, target, source, confidence): single words that refer to a
     /// person named in full.

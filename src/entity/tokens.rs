@@ -305,7 +305,7 @@ mod tests {
     }
 }
 /// Corpus-wide word facts that tell names from ordinary words.
-#[derive(Default)]
+#[derive(Default, Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WordSets {
     /// Words the corpus uses in lower case (so "Tensions" opening a heading
     /// is an ordinary word).
@@ -338,6 +338,29 @@ impl WordSets {
                 self.mid_sentence.insert(w.to_string());
             }
         }
+    }
+
+    /// The words whose standing differs between `self` and `other`: in
+    /// one set and not in the other.
+    pub fn changed(&self, other: &WordSets) -> WordSets {
+        let differ = |a: &HashSet<String>, b: &HashSet<String>| -> HashSet<String> {
+            a.symmetric_difference(b).cloned().collect()
+        };
+        WordSets {
+            lowercase: differ(&self.lowercase, &other.lowercase),
+            mid_sentence: differ(&self.mid_sentence, &other.mid_sentence),
+        }
+    }
+
+    /// Are both sets empty?
+    pub fn is_empty(&self) -> bool {
+        self.lowercase.is_empty() && self.mid_sentence.is_empty()
+    }
+
+    /// Is `w`, or `w` in lower case, a word of these sets? (What tells
+    /// whether the standing of a document's word is among the changed.)
+    pub fn has_any(&self, w: &str) -> bool {
+        self.mid_sentence.contains(w) || contains_lowercased(&self.lowercase, w)
     }
 
     /// Adds another share's words.

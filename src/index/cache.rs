@@ -59,7 +59,7 @@ impl Key {
     pub fn new(corpus: &Corpus, kb: &KnowledgeBase) -> Key {
         let mut h = rustc_hash::FxHasher::default();
         for e in kb.entities() {
-            hash_entity(&mut h, e);
+            crate::entity::hash_entity(&mut h, e);
         }
         let kb = h.finish();
         let mut h = rustc_hash::FxHasher::default();
@@ -86,18 +86,6 @@ fn engine() -> String {
         env!("CARGO_PKG_VERSION"),
         env!("DOSSIER_ENGINE_HASH")
     )
-}
-
-fn hash_entity(h: &mut impl Hasher, e: &Entity) {
-    for s in std::iter::once(&e.id)
-        .chain(std::iter::once(&e.name))
-        .chain(&e.aliases)
-    {
-        h.write(s.as_bytes());
-        h.write_u8(0xff);
-    }
-    h.write(e.kind.as_str().as_bytes());
-    h.write_u8(0xfe);
 }
 
 /// An entity as stored (postcard is not self-describing, so no field is
