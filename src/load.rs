@@ -3,7 +3,10 @@
 
 use crate::annotate::{Journal, JournalError, Workspace};
 use crate::corpus::{self, Corpus, CorpusError};
-use crate::entity::{Engine, KbError, KnowledgeBase, Progress};
+use crate::entity::digest::{Digest, DigestWriter};
+use crate::entity::engine::Earlier;
+use crate::entity::{DocId, Engine, KbError, KnowledgeBase, Progress};
+use crate::files;
 use crate::index::{Forms, Index, cache, words};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -304,7 +307,17 @@ fn analyse(
     }
     let mut key = cache::Key::new(&corpus, &kb);
     let mut reuse = Some(reuse);
-    if let Some(c) = cached.filter(|c| c.is_for(&key)) {
+    // A cache of this engine and knowledge base for the corpus as it was:
+    // what lets only the files that changed be analysed again.
+    let mut earlier = None;
+    let cached = match cached {
+        Some(c) if !c.is_for(&key) => {
+            earlier = Some(c).filter(|c| c.key().same_engine_and_kb(&key));
+            None
+        }
+        c => c,
+    };
+    if let Some(c) = cached {
         // The files' records are needed again only if the lists turn out
         // damaged: they are freed now, on the side (or here, if no thread
         // can be had), before the lists are read.
@@ -356,21 +369,143 @@ fn analyse(
         warn(&mut corpus, path, format!("index cache not written: {e}"));
         cache_path = None;
     }
+    let engine = Engine::new(kb);
+    // The engine's digest of the analysis goes to a scratch file beside the
+    // cache as it is made, and beside the cache once the cache is written.
+    let mut digest = cache_path.as_deref().and_then(|p| {
+        let file = files::scratch_file(p.parent()).ok()?;
+        Some(DigestWriter::new(std::io::BufWriter::new(file), key.tag()))
+    });
+    let mut corpus = match (&cache_path, earlier) {
+        (Some(path), Some(earlier)) => {
+            let corpus = Arc::new(corpus);
+            listed(&corpus);
+            match again(&engine, &corpus, earlier, path, progress, digest.as_mut()) {
+                Some((analysis, forms)) => {
+                    return keep(
+                        corpus, analysis, forms, &engine, &key, &reuse, cache_path, digest,
+                    );
+                }
+                // Analysed whole: the digest is written again from the start.
+                None => {
+                    digest = cache_path.as_deref().and_then(|p| {
+                        let file = files::scratch_file(p.parent()).ok()?;
+                        Some(DigestWriter::new(std::io::BufWriter::new(file), key.tag()))
+                    });
+                    Arc::try_unwrap(corpus).unwrap_or_else(|shared| (*shared).clone())
+                }
+            }
+        }
+        (_, _) => corpus,
+    };
     // The engine reads every text: those of unchanged files are read now.
     prepare_texts(&mut corpus, spill.get().cloned(), cache_path.as_deref());
-    let mut corpus = Arc::new(corpus);
+    let corpus = Arc::new(corpus);
     listed(&corpus);
-    let engine = Engine::new(kb);
-    let analysis = engine.analyse_with_progress(&corpus, progress);
+    let analysis = engine.analyse_digested(&corpus, progress, digest.as_mut());
     crate::entity::release_freed_memory();
     let forms = Forms::of(&corpus, &analysis.mentions);
+    keep(
+        corpus, analysis, forms, &engine, &key, &reuse, cache_path, digest,
+    )
+}
+
+/// A digest of an analysis, written to a scratch file as it is made.
+type Digesting = DigestWriter<std::io::BufWriter<std::fs::File>>;
+
+/// The analysis of `corpus` made from the one `earlier` cached at `cache`
+/// for the corpus as it was, analysing again only the files that changed
+/// (see [`Engine::reanalyse`]), with its forms; its digest goes to
+/// `digest`. `None` when the earlier analysis or its digest cannot be
+/// used, or the change needs the corpus analysed whole.
+fn again(
+    engine: &Engine,
+    corpus: &Arc<Corpus>,
+    earlier: cache::Cached,
+    cache: &Path,
+    progress: &mut dyn FnMut(Progress),
+    digest: Option<&mut Digesting>,
+) -> Option<(crate::entity::Analysis, Forms)> {
+    crate::tmark("again0");
+    let (tag, docs) = (earlier.key().tag(), earlier.key().docs as usize);
+    let bytes = files::read_regular(&cache::digest_path(cache), DIGEST_CAP).ok()?;
+    let before = Digest::from_bytes(&bytes, tag, docs)?;
+    drop(bytes);
+    crate::tmark("digestread");
+    let signed = words::read(&words::path_beside(cache), earlier.key().corpus, docs);
+    let stored = earlier.stored().ok()?;
+    crate::tmark("stored");
+    let mentions = |then: DocId, now: DocId| {
+        let text = &corpus.docs.get(now as usize)?.text;
+        stored.doc(then, text).map(|(m, _)| m)
+    };
+    let made = engine
+        .reanalyse(
+            corpus,
+            Earlier {
+                digest: before,
+                entity_ids: stored.entity_ids(),
+                mentions: &mentions,
+                signatures: signed.as_ref(),
+            },
+            progress,
+            digest,
+        )
+        .ok()?;
+    // The signatures of the documents that are the same are the earlier
+    // ones: only the others' texts are read for theirs.
+    let sigs = match &signed {
+        Some(earlier) => words::build_from(corpus, earlier, &made.same),
+        None => words::build(corpus),
+    };
+    drop(signed);
+    corpus.words.set(sigs);
+    crate::tmark("reanalysed");
+    crate::entity::release_freed_memory();
+    let forms = Forms::of_known(corpus, &made.analysis.mentions, |d| {
+        let then = (*made.earlier.get(d as usize)?)?;
+        let (_, forms) = stored.doc(then, &corpus.docs[d as usize].text)?;
+        forms.iter().map(|&f| stored.form(f)).collect()
+    });
+    crate::tmark("forms");
+    Some((made.analysis, forms))
+}
+
+/// The most bytes of a digest read: far more than one of 100,000 articles
+/// takes.
+const DIGEST_CAP: u64 = 16 << 30;
+
+/// Keeps the analysis of `corpus` just made: its word signatures, the
+/// cache and the digest (when there is a cache), then the index opened
+/// from the cache, as a restart opens it.
+#[allow(clippy::too_many_arguments)]
+fn keep(
+    mut corpus: Arc<Corpus>,
+    analysis: crate::entity::Analysis,
+    forms: Forms,
+    engine: &Engine,
+    key: &cache::Key,
+    reuse: &corpus::Reuse,
+    cache_path: Option<PathBuf>,
+    digest: Option<Digesting>,
+) -> Result<Analysed, OpenError> {
+    let warn = |corpus: &mut Corpus, path: &std::path::Path, message: String| {
+        corpus.warnings.push(crate::corpus::Warning {
+            path: path.to_path_buf(),
+            message,
+        });
+    };
+    crate::tmark("keep0");
     // The words of every text, while the texts are in memory: what lets a
     // decision about a text search only the documents that may have it.
-    corpus.words.set(words::build(&corpus));
+    if corpus.words.get().is_none() {
+        corpus.words.set(words::build(&corpus));
+    }
     if let (Some(path), Some(sigs)) = (&cache_path, corpus.words.get()) {
         // Without them a decision searches every document: nothing is lost.
         let _ = words::store(&words::path_beside(path), key.corpus, sigs);
     }
+    crate::tmark("sigs");
     // From here on, a text is read when it is shown, searched or exported:
     // the texts are let go before the cache is written and the index built.
     if let Some(lazy) = corpus.lazy_copy() {
@@ -378,14 +513,18 @@ fn analyse(
         crate::entity::release_freed_memory();
     }
     if let Some(path) = &cache_path {
-        match cache::store(path, &key, &reuse.records(&corpus), &analysis, &forms) {
+        match cache::store(path, key, &reuse.records(&corpus), &analysis, &forms) {
             Ok(()) => {
+    crate::tmark("stored-cache");
+                store_digest(path, digest);
+    crate::tmark("stored-digest");
                 // The analysis is in the cache's lists now: it is let go
                 // before the index is opened from there, so that the two
                 // are never held together.
                 drop((analysis, forms));
                 crate::entity::release_freed_memory();
-                if let Some(index) = reopened(path, &key, &corpus) {
+    crate::tmark("released");
+                if let Some(index) = reopened(path, key, &corpus) {
                     return Ok(Analysed::Cached(index));
                 }
                 // Not read back as it was written (a failing disk): the
@@ -412,6 +551,22 @@ fn analyse(
         analysis,
         forms,
     })
+}
+
+/// Puts the digest written to a scratch file beside the cache at `cache`;
+/// without one (it could not be written), removes the one there, which is
+/// of another analysis.
+fn store_digest(cache: &Path, digest: Option<Digesting>) {
+    use std::io::Seek;
+    let path = cache::digest_path(cache);
+    let written = digest.and_then(|d| {
+        let mut file = d.finish().ok()?.into_inner().ok()?;
+        file.rewind().ok()?;
+        files::write_private_with(&path, |w| std::io::copy(&mut file, w).map(|_| ())).ok()
+    });
+    if written.is_none() {
+        let _ = std::fs::remove_file(&path);
+    }
 }
 
 /// The index of `corpus` from the cache just written at `path`, opened as a

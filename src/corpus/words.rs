@@ -64,6 +64,23 @@ impl WordSignatures {
         self.starts.push(self.bits.len() as u64);
     }
 
+    /// Adds the next document's filter, copied from document `doc` of
+    /// `from`; `false` (and nothing added) when `from` has no such filter.
+    pub fn push_copy(&mut self, from: &WordSignatures, doc: usize) -> bool {
+        let (Some(&s), Some(&e)) = (from.starts.get(doc), from.starts.get(doc + 1)) else {
+            return false;
+        };
+        let Some(filter) = from.bits.get(s as usize..e as usize) else {
+            return false;
+        };
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.bits.extend_from_slice(filter);
+        self.starts.push(self.bits.len() as u64);
+        true
+    }
+
     /// Appends `other`'s documents after this one's.
     pub fn extend(&mut self, other: WordSignatures) {
         if other.starts.is_empty() {

@@ -68,6 +68,9 @@ pub type Linked = (Box<str>, Source, u8);
 /// What the corpus-wide stages read of a whole corpus.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Digest {
+    /// Every document's id, text length and content hash, in order: what
+    /// tells which documents of a corpus now are the same.
+    pub ids: Vec<(Box<str>, u64, u64)>,
     /// [`Learned::fingerprint`](super::stage_learn::Learned).
     pub learned: u64,
     pub words: WordSets,
@@ -78,7 +81,7 @@ pub struct Digest {
 }
 
 /// Writes a digest a section at a time, in the order the engine makes
-/// them: [`learned`](Self::learned), [`defs`](Self::defs),
+/// them: [`docs`](Self::docs), [`learned`](Self::learned), [`defs`](Self::defs),
 /// [`words`](Self::words), [`resolved`](Self::resolved), then
 /// [`names`](Self::names) once per document. The first error is kept and
 /// given by [`finish`](Self::finish); nothing is written after it.
@@ -127,6 +130,15 @@ impl<W: Write> DigestWriter<W> {
         self.buf = buf;
     }
 
+    /// Which documents the analysis is of.
+    pub fn docs(&mut self, docs: &[crate::corpus::Document]) {
+        let ids: Vec<(&str, u64, u64)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.text.len() as u64, d.text.content_hash()))
+            .collect();
+        self.put(&ids);
+    }
+
     pub fn learned(&mut self, fingerprint: u64) {
         self.put(&fingerprint);
     }
@@ -140,15 +152,16 @@ impl<W: Write> DigestWriter<W> {
         self.put(words);
     }
 
-    /// How each name was linked, sorted by name so that the bytes depend
-    /// on the analysis alone.
+    /// How each name was linked, a name at a time (postcard's sequence: its
+    /// length, then each), so that no copy of them all is made.
     pub fn resolved(&mut self, resolved: &Resolved, entities: &[Entity]) {
-        let mut all: Vec<(&str, &str, Source, u8)> = resolved
-            .iter()
-            .filter_map(|(k, &(e, s, c))| Some((&**k, entities.get(e as usize)?.id.as_str(), s, c)))
-            .collect();
-        all.sort_unstable();
-        self.put(&all);
+        let linked = resolved.iter().filter_map(|(k, &(e, s, c))| {
+            Some((&**k, entities.get(e as usize)?.id.as_str(), s, c))
+        });
+        self.put(&linked.clone().count());
+        for one in linked {
+            self.put(&one);
+        }
     }
 
     /// The next document's name runs and people.
@@ -191,11 +204,14 @@ impl Digest {
             *rest = after;
             Some(value)
         }
+        let ids: Vec<(Box<str>, u64, u64)> = take(&mut rest)?;
         let learned: u64 = take(&mut rest)?;
         let defs: Vec<DocDefinitions> = take(&mut rest)?;
         let words: WordSets = take(&mut rest)?;
-        let resolved: Vec<(Box<str>, Box<str>, Source, u8)> = take(&mut rest)?;
-        if defs.len() != docs {
+        // Written as a sequence of (name, id, source, confidence): the bytes
+        // of a map of name to (id, source, confidence).
+        let resolved: FxHashMap<Box<str>, Linked> = take(&mut rest)?;
+        if defs.len() != docs || ids.len() != docs {
             return None;
         }
         let mut all = Vec::with_capacity(docs);
@@ -210,12 +226,10 @@ impl Digest {
             return None;
         }
         Some(Digest {
+            ids,
             learned,
             words,
-            resolved: resolved
-                .into_iter()
-                .map(|(k, e, s, c)| (k, (e, s, c)))
-                .collect(),
+            resolved,
             docs: all,
         })
     }

@@ -38,7 +38,7 @@ use super::stage_names::{DocPeople, DocRuns};
 use super::{
     DocId, Entity, EntityId, KnowledgeBase, Mention, stage_kb, stage_learn, stage_link, stage_match, stage_names,
 };
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, WordSignatures};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -202,6 +202,7 @@ impl Engine {
             .collect();
         let learned = stage_learn::learn(kb, docs, &defs);
         if let Some(w) = digest.as_mut() {
+            w.docs(docs);
             w.learned(learned.fingerprint);
             w.defs(&defs);
         }
@@ -292,16 +293,19 @@ impl Engine {
 
 /// What an earlier analysis of a corpus leaves for [`Engine::reanalyse`].
 pub struct Earlier<'a> {
-    /// Its digest (see [`super::digest`]).
+    /// Its digest (see [`super::digest`]): a document of the corpus now
+    /// with the id, length and content hash of one there is the same.
     pub digest: Digest,
-    /// For each document of the corpus now, its place in the earlier corpus
-    /// when its text is the same.
-    pub same: Vec<Option<DocId>>,
     /// The ids of the earlier analysis's entities, by their place there.
     pub entity_ids: Vec<Box<str>>,
-    /// The earlier mentions of the earlier document at this place, with
-    /// the earlier entities' places; `None` if they cannot be had.
-    pub mentions: &'a (dyn Fn(DocId) -> Option<Vec<Mention>> + Sync),
+    /// The earlier mentions of the earlier document at the first place,
+    /// which is the document at the second place now, with the earlier
+    /// entities' places; `None` if they cannot be had.
+    pub mentions: &'a (dyn Fn(DocId, DocId) -> Option<Vec<Mention>> + Sync),
+    /// The earlier corpus's word signatures, if they can be had: a
+    /// document whose signature lacks every word whose standing changed
+    /// need not be read to know that it has none.
+    pub signatures: Option<&'a WordSignatures>,
 }
 
 /// Why [`Engine::reanalyse`] could not reuse an earlier analysis: the
@@ -319,9 +323,12 @@ pub enum Whole {
 #[derive(Debug)]
 pub struct Reanalysed {
     pub analysis: Analysis,
-    /// For each document: were its mentions made again (`true`), or are
-    /// they the earlier ones?
-    pub fresh: Vec<bool>,
+    /// For each document whose mentions are the earlier ones, its place in
+    /// the earlier corpus; `None` for those made again.
+    pub earlier: Vec<Option<DocId>>,
+    /// For each document whose text is one of the earlier corpus, its place
+    /// there.
+    pub same: Vec<Option<DocId>>,
 }
 
 impl Engine {
@@ -352,13 +359,26 @@ impl Engine {
         let total = docs.len();
         let Earlier {
             digest: before,
-            same,
             entity_ids,
             mentions: earlier_mentions,
+            signatures,
         } = earlier;
-        if same.len() != total {
-            return Err(Whole::Unfit);
-        }
+        // For each document now, its place in the earlier corpus when its
+        // text is the same.
+        let place: rustc_hash::FxHashMap<(&str, u64, u64), DocId> = before
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, (id, len, hash))| ((&**id, *len, *hash), i as DocId))
+            .collect();
+        let same: Vec<Option<DocId>> = docs
+            .iter()
+            .map(|d| {
+                let k = (d.id.as_str(), d.text.len() as u64, d.text.content_hash());
+                place.get(&k).copied()
+            })
+            .collect();
+        drop(place);
         // Each earlier document's digest, moved to its place now.
         let mut old: Vec<Option<super::digest::DocDigest>> =
             before.docs.into_iter().map(Some).collect();
@@ -379,6 +399,7 @@ impl Engine {
             done: 0,
             total,
         });
+        crate::tmark("T0");
         let kb = stage_kb::kb_aliases(&self.kb);
         let mut defs: Vec<DocDefinitions> = kept
             .iter_mut()
@@ -389,23 +410,49 @@ impl Engine {
             .zip(&kept)
             .filter(|(_, k)| k.is_none())
             .for_each(|((d, doc), _)| *d = stage_learn::definitions(&doc.text.fetch()));
+        crate::tmark("defs");
         let learned = stage_learn::learn(kb, docs, &defs);
         if learned.fingerprint != before.learned {
             return Err(Whole::Learned);
         }
+        crate::tmark("learn");
         progress(Progress {
             stage: "matching",
             done: 0,
             total,
         });
         let words = stage_match::word_sets(docs);
+        crate::tmark("words");
         let changed = words.changed(&before.words);
         drop(before.words);
         // The documents matched and named again before naming: the new and
         // changed ones, and those whose words may now split otherwise.
         let mut again: Vec<bool> = kept.iter().map(Option::is_none).collect();
         if !changed.is_empty() {
-            let ask: Vec<bool> = again.iter().map(|a| !a).collect();
+            // Only the documents whose signature may have one of the words
+            // are read (every one without signatures).
+            let hashes: Vec<Vec<u64>> = changed
+                .lowercase
+                .iter()
+                .chain(&changed.mid_sentence)
+                .map(|w| {
+                    let mut h = Vec::new();
+                    super::normalize::each_word_hash(&super::normalize::key(w), |x| h.push(x));
+                    h
+                })
+                .collect();
+            let ask: Vec<bool> = again
+                .par_iter()
+                .zip(&same)
+                .map(|(&a, s)| {
+                    !a && match (signatures, s) {
+                        (Some(sigs), Some(o)) => hashes
+                            .iter()
+                            .any(|h| sigs.may_contain_all(*o as usize, h)),
+                        _ => true,
+                    }
+                })
+                .collect();
             for (a, w) in again
                 .iter_mut()
                 .zip(stage_match::with_changed_words(docs, &ask, &changed))
@@ -413,6 +460,7 @@ impl Engine {
                 *a |= w;
             }
         }
+        crate::tmark("changed");
         drop(changed);
         fn both<F: Fn(&crate::corpus::Document) -> (std::borrow::Cow<'_, str>, stage_match::DocMatches)>(
             f: F,
@@ -444,6 +492,7 @@ impl Engine {
                 })
             })
             .collect();
+        crate::tmark("made");
         let mut found: Vec<Option<Vec<KeptFound>>> = Vec::with_capacity(total);
         let mut runs: Vec<DocRuns> = Vec::with_capacity(total);
         let mut people: Vec<DocPeople> = Vec::with_capacity(total);
@@ -480,6 +529,7 @@ impl Engine {
             &learned.derived,
             learned.kb_len,
         );
+        crate::tmark("resolve");
         // A name whose link is not the earlier one: the documents that have
         // it are assembled again.
         let turned = |k: &str| -> bool {
@@ -498,54 +548,72 @@ impl Engine {
             .iter()
             .map(|id| new_place.get(&**id).copied())
             .collect();
-        let per_doc: Vec<(Vec<Mention>, bool)> = (0..total)
-            .into_par_iter()
-            .map(|d| {
-                let doc = &docs[d];
-                let (r, p) = (&runs[d], &people[d]);
-                let reused = (found[d].is_none()
-                    && !(0..r.runs.len()).any(|i| turned(r.key(i))))
-                .then(|| {
-                    let mut m = earlier_mentions(same[d]?)?;
-                    for x in &mut m {
-                        x.doc = d as DocId;
-                        x.entity = (*moved.get(x.entity as usize)?)?;
-                    }
-                    Some(m)
-                })
-                .flatten();
-                match reused {
-                    Some(m) => (m, false),
-                    None => {
-                        let (text, f) = match &found[d] {
-                            Some(f) => (doc.text.fetch(), std::borrow::Cow::Borrowed(f)),
-                            None => {
-                                let (text, m) = match_one(doc);
-                                (text, std::borrow::Cow::Owned(m.found))
-                            }
-                        };
-                        let m = stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
-                        (m, true)
-                    }
-                }
-            })
-            .collect();
-        drop(found);
-        if let Some(w) = digest {
+        let mut digest = digest;
+        if let Some(w) = digest.as_mut() {
+            w.docs(docs);
             w.learned(learned.fingerprint);
             w.defs(&defs);
             w.words(&words);
             w.resolved(&resolved, &entities);
-            for (r, p) in runs.iter().zip(&people) {
-                w.names(r, p);
+        }
+        drop((defs, words));
+        // A window of documents at a time: their mentions made or moved in
+        // parallel, their runs and people written to the digest and let go.
+        let mut mentions = Vec::new();
+        let mut from: Vec<Option<DocId>> = Vec::with_capacity(total);
+        let mut parts = runs.into_iter().zip(people).zip(found).enumerate();
+        loop {
+            let window: Vec<_> = parts.by_ref().take(stage_link::WINDOW).collect();
+            if window.is_empty() {
+                break;
             }
+            let per_doc: Vec<(Vec<Mention>, Option<DocId>)> = window
+                .par_iter()
+                .map(|(d, ((r, p), found))| {
+                    let d = *d;
+                    let doc = &docs[d];
+                    let reused = (found.is_none()
+                        && !(0..r.runs.len()).any(|i| turned(r.key(i))))
+                    .then(|| {
+                        let mut m = earlier_mentions(same[d]?, d as DocId)?;
+                        for x in &mut m {
+                            x.doc = d as DocId;
+                            x.entity = (*moved.get(x.entity as usize)?)?;
+                        }
+                        Some(m)
+                    })
+                    .flatten();
+                    match reused {
+                        Some(m) => (m, same[d]),
+                        None => {
+                            let (text, f) = match found {
+                                Some(f) => (doc.text.fetch(), std::borrow::Cow::Borrowed(f)),
+                                None => {
+                                    let (text, m) = match_one(doc);
+                                    (text, std::borrow::Cow::Owned(m.found))
+                                }
+                            };
+                            let m =
+                                stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
+                            (m, None)
+                        }
+                    }
+                })
+                .collect();
+            if let Some(w) = digest.as_mut() {
+                for (_, ((r, p), _)) in &window {
+                    w.names(r, p);
+                }
+            }
+            drop(window);
+            mentions.reserve(per_doc.iter().map(|(m, _)| m.len()).sum());
+            for (m, f) in per_doc {
+                mentions.extend(m);
+                from.push(f);
+            }
+            super::release_freed_memory();
         }
-        let mut mentions = Vec::with_capacity(per_doc.iter().map(|(m, _)| m.len()).sum());
-        let mut fresh = Vec::with_capacity(total);
-        for (m, f) in per_doc {
-            mentions.extend(m);
-            fresh.push(f);
-        }
+        mentions.shrink_to_fit();
         progress(Progress {
             stage: "done",
             done: total,
@@ -553,7 +621,8 @@ impl Engine {
         });
         Ok(Reanalysed {
             analysis: Analysis { entities, mentions },
-            fresh,
+            earlier: from,
+            same,
         })
     }
 }
@@ -1362,23 +1431,15 @@ mod tests {
         e: &Engine,
         before: &[(String, String)],
         after: &[(String, String)],
+        signed: bool,
     ) -> (Result<Reanalysed, Whole>, Analysis) {
         let (old, new) = (corpus_of(before), corpus_of(after));
         let mut w = DigestWriter::new(Vec::new(), 7);
         let first = e.analyse_digested(&old, &mut |_| {}, Some(&mut w));
+        let signatures = signed.then(|| crate::index::words::build(&old));
         let bytes = w.finish().unwrap();
         let digest = Digest::from_bytes(&bytes, 7, old.docs.len()).unwrap();
-        let same = new
-            .docs
-            .iter()
-            .map(|d| {
-                old.docs
-                    .iter()
-                    .position(|o| o.id == d.id && *o.text == *d.text)
-                    .map(|o| o as DocId)
-            })
-            .collect();
-        let mentions = |o: DocId| {
+        let mentions = |o: DocId, _: DocId| {
             Some(
                 first
                     .mentions
@@ -1390,9 +1451,9 @@ mod tests {
         };
         let earlier = Earlier {
             digest,
-            same,
             entity_ids: first.entities.iter().map(|e| e.id.as_str().into()).collect(),
             mentions: &mentions,
+            signatures: signatures.as_ref(),
         };
         let mut w2 = DigestWriter::new(Vec::new(), 8);
         let again = e.reanalyse(&new, earlier, &mut |_| {}, Some(&mut w2));
@@ -1418,13 +1479,13 @@ mod tests {
         after[3].1.push_str(
             "\n\nThe analyst Zarina Quddusi told reporters the talks had stalled. Quddusi added that the TTP was regrouping.\n",
         );
-        let (again, whole) = again_and_whole(&e, &before, &after);
+        let (again, whole) = again_and_whole(&e, &before, &after, true);
         let again = again.expect("no new definition: the earlier analysis is used");
         assert_eq!(again.analysis.mentions, whole.mentions);
         assert_eq!(again.analysis.entities, whole.entities);
         let corpus = corpus_of(&after);
         let fresh: Vec<&str> = (0..after.len())
-            .filter(|&d| again.fresh[d])
+            .filter(|&d| again.earlier[d].is_none())
             .map(|d| corpus.docs[d].id.as_str())
             .collect();
         assert_eq!(fresh, vec![after[3].0.as_str()], "only the changed file is made again");
@@ -1438,7 +1499,7 @@ mod tests {
         let before = change_base();
         let mut after = before.clone();
         after[0].1.push_str("\n\nThe Harkat Liberation Front (HLF) claimed it.\n");
-        let (again, _) = again_and_whole(&e, &before, &after);
+        let (again, _) = again_and_whole(&e, &before, &after, true);
         assert_eq!(again.unwrap_err(), Whole::Learned);
     }
 
@@ -1525,12 +1586,15 @@ mod tests {
             /// is the whole analysis of the corpus now, or the engine says
             /// that only a whole one will do because what it learned changed.
             #[test]
-            fn the_analysis_made_again_is_the_whole_one(edits in proptest::collection::vec(edit(), 1..4)) {
+            fn the_analysis_made_again_is_the_whole_one(
+                edits in proptest::collection::vec(edit(), 1..4),
+                signed in any::<bool>(),
+            ) {
                 let e = Engine::new(KnowledgeBase::default_kb());
                 let before = change_base();
                 let mut after = before.clone();
                 apply(&mut after, &edits);
-                let (again, whole) = again_and_whole(&e, &before, &after);
+                let (again, whole) = again_and_whole(&e, &before, &after, signed);
                 match again {
                     Ok(again) => {
                         prop_assert_eq!(&again.analysis.entities, &whole.entities);

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 /// Documents assembled at once: their mentions are made in parallel, then
 /// joined to the whole list, so that only this many documents' mentions
 /// are ever held twice.
-const WINDOW: usize = 2048;
+pub(crate) const WINDOW: usize = 2048;
 
 /// How many windows' matches are freed before their memory is handed back
 /// to the system.

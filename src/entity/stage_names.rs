@@ -729,12 +729,15 @@ pub fn resolve_names<'a>(
             .filter(|(name, _, _)| name.chars().filter(|c| *c != ' ').eq(g.chars()))
             .map(|&(_, e, n)| (e, n))
     };
+    // New entities are named, and given ids, once all are known: their
+    // names are read a document at a time (see `name_new`).
+    let first_new = entities.len();
+    let mut unnamed: Vec<(usize, usize)> = Vec::new();
     let mut entity_of: Vec<Option<EntityId>> = vec![None; keys.len()];
     let mut resolved: HashMap<&'a str, (EntityId, Source, u8)> = HashMap::default();
     let mut name_entity: HashMap<&str, EntityId> = HashMap::default();
     let mut probe = String::new();
-    for (rank, ((k, _, (d, i)), (hits, earlier))) in order.into_iter().zip(&lookups).enumerate() {
-        let r = &runs[d].runs[i];
+    for (rank, ((k, _, first), (hits, earlier))) in order.into_iter().zip(&lookups).enumerate() {
         // "Pak-ISI" is the ISI.
         let prefixed = k
             .strip_prefix("pak ")
@@ -774,12 +777,10 @@ pub fn resolve_names<'a>(
                 } else {
                     Kind::Other
                 };
-                let name = docs[d].text.fetch_range(r.span()).into_owned();
-                let id = unique_id(&name, |c| ids.contains(c));
-                ids.insert(id.clone());
+                unnamed.push(first);
                 entities.push(Entity {
-                    id,
-                    name,
+                    id: String::new(),
+                    name: String::new(),
                     kind,
                     aliases: Vec::new(),
                     description: None,
@@ -799,6 +800,7 @@ pub fn resolve_names<'a>(
         }
         resolved.insert(k, target);
     }
+    name_new(docs, runs, &unnamed, &mut entities[first_new..], ids);
     for (k, kb) in inverted {
         let normal = &k[1..];
         if let Some(e) = kb.or_else(|| resolved.get(normal).map(|t| t.0)) {
@@ -806,6 +808,52 @@ pub fn resolve_names<'a>(
         }
     }
     resolved.into_iter().map(|(k, v)| (k.into(), v)).collect()
+}
+
+/// Names each of `new` (new entities, in the order they were made) by the
+/// text of its name's first run, `first[i]` as (document, run), and gives
+/// it a unique id made from that name (added to `ids`), in order. Each
+/// document is read once, on every core.
+fn name_new(
+    docs: &[Document],
+    runs: &[DocRuns],
+    first: &[(usize, usize)],
+    new: &mut [Entity],
+    ids: &mut HashSet<String>,
+) {
+    let mut wanted: Vec<(usize, usize, usize)> = first
+        .iter()
+        .enumerate()
+        .map(|(e, &(d, i))| (d, i, e))
+        .collect();
+    wanted.par_sort_unstable();
+    let read: Vec<Vec<(usize, String)>> = wanted
+        .chunk_by(|a, b| a.0 == b.0)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|same_doc| {
+            let d = same_doc[0].0;
+            let text = docs[d].text.fetch();
+            same_doc
+                .iter()
+                .map(|&(_, i, e)| {
+                    let span = runs[d].runs[i].span();
+                    (e, text.get(span).unwrap_or("").to_string())
+                })
+                .collect()
+        })
+        .collect();
+    drop(wanted);
+    for (e, name) in read.into_iter().flatten() {
+        if let Some(entity) = new.get_mut(e) {
+            entity.name = name;
+        }
+    }
+    for entity in new {
+        let id = unique_id(&entity.name, |c| ids.contains(c));
+        ids.insert(id.clone());
+        entity.id = id;
+    }
 }
 
 /// The confidence of a name written glued that is known apart, or the

@@ -28,7 +28,7 @@
 
 use super::Forms;
 use crate::corpus::{Corpus, FileRecord};
-use crate::entity::{Analysis, Entity, Kind, KnowledgeBase};
+use crate::entity::{Analysis, DocId, Entity, Kind, KnowledgeBase, Mention};
 use crate::files;
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -75,6 +75,25 @@ impl Key {
             corpus: h.finish(),
             docs: corpus.docs.len() as u32,
         }
+    }
+}
+
+impl Key {
+    /// A fingerprint of the whole key: what a digest of the analysis is
+    /// tagged with.
+    pub fn tag(&self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(self.engine.as_bytes());
+        h.write_u64(self.kb);
+        h.write_u64(self.corpus);
+        h.write_u32(self.docs);
+        h.finish()
+    }
+
+    /// Was `other` made by this engine with this knowledge base, whatever
+    /// the corpus?
+    pub fn same_engine_and_kb(&self, other: &Key) -> bool {
+        self.engine == other.engine && self.kb == other.kb
     }
 }
 
@@ -384,10 +403,41 @@ impl Cached {
         std::mem::take(&mut self.head.files.0)
     }
 
+    /// The key the analysis was computed for.
+    pub fn key(&self) -> &Key {
+        &self.head.key
+    }
+
     /// The analysis, if it was computed for `key` and fits `corpus`: every
     /// mention within its document's text and of a known entity and form,
     /// every entity's list of places exactly its mentions.
     pub fn check(self, key: &Key, corpus: &Corpus) -> Result<Ready, Miss> {
+        if self.head.key != *key {
+            return Err(Miss::Stale);
+        }
+        self.checked(corpus.docs.len())
+    }
+
+    /// The analysis as stored, for a corpus some of whose files changed
+    /// since: checked as [`Cached::check`] checks it, but for the corpus it
+    /// was computed for (its documents are told apart by the engine's
+    /// digest: see [`crate::entity::Engine::reanalyse`]).
+    pub fn stored(self) -> Result<Stored, Miss> {
+        let docs = self.head.key.docs as usize;
+        let Ready {
+            entities,
+            form_names,
+            checked,
+        } = self.checked(docs)?;
+        Ok(Stored {
+            entities,
+            form_names,
+            lists: checked.lists,
+        })
+    }
+
+    /// The analysis, checked against a corpus of `n` documents.
+    fn checked(self, n: usize) -> Result<Ready, Miss> {
         let Cached {
             head,
             file,
@@ -395,9 +445,6 @@ impl Cached {
             lists_len,
             lists_sum,
         } = self;
-        if head.key != *key {
-            return Err(Miss::Stale);
-        }
         let invalid = |why: &str| Miss::Invalid(why.to_string());
         let (docs, places) = (&head.docs.0, &head.places.0);
         if places.len() != head.entities.0.len() {
@@ -420,7 +467,7 @@ impl Cached {
         let aka = super::lists::Aka::new(head.aka_len.0, head.aka.0)
             .ok_or_else(|| invalid("its forms do not fit its entities"))?;
         let checked = lists
-            .check(corpus, head.form_names.0.len(), lists_sum, stats, aka)
+            .check(n, head.form_names.0.len(), lists_sum, stats, aka)
             .map_err(|refused| match refused {
                 super::lists::Refused::Invalid(why) => Miss::Invalid(why),
                 super::lists::Refused::Unreadable(e) => Miss::Unreadable(e.to_string()),
@@ -431,6 +478,41 @@ impl Cached {
             checked,
         })
     }
+}
+
+/// An analysis as a cache file stored it, for an earlier state of the
+/// corpus (see [`Cached::stored`]).
+pub struct Stored {
+    entities: Vec<Entity>,
+    form_names: Vec<Box<str>>,
+    lists: super::lists::Lists,
+}
+
+impl Stored {
+    /// Its entities' ids, by their place.
+    pub fn entity_ids(&self) -> Vec<Box<str>> {
+        self.entities.iter().map(|e| e.id.as_str().into()).collect()
+    }
+
+    /// The mentions and forms of its document `d`, whose text `text` is
+    /// now too; `None` when they cannot be read.
+    pub fn doc(&self, d: DocId, text: &crate::corpus::Text) -> Option<(Vec<Mention>, Vec<u32>)> {
+        self.lists.read_once(d, text)
+    }
+
+    /// The name of form `f`.
+    pub fn form(&self, f: u32) -> Option<&str> {
+        self.form_names.get(f as usize).map(|f| &**f)
+    }
+}
+
+/// Where the engine's digest of the analysis cached at `cache` is kept
+/// (see [`crate::entity::digest`]): what lets a change to a few files be
+/// analysed alone.
+pub fn digest_path(cache: &Path) -> PathBuf {
+    let mut name = cache.file_name().unwrap_or_default().to_os_string();
+    name.push(".digest");
+    cache.with_file_name(name)
 }
 
 /// Writes the analysis of a corpus to `path` for `key`, with the records

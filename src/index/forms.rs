@@ -42,9 +42,23 @@ impl Forms {
     /// The forms of `mentions` (sorted by document), reading each document
     /// with mentions once, without keeping a text that is not in memory.
     pub fn of(corpus: &Corpus, mentions: &[Mention]) -> Forms {
+        Forms::of_known(corpus, mentions, |_| None)
+    }
+
+    /// [`Forms::of`], taking a document's forms from `known` where it has
+    /// them (as many as the document's mentions) instead of its text.
+    pub fn of_known<'k>(
+        corpus: &Corpus,
+        mentions: &[Mention],
+        known: impl Fn(crate::entity::DocId) -> Option<Vec<&'k str>>,
+    ) -> Forms {
         let mut interner = Interner::default();
         let mut of = Vec::with_capacity(mentions.len());
         for same_doc in mentions.chunk_by(|a, b| a.doc == b.doc) {
+            if let Some(forms) = known(same_doc[0].doc).filter(|f| f.len() == same_doc.len()) {
+                of.extend(forms.into_iter().map(|f| interner.id(f)));
+                continue;
+            }
             let text = match corpus.docs.get(same_doc[0].doc as usize) {
                 Some(d) => d.text.fetch(),
                 None => std::borrow::Cow::Borrowed(""),

@@ -643,7 +643,7 @@ impl Lists {
     /// be as many as `stats` says, or the list reads as empty.
     pub(super) fn check(
         mut self,
-        corpus: &Corpus,
+        docs: usize,
         forms: usize,
         sum: u64,
         stats: Vec<EntityStats>,
@@ -651,7 +651,7 @@ impl Lists {
     ) -> Result<Checked, Refused> {
         use rayon::prelude::*;
         let invalid = |why: &str| Refused::Invalid(why.to_string());
-        if self.docs.len() != corpus.docs.len() {
+        if self.docs.len() != docs {
             return Err(invalid("its mentions do not fit the corpus"));
         }
         let end = self.entity_at.last().copied().unwrap_or(0);
@@ -740,6 +740,23 @@ impl Lists {
             mentions: Arc::from(mentions),
             forms: Arc::from(forms),
         }
+    }
+
+    /// Document `d`'s mentions and forms, read and decoded for this call
+    /// only; `text` is its text. `None` when they cannot be read or do not
+    /// read as they were checked.
+    pub(super) fn read_once(&self, d: DocId, text: &Text) -> Option<(Vec<Mention>, Vec<u32>)> {
+        let d = d as usize;
+        let range = self.doc_at[d]..*self.doc_at.get(d + 1)?;
+        let mut buf = Vec::new();
+        let bytes = self.bytes.get(range, &mut buf).ok()?;
+        let n = self.doc_len[d] as usize;
+        let (mut mentions, mut forms) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        self.read_doc(d, bytes, text, |m, f| {
+            mentions.push(m);
+            forms.push(f);
+        })?;
+        Some((mentions, forms))
     }
 
     /// How many documents' lists are decoded and kept.
@@ -922,7 +939,7 @@ mod tests {
         let aka = || Aka::new(vec![2, 1], vec![(0, 2), (1, 1), (1, 2)]).unwrap();
         let check = |bytes: &[u8], docs: &[(u32, u64)], places: &[u64], c: &Corpus, forms, st| {
             lists(bytes, docs, places).expect("sizes add up").check(
-                c,
+                c.docs.len(),
                 forms,
                 checksum(bytes),
                 st,
@@ -931,7 +948,7 @@ mod tests {
         };
         let ok = lists(&bytes, &docs, &places)
             .unwrap()
-            .check(&corpus, 2, sum, counts.clone(), aka())
+            .check(corpus.docs.len(), 2, sum, counts.clone(), aka())
             .unwrap();
         assert_eq!(ok.total, 5);
         assert_eq!(ok.lists.entity_forms(0), Some(&[(0, 2), (1, 1)][..]));
@@ -972,7 +989,7 @@ mod tests {
         assert!(
             lists(&damaged, &docs, &places)
                 .unwrap()
-                .check(&corpus, 2, sum, counts.clone(), aka())
+                .check(corpus.docs.len(), 2, sum, counts.clone(), aka())
                 .is_err()
         );
         let one = crate::corpus::load_embedded("t", &[("a.txt", b"Alpha Beta Gamma Delta\n")]);
@@ -994,7 +1011,7 @@ mod tests {
         let refused_aka = |aka| {
             lists(&bytes, &docs, &places)
                 .unwrap()
-                .check(&corpus, 2, sum, counts.clone(), aka)
+                .check(corpus.docs.len(), 2, sum, counts.clone(), aka)
                 .is_err()
         };
         assert!(refused_aka(

@@ -23,14 +23,30 @@ const CHUNK: usize = 256;
 /// The signatures of every document of `corpus`, in order, made on every
 /// core. A text not in memory is read for this only.
 pub fn build(corpus: &Corpus) -> WordSignatures {
+    build_from(corpus, &WordSignatures::default(), &[])
+}
+
+/// [`build`], copying the signature of each document that `same` says was
+/// document `same[d]` of the corpus signed in `earlier` (its text the
+/// same) instead of reading its text.
+pub fn build_from(
+    corpus: &Corpus,
+    earlier: &WordSignatures,
+    same: &[Option<DocId>],
+) -> WordSignatures {
     use rayon::prelude::*;
     let parts: Vec<WordSignatures> = corpus
         .docs
         .par_chunks(CHUNK)
-        .map(|docs| {
+        .enumerate()
+        .map(|(c, docs)| {
             let mut part = WordSignatures::default();
             let mut hashes = Vec::new();
-            for d in docs {
+            for (i, d) in docs.iter().enumerate() {
+                let was = same.get(c * CHUNK + i).copied().flatten();
+                if was.is_some_and(|o| part.push_copy(earlier, o as usize)) {
+                    continue;
+                }
                 hashes.clear();
                 each_word_hash(&d.text.fetch(), |h| hashes.push(h));
                 part.push(&hashes);
