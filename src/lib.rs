@@ -17,13 +17,3 @@ pub mod pathlist;
 pub mod report;
 pub mod text;
 pub mod tui;
-
-#[doc(hidden)]
-pub fn tmark(name: &str) {
-    use std::sync::OnceLock;
-    static T: OnceLock<std::time::Instant> = OnceLock::new();
-    if std::env::var_os("DOSSIER_TIMING").is_some() {
-        let t = T.get_or_init(std::time::Instant::now);
-        eprintln!("TIMING {name} {:.2}", t.elapsed().as_secs_f64());
-    }
-}

@@ -426,15 +426,12 @@ fn again(
     progress: &mut dyn FnMut(Progress),
     digest: Option<&mut Digesting>,
 ) -> Option<(crate::entity::Analysis, Forms)> {
-    crate::tmark("again0");
     let (tag, docs) = (earlier.key().tag(), earlier.key().docs as usize);
     let bytes = files::read_regular(&cache::digest_path(cache), DIGEST_CAP).ok()?;
     let before = Digest::from_bytes(&bytes, tag, docs)?;
     drop(bytes);
-    crate::tmark("digestread");
     let signed = words::read(&words::path_beside(cache), earlier.key().corpus, docs);
     let stored = earlier.stored().ok()?;
-    crate::tmark("stored");
     let mentions = |then: DocId, now: DocId| {
         let text = &corpus.docs.get(now as usize)?.text;
         stored.doc(then, text).map(|(m, _)| m)
@@ -460,14 +457,12 @@ fn again(
     };
     drop(signed);
     corpus.words.set(sigs);
-    crate::tmark("reanalysed");
     crate::entity::release_freed_memory();
     let forms = Forms::of_known(corpus, &made.analysis.mentions, |d| {
         let then = (*made.earlier.get(d as usize)?)?;
         let (_, forms) = stored.doc(then, &corpus.docs[d as usize].text)?;
         forms.iter().map(|&f| stored.form(f)).collect()
     });
-    crate::tmark("forms");
     Some((made.analysis, forms))
 }
 
@@ -495,7 +490,6 @@ fn keep(
             message,
         });
     };
-    crate::tmark("keep0");
     // The words of every text, while the texts are in memory: what lets a
     // decision about a text search only the documents that may have it.
     if corpus.words.get().is_none() {
@@ -505,7 +499,6 @@ fn keep(
         // Without them a decision searches every document: nothing is lost.
         let _ = words::store(&words::path_beside(path), key.corpus, sigs);
     }
-    crate::tmark("sigs");
     // From here on, a text is read when it is shown, searched or exported:
     // the texts are let go before the cache is written and the index built.
     if let Some(lazy) = corpus.lazy_copy() {
@@ -515,15 +508,12 @@ fn keep(
     if let Some(path) = &cache_path {
         match cache::store(path, key, &reuse.records(&corpus), &analysis, &forms) {
             Ok(()) => {
-    crate::tmark("stored-cache");
                 store_digest(path, digest);
-    crate::tmark("stored-digest");
                 // The analysis is in the cache's lists now: it is let go
                 // before the index is opened from there, so that the two
                 // are never held together.
                 drop((analysis, forms));
                 crate::entity::release_freed_memory();
-    crate::tmark("released");
                 if let Some(index) = reopened(path, key, &corpus) {
                     return Ok(Analysed::Cached(index));
                 }

@@ -38,12 +38,13 @@ impl Setup {
         self.dir.path().join("cache").join("dossier")
     }
 
-    /// The one cache file (its word signatures, beside it, aside).
+    /// The one cache file (its word signatures and digest, beside it,
+    /// aside).
     fn cache_file(&self) -> PathBuf {
         let files: Vec<PathBuf> = std::fs::read_dir(self.cache_dir())
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_none_or(|e| e != "words"))
+            .filter(|p| p.extension().is_none_or(|e| e != "words" && e != "digest"))
             .collect();
         assert_eq!(files.len(), 1, "{files:?}");
         files[0].clone()

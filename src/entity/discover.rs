@@ -11,7 +11,7 @@
 use std::ops::Range;
 
 /// An abbreviation defined in a text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AbbrDef {
     pub short: Range<usize>,
     pub long: Range<usize>,

@@ -36,7 +36,8 @@ use super::matcher::{Found, KeptFound};
 use super::stage_learn::DocDefinitions;
 use super::stage_names::{DocPeople, DocRuns};
 use super::{
-    DocId, Entity, EntityId, KnowledgeBase, Mention, stage_kb, stage_learn, stage_link, stage_match, stage_names,
+    DocId, Entity, EntityId, KnowledgeBase, Mention, stage_kb, stage_learn, stage_link,
+    stage_match, stage_names,
 };
 use crate::corpus::{Corpus, WordSignatures};
 use rayon::prelude::*;
@@ -200,7 +201,7 @@ impl Engine {
             .par_iter()
             .map(|doc| stage_learn::definitions(&doc.text.fetch()))
             .collect();
-        let learned = stage_learn::learn(kb, docs, &defs);
+        let learned = stage_learn::learn(kb, &defs);
         if let Some(w) = digest.as_mut() {
             w.docs(docs);
             w.learned(learned.fingerprint);
@@ -279,7 +280,8 @@ impl Engine {
             runs,
             people,
             &resolved,
-            keep.as_mut().map(|k| k as &mut dyn FnMut(&DocRuns, &DocPeople)),
+            keep.as_mut()
+                .map(|k| k as &mut dyn FnMut(&DocRuns, &DocPeople)),
         );
         progress(Progress {
             stage: "done",
@@ -332,22 +334,29 @@ pub struct Reanalysed {
 }
 
 impl Engine {
-    /// Analyses `corpus` again from an earlier analysis of it in which the
-    /// documents `earlier.same` names have the same text: the result is
-    /// what [`Engine::analyse`] would give, but only these documents are
-    /// matched and named again:
-    /// - the new and changed ones;
+    /// Analyses `corpus` again from an earlier analysis of it, `earlier`:
+    /// the result is what [`Engine::analyse`] would give, but only these
+    /// documents are matched and named again:
+    /// - the new and changed ones (a document is the same when the digest
+    ///   has its id, length and content hash);
     /// - those with a word whose standing as an ordinary word the change
-    ///   turned (a word of a changed file that no other file has);
+    ///   turned (a word of a changed file that no other file has), which
+    ///   the earlier word signatures narrow down before any is read;
     /// - those with a name whose link the change turned (a name that is
     ///   now more frequent than another, or a variant of a new one).
     ///
-    /// The corpus-wide stages run again from the other documents' digests:
-    /// learning (its definitions), the word sets (every text is read and
-    /// split into words), and naming. When the change alters what the
-    /// corpus teaches (a new abbreviation defined), every document may
-    /// match otherwise, and `Err(Whole::Learned)` says to analyse it whole.
-    /// A digest of the new analysis goes to `digest` if it is given.
+    /// The others keep their earlier mentions, their entities moved to
+    /// their places now. The corpus-wide stages run again from every
+    /// document's digest: learning (from the definitions kept), the word
+    /// sets (every text is read and split into words: the one pass over the
+    /// whole corpus) and naming. When the change alters what the corpus
+    /// teaches (an abbreviation defined anew, or no longer), every document
+    /// may match otherwise, and `Err(Whole::Learned)` says to analyse it
+    /// whole. A digest of the new analysis goes to `digest` if given.
+    ///
+    /// Reports "learning", "matching" (the word sets), "re-analysing" (how
+    /// many documents are matched and named again, of all), "names" and
+    /// "done".
     pub fn reanalyse<W: std::io::Write>(
         &self,
         corpus: &Corpus,
@@ -399,30 +408,30 @@ impl Engine {
             done: 0,
             total,
         });
-        crate::tmark("T0");
         let kb = stage_kb::kb_aliases(&self.kb);
         let mut defs: Vec<DocDefinitions> = kept
             .iter_mut()
-            .map(|k| k.as_mut().map(|k| std::mem::take(&mut k.defs)).unwrap_or_default())
+            .map(|k| {
+                k.as_mut()
+                    .map(|k| std::mem::take(&mut k.defs))
+                    .unwrap_or_default()
+            })
             .collect();
         defs.par_iter_mut()
             .zip(docs)
             .zip(&kept)
             .filter(|(_, k)| k.is_none())
             .for_each(|((d, doc), _)| *d = stage_learn::definitions(&doc.text.fetch()));
-        crate::tmark("defs");
-        let learned = stage_learn::learn(kb, docs, &defs);
+        let learned = stage_learn::learn(kb, &defs);
         if learned.fingerprint != before.learned {
             return Err(Whole::Learned);
         }
-        crate::tmark("learn");
         progress(Progress {
             stage: "matching",
             done: 0,
             total,
         });
         let words = stage_match::word_sets(docs);
-        crate::tmark("words");
         let changed = words.changed(&before.words);
         drop(before.words);
         // The documents matched and named again before naming: the new and
@@ -446,9 +455,9 @@ impl Engine {
                 .zip(&same)
                 .map(|(&a, s)| {
                     !a && match (signatures, s) {
-                        (Some(sigs), Some(o)) => hashes
-                            .iter()
-                            .any(|h| sigs.may_contain_all(*o as usize, h)),
+                        (Some(sigs), Some(o)) => {
+                            hashes.iter().any(|h| sigs.may_contain_all(*o as usize, h))
+                        }
                         _ => true,
                     }
                 })
@@ -460,9 +469,15 @@ impl Engine {
                 *a |= w;
             }
         }
-        crate::tmark("changed");
         drop(changed);
-        fn both<F: Fn(&crate::corpus::Document) -> (std::borrow::Cow<'_, str>, stage_match::DocMatches)>(
+        progress(Progress {
+            stage: "re-analysing",
+            done: again.iter().filter(|&&a| a).count(),
+            total,
+        });
+        fn both<
+            F: Fn(&crate::corpus::Document) -> (std::borrow::Cow<'_, str>, stage_match::DocMatches),
+        >(
             f: F,
         ) -> F {
             f
@@ -492,7 +507,6 @@ impl Engine {
                 })
             })
             .collect();
-        crate::tmark("made");
         let mut found: Vec<Option<Vec<KeptFound>>> = Vec::with_capacity(total);
         let mut runs: Vec<DocRuns> = Vec::with_capacity(total);
         let mut people: Vec<DocPeople> = Vec::with_capacity(total);
@@ -529,7 +543,6 @@ impl Engine {
             &learned.derived,
             learned.kb_len,
         );
-        crate::tmark("resolve");
         // A name whose link is not the earlier one: the documents that have
         // it are assembled again.
         let turned = |k: &str| -> bool {
@@ -572,17 +585,16 @@ impl Engine {
                 .map(|(d, ((r, p), found))| {
                     let d = *d;
                     let doc = &docs[d];
-                    let reused = (found.is_none()
-                        && !(0..r.runs.len()).any(|i| turned(r.key(i))))
-                    .then(|| {
-                        let mut m = earlier_mentions(same[d]?, d as DocId)?;
-                        for x in &mut m {
-                            x.doc = d as DocId;
-                            x.entity = (*moved.get(x.entity as usize)?)?;
-                        }
-                        Some(m)
-                    })
-                    .flatten();
+                    let reused = (found.is_none() && !(0..r.runs.len()).any(|i| turned(r.key(i))))
+                        .then(|| {
+                            let mut m = earlier_mentions(same[d]?, d as DocId)?;
+                            for x in &mut m {
+                                x.doc = d as DocId;
+                                x.entity = (*moved.get(x.entity as usize)?)?;
+                            }
+                            Some(m)
+                        })
+                        .flatten();
                     match reused {
                         Some(m) => (m, same[d]),
                         None => {
@@ -593,8 +605,7 @@ impl Engine {
                                     (text, std::borrow::Cow::Owned(m.found))
                                 }
                             };
-                            let m =
-                                stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
+                            let m = stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
                             (m, None)
                         }
                     }
@@ -1451,7 +1462,11 @@ mod tests {
         };
         let earlier = Earlier {
             digest,
-            entity_ids: first.entities.iter().map(|e| e.id.as_str().into()).collect(),
+            entity_ids: first
+                .entities
+                .iter()
+                .map(|e| e.id.as_str().into())
+                .collect(),
             mentions: &mentions,
             signatures: signatures.as_ref(),
         };
@@ -1488,9 +1503,17 @@ mod tests {
             .filter(|&d| again.earlier[d].is_none())
             .map(|d| corpus.docs[d].id.as_str())
             .collect();
-        assert_eq!(fresh, vec![after[3].0.as_str()], "only the changed file is made again");
+        assert_eq!(
+            fresh,
+            vec![after[3].0.as_str()],
+            "only the changed file is made again"
+        );
         let table = super::test_support::mention_table(&corpus, &again.analysis);
-        assert!(table.iter().any(|r| r.1 == "Quddusi" && r.3 == Source::Person));
+        assert!(
+            table
+                .iter()
+                .any(|r| r.1 == "Quddusi" && r.3 == Source::Person)
+        );
     }
 
     #[test]
@@ -1498,7 +1521,9 @@ mod tests {
         let e = Engine::new(KnowledgeBase::default_kb());
         let before = change_base();
         let mut after = before.clone();
-        after[0].1.push_str("\n\nThe Harkat Liberation Front (HLF) claimed it.\n");
+        after[0]
+            .1
+            .push_str("\n\nThe Harkat Liberation Front (HLF) claimed it.\n");
         let (again, _) = again_and_whole(&e, &before, &after, true);
         assert_eq!(again.unwrap_err(), Whole::Learned);
     }
@@ -1513,7 +1538,10 @@ mod tests {
         let n = corpus.docs.len();
         assert!(Digest::from_bytes(&bytes, 1, n).is_some());
         assert!(Digest::from_bytes(&bytes, 2, n).is_none(), "another tag");
-        assert!(Digest::from_bytes(&bytes, 1, n + 1).is_none(), "another corpus");
+        assert!(
+            Digest::from_bytes(&bytes, 1, n + 1).is_none(),
+            "another corpus"
+        );
         assert!(Digest::from_bytes(&bytes[..bytes.len() - 1], 1, n).is_none());
         let mut bad = bytes.clone();
         bad[bytes.len() / 2] ^= 1;
@@ -1563,7 +1591,10 @@ mod tests {
                     Edit::Append(f, l) => files[f % len].1.push_str(&format!("\n\n{}\n", LINES[l])),
                     Edit::Cut(f) => {
                         let t = &mut files[f % len].1;
-                        let half = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                        let half = (0..=t.len() / 2)
+                            .rev()
+                            .find(|&i| t.is_char_boundary(i))
+                            .unwrap_or(0);
                         let at = t[..half].rfind('\n').unwrap_or(0);
                         t.truncate(at);
                     }

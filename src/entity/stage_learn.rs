@@ -17,7 +17,6 @@ use super::stage_kb::{KbAliases, derived_forms, is_country_word};
 use super::tokens::{TOKEN_PIECE, Token, tokens_in};
 use super::unique_id;
 use super::{Entity, EntityId, Kind, Source};
-use crate::corpus::Document;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 use std::hash::Hasher;
@@ -26,15 +25,17 @@ use std::ops::Range;
 /// The confidence of a mention found by a learned alias.
 pub(crate) const LEARNED_CONFIDENCE: u8 = 95;
 
-/// What one document defines, as byte ranges into its text.
+/// What one document defines, as the texts it defines them by (so that
+/// learning reads no document again).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocDefinitions {
-    pub abbreviations: Vec<AbbrDef>,
+    /// Abbreviations: (short form, long form).
+    pub abbreviations: Vec<(Box<str>, Box<str>)>,
     /// "Operation X" phrases: (whole name, bare X).
-    pub operations: Vec<(Range<usize>, Range<usize>)>,
+    pub operations: Vec<(Box<str>, Box<str>)>,
     /// Names glossed with a translation ("Lashkar-e-Taiba (literally
     /// 'Army of the Pure')"): (name, translation).
-    pub glosses: Vec<(Range<usize>, Range<usize>)>,
+    pub glosses: Vec<(Box<str>, Box<str>)>,
 }
 
 impl DocDefinitions {
@@ -46,10 +47,22 @@ impl DocDefinitions {
 
 /// The definitions of one document's text.
 pub fn definitions(text: &str) -> DocDefinitions {
+    let of = |a: Range<usize>, b: Range<usize>| -> Option<(Box<str>, Box<str>)> {
+        Some((text.get(a)?.into(), text.get(b)?.into()))
+    };
     DocDefinitions {
-        abbreviations: abbreviations(text),
-        operations: operations(text),
-        glosses: glosses(text),
+        abbreviations: abbreviations(text)
+            .into_iter()
+            .filter_map(|d: AbbrDef| of(d.short, d.long))
+            .collect(),
+        operations: operations(text)
+            .into_iter()
+            .filter_map(|(a, b)| of(a, b))
+            .collect(),
+        glosses: glosses(text)
+            .into_iter()
+            .filter_map(|(a, b)| of(a, b))
+            .collect(),
     }
 }
 
@@ -78,8 +91,8 @@ pub struct Learned {
 
 /// Clusters every document's definitions with each other and with the
 /// knowledge base, makes entities of the clusters the knowledge base does
-/// not know, and builds the matcher. `defs[i]` belongs to `docs[i]`.
-pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learned {
+/// not know, and builds the matcher. `defs` are in document order.
+pub fn learn(kb: KbAliases, defs: &[DocDefinitions]) -> Learned {
     let KbAliases {
         mut entities,
         keys: kb_keys,
@@ -98,21 +111,16 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
         s.entry(k.to_string())
             .or_insert_with(|| (text.to_string(), source));
     };
-    for (doc, learned) in docs.iter().zip(defs) {
-        if learned.is_empty() {
-            continue;
-        }
-        let text = doc.text.fetch();
-        let text: &str = &text;
-        for def in &learned.abbreviations {
-            let (st, lt) = (&text[def.short.clone()], &text[def.long.clone()]);
+    for learned in defs {
+        for (st, lt) in &learned.abbreviations {
+            let (st, lt) = (&**st, &**lt);
             let (ks, kl) = (key(st), key(lt));
             note(&ks, st, Source::Abbreviation, &mut surface);
             note(&kl, lt, Source::Abbreviation, &mut surface);
             clusters.union(&ks, &kl);
         }
         for (name, gloss) in &learned.glosses {
-            let (kn, kg) = (key(&text[name.clone()]), key(&text[gloss.clone()]));
+            let (kn, kg) = (key(name), key(gloss));
             // A translation is no other entity's name.
             if kb_keys
                 .get(&kg)
@@ -120,16 +128,16 @@ pub fn learn(kb: KbAliases, docs: &[Document], defs: &[DocDefinitions]) -> Learn
             {
                 continue;
             }
-            note(&kn, &text[name.clone()], Source::Rule, &mut surface);
-            note(&kg, &text[gloss.clone()], Source::Rule, &mut surface);
+            note(&kn, name, Source::Rule, &mut surface);
+            note(&kg, gloss, Source::Rule, &mut surface);
             clusters.union(&kn, &kg);
         }
         for (name, bare) in &learned.operations {
-            let (kn, kb) = (key(&text[name.clone()]), key(&text[bare.clone()]));
-            note(&kn, &text[name.clone()], Source::Rule, &mut surface);
+            let (kn, kb) = (key(name), key(bare));
+            note(&kn, name, Source::Rule, &mut surface);
             clusters.id(&kn);
             // The bare name ("Zarb-e-Azb") links only when distinctive.
-            let bare_text = &text[bare.clone()];
+            let bare_text: &str = bare;
             let distinctive = bare_text.contains(['-', ' ']) || bare_text.chars().count() >= 7;
             let other_kind = kb_keys
                 .get(&kb)

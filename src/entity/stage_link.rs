@@ -22,6 +22,12 @@ pub(crate) const WINDOW: usize = 2048;
 /// to the system.
 const TRIM_EVERY: usize = 8;
 
+/// What is given each document's runs and people as they are let go.
+pub type Keep<'a> = dyn FnMut(&DocRuns, &DocPeople) + 'a;
+
+/// A document's runs and people.
+type Names = (DocRuns, DocPeople);
+
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document; each document's are let go once
 /// its mentions are made, and given to `keep` first, in order, if it is
@@ -32,7 +38,7 @@ pub fn assemble(
     runs: Vec<DocRuns>,
     people: Vec<DocPeople>,
     resolved: &Resolved,
-    mut keep: Option<&mut dyn FnMut(&DocRuns, &DocPeople)>,
+    mut keep: Option<&mut Keep>,
 ) -> Vec<Mention> {
     let mut all = Vec::new();
     let mut parts = found.into_iter().zip(runs).zip(people);
@@ -43,7 +49,7 @@ pub fn assemble(
             break;
         }
         let keeping = keep.is_some();
-        let per_doc: Vec<(Vec<Mention>, Option<(DocRuns, DocPeople)>)> = window
+        let per_doc: Vec<(Vec<Mention>, Option<Names>)> = window
             .into_par_iter()
             .enumerate()
             .map(|(i, ((found, runs), people))| {

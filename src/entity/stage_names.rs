@@ -301,12 +301,15 @@ impl DocRuns {
                 && (k.end as usize) <= self.keys.len()
         };
         self.runs.iter().all(|r| {
-            key_fits(&r.key) && r.start <= r.end && r.parts().is_none_or(|(x, y)| x < y && (y as usize) < n)
+            key_fits(&r.key)
+                && r.start <= r.end
+                && r.parts().is_none_or(|(x, y)| x < y && (y as usize) < n)
         }) && people.consumed.len() == n
             && people.persons.iter().all(|&i| i < n)
-            && people.refs.iter().all(|&(i, t, _, _)| {
-                i < n && !matches!(t, PersonTarget::Run(j) if j >= n)
-            })
+            && people
+                .refs
+                .iter()
+                .all(|&(i, t, _, _)| i < n && !matches!(t, PersonTarget::Run(j) if j >= n))
     }
 
     /// The normalised key of `self.runs[i]`.
