@@ -296,12 +296,6 @@ fn analyse(
         }
         None => (bundled_corpus(), corpus::Reuse::default()),
     };
-    let warn = |corpus: &mut Corpus, path: &std::path::Path, message: String| {
-        corpus.warnings.push(crate::corpus::Warning {
-            path: path.to_path_buf(),
-            message,
-        });
-    };
     if let Some((path, message)) = trouble {
         warn(&mut corpus, &path, message);
     }
@@ -372,10 +366,7 @@ fn analyse(
     let engine = Engine::new(kb);
     // The engine's digest of the analysis goes to a scratch file beside the
     // cache as it is made, and beside the cache once the cache is written.
-    let mut digest = cache_path.as_deref().and_then(|p| {
-        let file = files::scratch_file(p.parent()).ok()?;
-        Some(DigestWriter::new(std::io::BufWriter::new(file), key.tag()))
-    });
+    let mut digest = digesting(cache_path.as_deref(), &key);
     let mut corpus = match (&cache_path, earlier) {
         (Some(path), Some(earlier)) => {
             let corpus = Arc::new(corpus);
@@ -388,10 +379,7 @@ fn analyse(
                 }
                 // Analysed whole: the digest is written again from the start.
                 None => {
-                    digest = cache_path.as_deref().and_then(|p| {
-                        let file = files::scratch_file(p.parent()).ok()?;
-                        Some(DigestWriter::new(std::io::BufWriter::new(file), key.tag()))
-                    });
+                    digest = digesting(cache_path.as_deref(), &key);
                     Arc::try_unwrap(corpus).unwrap_or_else(|shared| (*shared).clone())
                 }
             }
@@ -410,8 +398,23 @@ fn analyse(
     )
 }
 
+/// Adds a warning about `path` to `corpus`.
+fn warn(corpus: &mut Corpus, path: &Path, message: String) {
+    corpus.warnings.push(crate::corpus::Warning {
+        path: path.to_path_buf(),
+        message,
+    });
+}
+
 /// A digest of an analysis, written to a scratch file as it is made.
 type Digesting = DigestWriter<std::io::BufWriter<std::fs::File>>;
+
+/// A digest for the analysis keyed `key`, to a scratch file beside the
+/// cache at `cache`; none without a cache, or a scratch file.
+fn digesting(cache: Option<&Path>, key: &cache::Key) -> Option<Digesting> {
+    let file = files::scratch_file(cache?.parent()).ok()?;
+    Some(DigestWriter::new(std::io::BufWriter::new(file), key.tag()))
+}
 
 /// The analysis of `corpus` made from the one `earlier` cached at `cache`
 /// for the corpus as it was, analysing again only the files that changed
@@ -484,12 +487,6 @@ fn keep(
     cache_path: Option<PathBuf>,
     digest: Option<Digesting>,
 ) -> Result<Analysed, OpenError> {
-    let warn = |corpus: &mut Corpus, path: &std::path::Path, message: String| {
-        corpus.warnings.push(crate::corpus::Warning {
-            path: path.to_path_buf(),
-            message,
-        });
-    };
     // The words of every text, while the texts are in memory: what lets a
     // decision about a text search only the documents that may have it.
     if corpus.words.get().is_none() {
