@@ -354,7 +354,7 @@ impl Engine {
     /// may match otherwise, and `Err(Whole::Learned)` says to analyse it
     /// whole. A digest of the new analysis goes to `digest` if given.
     ///
-    /// Reports "learning", "matching" (the word sets), "re-analysing" (how
+    /// Reports "learning", "reading words" (the word sets), "re-analysing" (how
     /// many documents are matched and named again, of all), "names" and
     /// "done".
     pub fn reanalyse<W: std::io::Write>(
@@ -427,7 +427,7 @@ impl Engine {
             return Err(Whole::Learned);
         }
         progress(Progress {
-            stage: "matching",
+            stage: "reading words",
             done: 0,
             total,
         });

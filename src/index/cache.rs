@@ -6,7 +6,11 @@
 //!   fingerprint of the knowledge base in use (every entity, every alias),
 //!   and a fingerprint of the corpus:
 //!   every document's path, size and content hash, in order. Any change to
-//!   any of them is a miss, and the analysis is computed and stored again.
+//!   any of them is a miss, and the analysis is computed and stored again:
+//!   when only documents changed, from this one ([`Cached::stored`]) and
+//!   the engine's digest beside it ([`digest_path`]), matching and naming
+//!   only the changed documents (see
+//!   [`Engine::reanalyse`](crate::entity::Engine::reanalyse)).
 //! - **Never trusted.** A file starts with a magic line and a format version,
 //!   then a checksum of its payload. A file that is truncated, corrupt,
 //!   written by another version or for another corpus is ignored (and
@@ -320,7 +324,7 @@ pub enum Miss {
 /// Reads the cache file at `path`: a file of this version and this engine,
 /// undamaged. Its file records can be used to load the corpus
 /// ([`Cached::files`]); its analysis only for the same key
-/// ([`Cached::analysis`]).
+/// ([`Cached::check`]).
 pub fn read(path: &Path) -> Result<Cached, Miss> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| Miss::Unreadable(e.to_string());
