@@ -430,7 +430,12 @@ fn again(
     digest: Option<&mut Digesting>,
 ) -> Option<(crate::entity::Analysis, Forms)> {
     let (tag, docs) = (earlier.key().tag(), earlier.key().docs as usize);
-    let bytes = files::read_regular(&cache::digest_path(cache), DIGEST_CAP).ok()?;
+    // Far more than a digest takes (about 700 bytes a document at 100,000
+    // articles), and far less than a junk file could make it read.
+    let cap = (docs as u64)
+        .saturating_mul(16 << 10)
+        .saturating_add(16 << 20);
+    let bytes = files::read_regular(&cache::digest_path(cache), cap).ok()?;
     let before = Digest::from_bytes(&bytes, tag, docs)?;
     drop(bytes);
     let signed = words::read(&words::path_beside(cache), earlier.key().corpus, docs);
@@ -468,10 +473,6 @@ fn again(
     });
     Some((made.analysis, forms))
 }
-
-/// The most bytes of a digest read: far more than one of 100,000 articles
-/// takes.
-const DIGEST_CAP: u64 = 16 << 30;
 
 /// Keeps the analysis of `corpus` just made: its word signatures, the
 /// cache and the digest (when there is a cache), then the index opened

@@ -61,6 +61,18 @@ pub struct DocDigest {
     pub people: DocPeople,
 }
 
+impl DocDigest {
+    /// Do its runs lie within a text of `len` bytes, and its references to
+    /// people name one of the first `entities` entities?
+    pub fn fits(&self, len: usize, entities: usize) -> bool {
+        self.runs.runs.iter().all(|r| r.span().end <= len)
+            && self.people.refs.iter().all(|&(_, t, _, _)| match t {
+                super::stage_names::PersonTarget::Entity(e) => (e as usize) < entities,
+                super::stage_names::PersonTarget::Run(_) => true,
+            })
+    }
+}
+
 /// How one name was linked: the id of its entity, the source and the
 /// confidence.
 pub type Linked = (Box<str>, Source, u8);

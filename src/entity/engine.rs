@@ -435,19 +435,32 @@ impl Engine {
         let changed = words.changed(&before.words);
         drop(before.words);
         // The documents matched and named again before naming: the new and
-        // changed ones, and those whose words may now split otherwise.
-        let mut again: Vec<bool> = kept.iter().map(Option::is_none).collect();
+        // changed ones, those whose digest does not fit their text or the
+        // entities (it is a file: it is checked, not trusted), and those
+        // whose words may now split otherwise.
+        let known = learned.entities.len();
+        let mut again: Vec<bool> = kept
+            .iter()
+            .zip(docs)
+            .map(|(k, doc)| k.as_ref().is_none_or(|k| !k.fits(doc.text.len(), known)))
+            .collect();
         if !changed.is_empty() {
             // Only the documents whose signature may have one of the words
             // are read (every one without signatures).
-            let hashes: Vec<Vec<u64>> = changed
+            // A word that is not ASCII is looked for in every document: a
+            // text folds it a character at a time for its signature, and
+            // that need not be its lower case as the word lists keep it (a
+            // final sigma).
+            let hashes: Vec<Option<Vec<u64>>> = changed
                 .lowercase
                 .iter()
                 .chain(&changed.mid_sentence)
                 .map(|w| {
-                    let mut h = Vec::new();
-                    super::normalize::each_word_hash(&super::normalize::key(w), |x| h.push(x));
-                    h
+                    w.is_ascii().then(|| {
+                        let mut h = Vec::new();
+                        super::normalize::each_word_hash(&super::normalize::key(w), |x| h.push(x));
+                        h
+                    })
                 })
                 .collect();
             let ask: Vec<bool> = again
@@ -455,9 +468,10 @@ impl Engine {
                 .zip(&same)
                 .map(|(&a, s)| {
                     !a && match (signatures, s) {
-                        (Some(sigs), Some(o)) => {
-                            hashes.iter().any(|h| sigs.may_contain_all(*o as usize, h))
-                        }
+                        (Some(sigs), Some(o)) => hashes.iter().any(|h| {
+                            h.as_ref()
+                                .is_none_or(|h| sigs.may_contain_all(*o as usize, h))
+                        }),
                         _ => true,
                     }
                 })
@@ -1514,6 +1528,29 @@ mod tests {
                 .iter()
                 .any(|r| r.1 == "Quddusi" && r.3 == Source::Person)
         );
+    }
+
+    #[test]
+    fn a_word_that_is_not_ascii_is_looked_for_in_every_document() {
+        // "ΛΌΓΟΣ" folds to "λόγοσ" for its signature, while the word lists
+        // keep "λόγος": a signature's "no" would be wrong for it.
+        let e = Engine::new(KnowledgeBase::default_kb());
+        let mut before = change_base();
+        before.push((
+            "zz_greek.txt".into(),
+            "Officials said that ΛΌΓΟΣ met police in Kabul on Monday.\n".into(),
+        ));
+        let mut after = before.clone();
+        after.push((
+            "zz_lower.txt".into(),
+            "Officials said the λόγος was heard in Kabul.\n".into(),
+        ));
+        for signed in [false, true] {
+            let (again, whole) = again_and_whole(&e, &before, &after, signed);
+            let again = again.expect("no definition changed");
+            assert_eq!(again.analysis.mentions, whole.mentions, "signed: {signed}");
+            assert_eq!(again.analysis.entities, whole.entities, "signed: {signed}");
+        }
     }
 
     #[test]

@@ -300,11 +300,18 @@ impl DocRuns {
                 && self.keys.is_char_boundary(k.end as usize)
                 && (k.end as usize) <= self.keys.len()
         };
-        self.runs.iter().all(|r| {
-            key_fits(&r.key)
-                && r.start <= r.end
-                && r.parts().is_none_or(|(x, y)| x < y && (y as usize) < n)
-        }) && people.consumed.len() == n
+        // An inverted name's key is a comma and the name's key.
+        let inverted_fits = |r: &Run| {
+            r.parts().is_none_or(|(x, y)| {
+                x < y
+                    && (y as usize) < n
+                    && self.keys[r.key.start as usize..r.key.end as usize].starts_with(',')
+            })
+        };
+        self.runs
+            .iter()
+            .all(|r| key_fits(&r.key) && r.start <= r.end && inverted_fits(r))
+            && people.consumed.len() == n
             && people.persons.iter().all(|&i| i < n)
             && people
                 .refs
@@ -635,7 +642,7 @@ pub fn resolve_names<'a>(
             continue;
         }
         let text = docs[d].text.fetch();
-        let part = |j: usize| &text[dr.runs[j].span()];
+        let part = |j: usize| text.get(dr.runs[j].span()).unwrap_or("");
         let mut given: Vec<&str> = Vec::new();
         for (i, r) in dr.runs.iter().enumerate() {
             let Some((x, y)) = r.parts().map(|(x, y)| (x as usize, y as usize)) else {
@@ -971,5 +978,27 @@ mod tests {
             })
             .collect();
         assert_eq!(inverted, vec![("Khan", "Aamir")]);
+
+        // What a digest read back must show before it is used.
+        let people = people(text, &[], &runs, &[]);
+        assert!(runs.fits(&people));
+        let mut short = people.clone();
+        short.consumed.pop();
+        assert!(!runs.fits(&short), "a flag per run");
+        let at = runs.runs.iter().position(|r| r.given.is_some()).unwrap();
+        let mut bare = runs.clone();
+        bare.runs[at].key.start += 1;
+        assert!(
+            !bare.fits(&people),
+            "an inverted name's key starts with a comma"
+        );
+        let mut past = runs.clone();
+        past.runs[at].key.end = past.keys.len() as u32 + 1;
+        assert!(!past.fits(&people), "a key within the keys");
+        let mut dangling = people.clone();
+        dangling
+            .refs
+            .push((0, PersonTarget::Run(runs.runs.len()), Source::Person, 90));
+        assert!(!runs.fits(&dangling), "a reference to a run there is");
     }
 }
