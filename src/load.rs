@@ -2,7 +2,7 @@
 //! running the entity engine. Shared by the reader and the headless commands.
 
 use crate::annotate::{Journal, JournalError, Workspace};
-use crate::corpus::{self, Corpus, CorpusError};
+use crate::corpus::{self, Corpus, CorpusError, WordSignatures};
 use crate::entity::digest::{Digest, DigestWriter};
 use crate::entity::engine::Earlier;
 use crate::entity::{DocId, Engine, KbError, KnowledgeBase, Progress};
@@ -372,10 +372,9 @@ fn analyse(
             let corpus = Arc::new(corpus);
             listed(&corpus);
             match again(&engine, &corpus, earlier, path, progress, digest.as_mut()) {
-                Some((analysis, forms)) => {
-                    return keep(
-                        corpus, analysis, forms, &engine, &key, &reuse, cache_path, digest,
-                    );
+                Some((analysis, forms, signed)) => {
+                    let made = (analysis, forms, Some(signed));
+                    return keep(corpus, made, &engine, &key, &reuse, cache_path, digest);
                 }
                 // Analysed whole: the digest is written again from the start.
                 None => {
@@ -393,9 +392,8 @@ fn analyse(
     let analysis = engine.analyse_digested(&corpus, progress, digest.as_mut());
     crate::entity::release_freed_memory();
     let forms = Forms::of(&corpus, &analysis.mentions);
-    keep(
-        corpus, analysis, forms, &engine, &key, &reuse, cache_path, digest,
-    )
+    let made = (analysis, forms, None);
+    keep(corpus, made, &engine, &key, &reuse, cache_path, digest)
 }
 
 /// Adds a warning about `path` to `corpus`.
@@ -418,8 +416,8 @@ fn digesting(cache: Option<&Path>, key: &cache::Key) -> Option<Digesting> {
 
 /// The analysis of `corpus` made from the one `earlier` cached at `cache`
 /// for the corpus as it was, analysing again only the files that changed
-/// (see [`Engine::reanalyse`]), with its forms; its digest goes to
-/// `digest`. `None` when the earlier analysis or its digest cannot be
+/// (see [`Engine::reanalyse`]), with its forms and word signatures; its
+/// digest goes to `digest`. `None` when the earlier analysis or its digest cannot be
 /// used, or the change needs the corpus analysed whole.
 fn again(
     engine: &Engine,
@@ -428,7 +426,7 @@ fn again(
     cache: &Path,
     progress: &mut dyn FnMut(Progress),
     digest: Option<&mut Digesting>,
-) -> Option<(crate::entity::Analysis, Forms)> {
+) -> Option<(crate::entity::Analysis, Forms, WordSignatures)> {
     let (tag, docs) = (earlier.key().tag(), earlier.key().docs as usize);
     // Far more than a digest takes (about 700 bytes a document at 100,000
     // articles), and far less than a junk file could make it read.
@@ -464,24 +462,22 @@ fn again(
         None => words::build(corpus),
     };
     drop(signed);
-    corpus.words.set(sigs);
     crate::entity::release_freed_memory();
     let forms = Forms::of_known(corpus, &made.analysis.mentions, |d| {
         let then = (*made.earlier.get(d as usize)?)?;
         let (_, forms) = stored.doc(then, &corpus.docs[d as usize].text)?;
         forms.iter().map(|&f| stored.form(f)).collect()
     });
-    Some((made.analysis, forms))
+    Some((made.analysis, forms, sigs))
 }
 
-/// Keeps the analysis of `corpus` just made: its word signatures, the
-/// cache and the digest (when there is a cache), then the index opened
-/// from the cache, as a restart opens it.
-#[allow(clippy::too_many_arguments)]
+/// Keeps the analysis of `corpus` just made, with its forms and its word
+/// signatures if they are made already: the signatures, the cache and the
+/// digest (when there is a cache), then the index opened from the cache,
+/// as a restart opens it.
 fn keep(
     mut corpus: Arc<Corpus>,
-    analysis: crate::entity::Analysis,
-    forms: Forms,
+    (analysis, forms, signed): (crate::entity::Analysis, Forms, Option<WordSignatures>),
     engine: &Engine,
     key: &cache::Key,
     reuse: &corpus::Reuse,
@@ -490,18 +486,28 @@ fn keep(
 ) -> Result<Analysed, OpenError> {
     // The words of every text, while the texts are in memory: what lets a
     // decision about a text search only the documents that may have it.
-    if corpus.words.get().is_none() {
-        corpus.words.set(words::build(&corpus));
-    }
-    if let (Some(path), Some(sigs)) = (&cache_path, corpus.words.get()) {
-        // Without them a decision searches every document: nothing is lost.
-        let _ = words::store(&words::path_beside(path), key.corpus, sigs);
+    // Kept beside the cache, they are let go and read back when a decision
+    // first needs them, as after a restart (51 MB at 100,000 articles); with
+    // nowhere to keep them, they are held. Without them a decision
+    // searches every document: nothing is lost.
+    let sigs = signed.unwrap_or_else(|| words::build(&corpus));
+    let beside = cache_path
+        .as_deref()
+        .filter(|path| words::store(&words::path_beside(path), key.corpus, &sigs).is_ok());
+    match beside {
+        Some(_) => drop(sigs),
+        None => {
+            corpus.words.set(sigs);
+        }
     }
     // From here on, a text is read when it is shown, searched or exported:
     // the texts are let go before the cache is written and the index built.
     if let Some(lazy) = corpus.lazy_copy() {
         corpus = Arc::new(lazy);
         crate::entity::release_freed_memory();
+    }
+    if let Some(path) = beside {
+        sign_when_asked(&corpus, path, key.corpus);
     }
     if let Some(path) = &cache_path {
         match cache::store(path, key, &reuse.records(&corpus), &analysis, &forms) {

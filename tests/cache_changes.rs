@@ -82,6 +82,17 @@ fn changed_added_and_removed_files_are_analysed_alone_and_give_what_a_cold_start
         0o600
     );
     assert!(contents(&first).0.len() > 500);
+    // The word signatures were kept beside the cache and let go: they are
+    // read back when first asked for, as after a restart.
+    let slot = &first.corpus().words;
+    assert_eq!(format!("{slot:?}"), "WordSlot(not yet)");
+    assert_eq!(slot.get().map(|s| s.len()), Some(n));
+    // With no cache to keep them in, they are held.
+    let (uncached, _) = open(&corpus, false);
+    assert_eq!(
+        format!("{:?}", uncached.corpus().words),
+        format!("WordSlot({n} documents)")
+    );
 
     let file = |name: &str| corpus.join(name);
     let append = |name: &str, more: &str| {
