@@ -417,8 +417,8 @@ fn digesting(cache: Option<&Path>, key: &cache::Key) -> Option<Digesting> {
 /// The analysis of `corpus` made from the one `earlier` cached at `cache`
 /// for the corpus as it was, analysing again only the files that changed
 /// (see [`Engine::reanalyse`]), with its forms and word signatures; its
-/// digest goes to `digest`. `None` when the earlier analysis or its digest cannot be
-/// used, or the change needs the corpus analysed whole.
+/// digest goes to `digest`. `None` when the earlier analysis or its digest
+/// cannot be used, or the change needs the corpus analysed whole.
 fn again(
     engine: &Engine,
     corpus: &Arc<Corpus>,
@@ -484,9 +484,9 @@ fn keep(
     cache_path: Option<PathBuf>,
     digest: Option<Digesting>,
 ) -> Result<Analysed, OpenError> {
-    // The words of every text, while the texts are in memory: what lets a
-    // decision about a text search only the documents that may have it.
-    // Kept beside the cache, they are let go and read back when a decision
+    // The words of every text (made now, while a cold index has its texts
+    // at hand, unless made already): what lets a decision about a text
+    // search only the documents that may have it. Kept beside the cache, they are let go and read back when a decision
     // first needs them, as after a restart (51 MB at 100,000 articles); with
     // nowhere to keep them, they are held. Without them a decision
     // searches every document: nothing is lost.
