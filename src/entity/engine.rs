@@ -39,7 +39,7 @@ use super::{
     DocId, Entity, EntityId, KnowledgeBase, Mention, stage_kb, stage_learn, stage_link,
     stage_match, stage_names,
 };
-use crate::corpus::{Corpus, WordSignatures};
+use crate::corpus::{Corpus, Document, WordSignatures};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -362,7 +362,7 @@ impl Engine {
         corpus: &Corpus,
         earlier: Earlier<'_>,
         progress: &mut dyn FnMut(Progress),
-        digest: Option<&mut DigestWriter<W>>,
+        mut digest: Option<&mut DigestWriter<W>>,
     ) -> Result<Reanalysed, Whole> {
         let docs = &corpus.docs;
         let total = docs.len();
@@ -372,33 +372,19 @@ impl Engine {
             mentions: earlier_mentions,
             signatures,
         } = earlier;
-        // For each document now, its place in the earlier corpus when its
-        // text is the same.
-        let place: rustc_hash::FxHashMap<(&str, u64, u64), DocId> = before
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, (id, len, hash))| ((&**id, *len, *hash), i as DocId))
-            .collect();
-        let same: Vec<Option<DocId>> = docs
-            .iter()
-            .map(|d| {
-                let k = (d.id.as_str(), d.text.len() as u64, d.text.content_hash());
-                place.get(&k).copied()
-            })
-            .collect();
-        drop(place);
+        let same = same_docs(&before.ids, docs);
         // Each earlier document's digest, moved to its place now.
         let mut old: Vec<Option<super::digest::DocDigest>> =
             before.docs.into_iter().map(Some).collect();
         let mut kept: Vec<Option<super::digest::DocDigest>> = Vec::with_capacity(total);
         for s in &same {
             match s {
-                Some(o) => match old.get_mut(*o as usize).and_then(Option::take) {
-                    Some(d) => kept.push(Some(d)),
-                    // Two documents cannot be one earlier document.
-                    None => return Err(Whole::Unfit),
-                },
+                // Two documents cannot be one earlier document.
+                Some(o) => kept.push(Some(
+                    old.get_mut(*o as usize)
+                        .and_then(Option::take)
+                        .ok_or(Whole::Unfit)?,
+                )),
                 None => kept.push(None),
             }
         }
@@ -408,7 +394,6 @@ impl Engine {
             done: 0,
             total,
         });
-        let kb = stage_kb::kb_aliases(&self.kb);
         let mut defs: Vec<DocDefinitions> = kept
             .iter_mut()
             .map(|k| {
@@ -422,8 +407,17 @@ impl Engine {
             .zip(&kept)
             .filter(|(_, k)| k.is_none())
             .for_each(|((d, doc), _)| *d = stage_learn::definitions(&doc.text.fetch()));
-        let learned = stage_learn::learn(kb, &defs);
-        if learned.fingerprint != before.learned {
+        let stage_learn::Learned {
+            mut entities,
+            kb_len,
+            kb_keys,
+            derived,
+            mut ids,
+            matcher,
+            context,
+            fingerprint,
+        } = stage_learn::learn(stage_kb::kb_aliases(&self.kb), &defs);
+        if fingerprint != before.learned {
             return Err(Whole::Learned);
         }
         progress(Progress {
@@ -432,131 +426,80 @@ impl Engine {
             total,
         });
         let words = stage_match::word_sets(docs);
-        let changed = words.changed(&before.words);
-        drop(before.words);
         // The documents matched and named again before naming: the new and
         // changed ones, those whose digest does not fit their text or the
         // entities (it is a file: it is checked, not trusted), and those
         // whose words may now split otherwise.
-        let known = learned.entities.len();
         let mut again: Vec<bool> = kept
             .iter()
             .zip(docs)
-            .map(|(k, doc)| k.as_ref().is_none_or(|k| !k.fits(doc.text.len(), known)))
+            .map(|(k, doc)| {
+                k.as_ref()
+                    .is_none_or(|k| !k.fits(doc.text.len(), entities.len()))
+            })
             .collect();
+        let changed = words.changed(&before.words);
         if !changed.is_empty() {
-            // Only the documents whose signature may have one of the words
-            // are read (every one without signatures).
-            // A word that is not ASCII is looked for in every document: a
-            // text folds it a character at a time for its signature, and
-            // that need not be its lower case as the word lists keep it (a
-            // final sigma).
-            let hashes: Vec<Option<Vec<u64>>> = changed
-                .lowercase
-                .iter()
-                .chain(&changed.mid_sentence)
-                .map(|w| {
-                    w.is_ascii().then(|| {
-                        let mut h = Vec::new();
-                        super::normalize::each_word_hash(&super::normalize::key(w), |x| h.push(x));
-                        h
-                    })
-                })
-                .collect();
-            let ask: Vec<bool> = again
-                .par_iter()
-                .zip(&same)
-                .map(|(&a, s)| {
-                    !a && match (signatures, s) {
-                        (Some(sigs), Some(o)) => hashes.iter().any(|h| {
-                            h.as_ref()
-                                .is_none_or(|h| sigs.may_contain_all(*o as usize, h))
-                        }),
-                        _ => true,
-                    }
-                })
-                .collect();
-            for (a, w) in again
-                .iter_mut()
-                .zip(stage_match::with_changed_words(docs, &ask, &changed))
-            {
-                *a |= w;
+            let turned = with_changed_words(docs, &again, &same, &changed, signatures);
+            for (a, t) in again.iter_mut().zip(turned) {
+                *a |= t;
             }
         }
-        drop(changed);
         progress(Progress {
             stage: "re-analysing",
             done: again.iter().filter(|&&a| a).count(),
             total,
         });
-        fn both<
-            F: Fn(&crate::corpus::Document) -> (std::borrow::Cow<'_, str>, stage_match::DocMatches),
-        >(
-            f: F,
-        ) -> F {
-            f
-        }
-        let match_one = both(|doc: &crate::corpus::Document| {
-            let text = doc.text.fetch();
-            let mut scratch = stage_match::WordSets::default();
-            let m = stage_match::match_doc(
-                &text,
-                &learned.matcher,
-                &learned.entities,
-                &learned.context,
-                &mut scratch,
-            );
-            (text, m)
-        });
-        let made: Vec<Option<(Vec<KeptFound>, DocRuns, DocPeople)>> = docs
-            .par_iter()
+        // (matches, runs, people) of each document: made again, or the
+        // digest's runs and people.
+        let made: Vec<(Option<Vec<KeptFound>>, DocRuns, DocPeople)> = kept
+            .into_par_iter()
+            .zip(docs)
             .zip(&again)
-            .map(|(doc, &a)| {
-                a.then(|| {
-                    let (text, m) = match_one(doc);
+            .map(|((k, doc), &a)| match k {
+                Some(k) if !a => (None, k.runs, k.people),
+                _ => {
+                    let (text, m) = match_again(doc, &matcher, &entities, &context);
                     let runs = stage_names::runs(&text, &m.candidates, &words);
                     let f: Vec<Found> = m.found.iter().map(Found::from).collect();
-                    let people = stage_names::people(&text, &f, &runs, &learned.entities);
-                    (m.found, runs, people)
-                })
+                    let people = stage_names::people(&text, &f, &runs, &entities);
+                    (Some(m.found), runs, people)
+                }
             })
             .collect();
-        let mut found: Vec<Option<Vec<KeptFound>>> = Vec::with_capacity(total);
-        let mut runs: Vec<DocRuns> = Vec::with_capacity(total);
-        let mut people: Vec<DocPeople> = Vec::with_capacity(total);
-        for (m, k) in made.into_iter().zip(kept) {
-            match (m, k) {
-                (Some((f, r, p)), _) => {
-                    found.push(Some(f));
-                    runs.push(r);
-                    people.push(p);
-                }
-                (None, Some(k)) => {
-                    found.push(None);
-                    runs.push(k.runs);
-                    people.push(k.people);
-                }
-                // A document not made again is one kept.
-                (None, None) => return Err(Whole::Unfit),
-            }
+        let (mut found, mut runs, mut people) = (
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+        );
+        for (f, r, p) in made {
+            found.push(f);
+            runs.push(r);
+            people.push(p);
         }
         progress(Progress {
             stage: "names",
             done: 0,
             total,
         });
-        let mut entities = learned.entities.clone();
-        let mut ids = learned.ids.clone();
         let resolved = stage_names::resolve_names(
             docs,
             &runs,
             &people,
             &mut entities,
             &mut ids,
-            &learned.kb_keys,
-            &learned.derived,
-            learned.kb_len,
+            &kb_keys,
+            &derived,
+            kb_len,
         );
+        if let Some(w) = digest.as_mut() {
+            w.docs(docs);
+            w.learned(fingerprint);
+            w.defs(&defs);
+            w.words(&words);
+            w.resolved(&resolved, &entities);
+        }
+        drop((defs, words));
         // A name whose link is not the earlier one: the documents that have
         // it are assembled again.
         let turned = |k: &str| -> bool {
@@ -566,6 +509,7 @@ impl Engine {
             let then = before.resolved.get(k).map(|(e, s, c)| (&**e, *s, *c));
             now != then
         };
+        // Each earlier entity's place now, by its id.
         let new_place: rustc_hash::FxHashMap<&str, EntityId> = entities
             .iter()
             .enumerate()
@@ -575,70 +519,46 @@ impl Engine {
             .iter()
             .map(|id| new_place.get(&**id).copied())
             .collect();
-        let mut digest = digest;
-        if let Some(w) = digest.as_mut() {
-            w.docs(docs);
-            w.learned(learned.fingerprint);
-            w.defs(&defs);
-            w.words(&words);
-            w.resolved(&resolved, &entities);
-        }
-        drop((defs, words));
-        // A window of documents at a time: their mentions made or moved in
-        // parallel, their runs and people written to the digest and let go.
-        let mut mentions = Vec::new();
-        let mut from: Vec<Option<DocId>> = Vec::with_capacity(total);
-        let mut parts = runs.into_iter().zip(people).zip(found).enumerate();
-        loop {
-            let window: Vec<_> = parts.by_ref().take(stage_link::WINDOW).collect();
-            if window.is_empty() {
-                break;
+        // Each document's earlier mentions, their entities moved, unless it
+        // was made again, one of its names links otherwise, or they cannot
+        // be had.
+        let reused = |d: usize, r: &DocRuns| -> Option<Vec<Mention>> {
+            if (0..r.runs.len()).any(|i| turned(r.key(i))) {
+                return None;
             }
-            let per_doc: Vec<(Vec<Mention>, Option<DocId>)> = window
-                .par_iter()
-                .map(|(d, ((r, p), found))| {
-                    let d = *d;
-                    let doc = &docs[d];
-                    let reused = (found.is_none() && !(0..r.runs.len()).any(|i| turned(r.key(i))))
-                        .then(|| {
-                            let mut m = earlier_mentions(same[d]?, d as DocId)?;
-                            for x in &mut m {
-                                x.doc = d as DocId;
-                                x.entity = (*moved.get(x.entity as usize)?)?;
-                            }
-                            Some(m)
-                        })
-                        .flatten();
-                    match reused {
-                        Some(m) => (m, same[d]),
-                        None => {
-                            let (text, f) = match found {
-                                Some(f) => (doc.text.fetch(), std::borrow::Cow::Borrowed(f)),
-                                None => {
-                                    let (text, m) = match_one(doc);
-                                    (text, std::borrow::Cow::Owned(m.found))
-                                }
-                            };
-                            let m = stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
-                            (m, None)
-                        }
-                    }
-                })
-                .collect();
-            if let Some(w) = digest.as_mut() {
-                for (_, ((r, p), _)) in &window {
-                    w.names(r, p);
+            let mut m = earlier_mentions(same[d]?, d as DocId)?;
+            for x in &mut m {
+                x.doc = d as DocId;
+                x.entity = (*moved.get(x.entity as usize)?)?;
+            }
+            Some(m)
+        };
+        let parts = runs.into_iter().zip(people).zip(found);
+        let (mentions, from) = stage_link::by_window(
+            parts,
+            |d, ((r, p), found)| {
+                if found.is_none()
+                    && let Some(m) = reused(d, r)
+                {
+                    return (m, same[d]);
                 }
-            }
-            drop(window);
-            mentions.reserve(per_doc.iter().map(|(m, _)| m.len()).sum());
-            for (m, f) in per_doc {
-                mentions.extend(m);
-                from.push(f);
-            }
-            super::release_freed_memory();
-        }
-        mentions.shrink_to_fit();
+                let doc = &docs[d];
+                let (text, f) = match found {
+                    Some(f) => (doc.text.fetch(), std::borrow::Cow::Borrowed(f)),
+                    None => {
+                        let (text, m) = match_again(doc, &matcher, &entities, &context);
+                        (text, std::borrow::Cow::Owned(m.found))
+                    }
+                };
+                let m = stage_link::mentions_of(d as DocId, &text, &f, r, p, &resolved);
+                (m, None)
+            },
+            |((r, p), _)| {
+                if let Some(w) = digest.as_mut() {
+                    w.names(&r, &p);
+                }
+            },
+        );
         progress(Progress {
             stage: "done",
             done: total,
@@ -650,6 +570,77 @@ impl Engine {
             same,
         })
     }
+}
+
+/// For each of `docs`, its place among the earlier documents `ids` (id,
+/// length and content hash) when its text is the same.
+fn same_docs(ids: &[(Box<str>, u64, u64)], docs: &[Document]) -> Vec<Option<DocId>> {
+    let place: rustc_hash::FxHashMap<(&str, u64, u64), DocId> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, (id, len, hash))| ((&**id, *len, *hash), i as DocId))
+        .collect();
+    docs.iter()
+        .map(|d| {
+            let k = (d.id.as_str(), d.text.len() as u64, d.text.content_hash());
+            place.get(&k).copied()
+        })
+        .collect()
+}
+
+/// Which of `docs` not made `again` have a word whose standing `changed`
+/// says has changed. Only those whose earlier signature (`same` says which
+/// it is) may have one of the words are read; all are, without signatures.
+/// A word that is not ASCII is looked for in every document: a text folds
+/// it a character at a time for its signature, and that need not be its
+/// lower case as the word lists keep it (a final sigma).
+fn with_changed_words(
+    docs: &[Document],
+    again: &[bool],
+    same: &[Option<DocId>],
+    changed: &stage_match::WordSets,
+    signatures: Option<&WordSignatures>,
+) -> Vec<bool> {
+    let hashes: Vec<Option<Vec<u64>>> = changed
+        .lowercase
+        .iter()
+        .chain(&changed.mid_sentence)
+        .map(|w| {
+            w.is_ascii().then(|| {
+                let mut h = Vec::new();
+                super::normalize::each_word_hash(&super::normalize::key(w), |x| h.push(x));
+                h
+            })
+        })
+        .collect();
+    let ask: Vec<bool> = again
+        .par_iter()
+        .zip(same)
+        .map(|(&a, s)| {
+            !a && match (signatures, s) {
+                (Some(sigs), Some(o)) => hashes.iter().any(|h| {
+                    h.as_ref()
+                        .is_none_or(|h| sigs.may_contain_all(*o as usize, h))
+                }),
+                _ => true,
+            }
+        })
+        .collect();
+    stage_match::with_changed_words(docs, &ask, changed)
+}
+
+/// Matches one document's text again, as the match stage does (its words
+/// are not wanted: the word lists are made apart).
+fn match_again<'d>(
+    doc: &'d Document,
+    matcher: &super::matcher::Matcher,
+    entities: &[Entity],
+    context: &super::stage_context::Context,
+) -> (std::borrow::Cow<'d, str>, stage_match::DocMatches) {
+    let text = doc.text.fetch();
+    let mut unused = stage_match::WordSets::default();
+    let m = stage_match::match_doc(&text, matcher, entities, context, &mut unused);
+    (text, m)
 }
 
 #[cfg(test)]

@@ -25,9 +25,6 @@ const TRIM_EVERY: usize = 8;
 /// What is given each document's runs and people as they are let go.
 pub type Keep<'a> = dyn FnMut(&DocRuns, &DocPeople) + 'a;
 
-/// A document's runs and people.
-type Names = (DocRuns, DocPeople);
-
 /// The mentions of every document, in document order. `found`, `runs` and
 /// `people` have one entry per document; each document's are let go once
 /// its mentions are made, and given to `keep` first, in order, if it is
@@ -40,54 +37,60 @@ pub fn assemble(
     resolved: &Resolved,
     mut keep: Option<&mut Keep>,
 ) -> Vec<Mention> {
-    let mut all = Vec::new();
-    let mut parts = found.into_iter().zip(runs).zip(people);
-    let mut first = 0;
+    let parts = found.into_iter().zip(runs).zip(people);
+    let (all, _) = by_window(
+        parts,
+        |d, ((found, runs), people)| {
+            let text = docs.get(d).map(|doc| doc.text.fetch());
+            let text = text.as_deref().unwrap_or("");
+            let m = mentions_of(d as DocId, text, found, runs, people, resolved);
+            (m, ())
+        },
+        |((_, runs), people)| {
+            if let Some(keep) = keep.as_mut() {
+                keep(&runs, &people);
+            }
+        },
+    );
+    all
+}
+
+/// Every document's mentions, in document order, a window of documents at
+/// a time: `make(d, part)` gives document `d`'s mentions (and something
+/// more of it) from its part of `parts`, on every core; then each part is
+/// given to `done`, in order, and let go. Only a window's mentions are
+/// ever held twice, and only a window's parts after they are used.
+pub(crate) fn by_window<P: Sync, T: Send>(
+    mut parts: impl Iterator<Item = P>,
+    make: impl Fn(usize, &P) -> (Vec<Mention>, T) + Sync,
+    mut done: impl FnMut(P),
+) -> (Vec<Mention>, Vec<T>) {
+    let (mut all, mut more) = (Vec::new(), Vec::new());
     loop {
-        let window: Vec<_> = parts.by_ref().take(WINDOW).collect();
+        let first = more.len();
+        let window: Vec<P> = parts.by_ref().take(WINDOW).collect();
         if window.is_empty() {
             break;
         }
-        let keeping = keep.is_some();
-        let per_doc: Vec<(Vec<Mention>, Option<Names>)> = window
-            .into_par_iter()
+        let per_doc: Vec<(Vec<Mention>, T)> = window
+            .par_iter()
             .enumerate()
-            .map(|(i, ((found, runs), people))| {
-                let d = first + i;
-                let text = docs.get(d).map(|doc| doc.text.fetch());
-                let m = mentions_of(
-                    d as DocId,
-                    text.as_deref().unwrap_or(""),
-                    &found,
-                    &runs,
-                    &people,
-                    resolved,
-                );
-                (m, keeping.then_some((runs, people)))
-            })
+            .map(|(i, part)| make(first + i, part))
             .collect();
-        first += per_doc.len();
-        let per_doc: Vec<Vec<Mention>> = per_doc
-            .into_iter()
-            .map(|(m, kept)| {
-                if let (Some(keep), Some((runs, people))) = (keep.as_mut(), kept) {
-                    keep(&runs, &people);
-                }
-                m
-            })
-            .collect();
-        all.reserve(per_doc.iter().map(Vec::len).sum());
-        for m in per_doc {
+        window.into_iter().for_each(&mut done);
+        all.reserve(per_doc.iter().map(|(m, _)| m.len()).sum());
+        for (m, t) in per_doc {
             all.extend(m);
+            more.push(t);
         }
-        // What the matches held is what the list grows into (handing it
-        // back takes time: not after every window).
-        if (first / WINDOW).is_multiple_of(TRIM_EVERY) {
+        // What the parts held is what the list grows into (handing it back
+        // takes time: not after every window).
+        if (more.len() / WINDOW).is_multiple_of(TRIM_EVERY) {
             super::release_freed_memory();
         }
     }
     all.shrink_to_fit();
-    all
+    (all, more)
 }
 
 /// The mentions of document `doc`, whose text is `text`, from its matches,
