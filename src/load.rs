@@ -438,9 +438,17 @@ fn again(
     drop(bytes);
     let signed = words::read(&words::path_beside(cache), earlier.key().corpus, docs);
     let stored = earlier.stored().ok()?;
+    // The forms of the mentions kept, read with them, for the forms below.
+    let kept_forms: Vec<std::sync::OnceLock<Vec<u32>>> = corpus
+        .docs
+        .iter()
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
     let mentions = |then: DocId, now: DocId| {
         let text = &corpus.docs.get(now as usize)?.text;
-        stored.doc(then, text).map(|(m, _)| m)
+        let (m, forms) = stored.doc(then, text)?;
+        let _ = kept_forms.get(now as usize)?.set(forms);
+        Some(m)
     };
     let made = engine
         .reanalyse(
@@ -463,9 +471,14 @@ fn again(
     };
     drop(signed);
     crate::entity::release_freed_memory();
+    // A document made again may have had its earlier mentions read first.
+    let mut kept_forms: Vec<Option<Vec<u32>>> = kept_forms
+        .into_iter()
+        .zip(&made.earlier)
+        .map(|(f, then)| f.into_inner().filter(|_| then.is_some()))
+        .collect();
     let forms = Forms::of_known(corpus, &made.analysis.mentions, |d| {
-        let then = (*made.earlier.get(d as usize)?)?;
-        let (_, forms) = stored.doc(then, &corpus.docs[d as usize].text)?;
+        let forms = kept_forms.get_mut(d as usize)?.take()?;
         forms.iter().map(|&f| stored.form(f)).collect()
     });
     Some((made.analysis, forms, sigs))

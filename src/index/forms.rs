@@ -50,7 +50,7 @@ impl Forms {
     pub fn of_known<'k>(
         corpus: &Corpus,
         mentions: &[Mention],
-        known: impl Fn(crate::entity::DocId) -> Option<Vec<&'k str>>,
+        mut known: impl FnMut(crate::entity::DocId) -> Option<Vec<&'k str>>,
     ) -> Forms {
         let mut interner = Interner::default();
         let mut of = Vec::with_capacity(mentions.len());
