@@ -48,6 +48,16 @@ fn again(seen: &[Progress]) -> Option<(usize, usize)> {
         .map(|p| (p.done, p.total))
 }
 
+/// Opens `corpus` through the cache, checks that it gives what a start
+/// without the cache gives (`what` says when), and says how many documents
+/// were analysed again, if the earlier analysis was used.
+fn warm_as_cold(corpus: &Path, what: &str) -> Option<(usize, usize)> {
+    let (warm, seen) = open(corpus, true);
+    let (cold, _) = open(corpus, false);
+    assert_eq!(contents(&warm), contents(&cold), "{what}");
+    again(&seen)
+}
+
 fn digest_of(cache_home: &Path) -> PathBuf {
     let dir = cache_home.join("dossier");
     std::fs::read_dir(&dir)
@@ -147,12 +157,10 @@ fn changed_added_and_removed_files_are_analysed_alone_and_give_what_a_cold_start
     ];
     for (what, change, docs, most) in changes {
         change();
-        let (warm, seen) = open(&corpus, true);
-        let (done, total) = again(&seen).unwrap_or_else(|| panic!("{what}: analysed whole"));
+        let again = warm_as_cold(&corpus, what);
+        let (done, total) = again.unwrap_or_else(|| panic!("{what}: analysed whole"));
         assert_eq!(total, docs, "{what}");
         assert!(done <= most, "{what}: {done} of {total} analysed again");
-        let (cold, _) = open(&corpus, false);
-        assert_eq!(contents(&warm), contents(&cold), "{what}");
     }
 
     // A new definition teaches the engine something: the corpus is
@@ -161,9 +169,8 @@ fn changed_added_and_removed_files_are_analysed_alone_and_give_what_a_cold_start
         "01_dawn_dikhan_police.txt",
         "\n\nThe Harkat Liberation Front (HLF) claimed it. The HLF said more.\n",
     );
-    let (warm, seen) = open(&corpus, true);
-    assert_eq!(again(&seen), None, "a new definition: analysed whole");
-    assert_eq!(contents(&warm), contents(&open(&corpus, false).0));
+    let what = "a new definition: analysed whole";
+    assert_eq!(warm_as_cold(&corpus, what), None, "{what}");
 
     // A damaged digest is not trusted: analysed whole, and written again.
     let mut bytes = std::fs::read(&digest).unwrap();
@@ -174,16 +181,14 @@ fn changed_added_and_removed_files_are_analysed_alone_and_give_what_a_cold_start
         "02_devdiscourse_bannu_police.txt",
         "\n\nPolice said little.\n",
     );
-    let (warm, seen) = open(&corpus, true);
-    assert_eq!(again(&seen), None, "a damaged digest: analysed whole");
-    assert_eq!(contents(&warm), contents(&open(&corpus, false).0));
+    let what = "a damaged digest: analysed whole";
+    assert_eq!(warm_as_cold(&corpus, what), None, "{what}");
     assert_ne!(std::fs::read(&digest).unwrap(), bytes, "written again");
     // And the next change is analysed alone again.
     append(
         "02_devdiscourse_bannu_police.txt",
         "\n\nOfficials said less.\n",
     );
-    let (warm, seen) = open(&corpus, true);
-    assert!(again(&seen).is_some_and(|(done, _)| done <= 3));
-    assert_eq!(contents(&warm), contents(&open(&corpus, false).0));
+    let again = warm_as_cold(&corpus, "the next change");
+    assert!(again.is_some_and(|(done, _)| done <= 3));
 }
