@@ -40,10 +40,10 @@ pub(super) struct Lists {
     doc_len: Vec<u32>,
     /// Where each entity's places start in `bytes`, and (last) the end.
     entity_at: Vec<usize>,
-    /// How many places each entity has, and in how many documents (as
-    /// the head stored them).
-    entity_len: Vec<u32>,
-    entity_docs: Vec<u32>,
+    /// How many places each entity has, and in how many documents, as the
+    /// head stored them (what a decoded list must show; the index's own
+    /// counts change with decisions).
+    stored: Vec<EntityStats>,
     /// Each entity's forms with their counts, as the head stored them.
     aka: Aka,
     /// How many forms there are.
@@ -570,8 +570,7 @@ impl Lists {
             doc_at,
             doc_len: docs.iter().map(|&(n, _)| n).collect(),
             entity_at,
-            entity_len: Vec::new(),
-            entity_docs: Vec::new(),
+            stored: Vec::new(),
             aka: Aka::default(),
             forms: 0,
             docs: (0..docs.len()).map(|_| OnceLock::new()).collect(),
@@ -683,8 +682,7 @@ impl Lists {
         }
         self.aka = aka;
         self.forms = forms;
-        self.entity_len = stats.iter().map(|s| s.mentions).collect();
-        self.entity_docs = stats.iter().map(|s| s.docs).collect();
+        self.stored = stats.clone();
         Ok(Checked {
             stats,
             total,
@@ -852,13 +850,14 @@ impl Lists {
                 .get(self.entity_at[e]..self.entity_at[e + 1], &mut buf)
                 .ok()
                 .and_then(|bytes| {
-                    let expect = self.entity_len.get(e).map_or(0, |&n| n as usize);
+                    let expect = self.stored.get(e).map_or(0, |s| s.mentions as usize);
                     self.decode_places(bytes, expect)
                 })
                 .filter(|p| {
                     let docs = p.chunk_by(|a, b| a.0 == b.0).count() as u32;
-                    Some(&(p.len() as u32)) == self.entity_len.get(e)
-                        && Some(&docs) == self.entity_docs.get(e)
+                    self.stored
+                        .get(e)
+                        .is_some_and(|s| s.mentions == p.len() as u32 && s.docs == docs)
                 })
                 .unwrap_or_default();
             Arc::from(places)
